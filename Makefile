@@ -1,0 +1,111 @@
+# tuktuk - terminal XMPP client. See README.md and docs/architecture.md.
+
+VERSION := 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+
+# pkg-config module -> Debian package that provides it
+PKG_ncursesw := libncurses-dev
+PKG_libuv    := libuv1-dev
+PKG_mxml     := libmxml-dev
+PKG_libsodium := libsodium-dev
+PKG_openssl  := libssl-dev
+PKG_libidn   := libidn-dev
+PKGS := ncursesw libuv mxml libsodium openssl libidn
+
+NO_DEPS_GOALS := clean format help
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+  ifeq ($(shell command -v pkg-config),)
+    $(error pkg-config not found: install the Debian package pkg-config (or run scripts/deps))
+  endif
+  $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo ok),,\
+    $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
+  PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+  PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
+endif
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTUKTUK_VERSION='"$(VERSION)"'
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+INT_SRC  := $(sort $(wildcard tests/integration/test_*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+INT_BIN  := $(INT_SRC:tests/integration/%.c=build/asan/tests/%)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/rel/bench/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all test test-build bench fuzz format install clean demo
+all: build/tuktuk
+
+build/tuktuk: build/rel/src/main.o $(REL_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+build/asan/tuktuk: build/asan/src/main.o $(ASAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/asan/tests/%: build/asan/tests/integration/%.o $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/rel/bench/%: build/rel/tests/bench/%.o $(REL_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# libFuzzer needs clang; the fuzz targets link only the XML layer.
+FUZZ_CC  ?= clang
+FUZZ_LIB := $(filter src/xml/%,$(LIB_SRC))
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^ $(PKG_LIBS)
+
+test-build: build/tuktuk build/asan/tuktuk $(UNIT_BIN) $(INT_BIN)
+
+test: test-build
+	tests/run
+
+fuzz: $(FUZZ_BIN)
+
+bench: build/tuktuk $(BENCH_BIN)
+	scripts/bench
+
+demo: build/tuktuk
+	scripts/demo
+
+format:
+	clang-format -i $$(find src tests -name '*.[ch]')
+
+install: build/tuktuk
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/tuktuk/themes
+	install -m 755 build/tuktuk $(DESTDIR)$(PREFIX)/bin/tuktuk
+	install -m 644 docs/tuktuk.1 $(DESTDIR)$(PREFIX)/share/man/man1/tuktuk.1
+	install -m 644 themes/* $(DESTDIR)$(PREFIX)/share/tuktuk/themes/
+
+clean:
+	rm -rf build
+
+.SECONDARY:
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,36 @@
+/* options.h - the command line of CONTRACT.md, parsed without side
+ * effects so that it can be tested (see options.c). */
+#ifndef TUKTUK_OPTIONS_H
+#define TUKTUK_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net/conn.h"
+
+struct options {
+    const char *account;
+    const char *jid;
+    const char *server;
+    int port;
+    enum conn_tls_mode tls;
+    bool tls_given;
+    const char *ca_file;
+    const char *password_file;
+    const char *resource;
+    bool reg;
+    const char *config_dir;
+    const char *data_dir;
+    const char *xml_log;
+    bool help;
+    bool version;
+};
+
+/* Returns 0, or -1 with one line for the user in err (exit status 2). The
+ * strings in opt point into argv. */
+int options_parse(int argc, char **argv, struct options *opt, char *err, size_t errlen);
+
+/* The --help text. */
+const char *options_usage(void);
+
+#endif

@@ -1,0 +1,44 @@
+/* ui.h - the full-screen ncursesw interface: roster pane, chat windows,
+ * status line and input line. It reads the session's state and events
+ * and calls the session's commands; it never touches a socket. */
+#ifndef TUKTUK_UI_H
+#define TUKTUK_UI_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "xmpp/session.h"
+
+struct ui_options {
+    const char *theme;            /* theme name or path; NULL = "default" */
+    const char *theme_dirs[4];    /* searched in order, NULL-terminated */
+    int roster_width;             /* columns; 0 = 24 */
+    bool show_offline;
+    const char *timestamp_format; /* strftime; NULL = "%H:%M" */
+    const char *data_dir;         /* history lives under it; may be NULL */
+    unsigned autoaway_idle_s;     /* 0 = off; default 600 set by the caller */
+    bool autoaway_tmux;           /* away while the tmux client is detached */
+    bool bell;                    /* ring on activity in hidden windows */
+    unsigned scrollback;          /* lines per window; 0 = 10000 */
+    /* Called when the user quits (/quit) and the session has closed; the
+     * caller then stops the loop. */
+    void (*on_quit)(void *ud, int status);
+    void *ud;
+};
+
+struct ui;
+
+/* Takes over the terminal. Returns NULL with a reason in err if the
+ * terminal cannot be used. */
+struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_options *opt,
+                  char *err, size_t errlen);
+/* Restores the terminal. */
+void ui_free(struct ui *ui);
+
+/* The caller forwards every session event here (it may also log them). */
+void ui_session_event(struct ui *ui, const struct session_event *ev);
+
+/* A line for the status window (warnings found before the UI started). */
+void ui_notice(struct ui *ui, const char *text);
+
+#endif

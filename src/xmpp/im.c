@@ -1,0 +1,566 @@
+/* im.c - instant messaging and presence, RFC 6121: the roster (get,
+ * pushes, changes), presence per resource, subscriptions, and messages of
+ * every type. Also answers the few IQs every client must (RFC 6120 §8.4:
+ * an unknown get or set is answered with an error, never ignored). */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xml/framer.h"
+#include "xml/stanza.h"
+#include "xmpp/session_priv.h"
+
+static bool attr_is(mxml_node_t *el, const char *name, const char *value)
+{
+    const char *v = stanza_attr(el, name);
+    return v && strcmp(v, value) == 0;
+}
+
+/* --- roster, RFC 6121 §2 --- */
+
+void im_request_roster(struct session *s)
+{
+    /* §2.2: the roster comes before initial presence, so that presence
+     * from contacts has somewhere to land. */
+    session_next_id(s, s->pending_id, sizeof s->pending_id);
+    char xml[160];
+    int n = snprintf(xml, sizeof xml, "<iq type='get' id='%s'><query xmlns='" NS_ROSTER "'/></iq>",
+                     s->pending_id);
+    mxml_node_t *iq = stanza_parse(xml, (size_t)n, NULL, 0);
+    if (iq) {
+        session_send_node(s, iq, false);
+        mxmlDelete(iq);
+    }
+    s->phase = PHASE_ROSTER;
+}
+
+#define MAX_GROUPS 64
+
+/* Apply one <item/>. Returns the bare JID it touched, or NULL. */
+static char *apply_item(struct session *s, mxml_node_t *item)
+{
+    const char *jid = stanza_attr(item, "jid");
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    if (!bare)
+        return NULL;
+    const char *sub = stanza_attr(item, "subscription");
+    if (sub && strcmp(sub, "remove") == 0) {
+        roster_remove(s->roster, bare);
+        return bare;
+    }
+    char *groups[MAX_GROUPS];
+    size_t ngroups = 0;
+    for (mxml_node_t *g = stanza_child(item, NS_ROSTER, "group"); g && ngroups < MAX_GROUPS;
+         g = stanza_next(g, NS_ROSTER, "group")) {
+        char *name = stanza_text(g);
+        if (name && *name)
+            groups[ngroups++] = name;
+        else
+            free(name);
+    }
+    roster_set(s->roster, bare, stanza_attr(item, "name"), (const char *const *)groups, ngroups,
+               roster_sub_parse(sub), attr_is(item, "ask", "subscribe"));
+    for (size_t i = 0; i < ngroups; i++)
+        free(groups[i]);
+    return bare;
+}
+
+static void on_roster_result(struct session *s, mxml_node_t *iq)
+{
+    if (!attr_is(iq, "type", "result")) {
+        session_emit_text(s, SESSION_EV_ERROR, "the server refused to send the roster");
+    } else {
+        roster_clear(s->roster);
+        mxml_node_t *query = stanza_child(iq, NS_ROSTER, "query");
+        for (mxml_node_t *it = stanza_child(query, NS_ROSTER, "item"); it;
+             it = stanza_next(it, NS_ROSTER, "item"))
+            free(apply_item(s, it));
+        struct session_event ev = {.type = SESSION_EV_ROSTER};
+        session_emit(s, &ev);
+    }
+    im_send_presence(s);
+    session_ready(s);
+}
+
+static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
+                          const char *condition)
+{
+    mxml_node_t *reply = stanza_new("iq");
+    stanza_set_attr(reply, "type", type);
+    if (stanza_attr(iq, "from"))
+        stanza_set_attr(reply, "to", stanza_attr(iq, "from"));
+    stanza_set_attr(reply, "id", stanza_attr(iq, "id") ? stanza_attr(iq, "id") : "");
+    if (condition) {
+        mxml_node_t *err = stanza_add(reply, "error");
+        stanza_set_attr(err, "type", "cancel");
+        mxml_node_t *cond = stanza_add(err, condition);
+        stanza_set_attr(cond, "xmlns", NS_STANZAS);
+    }
+    session_send_node(s, reply, false);
+    mxmlDelete(reply);
+}
+
+static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query)
+{
+    const char *from = stanza_attr(iq, "from");
+    /* §2.1.6: only our own account may push; anyone else is forging. */
+    if (from && !(jid_bare_equal(from, s->bare) && !jid_resource_of(from))) {
+        char why[300];
+        snprintf(why, sizeof why, "ignored a roster push from %s (not from our server)", from);
+        session_emit_text(s, SESSION_EV_INFO, why);
+        send_iq_reply(s, iq, "error", "service-unavailable");
+        return;
+    }
+    mxml_node_t *item = stanza_child(query, NS_ROSTER, "item");
+    char *bare = item ? apply_item(s, item) : NULL;
+    send_iq_reply(s, iq, "result", NULL);
+    if (bare) {
+        struct session_event ev = {.type = SESSION_EV_ROSTER_PUSH, .jid = bare};
+        session_emit(s, &ev);
+        free(bare);
+    }
+}
+
+/* --- IQ --- */
+
+static void answer_disco(struct session *s, mxml_node_t *iq, mxml_node_t *query)
+{
+    mxml_node_t *reply = stanza_new("iq");
+    stanza_set_attr(reply, "type", "result");
+    if (stanza_attr(iq, "from"))
+        stanza_set_attr(reply, "to", stanza_attr(iq, "from"));
+    stanza_set_attr(reply, "id", stanza_attr(iq, "id") ? stanza_attr(iq, "id") : "");
+    mxml_node_t *q = stanza_add(reply, "query");
+    stanza_set_attr(q, "xmlns", NS_DISCO_INFO);
+    if (stanza_attr(query, "node"))
+        stanza_set_attr(q, "node", stanza_attr(query, "node"));
+    mxml_node_t *id = stanza_add(q, "identity");
+    stanza_set_attr(id, "category", "client");
+    stanza_set_attr(id, "type", "console");
+    stanza_set_attr(id, "name", "tuktuk");
+    static const char *const features[] = {NS_DISCO_INFO, NS_PING, NS_VERSION};
+    for (size_t i = 0; i < sizeof features / sizeof features[0]; i++)
+        stanza_set_attr(stanza_add(q, "feature"), "var", features[i]);
+    session_send_node(s, reply, false);
+    mxmlDelete(reply);
+}
+
+static void answer_version(struct session *s, mxml_node_t *iq)
+{
+    mxml_node_t *reply = stanza_new("iq");
+    stanza_set_attr(reply, "type", "result");
+    if (stanza_attr(iq, "from"))
+        stanza_set_attr(reply, "to", stanza_attr(iq, "from"));
+    stanza_set_attr(reply, "id", stanza_attr(iq, "id") ? stanza_attr(iq, "id") : "");
+    mxml_node_t *q = stanza_add(reply, "query");
+    stanza_set_attr(q, "xmlns", NS_VERSION);
+    stanza_add_text_child(q, "name", "tuktuk");
+    stanza_add_text_child(q, "version", TUKTUK_VERSION);
+    session_send_node(s, reply, false);
+    mxmlDelete(reply);
+}
+
+static void emit_iq_result(struct session *s, mxml_node_t *iq)
+{
+    const char *condition = "result";
+    if (attr_is(iq, "type", "error")) {
+        mxml_node_t *err = stanza_child(iq, NULL, "error");
+        mxml_node_t *c = err ? stanza_first_element(err) : NULL;
+        condition = c ? stanza_local(c) : "undefined-condition";
+    }
+    size_t len = 0;
+    char *xml = stanza_serialize(iq, &len);
+    struct session_event ev = {.type = SESSION_EV_IQ_RESULT,
+                               .id = stanza_attr(iq, "id"),
+                               .jid = stanza_attr(iq, "from"),
+                               .condition = condition,
+                               .text = xml,
+                               .len = len};
+    session_emit(s, &ev);
+    free(xml);
+}
+
+static void on_iq(struct session *s, mxml_node_t *iq)
+{
+    const char *type = stanza_attr(iq, "type");
+    const char *id = stanza_attr(iq, "id");
+    if (!type || !id)
+        return; /* §8.1.3: both are required; nothing sane to answer */
+    if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
+        if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
+            on_roster_result(s, iq);
+        else
+            emit_iq_result(s, iq);
+        return;
+    }
+    mxml_node_t *child = stanza_first_element(iq);
+    bool get = strcmp(type, "get") == 0, set = strcmp(type, "set") == 0;
+    if (set && child && stanza_is(child, NS_ROSTER, "query"))
+        on_roster_push(s, iq, child);
+    else if (get && child && stanza_is(child, NS_PING, "ping"))
+        send_iq_reply(s, iq, "result", NULL);
+    else if (get && child && stanza_is(child, NS_DISCO_INFO, "query"))
+        answer_disco(s, iq, child);
+    else if (get && child && stanza_is(child, NS_VERSION, "query"))
+        answer_version(s, iq);
+    else if (get || set)
+        send_iq_reply(s, iq, "error", "service-unavailable");
+}
+
+/* --- presence, RFC 6121 §3-§4 --- */
+
+static void on_presence(struct session *s, mxml_node_t *p)
+{
+    const char *from = stanza_attr(p, "from");
+    const char *type = stanza_attr(p, "type");
+    char *bare = from ? jid_bare_of(from) : NULL;
+    if (!bare)
+        return;
+    if (type && strcmp(type, "unavailable") != 0) {
+        if (strcmp(type, "error") == 0) {
+            char why[300];
+            snprintf(why, sizeof why, "presence error from %s", from);
+            session_emit_text(s, SESSION_EV_ERROR, why);
+        } else if (strcmp(type, "probe") != 0) {
+            struct session_event ev = {.type = SESSION_EV_SUBSCRIPTION, .jid = bare,
+                                       .sub_type = type};
+            session_emit(s, &ev);
+        }
+        free(bare);
+        return;
+    }
+    const char *resource = jid_resource_of(from);
+    char *show_text = stanza_text(stanza_child(p, NS_CLIENT, "show"));
+    char *status = stanza_text(stanza_child(p, NS_CLIENT, "status"));
+    char *prio_text = stanza_text(stanza_child(p, NS_CLIENT, "priority"));
+    mxml_node_t *caps = stanza_child(p, NS_CAPS, "c");
+    enum presence_show show = type ? SHOW_OFFLINE : presence_show_parse(show_text);
+    int priority = prio_text ? atoi(prio_text) : 0;
+    if (priority < -128 || priority > 127)
+        priority = 0; /* §4.7.2.3 */
+    roster_presence(s->roster, bare, resource ? resource : "", show, status, priority,
+                    caps ? stanza_attr(caps, "node") : NULL);
+    struct session_event ev = {.type = SESSION_EV_PRESENCE, .jid = from, .show = show,
+                               .status = status, .priority = priority};
+    session_emit(s, &ev);
+    free(show_text);
+    free(status);
+    free(prio_text);
+    free(bare);
+}
+
+static const char *show_element(enum presence_show show)
+{
+    switch (show) {
+    case SHOW_CHAT:
+        return "chat";
+    case SHOW_AWAY:
+        return "away";
+    case SHOW_XA:
+        return "xa";
+    case SHOW_DND:
+        return "dnd";
+    default:
+        return NULL;
+    }
+}
+
+void im_send_presence(struct session *s)
+{
+    mxml_node_t *p = stanza_new("presence");
+    const char *show = show_element(s->show);
+    char prio[16];
+    snprintf(prio, sizeof prio, "%d", s->priority);
+    if (show)
+        stanza_add_text_child(p, "show", show);
+    if (s->status && *s->status)
+        stanza_add_text_child(p, "status", s->status);
+    stanza_add_text_child(p, "priority", prio);
+    session_send_node(s, p, false);
+    mxmlDelete(p);
+}
+
+/* --- messages, RFC 6121 §5 --- */
+
+/* XEP-0082 date-time: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm) */
+static time_t parse_stamp(const char *text)
+{
+    struct tm tm = {0};
+    int consumed = 0;
+    if (!text || sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                        &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    const char *rest = text + consumed;
+    if (*rest == '.')
+        while (*++rest >= '0' && *rest <= '9')
+            ;
+    time_t t = timegm(&tm);
+    int oh = 0, om = 0;
+    if ((*rest == '+' || *rest == '-') && sscanf(rest + 1, "%2d:%2d", &oh, &om) == 2)
+        t += (*rest == '+' ? -1 : 1) * (oh * 3600 + om * 60);
+    return t;
+}
+
+static char *error_text(mxml_node_t *msg)
+{
+    mxml_node_t *err = stanza_child(msg, NULL, "error");
+    if (!err)
+        return NULL;
+    const char *cond = "undefined-condition";
+    char *text = NULL;
+    for (mxml_node_t *c = stanza_first_element(err); c; c = stanza_next_element(c)) {
+        if (strcmp(stanza_local(c), "text") == 0) {
+            free(text);
+            text = stanza_text(c);
+        } else if (strcmp(stanza_ns(c), NS_STANZAS) == 0) {
+            cond = stanza_local(c);
+        }
+    }
+    size_t n = strlen(cond) + (text ? strlen(text) : 0) + 4;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%s", cond, text ? ": " : "", text ? text : "");
+    free(text);
+    return out;
+}
+
+static void on_message(struct session *s, mxml_node_t *m)
+{
+    const char *from = stanza_attr(m, "from");
+    const char *type = stanza_attr(m, "type");
+    char *body = stanza_text(stanza_child(m, NS_CLIENT, "body"));
+    char *subject = stanza_text(stanza_child(m, NS_CLIENT, "subject"));
+    char *thread = stanza_text(stanza_child(m, NS_CLIENT, "thread"));
+    char *error = error_text(m);
+    mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
+    time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;
+    struct session_message msg = {
+        .from = from ? from : s->jid.domain,
+        .to = stanza_attr(m, "to"),
+        .type = type ? type : "normal",
+        .id = stanza_attr(m, "id"),
+        .thread = stanza_child(m, NS_CLIENT, "thread") ? thread : NULL,
+        .subject = stanza_child(m, NS_CLIENT, "subject") ? subject : NULL,
+        .body = stanza_child(m, NS_CLIENT, "body") ? body : NULL,
+        .error = error,
+        .stamp = stamp ? stamp : time(NULL),
+        .delayed = stamp != 0,
+    };
+    struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
+    session_emit(s, &ev);
+    free(body);
+    free(subject);
+    free(thread);
+    free(error);
+}
+
+void im_stanza(struct session *s, mxml_node_t *el)
+{
+    if (stanza_is(el, NS_CLIENT, "iq"))
+        on_iq(s, el);
+    else if (stanza_is(el, NS_CLIENT, "presence"))
+        on_presence(s, el);
+    else if (stanza_is(el, NS_CLIENT, "message"))
+        on_message(s, el);
+}
+
+/* --- commands from the user --- */
+
+static bool online(const struct session *s)
+{
+    return s->state == SESSION_ONLINE && s->conn;
+}
+
+int session_send_message(struct session *s, const char *to, const char *type, const char *body,
+                         const char *thread, char *id_out, size_t id_len)
+{
+    char id[32];
+    if (!online(s) || !to || !body || !stanza_valid_text(body, strlen(body)))
+        return -1;
+    char *bare = jid_bare_of(to);
+    if (!bare)
+        return -1;
+    free(bare);
+    session_next_id(s, id, sizeof id);
+    mxml_node_t *m = stanza_new("message");
+    int rc = stanza_set_attr(m, "to", to);
+    rc |= stanza_set_attr(m, "type", type ? type : "chat");
+    rc |= stanza_set_attr(m, "id", id);
+    rc |= stanza_add_text_child(m, "body", body) ? 0 : -1;
+    if (thread)
+        rc |= stanza_add_text_child(m, "thread", thread) ? 0 : -1;
+    if (rc == 0)
+        rc = session_send_node(s, m, false);
+    mxmlDelete(m);
+    if (rc == 0 && id_out)
+        snprintf(id_out, id_len, "%s", id);
+    return rc == 0 ? 0 : -1;
+}
+
+int session_set_presence(struct session *s, enum presence_show show, const char *status,
+                         int priority)
+{
+    if (status && !stanza_valid_text(status, strlen(status)))
+        return -1;
+    s->show = show == SHOW_OFFLINE ? SHOW_ONLINE : show;
+    free(s->status);
+    s->status = status ? strdup(status) : NULL;
+    s->priority = priority;
+    if (online(s))
+        im_send_presence(s);
+    return 0;
+}
+
+static int send_roster_item(struct session *s, const char *jid, const char *name,
+                            const char *const *groups, size_t ngroups, bool remove)
+{
+    char id[32];
+    session_next_id(s, id, sizeof id);
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "set");
+    stanza_set_attr(iq, "id", id);
+    mxml_node_t *q = stanza_add(iq, "query");
+    stanza_set_attr(q, "xmlns", NS_ROSTER);
+    mxml_node_t *item = stanza_add(q, "item");
+    int rc = stanza_set_attr(item, "jid", jid);
+    if (remove)
+        rc |= stanza_set_attr(item, "subscription", "remove");
+    if (name && *name)
+        rc |= stanza_set_attr(item, "name", name);
+    for (size_t i = 0; i < ngroups; i++)
+        rc |= stanza_add_text_child(item, "group", groups[i]) ? 0 : -1;
+    if (rc == 0)
+        rc = session_send_node(s, iq, false);
+    mxmlDelete(iq);
+    return rc == 0 ? 0 : -1;
+}
+
+int session_roster_set(struct session *s, const char *jid, const char *name, const char *group)
+{
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    if (!online(s) || !bare) {
+        free(bare);
+        return -1;
+    }
+    /* §2.1.2.2: a set replaces the whole item, so keep what is not changed. */
+    struct roster_item *it = roster_find(s->roster, bare);
+    const char *keep_name = name ? name : (it ? it->name : NULL);
+    const char *const *groups = group ? &group : NULL;
+    size_t ngroups = group ? 1 : 0;
+    if (!group && it && it->in_roster) {
+        groups = (const char *const *)it->groups;
+        ngroups = it->ngroups;
+    }
+    int rc = send_roster_item(s, bare, keep_name, groups, ngroups, false);
+    free(bare);
+    return rc;
+}
+
+int session_roster_remove(struct session *s, const char *jid)
+{
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    int rc = online(s) && bare ? send_roster_item(s, bare, NULL, NULL, 0, true) : -1;
+    free(bare);
+    return rc;
+}
+
+int session_send_subscription(struct session *s, const char *jid, const char *type)
+{
+    static const char *const types[] = {"subscribe", "subscribed", "unsubscribe",
+                                        "unsubscribed"};
+    bool known = false;
+    for (size_t i = 0; i < 4 && type; i++)
+        known |= strcmp(types[i], type) == 0;
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    if (!online(s) || !bare || !known) {
+        free(bare);
+        return -1;
+    }
+    mxml_node_t *p = stanza_new("presence");
+    stanza_set_attr(p, "to", bare);
+    stanza_set_attr(p, "type", type);
+    int rc = session_send_node(s, p, false);
+    mxmlDelete(p);
+    free(bare);
+    return rc;
+}
+
+/* Run text through a fresh framer as if it came from a stream, so that it
+ * meets exactly the rules incoming XML must meet. */
+static mxml_node_t *parse_one_element(const char *xml, char *err, size_t errlen)
+{
+    static const char header[] = "<stream:stream xmlns='jabber:client' "
+                                 "xmlns:stream='http://etherx.jabber.org/streams'>";
+    struct framer *f = framer_new(NULL);
+    const char *text = NULL;
+    size_t len = 0;
+    mxml_node_t *el = NULL;
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    framer_feed(f, header, sizeof header - 1);
+    framer_feed(f, xml, strlen(xml));
+    enum framer_event ev = framer_next(f, &text, &len);
+    if (ev == FRAMER_HEADER)
+        ev = framer_next(f, &text, &len);
+    if (ev == FRAMER_STANZA) {
+        el = stanza_parse(text, len, err, errlen);
+        if (el && framer_next(f, &text, &len) != FRAMER_NEED_MORE) {
+            mxmlDelete(el);
+            el = NULL;
+            snprintf(err, errlen, "more than one element");
+        }
+    } else if (ev == FRAMER_ERROR) {
+        snprintf(err, errlen, "%s: %s", framer_error_condition(f), framer_error_text(f));
+    } else {
+        snprintf(err, errlen, "not one complete element");
+    }
+    framer_free(f);
+    return el;
+}
+
+int session_send_raw(struct session *s, const char *xml, char *err, size_t errlen)
+{
+    if (!online(s)) {
+        snprintf(err, errlen, "not connected");
+        return -1;
+    }
+    mxml_node_t *el = parse_one_element(xml, err, errlen);
+    if (!el)
+        return -1;
+    int rc = session_send_node(s, el, false);
+    mxmlDelete(el);
+    if (rc < 0)
+        snprintf(err, errlen, "could not send");
+    return rc;
+}
+
+int session_send_iq(struct session *s, const char *to, const char *type, const char *child_xml,
+                    char *id_out, size_t id_len)
+{
+    char err[200];
+    if (!online(s) || !type)
+        return -1;
+    mxml_node_t *child = child_xml ? parse_one_element(child_xml, err, sizeof err) : NULL;
+    if (child_xml && !child)
+        return -1;
+    char id[32];
+    session_next_id(s, id, sizeof id);
+    mxml_node_t *iq = stanza_new("iq");
+    int rc = stanza_set_attr(iq, "type", type) | stanza_set_attr(iq, "id", id);
+    if (to)
+        rc |= stanza_set_attr(iq, "to", to);
+    if (child)
+        mxmlAdd(iq, MXML_ADD_AFTER, MXML_ADD_TO_PARENT, child);
+    if (rc == 0)
+        rc = session_send_node(s, iq, false);
+    mxmlDelete(iq);
+    if (rc == 0 && id_out)
+        snprintf(id_out, id_len, "%s", id);
+    return rc == 0 ? 0 : -1;
+}

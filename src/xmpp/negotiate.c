@@ -1,0 +1,435 @@
+/* negotiate.c - stream negotiation, RFC 6120 §4-§7: STARTTLS (required:
+ * plaintext is never an option), SASL (SCRAM-SHA-256/-1 and their -PLUS
+ * variants, PLAIN only inside TLS), resource binding and, only where the
+ * server requires it, the legacy session (RFC 3921 §3). When binding is
+ * done it hands over to im.c for the roster and initial presence. */
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xml/stanza.h"
+#include "xmpp/session_priv.h"
+
+static void fail(struct session *s, const char *why)
+{
+    s->fatal = true;
+    struct session_event ev = {.type = SESSION_EV_ERROR, .text = why};
+    session_emit(s, &ev);
+    session_send_text(s, "</stream:stream>", 16);
+    session_lost(s, why);
+}
+
+/* --- STARTTLS, RFC 6120 §5 --- */
+
+static void start_tls(struct session *s, mxml_node_t *features)
+{
+    if (!stanza_child(features, NS_TLS, "starttls")) {
+        /* §5.3.1: a server that does not offer STARTTLS (or an attacker who
+         * stripped it) does not get a plaintext login from us. */
+        fail(s, "the server does not offer STARTTLS: refusing to log in without encryption");
+        return;
+    }
+    mxml_node_t *st = stanza_new("starttls");
+    stanza_set_attr(st, "xmlns", NS_TLS);
+    session_send_node(s, st, false);
+    mxmlDelete(st);
+    s->phase = PHASE_STARTTLS;
+}
+
+static void on_starttls_answer(struct session *s, mxml_node_t *el)
+{
+    if (!stanza_is(el, NS_TLS, "proceed")) {
+        fail(s, "the server refused STARTTLS");
+        return;
+    }
+    /* §5.4.3.3: anything after <proceed/> belongs to the TLS layer, and
+     * everything learnt before TLS is forgotten. */
+    s->phase = PHASE_TLS_HANDSHAKE;
+    s->stop_reading = true;
+    framer_reset(s->framer);
+    if (conn_starttls(s->conn) < 0)
+        fail(s, "could not start TLS");
+}
+
+void negotiate_tls_ready(struct session *s)
+{
+    char text[160];
+    snprintf(text, sizeof text, "TLS established (%s)", conn_tls_description(s->conn));
+    session_emit_text(s, SESSION_EV_INFO, text);
+    session_send_stream_header(s);
+}
+
+/* --- SASL, RFC 6120 §6 --- */
+
+struct mech_choice {
+    const char *name;
+    enum scram_hash hash;
+    bool plus;
+    bool scram;
+};
+
+/* Strongest first (RFC 7677 §4; channel binding beats none). */
+static const struct mech_choice mech_order[] = {
+    {"SCRAM-SHA-256-PLUS", SCRAM_SHA256, true, true},
+    {"SCRAM-SHA-1-PLUS", SCRAM_SHA1, true, true},
+    {"SCRAM-SHA-256", SCRAM_SHA256, false, true},
+    {"SCRAM-SHA-1", SCRAM_SHA1, false, true},
+    {"PLAIN", SCRAM_SHA1, false, false},
+};
+
+static bool offered(mxml_node_t *mechs, const char *name)
+{
+    for (mxml_node_t *m = stanza_child(mechs, NS_SASL, "mechanism"); m;
+         m = stanza_next(m, NS_SASL, "mechanism")) {
+        char *text = stanza_text(m);
+        bool match = text && strcmp(text, name) == 0;
+        free(text);
+        if (match)
+            return true;
+    }
+    return false;
+}
+
+static bool any_plus_offered(mxml_node_t *mechs)
+{
+    return offered(mechs, "SCRAM-SHA-256-PLUS") || offered(mechs, "SCRAM-SHA-1-PLUS") ||
+           offered(mechs, "SCRAM-SHA-512-PLUS");
+}
+
+static void send_sasl(struct session *s, const char *name, const char *mech, const char *raw,
+                      size_t len)
+{
+    char *b64 = scram_base64_encode((const unsigned char *)raw, len);
+    mxml_node_t *el = stanza_new(name);
+    stanza_set_attr(el, "xmlns", NS_SASL);
+    if (mech)
+        stanza_set_attr(el, "mechanism", mech);
+    stanza_add_text(el, b64 && *b64 ? b64 : "=");
+    session_send_node(s, el, true);
+    mxmlDelete(el);
+    if (b64) {
+        sodium_memzero(b64, strlen(b64));
+        free(b64);
+    }
+}
+
+static int start_scram(struct session *s, const struct mech_choice *m, bool server_plus)
+{
+    unsigned char cb[32];
+    bool bind = m->plus && conn_tls_exporter(s->conn, cb) == 0;
+    if (m->plus && !bind)
+        return -1;
+    char err[200] = "";
+    s->scram = scram_new(m->hash, s->jid.local, s->password, bind ? "tls-exporter" : NULL,
+                         bind ? cb : NULL, bind ? sizeof cb : 0, server_plus, NULL, err,
+                         sizeof err);
+    sodium_memzero(cb, sizeof cb);
+    if (!s->scram) {
+        fail(s, err[0] ? err : "SCRAM could not start");
+        return 0;
+    }
+    char *first = scram_client_first(s->scram);
+    if (!first) {
+        fail(s, "out of memory");
+        return 0;
+    }
+    send_sasl(s, "auth", scram_mechanism(s->scram), first, strlen(first));
+    free(first);
+    return 0;
+}
+
+static void start_plain(struct session *s)
+{
+    /* RFC 4616: authzid (empty) NUL authcid NUL password. Only reached with
+     * TLS active, because SASL is never offered to us before it. */
+    size_t ulen = strlen(s->jid.local), plen = strlen(s->password);
+    size_t len = ulen + plen + 2;
+    char *raw = sodium_malloc(len);
+    if (!raw) {
+        fail(s, "out of memory");
+        return;
+    }
+    raw[0] = '\0';
+    memcpy(raw + 1, s->jid.local, ulen);
+    raw[1 + ulen] = '\0';
+    memcpy(raw + 2 + ulen, s->password, plen);
+    send_sasl(s, "auth", "PLAIN", raw, len);
+    sodium_free(raw);
+}
+
+static void start_sasl(struct session *s, mxml_node_t *features)
+{
+    mxml_node_t *mechs = stanza_child(features, NS_SASL, "mechanisms");
+    if (!mechs) {
+        fail(s, "the server offers no SASL mechanisms");
+        return;
+    }
+    if (!s->password) {
+        s->fatal = true;
+        struct session_event ev = {.type = SESSION_EV_AUTH_FAILED,
+                                   .condition = "password-required",
+                                   .text = "a password is needed to log in"};
+        session_emit(s, &ev);
+        session_send_text(s, "</stream:stream>", 16);
+        session_lost(s, "no password");
+        return;
+    }
+    bool server_plus = any_plus_offered(mechs);
+    s->phase = PHASE_SASL;
+    for (size_t i = 0; i < sizeof mech_order / sizeof mech_order[0]; i++) {
+        const struct mech_choice *m = &mech_order[i];
+        if (!offered(mechs, m->name))
+            continue;
+        if (!m->scram) {
+            if (!s->tls_active)
+                break;
+            start_plain(s);
+            return;
+        }
+        if (start_scram(s, m, server_plus) == 0)
+            return;
+    }
+    fail(s, "the server offers no SASL mechanism that tuktuk accepts");
+}
+
+static void sasl_failure(struct session *s, mxml_node_t *el)
+{
+    const char *cond = "not-authorized";
+    char *text = NULL;
+    for (mxml_node_t *c = stanza_first_element(el); c; c = stanza_next_element(c)) {
+        if (strcmp(stanza_local(c), "text") == 0) {
+            free(text);
+            text = stanza_text(c);
+        } else {
+            cond = stanza_local(c);
+        }
+    }
+    bool has_text = text && *text;
+    char why[400];
+    snprintf(why, sizeof why, "login refused: %s%s%s%s", cond, has_text ? " (" : "",
+             has_text ? text : "", has_text ? ")" : "");
+    free(text);
+    s->fatal = true;
+    struct session_event ev = {.type = SESSION_EV_AUTH_FAILED, .condition = cond, .text = why};
+    session_emit(s, &ev);
+    session_send_text(s, "</stream:stream>", 16);
+    session_lost(s, why);
+}
+
+static unsigned char *decode_payload(mxml_node_t *el, size_t *len)
+{
+    char *b64 = stanza_text(el);
+    if (!b64)
+        return NULL;
+    unsigned char *raw;
+    if (strcmp(b64, "=") == 0 || !*b64) {
+        raw = calloc(1, 1);
+        *len = 0;
+    } else {
+        raw = scram_base64_decode(b64, strlen(b64), len);
+    }
+    free(b64);
+    return raw;
+}
+
+static void sasl_challenge(struct session *s, mxml_node_t *el)
+{
+    size_t len = 0;
+    unsigned char *raw = decode_payload(el, &len);
+    if (!raw || !s->scram) {
+        free(raw);
+        fail(s, "the server sent a bad SASL challenge");
+        return;
+    }
+    char err[200] = "";
+    char *final = scram_client_final(s->scram, (const char *)raw, len, err, sizeof err);
+    free(raw);
+    if (!final) {
+        char why[300];
+        snprintf(why, sizeof why, "SCRAM: %s", err);
+        fail(s, why);
+        return;
+    }
+    send_sasl(s, "response", NULL, final, strlen(final));
+    sodium_memzero(final, strlen(final));
+    free(final);
+}
+
+static void sasl_success(struct session *s, mxml_node_t *el)
+{
+    if (s->scram) {
+        size_t len = 0;
+        unsigned char *raw = decode_payload(el, &len);
+        char err[200] = "";
+        int rc = raw ? scram_verify_server_final(s->scram, (const char *)raw, len, err, sizeof err)
+                     : -1;
+        free(raw);
+        if (rc < 0) {
+            /* RFC 5802 §9: a server that cannot prove it knows our
+             * credentials may be an impostor, success or not. */
+            char why[300];
+            snprintf(why, sizeof why, "the server's SCRAM signature did not verify: %s", err);
+            fail(s, why);
+            return;
+        }
+        char info[120];
+        snprintf(info, sizeof info, "authenticated with %s", scram_mechanism(s->scram));
+        session_emit_text(s, SESSION_EV_INFO, info);
+        scram_free(s->scram);
+        s->scram = NULL;
+    } else {
+        session_emit_text(s, SESSION_EV_INFO, "authenticated with PLAIN (inside TLS)");
+    }
+    s->authenticated = true;
+    s->stop_reading = true;
+    session_send_stream_header(s); /* §6.4.6: restart the stream */
+}
+
+static void on_sasl(struct session *s, mxml_node_t *el)
+{
+    if (stanza_is(el, NS_SASL, "challenge"))
+        sasl_challenge(s, el);
+    else if (stanza_is(el, NS_SASL, "success"))
+        sasl_success(s, el);
+    else if (stanza_is(el, NS_SASL, "failure"))
+        sasl_failure(s, el);
+    else
+        fail(s, "unexpected element during SASL");
+}
+
+/* --- binding, RFC 6120 §7 --- */
+
+static void send_bind(struct session *s, const char *resource)
+{
+    session_next_id(s, s->pending_id, sizeof s->pending_id);
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "set");
+    stanza_set_attr(iq, "id", s->pending_id);
+    mxml_node_t *bind = stanza_add(iq, "bind");
+    stanza_set_attr(bind, "xmlns", NS_BIND);
+    if (resource && *resource)
+        stanza_add_text_child(bind, "resource", resource);
+    session_send_node(s, iq, false);
+    mxmlDelete(iq);
+    s->phase = PHASE_BIND;
+}
+
+static void start_bind(struct session *s, mxml_node_t *features)
+{
+    if (!stanza_child(features, NS_BIND, "bind")) {
+        fail(s, "the server does not offer resource binding");
+        return;
+    }
+    mxml_node_t *sess = stanza_child(features, NS_SESSION, "session");
+    s->session_required = sess && !stanza_child(sess, NS_SESSION, "optional");
+    send_bind(s, s->resource_wanted);
+}
+
+static bool is_answer(struct session *s, mxml_node_t *el)
+{
+    const char *id = stanza_attr(el, "id");
+    return stanza_is(el, NS_CLIENT, "iq") && id && strcmp(id, s->pending_id) == 0;
+}
+
+static bool iq_error_is(mxml_node_t *iq, const char *condition)
+{
+    mxml_node_t *err = stanza_child(iq, NULL, "error");
+    return err && stanza_child(err, NS_STANZAS, condition);
+}
+
+static void after_bind(struct session *s)
+{
+    if (!s->session_required) {
+        im_request_roster(s);
+        return;
+    }
+    session_next_id(s, s->pending_id, sizeof s->pending_id);
+    char xml[200];
+    int n = snprintf(xml, sizeof xml,
+                     "<iq type='set' id='%s'><session xmlns='" NS_SESSION "'/></iq>",
+                     s->pending_id);
+    session_send_text(s, xml, (size_t)n);
+    s->phase = PHASE_SESSION;
+}
+
+static void on_bind(struct session *s, mxml_node_t *el)
+{
+    if (!is_answer(s, el))
+        return;
+    const char *type = stanza_attr(el, "type");
+    if (type && strcmp(type, "error") == 0) {
+        /* §7.7.2.2: on conflict, ask the server to pick a resource. */
+        if (iq_error_is(el, "conflict") && !s->bind_retried) {
+            s->bind_retried = true;
+            session_emit_text(s, SESSION_EV_INFO, "resource in use; letting the server choose");
+            send_bind(s, NULL);
+            return;
+        }
+        fail(s, "the server refused to bind a resource");
+        return;
+    }
+    char *jid = stanza_text(stanza_child(stanza_child(el, NS_BIND, "bind"), NS_BIND, "jid"));
+    if (!jid || !jid_bare_equal(jid, s->bare) || !jid_resource_of(jid)) {
+        free(jid);
+        fail(s, "the server bound an unexpected JID");
+        return;
+    }
+    free(s->full);
+    s->full = jid;
+    struct session_event ev = {.type = SESSION_EV_BOUND, .jid = s->full};
+    session_emit(s, &ev);
+    after_bind(s);
+}
+
+static void on_session(struct session *s, mxml_node_t *el)
+{
+    if (!is_answer(s, el))
+        return;
+    const char *type = stanza_attr(el, "type");
+    if (type && strcmp(type, "result") != 0) {
+        fail(s, "the server refused to establish a session");
+        return;
+    }
+    im_request_roster(s);
+}
+
+static void on_features(struct session *s, mxml_node_t *el)
+{
+    if (!stanza_is(el, NS_STREAM, "features")) {
+        fail(s, "expected stream features");
+        return;
+    }
+    if (!s->tls_active)
+        start_tls(s, el);
+    else if (!s->authenticated)
+        start_sasl(s, el);
+    else
+        start_bind(s, el);
+}
+
+void negotiate_stanza(struct session *s, mxml_node_t *el)
+{
+    if (s->state == SESSION_CONNECTING && s->tls_active)
+        session_set_state(s, SESSION_AUTHENTICATING, NULL);
+    switch (s->phase) {
+    case PHASE_STREAM_START:
+        on_features(s, el);
+        break;
+    case PHASE_STARTTLS:
+        on_starttls_answer(s, el);
+        break;
+    case PHASE_SASL:
+        on_sasl(s, el);
+        break;
+    case PHASE_BIND:
+        on_bind(s, el);
+        break;
+    case PHASE_SESSION:
+        on_session(s, el);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,727 @@
+/* session.c - the life of one XMPP session: connecting, reading the stream
+ * through the framer, timers for login, dead-connection detection
+ * (XEP-0199) and reconnection with capped exponential backoff, and the
+ * graceful close of RFC 6120 §4.4. Stream negotiation lives in negotiate.c
+ * and instant messaging in im.c; all three share session_priv.h.
+ *
+ * The session reports everything as events and never blocks: the
+ * connection delivers bytes as fast as the socket gives them, and each
+ * complete stanza is handled at once. */
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xml/stanza.h"
+#include "xmpp/session_priv.h"
+
+#define BACKOFF_BASE_MS 1000
+#define BACKOFF_MAX_MS 60000
+#define MAX_REDIRECTS 5
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void session_emit(struct session *s, const struct session_event *ev)
+{
+    if (s->handler && !s->freeing)
+        s->handler(s->ud, ev);
+}
+
+void session_emit_text(struct session *s, enum session_event_type type, const char *text)
+{
+    struct session_event ev = {.type = type, .text = text, .state = s->state};
+    session_emit(s, &ev);
+}
+
+const char *session_state_name(enum session_state st)
+{
+    switch (st) {
+    case SESSION_OFFLINE:
+        return "offline";
+    case SESSION_CONNECTING:
+        return "connecting";
+    case SESSION_AUTHENTICATING:
+        return "authenticating";
+    case SESSION_ONLINE:
+        return "online";
+    case SESSION_RECONNECT_WAIT:
+        return "reconnecting";
+    case SESSION_CLOSING:
+        return "closing";
+    }
+    return "?";
+}
+
+void session_set_state(struct session *s, enum session_state st, const char *why)
+{
+    if (s->state == st)
+        return;
+    s->state = st;
+    struct session_event ev = {.type = SESSION_EV_STATE, .state = st, .text = why};
+    session_emit(s, &ev);
+}
+
+void session_next_id(struct session *s, char *out, size_t len)
+{
+    snprintf(out, len, "%s%u", s->id_prefix, ++s->id_counter);
+}
+
+int session_send_text(struct session *s, const char *xml, size_t len)
+{
+    if (!s->conn)
+        return -1;
+    return conn_write(s->conn, xml, len);
+}
+
+static void emit_xml(struct session *s, const char *text, size_t len, bool outgoing)
+{
+    struct session_event ev = {
+        .type = SESSION_EV_XML, .text = text, .len = len, .outgoing = outgoing};
+    session_emit(s, &ev);
+}
+
+/* SASL payloads carry proofs and, with PLAIN, the password itself: they
+ * never reach the XML log or console. */
+static char *redacted_copy(mxml_node_t *node, size_t *len)
+{
+    mxml_node_t *copy = stanza_new(stanza_local(node));
+    if (!copy)
+        return NULL;
+    const char *ns = stanza_ns(node);
+    const char *mech = stanza_attr(node, "mechanism");
+    stanza_set_attr(copy, "xmlns", ns);
+    if (mech)
+        stanza_set_attr(copy, "mechanism", mech);
+    stanza_add_text(copy, "[redacted]");
+    char *text = stanza_serialize(copy, len);
+    mxmlDelete(copy);
+    return text;
+}
+
+int session_send_node(struct session *s, mxml_node_t *node, bool redact)
+{
+    size_t len = 0;
+    char *xml = stanza_serialize(node, &len);
+    if (!xml)
+        return -1;
+    int rc = session_send_text(s, xml, len);
+    if (redact) {
+        size_t rlen = 0;
+        char *shown = redacted_copy(node, &rlen);
+        if (shown)
+            emit_xml(s, shown, rlen, true);
+        free(shown);
+        sodium_memzero(xml, len);
+    } else {
+        emit_xml(s, xml, len, true);
+    }
+    free(xml);
+    return rc;
+}
+
+void session_send_stream_header(struct session *s)
+{
+    char header[600];
+    /* RFC 6120 §4.7.1: 'from' is only sent once the stream is encrypted. */
+    int n = snprintf(header, sizeof header,
+                     "<?xml version='1.0'?><stream:stream to='%s'%s%s%s version='1.0' "
+                     "xml:lang='en' xmlns='jabber:client' "
+                     "xmlns:stream='http://etherx.jabber.org/streams'>",
+                     s->jid.domain, s->tls_active ? " from='" : "",
+                     s->tls_active ? s->bare : "", s->tls_active ? "'" : "");
+    if (n < 0 || (size_t)n >= sizeof header)
+        return;
+    framer_reset(s->framer);
+    s->phase = PHASE_STREAM_START;
+    session_send_text(s, header, (size_t)n);
+    emit_xml(s, header, (size_t)n, true);
+}
+
+static void stop_timer(uv_timer_t *t)
+{
+    uv_timer_stop(t);
+}
+
+static void drop_connection(struct session *s)
+{
+    if (s->conn) {
+        conn_free(s->conn);
+        s->conn = NULL;
+    }
+    if (s->scram) {
+        scram_free(s->scram);
+        s->scram = NULL;
+    }
+    stop_timer(&s->phase_timer);
+    stop_timer(&s->ping_timer);
+    s->phase = PHASE_IDLE;
+    s->tls_active = false;
+    s->authenticated = false;
+    s->ping_outstanding = false;
+    s->stop_reading = true;
+    bool had_presence = false;
+    for (size_t i = 0; i < roster_count(s->roster) && !had_presence; i++)
+        had_presence = roster_at(s->roster, i)->nres > 0;
+    roster_all_offline(s->roster);
+    if (had_presence) {
+        struct session_event ev = {.type = SESSION_EV_ROSTER};
+        session_emit(s, &ev);
+    }
+}
+
+static unsigned backoff_delay_ms(struct session *s)
+{
+    unsigned delay = BACKOFF_BASE_MS;
+    for (unsigned i = 0; i < s->backoff_step && delay < BACKOFF_MAX_MS; i++)
+        delay *= 2;
+    if (delay > BACKOFF_MAX_MS)
+        delay = BACKOFF_MAX_MS;
+    /* Jitter of up to a quarter keeps many clients from returning at once
+     * after a server restart. */
+    delay -= randombytes_uniform(delay / 4 + 1);
+    if (s->backoff_step < 16)
+        s->backoff_step++;
+    return delay;
+}
+
+static void connect_now(struct session *s);
+
+static void on_reconnect_timer(uv_timer_t *t)
+{
+    struct session *s = t->data;
+    connect_now(s);
+}
+
+void session_lost(struct session *s, const char *why)
+{
+    drop_connection(s);
+    if (s->user_closing || s->fatal || !s->reconnect) {
+        session_set_state(s, SESSION_OFFLINE, why);
+        return;
+    }
+    unsigned delay = backoff_delay_ms(s);
+    s->reconnect_at = uv_now(s->loop) + delay;
+    session_set_state(s, SESSION_RECONNECT_WAIT, why);
+    uv_timer_start(&s->reconnect_timer, on_reconnect_timer, delay, 0);
+}
+
+void session_stream_error(struct session *s, const char *condition, const char *text)
+{
+    char xml[512];
+    int n = snprintf(xml, sizeof xml,
+                     "<stream:error><%s xmlns='" NS_STREAMS "'/></stream:error></stream:stream>",
+                     condition);
+    if (n > 0 && (size_t)n < sizeof xml) {
+        session_send_text(s, xml, (size_t)n);
+        emit_xml(s, xml, (size_t)n, true);
+    }
+    char why[400];
+    snprintf(why, sizeof why, "stream error sent (%s): %s", condition, text ? text : "");
+    struct session_event ev = {.type = SESSION_EV_ERROR, .text = why, .condition = condition};
+    session_emit(s, &ev);
+    if (s->conn)
+        conn_shutdown(s->conn);
+    session_lost(s, why);
+}
+
+/* --- reading the stream --- */
+
+static void handle_stream_error(struct session *s, mxml_node_t *el)
+{
+    const char *cond = "undefined-condition";
+    char *text = NULL;
+    for (mxml_node_t *c = stanza_first_element(el); c; c = stanza_next_element(c)) {
+        if (strcmp(stanza_ns(c), NS_STREAMS) != 0)
+            continue;
+        if (strcmp(stanza_local(c), "text") == 0) {
+            free(text);
+            text = stanza_text(c);
+        } else {
+            cond = stanza_local(c);
+        }
+    }
+    char why[600];
+    snprintf(why, sizeof why, "server closed the stream: %s%s%s", cond, text ? ": " : "",
+             text ? text : "");
+    struct session_event ev = {.type = SESSION_EV_ERROR, .text = why, .condition = cond};
+    session_emit(s, &ev);
+    if (strcmp(cond, "see-other-host") == 0) {
+        char *host = stanza_text(stanza_child(el, NS_STREAMS, "see-other-host"));
+        if (host && *host && s->redirects < MAX_REDIRECTS) {
+            s->redirects++;
+            free(s->redirect_server);
+            s->redirect_server = host;
+            s->redirect_port = 0;
+            /* "host:port", "[v6]:port" or a bare host (RFC 6120 §4.9.3.19) */
+            char *colon = strrchr(host, ':');
+            char *bracket = strrchr(host, ']');
+            if (colon && (!bracket || colon > bracket) && strchr(host, ':') == colon) {
+                *colon = '\0';
+                s->redirect_port = atoi(colon + 1);
+            } else if (host[0] == '[' && bracket) {
+                if (bracket[1] == ':')
+                    s->redirect_port = atoi(bracket + 2);
+                *bracket = '\0';
+                memmove(host, host + 1, strlen(host));
+            }
+            host = NULL;
+            s->backoff_step = 0;
+        }
+        free(host);
+    } else if (strcmp(cond, "conflict") == 0 || strcmp(cond, "not-authorized") == 0 ||
+               strcmp(cond, "host-unknown") == 0) {
+        /* Another client took our resource, or the account is gone:
+         * reconnecting would just fight it. */
+        s->fatal = true;
+    }
+    free(text);
+    session_lost(s, why);
+}
+
+static void handle_stanza(struct session *s, const char *text, size_t len)
+{
+    char err[200];
+    mxml_node_t *el = stanza_parse(text, len, err, sizeof err);
+    if (!el) {
+        session_stream_error(s, "not-well-formed", err);
+        return;
+    }
+    if (stanza_is(el, NS_STREAM, "error"))
+        handle_stream_error(s, el);
+    else if (s->phase == PHASE_READY || s->phase == PHASE_ROSTER)
+        im_stanza(s, el);
+    else
+        negotiate_stanza(s, el);
+    mxmlDelete(el);
+}
+
+static void handle_header(struct session *s, const char *text, size_t len)
+{
+    char err[200];
+    mxml_node_t *hdr = stanza_parse_header(text, len, err, sizeof err);
+    if (!hdr) {
+        session_stream_error(s, "not-well-formed", err);
+        return;
+    }
+    const char *version = stanza_attr(hdr, "version");
+    bool ok = stanza_is(hdr, NS_STREAM, "stream");
+    mxmlDelete(hdr);
+    if (!ok) {
+        session_stream_error(s, "invalid-namespace", "unexpected stream header");
+        return;
+    }
+    /* RFC 6120 §4.7.5: without version 1.0 there are no stream features,
+     * hence no STARTTLS: refuse rather than fall back to plaintext. */
+    if (!version || strncmp(version, "1.", 2) != 0) {
+        s->fatal = true;
+        session_stream_error(s, "unsupported-version", "server does not speak XMPP 1.0");
+    }
+}
+
+static void handle_stream_end(struct session *s)
+{
+    if (s->state == SESSION_CLOSING) {
+        session_lost(s, "disconnected");
+        return;
+    }
+    session_send_text(s, "</stream:stream>", 16);
+    if (s->conn)
+        conn_shutdown(s->conn);
+    session_lost(s, "the server closed the stream");
+}
+
+static void process_input(struct session *s)
+{
+    const char *text;
+    size_t len;
+    while (!s->stop_reading) {
+        enum framer_event ev = framer_next(s->framer, &text, &len);
+        if (ev == FRAMER_NEED_MORE)
+            return;
+        if (ev == FRAMER_HEADER || ev == FRAMER_STANZA)
+            emit_xml(s, text, len, false);
+        switch (ev) {
+        case FRAMER_HEADER:
+            handle_header(s, text, len);
+            break;
+        case FRAMER_STANZA:
+            handle_stanza(s, text, len);
+            break;
+        case FRAMER_STREAM_END:
+            handle_stream_end(s);
+            return;
+        case FRAMER_ERROR:
+            session_stream_error(s, framer_error_condition(s->framer),
+                                 framer_error_text(s->framer));
+            return;
+        case FRAMER_NEED_MORE:
+            return;
+        }
+    }
+}
+
+/* --- connection callbacks --- */
+
+static void on_ping_timer(uv_timer_t *t);
+
+static void arm_ping(struct session *s)
+{
+    if (s->phase == PHASE_READY && !s->ping_outstanding)
+        uv_timer_start(&s->ping_timer, on_ping_timer, s->ping_idle_ms, 0);
+}
+
+static void on_ping_timer(uv_timer_t *t)
+{
+    struct session *s = t->data;
+    if (s->ping_outstanding) {
+        session_lost(s, "no answer from the server: connection is dead");
+        return;
+    }
+    /* XEP-0199 §4.2: a client-to-server ping finds dead connections that
+     * TCP itself may not notice for a long time. */
+    char id[32], xml[200];
+    session_next_id(s, id, sizeof id);
+    int n = snprintf(xml, sizeof xml, "<iq type='get' id='%s' to='%s'><ping xmlns='" NS_PING
+                     "'/></iq>", id, s->jid.domain);
+    session_send_text(s, xml, (size_t)n);
+    emit_xml(s, xml, (size_t)n, true);
+    s->ping_outstanding = true;
+    uv_timer_start(&s->ping_timer, on_ping_timer, s->ping_timeout_ms, 0);
+}
+
+static void on_conn_status(void *ud, const char *text)
+{
+    session_emit_text(ud, SESSION_EV_INFO, text);
+}
+
+static void on_conn_connected(void *ud, bool tls_active)
+{
+    struct session *s = ud;
+    s->tls_active = tls_active;
+    session_send_stream_header(s);
+}
+
+static void on_conn_tls_ready(void *ud)
+{
+    struct session *s = ud;
+    s->tls_active = true;
+    negotiate_tls_ready(s);
+}
+
+static void on_conn_data(void *ud, const char *buf, size_t len)
+{
+    struct session *s = ud;
+    s->stop_reading = false;
+    /* Any traffic proves the connection alive: restart the idle clock. */
+    s->ping_outstanding = false;
+    arm_ping(s);
+    if (framer_feed(s->framer, buf, len) < 0) {
+        session_stream_error(s, framer_error_condition(s->framer), framer_error_text(s->framer));
+        return;
+    }
+    process_input(s);
+}
+
+static void on_conn_failed(void *ud, const char *reason, const struct conn_cert_info *cert)
+{
+    struct session *s = ud;
+    if (cert) {
+        s->refused_cert = *cert;
+        s->have_refused_cert = true;
+        s->fatal = true; /* only the user can decide to trust it */
+        struct session_event ev = {.type = SESSION_EV_CERT_REFUSED, .cert = cert, .text = reason};
+        session_emit(s, &ev);
+    }
+    session_lost(s, reason);
+}
+
+static void on_conn_closed(void *ud)
+{
+    struct session *s = ud;
+    session_lost(s, s->state == SESSION_CLOSING ? "disconnected" : "connection closed by server");
+}
+
+static const struct conn_events conn_callbacks = {
+    .status = on_conn_status,
+    .connected = on_conn_connected,
+    .tls_ready = on_conn_tls_ready,
+    .data = on_conn_data,
+    .failed = on_conn_failed,
+    .closed = on_conn_closed,
+};
+
+static void on_phase_timer(uv_timer_t *t)
+{
+    struct session *s = t->data;
+    if (s->state == SESSION_CLOSING)
+        session_lost(s, "disconnected (the server did not close the stream in time)");
+    else
+        session_lost(s, "login timed out");
+}
+
+static void connect_now(struct session *s)
+{
+    drop_connection(s);
+    s->fatal = false;
+    s->bind_retried = false;
+    s->conn = conn_new(s->loop, &conn_callbacks, s);
+    if (!s->conn) {
+        session_set_state(s, SESSION_OFFLINE, "out of memory");
+        return;
+    }
+    struct conn_config cfg = {
+        .domain = s->jid.domain,
+        .server = s->redirect_server ? s->redirect_server : s->server,
+        .port = s->redirect_server ? s->redirect_port : s->port,
+        .tls = s->tls_mode,
+        .ca_file = s->ca_file,
+        .pinned_sha256 = s->pinned,
+        .connect_timeout_ms = s->connect_timeout_ms,
+    };
+    session_set_state(s, SESSION_CONNECTING, NULL);
+    uv_timer_start(&s->phase_timer, on_phase_timer, s->connect_timeout_ms, 0);
+    if (conn_open(s->conn, &cfg) < 0)
+        session_lost(s, "could not start connecting");
+}
+
+/* Called by im.c once the roster is in and initial presence went out. */
+void session_ready(struct session *s)
+{
+    stop_timer(&s->phase_timer);
+    s->backoff_step = 0;
+    s->redirects = 0;
+    s->phase = PHASE_READY;
+    arm_ping(s);
+    session_set_state(s, SESSION_ONLINE, NULL);
+}
+
+/* --- public API --- */
+
+static void random_suffix(char *out, size_t n)
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (size_t i = 0; i + 1 < n; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[n - 1] = '\0';
+}
+
+static int copy_config(struct session *s, const struct session_config *cfg, char *err,
+                       size_t errlen)
+{
+    if (!cfg->jid || jid_parse(cfg->jid, &s->jid, err, errlen) < 0) {
+        if (!cfg->jid)
+            snprintf(err, errlen, "no JID given");
+        return -1;
+    }
+    if (!s->jid.local) {
+        snprintf(err, errlen, "JID %s has no user part", cfg->jid);
+        jid_clear(&s->jid);
+        return -1;
+    }
+    s->bare = jid_bare(&s->jid);
+    if (s->jid.resource) {
+        s->resource_wanted = strdup(s->jid.resource);
+    } else if (cfg->resource) {
+        s->resource_wanted = strdup(cfg->resource);
+    } else {
+        char suffix[5], res[16];
+        random_suffix(suffix, sizeof suffix);
+        snprintf(res, sizeof res, "tuktuk.%s", suffix);
+        s->resource_wanted = strdup(res);
+    }
+    s->server = dup_or_null(cfg->server);
+    s->port = cfg->port;
+    s->tls_mode = cfg->tls;
+    s->ca_file = dup_or_null(cfg->ca_file);
+    s->pinned = dup_or_null(cfg->pinned_sha256);
+    s->priority = cfg->priority;
+    s->reconnect = cfg->reconnect;
+    s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
+    s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
+    s->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000;
+    s->close_timeout_ms = cfg->close_timeout_ms ? cfg->close_timeout_ms : 2000;
+    return s->bare && s->resource_wanted ? 0 : -1;
+}
+
+struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
+                            session_handler handler, void *ud, char *err, size_t errlen)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium failed to initialise");
+        return NULL;
+    }
+    struct session *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->loop = loop;
+    s->handler = handler;
+    s->ud = ud;
+    s->show = SHOW_ONLINE;
+    s->roster = roster_new();
+    s->framer = framer_new(NULL);
+    random_suffix(s->id_prefix, 7);
+    s->id_prefix[6] = '-';
+    s->id_prefix[7] = '\0';
+    if (!s->roster || !s->framer || copy_config(s, cfg, err, errlen) < 0) {
+        if (!err[0])
+            snprintf(err, errlen, "out of memory");
+        s->freeing = true;
+        roster_free(s->roster);
+        framer_free(s->framer);
+        jid_clear(&s->jid);
+        free(s->bare);
+        free(s->resource_wanted);
+        free(s->server);
+        free(s->ca_file);
+        free(s->pinned);
+        free(s);
+        return NULL;
+    }
+    uv_timer_init(loop, &s->phase_timer);
+    uv_timer_init(loop, &s->ping_timer);
+    uv_timer_init(loop, &s->reconnect_timer);
+    s->phase_timer.data = s->ping_timer.data = s->reconnect_timer.data = s;
+    s->open_handles = 3;
+    session_set_password(s, cfg->password);
+    return s;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    struct session *s = h->data;
+    if (--s->open_handles > 0)
+        return;
+    free(s);
+}
+
+void session_free(struct session *s)
+{
+    if (!s)
+        return;
+    s->freeing = true;
+    drop_connection(s);
+    roster_free(s->roster);
+    framer_free(s->framer);
+    jid_clear(&s->jid);
+    free(s->bare);
+    free(s->full);
+    free(s->resource_wanted);
+    if (s->password)
+        sodium_free(s->password);
+    free(s->server);
+    free(s->ca_file);
+    free(s->pinned);
+    free(s->redirect_server);
+    free(s->status);
+    uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);
+    uv_close((uv_handle_t *)&s->ping_timer, on_timer_closed);
+    uv_close((uv_handle_t *)&s->reconnect_timer, on_timer_closed);
+}
+
+int session_connect(struct session *s)
+{
+    if (s->state == SESSION_CONNECTING || s->state == SESSION_AUTHENTICATING ||
+        s->state == SESSION_ONLINE || s->state == SESSION_CLOSING)
+        return -1;
+    uv_timer_stop(&s->reconnect_timer);
+    s->user_closing = false;
+    s->backoff_step = 0;
+    s->redirects = 0;
+    free(s->redirect_server);
+    s->redirect_server = NULL;
+    connect_now(s);
+    return 0;
+}
+
+void session_disconnect(struct session *s, const char *status)
+{
+    s->user_closing = true;
+    uv_timer_stop(&s->reconnect_timer);
+    if (!s->conn || s->phase == PHASE_IDLE) {
+        drop_connection(s);
+        session_set_state(s, SESSION_OFFLINE, "disconnected");
+        return;
+    }
+    if (s->phase == PHASE_READY) {
+        mxml_node_t *p = stanza_new("presence");
+        stanza_set_attr(p, "type", "unavailable");
+        if (status && *status)
+            stanza_add_text_child(p, "status", status);
+        session_send_node(s, p, false);
+        mxmlDelete(p);
+    }
+    session_send_text(s, "</stream:stream>", 16);
+    emit_xml(s, "</stream:stream>", 16, true);
+    stop_timer(&s->ping_timer);
+    session_set_state(s, SESSION_CLOSING, NULL);
+    uv_timer_start(&s->phase_timer, on_phase_timer, s->close_timeout_ms, 0);
+}
+
+void session_set_password(struct session *s, const char *password)
+{
+    if (s->password) {
+        sodium_free(s->password);
+        s->password = NULL;
+    }
+    if (!password)
+        return;
+    size_t len = strlen(password);
+    s->password = sodium_malloc(len + 1);
+    if (s->password)
+        memcpy(s->password, password, len + 1);
+}
+
+void session_set_pinned_cert(struct session *s, const char *sha256)
+{
+    free(s->pinned);
+    s->pinned = dup_or_null(sha256);
+}
+
+enum session_state session_state(const struct session *s)
+{
+    return s->state;
+}
+
+const char *session_bare_jid(const struct session *s)
+{
+    return s->bare;
+}
+
+const char *session_full_jid(const struct session *s)
+{
+    return s->full;
+}
+
+struct roster *session_roster(struct session *s)
+{
+    return s->roster;
+}
+
+enum presence_show session_show(const struct session *s)
+{
+    return s->show;
+}
+
+const char *session_status(const struct session *s)
+{
+    return s->status;
+}
+
+const struct conn_cert_info *session_refused_cert(const struct session *s)
+{
+    return s->have_refused_cert ? &s->refused_cert : NULL;
+}
+
+unsigned session_reconnect_in(const struct session *s)
+{
+    if (s->state != SESSION_RECONNECT_WAIT)
+        return 0;
+    uint64_t now = uv_now(s->loop);
+    return s->reconnect_at > now ? (unsigned)((s->reconnect_at - now + 999) / 1000) : 0;
+}

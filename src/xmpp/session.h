@@ -1,0 +1,148 @@
+/* session.h - one XMPP account's session: stream negotiation, SASL,
+ * binding, roster, presence and messages (RFC 6120, RFC 6121). It knows
+ * the protocol and nothing about the screen: everything it learns is
+ * reported as a session_event, and commands come in as calls. Several
+ * sessions may live in one loop; there is no global state (see session.c). */
+#ifndef TUKTUK_SESSION_H
+#define TUKTUK_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <uv.h>
+
+#include "net/conn.h"
+#include "xmpp/roster.h"
+
+enum session_state {
+    SESSION_OFFLINE,        /* not connected and not trying */
+    SESSION_CONNECTING,     /* resolving, TCP, TLS */
+    SESSION_AUTHENTICATING, /* SASL, bind, roster */
+    SESSION_ONLINE,         /* roster received and initial presence sent */
+    SESSION_RECONNECT_WAIT, /* lost; retrying after a backoff delay */
+    SESSION_CLOSING         /* graceful close in progress */
+};
+
+struct session_config {
+    const char *jid;      /* bare or full; the resource part wins over .resource */
+    const char *password; /* copied into guarded memory; may be NULL until set */
+    const char *server;   /* NULL: SRV lookup */
+    int port;             /* 0: default */
+    enum conn_tls_mode tls;
+    const char *ca_file;
+    const char *pinned_sha256;   /* certificate the user trusted on purpose */
+    const char *resource;        /* NULL: "tuktuk." + 4 random characters */
+    int priority;                /* initial presence priority */
+    bool reconnect;              /* retry with backoff after a lost connection */
+    unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 60000 */
+    unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 20000 */
+    unsigned connect_timeout_ms; /* whole login; 0 = 30000 */
+    unsigned close_timeout_ms;   /* wait for the server's </stream:stream>; 0 = 2000 */
+};
+
+struct session_message {
+    const char *from; /* full JID as received (for outgoing: our full JID) */
+    const char *to;
+    const char *type; /* "chat", "normal", "headline", "groupchat", "error" */
+    const char *id;
+    const char *thread;
+    const char *subject;
+    const char *body;     /* exact text, may be NULL (e.g. chat state only) */
+    const char *error;    /* for type error: condition and text */
+    time_t stamp;         /* XEP-0203 delay stamp, else the receive time */
+    bool delayed;
+};
+
+enum session_event_type {
+    SESSION_EV_STATE,        /* .state changed; .text says why */
+    SESSION_EV_BOUND,        /* resource bound; .jid is our full JID */
+    SESSION_EV_ROSTER,       /* a full roster arrived; the model is replaced */
+    SESSION_EV_ROSTER_PUSH,  /* .jid's item changed or was removed */
+    SESSION_EV_PRESENCE,     /* .jid (full) is now .show/.status/.priority */
+    SESSION_EV_SUBSCRIPTION, /* .jid sent .sub_type: subscribe/subscribed/unsubscribe/unsubscribed */
+    SESSION_EV_MESSAGE,      /* .msg received */
+    SESSION_EV_ERROR,        /* .text for the user; .condition when from XMPP */
+    SESSION_EV_AUTH_FAILED,  /* SASL refused: .condition (not-authorized...) */
+    SESSION_EV_CERT_REFUSED, /* .cert: the certificate that was refused */
+    SESSION_EV_INFO,         /* progress and notices: .text */
+    SESSION_EV_XML,          /* .text/.len: one stanza in or out (.outgoing),
+                                secrets already redacted */
+    SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
+                                .condition "result" or the error condition,
+                                .text/.len the whole stanza */
+};
+
+struct session_event {
+    enum session_event_type type;
+    enum session_state state;
+    const char *text;
+    size_t len;
+    const char *condition;
+    const char *jid;
+    enum presence_show show;
+    const char *status;
+    int priority;
+    const char *sub_type;
+    const char *id; /* SESSION_EV_IQ_RESULT: the id session_send_iq gave */
+    const struct session_message *msg;
+    const struct conn_cert_info *cert;
+    bool outgoing;
+};
+
+typedef void (*session_handler)(void *ud, const struct session_event *ev);
+
+struct session;
+
+/* Strings in cfg are copied. Returns NULL with a reason in err (bad JID). */
+struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
+                            session_handler handler, void *ud, char *err, size_t errlen);
+/* Closes at once (no graceful close) and frees; no event follows. */
+void session_free(struct session *s);
+
+/* Start logging in (also after a failure). Returns -1 if already busy. */
+int session_connect(struct session *s);
+/* Graceful close (RFC 6120 §4.4): unavailable presence with status,
+ * </stream:stream>, wait for the server's close with a timeout, then
+ * SESSION_OFFLINE. No reconnect follows. */
+void session_disconnect(struct session *s, const char *status);
+
+void session_set_password(struct session *s, const char *password);
+void session_set_pinned_cert(struct session *s, const char *sha256);
+
+enum session_state session_state(const struct session *s);
+const char *session_state_name(enum session_state st);
+/* Our bare JID, and our full JID once bound (else NULL). */
+const char *session_bare_jid(const struct session *s);
+const char *session_full_jid(const struct session *s);
+struct roster *session_roster(struct session *s);
+/* Our own presence as last set. */
+enum presence_show session_show(const struct session *s);
+const char *session_status(const struct session *s);
+/* The certificate most recently refused, or NULL. */
+const struct conn_cert_info *session_refused_cert(const struct session *s);
+/* Seconds until the next reconnect attempt, while RECONNECT_WAIT. */
+unsigned session_reconnect_in(const struct session *s);
+
+/* Send a message. type NULL means "chat". id_out (may be NULL) receives
+ * the stanza id. Returns 0, or -1 when not online or the text is not
+ * valid (then nothing was sent and the caller must tell the user). */
+int session_send_message(struct session *s, const char *to, const char *type, const char *body,
+                         const char *thread, char *id_out, size_t id_len);
+/* Change own presence; sent now if online, and restored after reconnect. */
+int session_set_presence(struct session *s, enum presence_show show, const char *status,
+                         int priority);
+/* Roster management (RFC 6121 §2.3-2.5). group may be NULL. */
+int session_roster_set(struct session *s, const char *jid, const char *name, const char *group);
+int session_roster_remove(struct session *s, const char *jid);
+/* Subscriptions (RFC 6121 §3): "subscribe", "subscribed", "unsubscribe",
+ * "unsubscribed". */
+int session_send_subscription(struct session *s, const char *jid, const char *type);
+/* Send raw XML after checking that it is one well-formed element.
+ * Returns 0 or -1 with a reason in err. */
+int session_send_raw(struct session *s, const char *xml, char *err, size_t errlen);
+/* Send <iq type=type to=to> with the given child XML; the answer comes
+ * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */
+int session_send_iq(struct session *s, const char *to, const char *type, const char *child_xml,
+                    char *id_out, size_t id_len);
+
+#endif

@@ -1,0 +1,121 @@
+/* session_priv.h - the session's inner state, shared by the files that
+ * make up the session module (session.c, negotiate.c, im.c) and no one
+ * else. */
+#ifndef TUKTUK_SESSION_PRIV_H
+#define TUKTUK_SESSION_PRIV_H
+
+#include <mxml.h>
+
+#include "xml/framer.h"
+#include "xmpp/jid.h"
+#include "xmpp/scram.h"
+#include "xmpp/session.h"
+
+#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+#define NS_BIND "urn:ietf:params:xml:ns:xmpp-bind"
+#define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
+#define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_ROSTER "jabber:iq:roster"
+#define NS_PING "urn:xmpp:ping"
+#define NS_DELAY "urn:xmpp:delay"
+#define NS_CAPS "http://jabber.org/protocol/caps"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_VERSION "jabber:iq:version"
+
+/* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */
+enum session_phase {
+    PHASE_IDLE,
+    PHASE_STREAM_START, /* header sent, waiting for the server's and its features */
+    PHASE_STARTTLS,     /* <starttls/> sent, waiting for <proceed/> */
+    PHASE_TLS_HANDSHAKE,
+    PHASE_SASL,         /* <auth/> sent */
+    PHASE_BIND,
+    PHASE_SESSION,
+    PHASE_ROSTER,
+    PHASE_READY
+};
+
+struct session {
+    uv_loop_t *loop;
+    session_handler handler;
+    void *ud;
+
+    struct jid jid;
+    char *bare;
+    char *full; /* once bound */
+    char *resource_wanted;
+    char *password; /* sodium_malloc'd, NUL-terminated */
+
+    char *server;
+    int port;
+    enum conn_tls_mode tls_mode;
+    char *ca_file;
+    char *pinned;
+    char *redirect_server; /* see-other-host, RFC 6120 §4.9.3.19 */
+    int redirect_port;
+    int redirects;
+    unsigned ping_idle_ms, ping_timeout_ms, connect_timeout_ms, close_timeout_ms;
+    bool reconnect;
+
+    struct conn *conn;
+    struct framer *framer;
+    enum session_state state;
+    enum session_phase phase;
+    bool tls_active;
+    bool authenticated;
+    bool session_required;
+    bool bind_retried;
+    bool stop_reading; /* the current chunk must not be processed further */
+    bool user_closing; /* the user asked to go offline */
+    bool fatal;        /* a failure that retrying will not fix */
+    struct scram *scram;
+
+    struct roster *roster;
+    enum presence_show show;
+    char *status;
+    int priority;
+
+    uv_timer_t phase_timer; /* login and close deadlines */
+    uv_timer_t ping_timer;
+    uv_timer_t reconnect_timer;
+    int open_handles;
+    bool freeing;
+    unsigned backoff_step;
+    uint64_t reconnect_at;
+    bool ping_outstanding;
+
+    char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
+    char id_prefix[12];
+    unsigned id_counter;
+    bool have_refused_cert;
+    struct conn_cert_info refused_cert;
+};
+
+/* session.c */
+void session_emit(struct session *s, const struct session_event *ev);
+void session_emit_text(struct session *s, enum session_event_type type, const char *text);
+void session_set_state(struct session *s, enum session_state st, const char *why);
+/* Serialise and send; redact replaces the element's text in the XML
+ * event (SASL payloads). Returns 0 or -1. */
+int session_send_node(struct session *s, mxml_node_t *node, bool redact);
+int session_send_text(struct session *s, const char *xml, size_t len);
+void session_next_id(struct session *s, char *out, size_t len);
+void session_send_stream_header(struct session *s);
+/* Send a stream error and close (RFC 6120 §4.9). */
+void session_stream_error(struct session *s, const char *condition, const char *text);
+/* The connection is unusable: tear down and maybe schedule a reconnect. */
+void session_lost(struct session *s, const char *why);
+void session_ready(struct session *s);
+
+/* negotiate.c */
+void negotiate_stanza(struct session *s, mxml_node_t *el);
+void negotiate_tls_ready(struct session *s);
+
+/* im.c */
+void im_stanza(struct session *s, mxml_node_t *el);
+void im_request_roster(struct session *s);
+void im_send_presence(struct session *s);
+
+#endif

@@ -1,0 +1,204 @@
+/* harness.h - drives real sessions against the project's Prosody (started
+ * by tests/run, which exports TUKTUK_TEST_*). Each client records what its
+ * session reported so that tests can wait for a condition with a
+ * deadline instead of sleeping. */
+#ifndef TUKTUK_HARNESS_H
+#define TUKTUK_HARNESS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "../check.h"
+#include "xmpp/session.h"
+
+#define HARNESS_MAX_MSGS 64
+
+struct tclient {
+    struct session *s;
+    int states[32];
+    int nstates;
+    int online_count;
+    int roster_events;
+    int auth_failed;
+    char auth_condition[64];
+    int cert_refused;
+    char cert_sha256[96];
+    char bound[256];
+    char last_error[512];
+    char bodies[HARNESS_MAX_MSGS][512];
+    char from[HARNESS_MAX_MSGS][256];
+    int nmsgs;
+    char presence_from[256];
+    int presence_show;
+    char presence_status[256];
+    int npresence;
+    int unavailable_seen;
+    char sub_from[256];
+    char sub_type[32];
+    int xml_events;
+    int saw_secret_in_xml;
+    const char *secret;
+};
+
+static inline const char *harness_env(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        fprintf(stderr, "missing %s: run this test through tests/run (make test)\n", name);
+        printf("0 passed, 1 failed\n");
+        exit(1);
+    }
+    return v;
+}
+
+static inline void harness_on_event(void *ud, const struct session_event *ev)
+{
+    struct tclient *c = ud;
+    switch (ev->type) {
+    case SESSION_EV_STATE:
+        if (c->nstates < 32)
+            c->states[c->nstates++] = ev->state;
+        if (ev->state == SESSION_ONLINE)
+            c->online_count++;
+        break;
+    case SESSION_EV_BOUND:
+        snprintf(c->bound, sizeof c->bound, "%s", ev->jid);
+        break;
+    case SESSION_EV_ROSTER:
+        c->roster_events++;
+        break;
+    case SESSION_EV_AUTH_FAILED:
+        c->auth_failed++;
+        snprintf(c->auth_condition, sizeof c->auth_condition, "%s",
+                 ev->condition ? ev->condition : "");
+        break;
+    case SESSION_EV_CERT_REFUSED:
+        c->cert_refused++;
+        snprintf(c->cert_sha256, sizeof c->cert_sha256, "%s", ev->cert->sha256);
+        break;
+    case SESSION_EV_ERROR:
+        snprintf(c->last_error, sizeof c->last_error, "%s", ev->text ? ev->text : "");
+        break;
+    case SESSION_EV_MESSAGE:
+        if (c->nmsgs < HARNESS_MAX_MSGS && ev->msg->body) {
+            snprintf(c->bodies[c->nmsgs], sizeof c->bodies[0], "%s", ev->msg->body);
+            snprintf(c->from[c->nmsgs], sizeof c->from[0], "%s", ev->msg->from);
+            c->nmsgs++;
+        }
+        break;
+    case SESSION_EV_PRESENCE:
+        snprintf(c->presence_from, sizeof c->presence_from, "%s", ev->jid);
+        c->presence_show = ev->show;
+        snprintf(c->presence_status, sizeof c->presence_status, "%s",
+                 ev->status ? ev->status : "");
+        c->npresence++;
+        if (ev->show == SHOW_OFFLINE)
+            c->unavailable_seen++;
+        break;
+    case SESSION_EV_SUBSCRIPTION:
+        snprintf(c->sub_from, sizeof c->sub_from, "%s", ev->jid);
+        snprintf(c->sub_type, sizeof c->sub_type, "%s", ev->sub_type);
+        break;
+    case SESSION_EV_XML:
+        c->xml_events++;
+        if (c->secret && ev->len && memmem(ev->text, ev->len, c->secret, strlen(c->secret)))
+            c->saw_secret_in_xml++;
+        break;
+    default:
+        break;
+    }
+}
+
+static inline int harness_port(const char *var)
+{
+    return atoi(harness_env(var));
+}
+
+/* A session for USER@domain over STARTTLS (or direct TLS) trusting the
+ * test CA unless ca is NULL. */
+static inline int harness_client(struct tclient *c, uv_loop_t *loop, const char *user,
+                                 const char *password, bool direct, const char *ca,
+                                 const char *resource)
+{
+    memset(c, 0, sizeof *c);
+    char jid[256], err[256] = "";
+    snprintf(jid, sizeof jid, "%s@%s", user, harness_env("TUKTUK_TEST_DOMAIN"));
+    struct session_config cfg = {
+        .jid = jid,
+        .password = password,
+        .server = "127.0.0.1",
+        .port = harness_port(direct ? "TUKTUK_TEST_TLS_PORT" : "TUKTUK_TEST_C2S_PORT"),
+        .tls = direct ? CONN_TLS_DIRECT : CONN_TLS_STARTTLS,
+        .ca_file = ca,
+        .resource = resource,
+        .reconnect = true,
+        .connect_timeout_ms = 10000,
+    };
+    c->s = session_new(loop, &cfg, harness_on_event, c, err, sizeof err);
+    if (!c->s)
+        fprintf(stderr, "session_new: %s\n", err);
+    return c->s ? 0 : -1;
+}
+
+typedef int (*harness_cond)(void *arg);
+
+/* The tick only makes uv_run return regularly so the condition is seen. */
+static inline void harness_tick(uv_timer_t *t)
+{
+    (void)t;
+}
+
+/* Runs the loop until cond(arg) holds or timeout_ms passes. Returns 1 if
+ * the condition held. */
+static inline int harness_wait(uv_loop_t *loop, harness_cond cond, void *arg, unsigned timeout_ms)
+{
+    uv_timer_t tick;
+    uv_timer_init(loop, &tick);
+    uv_timer_start(&tick, harness_tick, 20, 20);
+    uint64_t deadline = uv_now(loop) + timeout_ms;
+    int ok = 0;
+    for (;;) {
+        if (cond(arg)) {
+            ok = 1;
+            break;
+        }
+        if (uv_now(loop) >= deadline)
+            break;
+        uv_run(loop, UV_RUN_ONCE);
+    }
+    uv_close((uv_handle_t *)&tick, NULL);
+    uv_run(loop, UV_RUN_NOWAIT);
+    return ok;
+}
+
+static inline int harness_is_online(void *arg)
+{
+    return session_state(((struct tclient *)arg)->s) == SESSION_ONLINE;
+}
+
+static inline int harness_is_offline(void *arg)
+{
+    return session_state(((struct tclient *)arg)->s) == SESSION_OFFLINE;
+}
+
+/* Frees the client's session and lets its handles close. */
+static inline void harness_free(struct tclient *c, uv_loop_t *loop)
+{
+    if (c->s)
+        session_free(c->s);
+    c->s = NULL;
+    uv_run(loop, UV_RUN_NOWAIT);
+    uv_run(loop, UV_RUN_NOWAIT);
+}
+
+/* Runs scripts/prosody with the test run folder. */
+static inline int harness_prosody(const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "scripts/prosody %s >/dev/null", args);
+    return system(cmd);
+}
+
+#endif
