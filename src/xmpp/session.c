@@ -309,6 +309,7 @@ static void handle_header(struct session *s, const char *text, size_t len)
     }
     const char *version = stanza_attr(hdr, "version");
     bool ok = stanza_is(hdr, NS_STREAM, "stream");
+    bool v1 = version && strncmp(version, "1.", 2) == 0;
     mxmlDelete(hdr);
     if (!ok) {
         session_stream_error(s, "invalid-namespace", "unexpected stream header");
@@ -316,7 +317,7 @@ static void handle_header(struct session *s, const char *text, size_t len)
     }
     /* RFC 6120 §4.7.5: without version 1.0 there are no stream features,
      * hence no STARTTLS: refuse rather than fall back to plaintext. */
-    if (!version || strncmp(version, "1.", 2) != 0) {
+    if (!v1) {
         s->fatal = true;
         session_stream_error(s, "unsupported-version", "server does not speak XMPP 1.0");
     }
