@@ -26,7 +26,8 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 endif
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTUKTUK_VERSION='"$(VERSION)"'
+DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTUKTUK_VERSION='"$(VERSION)"' \
+            -DTUKTUK_DATADIR='"$(PREFIX)/share/tuktuk"'
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

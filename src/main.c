@@ -1,10 +1,9 @@
-/* main.c - parses the command line, builds the libuv loop, and wires the
- * layers together: a session (src/xmpp) whose events go to the terminal UI
- * (src/ui) or, when there is no terminal, to a plain log on stdout, and to
- * the XML log when one is asked for. */
+/* main.c - parses the command line, reads the config and the password,
+ * builds the libuv loop, and wires the layers together: a session
+ * (src/xmpp) whose events go to the terminal UI (src/ui) or, when there is
+ * no terminal, to a plain log on stdout, and to the XML log when one is
+ * asked for. */
 
-#include <errno.h>
-#include <mxml.h>
 #include <ncurses.h>
 #include <openssl/crypto.h>
 #include <signal.h>
@@ -16,13 +15,25 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "core/account.h"
+#include "core/config.h"
+#include "core/credentials.h"
 #include "core/options.h"
+#include "core/pins.h"
+#include "core/prompt.h"
 #include "core/xmllog.h"
 #include "ui/ui.h"
 #include "xmpp/session.h"
 
 struct app {
     uv_loop_t loop;
+    char *config_dir;
+    char *data_dir;
+    struct config *config;
+    char **warnings;
+    size_t nwarnings;
+    struct account account;
+    struct credentials cred;
     struct session *session;
     struct ui *ui;
     struct xmllog *xmllog;
@@ -40,30 +51,12 @@ static void print_version(void)
            OpenSSL_version(OPENSSL_VERSION), sodium_version_string(), curses_version());
 }
 
-/* The first line of FILE, in guarded memory. */
-static char *read_password_file(const char *path, char *err, size_t errlen)
+static void notice(struct app *app, const char *text)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "tuktuk: cannot read password file %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *pw = sodium_malloc(1024);
-    if (!pw) {
-        fclose(f);
-        snprintf(err, errlen, "tuktuk: out of memory");
-        return NULL;
-    }
-    if (!fgets(pw, 1024, f))
-        pw[0] = '\0';
-    fclose(f);
-    pw[strcspn(pw, "\r\n")] = '\0';
-    if (!pw[0]) {
-        sodium_free(pw);
-        snprintf(err, errlen, "tuktuk: password file %s is empty", path);
-        return NULL;
-    }
-    return pw;
+    if (app->ui)
+        ui_notice(app->ui, text);
+    else
+        printf("%s\n", text);
 }
 
 static void plain_log(const struct session_event *ev)
@@ -100,21 +93,30 @@ static void plain_log(const struct session_event *ev)
     fflush(stdout);
 }
 
+static void log_xml(struct app *app, const struct session_event *ev)
+{
+    if (!app->xmllog || app->xmllog_failed)
+        return;
+    if (xmllog_write(app->xmllog, ev->outgoing, ev->text, ev->len) < 0) {
+        app->xmllog_failed = true;
+        notice(app, "writing the XML log failed (disk full?): XML logging stopped");
+    }
+}
+
 static void on_session_event(void *ud, const struct session_event *ev)
 {
     struct app *app = ud;
-    if (ev->type == SESSION_EV_XML && app->xmllog && !app->xmllog_failed &&
-        xmllog_write(app->xmllog, ev->outgoing, ev->text, ev->len) < 0) {
-        app->xmllog_failed = true;
-        struct session_event warn = {.type = SESSION_EV_ERROR,
-                                     .text = "writing the XML log failed (disk full?); "
-                                             "XML logging stopped"};
-        on_session_event(app, &warn);
-    }
+    if (ev->type == SESSION_EV_XML)
+        log_xml(app, ev);
     if (app->ui)
         ui_session_event(app->ui, ev);
     else
         plain_log(ev);
+    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE &&
+        app->cred.store_after_login) {
+        credentials_after_login(&app->cred, session_bare_jid(app->session));
+        notice(app, app->cred.notice);
+    }
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_OFFLINE && app->quitting)
         uv_stop(&app->loop);
 }
@@ -138,14 +140,22 @@ static void on_signal(uv_signal_t *sig, int signum)
     session_disconnect(app->session, NULL);
 }
 
-static int start_ui(struct app *app, const struct options *opt)
+static int start_ui(struct app *app)
 {
+    static char user_themes[1024];
+    snprintf(user_themes, sizeof user_themes, "%s/themes", app->config_dir);
+    const struct config_ui *cu = &app->config->ui;
     struct ui_options uo = {
-        .theme_dirs = {"themes", NULL},
-        .autoaway_idle_s = 600,
-        .autoaway_tmux = true,
-        .bell = true,
-        .data_dir = opt->data_dir,
+        .theme = cu->theme,
+        .theme_dirs = {user_themes, "themes", TUKTUK_DATADIR "/themes", NULL},
+        .roster_width = cu->roster_width,
+        .show_offline = cu->show_offline,
+        .timestamp_format = cu->timestamp_format,
+        .data_dir = app->data_dir,
+        .autoaway_idle_s = (unsigned)cu->autoaway_idle * 60,
+        .autoaway_tmux = cu->autoaway_tmux,
+        .bell = cu->bell,
+        .scrollback = (unsigned)cu->scrollback,
         .on_quit = on_ui_quit,
         .ud = app,
     };
@@ -158,27 +168,42 @@ static int start_ui(struct app *app, const struct options *opt)
     return 0;
 }
 
-static int run(struct app *app, const struct options *opt, const char *password)
+static int create_session(struct app *app)
 {
+    char pinned[PINS_FINGERPRINT_LEN] = "";
+    bool have_pin = pins_get(app->data_dir, app->account.jid, pinned, sizeof pinned) == 1;
     struct session_config cfg = {
-        .jid = opt->jid,
-        .password = password,
-        .server = opt->server,
-        .port = opt->port,
-        .tls = opt->tls,
-        .ca_file = opt->ca_file,
-        .resource = opt->resource,
+        .jid = app->account.jid,
+        .password = app->cred.password,
+        .server = app->account.server,
+        .port = app->account.port,
+        .tls = app->account.tls,
+        .ca_file = app->account.ca_file,
+        .pinned_sha256 = have_pin ? pinned : NULL,
+        .resource = app->account.resource,
+        .priority = app->account.priority,
         .reconnect = true,
     };
     char err[256] = "";
     app->session = session_new(&app->loop, &cfg, on_session_event, app, err, sizeof err);
     if (!app->session) {
         fprintf(stderr, "tuktuk: %s\n", err);
-        return 2;
+        return -1;
     }
+    return 0;
+}
+
+static int run(struct app *app)
+{
+    if (create_session(app) < 0)
+        return 2;
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    if (tty && start_ui(app, opt) < 0)
+    if (tty && start_ui(app) < 0)
         return 1;
+    for (size_t i = 0; i < app->nwarnings; i++)
+        notice(app, app->warnings[i]);
+    if (app->cred.notice[0])
+        notice(app, app->cred.notice);
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
     app->sigint.data = app->sigterm.data = app;
@@ -197,6 +222,49 @@ static int run(struct app *app, const struct options *opt, const char *password)
     return app->exit_status;
 }
 
+/* Folders, config file and account. Returns 0, or 2 after printing one
+ * line (a usage or configuration error). */
+static int prepare(struct app *app, const struct options *opt, bool interactive)
+{
+    char err[512] = "";
+    app->config_dir = config_dir_resolve(CONFIG_DIR_CONFIG, opt->config_dir, err, sizeof err);
+    app->data_dir = config_dir_resolve(CONFIG_DIR_DATA, opt->data_dir, err, sizeof err);
+    if (!app->config_dir || !app->data_dir || config_dir_make(app->data_dir, err, sizeof err)) {
+        fprintf(stderr, "tuktuk: %s\n", err);
+        return 2;
+    }
+    char path[1100];
+    snprintf(path, sizeof path, "%s/config", app->config_dir);
+    app->config = config_load(path, &app->warnings, &app->nwarnings);
+    if (!app->config || account_resolve(opt, app->config, &app->account, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", app->config ? err : "tuktuk: out of memory");
+        return 2;
+    }
+    if (!app->account.jid && interactive)
+        app->account.jid = prompt_line("No account configured. Your JID (user@server): ");
+    if (!app->account.jid || !*app->account.jid) {
+        fprintf(stderr, "tuktuk: no JID: give --jid or an [account] in %s\n", path);
+        return 2;
+    }
+    if (credentials_load(&app->cred, opt->password_file, app->data_dir, app->account.jid,
+                         interactive, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static void cleanup(struct app *app)
+{
+    credentials_clear(&app->cred);
+    account_clear(&app->account);
+    config_free(app->config);
+    config_warnings_free(app->warnings, app->nwarnings);
+    free(app->config_dir);
+    free(app->data_dir);
+    xmllog_close(app->xmllog);
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -213,10 +281,6 @@ int main(int argc, char **argv)
         print_version();
         return 0;
     }
-    if (!opt.jid) {
-        fprintf(stderr, "tuktuk: no JID: give --jid (accounts in the config file come later)\n");
-        return 2;
-    }
     /* Secrets must not end up in a core dump. */
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
@@ -225,23 +289,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "tuktuk: libsodium failed to initialise\n");
         return 1;
     }
-    char *password = NULL;
-    if (opt.password_file && !(password = read_password_file(opt.password_file, err, sizeof err))) {
-        fprintf(stderr, "%s\n", err);
-        return 2;
-    }
     struct app app = {0};
-    uv_loop_init(&app.loop);
-    if (opt.xml_log && !(app.xmllog = xmllog_open(opt.xml_log, err, sizeof err))) {
+    bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    int status = prepare(&app, &opt, interactive);
+    if (status == 0 && opt.xml_log && !(app.xmllog = xmllog_open(opt.xml_log, err, sizeof err))) {
         fprintf(stderr, "tuktuk: %s\n", err);
-        if (password)
-            sodium_free(password);
-        return 2;
+        status = 2;
     }
-    int status = run(&app, &opt, password);
-    if (password)
-        sodium_free(password);
-    xmllog_close(app.xmllog);
-    uv_loop_close(&app.loop);
+    if (status == 0) {
+        uv_loop_init(&app.loop);
+        status = run(&app);
+        uv_loop_close(&app.loop);
+    }
+    cleanup(&app);
     return status;
 }

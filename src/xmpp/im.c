@@ -211,6 +211,13 @@ static void on_iq(struct session *s, mxml_node_t *iq)
 
 /* --- presence, RFC 6121 §3-§4 --- */
 
+/* Text of a jabber:client child, or NULL when the child is absent. */
+static char *child_text(mxml_node_t *el, const char *name)
+{
+    mxml_node_t *child = stanza_child(el, NS_CLIENT, name);
+    return child ? stanza_text(child) : NULL;
+}
+
 static void on_presence(struct session *s, mxml_node_t *p)
 {
     const char *from = stanza_attr(p, "from");
@@ -232,9 +239,9 @@ static void on_presence(struct session *s, mxml_node_t *p)
         return;
     }
     const char *resource = jid_resource_of(from);
-    char *show_text = stanza_text(stanza_child(p, NS_CLIENT, "show"));
-    char *status = stanza_text(stanza_child(p, NS_CLIENT, "status"));
-    char *prio_text = stanza_text(stanza_child(p, NS_CLIENT, "priority"));
+    char *show_text = child_text(p, "show");
+    char *status = child_text(p, "status");
+    char *prio_text = child_text(p, "priority");
     mxml_node_t *caps = stanza_child(p, NS_CAPS, "c");
     enum presence_show show = type ? SHOW_OFFLINE : presence_show_parse(show_text);
     int priority = prio_text ? atoi(prio_text) : 0;
@@ -332,9 +339,9 @@ static void on_message(struct session *s, mxml_node_t *m)
 {
     const char *from = stanza_attr(m, "from");
     const char *type = stanza_attr(m, "type");
-    char *body = stanza_text(stanza_child(m, NS_CLIENT, "body"));
-    char *subject = stanza_text(stanza_child(m, NS_CLIENT, "subject"));
-    char *thread = stanza_text(stanza_child(m, NS_CLIENT, "thread"));
+    char *body = child_text(m, "body");
+    char *subject = child_text(m, "subject");
+    char *thread = child_text(m, "thread");
     char *error = error_text(m);
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
     time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;
@@ -343,9 +350,9 @@ static void on_message(struct session *s, mxml_node_t *m)
         .to = stanza_attr(m, "to"),
         .type = type ? type : "normal",
         .id = stanza_attr(m, "id"),
-        .thread = stanza_child(m, NS_CLIENT, "thread") ? thread : NULL,
-        .subject = stanza_child(m, NS_CLIENT, "subject") ? subject : NULL,
-        .body = stanza_child(m, NS_CLIENT, "body") ? body : NULL,
+        .thread = thread,
+        .subject = subject,
+        .body = body,
         .error = error,
         .stamp = stamp ? stamp : time(NULL),
         .delayed = stamp != 0,

@@ -290,6 +290,15 @@ static void handle_stanza(struct session *s, const char *text, size_t len)
         session_stream_error(s, "not-well-formed", err);
         return;
     }
+    if (strcmp(stanza_ns(el), NS_SASL) == 0) {
+        size_t rlen = 0;
+        char *shown = redacted_copy(el, &rlen);
+        if (shown)
+            emit_xml(s, shown, rlen, false);
+        free(shown);
+    } else {
+        emit_xml(s, text, len, false);
+    }
     if (stanza_is(el, NS_STREAM, "error"))
         handle_stream_error(s, el);
     else if (s->phase == PHASE_READY || s->phase == PHASE_ROSTER)
@@ -343,7 +352,7 @@ static void process_input(struct session *s)
         enum framer_event ev = framer_next(s->framer, &text, &len);
         if (ev == FRAMER_NEED_MORE)
             return;
-        if (ev == FRAMER_HEADER || ev == FRAMER_STANZA)
+        if (ev == FRAMER_HEADER)
             emit_xml(s, text, len, false);
         switch (ev) {
         case FRAMER_HEADER:

@@ -39,6 +39,7 @@ struct tclient {
     char sub_type[32];
     int xml_events;
     int saw_secret_in_xml;
+    int sasl_unredacted; /* SASL elements shown with their payload */
     const char *secret;
 };
 
@@ -114,6 +115,11 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
         c->xml_events++;
         if (c->secret && ev->len && harness_contains(ev->text, ev->len, c->secret))
             c->saw_secret_in_xml++;
+        static const char *const sasl[] = {"<auth", "<response", "<challenge", "<success"};
+        for (int i = 0; i < 4; i++)
+            if (ev->len > strlen(sasl[i]) && memcmp(ev->text, sasl[i], strlen(sasl[i])) == 0 &&
+                !harness_contains(ev->text, ev->len, "[redacted]"))
+                c->sasl_unredacted++;
         break;
     default:
         break;

@@ -40,6 +40,7 @@ static void test_starttls_login(void)
     CHECK(c.roster_events == 1);
     CHECK(c.xml_events > 5);
     CHECK(c.saw_secret_in_xml == 0);
+    CHECK(c.sasl_unredacted == 0);
     session_disconnect(c.s, "bye");
     CHECK(harness_wait(&loop, harness_is_offline, &c, 5000));
     harness_free(&c, &loop);

@@ -1,0 +1,29 @@
+/* account.h - the account to log in with: a config file section chosen
+ * with -a (or the first one), overridden by the command line (see
+ * account.c). */
+#ifndef TUKTUK_ACCOUNT_H
+#define TUKTUK_ACCOUNT_H
+
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/options.h"
+
+struct account {
+    char *name; /* the section's name, or NULL when none is used */
+    char *jid;  /* NULL when neither the config nor --jid gives one */
+    char *server;
+    int port;
+    enum conn_tls_mode tls;
+    char *ca_file;
+    char *resource;
+    int priority;
+    enum config_password_mode password_mode;
+};
+
+/* Returns 0, or -1 with one line in err when -a names no section. */
+int account_resolve(const struct options *opt, const struct config *cfg, struct account *out,
+                    char *err, size_t errlen);
+void account_clear(struct account *a);
+
+#endif

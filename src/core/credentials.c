@@ -1,0 +1,115 @@
+/* credentials.c - finds the password without ever showing it: a file
+ * given on the command line (scripts and tests), the encrypted vault, or
+ * a no-echo prompt. A vault that cannot be read is reported and left
+ * alone: the user types the password instead, and the broken vault is
+ * never overwritten behind their back. */
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/credentials.h"
+#include "core/prompt.h"
+
+#define PASSWORD_MAX 1024
+#define PASSPHRASE_TRIES 3
+
+static char *read_password_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "tuktuk: cannot read password file %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *pw = sodium_malloc(PASSWORD_MAX);
+    if (!pw) {
+        fclose(f);
+        snprintf(err, errlen, "tuktuk: out of memory");
+        return NULL;
+    }
+    if (!fgets(pw, PASSWORD_MAX, f))
+        pw[0] = '\0';
+    fclose(f);
+    pw[strcspn(pw, "\r\n")] = '\0';
+    if (!pw[0]) {
+        sodium_free(pw);
+        snprintf(err, errlen, "tuktuk: password file %s is empty", path);
+        return NULL;
+    }
+    return pw;
+}
+
+static struct vault *open_vault(struct credentials *c, const char *data_dir, bool interactive)
+{
+    char err[256] = "";
+    enum vault_error code = VAULT_OK;
+    if (!vault_has_passphrase(data_dir)) {
+        struct vault *v = vault_open(data_dir, NULL, 0, &code, err, sizeof err);
+        if (!v)
+            snprintf(c->notice, sizeof c->notice, "vault not used: %s", err);
+        return v;
+    }
+    for (int i = 0; i < PASSPHRASE_TRIES && interactive; i++) {
+        char *pass = prompt_secret("Vault passphrase: ");
+        if (!pass)
+            break;
+        struct vault *v = vault_open(data_dir, pass, 0, &code, err, sizeof err);
+        sodium_free(pass);
+        if (v)
+            return v;
+        if (code != VAULT_ERR_PASSPHRASE)
+            break;
+        fprintf(stderr, "%s\n", err);
+    }
+    snprintf(c->notice, sizeof c->notice, "vault not used: %s",
+             err[0] ? err : "no passphrase given");
+    return NULL;
+}
+
+int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
+                     const char *jid, bool interactive, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    if (password_file) {
+        c->password = read_password_file(password_file, err, errlen);
+        return c->password ? 0 : -1;
+    }
+    c->vault = open_vault(c, data_dir, interactive);
+    if (c->vault) {
+        char verr[256] = "";
+        int found = vault_get_password(c->vault, jid, &c->password, verr, sizeof verr);
+        if (found < 0)
+            snprintf(c->notice, sizeof c->notice, "vault: %s", verr);
+        if (found == 1)
+            return 0;
+    }
+    if (!interactive)
+        return 0; /* the session will report that a password is needed */
+    char question[300];
+    snprintf(question, sizeof question, "Password for %s: ", jid);
+    c->password = prompt_secret(question);
+    if (c->password && c->vault)
+        c->store_after_login = prompt_yes_no("Keep it in the encrypted vault? [y/N] ", false);
+    return 0;
+}
+
+void credentials_after_login(struct credentials *c, const char *jid)
+{
+    if (!c->store_after_login || !c->vault || !c->password)
+        return;
+    c->store_after_login = false;
+    char err[256] = "";
+    if (vault_store_password(c->vault, jid, c->password, err, sizeof err) == 0)
+        snprintf(c->notice, sizeof c->notice, "password stored in the vault");
+    else
+        snprintf(c->notice, sizeof c->notice, "password NOT stored: %s", err);
+}
+
+void credentials_clear(struct credentials *c)
+{
+    if (c->password)
+        sodium_free(c->password);
+    vault_close(c->vault);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,28 @@
+/* credentials.h - where the password comes from at start: the
+ * --password-file, else the vault, else the user (no echo), who may keep
+ * it in the vault once the server has accepted it (see credentials.c). */
+#ifndef TUKTUK_CREDENTIALS_H
+#define TUKTUK_CREDENTIALS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/vault.h"
+
+struct credentials {
+    struct vault *vault;    /* NULL when it could not be opened */
+    char *password;         /* sodium_malloc'd, NULL if none */
+    bool store_after_login; /* typed by the user, who wants it kept */
+    char notice[512];       /* for the status window: what happened, if anything */
+};
+
+/* Returns 0, or -1 with one line in err for a usage error (unreadable or
+ * empty password file). interactive: a terminal is there to ask on. */
+int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
+                     const char *jid, bool interactive, char *err, size_t errlen);
+/* Stores the password when the user asked for it; call once logged in.
+ * Writes a line for the user to notice. */
+void credentials_after_login(struct credentials *c, const char *jid);
+void credentials_clear(struct credentials *c);
+
+#endif
