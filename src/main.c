@@ -40,6 +40,7 @@ struct app {
     bool xmllog_failed;
     uv_signal_t sigint, sigterm;
     bool quitting;
+    bool register_account;
     int exit_status;
 };
 
@@ -117,6 +118,8 @@ static void on_session_event(void *ud, const struct session_event *ev)
         credentials_after_login(&app->cred, session_bare_jid(app->session));
         notice(app, app->cred.notice);
     }
+    if (ev->type == SESSION_EV_PASSWORD_CHANGED && ev->secret)
+        notice(app, credentials_changed(&app->cred, session_bare_jid(app->session), ev->secret));
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_OFFLINE && app->quitting)
         uv_stop(&app->loop);
 }
@@ -183,6 +186,7 @@ static int create_session(struct app *app)
         .resource = app->account.resource,
         .priority = app->account.priority,
         .reconnect = true,
+        .register_account = app->register_account,
     };
     char err[256] = "";
     app->session = session_new(&app->loop, &cfg, on_session_event, app, err, sizeof err);
@@ -289,7 +293,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tuktuk: libsodium failed to initialise\n");
         return 1;
     }
-    struct app app = {0};
+    struct app app = {.register_account = opt.reg};
     bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     int status = prepare(&app, &opt, interactive);
     if (status == 0 && opt.xml_log && !(app.xmllog = xmllog_open(opt.xml_log, err, sizeof err))) {

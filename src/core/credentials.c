@@ -106,6 +106,21 @@ void credentials_after_login(struct credentials *c, const char *jid)
         snprintf(c->notice, sizeof c->notice, "password NOT stored: %s", err);
 }
 
+const char *credentials_changed(struct credentials *c, const char *jid, const char *password)
+{
+    char *old = NULL;
+    char err[256] = "";
+    if (!c->vault || vault_get_password(c->vault, jid, &old, err, sizeof err) != 1)
+        return "the vault holds no password for this account: nothing to update there";
+    vault_free_secret(old);
+    if (vault_store_password(c->vault, jid, password, err, sizeof err) == 0)
+        snprintf(c->notice, sizeof c->notice, "the vault now holds the new password");
+    else
+        snprintf(c->notice, sizeof c->notice,
+                 "the vault still holds the OLD password: %s (use /password)", err);
+    return c->notice;
+}
+
 void credentials_clear(struct credentials *c)
 {
     if (c->password)

@@ -23,6 +23,9 @@ int credentials_load(struct credentials *c, const char *password_file, const cha
 /* Stores the password when the user asked for it; call once logged in.
  * Writes a line for the user to notice. */
 void credentials_after_login(struct credentials *c, const char *jid);
+/* The server accepted a new password: keep the vault in step when it
+ * holds this account's password. Returns a line for the user. */
+const char *credentials_changed(struct credentials *c, const char *jid, const char *password);
 void credentials_clear(struct credentials *c);
 
 #endif

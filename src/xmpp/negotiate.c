@@ -12,7 +12,7 @@
 #include "xml/stanza.h"
 #include "xmpp/session_priv.h"
 
-static void fail(struct session *s, const char *why)
+void negotiate_fail(struct session *s, const char *why)
 {
     s->fatal = true;
     struct session_event ev = {.type = SESSION_EV_ERROR, .text = why};
@@ -28,7 +28,7 @@ static void start_tls(struct session *s, mxml_node_t *features)
     if (!stanza_child(features, NS_TLS, "starttls")) {
         /* §5.3.1: a server that does not offer STARTTLS (or an attacker who
          * stripped it) does not get a plaintext login from us. */
-        fail(s, "the server does not offer STARTTLS: refusing to log in without encryption");
+        negotiate_fail(s, "the server does not offer STARTTLS: refusing to log in without encryption");
         return;
     }
     mxml_node_t *st = stanza_new("starttls");
@@ -41,7 +41,7 @@ static void start_tls(struct session *s, mxml_node_t *features)
 static void on_starttls_answer(struct session *s, mxml_node_t *el)
 {
     if (!stanza_is(el, NS_TLS, "proceed")) {
-        fail(s, "the server refused STARTTLS");
+        negotiate_fail(s, "the server refused STARTTLS");
         return;
     }
     /* §5.4.3.3: anything after <proceed/> belongs to the TLS layer, and
@@ -50,7 +50,7 @@ static void on_starttls_answer(struct session *s, mxml_node_t *el)
     s->stop_reading = true;
     framer_reset(s->framer);
     if (conn_starttls(s->conn) < 0)
-        fail(s, "could not start TLS");
+        negotiate_fail(s, "could not start TLS");
 }
 
 void negotiate_tls_ready(struct session *s)
@@ -127,12 +127,12 @@ static int start_scram(struct session *s, const struct mech_choice *m, bool serv
                          sizeof err);
     sodium_memzero(cb, sizeof cb);
     if (!s->scram) {
-        fail(s, err[0] ? err : "SCRAM could not start");
+        negotiate_fail(s, err[0] ? err : "SCRAM could not start");
         return 0;
     }
     char *first = scram_client_first(s->scram);
     if (!first) {
-        fail(s, "out of memory");
+        negotiate_fail(s, "out of memory");
         return 0;
     }
     send_sasl(s, "auth", scram_mechanism(s->scram), first, strlen(first));
@@ -148,7 +148,7 @@ static void start_plain(struct session *s)
     size_t len = ulen + plen + 2;
     char *raw = sodium_malloc(len);
     if (!raw) {
-        fail(s, "out of memory");
+        negotiate_fail(s, "out of memory");
         return;
     }
     raw[0] = '\0';
@@ -159,11 +159,11 @@ static void start_plain(struct session *s)
     sodium_free(raw);
 }
 
-static void start_sasl(struct session *s, mxml_node_t *features)
+void negotiate_start_sasl(struct session *s, mxml_node_t *features)
 {
     mxml_node_t *mechs = stanza_child(features, NS_SASL, "mechanisms");
     if (!mechs) {
-        fail(s, "the server offers no SASL mechanisms");
+        negotiate_fail(s, "the server offers no SASL mechanisms");
         return;
     }
     if (!s->password) {
@@ -191,7 +191,7 @@ static void start_sasl(struct session *s, mxml_node_t *features)
         if (start_scram(s, m, server_plus) == 0)
             return;
     }
-    fail(s, "the server offers no SASL mechanism that tuktuk accepts");
+    negotiate_fail(s, "the server offers no SASL mechanism that tuktuk accepts");
 }
 
 static void sasl_failure(struct session *s, mxml_node_t *el)
@@ -240,7 +240,7 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
     unsigned char *raw = decode_payload(el, &len);
     if (!raw || !s->scram) {
         free(raw);
-        fail(s, "the server sent a bad SASL challenge");
+        negotiate_fail(s, "the server sent a bad SASL challenge");
         return;
     }
     char err[200] = "";
@@ -249,7 +249,7 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
     if (!final) {
         char why[300];
         snprintf(why, sizeof why, "SCRAM: %s", err);
-        fail(s, why);
+        negotiate_fail(s, why);
         return;
     }
     send_sasl(s, "response", NULL, final, strlen(final));
@@ -271,7 +271,7 @@ static void sasl_success(struct session *s, mxml_node_t *el)
              * credentials may be an impostor, success or not. */
             char why[300];
             snprintf(why, sizeof why, "the server's SCRAM signature did not verify: %s", err);
-            fail(s, why);
+            negotiate_fail(s, why);
             return;
         }
         char info[120];
@@ -296,7 +296,7 @@ static void on_sasl(struct session *s, mxml_node_t *el)
     else if (stanza_is(el, NS_SASL, "failure"))
         sasl_failure(s, el);
     else
-        fail(s, "unexpected element during SASL");
+        negotiate_fail(s, "unexpected element during SASL");
 }
 
 /* --- binding, RFC 6120 §7 --- */
@@ -319,7 +319,7 @@ static void send_bind(struct session *s, const char *resource)
 static void start_bind(struct session *s, mxml_node_t *features)
 {
     if (!stanza_child(features, NS_BIND, "bind")) {
-        fail(s, "the server does not offer resource binding");
+        negotiate_fail(s, "the server does not offer resource binding");
         return;
     }
     mxml_node_t *sess = stanza_child(features, NS_SESSION, "session");
@@ -367,13 +367,13 @@ static void on_bind(struct session *s, mxml_node_t *el)
             send_bind(s, NULL);
             return;
         }
-        fail(s, "the server refused to bind a resource");
+        negotiate_fail(s, "the server refused to bind a resource");
         return;
     }
     char *jid = stanza_text(stanza_child(stanza_child(el, NS_BIND, "bind"), NS_BIND, "jid"));
     if (!jid || !jid_bare_equal(jid, s->bare) || !jid_resource_of(jid)) {
         free(jid);
-        fail(s, "the server bound an unexpected JID");
+        negotiate_fail(s, "the server bound an unexpected JID");
         return;
     }
     free(s->full);
@@ -389,7 +389,7 @@ static void on_session(struct session *s, mxml_node_t *el)
         return;
     const char *type = stanza_attr(el, "type");
     if (type && strcmp(type, "result") != 0) {
-        fail(s, "the server refused to establish a session");
+        negotiate_fail(s, "the server refused to establish a session");
         return;
     }
     im_request_roster(s);
@@ -398,13 +398,15 @@ static void on_session(struct session *s, mxml_node_t *el)
 static void on_features(struct session *s, mxml_node_t *el)
 {
     if (!stanza_is(el, NS_STREAM, "features")) {
-        fail(s, "expected stream features");
+        negotiate_fail(s, "expected stream features");
         return;
     }
     if (!s->tls_active)
         start_tls(s, el);
+    else if (!s->authenticated && s->register_first)
+        register_start(s, el);
     else if (!s->authenticated)
-        start_sasl(s, el);
+        negotiate_start_sasl(s, el);
     else
         start_bind(s, el);
 }
@@ -419,6 +421,9 @@ void negotiate_stanza(struct session *s, mxml_node_t *el)
         break;
     case PHASE_STARTTLS:
         on_starttls_answer(s, el);
+        break;
+    case PHASE_REGISTER:
+        register_stanza(s, el);
         break;
     case PHASE_SASL:
         on_sasl(s, el);

@@ -550,6 +550,7 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     s->pinned = dup_or_null(cfg->pinned_sha256);
     s->priority = cfg->priority;
     s->reconnect = cfg->reconnect;
+    s->register_first = cfg->register_account;
     s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
     s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
     s->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000;
@@ -629,6 +630,9 @@ void session_free(struct session *s)
     free(s->pinned);
     free(s->redirect_server);
     free(s->status);
+    free(s->saved_features);
+    if (s->new_password)
+        sodium_free(s->new_password);
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->ping_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->reconnect_timer, on_timer_closed);

@@ -34,6 +34,7 @@ struct session_config {
     const char *resource;        /* NULL: "tuktuk." + 4 random characters */
     int priority;                /* initial presence priority */
     bool reconnect;              /* retry with backoff after a lost connection */
+    bool register_account;       /* XEP-0077: create the account, then log in */
     unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 60000 */
     unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 20000 */
     unsigned connect_timeout_ms; /* whole login; 0 = 30000 */
@@ -67,6 +68,9 @@ enum session_event_type {
     SESSION_EV_INFO,         /* progress and notices: .text */
     SESSION_EV_XML,          /* .text/.len: one stanza in or out (.outgoing),
                                 secrets already redacted */
+    SESSION_EV_REGISTERED,   /* --register succeeded (or .condition: why not) */
+    SESSION_EV_PASSWORD_CHANGED, /* session_change_password: .condition "result"
+                                    or the error condition; .text for the user */
     SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
                                 .condition "result" or the error condition,
                                 .text/.len the whole stanza */
@@ -87,6 +91,9 @@ struct session_event {
     const struct session_message *msg;
     const struct conn_cert_info *cert;
     bool outgoing;
+    /* SESSION_EV_PASSWORD_CHANGED on success: the new password, so that the
+     * vault can be updated. Never display or log it. */
+    const char *secret;
 };
 
 typedef void (*session_handler)(void *ud, const struct session_event *ev);
@@ -140,6 +147,11 @@ int session_send_subscription(struct session *s, const char *jid, const char *ty
 /* Send raw XML after checking that it is one well-formed element.
  * Returns 0 or -1 with a reason in err. */
 int session_send_raw(struct session *s, const char *xml, char *err, size_t errlen);
+/* Change the account's password on the server (XEP-0077 §3.3). The
+ * answer comes as SESSION_EV_PASSWORD_CHANGED; on success the session
+ * uses the new password from then on. Returns 0 or -1 when offline. */
+int session_change_password(struct session *s, const char *new_password);
+
 /* Send <iq type=type to=to> with the given child XML; the answer comes
  * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */
 int session_send_iq(struct session *s, const char *to, const char *type, const char *child_xml,

@@ -23,6 +23,8 @@
 #define NS_CAPS "http://jabber.org/protocol/caps"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_VERSION "jabber:iq:version"
+#define NS_REGISTER "jabber:iq:register"
+#define NS_DATA "jabber:x:data"
 
 /* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */
 enum session_phase {
@@ -30,6 +32,7 @@ enum session_phase {
     PHASE_STREAM_START, /* header sent, waiting for the server's and its features */
     PHASE_STARTTLS,     /* <starttls/> sent, waiting for <proceed/> */
     PHASE_TLS_HANDSHAKE,
+    PHASE_REGISTER,     /* XEP-0077 form requested or submitted, before SASL */
     PHASE_SASL,         /* <auth/> sent */
     PHASE_BIND,
     PHASE_SESSION,
@@ -67,6 +70,11 @@ struct session {
     bool authenticated;
     bool session_required;
     bool bind_retried;
+    bool register_first; /* --register: create the account before SASL */
+    bool register_submitted;
+    char *saved_features; /* post-TLS features, for SASL after registering */
+    char *new_password;   /* sodium_malloc'd, while a change is pending */
+    char password_change_id[32];
     bool stop_reading; /* the current chunk must not be processed further */
     bool user_closing; /* the user asked to go offline */
     bool fatal;        /* a failure that retrying will not fix */
@@ -111,6 +119,14 @@ void session_ready(struct session *s);
 
 /* negotiate.c */
 void negotiate_stanza(struct session *s, mxml_node_t *el);
+void negotiate_start_sasl(struct session *s, mxml_node_t *features);
+void negotiate_fail(struct session *s, const char *why);
+
+/* register.c */
+void register_start(struct session *s, mxml_node_t *features);
+void register_stanza(struct session *s, mxml_node_t *el);
+/* An answer to a password change; returns true if el was one. */
+bool register_password_answer(struct session *s, mxml_node_t *el);
 void negotiate_tls_ready(struct session *s);
 
 /* im.c */
