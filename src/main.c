@@ -113,6 +113,12 @@ static void on_session_event(void *ud, const struct session_event *ev)
         ui_session_event(app->ui, ev);
     else
         plain_log(ev);
+    if (ev->type == SESSION_EV_AUTHENTICATED) {
+        const char *said = credentials_authenticated(&app->cred, session_bare_jid(app->session),
+                                                     ev->scram_key);
+        if (said)
+            notice(app, said);
+    }
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE &&
         app->cred.store_after_login) {
         credentials_after_login(&app->cred, session_bare_jid(app->session));
@@ -178,6 +184,7 @@ static int create_session(struct app *app)
     struct session_config cfg = {
         .jid = app->account.jid,
         .password = app->cred.password,
+        .scram_key = credentials_scram_key(&app->cred),
         .server = app->account.server,
         .port = app->account.port,
         .tls = app->account.tls,
@@ -250,8 +257,9 @@ static int prepare(struct app *app, const struct options *opt, bool interactive)
         fprintf(stderr, "tuktuk: no JID: give --jid or an [account] in %s\n", path);
         return 2;
     }
+    bool scram_mode = app->account.password_mode == CONFIG_PASSWORD_SCRAM;
     if (credentials_load(&app->cred, opt->password_file, app->data_dir, app->account.jid,
-                         interactive, err, sizeof err) < 0) {
+                         scram_mode, interactive, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }

@@ -18,7 +18,7 @@
  *   theme = default             roster_width = 10..200 (24)
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
  *   bell = yes|no (yes)         autoaway_idle = minutes, 0 = off (15)
- *   autoaway_tmux = yes|no (yes) scrollback = 100..1000000 lines (5000)
+ *   autoaway_tmux = yes|no (yes) scrollback = 100..1000000 lines (10000)
  *   bind.M-a = next-unread      key bindings, kept as strings for the UI
  *
  * A value in double quotes is taken as is (for leading blanks, '#', ';'). */
@@ -424,7 +424,7 @@ static bool ui_defaults(struct config_ui *ui)
     ui->bell = true;
     ui->autoaway_idle = 15;
     ui->autoaway_tmux = true;
-    ui->scrollback = 5000;
+    ui->scrollback = 10000; /* issue 3: 10,000 lines per window */
     return ui->theme && ui->timestamp_format;
 }
 

@@ -67,23 +67,36 @@ static struct vault *open_vault(struct credentials *c, const char *data_dir, boo
     return NULL;
 }
 
+/* 1 when the vault gave what this mode needs, else 0. */
+static int from_vault(struct credentials *c, const char *jid)
+{
+    char verr[256] = "";
+    int found = c->scram_mode ? vault_get_scram(c->vault, jid, &c->scram, verr, sizeof verr)
+                              : vault_get_password(c->vault, jid, &c->password, verr, sizeof verr);
+    if (found < 0)
+        snprintf(c->notice, sizeof c->notice, "vault: %s", verr);
+    if (found == 1 && c->scram) {
+        c->key = (struct session_scram_key){
+            .mechanism = c->scram->mechanism, .salt = c->scram->salt,
+            .salt_len = c->scram->saltlen, .iterations = c->scram->iterations,
+            .salted = c->scram->salted, .salted_len = c->scram->saltedlen};
+    }
+    return found == 1;
+}
+
 int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
-                     const char *jid, bool interactive, char *err, size_t errlen)
+                     const char *jid, bool scram_mode, bool interactive, char *err,
+                     size_t errlen)
 {
     memset(c, 0, sizeof *c);
+    c->scram_mode = scram_mode;
     if (password_file) {
         c->password = read_password_file(password_file, err, errlen);
         return c->password ? 0 : -1;
     }
     c->vault = open_vault(c, data_dir, interactive);
-    if (c->vault) {
-        char verr[256] = "";
-        int found = vault_get_password(c->vault, jid, &c->password, verr, sizeof verr);
-        if (found < 0)
-            snprintf(c->notice, sizeof c->notice, "vault: %s", verr);
-        if (found == 1)
-            return 0;
-    }
+    if (c->vault && from_vault(c, jid))
+        return 0;
     if (!interactive)
         return 0; /* the session will report that a password is needed */
     char question[300];
@@ -94,9 +107,34 @@ int credentials_load(struct credentials *c, const char *password_file, const cha
     return 0;
 }
 
+const struct session_scram_key *credentials_scram_key(const struct credentials *c)
+{
+    return c->scram ? &c->key : NULL;
+}
+
+const char *credentials_authenticated(struct credentials *c, const char *jid,
+                                      const struct session_scram_key *key)
+{
+    if (!c->scram_mode || !c->store_after_login || !c->vault)
+        return NULL;
+    c->store_after_login = false;
+    char err[256] = "";
+    if (!key)
+        snprintf(c->notice, sizeof c->notice,
+                 "the server did not use SCRAM: nothing stored in the vault");
+    else if (vault_store_scram(c->vault, jid, key->mechanism, key->salt, key->salt_len,
+                               key->iterations, key->salted, key->salted_len, err,
+                               sizeof err) == 0)
+        snprintf(c->notice, sizeof c->notice,
+                 "the vault keeps the SCRAM salted password, not the password itself");
+    else
+        snprintf(c->notice, sizeof c->notice, "nothing stored: %s", err);
+    return c->notice;
+}
+
 void credentials_after_login(struct credentials *c, const char *jid)
 {
-    if (!c->store_after_login || !c->vault || !c->password)
+    if (c->scram_mode || !c->store_after_login || !c->vault || !c->password)
         return;
     c->store_after_login = false;
     char err[256] = "";
@@ -125,6 +163,7 @@ void credentials_clear(struct credentials *c)
 {
     if (c->password)
         sodium_free(c->password);
+    vault_free_scram(c->scram);
     vault_close(c->vault);
     memset(c, 0, sizeof *c);
 }

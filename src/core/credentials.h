@@ -8,10 +8,14 @@
 #include <stddef.h>
 
 #include "core/vault.h"
+#include "xmpp/session.h"
 
 struct credentials {
     struct vault *vault;    /* NULL when it could not be opened */
     char *password;         /* sodium_malloc'd, NULL if none */
+    struct vault_scram *scram; /* the stored SCRAM key, in scram mode */
+    struct session_scram_key key; /* points into scram, for the session */
+    bool scram_mode;        /* keep only the salted password (docs/security.md) */
     bool store_after_login; /* typed by the user, who wants it kept */
     char notice[512];       /* for the status window: what happened, if anything */
 };
@@ -19,7 +23,14 @@ struct credentials {
 /* Returns 0, or -1 with one line in err for a usage error (unreadable or
  * empty password file). interactive: a terminal is there to ask on. */
 int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
-                     const char *jid, bool interactive, char *err, size_t errlen);
+                     const char *jid, bool scram_mode, bool interactive, char *err,
+                     size_t errlen);
+/* The key the session may log in with instead of a password, or NULL. */
+const struct session_scram_key *credentials_scram_key(const struct credentials *c);
+/* SASL succeeded: in scram mode, keep the salted password the session
+ * computed (never the password). Returns a line for the user, or NULL. */
+const char *credentials_authenticated(struct credentials *c, const char *jid,
+                                      const struct session_scram_key *key);
 /* Stores the password when the user asked for it; call once logged in.
  * Writes a line for the user to notice. */
 void credentials_after_login(struct credentials *c, const char *jid);

@@ -115,6 +115,17 @@ static void send_sasl(struct session *s, const char *name, const char *mech, con
     }
 }
 
+/* Without the password, only the hash the stored key was made with fits. */
+static bool key_fits(const struct session *s, const struct mech_choice *m)
+{
+    if (s->password)
+        return true;
+    if (!s->scram_key || !m->scram)
+        return false;
+    const char *want = m->hash == SCRAM_SHA256 ? "SCRAM-SHA-256" : "SCRAM-SHA-1";
+    return strcmp(s->scram_key->mechanism, want) == 0;
+}
+
 static int start_scram(struct session *s, const struct mech_choice *m, bool server_plus)
 {
     unsigned char cb[32];
@@ -122,12 +133,18 @@ static int start_scram(struct session *s, const struct mech_choice *m, bool serv
     if (m->plus && !bind)
         return -1;
     char err[200] = "";
+    const struct session_scram_key *key = s->password ? NULL : s->scram_key;
     s->scram = scram_new(m->hash, s->jid.local, s->password, bind ? "tls-exporter" : NULL,
                          bind ? cb : NULL, bind ? sizeof cb : 0, server_plus, NULL, err,
                          sizeof err);
     sodium_memzero(cb, sizeof cb);
     if (!s->scram) {
         negotiate_fail(s, err[0] ? err : "SCRAM could not start");
+        return 0;
+    }
+    if (key && scram_use_salted(s->scram, key->salted, key->salted_len, key->salt, key->salt_len,
+                                key->iterations) < 0) {
+        negotiate_fail(s, "the stored SCRAM key does not fit this mechanism");
         return 0;
     }
     char *first = scram_client_first(s->scram);
@@ -166,7 +183,7 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         negotiate_fail(s, "the server offers no SASL mechanisms");
         return;
     }
-    if (!s->password) {
+    if (!s->password && !s->scram_key) {
         s->fatal = true;
         struct session_event ev = {.type = SESSION_EV_AUTH_FAILED,
                                    .condition = "password-required",
@@ -180,7 +197,7 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
     s->phase = PHASE_SASL;
     for (size_t i = 0; i < sizeof mech_order / sizeof mech_order[0]; i++) {
         const struct mech_choice *m = &mech_order[i];
-        if (!offered(mechs, m->name))
+        if (!offered(mechs, m->name) || !key_fits(s, m))
             continue;
         if (!m->scram) {
             if (!s->tls_active)
@@ -247,6 +264,15 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
     char *final = scram_client_final(s->scram, (const char *)raw, len, err, sizeof err);
     free(raw);
     if (!final) {
+        if (scram_needs_password(s->scram)) {
+            s->fatal = true;
+            struct session_event ev = {.type = SESSION_EV_AUTH_FAILED,
+                                       .condition = "password-required", .text = err};
+            session_emit(s, &ev);
+            session_send_text(s, "</stream:stream>", 16);
+            session_lost(s, err);
+            return;
+        }
         char why[300];
         snprintf(why, sizeof why, "SCRAM: %s", err);
         negotiate_fail(s, why);
@@ -255,6 +281,21 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
     send_sasl(s, "response", NULL, final, strlen(final));
     sodium_memzero(final, strlen(final));
     free(final);
+}
+
+/* Hands the SaltedPassword to whoever keeps it in the vault. */
+static void emit_authenticated(struct session *s)
+{
+    struct session_scram_key key = {0};
+    unsigned iterations = 0;
+    key.salted = scram_salted_password(s->scram, &key.salted_len);
+    key.salt = scram_salt(s->scram, &key.salt_len, &iterations);
+    key.iterations = iterations;
+    const char *mech = scram_mechanism(s->scram);
+    key.mechanism = strncmp(mech, "SCRAM-SHA-256", 13) == 0 ? "SCRAM-SHA-256" : "SCRAM-SHA-1";
+    struct session_event ev = {.type = SESSION_EV_AUTHENTICATED, .text = mech,
+                               .scram_key = key.salted && key.salt ? &key : NULL};
+    session_emit(s, &ev);
 }
 
 static void sasl_success(struct session *s, mxml_node_t *el)
@@ -277,10 +318,13 @@ static void sasl_success(struct session *s, mxml_node_t *el)
         char info[120];
         snprintf(info, sizeof info, "authenticated with %s", scram_mechanism(s->scram));
         session_emit_text(s, SESSION_EV_INFO, info);
+        emit_authenticated(s);
         scram_free(s->scram);
         s->scram = NULL;
     } else {
         session_emit_text(s, SESSION_EV_INFO, "authenticated with PLAIN (inside TLS)");
+        struct session_event ev = {.type = SESSION_EV_AUTHENTICATED, .text = "PLAIN"};
+        session_emit(s, &ev);
     }
     s->authenticated = true;
     s->stop_reading = true;

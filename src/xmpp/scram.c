@@ -64,6 +64,18 @@ struct scram {
     char *first_bare; /* client-first-message-bare, part of AuthMessage */
     unsigned char salted[EVP_MAX_MD_SIZE];
     bool have_salted;
+    /* The server's salt and iteration count, kept for the vault. */
+    unsigned char salt[SCRAM_SALT_MAX];
+    size_t salt_len;
+    unsigned iterations;
+    /* A stored SaltedPassword (scram_use_salted), usable while the
+     * server's salt and iteration count are the ones it was made with. */
+    unsigned char preset[EVP_MAX_MD_SIZE];
+    unsigned char preset_salt[SCRAM_SALT_MAX];
+    size_t preset_salt_len;
+    unsigned preset_iterations;
+    bool have_preset;
+    bool need_password;
     unsigned char server_sig[EVP_MAX_MD_SIZE];
 };
 
@@ -274,7 +286,9 @@ static int init_user(struct scram *s, const char *user, char *err, size_t errlen
 
 static int init_password(struct scram *s, const char *password, char *err, size_t errlen)
 {
-    s->password = password ? saslprep(password) : NULL;
+    if (!password)
+        return 0; /* scram_use_salted must follow */
+    s->password = saslprep(password);
     if (!s->password) {
         set_err(err, errlen,
                 "SCRAM: password refused by SASLprep (invalid UTF-8 or a prohibited "
@@ -579,6 +593,30 @@ static int salt_password(struct scram *s, const struct server_first *sf, char *e
                 SCRAM_MIN_ITERATIONS, SCRAM_MAX_ITERATIONS);
         return -1;
     }
+    if (salt_len > sizeof s->salt) {
+        free(salt);
+        set_err(err, errlen, "SCRAM: salt from server is too long");
+        return -1;
+    }
+    memcpy(s->salt, salt, salt_len);
+    s->salt_len = salt_len;
+    s->iterations = iter;
+    if (s->have_preset && salt_len == s->preset_salt_len && iter == s->preset_iterations &&
+        CRYPTO_memcmp(salt, s->preset_salt, salt_len) == 0) {
+        free(salt);
+        memcpy(s->salted, s->preset, s->hlen);
+        s->have_salted = true;
+        return 0;
+    }
+    if (!s->password) {
+        /* The server changed its salt or iteration count (a password
+         * change, a migration): only the real password can go on. */
+        free(salt);
+        s->need_password = true;
+        set_err(err, errlen, "SCRAM: the stored salted password no longer matches the server; "
+                             "the password is needed");
+        return -1;
+    }
     ok = PKCS5_PBKDF2_HMAC(s->password, (int)strlen(s->password), salt, (int)salt_len, (int)iter,
                            s->md, (int)s->hlen, s->salted);
     free(salt);
@@ -718,6 +756,31 @@ int scram_verify_server_final(struct scram *s, const char *server_final, size_t 
     s->state = SCRAM_DONE;
     OPENSSL_cleanse(s->server_sig, sizeof s->server_sig);
     return 0;
+}
+
+int scram_use_salted(struct scram *s, const unsigned char *salted, size_t len,
+                     const unsigned char *salt, size_t salt_len, unsigned iterations)
+{
+    if (s->state != SCRAM_START || len != s->hlen || salt_len == 0 || salt_len > SCRAM_SALT_MAX)
+        return -1;
+    memcpy(s->preset, salted, len);
+    memcpy(s->preset_salt, salt, salt_len);
+    s->preset_salt_len = salt_len;
+    s->preset_iterations = iterations;
+    s->have_preset = true;
+    return 0;
+}
+
+bool scram_needs_password(const struct scram *s)
+{
+    return s->need_password;
+}
+
+const unsigned char *scram_salt(const struct scram *s, size_t *len, unsigned *iterations)
+{
+    *len = s->have_salted ? s->salt_len : 0;
+    *iterations = s->have_salted ? s->iterations : 0;
+    return s->have_salted ? s->salt : NULL;
 }
 
 const unsigned char *scram_salted_password(const struct scram *s, size_t *len)

@@ -41,6 +41,20 @@ char *scram_client_final(struct scram *s, const char *server_first, size_t len, 
 int scram_verify_server_final(struct scram *s, const char *server_final, size_t len, char *err,
                               size_t errlen);
 
+#define SCRAM_SALT_MAX 256
+
+/* Use a stored SaltedPassword (RFC 5802 §3) made with this salt and
+ * iteration count; scram_new may then be given a NULL password. When the
+ * server offers another salt or count, scram_client_final fails, and
+ * scram_needs_password tells why. Call before scram_client_first.
+ * Returns 0, or -1 if len is not the hash's size. */
+int scram_use_salted(struct scram *s, const unsigned char *salted, size_t len,
+                     const unsigned char *salt, size_t salt_len, unsigned iterations);
+bool scram_needs_password(const struct scram *s);
+/* The server's salt and iteration count, once scram_client_final has
+ * computed SaltedPassword (NULL before). */
+const unsigned char *scram_salt(const struct scram *s, size_t *len, unsigned *iterations);
+
 /* SaltedPassword after scram_client_final succeeded, for the vault's
  * "store the salted password" mode; sets *len. NULL before. */
 const unsigned char *scram_salted_password(const struct scram *s, size_t *len);

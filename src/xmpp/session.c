@@ -519,6 +519,34 @@ static void random_suffix(char *out, size_t n)
     out[n - 1] = '\0';
 }
 
+/* One guarded block: the struct, then the mechanism, salt and key. */
+static struct session_scram_key *copy_scram_key(const struct session_scram_key *k)
+{
+    if (!k || !k->mechanism || !k->salt || !k->salted)
+        return NULL;
+    size_t mlen = strlen(k->mechanism) + 1;
+    /* sodium_malloc puts the block right before a guard page, so only a
+     * size that is a multiple of the alignment gives an aligned start. */
+    size_t size = (sizeof *k + mlen + k->salt_len + k->salted_len + 15) & ~(size_t)15;
+    unsigned char *block = sodium_malloc(size);
+    if (!block)
+        return NULL;
+    struct session_scram_key *copy = (struct session_scram_key *)block;
+    unsigned char *p = block + sizeof *k;
+    memcpy(p, k->mechanism, mlen);
+    copy->mechanism = (const char *)p;
+    p += mlen;
+    memcpy(p, k->salt, k->salt_len);
+    copy->salt = p;
+    copy->salt_len = k->salt_len;
+    p += k->salt_len;
+    memcpy(p, k->salted, k->salted_len);
+    copy->salted = p;
+    copy->salted_len = k->salted_len;
+    copy->iterations = k->iterations;
+    return copy;
+}
+
 static int copy_config(struct session *s, const struct session_config *cfg, char *err,
                        size_t errlen)
 {
@@ -551,6 +579,7 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     s->priority = cfg->priority;
     s->reconnect = cfg->reconnect;
     s->register_first = cfg->register_account;
+    s->scram_key = copy_scram_key(cfg->scram_key);
     s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
     s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
     s->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000;
@@ -625,6 +654,8 @@ void session_free(struct session *s)
     free(s->resource_wanted);
     if (s->password)
         sodium_free(s->password);
+    if (s->scram_key)
+        sodium_free(s->scram_key);
     free(s->server);
     free(s->ca_file);
     free(s->pinned);

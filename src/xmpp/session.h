@@ -23,9 +23,22 @@ enum session_state {
     SESSION_CLOSING         /* graceful close in progress */
 };
 
+/* A SCRAM SaltedPassword kept in place of the password (RFC 5802 §3):
+ * it logs in to this server while the salt and iteration count stay the
+ * same, and cannot reveal the password itself. */
+struct session_scram_key {
+    const char *mechanism; /* "SCRAM-SHA-1" or "SCRAM-SHA-256" */
+    const unsigned char *salt;
+    size_t salt_len;
+    unsigned iterations;
+    const unsigned char *salted;
+    size_t salted_len;
+};
+
 struct session_config {
     const char *jid;      /* bare or full; the resource part wins over .resource */
     const char *password; /* copied into guarded memory; may be NULL until set */
+    const struct session_scram_key *scram_key; /* used when password is NULL */
     const char *server;   /* NULL: SRV lookup */
     int port;             /* 0: default */
     enum conn_tls_mode tls;
@@ -64,6 +77,8 @@ enum session_event_type {
     SESSION_EV_MESSAGE,      /* .msg received */
     SESSION_EV_ERROR,        /* .text for the user; .condition when from XMPP */
     SESSION_EV_AUTH_FAILED,  /* SASL refused: .condition (not-authorized...) */
+    SESSION_EV_AUTHENTICATED, /* SASL done: .text the mechanism; .scram_key set
+                                 after SCRAM, for the vault (never display it) */
     SESSION_EV_CERT_REFUSED, /* .cert: the certificate that was refused */
     SESSION_EV_INFO,         /* progress and notices: .text */
     SESSION_EV_XML,          /* .text/.len: one stanza in or out (.outgoing),
@@ -94,6 +109,7 @@ struct session_event {
     /* SESSION_EV_PASSWORD_CHANGED on success: the new password, so that the
      * vault can be updated. Never display or log it. */
     const char *secret;
+    const struct session_scram_key *scram_key;
 };
 
 typedef void (*session_handler)(void *ud, const struct session_event *ev);

@@ -50,6 +50,8 @@ struct session {
     char *full; /* once bound */
     char *resource_wanted;
     char *password; /* sodium_malloc'd, NUL-terminated */
+    /* sodium_malloc'd copy of the config's scram_key, or NULL */
+    struct session_scram_key *scram_key;
 
     char *server;
     int port;

@@ -40,6 +40,10 @@ struct tclient {
     int xml_events;
     int saw_secret_in_xml;
     int sasl_unredacted; /* SASL elements shown with their payload */
+    char mechanism[32];
+    unsigned char salt[256], salted[64];
+    size_t salt_len, salted_len;
+    unsigned iterations;
     const char *secret;
 };
 
@@ -83,6 +87,17 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
         c->auth_failed++;
         snprintf(c->auth_condition, sizeof c->auth_condition, "%s",
                  ev->condition ? ev->condition : "");
+        break;
+    case SESSION_EV_AUTHENTICATED:
+        if (ev->scram_key && ev->scram_key->salt_len <= sizeof c->salt &&
+            ev->scram_key->salted_len <= sizeof c->salted) {
+            snprintf(c->mechanism, sizeof c->mechanism, "%s", ev->scram_key->mechanism);
+            memcpy(c->salt, ev->scram_key->salt, ev->scram_key->salt_len);
+            memcpy(c->salted, ev->scram_key->salted, ev->scram_key->salted_len);
+            c->salt_len = ev->scram_key->salt_len;
+            c->salted_len = ev->scram_key->salted_len;
+            c->iterations = ev->scram_key->iterations;
+        }
         break;
     case SESSION_EV_CERT_REFUSED:
         c->cert_refused++;

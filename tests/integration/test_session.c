@@ -46,6 +46,50 @@ static void test_starttls_login(void)
     harness_free(&c, &loop);
 }
 
+/* Logging in with the SCRAM salted password alone (the vault's scram
+ * mode): it works while the server keeps salt and iteration count, and
+ * asks for the password when they no longer fit. */
+static int auth_failed(void *arg);
+
+static void test_salted_password_login(void)
+{
+    struct tclient c, k;
+    make_user("s_salted", "pw-salted");
+    CHECK(harness_client(&c, &loop, "s_salted", "pw-salted", false, ca, NULL) == 0);
+    session_connect(c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &c, 10000));
+    CHECK_STR(c.mechanism, "SCRAM-SHA-1");
+    CHECK(c.salted_len == 20 && c.salt_len > 0 && c.iterations >= 4096);
+    session_disconnect(c.s, NULL);
+    CHECK(harness_wait(&loop, harness_is_offline, &c, 5000));
+
+    struct session_scram_key key = {.mechanism = c.mechanism, .salt = c.salt,
+                                    .salt_len = c.salt_len, .iterations = c.iterations,
+                                    .salted = c.salted, .salted_len = c.salted_len};
+    char err[200];
+    struct session_config cfg = {.jid = "s_salted@localhost", .scram_key = &key,
+                                 .server = "127.0.0.1",
+                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
+                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca};
+    memset(&k, 0, sizeof k);
+    k.s = session_new(&loop, &cfg, harness_on_event, &k, err, sizeof err);
+    CHECK(k.s != NULL);
+    session_connect(k.s);
+    CHECK(harness_wait(&loop, harness_is_online, &k, 10000));
+    session_disconnect(k.s, NULL);
+    CHECK(harness_wait(&loop, harness_is_offline, &k, 5000));
+    harness_free(&k, &loop);
+
+    key.iterations += 1; /* as if the server had re-salted */
+    memset(&k, 0, sizeof k);
+    k.s = session_new(&loop, &cfg, harness_on_event, &k, err, sizeof err);
+    session_connect(k.s);
+    CHECK(harness_wait(&loop, auth_failed, &k, 10000));
+    CHECK_STR(k.auth_condition, "password-required");
+    harness_free(&k, &loop);
+    harness_free(&c, &loop);
+}
+
 static void test_direct_tls_login(void)
 {
     struct tclient c;
@@ -316,6 +360,7 @@ int main(void)
     uv_loop_init(&loop);
     test_starttls_login();
     test_direct_tls_login();
+    test_salted_password_login();
     test_wrong_password();
     test_untrusted_certificate();
     test_messages_and_presence();

@@ -98,7 +98,7 @@ static void test_defaults(void)
     CHECK_STR(c->ui.theme, "default");
     CHECK_STR(c->ui.timestamp_format, "%H:%M");
     CHECK(c->ui.roster_width == 24 && c->ui.show_offline && c->ui.bell);
-    CHECK(c->ui.autoaway_idle == 15 && c->ui.autoaway_tmux && c->ui.scrollback == 5000);
+    CHECK(c->ui.autoaway_idle == 15 && c->ui.autoaway_tmux && c->ui.scrollback == 10000);
     config_free(c);
 }
 
@@ -170,7 +170,7 @@ static void test_unknown_and_bad(void)
     CHECK(a && a->port == 0 && a->tls == CONN_TLS_AUTO && a->priority == 0);
     CHECK(a && a->password_mode == CONFIG_PASSWORD_FULL && a->server == NULL);
     CHECK_STR(a->jid, "a@example.org"); /* the duplicate did not override */
-    CHECK(c->ui.roster_width == 24 && c->ui.show_offline && c->ui.scrollback == 5000);
+    CHECK(c->ui.roster_width == 24 && c->ui.show_offline && c->ui.scrollback == 10000);
     CHECK(c->naccounts == 2);
     config_free(c);
 }

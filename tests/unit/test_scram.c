@@ -25,6 +25,38 @@ static char *run_to_final(struct scram *s, const char *server_first)
     return scram_client_final(s, server_first, strlen(server_first), err, sizeof err);
 }
 
+/* The vault's "salted password only" mode: the stored SaltedPassword
+ * gives the RFC's exact proof without the password, while the salt and
+ * iteration count are unchanged, and asks for the password otherwise. */
+static void test_salted_password_mode(void)
+{
+    const char *sf = "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096";
+    struct scram *full = new_plain(SCRAM_SHA1, "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
+    char *expected = run_to_final(full, sf);
+    size_t len = 0, salt_len = 0;
+    unsigned iter = 0;
+    const unsigned char *salted = scram_salted_password(full, &len);
+    const unsigned char *salt = scram_salt(full, &salt_len, &iter);
+    CHECK(expected && salted && len == 20 && salt && salt_len == 12 && iter == 4096);
+
+    struct scram *s = new_plain(SCRAM_SHA1, "user", NULL, "fyko+d2lbbFgONRv9qkxdawL");
+    CHECK(s && scram_use_salted(s, salted, len, salt, salt_len, iter) == 0);
+    char *final = run_to_final(s, sf);
+    CHECK_STR(final, expected);
+    CHECK(scram_verify_server_final(s, "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=", 30, err, sizeof err) == 0);
+    free(final);
+    scram_free(s);
+
+    s = new_plain(SCRAM_SHA1, "user", NULL, "fyko+d2lbbFgONRv9qkxdawL");
+    CHECK(scram_use_salted(s, salted, len, salt, salt_len, 5000) == 0);
+    CHECK(run_to_final(s, sf) == NULL);
+    CHECK(scram_needs_password(s));
+    CHECK(scram_use_salted(s, salted, 19, salt, salt_len, iter) == -1);
+    scram_free(s);
+    free(expected);
+    scram_free(full);
+}
+
 static void test_rfc5802_example(void)
 {
     struct scram *s = new_plain(SCRAM_SHA1, "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
@@ -229,7 +261,13 @@ static void test_bad_setup(void)
     CHECK(new_plain(SCRAM_SHA1, "user", "\xC3", "nonce") == NULL);
     CHECK(new_plain(SCRAM_SHA1, "", "pencil", "nonce") == NULL);
     CHECK(new_plain(SCRAM_SHA1, NULL, "pencil", "nonce") == NULL);
-    CHECK(new_plain(SCRAM_SHA1, "user", NULL, "nonce") == NULL);
+    /* No password and no stored salted password: refused at the salt. */
+    struct scram *nopw = new_plain(SCRAM_SHA1, "user", NULL, "fyko+d2lbbFgONRv9qkxdawL");
+    CHECK(nopw != NULL);
+    CHECK(run_to_final(nopw, "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,"
+                             "i=4096") == NULL);
+    CHECK(scram_needs_password(nopw));
+    scram_free(nopw);
     CHECK(new_plain(SCRAM_SHA1, "user", "pencil", "bad,nonce") == NULL);
     CHECK(new_plain(SCRAM_SHA1, "user", "pencil", "") == NULL);
     CHECK(new_plain(SCRAM_SHA1, "user", "pencil", "sp ace") == NULL);
@@ -370,6 +408,7 @@ static void test_base64(void)
 
 int main(void)
 {
+    test_salted_password_mode();
     test_rfc5802_example();
     test_rfc7677_example();
     test_forged_signature();
