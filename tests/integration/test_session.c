@@ -4,6 +4,7 @@
  * pushes, resource conflicts, clean close, and reconnect after a restart.
  * Every account is made fresh here, so the tests do not depend on order. */
 
+#include <signal.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -353,6 +354,47 @@ static void test_reconnect_after_restart(void)
     harness_free(&c, &loop);
 }
 
+static int in_reconnect_wait(void *arg)
+{
+    return session_state(((struct tclient *)arg)->s) == SESSION_RECONNECT_WAIT;
+}
+
+/* A server that stops answering (frozen with SIGSTOP) is found dead by
+ * XEP-0199 pings, and the session recovers once it answers again. */
+static void test_dead_connection(void)
+{
+    struct tclient c;
+    make_user("s_frozen", "pw-frozen");
+    char jid[64] = "s_frozen@localhost", err[200], pidfile[600];
+    struct session_config cfg = {.jid = jid, .password = "pw-frozen", .server = "127.0.0.1",
+                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
+                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca, .reconnect = true,
+                                 .ping_idle_ms = 300, .ping_timeout_ms = 300,
+                                 .connect_timeout_ms = 10000};
+    memset(&c, 0, sizeof c);
+    c.s = session_new(&loop, &cfg, harness_on_event, &c, err, sizeof err);
+    CHECK(c.s != NULL);
+    session_connect(c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &c, 10000));
+    /* Idle but alive: pings are answered and the session stays online. */
+    CHECK(harness_wait(&loop, in_reconnect_wait, &c, 1500) == 0);
+    snprintf(pidfile, sizeof pidfile, "%s/prosody.pid", rundir_args);
+    FILE *f = fopen(pidfile, "r");
+    int pid = 0;
+    CHECK(f && fscanf(f, "%d", &pid) == 1 && pid > 0);
+    if (f)
+        fclose(f);
+    if (pid > 0)
+        kill(pid, SIGSTOP);
+    CHECK(harness_wait(&loop, in_reconnect_wait, &c, 5000));
+    if (pid > 0)
+        kill(pid, SIGCONT);
+    CHECK(harness_wait(&loop, back_online, &c, 30000));
+    session_disconnect(c.s, NULL);
+    CHECK(harness_wait(&loop, harness_is_offline, &c, 5000));
+    harness_free(&c, &loop);
+}
+
 int main(void)
 {
     ca = harness_env("TUKTUK_TEST_CA");
@@ -368,6 +410,7 @@ int main(void)
     test_forged_roster_push();
     test_resource_conflict();
     test_reconnect_after_restart();
+    test_dead_connection();
     uv_run(&loop, UV_RUN_NOWAIT);
     uv_loop_close(&loop);
     return check_done();
