@@ -1,0 +1,427 @@
+/* actions.c - doing what the user asked: commands from the input line,
+ * sending text to the current chat, the roster pane's actions (open,
+ * details, add, remove, rename) and tab completion's candidates.
+ *
+ * commands.c has already checked each command's shape; here we check
+ * what depends on the session (a JID that parses, being online) and
+ * report every refusal as one line in the status window, never more. */
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/chatlog.h"
+#include "ui/commands.h"
+#include "xmpp/jid.h"
+
+#define HISTORY_LINES 20
+
+/* ---- names ---- */
+
+static void local_part(const char *jid, char *buf, size_t len)
+{
+    const char *at = strchr(jid, '@');
+    if (at && at > jid)
+        snprintf(buf, len, "%.*s", (int)(at - jid), jid);
+    else
+        snprintf(buf, len, "%s", jid);
+}
+
+const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), bare_jid);
+    if (it && it->name && it->name[0])
+        snprintf(buf, len, "%s", it->name);
+    else
+        local_part(bare_jid, buf, len);
+    return buf;
+}
+
+const char *ui_self_nick(struct ui *ui, char *buf, size_t len)
+{
+    local_part(session_bare_jid(ui->session), buf, len);
+    return buf;
+}
+
+/* ---- chats ---- */
+
+struct history_load {
+    struct ui *ui;
+    struct chatwin *w;
+    char self[256], peer[256];
+};
+
+static void on_history(void *ud, time_t stamp, bool outgoing, const char *from, const char *text)
+{
+    struct history_load *h = ud;
+    chatwin_add(h->w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN, outgoing ? h->self : h->peer,
+                text);
+}
+
+static void load_history(struct ui *ui, struct chatwin *w)
+{
+    if (!ui->data_dir)
+        return;
+    struct history_load h = {ui, w, "", ""};
+    ui_self_nick(ui, h.self, sizeof h.self);
+    ui_contact_name(ui, w->jid, h.peer, sizeof h.peer);
+    chatlog_recent(ui->data_dir, session_bare_jid(ui->session), w->jid, HISTORY_LINES, on_history,
+                   &h);
+}
+
+struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
+{
+    char name[256];
+    bool created;
+    ui_contact_name(ui, bare_jid, name, sizeof name);
+    struct chatwin *w = chatwins_open(&ui->wins, bare_jid, name, &created);
+    if (created)
+        load_history(ui, w);
+    if (focus) {
+        size_t idx;
+        chatwins_find(&ui->wins, bare_jid, &idx);
+        ui_select_window(ui, idx);
+    }
+    ui_dirty(ui, UI_DIRTY_STATUS);
+    return w;
+}
+
+static void log_message(struct ui *ui, const char *contact, time_t stamp, bool out,
+                        const char *from, const char *text)
+{
+    char err[512];
+    if (ui->data_dir && chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp,
+                                       out, from, text, err, sizeof err) != 0)
+        ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
+}
+
+static void send_text(struct ui *ui, struct chatwin *w, const char *text)
+{
+    char id[64], nick[256];
+    if (session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: %s",
+                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid XML text"
+                                                             : "you are not online");
+        return;
+    }
+    time_t now = time(NULL);
+    log_message(ui, w->jid, now, true, session_bare_jid(ui->session), text);
+    w->scroll = 0; /* what you say, you see */
+    ui_add_line(ui, w, now, CHATLINE_OUT, ui_self_nick(ui, nick, sizeof nick), text);
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+/* ---- commands ---- */
+
+/* The bare JID in arg, or NULL after telling the user. Caller frees. */
+static char *want_jid(struct ui *ui, const char *arg)
+{
+    char *bare = arg ? jid_bare_of(arg) : NULL;
+    if (!bare)
+        ui_status_error(ui, "not a valid JID: %s", arg ? arg : "(none)");
+    return bare;
+}
+
+static void result(struct ui *ui, int rc, const char *what)
+{
+    if (rc != 0)
+        ui_status_error(ui, "%s failed: you are not online", what);
+}
+
+static void cmd_help(struct ui *ui, const char *name)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (name) {
+        const char *h = commands_help(name);
+        if (h)
+            ui_info(ui, w, CHATLINE_INFO, "%s", h);
+        else
+            ui_status_error(ui, "no help for %s: /help lists the commands", name);
+        return;
+    }
+    ui_info(ui, w, CHATLINE_INFO, "Commands (/help COMMAND for more):");
+    for (size_t i = 0; commands_summary(i); i++)
+        ui_info(ui, w, CHATLINE_INFO, "  %s", commands_summary(i));
+    ui_info(
+        ui, w, CHATLINE_INFO,
+        "Keys: Alt-1..0 windows, Alt-a next unread, Alt-r roster, PgUp/PgDn scroll, "
+        "Tab completes. Text not starting with / goes to the current chat; //text sends /text.");
+}
+
+static void cmd_quit(struct ui *ui, const char *message)
+{
+    ui->quitting = true;
+    if (session_state(ui->session) == SESSION_OFFLINE) {
+        if (ui->opt.on_quit)
+            ui->opt.on_quit(ui->opt.ud, 0);
+        return;
+    }
+    ui_info(ui, NULL, CHATLINE_INFO, "leaving...");
+    session_disconnect(ui->session, message);
+}
+
+static void cmd_msg(struct ui *ui, const char *jid_arg, const char *text)
+{
+    char *jid = want_jid(ui, jid_arg);
+    if (!jid)
+        return;
+    struct chatwin *w = ui_open_chat(ui, jid, true);
+    if (text)
+        send_text(ui, w, text);
+    free(jid);
+}
+
+static void cmd_close(struct ui *ui)
+{
+    if (ui->wins.current == 0) {
+        ui_status_error(ui, "the status window (1) cannot be closed");
+        return;
+    }
+    chatwins_close(&ui->wins, ui->wins.current);
+    ui_select_window(ui, ui->wins.current);
+}
+
+static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_arg,
+                           const char *value)
+{
+    char *jid = want_jid(ui, jid_arg);
+    if (!jid)
+        return;
+    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    const char *name = it ? it->name : NULL;
+    const char *group = it && it->ngroups ? it->groups[0] : NULL;
+    int rc;
+    if (id == CMD_ROSTER_ADD) {
+        rc = session_roster_set(ui->session, jid, value, NULL);
+        /* Adding someone means wanting their presence: ask for it too. */
+        if (rc == 0 && !(it && (it->sub == ROSTER_SUB_TO || it->sub == ROSTER_SUB_BOTH)))
+            rc = session_send_subscription(ui->session, jid, "subscribe");
+    } else if (id == CMD_ROSTER_RENAME) {
+        rc = session_roster_set(ui->session, jid, value, group);
+    } else if (id == CMD_ROSTER_GROUP) {
+        rc = session_roster_set(ui->session, jid, name, value);
+    } else {
+        rc = session_roster_remove(ui->session, jid);
+    }
+    result(ui, rc, "roster change");
+    if (rc == 0 && (id == CMD_ROSTER_RENAME || id == CMD_ROSTER_GROUP) && it && it->ngroups > 1)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s had several groups; now only %s", jid,
+                id == CMD_ROSTER_GROUP ? value : group);
+    free(jid);
+}
+
+static void cmd_subscription(struct ui *ui, const char *jid_arg, const char *type)
+{
+    char *jid = want_jid(ui, jid_arg);
+    if (!jid)
+        return;
+    result(ui, session_send_subscription(ui->session, jid, type), type);
+    free(jid);
+}
+
+static void cmd_tls_trust(struct ui *ui)
+{
+    const struct conn_cert_info *cert = session_refused_cert(ui->session);
+    if (!cert) {
+        ui_status_error(ui, "no certificate was refused");
+        return;
+    }
+    ui_info(ui, NULL, CHATLINE_INFO, "trusting the certificate with SHA-256 %s", cert->sha256);
+    session_set_pinned_cert(ui->session, cert->sha256);
+    if (session_connect(ui->session) != 0)
+        ui_status_error(ui, "already connecting");
+}
+
+static void cmd_say(struct ui *ui, const char *text)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (w->kind != CHATWIN_CHAT) {
+        ui_status_error(ui, "this is the status window: /msg JID TEXT, or pick a contact "
+                            "in the roster (Alt-r, then Enter)");
+        return;
+    }
+    send_text(ui, w, text);
+}
+
+static void run(struct ui *ui, const struct command *c)
+{
+    char err[512];
+    static const char *const sub_types[] = {"subscribe", "subscribed", "unsubscribed",
+                                            "unsubscribe"};
+    switch (c->id) {
+    case CMD_SAY:
+        cmd_say(ui, c->arg[0]);
+        break;
+    case CMD_CONNECT:
+        if (c->arg[0] && strcmp(c->arg[0], session_bare_jid(ui->session)) != 0)
+            ui_status_error(ui, "this session is %s; start tuktuk -a %s for another account",
+                            session_bare_jid(ui->session), c->arg[0]);
+        else if (session_connect(ui->session) != 0)
+            ui_status_error(ui, "already connected or connecting; /disconnect first");
+        break;
+    case CMD_DISCONNECT:
+        session_disconnect(ui->session, NULL);
+        break;
+    case CMD_QUIT:
+        cmd_quit(ui, c->arg[0]);
+        break;
+    case CMD_MSG:
+        cmd_msg(ui, c->arg[0], c->arg[1]);
+        break;
+    case CMD_CLOSE:
+        cmd_close(ui);
+        break;
+    case CMD_STATUS:
+        ui->show = c->show;
+        free(ui->status);
+        ui->status = c->arg[1] ? strdup(c->arg[1]) : NULL;
+        ui_presence_apply(ui);
+        break;
+    case CMD_PRIORITY:
+        ui->priority = c->priority;
+        ui_presence_apply(ui);
+        break;
+    case CMD_HELP:
+        cmd_help(ui, c->arg[0]);
+        break;
+    case CMD_ROSTER_ADD:
+    case CMD_ROSTER_REMOVE:
+    case CMD_ROSTER_RENAME:
+    case CMD_ROSTER_GROUP:
+        cmd_roster_set(ui, c->id, c->arg[0], c->arg[1]);
+        break;
+    case CMD_SUBSCRIBE:
+    case CMD_AUTHORIZE:
+    case CMD_DENY:
+    case CMD_UNSUBSCRIBE:
+        cmd_subscription(ui, c->arg[0], sub_types[c->id - CMD_SUBSCRIBE]);
+        break;
+    case CMD_RAW:
+        if (session_send_raw(ui->session, c->arg[0], err, sizeof err) != 0)
+            ui_status_error(ui, "not sent: %s", err);
+        break;
+    case CMD_TLS_TRUST:
+        cmd_tls_trust(ui);
+        break;
+    }
+    ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_TITLE);
+}
+
+void ui_submit_line(struct ui *ui, char *line)
+{
+    struct command c;
+    char err[512];
+    if (line[0] == '\0') {
+        free(line);
+        return;
+    }
+    if (commands_parse(line, &c, err, sizeof err) != 0)
+        ui_status_error(ui, "%s", err);
+    else
+        run(ui, &c);
+    commands_clear(&c);
+    free(line);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+/* ---- roster pane actions ---- */
+
+static const char *sub_text(const struct roster_item *it)
+{
+    return it->ask ? "pending (asked)" : roster_sub_name(it->sub);
+}
+
+void ui_roster_details(struct ui *ui, const char *jid)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (!it)
+        return;
+    char groups[1024] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < it->ngroups && off < sizeof groups; i++)
+        off += (size_t)snprintf(groups + off, sizeof groups - off, "%s%s", i ? ", " : "",
+                                it->groups[i]);
+    ui_info(ui, w, CHATLINE_INFO, "contact %s", it->jid);
+    ui_info(ui, w, CHATLINE_INFO, "  name: %s", it->name ? it->name : "(none)");
+    ui_info(ui, w, CHATLINE_INFO, "  groups: %s", it->ngroups ? groups : "(none)");
+    ui_info(ui, w, CHATLINE_INFO, "  subscription: %s", sub_text(it));
+    if (it->nres == 0)
+        ui_info(ui, w, CHATLINE_INFO, "  offline");
+    for (size_t i = 0; i < it->nres; i++) {
+        const struct roster_resource *r = &it->res[i];
+        ui_info(ui, w, CHATLINE_INFO, "  resource %s: %s%s%s%s, priority %d, client %s", r->name,
+                presence_show_name(r->show), r->status ? " \"" : "", r->status ? r->status : "",
+                r->status ? "\"" : "", r->priority, r->client ? r->client : "unknown");
+    }
+}
+
+void ui_prompt_answer(struct ui *ui, const char *answer)
+{
+    enum ui_prompt p = ui->prompt;
+    char *jid = ui->prompt_jid;
+    char *text = answer ? strdup(answer) : NULL;
+    ui->prompt = UI_PROMPT_NONE;
+    ui->prompt_jid = NULL;
+    input_clear(ui->in);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+    if (text && text[0]) {
+        if (p == UI_PROMPT_ADD) {
+            char *sp = strchr(text, ' ');
+            if (sp)
+                *sp++ = '\0';
+            cmd_roster_set(ui, CMD_ROSTER_ADD, text, sp && *sp ? sp : NULL);
+        } else if (p == UI_PROMPT_REMOVE && strcmp(text, "y") == 0) {
+            cmd_roster_set(ui, CMD_ROSTER_REMOVE, jid, NULL);
+        } else if (p == UI_PROMPT_RENAME) {
+            cmd_roster_set(ui, CMD_ROSTER_RENAME, jid, text);
+        }
+    }
+    free(text);
+    free(jid);
+}
+
+/* ---- tab completion ---- */
+
+static void complete_commands(struct input_candidates *c, bool slash)
+{
+    for (size_t i = 0; commands_name(i); i++)
+        input_candidates_add(c, commands_name(i) + (slash ? 0 : 1));
+}
+
+static void complete_contacts(struct ui *ui, struct input_candidates *c)
+{
+    struct roster *r = session_roster(ui->session);
+    for (size_t i = 0; i < roster_count(r); i++) {
+        const struct roster_item *it = roster_at(r, i);
+        input_candidates_add(c, it->jid);
+        if (it->name && it->name[0])
+            input_candidates_add(c, it->name);
+    }
+    for (size_t i = 1; i < ui->wins.n; i++)
+        input_candidates_add(c, ui->wins.w[i]->jid);
+}
+
+void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
+                 struct input_candidates *c)
+{
+    struct ui *ui = ud;
+    static const char *const shows[] = {"online", "chat", "away", "xa", "dnd"};
+    static const char *const roster_subs[] = {"add", "remove", "rename", "group"};
+    if (word_index == 0 && line[0] == '/') {
+        complete_commands(c, true);
+        return;
+    }
+    if (word_index == 1 && strncmp(line, "/status ", 8) == 0) {
+        for (size_t i = 0; i < 5; i++)
+            input_candidates_add(c, shows[i]);
+    } else if (word_index == 1 && strncmp(line, "/roster ", 8) == 0) {
+        for (size_t i = 0; i < 4; i++)
+            input_candidates_add(c, roster_subs[i]);
+    } else if (word_index == 1 && strncmp(line, "/help ", 6) == 0) {
+        complete_commands(c, false);
+    } else {
+        complete_contacts(ui, c);
+    }
+}

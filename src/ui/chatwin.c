@@ -1,0 +1,264 @@
+/* chatwin.c - windows and their scrollback.
+ *
+ * Each window keeps its lines in a ring (10,000 by default), so a chat
+ * that runs for weeks costs bounded memory and appending never moves old
+ * lines. Lines are stored as received; wrapping depends on the pane's
+ * width and is computed when drawing, with each line's row count cached
+ * for the last width so that scrolling through a long history does not
+ * wrap it all again. Windows are numbered by position: the status window
+ * is 1, chats follow in the order they were opened, and closing one moves
+ * the later ones down, as irssi does with automatic renumbering. */
+#include "ui/chatwin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/textwidth.h"
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d)
+        abort(); /* out of memory: the UI cannot go on */
+    return memcpy(d, s, n);
+}
+
+static struct chatwin *win_new(enum chatwin_kind kind, const char *jid, const char *name,
+                               unsigned cap)
+{
+    struct chatwin *w = calloc(1, sizeof *w);
+    if (!w)
+        abort();
+    w->kind = kind;
+    w->jid = jid ? xstrdup(jid) : NULL;
+    w->name = xstrdup(name);
+    w->max = cap;
+    return w;
+}
+
+static void line_clear(struct chatline *l)
+{
+    free(l->nick);
+    free(l->text);
+    memset(l, 0, sizeof *l);
+}
+
+static void win_free(struct chatwin *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        line_clear(chatwin_line(w, i));
+    free(w->ring);
+    free(w->jid);
+    free(w->name);
+    free(w);
+}
+
+void chatwins_init(struct chatwins *ws, unsigned scrollback)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->scrollback = scrollback ? scrollback : 10000;
+    ws->w = malloc(sizeof *ws->w);
+    if (!ws->w)
+        abort();
+    ws->w[0] = win_new(CHATWIN_STATUS, NULL, "status", ws->scrollback);
+    ws->n = 1;
+}
+
+void chatwins_free(struct chatwins *ws)
+{
+    for (size_t i = 0; i < ws->n; i++)
+        win_free(ws->w[i]);
+    free(ws->w);
+    memset(ws, 0, sizeof *ws);
+}
+
+struct chatwin *chatwins_find(const struct chatwins *ws, const char *jid, size_t *index)
+{
+    for (size_t i = 1; i < ws->n; i++) {
+        if (strcmp(ws->w[i]->jid, jid) == 0) {
+            if (index)
+                *index = i;
+            return ws->w[i];
+        }
+    }
+    return NULL;
+}
+
+struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name, bool *created)
+{
+    struct chatwin *w = chatwins_find(ws, jid, NULL);
+    if (created)
+        *created = !w;
+    if (w)
+        return w;
+    struct chatwin **arr = realloc(ws->w, (ws->n + 1) * sizeof *arr);
+    if (!arr)
+        abort();
+    ws->w = arr;
+    w = win_new(CHATWIN_CHAT, jid, name, ws->scrollback);
+    ws->w[ws->n++] = w;
+    return w;
+}
+
+void chatwins_close(struct chatwins *ws, size_t index)
+{
+    if (index == 0 || index >= ws->n)
+        return;
+    win_free(ws->w[index]);
+    memmove(ws->w + index, ws->w + index + 1, (ws->n - index - 1) * sizeof *ws->w);
+    ws->n--;
+    if (ws->current == index)
+        ws->current = index - 1;
+    else if (ws->current > index)
+        ws->current--;
+}
+
+struct chatwin *chatwins_current(const struct chatwins *ws)
+{
+    return ws->w[ws->current];
+}
+
+void chatwins_select(struct chatwins *ws, size_t index)
+{
+    if (index >= ws->n)
+        return;
+    ws->current = index;
+    ws->w[index]->unread = 0;
+}
+
+long chatwins_next_unread(const struct chatwins *ws)
+{
+    for (size_t k = 1; k < ws->n; k++) {
+        size_t i = (ws->current + k) % ws->n;
+        if (ws->w[i]->unread)
+            return (long)i;
+    }
+    return -1;
+}
+
+unsigned chatwins_total_unread(const struct chatwins *ws)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        n += ws->w[i]->unread;
+    return n;
+}
+
+void chatwin_set_name(struct chatwin *w, const char *name)
+{
+    free(w->name);
+    w->name = xstrdup(name);
+}
+
+struct chatline *chatwin_line(struct chatwin *w, size_t i)
+{
+    return &w->ring[(w->head + i) % w->cap];
+}
+
+/* The ring starts small and doubles up to its limit: most windows never
+ * hold 10,000 lines, and memory matters when there are many. It only
+ * grows before it first wraps, so its lines are still in order. */
+static void ring_grow(struct chatwin *w)
+{
+    size_t cap = w->cap ? w->cap * 2 : 64;
+    if (cap > w->max)
+        cap = w->max;
+    struct chatline *r = realloc(w->ring, cap * sizeof *r);
+    if (!r)
+        abort();
+    memset(r + w->cap, 0, (cap - w->cap) * sizeof *r);
+    w->ring = r;
+    w->cap = cap;
+}
+
+void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const char *nick,
+                 const char *text)
+{
+    struct chatline *l;
+    if (w->count == w->cap && w->cap < w->max)
+        ring_grow(w);
+    if (w->count == w->cap) {
+        l = &w->ring[w->head];
+        line_clear(l);
+        w->head = (w->head + 1) % w->cap;
+    } else {
+        l = chatwin_line(w, w->count++);
+    }
+    l->stamp = stamp;
+    l->kind = kind;
+    l->nick = nick ? xstrdup(nick) : NULL;
+    l->text = xstrdup(text);
+}
+
+int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_t len)
+{
+    struct tm tm;
+    char ts[64];
+    localtime_r(&l->stamp, &tm);
+    if (strftime(ts, sizeof ts, tsfmt, &tm) == 0)
+        ts[0] = '\0';
+    switch (l->kind) {
+    case CHATLINE_IN:
+    case CHATLINE_OUT:
+        snprintf(buf, len, "%s %s> ", ts, l->nick ? l->nick : "");
+        break;
+    case CHATLINE_ERROR:
+        snprintf(buf, len, "%s ! ", ts);
+        break;
+    case CHATLINE_INFO:
+        snprintf(buf, len, "%s ", ts);
+        break;
+    }
+    return textwidth_str(buf);
+}
+
+int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin_row_fn fn,
+                   void *ud)
+{
+    const char *text = l->text;
+    size_t len = strlen(text), off = 0;
+    int indent = prefix_cols <= width / 2 ? prefix_cols : 0;
+    int row = 0, col = prefix_cols, avail = width - prefix_cols;
+    if (avail < 1) {
+        if (fn)
+            fn(ud, 0, prefix_cols, text, 0);
+        row = 1;
+        col = indent;
+        avail = width - indent;
+    }
+    do {
+        size_t next;
+        size_t n = textwidth_wrap(text + off, len - off, avail, &next);
+        if (fn)
+            fn(ud, row, col, text + off, n);
+        off += next;
+        row++;
+        col = indent;
+        avail = width - indent;
+    } while (off < len);
+    return row;
+}
+
+int chatwin_rows(struct chatline *l, int width, const char *tsfmt)
+{
+    if (l->rows_width != width || l->rows == 0) {
+        char prefix[256];
+        int pc = chatwin_prefix(l, tsfmt, prefix, sizeof prefix);
+        l->rows = chatwin_layout(l, width, pc, NULL, NULL);
+        l->rows_width = width;
+    }
+    return l->rows;
+}
+
+void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt)
+{
+    long total = 0, target = (long)w->scroll + delta;
+    for (size_t i = w->count; i > 0 && total < target + height; i--)
+        total += chatwin_rows(chatwin_line(w, i - 1), width, tsfmt);
+    long max = total - height;
+    if (target > max)
+        target = max;
+    w->scroll = target > 0 ? (int)target : 0;
+}

@@ -1,0 +1,76 @@
+/* chatwin.h - the windows: window 1 is the status window, then one per
+ * chat. Each keeps a scrollback ring of lines, an unread count and a
+ * scroll position, and knows how its lines wrap at a given width. No
+ * curses here (see chatwin.c; screen.c draws). */
+#ifndef TUKTUK_UI_CHATWIN_H
+#define TUKTUK_UI_CHATWIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum chatwin_kind { CHATWIN_STATUS, CHATWIN_CHAT };
+enum chatline_kind { CHATLINE_IN, CHATLINE_OUT, CHATLINE_INFO, CHATLINE_ERROR };
+
+struct chatline {
+    time_t stamp;
+    enum chatline_kind kind;
+    char *nick; /* IN and OUT only */
+    char *text;
+    int rows, rows_width; /* cached wrap result for one width */
+};
+
+struct chatwin {
+    enum chatwin_kind kind;
+    char *jid;  /* bare JID of the peer; NULL for the status window */
+    char *name; /* short name for the status line */
+    struct chatline *ring;
+    size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
+    unsigned unread;
+    int scroll; /* screen rows scrolled back from the newest; 0 = follow */
+};
+
+struct chatwins {
+    struct chatwin **w;
+    size_t n, current; /* current is an index: window number - 1 */
+    unsigned scrollback;
+};
+
+/* The list starts with the status window, current. */
+void chatwins_init(struct chatwins *ws, unsigned scrollback);
+void chatwins_free(struct chatwins *ws);
+/* Chat window for a bare JID, or NULL. */
+struct chatwin *chatwins_find(const struct chatwins *ws, const char *jid, size_t *index);
+/* Find or add the chat window for jid (added at the end). */
+struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name,
+                              bool *created);
+/* Close window index (never the status window); later ones move down. */
+void chatwins_close(struct chatwins *ws, size_t index);
+struct chatwin *chatwins_current(const struct chatwins *ws);
+/* Make index current and clear its unread count. */
+void chatwins_select(struct chatwins *ws, size_t index);
+/* Index of the next window after current with unread lines, or -1. */
+long chatwins_next_unread(const struct chatwins *ws);
+unsigned chatwins_total_unread(const struct chatwins *ws);
+
+void chatwin_set_name(struct chatwin *w, const char *name);
+/* Append a line (the oldest is dropped when the ring is full). */
+void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const char *nick,
+                 const char *text);
+/* Line i, 0 = oldest. */
+struct chatline *chatwin_line(struct chatwin *w, size_t i);
+/* Scroll by delta screen rows (positive = back in time), clamped. */
+void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt);
+
+/* Layout of one line at width columns: the prefix (time, nick) takes
+ * prefix_cols on the first row; later rows start at the returned indent.
+ * Calls fn for each screen row with the text bytes it shows. */
+typedef void (*chatwin_row_fn)(void *ud, int row, int col, const char *text, size_t len);
+int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin_row_fn fn,
+                   void *ud);
+/* Columns of a line's prefix: "12:01 bob> " (or "12:01 " for notices). */
+int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_t len);
+/* Rows line l takes at width, cached. */
+int chatwin_rows(struct chatline *l, int width, const char *tsfmt);
+
+#endif

@@ -1,0 +1,353 @@
+/* events.c - what the session tells us, shown; and auto-away.
+ *
+ * Session events only update the models (roster view, windows) and mark
+ * what must be repainted; ui.c paints once per loop iteration. A message
+ * is written to the history file before it is added to its window, and a
+ * message for a chat that is not open opens it (without taking the
+ * focus). New messages in hidden windows ring the bell and show in the
+ * terminal title, for tmux's bell and activity monitors.
+ *
+ * Auto-away needs no polling: a one-shot timer re-armed by each key
+ * notices idleness, and an inotify watch (uv_fs_event) on the tmux socket
+ * notices detach and attach, because tmux clears the socket's
+ * owner-execute bit while no client is attached. */
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ui/chatlog.h"
+#include "xmpp/jid.h"
+
+/* ---- auto-away ---- */
+
+static bool want_auto_away(const struct ui *ui)
+{
+    return (ui->idle || ui->detached) && (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
+}
+
+void ui_presence_apply(struct ui *ui)
+{
+    bool away = want_auto_away(ui);
+    if (away)
+        session_set_presence(ui->session, SHOW_AWAY,
+                             ui->detached ? "away (detached)" : "away (idle)", ui->priority);
+    else
+        session_set_presence(ui->session, ui->show, ui->status, ui->priority);
+    ui->auto_away = away;
+    ui_dirty(ui, UI_DIRTY_STATUS);
+}
+
+static void reconsider(struct ui *ui)
+{
+    if (want_auto_away(ui) != ui->auto_away)
+        ui_presence_apply(ui);
+}
+
+static void on_idle(uv_timer_t *t)
+{
+    struct ui *ui = t->data;
+    ui->idle = true;
+    reconsider(ui);
+}
+
+void ui_activity(struct ui *ui)
+{
+    if (ui->opt.autoaway_idle_s)
+        uv_timer_start(&ui->idle_timer, on_idle, (uint64_t)ui->opt.autoaway_idle_s * 1000, 0);
+    if (ui->idle) {
+        ui->idle = false;
+        reconsider(ui);
+    }
+}
+
+/* $TMUX is "socket-path,pid,session". */
+static bool tmux_socket(char *path, size_t len)
+{
+    const char *t = getenv("TMUX");
+    if (!t || !t[0])
+        return false;
+    size_t n = strcspn(t, ",");
+    if (n == 0 || n >= len)
+        return false;
+    memcpy(path, t, n);
+    path[n] = '\0';
+    return true;
+}
+
+static void check_attached(struct ui *ui, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return;
+    ui->detached = !(st.st_mode & S_IXUSR);
+    reconsider(ui);
+}
+
+static void on_tmux(uv_fs_event_t *h, const char *filename, int events, int status)
+{
+    char path[4096];
+    size_t len = sizeof path;
+    if (status == 0 && uv_fs_event_getpath(h, path, &len) == 0)
+        check_attached(h->data, path);
+}
+
+void ui_autoaway_start(struct ui *ui)
+{
+    char path[4096];
+    if (ui->opt.autoaway_idle_s)
+        uv_timer_start(&ui->idle_timer, on_idle, (uint64_t)ui->opt.autoaway_idle_s * 1000, 0);
+    if (!ui->opt.autoaway_tmux || !tmux_socket(path, sizeof path))
+        return;
+    uv_fs_event_init(ui->loop, &ui->tmux_watch);
+    ui->tmux_watch.data = ui;
+    ui->open_handles++;
+    ui->tmux_watching = true;
+    if (uv_fs_event_start(&ui->tmux_watch, on_tmux, path, 0) != 0) {
+        ui_info(ui, NULL, CHATLINE_INFO, "cannot watch the tmux socket: no away on detach");
+        return;
+    }
+    /* Started in a detached session: nobody is there yet. */
+    check_attached(ui, path);
+}
+
+void ui_autoaway_stop(struct ui *ui)
+{
+    uv_timer_stop(&ui->idle_timer);
+    if (ui->tmux_watching)
+        uv_fs_event_stop(&ui->tmux_watch);
+}
+
+/* ---- connection state ---- */
+
+static void on_tick(uv_timer_t *t)
+{
+    ui_dirty(t->data, UI_DIRTY_STATUS);
+}
+
+void ui_update_reconnect_tick(struct ui *ui)
+{
+    if (session_state(ui->session) == SESSION_RECONNECT_WAIT)
+        uv_timer_start(&ui->tick_timer, on_tick, 1000, 1000);
+    else
+        uv_timer_stop(&ui->tick_timer);
+}
+
+static void on_state(struct ui *ui, const struct session_event *ev)
+{
+    const char *name = session_state_name(ev->state);
+    if (ev->text && ev->text[0])
+        ui_info(ui, NULL, CHATLINE_INFO, "%s: %s", name, ev->text);
+    else
+        ui_info(ui, NULL, CHATLINE_INFO, "%s", name);
+    /* The session marks everyone offline when the connection goes. */
+    if (ev->state == SESSION_OFFLINE || ev->state == SESSION_RECONNECT_WAIT)
+        rosterview_reload(ui->rv, session_roster(ui->session));
+    ui_update_reconnect_tick(ui);
+    ui_dirty(ui, UI_DIRTY_ALL);
+    if (ev->state == SESSION_OFFLINE && ui->quitting && ui->opt.on_quit) {
+        ui->quitting = false;
+        ui->opt.on_quit(ui->opt.ud, 0);
+    }
+}
+
+/* ---- roster and presence ---- */
+
+static void rename_window(struct ui *ui, const char *bare)
+{
+    struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
+    char name[256];
+    if (w)
+        chatwin_set_name(w, ui_contact_name(ui, bare, name, sizeof name));
+}
+
+static void on_roster(struct ui *ui)
+{
+    rosterview_reload(ui->rv, session_roster(ui->session));
+    for (size_t i = 1; i < ui->wins.n; i++) {
+        struct chatwin *w = ui->wins.w[i];
+        rosterview_set_unread(ui->rv, w->jid, w->unread);
+        rename_window(ui, w->jid);
+    }
+    ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
+}
+
+static void on_presence(struct ui *ui, const struct session_event *ev)
+{
+    char *bare = jid_bare_of(ev->jid);
+    if (!bare)
+        return;
+    rosterview_update(ui->rv, session_roster(ui->session), bare);
+    struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
+    if (w) {
+        ui_info(ui, w, CHATLINE_INFO, "%s is %s%s%s", ev->jid, presence_show_name(ev->show),
+                ev->status ? ": " : "", ev->status ? ev->status : "");
+        if (w == chatwins_current(&ui->wins))
+            ui_dirty(ui, UI_DIRTY_TITLE);
+    }
+    ui_dirty(ui, UI_DIRTY_ROSTER);
+    free(bare);
+}
+
+static void on_subscription(struct ui *ui, const struct session_event *ev)
+{
+    const char *t = ev->sub_type ? ev->sub_type : "";
+    const char *j = ev->jid ? ev->jid : "?";
+    if (strcmp(t, "subscribe") == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s asks to see your presence: /authorize %s or /deny %s",
+                j, j, j);
+    else if (strcmp(t, "subscribed") == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s now shares their presence with you", j);
+    else if (strcmp(t, "unsubscribed") == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s does not share their presence with you", j);
+    else
+        ui_info(ui, NULL, CHATLINE_INFO, "%s no longer wants your presence", j);
+    if (ui->wins.current != 0) {
+        ui->wins.w[0]->unread++;
+        ui_dirty(ui, UI_DIRTY_STATUS);
+    }
+}
+
+/* ---- messages ---- */
+
+static void notify_hidden(struct ui *ui, struct chatwin *w)
+{
+    w->unread++;
+    if (w->jid)
+        rosterview_set_unread(ui->rv, w->jid, w->unread);
+    ui->bell = ui->opt.bell; /* rung once per paint, not once per message */
+    ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
+}
+
+static void on_error_message(struct ui *ui, const struct session_message *m, const char *bare)
+{
+    struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
+    const char *why = m->error ? m->error : "unknown error";
+    if (w)
+        ui_info(ui, w, CHATLINE_ERROR, "not delivered: %s", why);
+    else
+        ui_status_error(ui, "message to %s not delivered: %s", m->from ? m->from : "?", why);
+}
+
+static void on_message(struct ui *ui, const struct session_message *m)
+{
+    char *bare = m->from ? jid_bare_of(m->from) : NULL;
+    if (m->type && strcmp(m->type, "error") == 0) {
+        on_error_message(ui, m, bare);
+    } else if (bare && m->body) {
+        char err[512], nick[256];
+        struct chatwin *w = ui_open_chat(ui, bare, false);
+        if (ui->data_dir && chatlog_append(ui->data_dir, session_bare_jid(ui->session), bare,
+                                           m->stamp, false, bare, m->body, err, sizeof err) != 0)
+            ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
+        ui_add_line(ui, w, m->stamp, CHATLINE_IN, ui_contact_name(ui, bare, nick, sizeof nick),
+                    m->body);
+        if (w != chatwins_current(&ui->wins))
+            notify_hidden(ui, w);
+    }
+    free(bare);
+}
+
+/* ---- dispatch ---- */
+
+/* Answers to our iqs: errors always (a roster change the server refused),
+ * results only when they carry something (the answer to a /raw query),
+ * not the empty acknowledgements of roster changes. */
+static void on_iq_result(struct ui *ui, const struct session_event *ev)
+{
+    const char *text = ev->text ? ev->text : "";
+    int len = ev->text ? (int)ev->len : 0;
+    bool error = ev->condition && strcmp(ev->condition, "result") != 0;
+    int tags = 0;
+    for (int i = 0; i < len; i++)
+        tags += text[i] == '<';
+    if (!error && tags <= 1)
+        return;
+    ui_info(ui, NULL, error ? CHATLINE_ERROR : CHATLINE_INFO, "answer from %s (%s): %.*s",
+            ev->jid ? ev->jid : "the server", ev->condition ? ev->condition : "result", len, text);
+}
+
+static void on_cert(struct ui *ui, const struct session_event *ev)
+{
+    const struct conn_cert_info *c = ev->cert;
+    if (!c)
+        return;
+    ui_status_error(ui, "certificate refused: %s", c->reason);
+    ui_info(ui, NULL, CHATLINE_INFO, "  subject %s, issuer %s, valid %s to %s", c->subject,
+            c->issuer, c->not_before, c->not_after);
+    ui_info(ui, NULL, CHATLINE_INFO, "  SHA-256 %s", c->sha256);
+    ui_info(ui, NULL, CHATLINE_INFO, "  if you know this certificate is right: /tls trust");
+}
+
+void ui_session_event(struct ui *ui, const struct session_event *ev)
+{
+    switch (ev->type) {
+    case SESSION_EV_STATE:
+        on_state(ui, ev);
+        break;
+    case SESSION_EV_BOUND:
+        ui_info(ui, NULL, CHATLINE_INFO, "logged in as %s", ev->jid ? ev->jid : "?");
+        ui_dirty(ui, UI_DIRTY_STATUS);
+        break;
+    case SESSION_EV_ROSTER:
+        on_roster(ui);
+        break;
+    case SESSION_EV_ROSTER_PUSH:
+        if (ev->jid) {
+            rosterview_update(ui->rv, session_roster(ui->session), ev->jid);
+            rename_window(ui, ev->jid);
+        }
+        ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
+        break;
+    case SESSION_EV_PRESENCE:
+        if (ev->jid)
+            on_presence(ui, ev);
+        break;
+    case SESSION_EV_SUBSCRIPTION:
+        on_subscription(ui, ev);
+        break;
+    case SESSION_EV_MESSAGE:
+        if (ev->msg)
+            on_message(ui, ev->msg);
+        break;
+    case SESSION_EV_ERROR:
+        ui_status_error(ui, "%s%s%s%s", ev->text ? ev->text : "error", ev->condition ? " (" : "",
+                        ev->condition ? ev->condition : "", ev->condition ? ")" : "");
+        break;
+    case SESSION_EV_AUTH_FAILED:
+        ui_status_error(ui, "login refused (%s): check the password, then /connect",
+                        ev->condition ? ev->condition : "not-authorized");
+        break;
+    case SESSION_EV_CERT_REFUSED:
+        on_cert(ui, ev);
+        break;
+    case SESSION_EV_INFO:
+        ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text ? ev->text : "");
+        break;
+    case SESSION_EV_IQ_RESULT:
+        on_iq_result(ui, ev);
+        break;
+    case SESSION_EV_REGISTERED:
+        if (ev->condition)
+            ui_status_error(ui, "registration refused (%s)%s%s", ev->condition,
+                            ev->text ? ": " : "", ev->text ? ev->text : "");
+        else
+            ui_info(ui, NULL, CHATLINE_INFO, "account registered");
+        break;
+    case SESSION_EV_PASSWORD_CHANGED:
+        if (ev->condition && strcmp(ev->condition, "result") != 0)
+            ui_status_error(ui, "password not changed (%s)%s%s", ev->condition,
+                            ev->text ? ": " : "", ev->text ? ev->text : "");
+        else
+            ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text ? ev->text : "password changed");
+        break;
+    case SESSION_EV_AUTHENTICATED:
+        break; /* the session also says so with an INFO line; never show .scram_key */
+    case SESSION_EV_XML:
+        break; /* the XML console is a later feature */
+    default:
+        break; /* an event newer than this UI: nothing to show */
+    }
+}

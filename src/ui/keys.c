@@ -1,0 +1,426 @@
+/* keys.c - from keystrokes to actions.
+ *
+ * ncurses decodes function keys; we add the sequences it may not know
+ * (Alt-Left/Right as xterm sends them, and the bracketed paste markers
+ * ESC[200~ / ESC[201~). An Alt key arrives as ESC followed by the key in
+ * the same read (ESCDELAY is 25 ms, so over SSH the pair still comes
+ * together); an ESC with nothing after it in the drain is the Esc key.
+ *
+ * Keys go first to a paste in progress (everything is text, newlines
+ * included), then to the global bindings of the contract (windows,
+ * scrolling, redraw, focus), then to whichever of the input line or the
+ * roster has the focus. */
+#include "ui/ui_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CTL(c) ((wint_t)((c)&0x1f))
+
+enum { KEY_ESC = 27 };
+
+static int key_paste_start, key_paste_end, key_alt_left, key_alt_right;
+
+/* Use the terminal's code for seq if terminfo has one, else our own. */
+static int bind_seq(const char *seq, int fallback)
+{
+    int code = key_defined(seq);
+    if (code > 0)
+        return code;
+    define_key(seq, fallback);
+    return fallback;
+}
+
+void ui_keys_setup(void)
+{
+    key_paste_start = bind_seq("\033[200~", KEY_MAX + 1);
+    key_paste_end = bind_seq("\033[201~", KEY_MAX + 2);
+    key_alt_left = bind_seq("\033[1;3D", KEY_MAX + 3);
+    key_alt_right = bind_seq("\033[1;3C", KEY_MAX + 4);
+}
+
+static size_t utf8_encode(wint_t c, char out[4])
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+static bool printable(wint_t c)
+{
+    return c >= 0x20 && c != 0x7F && c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
+}
+
+static void insert_text(struct ui *ui, const char *text, size_t len)
+{
+    if (input_insert(ui->in, text, len)) {
+        ui->input_full = false;
+    } else if (!ui->input_full) {
+        /* Once, not for every character of a huge paste. */
+        ui_status_error(ui, "the input line is full (%d bytes)", INPUT_MAX_BYTES);
+        ui->input_full = true;
+    }
+    ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+static void insert_char(struct ui *ui, wint_t c)
+{
+    char buf[4];
+    insert_text(ui, buf, utf8_encode(c, buf));
+}
+
+/* ---- bracketed paste ---- */
+
+static void paste_end(struct ui *ui)
+{
+    ui->paste = false;
+    const char *t = input_text(ui->in);
+    size_t len = input_len(ui->in);
+    /* Copied whole lines end with a newline: send them, as a terminal
+     * without bracketed paste would, but as one message. */
+    if (len > 0 && t[len - 1] == '\n' && ui->prompt == UI_PROMPT_NONE) {
+        input_do(ui->in, INPUT_END);
+        input_do(ui->in, INPUT_BACKSPACE);
+        ui_submit_line(ui, input_submit(ui->in));
+    }
+    ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+static void paste_key(struct ui *ui, int r, wint_t ch)
+{
+    if (r == KEY_CODE_YES) {
+        if ((int)ch == key_paste_end)
+            paste_end(ui);
+        return;
+    }
+    if (ch == '\r' || ch == '\n')
+        insert_text(ui, "\n", 1);
+    else if (ch == '\t')
+        insert_text(ui, "\t", 1);
+    else if (printable(ch))
+        insert_char(ui, ch);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+/* ---- keys that work everywhere ---- */
+
+static void scroll_chat(struct ui *ui, int dir)
+{
+    struct screen_layout *l = &ui->scr.lay;
+    int page = l->pane_h > 2 ? l->pane_h - 1 : 1;
+    chatwin_scroll(chatwins_current(&ui->wins), dir * page, l->chat_w, l->pane_h, ui->tsfmt);
+    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE);
+}
+
+static void set_focus(struct ui *ui, enum ui_focus f)
+{
+    ui->focus = f;
+    ui->filtering = false;
+    ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_INPUT | UI_DIRTY_TITLE);
+}
+
+static void step_window(struct ui *ui, int dir)
+{
+    size_t n = ui->wins.n, cur = ui->wins.current;
+    ui_select_window(ui, dir < 0 ? (cur + n - 1) % n : (cur + 1) % n);
+}
+
+static bool global_key(struct ui *ui, int r, wint_t ch, bool alt)
+{
+    int k = (int)ch;
+    if (r == KEY_CODE_YES) {
+        if (k == key_alt_left || (alt && k == KEY_LEFT))
+            step_window(ui, -1);
+        else if (k == key_alt_right || (alt && k == KEY_RIGHT))
+            step_window(ui, +1);
+        else if (k == KEY_PPAGE)
+            scroll_chat(ui, +1);
+        else if (k == KEY_NPAGE)
+            scroll_chat(ui, -1);
+        else if (k == KEY_RESIZE)
+            ui_redraw_all(ui);
+        else if (k == key_paste_start)
+            ui->paste = true;
+        else
+            return false;
+        return true;
+    }
+    if (alt && ch >= '0' && ch <= '9')
+        ui_select_window(ui, ch == '0' ? 9 : (size_t)(ch - '1'));
+    else if (alt && ch == 'a') {
+        long next = chatwins_next_unread(&ui->wins);
+        if (next >= 0)
+            ui_select_window(ui, (size_t)next);
+    } else if (alt && ch == 'r')
+        set_focus(ui, ui->focus == UI_FOCUS_ROSTER ? UI_FOCUS_INPUT : UI_FOCUS_ROSTER);
+    else if (!alt && ch == CTL('p'))
+        step_window(ui, -1);
+    else if (!alt && ch == CTL('n'))
+        step_window(ui, +1);
+    else if (!alt && ch == CTL('l'))
+        ui_redraw_all(ui);
+    else if (!alt && ch == CTL('z'))
+        ui_suspend(ui);
+    else
+        return false;
+    return true;
+}
+
+/* ---- the input line ---- */
+
+static bool input_keycode(struct ui *ui, int k)
+{
+    static const struct {
+        int key;
+        enum input_op op;
+    } map[] = {
+        {KEY_LEFT, INPUT_LEFT},     {KEY_RIGHT, INPUT_RIGHT},         {KEY_HOME, INPUT_HOME},
+        {KEY_END, INPUT_END},       {KEY_BACKSPACE, INPUT_BACKSPACE}, {KEY_DC, INPUT_DELETE},
+        {KEY_UP, INPUT_HISTORY_UP}, {KEY_DOWN, INPUT_HISTORY_DOWN},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (map[i].key == k) {
+            input_do(ui->in, map[i].op);
+            return true;
+        }
+    }
+    if (k == KEY_ENTER) {
+        if (ui->prompt != UI_PROMPT_NONE)
+            ui_prompt_answer(ui, input_text(ui->in));
+        else
+            ui_submit_line(ui, input_submit(ui->in));
+        return true;
+    }
+    return false;
+}
+
+static bool input_ctrl(struct ui *ui, wint_t ch)
+{
+    static const struct {
+        wint_t key;
+        enum input_op op;
+    } map[] = {
+        {CTL('a'), INPUT_HOME},      {CTL('e'), INPUT_END},      {CTL('b'), INPUT_LEFT},
+        {CTL('f'), INPUT_RIGHT},     {CTL('k'), INPUT_KILL_END}, {CTL('u'), INPUT_KILL_START},
+        {CTL('w'), INPUT_KILL_WORD}, {CTL('y'), INPUT_YANK},     {CTL('d'), INPUT_DELETE},
+        {CTL('h'), INPUT_BACKSPACE}, {0x7F, INPUT_BACKSPACE},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (map[i].key == ch) {
+            input_do(ui->in, map[i].op);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void input_key(struct ui *ui, int r, wint_t ch, bool alt)
+{
+    ui_dirty(ui, UI_DIRTY_INPUT);
+    if (r == KEY_CODE_YES) {
+        input_keycode(ui, (int)ch);
+        return;
+    }
+    if (alt) {
+        if (ch == 'b' || ch == 'B')
+            input_do(ui->in, INPUT_WORD_LEFT);
+        else if (ch == 'f' || ch == 'F')
+            input_do(ui->in, INPUT_WORD_RIGHT);
+        return;
+    }
+    if (ch == '\r' || ch == '\n')
+        input_keycode(ui, KEY_ENTER);
+    else if (ch == '\t')
+        input_complete(ui->in, ui_complete, ui);
+    else if (ch == KEY_ESC) {
+        if (ui->prompt != UI_PROMPT_NONE)
+            ui_prompt_answer(ui, NULL);
+    } else if (ch == CTL('c')) {
+        if (input_len(ui->in) == 0)
+            ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "type /quit to leave");
+        input_clear(ui->in);
+    } else if (!input_ctrl(ui, ch) && printable(ch)) {
+        insert_char(ui, ch);
+    }
+}
+
+/* ---- the roster ---- */
+
+/* While filtering, Enter should open the best match: the first contact. */
+static void select_first_contact(struct rosterview *rv)
+{
+    struct rosterview_row row;
+    for (size_t i = 0; rosterview_row(rv, i, &row); i++) {
+        if (row.kind == ROSTERVIEW_CONTACT) {
+            rosterview_select(rv, i);
+            return;
+        }
+    }
+}
+
+static void filter_key(struct ui *ui, int r, wint_t ch)
+{
+    bool typed = false;
+    char f[256];
+    snprintf(f, sizeof f, "%s", rosterview_filter(ui->rv));
+    size_t len = strlen(f);
+    if (r == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN)) {
+        rosterview_move(ui->rv, ch == KEY_UP ? -1 : 1);
+    } else if (ch == KEY_ESC) {
+        f[0] = '\0';
+        ui->filtering = false;
+    } else if ((r == KEY_CODE_YES && ch == KEY_ENTER) || ch == '\r' || ch == '\n') {
+        const char *jid = rosterview_selected_jid(ui->rv);
+        ui->filtering = false;
+        f[0] = '\0';
+        if (jid) {
+            char *j = strdup(jid);
+            rosterview_set_filter(ui->rv, "");
+            ui_open_chat(ui, j, true);
+            set_focus(ui, UI_FOCUS_INPUT);
+            free(j);
+        }
+    } else if ((r == KEY_CODE_YES && ch == KEY_BACKSPACE) || ch == 0x7F || ch == CTL('h')) {
+        while (len > 0 && ((unsigned char)f[len - 1] & 0xC0) == 0x80)
+            len--;
+        f[len > 0 ? len - 1 : 0] = '\0';
+    } else if (r != KEY_CODE_YES && printable(ch) && len + 4 < sizeof f) {
+        f[len + utf8_encode(ch, f + len)] = '\0';
+        typed = true;
+    }
+    rosterview_set_filter(ui->rv, f);
+    if (typed)
+        select_first_contact(ui->rv);
+    ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
+}
+
+static void ask(struct ui *ui, enum ui_prompt p, const char *jid)
+{
+    free(ui->prompt_jid);
+    ui->prompt_jid = jid ? strdup(jid) : NULL;
+    ui->prompt = p;
+    input_clear(ui->in);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+static void roster_enter(struct ui *ui)
+{
+    const char *jid = rosterview_selected_jid(ui->rv);
+    if (!jid) {
+        rosterview_toggle_group(ui->rv);
+        return;
+    }
+    char *j = strdup(jid);
+    ui_open_chat(ui, j, true);
+    free(j);
+    set_focus(ui, UI_FOCUS_INPUT);
+}
+
+static void roster_key(struct ui *ui, int r, wint_t ch)
+{
+    const char *jid = rosterview_selected_jid(ui->rv);
+    int k = r == KEY_CODE_YES ? (int)ch : -1;
+    ui_dirty(ui, UI_DIRTY_ROSTER);
+    if (ch == 'j' || k == KEY_DOWN)
+        rosterview_move(ui->rv, 1);
+    else if (ch == 'k' || k == KEY_UP)
+        rosterview_move(ui->rv, -1);
+    else if (ch == 'g' || k == KEY_HOME)
+        rosterview_select(ui->rv, 0);
+    else if (ch == 'G' || k == KEY_END)
+        rosterview_select(ui->rv, (size_t)-1);
+    else if (ch == '\r' || ch == '\n' || k == KEY_ENTER)
+        roster_enter(ui);
+    else if (ch == '/') {
+        ui->filtering = true;
+        ui_dirty(ui, UI_DIRTY_TITLE);
+    } else if (ch == ' ')
+        rosterview_toggle_group(ui->rv);
+    else if (ch == 'o') {
+        rosterview_set_show_offline(ui->rv, !rosterview_show_offline(ui->rv));
+        ui_dirty(ui, UI_DIRTY_TITLE);
+    } else if (ch == 'i' && jid)
+        ui_roster_details(ui, jid);
+    else if (ch == 'a')
+        ask(ui, UI_PROMPT_ADD, NULL);
+    else if (ch == 'd' && jid)
+        ask(ui, UI_PROMPT_REMOVE, jid);
+    else if (ch == 'r' && jid)
+        ask(ui, UI_PROMPT_RENAME, jid);
+    else if (ch == KEY_ESC) {
+        if (rosterview_filter(ui->rv)[0])
+            filter_key(ui, OK, KEY_ESC);
+        else
+            set_focus(ui, UI_FOCUS_INPUT);
+    }
+}
+
+/* ---- dispatch ---- */
+
+static void handle(struct ui *ui, int r, wint_t ch, bool alt)
+{
+    if (ui->paste) {
+        paste_key(ui, r, ch);
+        return;
+    }
+    if (global_key(ui, r, ch, alt))
+        return;
+    /* A question on the input line takes the keys until answered. */
+    if (ui->prompt == UI_PROMPT_REMOVE && r != KEY_CODE_YES) {
+        ui_prompt_answer(ui, ch == 'y' || ch == 'Y' ? "y" : NULL);
+        return;
+    }
+    if (ui->focus == UI_FOCUS_ROSTER && ui->prompt == UI_PROMPT_NONE) {
+        if (ui->filtering)
+            filter_key(ui, r, ch);
+        else if (!alt)
+            roster_key(ui, r, ch);
+        return;
+    }
+    input_key(ui, r, ch, alt);
+}
+
+int ui_keys_drain(struct ui *ui)
+{
+    int keys = 0;
+    for (;;) {
+        wint_t ch;
+        int r = get_wch(&ch);
+        if (r == ERR)
+            break;
+        keys++;
+        if (r != KEY_CODE_YES && ch == KEY_ESC && !ui->paste) {
+            if (ui->esc_pending)
+                handle(ui, OK, KEY_ESC, false);
+            ui->esc_pending = true;
+            continue;
+        }
+        bool alt = ui->esc_pending;
+        ui->esc_pending = false;
+        handle(ui, r, ch, alt);
+    }
+    if (ui->esc_pending) {
+        ui->esc_pending = false;
+        handle(ui, OK, KEY_ESC, false);
+    }
+    if (keys)
+        ui_activity(ui);
+    return keys;
+}

@@ -1,0 +1,576 @@
+/* rosterview.c - the roster pane's model of what to show.
+ *
+ * A contact in two groups appears twice, so the view keeps one entry per
+ * (group, contact) pair in an array sorted by group (the default group
+ * last), presence, name and JID. The roster can hold 10,000 contacts and
+ * a login brings a burst of presences, so we sort only when a whole
+ * roster arrives; afterwards a change removes the contact's entries by
+ * binary search on its cached (old) key and inserts them again at their
+ * new place. Contacts are found by JID through a small hash table.
+ *
+ * The visible rows (group headers, then the contacts that pass the
+ * offline toggle, collapse and filter) are rebuilt lazily, once per paint
+ * at most, and the pane draws only the rows on screen. The selection
+ * follows its contact or group across rebuilds. */
+#include "ui/rosterview.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct group {
+    char *name;
+    bool is_default, collapsed;
+    unsigned total, online;
+};
+
+struct contact {
+    char *jid;
+    char *label, *lc_label;
+    enum presence_show show;
+    unsigned unread;
+    struct group **groups;
+    size_t ngroups;
+    struct contact *hnext;
+};
+
+struct entry {
+    struct group *g;
+    struct contact *c;
+};
+
+struct rosterview {
+    bool show_offline;
+    char *filter;          /* lower case, NULL when none */
+    struct group **groups; /* sorted: by name, the default group last */
+    size_t ngroups;
+    struct contact **buckets;
+    size_t nbuckets, ncontacts;
+    struct entry *entries; /* sorted, see cmp_entry */
+    size_t nentries, ecap;
+    struct entry *rows; /* visible rows; c == NULL for a group header */
+    size_t nrows, rcap;
+    bool rows_dirty;
+    size_t sel, top;
+    struct group *sel_g; /* what the selection is on, kept across rebuilds */
+    struct contact *sel_c;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort(); /* out of memory: the UI cannot go on */
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xrealloc(NULL, n), s, n);
+}
+
+static char *lower_dup(const char *s)
+{
+    char *d = xstrdup(s);
+    for (char *p = d; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+/* ---- groups ---- */
+
+static int group_cmp(const struct group *a, const struct group *b)
+{
+    if (a == b)
+        return 0;
+    if (a->is_default != b->is_default)
+        return a->is_default ? 1 : -1;
+    return strcmp(a->name, b->name);
+}
+
+static struct group *group_get(struct rosterview *rv, const char *name, bool is_default)
+{
+    struct group key = {.name = (char *)name, .is_default = is_default};
+    size_t lo = 0, hi = rv->ngroups;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = group_cmp(rv->groups[mid], &key);
+        if (c == 0)
+            return rv->groups[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct group *g = xrealloc(NULL, sizeof *g);
+    *g = (struct group){.name = xstrdup(name), .is_default = is_default};
+    rv->groups = xrealloc(rv->groups, (rv->ngroups + 1) * sizeof *rv->groups);
+    memmove(rv->groups + lo + 1, rv->groups + lo, (rv->ngroups - lo) * sizeof *rv->groups);
+    rv->groups[lo] = g;
+    rv->ngroups++;
+    return g;
+}
+
+/* ---- contacts by JID ---- */
+
+static size_t hash_jid(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static struct contact *contact_find(const struct rosterview *rv, const char *jid)
+{
+    if (rv->nbuckets == 0)
+        return NULL;
+    struct contact *c = rv->buckets[hash_jid(jid) & (rv->nbuckets - 1)];
+    while (c && strcmp(c->jid, jid) != 0)
+        c = c->hnext;
+    return c;
+}
+
+static void hash_grow(struct rosterview *rv)
+{
+    size_t n = rv->nbuckets ? rv->nbuckets * 2 : 64;
+    struct contact **b = calloc(n, sizeof *b);
+    if (!b)
+        abort();
+    for (size_t i = 0; i < rv->nbuckets; i++) {
+        struct contact *c = rv->buckets[i], *next;
+        for (; c; c = next) {
+            next = c->hnext;
+            size_t h = hash_jid(c->jid) & (n - 1);
+            c->hnext = b[h];
+            b[h] = c;
+        }
+    }
+    free(rv->buckets);
+    rv->buckets = b;
+    rv->nbuckets = n;
+}
+
+static void hash_add(struct rosterview *rv, struct contact *c)
+{
+    if (rv->ncontacts >= rv->nbuckets)
+        hash_grow(rv);
+    size_t h = hash_jid(c->jid) & (rv->nbuckets - 1);
+    c->hnext = rv->buckets[h];
+    rv->buckets[h] = c;
+    rv->ncontacts++;
+}
+
+static void hash_del(struct rosterview *rv, struct contact *c)
+{
+    struct contact **p = &rv->buckets[hash_jid(c->jid) & (rv->nbuckets - 1)];
+    while (*p != c)
+        p = &(*p)->hnext;
+    *p = c->hnext;
+    rv->ncontacts--;
+}
+
+static void contact_free(struct contact *c)
+{
+    free(c->jid);
+    free(c->label);
+    free(c->lc_label);
+    free(c->groups);
+    free(c);
+}
+
+static bool has_group(const struct contact *c, const struct group *g)
+{
+    for (size_t i = 0; i < c->ngroups; i++)
+        if (c->groups[i] == g)
+            return true;
+    return false;
+}
+
+/* Copy what the view needs from the model, so that it never holds a
+ * pointer into the model's memory. */
+static void contact_refresh(struct rosterview *rv, struct contact *c, const struct roster_item *it)
+{
+    free(c->label);
+    free(c->lc_label);
+    c->label = xstrdup(it->name && it->name[0] ? it->name : it->jid);
+    c->lc_label = lower_dup(c->label);
+    c->show = roster_show(it);
+    c->ngroups = 0;
+    c->groups = xrealloc(c->groups, (it->ngroups ? it->ngroups : 1) * sizeof *c->groups);
+    for (size_t i = 0; i < it->ngroups; i++) {
+        if (!it->groups[i] || !it->groups[i][0])
+            continue;
+        struct group *g = group_get(rv, it->groups[i], false);
+        if (!has_group(c, g))
+            c->groups[c->ngroups++] = g;
+    }
+    if (c->ngroups == 0)
+        c->groups[c->ngroups++] = group_get(rv, ROSTERVIEW_DEFAULT_GROUP, true);
+}
+
+/* ---- sorted entries ---- */
+
+static int cmp_entry(const struct entry *a, const struct entry *b)
+{
+    int d = group_cmp(a->g, b->g);
+    if (d)
+        return d;
+    if (a->c->show != b->c->show)
+        return a->c->show < b->c->show ? -1 : 1;
+    d = strcmp(a->c->lc_label, b->c->lc_label);
+    return d ? d : strcmp(a->c->jid, b->c->jid);
+}
+
+static int qsort_entry(const void *a, const void *b)
+{
+    return cmp_entry(a, b);
+}
+
+static size_t lower_bound(const struct rosterview *rv, const struct entry *key)
+{
+    size_t lo = 0, hi = rv->nentries;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cmp_entry(&rv->entries[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void count_member(struct group *g, const struct contact *c, int sign)
+{
+    g->total += sign;
+    if (c->show != SHOW_OFFLINE)
+        g->online += sign;
+}
+
+static void entries_append(struct rosterview *rv, struct group *g, struct contact *c)
+{
+    if (rv->nentries == rv->ecap) {
+        rv->ecap = rv->ecap ? rv->ecap * 2 : 256;
+        rv->entries = xrealloc(rv->entries, rv->ecap * sizeof *rv->entries);
+    }
+    rv->entries[rv->nentries++] = (struct entry){g, c};
+    count_member(g, c, +1);
+}
+
+static void contact_insert(struct rosterview *rv, struct contact *c)
+{
+    for (size_t i = 0; i < c->ngroups; i++) {
+        struct entry e = {c->groups[i], c};
+        entries_append(rv, e.g, c);
+        size_t pos = lower_bound(rv, &e); /* the new entry is at the end: not seen */
+        if (pos < rv->nentries - 1) {
+            memmove(rv->entries + pos + 1, rv->entries + pos,
+                    (rv->nentries - 1 - pos) * sizeof *rv->entries);
+            rv->entries[pos] = e;
+        }
+    }
+}
+
+/* Uses c's cached key, so call it before refreshing c. */
+static void contact_remove_entries(struct rosterview *rv, struct contact *c)
+{
+    for (size_t i = 0; i < c->ngroups; i++) {
+        struct entry e = {c->groups[i], c};
+        size_t pos = lower_bound(rv, &e);
+        if (pos >= rv->nentries || rv->entries[pos].c != c)
+            abort(); /* the cached key no longer matches the order */
+        memmove(rv->entries + pos, rv->entries + pos + 1,
+                (rv->nentries - pos - 1) * sizeof *rv->entries);
+        rv->nentries--;
+        count_member(c->groups[i], c, -1);
+    }
+}
+
+/* ---- life cycle ---- */
+
+struct rosterview *rosterview_new(bool show_offline)
+{
+    struct rosterview *rv = calloc(1, sizeof *rv);
+    if (rv)
+        rv->show_offline = show_offline;
+    return rv;
+}
+
+static void drop_contacts(struct rosterview *rv)
+{
+    for (size_t i = 0; i < rv->nbuckets; i++) {
+        struct contact *c = rv->buckets[i], *next;
+        for (; c; c = next) {
+            next = c->hnext;
+            contact_free(c);
+        }
+        rv->buckets[i] = NULL;
+    }
+    rv->ncontacts = 0;
+    rv->nentries = 0;
+    for (size_t i = 0; i < rv->ngroups; i++)
+        rv->groups[i]->total = rv->groups[i]->online = 0;
+    rv->sel_c = NULL;
+}
+
+void rosterview_free(struct rosterview *rv)
+{
+    if (!rv)
+        return;
+    drop_contacts(rv);
+    for (size_t i = 0; i < rv->ngroups; i++) {
+        free(rv->groups[i]->name);
+        free(rv->groups[i]);
+    }
+    free(rv->groups);
+    free(rv->buckets);
+    free(rv->entries);
+    free(rv->rows);
+    free(rv->filter);
+    free(rv);
+}
+
+static struct contact *contact_new(struct rosterview *rv, const struct roster_item *it)
+{
+    struct contact *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->jid = xstrdup(it->jid);
+    contact_refresh(rv, c, it);
+    hash_add(rv, c);
+    return c;
+}
+
+void rosterview_reload(struct rosterview *rv, const struct roster *r)
+{
+    /* Unread counts belong to the windows, not the server's roster: keep
+     * them across a reload (a reconnect sends the roster again). */
+    size_t n = roster_count(r);
+    unsigned *unread = calloc(n ? n : 1, sizeof *unread);
+    if (!unread)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        struct contact *old = contact_find(rv, roster_at(r, i)->jid);
+        unread[i] = old ? old->unread : 0;
+    }
+    drop_contacts(rv);
+    for (size_t i = 0; i < n; i++) {
+        const struct roster_item *it = roster_at(r, i);
+        if (!it->in_roster || contact_find(rv, it->jid))
+            continue;
+        struct contact *c = contact_new(rv, it);
+        c->unread = unread[i];
+        for (size_t k = 0; k < c->ngroups; k++)
+            entries_append(rv, c->groups[k], c);
+    }
+    free(unread);
+    qsort(rv->entries, rv->nentries, sizeof *rv->entries, qsort_entry);
+    rv->rows_dirty = true;
+}
+
+void rosterview_update(struct rosterview *rv, const struct roster *r, const char *bare_jid)
+{
+    struct contact *c = contact_find(rv, bare_jid);
+    const struct roster_item *it = roster_find(r, bare_jid);
+    rv->rows_dirty = true;
+    if (c)
+        contact_remove_entries(rv, c);
+    if (!it || !it->in_roster) {
+        if (c) {
+            if (rv->sel_c == c)
+                rv->sel_c = NULL;
+            hash_del(rv, c);
+            contact_free(c);
+        }
+        return;
+    }
+    if (c)
+        contact_refresh(rv, c, it);
+    else
+        c = contact_new(rv, it);
+    contact_insert(rv, c);
+}
+
+void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned unread)
+{
+    struct contact *c = contact_find(rv, bare_jid);
+    if (c && c->unread != unread) {
+        c->unread = unread;
+        rv->rows_dirty = true;
+    }
+}
+
+/* ---- options ---- */
+
+bool rosterview_show_offline(const struct rosterview *rv)
+{
+    return rv->show_offline;
+}
+
+void rosterview_set_show_offline(struct rosterview *rv, bool show)
+{
+    rv->show_offline = show;
+    rv->rows_dirty = true;
+}
+
+void rosterview_set_filter(struct rosterview *rv, const char *filter)
+{
+    free(rv->filter);
+    rv->filter = filter && filter[0] ? lower_dup(filter) : NULL;
+    rv->rows_dirty = true;
+}
+
+const char *rosterview_filter(const struct rosterview *rv)
+{
+    return rv->filter ? rv->filter : "";
+}
+
+/* ---- visible rows ---- */
+
+static bool matches(const struct rosterview *rv, const struct contact *c)
+{
+    return strstr(c->lc_label, rv->filter) || strstr(c->jid, rv->filter);
+}
+
+static bool visible(const struct rosterview *rv, const struct entry *e)
+{
+    if (rv->filter)
+        return matches(rv, e->c);
+    if (e->g->collapsed)
+        return false;
+    return rv->show_offline || e->c->show != SHOW_OFFLINE || e->c->unread > 0;
+}
+
+static void row_add(struct rosterview *rv, struct group *g, struct contact *c)
+{
+    if (rv->nrows == rv->rcap) {
+        rv->rcap = rv->rcap ? rv->rcap * 2 : 256;
+        rv->rows = xrealloc(rv->rows, rv->rcap * sizeof *rv->rows);
+    }
+    rv->rows[rv->nrows++] = (struct entry){g, c};
+}
+
+static void restore_selection(struct rosterview *rv)
+{
+    if (rv->sel_g) {
+        for (size_t i = 0; i < rv->nrows; i++) {
+            if (rv->rows[i].g == rv->sel_g && rv->rows[i].c == rv->sel_c) {
+                rv->sel = i;
+                return;
+            }
+        }
+    }
+    if (rv->sel >= rv->nrows)
+        rv->sel = rv->nrows ? rv->nrows - 1 : 0;
+    rv->sel_g = rv->nrows ? rv->rows[rv->sel].g : NULL;
+    rv->sel_c = rv->nrows ? rv->rows[rv->sel].c : NULL;
+}
+
+static void rows_rebuild(struct rosterview *rv)
+{
+    struct group *header = NULL;
+    rv->nrows = 0;
+    for (size_t i = 0; i < rv->nentries; i++) {
+        struct entry *e = &rv->entries[i];
+        bool show = visible(rv, e);
+        /* Every group with members has a header, except that a filter
+         * shows only the groups where something matched. */
+        if (e->g != header && (show || !rv->filter)) {
+            row_add(rv, e->g, NULL);
+            header = e->g;
+        }
+        if (show)
+            row_add(rv, e->g, e->c);
+    }
+    rv->rows_dirty = false;
+    restore_selection(rv);
+}
+
+size_t rosterview_count(struct rosterview *rv)
+{
+    if (rv->rows_dirty)
+        rows_rebuild(rv);
+    return rv->nrows;
+}
+
+bool rosterview_row(struct rosterview *rv, size_t i, struct rosterview_row *out)
+{
+    if (i >= rosterview_count(rv))
+        return false;
+    const struct entry *e = &rv->rows[i];
+    memset(out, 0, sizeof *out);
+    out->group = e->g->name;
+    if (!e->c) {
+        out->kind = ROSTERVIEW_GROUP;
+        out->collapsed = e->g->collapsed;
+        out->online = e->g->online;
+        out->total = e->g->total;
+        return true;
+    }
+    out->kind = ROSTERVIEW_CONTACT;
+    out->jid = e->c->jid;
+    out->label = e->c->label;
+    out->show = e->c->show;
+    out->unread = e->c->unread;
+    return true;
+}
+
+void rosterview_toggle_group(struct rosterview *rv)
+{
+    if (rosterview_count(rv) == 0)
+        return;
+    struct group *g = rv->rows[rv->sel].g;
+    g->collapsed = !g->collapsed;
+    rv->sel_g = g;
+    rv->sel_c = NULL;
+    rv->rows_dirty = true;
+}
+
+/* ---- selection ---- */
+
+size_t rosterview_selected(struct rosterview *rv)
+{
+    rosterview_count(rv);
+    return rv->sel;
+}
+
+void rosterview_select(struct rosterview *rv, size_t row)
+{
+    size_t n = rosterview_count(rv);
+    if (n == 0)
+        return;
+    rv->sel = row < n ? row : n - 1;
+    rv->sel_g = rv->rows[rv->sel].g;
+    rv->sel_c = rv->rows[rv->sel].c;
+}
+
+void rosterview_move(struct rosterview *rv, long delta)
+{
+    size_t cur = rosterview_selected(rv);
+    if (delta < 0 && (size_t)-delta > cur)
+        rosterview_select(rv, 0);
+    else
+        rosterview_select(rv, cur + delta);
+}
+
+const char *rosterview_selected_jid(struct rosterview *rv)
+{
+    if (rosterview_count(rv) == 0 || !rv->rows[rv->sel].c)
+        return NULL;
+    return rv->rows[rv->sel].c->jid;
+}
+
+size_t rosterview_top(struct rosterview *rv, int height)
+{
+    size_t n = rosterview_count(rv);
+    size_t h = height > 0 ? (size_t)height : 1;
+    if (rv->sel < rv->top)
+        rv->top = rv->sel;
+    if (rv->sel >= rv->top + h)
+        rv->top = rv->sel - h + 1;
+    if (rv->top + h > n)
+        rv->top = n > h ? n - h : 0;
+    return rv->top;
+}

@@ -1,0 +1,109 @@
+/* statusbar.c - what the status line says.
+ *
+ *     [alice@localhost/tuktuk] [online] [1:status] [2:bob*] [act: 2]
+ *
+ * The account and own presence come first; while not online the
+ * connection state follows ("connecting", "reconnecting in 5s"). Then the
+ * windows: every chat window, and the status window when it is current
+ * or has news. The current window is highlighted, windows with unread
+ * messages carry a '*' and are listed again in [act: ...], as irssi
+ * users expect. Names are cut to keep one window from filling the line. */
+#include "ui/statusbar.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/textwidth.h"
+
+static bool add(struct statusbar_seg *segs, size_t max, size_t *n, enum theme_role role,
+                const char *text)
+{
+    if (*n >= max)
+        return false;
+    snprintf(segs[*n].text, sizeof segs[*n].text, "%s", text);
+    segs[*n].role = role;
+    (*n)++;
+    return true;
+}
+
+static void add_window(struct statusbar_seg *segs, size_t max, size_t *n,
+                       const struct statusbar_window *w)
+{
+    char name[64], buf[96];
+    textwidth_truncate(w->name, 16, name, sizeof name);
+    snprintf(buf, sizeof buf, "[%u:%s%s]", w->num, name, w->unread ? "*" : "");
+    enum theme_role role = w->current  ? THEME_STATUSBAR_CURRENT
+                           : w->unread ? THEME_STATUSBAR_ACTIVE
+                                       : THEME_STATUSBAR;
+    add(segs, max, n, role, buf);
+}
+
+static void add_activity(struct statusbar_seg *segs, size_t max, size_t *n,
+                         const struct statusbar_info *info)
+{
+    char buf[96] = "[act: ";
+    size_t off = strlen(buf);
+    bool any = false;
+    for (size_t i = 0; i < info->nwin && off + 8 < sizeof buf; i++) {
+        if (!info->win[i].unread || info->win[i].current)
+            continue;
+        off +=
+            (size_t)snprintf(buf + off, sizeof buf - off, "%s%u", any ? "," : "", info->win[i].num);
+        any = true;
+    }
+    if (any) {
+        snprintf(buf + off, sizeof buf - off, "]");
+        add(segs, max, n, THEME_STATUSBAR_ACTIVE, buf);
+    }
+}
+
+static int total_width(const struct statusbar_seg *segs, size_t n)
+{
+    int w = n > 0 ? (int)n - 1 : 0;
+    for (size_t i = 0; i < n; i++)
+        w += textwidth_str(segs[i].text);
+    return w;
+}
+
+/* The account is the least useful part once you know who you are: on a
+ * narrow terminal it loses the resource, then columns, so that the
+ * window list stays visible. */
+static void shorten_account(struct statusbar_seg *acct, int excess, const char *account)
+{
+    char bare[80], cut[80];
+    snprintf(bare, sizeof bare, "%.*s", (int)strcspn(account, "/"), account);
+    int saved = textwidth_str(account) - textwidth_str(bare);
+    snprintf(acct->text, sizeof acct->text, "[%s]", bare);
+    excess -= saved;
+    if (excess <= 0)
+        return;
+    int keep = textwidth_str(bare) - excess;
+    textwidth_truncate(bare, keep < 8 ? 8 : keep, cut, sizeof cut);
+    snprintf(acct->text, sizeof acct->text, "[%s]", cut);
+}
+
+size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *segs, size_t max)
+{
+    char buf[96];
+    size_t n = 0;
+    const char *account = info->account ? info->account : "";
+    snprintf(buf, sizeof buf, "[%s]", account);
+    add(segs, max, &n, THEME_STATUSBAR, buf);
+    snprintf(buf, sizeof buf, "[%s]", info->presence ? info->presence : "offline");
+    add(segs, max, &n, THEME_STATUSBAR, buf);
+    if (info->state) {
+        snprintf(buf, sizeof buf, "[%s]", info->state);
+        add(segs, max, &n, THEME_STATUSBAR_ACTIVE, buf);
+    }
+    for (size_t i = 0; i < info->nwin; i++) {
+        const struct statusbar_window *w = &info->win[i];
+        if (w->num == 1 && !w->current && !w->unread)
+            continue;
+        add_window(segs, max, &n, w);
+    }
+    add_activity(segs, max, &n, info);
+    int excess = info->width > 0 ? total_width(segs, n) - info->width : 0;
+    if (excess > 0 && n > 0)
+        shorten_account(&segs[0], excess, account);
+    return n;
+}

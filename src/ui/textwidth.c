@@ -1,0 +1,207 @@
+/* textwidth.c - how many terminal columns UTF-8 text takes.
+ *
+ * Everything the UI lays out (roster names, chat lines, the input line)
+ * is measured here, so that a CJK character counts two columns, a
+ * combining accent none, and a cut never falls inside a character or
+ * between a letter and its accent. We decode UTF-8 ourselves (strictly:
+ * an invalid byte becomes U+FFFD, one byte at a time, so bad input from
+ * the network can never desynchronise the layout) and ask wcwidth() for
+ * the width, which needs an UTF-8 locale. */
+#include "ui/textwidth.h"
+
+#include <string.h>
+
+#define REPLACEMENT 0xFFFD
+
+static size_t decode_len(unsigned char c, wchar_t *min)
+{
+    if (c >= 0xC2 && c <= 0xDF) {
+        *min = 0x80;
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        *min = 0x800;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        *min = 0x10000;
+        return 4;
+    }
+    return 0;
+}
+
+size_t textwidth_decode(const char *s, size_t len, wchar_t *wc)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) {
+        *wc = u[0];
+        return 1;
+    }
+    wchar_t min;
+    size_t n = decode_len(u[0], &min);
+    if (n == 0 || n > len) {
+        *wc = REPLACEMENT;
+        return 1;
+    }
+    wchar_t v = u[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *wc = REPLACEMENT;
+            return 1;
+        }
+        v = (v << 6) | (u[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+    if (v < min || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
+        *wc = REPLACEMENT;
+        return 1;
+    }
+    *wc = v;
+    return n;
+}
+
+int textwidth_char(wchar_t wc)
+{
+    if (wc < 0x20 || wc == 0x7F)
+        return 1;
+    int w = wcwidth(wc);
+    return w < 0 ? 1 : w;
+}
+
+wchar_t textwidth_glyph(wchar_t wc)
+{
+    if (wc == '\n')
+        return 0x21B5;
+    if (wc == '\t')
+        return ' ';
+    if (wc < 0x20 || wc == 0x7F)
+        return '?';
+    if (wcwidth(wc) < 0)
+        return REPLACEMENT;
+    return wc;
+}
+
+int textwidth_cols(const char *s, size_t len)
+{
+    int cols = 0;
+    size_t i = 0;
+    while (i < len) {
+        wchar_t wc;
+        i += textwidth_decode(s + i, len - i, &wc);
+        cols += textwidth_char(wc);
+    }
+    return cols;
+}
+
+int textwidth_str(const char *s)
+{
+    return textwidth_cols(s, strlen(s));
+}
+
+size_t textwidth_fit(const char *s, size_t len, int maxcols, int *cols)
+{
+    int used = 0;
+    size_t i = 0;
+    while (i < len) {
+        wchar_t wc;
+        size_t n = textwidth_decode(s + i, len - i, &wc);
+        int w = textwidth_char(wc);
+        if (used + w > maxcols)
+            break;
+        used += w;
+        i += n;
+    }
+    if (cols)
+        *cols = used;
+    return i;
+}
+
+int textwidth_truncate(const char *s, int maxcols, char *out, size_t outlen)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6";
+    size_t len = strlen(s);
+    int cols;
+    if (outlen == 0)
+        return 0;
+    if (maxcols < 0)
+        maxcols = 0;
+    size_t keep = textwidth_fit(s, len, maxcols, &cols);
+    bool cut = keep < len;
+    if (cut && maxcols > 0)
+        keep = textwidth_fit(s, len, maxcols - 1, &cols);
+    size_t room = outlen - 1 - (cut && maxcols > 0 ? sizeof ellipsis - 1 : 0);
+    while (keep > room) { /* the buffer is smaller than the columns */
+        keep--;
+        while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+            keep--;
+        cols = textwidth_cols(s, keep);
+    }
+    memcpy(out, s, keep);
+    if (cut && maxcols > 0 && keep + sizeof ellipsis <= outlen) {
+        memcpy(out + keep, ellipsis, sizeof ellipsis - 1);
+        keep += sizeof ellipsis - 1;
+        cols++;
+    }
+    out[keep] = '\0';
+    return cols;
+}
+
+/* The line ends at end; skip the spaces that made the break so the next
+ * line does not start with one. */
+static size_t skip_spaces(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
+size_t textwidth_wrap(const char *s, size_t len, int cols, size_t *next)
+{
+    size_t i = 0, brk = 0; /* brk: end of the text before the last space */
+    size_t after_brk = 0;
+    int used = 0;
+    if (cols < 1)
+        cols = 1;
+    while (i < len) {
+        if (s[i] == '\n') {
+            *next = i + 1;
+            return i;
+        }
+        wchar_t wc;
+        size_t n = textwidth_decode(s + i, len - i, &wc);
+        int w = textwidth_char(wc);
+        if (used + w > cols && i > 0) {
+            if (wc == ' ') {
+                *next = skip_spaces(s, len, i);
+                return i;
+            }
+            if (brk > 0 || after_brk > 0) {
+                *next = skip_spaces(s, len, after_brk);
+                return brk;
+            }
+            *next = i; /* a word longer than the line: cut it */
+            return i;
+        }
+        used += w;
+        i += n;
+        if (wc == ' ') {
+            brk = i - 1;
+            after_brk = i;
+        }
+    }
+    *next = len;
+    return len;
+}
+
+int textwidth_wrap_count(const char *s, size_t len, int cols)
+{
+    int lines = 0;
+    size_t off = 0;
+    do {
+        size_t next;
+        textwidth_wrap(s + off, len - off, cols, &next);
+        off += next;
+        lines++;
+    } while (off < len);
+    return lines;
+}

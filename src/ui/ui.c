@@ -1,0 +1,466 @@
+/* ui.c - the UI's life cycle and its place in the libuv loop.
+ *
+ * The terminal is driven by ncursesw, but the loop is libuv's: stdin is
+ * in nodelay mode and watched with uv_poll; on each wakeup keys.c drains
+ * get_wch until ERR (else keys would sit in ncurses' own buffer).
+ * SIGWINCH comes through uv_signal. Nothing here polls: there is no
+ * periodic timer, so an idle client makes no wakeups at all.
+ *
+ * Changes only mark parts of the screen dirty. A prepare and a check
+ * handle (which run around each poll, and wake nobody) paint what is
+ * dirty once per loop iteration, however many stanzas or keys arrived,
+ * and one doupdate sends only the changed cells. */
+#include "ui/ui_int.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ui/statusbar.h"
+#include "ui/textwidth.h"
+
+#ifndef TUKTUK_VERSION
+#define TUKTUK_VERSION "?"
+#endif
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d)
+        abort(); /* out of memory: the UI cannot go on */
+    return memcpy(d, s, n);
+}
+
+/* Raw escape sequences that ncurses has no function for. Written only
+ * between doupdate calls, so they never cut into ncurses' own output. */
+static void term_write(const char *seq)
+{
+    size_t len = strlen(seq);
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, seq, len);
+        if (n <= 0)
+            return;
+        seq += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Terminals that understand the title sequence (xterm's OSC 2). */
+static bool term_has_title(void)
+{
+    const char *t = getenv("TERM");
+    static const char *const ok[] = {"xterm", "tmux", "screen", "rxvt",    "alacritty", "foot",
+                                     "kitty", "st-",  "vte",    "wezterm", "konsole",   "gnome"};
+    if (!t)
+        return false;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strncmp(t, ok[i], strlen(ok[i])) == 0)
+            return true;
+    return false;
+}
+
+void ui_dirty(struct ui *ui, unsigned what)
+{
+    ui->dirty |= what;
+}
+
+/* ---- messages for the user ---- */
+
+void ui_add_line(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                 const char *nick, const char *text)
+{
+    chatwin_add(w, stamp, kind, nick, text);
+    /* Scrolled back, the reader keeps seeing the same lines: the scroll
+     * position counts rows from the newest line, which just moved. */
+    if (w->scroll > 0) {
+        struct chatline *l = chatwin_line(w, w->count - 1);
+        w->scroll += chatwin_rows(l, ui->scr.lay.chat_w, ui->tsfmt);
+    }
+    if (w == chatwins_current(&ui->wins))
+        ui_dirty(ui, UI_DIRTY_CHAT);
+}
+
+void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ui_add_line(ui, w ? w : ui->wins.w[0], time(NULL), kind, NULL, buf);
+}
+
+void ui_status_error(struct ui *ui, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ui_info(ui, ui->wins.w[0], CHATLINE_ERROR, "%s", buf);
+    /* An error where the user is not looking would go unseen: show it in
+     * the current window too. */
+    if (ui->wins.current != 0)
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_ERROR, "%s", buf);
+}
+
+void ui_notice(struct ui *ui, const char *text)
+{
+    ui_info(ui, NULL, CHATLINE_INFO, "%s", text);
+}
+
+void ui_select_window(struct ui *ui, size_t index)
+{
+    if (index >= ui->wins.n)
+        return;
+    struct chatwin *w = ui->wins.w[index];
+    chatwins_select(&ui->wins, index);
+    if (w->jid)
+        rosterview_set_unread(ui->rv, w->jid, 0);
+    ui_dirty(ui, UI_DIRTY_ALL);
+}
+
+/* ---- painting ---- */
+
+static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
+{
+    if (!w->jid) {
+        snprintf(buf, len, "status: tuktuk %s - /help lists the commands%s", TUKTUK_VERSION,
+                 w->scroll > 0 ? " -- more below: PgDn" : "");
+        return;
+    }
+    const struct roster_item *it = roster_find(session_roster(ui->session), w->jid);
+    enum presence_show show = it ? roster_show(it) : SHOW_OFFLINE;
+    const struct roster_resource *best = it ? roster_best(it) : NULL;
+    const char *status = best && best->status ? best->status : NULL;
+    char who[512];
+    if (it && it->name && it->name[0] && strcmp(it->name, w->jid) != 0)
+        snprintf(who, sizeof who, "%s <%s>", it->name, w->jid);
+    else
+        snprintf(who, sizeof who, "%s", w->jid);
+    const char *more = w->scroll > 0 ? " -- more below: PgDn" : "";
+    if (status)
+        snprintf(buf, len, "chat: %s (%s: \"%s\")%s", who, presence_show_name(show), status, more);
+    else
+        snprintf(buf, len, "chat: %s (%s)%s", who, presence_show_name(show), more);
+}
+
+static void draw_title(struct ui *ui)
+{
+    char left[300], right[1024];
+    const char *filter = rosterview_filter(ui->rv);
+    if (ui->filtering || filter[0])
+        snprintf(left, sizeof left, "roster /%s%s", filter, ui->filtering ? "_" : "");
+    else
+        snprintf(left, sizeof left, "roster%s", rosterview_show_offline(ui->rv) ? "" : " (online)");
+    chat_title(ui, chatwins_current(&ui->wins), right, sizeof right);
+    screen_draw_title(&ui->scr, left, right);
+}
+
+static const char *state_text(struct ui *ui, char *buf, size_t len)
+{
+    enum session_state st = session_state(ui->session);
+    switch (st) {
+    case SESSION_ONLINE:
+    case SESSION_OFFLINE:
+        return NULL;
+    case SESSION_RECONNECT_WAIT:
+        snprintf(buf, len, "reconnecting in %us", session_reconnect_in(ui->session));
+        return buf;
+    default:
+        return session_state_name(st);
+    }
+}
+
+static void draw_status(struct ui *ui)
+{
+    struct statusbar_window win[64];
+    size_t nwin = ui->wins.n < 64 ? ui->wins.n : 64;
+    for (size_t i = 0; i < nwin; i++) {
+        struct chatwin *w = ui->wins.w[i];
+        win[i] =
+            (struct statusbar_window){(unsigned)(i + 1), w->name, w->unread, i == ui->wins.current};
+    }
+    char state[64];
+    bool online = session_state(ui->session) == SESSION_ONLINE;
+    const char *account = session_full_jid(ui->session);
+    struct statusbar_info info = {
+        .account = account ? account : session_bare_jid(ui->session),
+        .presence = online ? presence_show_name(session_show(ui->session)) : "offline",
+        .state = state_text(ui, state, sizeof state),
+        .win = win,
+        .nwin = nwin,
+        .width = ui->scr.lay.cols,
+    };
+    struct statusbar_seg segs[72];
+    size_t n = statusbar_build(&info, segs, 72);
+    screen_draw_status(&ui->scr, segs, n);
+}
+
+static const char *prompt_text(struct ui *ui, char *buf, size_t len)
+{
+    switch (ui->prompt) {
+    case UI_PROMPT_ADD:
+        return "add contact (JID [NAME]): ";
+    case UI_PROMPT_REMOVE:
+        snprintf(buf, len, "remove %s? (y/n) ", ui->prompt_jid);
+        return buf;
+    case UI_PROMPT_RENAME:
+        snprintf(buf, len, "rename %s to: ", ui->prompt_jid);
+        return buf;
+    case UI_PROMPT_NONE:
+        break;
+    }
+    return "> ";
+}
+
+static void draw_input(struct ui *ui)
+{
+    char buf[512];
+    bool cursor = ui->focus == UI_FOCUS_INPUT || ui->prompt != UI_PROMPT_NONE;
+    curs_set(cursor ? 1 : 0);
+    screen_draw_input(&ui->scr, prompt_text(ui, buf, sizeof buf), ui->in, false, cursor);
+}
+
+static void update_term_title(struct ui *ui)
+{
+    unsigned unread = chatwins_total_unread(&ui->wins);
+    if ((ui->title_set && unread == ui->title_unread) || !term_has_title())
+        return;
+    char seq[128];
+    if (unread)
+        snprintf(seq, sizeof seq, "\033]2;tuktuk (%u unread)\007", unread);
+    else
+        snprintf(seq, sizeof seq, "\033]2;tuktuk\007");
+    term_write(seq);
+    ui->title_unread = unread;
+    ui->title_set = true;
+}
+
+static void paint(struct ui *ui)
+{
+    if (!ui->dirty || !ui->curses_active)
+        return;
+    unsigned d = ui->dirty;
+    ui->dirty = 0;
+    if (d & UI_DIRTY_TITLE)
+        draw_title(ui);
+    if (d & UI_DIRTY_ROSTER)
+        screen_draw_roster(&ui->scr, ui->rv, ui->focus == UI_FOCUS_ROSTER);
+    if (d & UI_DIRTY_CHAT)
+        screen_draw_chat(&ui->scr, chatwins_current(&ui->wins), ui->tsfmt);
+    if (d & UI_DIRTY_STATUS)
+        draw_status(ui);
+    /* The input line goes last: the last window refreshed places the
+     * cursor, so it must be the input line's even when it did not change. */
+    if (d & UI_DIRTY_INPUT)
+        draw_input(ui);
+    else
+        wnoutrefresh(ui->scr.input);
+    doupdate();
+    if (ui->bell) {
+        beep();
+        ui->bell = false;
+    }
+    update_term_title(ui);
+}
+
+static void on_prepare(uv_prepare_t *h)
+{
+    paint(h->data);
+}
+
+static void on_check(uv_check_t *h)
+{
+    paint(h->data);
+}
+
+void ui_redraw_all(struct ui *ui)
+{
+    clearok(curscr, TRUE);
+    ui_dirty(ui, UI_DIRTY_ALL);
+    screen_resize(&ui->scr);
+}
+
+/* ---- terminal events ---- */
+
+static void on_stdin(uv_poll_t *h, int status, int events)
+{
+    struct ui *ui = h->data;
+    /* A tty that hung up stays readable with nothing to read: after many
+     * such wakeups in a row (a lone ESC explains one), stop listening. */
+    if (status == 0 && !(events & UV_DISCONNECT) && ui_keys_drain(ui) > 0) {
+        ui->empty_wakeups = 0;
+        return;
+    }
+    if (status == 0 && !(events & UV_DISCONNECT) && ++ui->empty_wakeups < 100)
+        return;
+    /* The terminal went away (SSH dropped): there is nobody to show
+     * anything to, so leave as /quit would. */
+    uv_poll_stop(h);
+    if (!ui->quitting)
+        ui_submit_line(ui, xstrdup("/quit"));
+}
+
+static void on_winch(uv_signal_t *h, int signum)
+{
+    struct ui *ui = h->data;
+    struct winsize ws;
+    if (!ui->curses_active || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0)
+        return;
+    resizeterm(ws.ws_row, ws.ws_col);
+    /* The terminal may have moved lines around on its own (tmux and
+     * xterm bring back lines from their history when they grow), so
+     * ncurses cannot know what is on it: repaint everything once. */
+    clearok(curscr, TRUE);
+    screen_resize(&ui->scr);
+    ui_dirty(ui, UI_DIRTY_ALL);
+}
+
+static void paste_mode(bool on)
+{
+    term_write(on ? "\033[?2004h" : "\033[?2004l");
+}
+
+void ui_suspend(struct ui *ui)
+{
+    paste_mode(false);
+    endwin();
+    raise(SIGTSTP);
+    /* Back from the shell: take the terminal again. */
+    reset_prog_mode();
+    paste_mode(true);
+    ui->title_set = false;
+    ui_redraw_all(ui);
+}
+
+/* ---- life cycle ---- */
+
+static SCREEN *start_curses(char *err, size_t errlen)
+{
+    SCREEN *sp;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        snprintf(err, errlen, "the UI needs a terminal");
+        return NULL;
+    }
+    setlocale(LC_ALL, "");
+    /* newterm, unlike initscr, returns on an unknown terminal. */
+    sp = newterm(NULL, stdout, stdin);
+    if (!sp) {
+        snprintf(err, errlen, "cannot use terminal type %s", getenv("TERM") ? getenv("TERM") : "?");
+        return NULL;
+    }
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    meta(stdscr, TRUE);
+    set_escdelay(25);
+    ui_keys_setup();
+    return sp;
+}
+
+static void load_theme(struct ui *ui)
+{
+    const char *name = ui->opt.theme ? ui->opt.theme : "default";
+    char err[512];
+    if (theme_load(&ui->theme, name, ui->opt.theme_dirs, err, sizeof err) != 0)
+        ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
+}
+
+static void start_handles(struct ui *ui)
+{
+    uv_poll_init(ui->loop, &ui->stdin_poll, STDIN_FILENO);
+    uv_signal_init(ui->loop, &ui->sigwinch);
+    uv_prepare_init(ui->loop, &ui->prepare);
+    uv_check_init(ui->loop, &ui->check);
+    uv_timer_init(ui->loop, &ui->idle_timer);
+    uv_timer_init(ui->loop, &ui->tick_timer);
+    ui->open_handles = 6;
+    ui->stdin_poll.data = ui->sigwinch.data = ui->prepare.data = ui->check.data = ui;
+    ui->idle_timer.data = ui->tick_timer.data = ui;
+    uv_poll_start(&ui->stdin_poll, UV_READABLE | UV_DISCONNECT, on_stdin);
+    uv_signal_start(&ui->sigwinch, on_winch, SIGWINCH);
+    uv_prepare_start(&ui->prepare, on_prepare);
+    uv_check_start(&ui->check, on_check);
+    ui_autoaway_start(ui);
+}
+
+struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_options *opt, char *err,
+                  size_t errlen)
+{
+    SCREEN *sp = start_curses(err, errlen);
+    if (!sp)
+        return NULL;
+    struct ui *ui = calloc(1, sizeof *ui);
+    if (!ui) {
+        endwin();
+        delscreen(sp);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    ui->loop = loop;
+    ui->session = session;
+    ui->opt = *opt;
+    ui->curses_active = true;
+    ui->term = sp;
+    ui->data_dir = opt->data_dir ? xstrdup(opt->data_dir) : NULL;
+    ui->tsfmt = xstrdup(opt->timestamp_format ? opt->timestamp_format : "%H:%M");
+    ui->show = SHOW_ONLINE;
+    chatwins_init(&ui->wins, opt->scrollback);
+    ui->rv = rosterview_new(opt->show_offline);
+    ui->in = input_new(1000);
+    load_theme(ui);
+    screen_init(&ui->scr, &ui->theme, opt->roster_width);
+    paste_mode(true);
+    start_handles(ui);
+    ui_info(ui, NULL, CHATLINE_INFO,
+            "Welcome to tuktuk. /help lists the commands; Alt-r moves to the roster.");
+    ui_dirty(ui, UI_DIRTY_ALL);
+    paint(ui);
+    return ui;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    struct ui *ui = h->data;
+    if (--ui->open_handles == 0)
+        free(ui);
+}
+
+void ui_free(struct ui *ui)
+{
+    if (!ui)
+        return;
+    if (ui->curses_active) {
+        if (term_has_title())
+            term_write("\033]2;\007");
+        paste_mode(false);
+        screen_free(&ui->scr);
+        endwin();
+        delscreen(ui->term);
+        ui->curses_active = false;
+    }
+    ui_autoaway_stop(ui);
+    rosterview_free(ui->rv);
+    chatwins_free(&ui->wins);
+    input_free(ui->in);
+    free(ui->data_dir);
+    free(ui->tsfmt);
+    free(ui->status);
+    free(ui->prompt_jid);
+    uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll, (uv_handle_t *)&ui->sigwinch,
+                         (uv_handle_t *)&ui->prepare,    (uv_handle_t *)&ui->check,
+                         (uv_handle_t *)&ui->idle_timer, (uv_handle_t *)&ui->tick_timer};
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
+        uv_close(hs[i], on_closed);
+    if (ui->tmux_watching)
+        uv_close((uv_handle_t *)&ui->tmux_watch, on_closed);
+}

@@ -1,0 +1,110 @@
+/* ui_int.h - what the UI's own files share: the ui struct and the
+ * functions that cross between ui.c (loop and terminal), keys.c (keys),
+ * actions.c (commands and roster actions) and events.c (session events
+ * and auto-away). Not for use outside src/ui. */
+#ifndef TUKTUK_UI_INT_H
+#define TUKTUK_UI_INT_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "ui/chatwin.h"
+#include "ui/input.h"
+#include "ui/rosterview.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
+
+enum {
+    UI_DIRTY_TITLE = 1,
+    UI_DIRTY_ROSTER = 2,
+    UI_DIRTY_CHAT = 4,
+    UI_DIRTY_STATUS = 8,
+    UI_DIRTY_INPUT = 16,
+    UI_DIRTY_ALL = 31
+};
+
+enum ui_focus { UI_FOCUS_INPUT, UI_FOCUS_ROSTER };
+
+/* A question asked on the input line (roster a/d/r, passwords...). */
+enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_ADD, UI_PROMPT_REMOVE, UI_PROMPT_RENAME };
+
+struct ui {
+    uv_loop_t *loop;
+    struct session *session;
+    struct ui_options opt;
+    char *data_dir, *tsfmt;
+    struct theme theme;
+    struct screen scr;
+    struct rosterview *rv;
+    struct chatwins wins;
+    struct input *in;
+
+    uv_poll_t stdin_poll;
+    uv_signal_t sigwinch;
+    uv_prepare_t prepare;
+    uv_check_t check;
+    uv_timer_t idle_timer; /* auto-away: one shot, re-armed by keys */
+    uv_timer_t tick_timer; /* 1 s, only while "reconnecting in Ns" */
+    uv_fs_event_t tmux_watch;
+    bool tmux_watching;
+    int open_handles;
+
+    unsigned dirty;
+    bool curses_active;
+    SCREEN *term;
+    enum ui_focus focus;
+    bool filtering;   /* typing a roster filter */
+    bool paste;       /* inside a bracketed paste */
+    bool input_full;  /* told the user the input line is full */
+    bool esc_pending; /* ESC seen: Alt prefix or a lone Esc */
+    enum ui_prompt prompt;
+    char *prompt_jid;
+    bool quitting;
+    bool bell;              /* ring at the next paint */
+    unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
+    unsigned title_unread;  /* last unread count put in the terminal title */
+    bool title_set;
+
+    /* Own presence as the user chose it; auto-away changes what is sent. */
+    enum presence_show show;
+    char *status;
+    int priority;
+    bool idle, detached, auto_away;
+};
+
+/* ui.c */
+void ui_dirty(struct ui *ui, unsigned what);
+/* Append a line to w, keeping a scrolled-back view where it is. */
+void ui_add_line(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                 const char *nick, const char *text);
+void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void ui_status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_select_window(struct ui *ui, size_t index);
+void ui_redraw_all(struct ui *ui);
+void ui_suspend(struct ui *ui);
+
+/* keys.c */
+void ui_keys_setup(void);
+/* Returns the number of keys read. */
+int ui_keys_drain(struct ui *ui);
+
+/* actions.c */
+void ui_submit_line(struct ui *ui, char *line);
+struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus);
+void ui_roster_details(struct ui *ui, const char *jid);
+void ui_prompt_answer(struct ui *ui, const char *answer);
+void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
+                 struct input_candidates *c);
+const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len);
+const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
+
+/* events.c */
+void ui_activity(struct ui *ui);
+void ui_presence_apply(struct ui *ui);
+void ui_autoaway_start(struct ui *ui);
+void ui_autoaway_stop(struct ui *ui);
+void ui_update_reconnect_tick(struct ui *ui);
+
+#endif

@@ -1,0 +1,218 @@
+# tests/ui/lib.sh - helpers for the tmux tests of the real binary; sourced
+# by the executable tests/ui/*.sh (this file is not executable, so
+# tests/run does not run it on its own).
+#
+# Each test uses its own tmux server (tmux -L NAME -f /dev/null), runs
+# tuktuk in windows of it at a fixed size, waits for screen content by
+# polling capture-pane against a deadline (never a fixed sleep as an
+# assertion), and prints "N passed, N failed" last.
+
+set -u
+
+: "${TUKTUK_BIN:?run through tests/run (TUKTUK_BIN unset)}"
+: "${TUKTUK_TEST_RUNDIR:?run through tests/run}"
+: "${TUKTUK_TEST_C2S_PORT:?run through tests/run}"
+: "${TUKTUK_TEST_CA:?run through tests/run}"
+
+UI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+UI_PROSODY=${TUKTUK_TEST_PROSODY:-$UI_ROOT/scripts/prosody}
+UI_TMP=${TUKTUK_TEST_TMP:-$(mktemp -d "${TMPDIR:-/tmp}/tuktuk-ui.XXXXXX")}
+UI_SOCK=tuktuk-ui-$$-$RANDOM
+UI_PASSED=0
+UI_FAILED=0
+UI_WAIT=${TUKTUK_UI_WAIT:-15} # seconds for any one condition
+
+export LC_ALL=C.UTF-8
+
+tm() {
+	tmux -L "$UI_SOCK" -f /dev/null "$@"
+}
+
+ui_cleanup() {
+	tm kill-server >/dev/null 2>&1 || true
+}
+trap ui_cleanup EXIT
+
+ok() {
+	UI_PASSED=$((UI_PASSED + 1))
+	echo "ok - $*"
+}
+
+not_ok() {
+	UI_FAILED=$((UI_FAILED + 1))
+	echo "not ok - $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+ui_done() {
+	ui_cleanup
+	echo "$UI_PASSED passed, $UI_FAILED failed"
+	[ "$UI_FAILED" -eq 0 ]
+}
+
+# A unique account name (letters, digits) with a given prefix.
+ui_user() {
+	printf '%s%s%s' "$1" "$$" "$RANDOM"
+}
+
+# ui_start WINDOW USER PASSWORD COLS ROWS: run tuktuk as USER@localhost
+# in tmux window WINDOW, with TERM=$UI_TERM (default tmux-256color). Its stderr goes to $UI_TMP/USER.err and its exit
+# status to $UI_TMP/USER.status when it ends.
+ui_start() {
+	local win=$1 user=$2 pw=$3 cols=$4 rows=$5 dir=$UI_TMP/$2
+	# Without $TMUX, tuktuk does not go away while no client is attached
+	# (our sessions never have one); away.sh sets UI_KEEP_TMUX to test that.
+	local keep_tmux="unset TMUX"
+	[ -n "${UI_KEEP_TMUX:-}" ] && keep_tmux=":"
+	mkdir -p "$dir/data" "$dir/config"
+	(umask 077 && printf '%s\n' "$pw" >"$dir/pw")
+	cat >"$dir/run" <<-EOF
+		#!/bin/sh
+		export TERM=${UI_TERM:-tmux-256color}
+		$keep_tmux
+		"$TUKTUK_BIN" --jid "$user@${TUKTUK_TEST_DOMAIN:-localhost}" --server 127.0.0.1 \\
+			--port "$TUKTUK_TEST_C2S_PORT" --ca-file "$TUKTUK_TEST_CA" --password-file "$dir/pw" \\
+			-d "$dir/data" -c "$dir/config" 2>"$UI_TMP/$user.err"
+		echo \$? >"$UI_TMP/$user.status"
+	EOF
+	chmod +x "$dir/run"
+	if ! tm has-session -t ui 2>/dev/null; then
+		tm new-session -d -s ui -n "$win" -x "$cols" -y "$rows" "$dir/run"
+		tm set-option -g status off
+		tm set-option -g default-terminal tmux-256color
+		tm set-option -g remain-on-exit off
+	else
+		tm new-window -d -t ui -n "$win" "$dir/run"
+	fi
+	tm resize-window -t "ui:$win" -x "$cols" -y "$rows"
+}
+
+ui_screen() {
+	tm capture-pane -p -t "ui:$1" 2>/dev/null
+}
+
+# ui_wait WINDOW TEXT [SECONDS]: wait until TEXT (fixed string) is on screen.
+ui_wait() {
+	local win=$1 text=$2 limit=${3:-$UI_WAIT}
+	local deadline=$((SECONDS + limit))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_screen "$win" | grep -qF -- "$text" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$text' in window $win; screen was:" >&2
+	ui_screen "$win" | sed 's/^/# | /' >&2
+	return 1
+}
+
+# ui_wait_gone WINDOW TEXT [SECONDS]: wait until TEXT is no longer shown.
+ui_wait_gone() {
+	local win=$1 text=$2 limit=${3:-$UI_WAIT}
+	local deadline=$((SECONDS + limit))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_screen "$win" | grep -qF -- "$text" || return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$text' to go from window $win" >&2
+	return 1
+}
+
+# ui_wait_line WINDOW ROW TEXT: wait until screen row ROW (0-based, or
+# negative from the bottom) contains TEXT.
+ui_wait_line() {
+	local win=$1 row=$2 text=$3 limit=${4:-$UI_WAIT}
+	local deadline=$((SECONDS + limit))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_row "$win" "$row" | grep -qF -- "$text" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$text' on row $row of window $win; row was:" >&2
+	ui_row "$win" "$row" | sed 's/^/# | /' >&2
+	return 1
+}
+
+ui_row() {
+	local lines
+	mapfile -t lines < <(ui_screen "$1")
+	local n=${#lines[@]} r=$2
+	[ "$r" -lt 0 ] && r=$((n + r))
+	printf '%s\n' "${lines[$r]:-}"
+}
+
+ui_keys() {
+	local win=$1
+	shift
+	tm send-keys -t "ui:$win" "$@"
+}
+
+# Type literal text (no key names), then optionally Enter.
+ui_type() {
+	tm send-keys -t "ui:$1" -l -- "$2"
+}
+
+# ui_wait_exit USER: wait for tuktuk of USER to exit; prints its status.
+ui_wait_exit() {
+	local f=$UI_TMP/$1.status deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		[ -s "$f" ] && {
+			cat "$f"
+			return 0
+		}
+		sleep 0.1
+	done
+	echo timeout
+	return 1
+}
+
+# ui_layout_ok WINDOW COLS ROWS: the screen has ROWS rows, none wider
+# than COLS display columns, and the roster separator '│' sits in the same
+# column on every pane row: wide and combining characters counted right,
+# nothing left over from another size. Display widths come from wc -L,
+# which uses wcwidth like tuktuk.
+ui_layout_ok() {
+	local cols=$2 rows=$3 lines i w sep='' col
+	mapfile -t lines < <(ui_screen "$1")
+	if [ "${#lines[@]}" -ne "$rows" ]; then
+		echo "# ${#lines[@]} rows, expected $rows"
+		return 1
+	fi
+	for ((i = 0; i < rows; i++)); do
+		w=$(printf '%s\n' "${lines[$i]}" | wc -L)
+		if [ "$w" -gt "$cols" ]; then
+			echo "# row $i is $w columns wide"
+			return 1
+		fi
+		[ "$i" -gt 0 ] && [ "$i" -lt $((rows - 2)) ] || continue
+		if [[ ${lines[$i]} != *│* ]]; then
+			echo "# row $i has no separator: ${lines[$i]}"
+			return 1
+		fi
+		col=$(printf '%s\n' "${lines[$i]%%│*}" | wc -L)
+		if [ -n "$sep" ] && [ "$col" != "$sep" ]; then
+			echo "# row $i: separator in column $col, not $sep: ${lines[$i]}"
+			return 1
+		fi
+		sep=$col
+	done
+}
+
+# ui_wait_layout WINDOW COLS ROWS: wait until ui_layout_ok holds.
+ui_wait_layout() {
+	local deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_layout_ok "$@" >/dev/null && return 0
+		sleep 0.1
+	done
+	ui_layout_ok "$@"
+}
+
+# ui_clean_stderr USER: its stderr shows no ASan/UBSan report.
+ui_clean_stderr() {
+	local f=$UI_TMP/$1.err
+	! grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$f" 2>/dev/null
+}

@@ -1,0 +1,163 @@
+/* test_ui_chatwin.c - windows and scrollback: numbering, unread counts,
+ * Alt-a order, the ring's limit, wrapping with a prefix and wide text,
+ * scroll clamping; and the status line's segments. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check.h"
+#include "ui/chatwin.h"
+#include "ui/statusbar.h"
+
+static void test_windows(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 3);
+    CHECK(ws.n == 1 && ws.current == 0 && chatwins_current(&ws)->kind == CHATWIN_STATUS);
+    bool created;
+    struct chatwin *bob = chatwins_open(&ws, "bob@localhost", "bob", &created);
+    CHECK(created && ws.n == 2);
+    CHECK(chatwins_open(&ws, "bob@localhost", "bob", &created) == bob && !created);
+    struct chatwin *carol = chatwins_open(&ws, "carol@localhost", "carol", NULL);
+    struct chatwin *dave = chatwins_open(&ws, "dave@localhost", "dave", NULL);
+    size_t idx;
+    CHECK(chatwins_find(&ws, "carol@localhost", &idx) == carol && idx == 2);
+    CHECK(chatwins_next_unread(&ws) == -1);
+    dave->unread = 2;
+    bob->unread = 1;
+    CHECK(chatwins_total_unread(&ws) == 3);
+    CHECK(chatwins_next_unread(&ws) == 1);
+    chatwins_select(&ws, 1);
+    CHECK(bob->unread == 0);
+    CHECK(chatwins_next_unread(&ws) == 3);
+    chatwins_select(&ws, 3);
+    CHECK(chatwins_next_unread(&ws) == -1);
+    /* closing a window moves the later ones down */
+    chatwins_select(&ws, 2);
+    chatwins_close(&ws, 2);
+    CHECK(ws.n == 3 && ws.current == 1 && ws.w[2] == dave);
+    chatwins_close(&ws, 0); /* the status window stays */
+    CHECK(ws.n == 3);
+    /* the ring keeps the newest lines */
+    for (int i = 0; i < 5; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "m%d", i);
+        chatwin_add(bob, 0, CHATLINE_IN, "bob", t);
+    }
+    CHECK(bob->count == 3);
+    CHECK_STR(chatwin_line(bob, 0)->text, "m2");
+    CHECK_STR(chatwin_line(bob, 2)->text, "m4");
+    chatwins_free(&ws);
+    /* a ring that grows, then wraps */
+    chatwins_init(&ws, 100);
+    struct chatwin *st = ws.w[0];
+    for (int i = 0; i < 250; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "m%d", i);
+        chatwin_add(st, 0, CHATLINE_INFO, NULL, t);
+    }
+    CHECK(st->count == 100 && st->cap == 100);
+    CHECK_STR(chatwin_line(st, 0)->text, "m150");
+    CHECK_STR(chatwin_line(st, 99)->text, "m249");
+    chatwins_free(&ws);
+}
+
+struct rows {
+    char text[8][64];
+    int col[8];
+};
+
+static void collect(void *ud, int row, int col, const char *text, size_t len)
+{
+    struct rows *r = ud;
+    if (row < 8) {
+        snprintf(r->text[row], sizeof r->text[row], "%.*s", (int)len, text);
+        r->col[row] = col;
+    }
+}
+
+static void test_layout(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 0);
+    struct chatwin *w = chatwins_open(&ws, "bob@localhost", "bob", NULL);
+    char prefix[64];
+    chatwin_add(w, 0, CHATLINE_IN, "bob", "hello there my friend");
+    struct chatline *l = chatwin_line(w, 0);
+    int pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    CHECK(pc == 11 && strstr(prefix, " bob> ") != NULL);
+    struct rows r;
+    memset(&r, 0, sizeof r);
+    CHECK(chatwin_layout(l, 30, pc, collect, &r) == 2);
+    CHECK_STR(r.text[0], "hello there my");
+    CHECK(r.col[0] == 11 && r.col[1] == 11);
+    CHECK_STR(r.text[1], "friend");
+    /* multi-line messages show as multi-line */
+    chatwin_add(w, 0, CHATLINE_OUT, "alice", "one\ntwo\nthree");
+    CHECK(chatwin_rows(chatwin_line(w, 1), 80, "%H:%M") == 3);
+    /* wide text: 中文 pairs never split */
+    chatwin_add(w, 0, CHATLINE_IN, "bob",
+                "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87");
+    memset(&r, 0, sizeof r);
+    CHECK(chatwin_layout(chatwin_line(w, 2), 16, pc, collect, &r) == 2);
+    CHECK_STR(r.text[0], "\xe4\xb8\xad\xe6\x96\x87");
+    /* a prefix wider than half the pane: later rows start at column 0 */
+    chatwin_add(w, 0, CHATLINE_IN, "averyveryverylongnickname", "text that wraps around");
+    l = chatwin_line(w, 3);
+    pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    memset(&r, 0, sizeof r);
+    int rows = chatwin_layout(l, 20, pc, collect, &r);
+    CHECK(rows >= 2 && r.col[1] == 0);
+    /* scrolling is clamped to the history */
+    w->scroll = 0;
+    chatwin_scroll(w, 100, 80, 3, "%H:%M");
+    CHECK(w->scroll == 3); /* 1 + 3 + 1 + 1 rows at 80 columns, 3 shown */
+    chatwin_scroll(w, -2, 80, 3, "%H:%M");
+    CHECK(w->scroll == 1);
+    chatwin_scroll(w, -10, 80, 3, "%H:%M");
+    CHECK(w->scroll == 0);
+    chatwins_free(&ws);
+}
+
+static void test_statusbar(void)
+{
+    struct statusbar_window win[] = {
+        {1, "status", 0, false}, {2, "bob", 0, true}, {3, "carol", 4, false}};
+    struct statusbar_info info = {"alice@localhost/tuktuk", "online", NULL, win, 3, 0};
+    struct statusbar_seg segs[16];
+    size_t n = statusbar_build(&info, segs, 16);
+    char line[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        strncat(line, segs[i].text, sizeof line - strlen(line) - 1);
+        if (i + 1 < n)
+            strncat(line, " ", sizeof line - strlen(line) - 1);
+    }
+    CHECK_STR(line, "[alice@localhost/tuktuk] [online] [2:bob] [3:carol*] [act: 3]");
+    CHECK(segs[2].role == THEME_STATUSBAR_CURRENT && segs[3].role == THEME_STATUSBAR_ACTIVE);
+    info.state = "reconnecting in 5s";
+    info.presence = "offline";
+    n = statusbar_build(&info, segs, 16);
+    CHECK_STR(segs[2].text, "[reconnecting in 5s]");
+    CHECK(statusbar_build(&info, segs, 2) == 2);
+    /* narrow: the account gives up its resource, then columns */
+    info.state = NULL;
+    info.presence = "online";
+    info.width = 54;
+    n = statusbar_build(&info, segs, 16);
+    CHECK_STR(segs[0].text, "[alice@localhost]");
+    info.width = 40;
+    n = statusbar_build(&info, segs, 16);
+    CHECK_STR(segs[0].text, "[alice@l\xe2\x80\xa6]");
+    CHECK_STR(segs[n - 1].text, "[act: 3]");
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    setenv("TZ", "UTC", 1);
+    test_windows();
+    test_layout();
+    test_statusbar();
+    return check_done();
+}

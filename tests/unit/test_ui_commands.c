@@ -1,0 +1,114 @@
+/* test_ui_commands.c - parsing the input line into commands: arguments
+ * that take the rest of the line, subcommands, value checks, and the
+ * one-line errors with usage for everything else. */
+#include <string.h>
+
+#include "../check.h"
+#include "ui/commands.h"
+
+static int parse(const char *line, struct command *c, char *err)
+{
+    err[0] = '\0';
+    return commands_parse(line, c, err, 256);
+}
+
+static void test_say(void)
+{
+    struct command c;
+    char err[256];
+    CHECK(parse("hello there", &c, err) == 0 && c.id == CMD_SAY);
+    CHECK_STR(c.arg[0], "hello there");
+    commands_clear(&c);
+    CHECK(parse("//etc/passwd is a file", &c, err) == 0 && c.id == CMD_SAY);
+    CHECK_STR(c.arg[0], "/etc/passwd is a file");
+    commands_clear(&c);
+    CHECK(parse("line one\nline two", &c, err) == 0 && c.id == CMD_SAY);
+    CHECK_STR(c.arg[0], "line one\nline two");
+    commands_clear(&c);
+}
+
+static void test_args(void)
+{
+    struct command c;
+    char err[256];
+    CHECK(parse("/msg bob@localhost  hi   there ", &c, err) == 0 && c.id == CMD_MSG);
+    CHECK_STR(c.arg[0], "bob@localhost");
+    CHECK_STR(c.arg[1], "hi   there ");
+    commands_clear(&c);
+    CHECK(parse("/msg bob@localhost", &c, err) == 0 && c.arg[1] == NULL);
+    commands_clear(&c);
+    CHECK(parse("/quit", &c, err) == 0 && c.id == CMD_QUIT && c.arg[0] == NULL);
+    CHECK(parse("/quit gone fishing", &c, err) == 0);
+    CHECK_STR(c.arg[0], "gone fishing");
+    commands_clear(&c);
+    CHECK(parse("/status away  back soon", &c, err) == 0 && c.show == SHOW_AWAY);
+    CHECK_STR(c.arg[1], "back soon");
+    commands_clear(&c);
+    CHECK(parse("/status dnd", &c, err) == 0 && c.show == SHOW_DND && !c.arg[1]);
+    commands_clear(&c);
+    CHECK(parse("/priority -5", &c, err) == 0 && c.priority == -5);
+    commands_clear(&c);
+    CHECK(parse("/roster add carol@localhost Carol Smith", &c, err) == 0);
+    CHECK(c.id == CMD_ROSTER_ADD);
+    CHECK_STR(c.arg[1], "Carol Smith");
+    commands_clear(&c);
+    CHECK(parse("/roster group carol@localhost Old Friends", &c, err) == 0);
+    CHECK(c.id == CMD_ROSTER_GROUP);
+    CHECK_STR(c.arg[1], "Old Friends");
+    commands_clear(&c);
+    CHECK(parse("/raw <presence/>", &c, err) == 0 && c.id == CMD_RAW);
+    CHECK_STR(c.arg[0], "<presence/>");
+    commands_clear(&c);
+    CHECK(parse("/tls trust", &c, err) == 0 && c.id == CMD_TLS_TRUST);
+    CHECK(parse("/authorize bob@localhost", &c, err) == 0 && c.id == CMD_AUTHORIZE);
+    commands_clear(&c);
+}
+
+static void test_errors(void)
+{
+    struct command c;
+    char err[256];
+    CHECK(parse("/frobnicate now", &c, err) == -1);
+    CHECK(strstr(err, "unknown command /frobnicate") != NULL);
+    CHECK(parse("/", &c, err) == -1);
+    CHECK(parse("/msg", &c, err) == -1);
+    CHECK_STR(err, "missing argument; usage: /msg JID [TEXT]");
+    CHECK(parse("/close now", &c, err) == -1);
+    CHECK(strstr(err, "too many arguments; usage: /close") != NULL);
+    CHECK(parse("/status sleeping", &c, err) == -1);
+    CHECK(strstr(err, "usage: /status online|chat|away|xa|dnd") != NULL);
+    CHECK(parse("/priority 500", &c, err) == -1);
+    CHECK(parse("/priority ten", &c, err) == -1);
+    CHECK(parse("/roster", &c, err) == -1);
+    CHECK(strstr(err, "/help roster") != NULL);
+    CHECK(parse("/roster rename bob@localhost", &c, err) == -1);
+    CHECK(strstr(err, "usage: /roster rename JID NAME") != NULL);
+    CHECK(parse("/subscribe a b", &c, err) == -1);
+}
+
+static void test_help(void)
+{
+    CHECK(commands_help("msg") != NULL);
+    CHECK(strstr(commands_help("/roster"), "/roster rename") != NULL);
+    CHECK(commands_help("nope") == NULL);
+    CHECK_STR(commands_name(0), "/connect");
+    int n = 0;
+    bool roster_once = true;
+    int roster_seen = 0;
+    for (size_t i = 0; commands_name(i); i++, n++)
+        roster_seen += strcmp(commands_name(i), "/roster") == 0;
+    roster_once = roster_seen == 1;
+    CHECK(roster_once);
+    CHECK(n == 15);
+    for (size_t i = 0; commands_summary(i); i++)
+        CHECK(commands_summary(i)[0] == '/');
+}
+
+int main(void)
+{
+    test_say();
+    test_args();
+    test_errors();
+    test_help();
+    return check_done();
+}
