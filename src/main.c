@@ -138,6 +138,13 @@ static void on_ui_quit(void *ud, int status)
     uv_stop(&app->loop);
 }
 
+static int store_password(void *ud, const char *password, char *msg, size_t msglen)
+{
+    struct app *app = ud;
+    return credentials_store(&app->cred, app->data_dir, session_bare_jid(app->session), password,
+                             msg, msglen);
+}
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
     struct app *app = sig->data;
@@ -166,6 +173,7 @@ static int start_ui(struct app *app)
         .bell = cu->bell,
         .scrollback = (unsigned)cu->scrollback,
         .on_quit = on_ui_quit,
+        .store_password = store_password,
         .ud = app,
     };
     char err[256] = "";

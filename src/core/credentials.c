@@ -144,6 +144,32 @@ void credentials_after_login(struct credentials *c, const char *jid)
         snprintf(c->notice, sizeof c->notice, "password NOT stored: %s", err);
 }
 
+int credentials_store(struct credentials *c, const char *data_dir, const char *jid,
+                      const char *password, char *msg, size_t msglen)
+{
+    char err[256] = "";
+    if (!c->vault && vault_has_passphrase(data_dir)) {
+        snprintf(msg, msglen, "the vault is locked: restart tuktuk to give its passphrase");
+        return -1;
+    }
+    if (!c->vault && !(c->vault = vault_open(data_dir, NULL, 0, NULL, err, sizeof err))) {
+        snprintf(msg, msglen, "password NOT stored: %s", err);
+        return -1;
+    }
+    if (c->scram_mode) {
+        c->store_after_login = true;
+        snprintf(msg, msglen, "the vault will keep the SCRAM salted password after the next "
+                              "login (password_mode = scram)");
+        return 0;
+    }
+    if (vault_store_password(c->vault, jid, password, err, sizeof err) < 0) {
+        snprintf(msg, msglen, "password NOT stored: %s", err);
+        return -1;
+    }
+    snprintf(msg, msglen, "password stored in the vault");
+    return 0;
+}
+
 const char *credentials_changed(struct credentials *c, const char *jid, const char *password)
 {
     char *old = NULL;

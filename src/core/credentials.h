@@ -34,6 +34,11 @@ const char *credentials_authenticated(struct credentials *c, const char *jid,
 /* Stores the password when the user asked for it; call once logged in.
  * Writes a line for the user to notice. */
 void credentials_after_login(struct credentials *c, const char *jid);
+/* Keep a password the user typed (UI prompt, /password): in scram mode,
+ * its salted form after the next login. Opens the vault if needed.
+ * Returns 0 or -1; msg gets a line for the user either way. */
+int credentials_store(struct credentials *c, const char *data_dir, const char *jid,
+                      const char *password, char *msg, size_t msglen);
 /* The server accepted a new password: keep the vault in step when it
  * holds this account's password. Returns a line for the user. */
 const char *credentials_changed(struct credentials *c, const char *jid, const char *password);

@@ -5,6 +5,7 @@
  * commands.c has already checked each command's shape; here we check
  * what depends on the session (a JID that parses, being online) and
  * report every refusal as one line in the status window, never more. */
+#include "core/pins.h"
 #include "ui/ui_int.h"
 
 #include <stdio.h>
@@ -227,6 +228,14 @@ static void cmd_tls_trust(struct ui *ui)
         ui_status_error(ui, "no certificate was refused");
         return;
     }
+    char err[300] = "";
+    if (!ui->data_dir || pins_set(ui->data_dir, session_bare_jid(ui->session), cert->sha256, err,
+                                  sizeof err) < 0)
+        ui_status_error(ui, "the trust is NOT saved (only for this run): %s",
+                        err[0] ? err : "no data folder");
+    else
+        ui_info(ui, NULL, CHATLINE_INFO, "saved: this account trusts the certificate %s",
+                cert->sha256);
     ui_info(ui, NULL, CHATLINE_INFO, "trusting the certificate with SHA-256 %s", cert->sha256);
     session_set_pinned_cert(ui->session, cert->sha256);
     if (session_connect(ui->session) != 0)
@@ -301,6 +310,15 @@ static void run(struct ui *ui, const struct command *c)
         if (session_send_raw(ui->session, c->arg[0], err, sizeof err) != 0)
             ui_status_error(ui, "not sent: %s", err);
         break;
+    case CMD_PASSWORD:
+        ui_ask(ui, UI_PROMPT_VAULT_PASSWORD, NULL);
+        break;
+    case CMD_PASSWD:
+        if (session_state(ui->session) != SESSION_ONLINE)
+            ui_status_error(ui, "/passwd: you must be online to change the password");
+        else
+            ui_ask(ui, UI_PROMPT_NEW_PASSWORD, NULL);
+        break;
     case CMD_TLS_TRUST:
         cmd_tls_trust(ui);
         break;
@@ -360,6 +378,10 @@ void ui_roster_details(struct ui *ui, const char *jid)
 void ui_prompt_answer(struct ui *ui, const char *answer)
 {
     enum ui_prompt p = ui->prompt;
+    if (ui_prompt_is_secret(p) || p == UI_PROMPT_STORE) {
+        ui_secret_answer(ui, p, answer);
+        return;
+    }
     char *jid = ui->prompt_jid;
     char *text = answer ? strdup(answer) : NULL;
     ui->prompt = UI_PROMPT_NONE;

@@ -62,6 +62,11 @@ static const struct command_spec specs[] = {
      "Send one XML element as is, after checking that it is well-formed."},
     {"tls", "trust", CMD_TLS_TRUST, 0, 0, false, "/tls trust",
      "Trust the certificate that was just refused, by its fingerprint, and reconnect."},
+    {"password", NULL, CMD_PASSWORD, 0, 0, false, "/password",
+     "Store or change the password kept in the encrypted vault (asked without echo)."},
+    {"passwd", NULL, CMD_PASSWD, 0, 0, false, "/passwd",
+     "Change your password on the server (XEP-0077); the vault follows once the server "
+     "accepts it."},
 };
 
 #define NSPECS (sizeof specs / sizeof specs[0])

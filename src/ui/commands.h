@@ -26,7 +26,9 @@ enum command_id {
     CMD_DENY,
     CMD_UNSUBSCRIBE,
     CMD_RAW,
-    CMD_TLS_TRUST
+    CMD_TLS_TRUST,
+    CMD_PASSWORD,
+    CMD_PASSWD
 };
 
 struct command {

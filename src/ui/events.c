@@ -283,6 +283,7 @@ static void on_cert(struct ui *ui, const struct session_event *ev)
 
 void ui_session_event(struct ui *ui, const struct session_event *ev)
 {
+    ui_secret_event(ui, ev);
     switch (ev->type) {
     case SESSION_EV_STATE:
         on_state(ui, ev);
@@ -317,8 +318,9 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
                         ev->condition ? ev->condition : "", ev->condition ? ")" : "");
         break;
     case SESSION_EV_AUTH_FAILED:
-        ui_status_error(ui, "login refused (%s): check the password, then /connect",
-                        ev->condition ? ev->condition : "not-authorized");
+        ui_status_error(ui, "login refused (%s)%s%s",
+                        ev->condition ? ev->condition : "not-authorized", ev->text ? ": " : "",
+                        ev->text ? ev->text : "");
         break;
     case SESSION_EV_CERT_REFUSED:
         on_cert(ui, ev);

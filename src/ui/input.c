@@ -9,6 +9,7 @@
  * tested on its own. */
 #include "ui/input.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -325,6 +326,17 @@ void input_clear(struct input *in)
     input_set_text(in, "");
 }
 
+void input_wipe(struct input *in)
+{
+    sodium_memzero(in->buf, in->cap);
+    if (in->kill) {
+        sodium_memzero(in->kill, strlen(in->kill));
+        free(in->kill);
+        in->kill = NULL;
+    }
+    input_clear(in);
+}
+
 static void history_add(struct input *in, const char *line)
 {
     if (line[0] == '\0')
@@ -431,7 +443,8 @@ static void candidates_filter(struct input_candidates *c, const char *prefix, si
             free(c->items[i]);
     }
     c->n = k;
-    qsort(c->items, c->n, sizeof *c->items, cmp_candidate);
+    if (c->n)
+        qsort(c->items, c->n, sizeof *c->items, cmp_candidate);
     k = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (k > 0 && strcmp(c->items[k - 1], c->items[i]) == 0)

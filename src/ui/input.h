@@ -41,6 +41,9 @@ size_t input_len(const struct input *in);
 size_t input_cursor(const struct input *in); /* byte offset */
 void input_set_text(struct input *in, const char *text);
 void input_clear(struct input *in);
+/* Clear, and overwrite every byte that held text, the kill buffer
+ * included: for passwords typed on the input line. */
+void input_wipe(struct input *in);
 
 /* Take the line for sending: returns it (caller frees), remembers it in
  * the history unless empty or equal to the previous entry, and clears. */

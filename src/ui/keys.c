@@ -311,7 +311,7 @@ static void filter_key(struct ui *ui, int r, wint_t ch)
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
 }
 
-static void ask(struct ui *ui, enum ui_prompt p, const char *jid)
+void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid)
 {
     free(ui->prompt_jid);
     ui->prompt_jid = jid ? strdup(jid) : NULL;
@@ -359,11 +359,11 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
     } else if (ch == 'i' && jid)
         ui_roster_details(ui, jid);
     else if (ch == 'a')
-        ask(ui, UI_PROMPT_ADD, NULL);
+        ui_ask(ui, UI_PROMPT_ADD, NULL);
     else if (ch == 'd' && jid)
-        ask(ui, UI_PROMPT_REMOVE, jid);
+        ui_ask(ui, UI_PROMPT_REMOVE, jid);
     else if (ch == 'r' && jid)
-        ask(ui, UI_PROMPT_RENAME, jid);
+        ui_ask(ui, UI_PROMPT_RENAME, jid);
     else if (ch == KEY_ESC) {
         if (rosterview_filter(ui->rv)[0])
             filter_key(ui, OK, KEY_ESC);
@@ -383,7 +383,7 @@ static void handle(struct ui *ui, int r, wint_t ch, bool alt)
     if (global_key(ui, r, ch, alt))
         return;
     /* A question on the input line takes the keys until answered. */
-    if (ui->prompt == UI_PROMPT_REMOVE && r != KEY_CODE_YES) {
+    if ((ui->prompt == UI_PROMPT_REMOVE || ui->prompt == UI_PROMPT_STORE) && r != KEY_CODE_YES) {
         ui_prompt_answer(ui, ch == 'y' || ch == 'Y' ? "y" : NULL);
         return;
     }

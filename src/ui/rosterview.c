@@ -366,7 +366,8 @@ void rosterview_reload(struct rosterview *rv, const struct roster *r)
             entries_append(rv, c->groups[k], c);
     }
     free(unread);
-    qsort(rv->entries, rv->nentries, sizeof *rv->entries, qsort_entry);
+    if (rv->nentries) /* qsort wants a real pointer even for nothing */
+        qsort(rv->entries, rv->nentries, sizeof *rv->entries, qsort_entry);
     rv->rows_dirty = true;
 }
 

@@ -402,12 +402,9 @@ void screen_draw_input(struct screen *s, const char *prompt, struct input *in, b
     size_t start = 0;
     int cursor_col = 0;
     if (mask) {
-        /* Show neither the text nor its length's exact shape. */
-        int n = (int)input_len(in) > field - 1 ? field - 1 : (int)input_len(in);
-        wattr_set(w, s->attr[THEME_INPUT], s->pair[THEME_INPUT], NULL);
-        for (int i = 0; i < n; i++)
-            waddch(w, '*');
-        cursor_col = n;
+        /* A password shows nothing, not even stars that give its length
+         * away to anyone looking over a shoulder or at a recording. */
+        cursor_col = 0;
     } else {
         input_view(in, field, &start, &cursor_col);
         const char *text = input_text(in);

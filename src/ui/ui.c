@@ -214,6 +214,17 @@ static const char *prompt_text(struct ui *ui, char *buf, size_t len)
     case UI_PROMPT_RENAME:
         snprintf(buf, len, "rename %s to: ", ui->prompt_jid);
         return buf;
+    case UI_PROMPT_LOGIN_PASSWORD:
+        snprintf(buf, len, "password for %s (Esc: cancel): ", session_bare_jid(ui->session));
+        return buf;
+    case UI_PROMPT_STORE:
+        return "keep this password in the encrypted vault? (y/n) ";
+    case UI_PROMPT_VAULT_PASSWORD:
+        return "password to keep in the vault (Esc: cancel): ";
+    case UI_PROMPT_NEW_PASSWORD:
+        return "new password for the server (Esc: cancel): ";
+    case UI_PROMPT_NEW_PASSWORD_AGAIN:
+        return "the new password again: ";
     case UI_PROMPT_NONE:
         break;
     }
@@ -225,7 +236,8 @@ static void draw_input(struct ui *ui)
     char buf[512];
     bool cursor = ui->focus == UI_FOCUS_INPUT || ui->prompt != UI_PROMPT_NONE;
     curs_set(cursor ? 1 : 0);
-    screen_draw_input(&ui->scr, prompt_text(ui, buf, sizeof buf), ui->in, false, cursor);
+    screen_draw_input(&ui->scr, prompt_text(ui, buf, sizeof buf), ui->in,
+                      ui_prompt_is_secret(ui->prompt), cursor);
 }
 
 static void update_term_title(struct ui *ui)
@@ -456,6 +468,7 @@ void ui_free(struct ui *ui)
     free(ui->tsfmt);
     free(ui->status);
     free(ui->prompt_jid);
+    ui_secret_free(ui);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll, (uv_handle_t *)&ui->sigwinch,
                          (uv_handle_t *)&ui->prepare,    (uv_handle_t *)&ui->check,
                          (uv_handle_t *)&ui->idle_timer, (uv_handle_t *)&ui->tick_timer};

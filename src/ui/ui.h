@@ -23,6 +23,9 @@ struct ui_options {
     /* Called when the user quits (/quit) and the session has closed; the
      * caller then stops the loop. */
     void (*on_quit)(void *ud, int status);
+    /* Keep a password the user typed in the encrypted vault. Returns 0,
+     * or -1; either way msg gets a line for the user. NULL: no vault. */
+    int (*store_password)(void *ud, const char *password, char *msg, size_t msglen);
     void *ud;
 };
 

@@ -27,7 +27,17 @@ enum {
 enum ui_focus { UI_FOCUS_INPUT, UI_FOCUS_ROSTER };
 
 /* A question asked on the input line (roster a/d/r, passwords...). */
-enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_ADD, UI_PROMPT_REMOVE, UI_PROMPT_RENAME };
+enum ui_prompt {
+    UI_PROMPT_NONE,
+    UI_PROMPT_ADD,
+    UI_PROMPT_REMOVE,
+    UI_PROMPT_RENAME,
+    UI_PROMPT_LOGIN_PASSWORD, /* the server refused, or none was known */
+    UI_PROMPT_STORE,          /* keep the password just accepted? (y/n) */
+    UI_PROMPT_VAULT_PASSWORD, /* /password */
+    UI_PROMPT_NEW_PASSWORD,   /* /passwd, then once more to confirm */
+    UI_PROMPT_NEW_PASSWORD_AGAIN
+};
 
 struct ui {
     uv_loop_t *loop;
@@ -60,6 +70,8 @@ struct ui {
     bool esc_pending; /* ESC seen: Alt prefix or a lone Esc */
     enum ui_prompt prompt;
     char *prompt_jid;
+    char *secret;       /* sodium_malloc'd: a typed password not yet used up */
+    bool offer_store;   /* ask to keep `secret` once the login succeeds */
     bool quitting;
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
@@ -87,6 +99,8 @@ void ui_suspend(struct ui *ui);
 
 /* keys.c */
 void ui_keys_setup(void);
+/* Ask a question on the input line; jid is what it is about, or NULL. */
+void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid);
 /* Returns the number of keys read. */
 int ui_keys_drain(struct ui *ui);
 
@@ -99,6 +113,14 @@ void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c);
 const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
+
+/* secrets.c */
+bool ui_prompt_is_secret(enum ui_prompt p);
+/* Takes the answer to a password prompt (NULL: cancelled) and wipes the
+ * input line. */
+void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer);
+void ui_secret_event(struct ui *ui, const struct session_event *ev);
+void ui_secret_free(struct ui *ui);
 
 /* events.c */
 void ui_activity(struct ui *ui);

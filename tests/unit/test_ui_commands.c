@@ -99,13 +99,28 @@ static void test_help(void)
         roster_seen += strcmp(commands_name(i), "/roster") == 0;
     roster_once = roster_seen == 1;
     CHECK(roster_once);
-    CHECK(n == 15);
+    CHECK(n == 17); /* 15 names and /password, /passwd */
+    CHECK(commands_help("passwd") != NULL && commands_help("password") != NULL);
     for (size_t i = 0; commands_summary(i); i++)
         CHECK(commands_summary(i)[0] == '/');
 }
 
+static void test_password_commands(void)
+{
+    struct command c;
+    char err[200];
+    CHECK(commands_parse("/password", &c, err, sizeof err) == 0 && c.id == CMD_PASSWORD);
+    commands_clear(&c);
+    CHECK(commands_parse("/passwd", &c, err, sizeof err) == 0 && c.id == CMD_PASSWD);
+    commands_clear(&c);
+    /* The password is never an argument: it would stay in the history. */
+    CHECK(commands_parse("/passwd secret", &c, err, sizeof err) == -1);
+    CHECK(strstr(err, "/passwd") != NULL);
+}
+
 int main(void)
 {
+    test_password_commands();
     test_say();
     test_args();
     test_errors();

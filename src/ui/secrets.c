@@ -1,0 +1,124 @@
+/* secrets.c - passwords typed on the input line: after a refused login,
+ * for /password (the vault) and for /passwd (the server, XEP-0077). They
+ * are never echoed (not even as stars, which would show their length),
+ * never enter the input history, and are wiped from the input line, the
+ * kill buffer and our copy once used. A password typed after a refused
+ * login is offered for the vault only after the server has accepted it. */
+
+#include <sodium.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+
+bool ui_prompt_is_secret(enum ui_prompt p)
+{
+    return p == UI_PROMPT_LOGIN_PASSWORD || p == UI_PROMPT_VAULT_PASSWORD ||
+           p == UI_PROMPT_NEW_PASSWORD || p == UI_PROMPT_NEW_PASSWORD_AGAIN;
+}
+
+static void forget_secret(struct ui *ui)
+{
+    if (ui->secret)
+        sodium_free(ui->secret);
+    ui->secret = NULL;
+    ui->offer_store = false;
+}
+
+static bool keep_secret(struct ui *ui, const char *text)
+{
+    forget_secret(ui);
+    size_t len = strlen(text);
+    ui->secret = sodium_malloc(len + 1);
+    if (ui->secret)
+        memcpy(ui->secret, text, len + 1);
+    return ui->secret != NULL;
+}
+
+void ui_secret_free(struct ui *ui)
+{
+    forget_secret(ui);
+}
+
+static void store(struct ui *ui, const char *password)
+{
+    char msg[300] = "";
+    if (!ui->opt.store_password) {
+        ui_status_error(ui, "there is no vault to keep the password in");
+        return;
+    }
+    if (ui->opt.store_password(ui->opt.ud, password, msg, sizeof msg) == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s", msg);
+    else
+        ui_status_error(ui, "%s", msg);
+}
+
+static void login_with(struct ui *ui, const char *password)
+{
+    if (!keep_secret(ui, password))
+        return;
+    ui->offer_store = ui->opt.store_password != NULL;
+    session_set_password(ui->session, password);
+    if (session_connect(ui->session) != 0)
+        ui_status_error(ui, "already connecting");
+}
+
+static void new_password(struct ui *ui, enum ui_prompt p, const char *text)
+{
+    if (p == UI_PROMPT_NEW_PASSWORD) {
+        if (keep_secret(ui, text))
+            ui_ask(ui, UI_PROMPT_NEW_PASSWORD_AGAIN, NULL);
+        return;
+    }
+    bool same = ui->secret && strcmp(ui->secret, text) == 0;
+    if (!same)
+        ui_status_error(ui, "/passwd: the two passwords differ; nothing changed");
+    else if (session_change_password(ui->session, text) != 0)
+        ui_status_error(ui, "/passwd: could not ask the server (are you online?)");
+    else
+        ui_info(ui, NULL, CHATLINE_INFO, "asking the server to change the password...");
+    forget_secret(ui);
+}
+
+void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer)
+{
+    ui->prompt = UI_PROMPT_NONE;
+    free(ui->prompt_jid);
+    ui->prompt_jid = NULL;
+    if (p == UI_PROMPT_STORE) {
+        if (answer && strcmp(answer, "y") == 0 && ui->secret)
+            store(ui, ui->secret);
+        forget_secret(ui);
+    } else if (!answer || !answer[0]) {
+        if (p == UI_PROMPT_LOGIN_PASSWORD)
+            ui_info(ui, NULL, CHATLINE_INFO, "not logging in; /connect to try again");
+        forget_secret(ui);
+    } else if (p == UI_PROMPT_LOGIN_PASSWORD) {
+        login_with(ui, answer);
+    } else if (p == UI_PROMPT_VAULT_PASSWORD) {
+        store(ui, answer);
+        session_set_password(ui->session, answer);
+    } else {
+        new_password(ui, p, answer);
+    }
+    input_wipe(ui->in);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+void ui_secret_event(struct ui *ui, const struct session_event *ev)
+{
+    if (ev->type == SESSION_EV_AUTH_FAILED && ui->prompt == UI_PROMPT_NONE) {
+        forget_secret(ui);
+        ui_ask(ui, UI_PROMPT_LOGIN_PASSWORD, NULL);
+    } else if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE && ui->offer_store) {
+        ui->offer_store = false;
+        if (ui->prompt == UI_PROMPT_NONE)
+            ui_ask(ui, UI_PROMPT_STORE, NULL);
+        else
+            forget_secret(ui);
+    } else if (ev->type == SESSION_EV_PASSWORD_CHANGED && ev->text) {
+        if (ev->secret)
+            ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text);
+        else
+            ui_status_error(ui, "%s", ev->text);
+    }
+}
