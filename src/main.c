@@ -145,6 +145,12 @@ static int store_password(void *ud, const char *password, char *msg, size_t msgl
                              msg, msglen);
 }
 
+static int set_passphrase(void *ud, const char *passphrase, char *msg, size_t msglen)
+{
+    struct app *app = ud;
+    return credentials_set_passphrase(&app->cred, app->data_dir, passphrase, msg, msglen);
+}
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
     struct app *app = sig->data;
@@ -174,6 +180,7 @@ static int start_ui(struct app *app)
         .scrollback = (unsigned)cu->scrollback,
         .on_quit = on_ui_quit,
         .store_password = store_password,
+        .set_passphrase = set_passphrase,
         .ud = app,
     };
     char err[256] = "";

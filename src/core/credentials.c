@@ -1,6 +1,6 @@
 /* credentials.c - finds the password without ever showing it: a file
- * given on the command line (scripts and tests), the encrypted vault, or
- * a no-echo prompt. A vault that cannot be read is reported and left
+ * given on the command line (scripts and tests) or the encrypted vault;
+ * failing both, the UI asks when the server wants it. A vault that cannot be read is reported and left
  * alone: the user types the password instead, and the broken vault is
  * never overwritten behind their back. */
 
@@ -95,15 +95,10 @@ int credentials_load(struct credentials *c, const char *password_file, const cha
         return c->password ? 0 : -1;
     }
     c->vault = open_vault(c, data_dir, interactive);
-    if (c->vault && from_vault(c, jid))
-        return 0;
-    if (!interactive)
-        return 0; /* the session will report that a password is needed */
-    char question[300];
-    snprintf(question, sizeof question, "Password for %s: ", jid);
-    c->password = prompt_secret(question);
-    if (c->password && c->vault)
-        c->store_after_login = prompt_yes_no("Keep it in the encrypted vault? [y/N] ", false);
+    if (c->vault)
+        from_vault(c, jid);
+    /* Without a password the session reports that one is needed once the
+     * server asks for it, and the UI asks the user then (no echo). */
     return 0;
 }
 
@@ -167,6 +162,27 @@ int credentials_store(struct credentials *c, const char *data_dir, const char *j
         return -1;
     }
     snprintf(msg, msglen, "password stored in the vault");
+    return 0;
+}
+
+int credentials_set_passphrase(struct credentials *c, const char *data_dir,
+                               const char *passphrase, char *msg, size_t msglen)
+{
+    char err[256] = "";
+    if (!c->vault && vault_has_passphrase(data_dir)) {
+        snprintf(msg, msglen, "the vault is locked: restart tuktuk to give its passphrase");
+        return -1;
+    }
+    if (!c->vault && !(c->vault = vault_open(data_dir, NULL, 0, NULL, err, sizeof err))) {
+        snprintf(msg, msglen, "the vault cannot be opened: %s", err);
+        return -1;
+    }
+    if (vault_set_passphrase(c->vault, passphrase, err, sizeof err) < 0) {
+        snprintf(msg, msglen, "the passphrase is unchanged: %s", err);
+        return -1;
+    }
+    snprintf(msg, msglen, passphrase ? "the vault is now protected by the passphrase"
+                                     : "the vault has no passphrase now (key file)");
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* credentials.h - where the password comes from at start: the
- * --password-file, else the vault, else the user (no echo), who may keep
- * it in the vault once the server has accepted it (see credentials.c). */
+ * --password-file, else the vault; else the UI asks the user (no echo),
+ * who may keep it in the vault once the server has accepted it (see
+ * credentials.c). */
 #ifndef TUKTUK_CREDENTIALS_H
 #define TUKTUK_CREDENTIALS_H
 
@@ -39,6 +40,10 @@ void credentials_after_login(struct credentials *c, const char *jid);
  * Returns 0 or -1; msg gets a line for the user either way. */
 int credentials_store(struct credentials *c, const char *data_dir, const char *jid,
                       const char *password, char *msg, size_t msglen);
+/* Set, change or (NULL) remove the vault's master passphrase. Returns 0
+ * or -1; msg gets a line for the user. */
+int credentials_set_passphrase(struct credentials *c, const char *data_dir,
+                               const char *passphrase, char *msg, size_t msglen);
 /* The server accepted a new password: keep the vault in step when it
  * holds this account's password. Returns a line for the user. */
 const char *credentials_changed(struct credentials *c, const char *jid, const char *password);

@@ -75,11 +75,3 @@ char *prompt_line(const char *question)
         return NULL;
     return strdup(buf);
 }
-
-bool prompt_yes_no(const char *question, bool default_yes)
-{
-    char buf[16];
-    if (ask(question, buf, sizeof buf, true) <= 0)
-        return default_yes;
-    return buf[0] == 'y' || buf[0] == 'Y';
-}

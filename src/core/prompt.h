@@ -1,6 +1,6 @@
 /* prompt.h - questions asked on the terminal before the full-screen UI
- * starts: the JID when none is configured, the vault's master passphrase,
- * a password (without echo). See prompt.c. */
+ * starts: the JID when none is configured, and the vault's master
+ * passphrase (without echo). See prompt.c. */
 #ifndef TUKTUK_PROMPT_H
 #define TUKTUK_PROMPT_H
 
@@ -11,7 +11,5 @@
 char *prompt_secret(const char *question);
 /* A line typed with echo. Caller frees. NULL as above. */
 char *prompt_line(const char *question);
-/* y/n, with the default taken on an empty answer or no terminal. */
-bool prompt_yes_no(const char *question, bool default_yes);
 
 #endif

@@ -313,6 +313,9 @@ static void run(struct ui *ui, const struct command *c)
     case CMD_PASSWORD:
         ui_ask(ui, UI_PROMPT_VAULT_PASSWORD, NULL);
         break;
+    case CMD_VAULT_PASSPHRASE:
+        ui_ask(ui, UI_PROMPT_PASSPHRASE, NULL);
+        break;
     case CMD_PASSWD:
         if (session_state(ui->session) != SESSION_ONLINE)
             ui_status_error(ui, "/passwd: you must be online to change the password");

@@ -67,6 +67,9 @@ static const struct command_spec specs[] = {
     {"passwd", NULL, CMD_PASSWD, 0, 0, false, "/passwd",
      "Change your password on the server (XEP-0077); the vault follows once the server "
      "accepts it."},
+    {"vault", "passphrase", CMD_VAULT_PASSPHRASE, 0, 0, false, "/vault passphrase",
+     "Set, change or (empty answer) remove the vault's master passphrase. With one, the "
+     "vault is encrypted with a key derived from it (Argon2id), asked once per start."},
 };
 
 #define NSPECS (sizeof specs / sizeof specs[0])

@@ -28,7 +28,8 @@ enum command_id {
     CMD_RAW,
     CMD_TLS_TRUST,
     CMD_PASSWORD,
-    CMD_PASSWD
+    CMD_PASSWD,
+    CMD_VAULT_PASSPHRASE
 };
 
 struct command {

@@ -13,7 +13,8 @@
 bool ui_prompt_is_secret(enum ui_prompt p)
 {
     return p == UI_PROMPT_LOGIN_PASSWORD || p == UI_PROMPT_VAULT_PASSWORD ||
-           p == UI_PROMPT_NEW_PASSWORD || p == UI_PROMPT_NEW_PASSWORD_AGAIN;
+           p == UI_PROMPT_NEW_PASSWORD || p == UI_PROMPT_NEW_PASSWORD_AGAIN ||
+           p == UI_PROMPT_PASSPHRASE || p == UI_PROMPT_PASSPHRASE_AGAIN;
 }
 
 static void forget_secret(struct ui *ui)
@@ -79,6 +80,25 @@ static void new_password(struct ui *ui, enum ui_prompt p, const char *text)
     forget_secret(ui);
 }
 
+static void new_passphrase(struct ui *ui, enum ui_prompt p, const char *text)
+{
+    char msg[300] = "";
+    if (p == UI_PROMPT_PASSPHRASE) {
+        if (keep_secret(ui, text))
+            ui_ask(ui, UI_PROMPT_PASSPHRASE_AGAIN, NULL);
+        return;
+    }
+    if (!ui->secret || strcmp(ui->secret, text) != 0)
+        ui_status_error(ui, "/vault passphrase: the two differ; nothing changed");
+    else if (!ui->opt.set_passphrase)
+        ui_status_error(ui, "there is no vault here");
+    else if (ui->opt.set_passphrase(ui->opt.ud, text[0] ? text : NULL, msg, sizeof msg) == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s", msg);
+    else
+        ui_status_error(ui, "%s", msg);
+    forget_secret(ui);
+}
+
 void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer)
 {
     ui->prompt = UI_PROMPT_NONE;
@@ -88,6 +108,8 @@ void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer)
         if (answer && strcmp(answer, "y") == 0 && ui->secret)
             store(ui, ui->secret);
         forget_secret(ui);
+    } else if (answer && (p == UI_PROMPT_PASSPHRASE || p == UI_PROMPT_PASSPHRASE_AGAIN)) {
+        new_passphrase(ui, p, answer); /* empty means "no passphrase" here */
     } else if (!answer || !answer[0]) {
         if (p == UI_PROMPT_LOGIN_PASSWORD)
             ui_info(ui, NULL, CHATLINE_INFO, "not logging in; /connect to try again");

@@ -225,6 +225,10 @@ static const char *prompt_text(struct ui *ui, char *buf, size_t len)
         return "new password for the server (Esc: cancel): ";
     case UI_PROMPT_NEW_PASSWORD_AGAIN:
         return "the new password again: ";
+    case UI_PROMPT_PASSPHRASE:
+        return "new vault passphrase (empty: none, Esc: cancel): ";
+    case UI_PROMPT_PASSPHRASE_AGAIN:
+        return "the vault passphrase again: ";
     case UI_PROMPT_NONE:
         break;
     }

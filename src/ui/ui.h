@@ -26,6 +26,9 @@ struct ui_options {
     /* Keep a password the user typed in the encrypted vault. Returns 0,
      * or -1; either way msg gets a line for the user. NULL: no vault. */
     int (*store_password)(void *ud, const char *password, char *msg, size_t msglen);
+    /* Set, change or (passphrase NULL) remove the vault's master
+     * passphrase. Same return and msg as store_password. */
+    int (*set_passphrase)(void *ud, const char *passphrase, char *msg, size_t msglen);
     void *ud;
 };
 

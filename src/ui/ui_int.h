@@ -36,7 +36,9 @@ enum ui_prompt {
     UI_PROMPT_STORE,          /* keep the password just accepted? (y/n) */
     UI_PROMPT_VAULT_PASSWORD, /* /password */
     UI_PROMPT_NEW_PASSWORD,   /* /passwd, then once more to confirm */
-    UI_PROMPT_NEW_PASSWORD_AGAIN
+    UI_PROMPT_NEW_PASSWORD_AGAIN,
+    UI_PROMPT_PASSPHRASE,     /* /vault passphrase, then once more */
+    UI_PROMPT_PASSPHRASE_AGAIN
 };
 
 struct ui {

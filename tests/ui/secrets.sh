@@ -78,10 +78,41 @@ check "not shown" bash -c "! tmux -L $UI_SOCK capture-pane -p -t ui:second | gre
 quit second
 run_as third --ca-file "$TUKTUK_TEST_CA"
 check "the new password from the vault works" ui_wait third "logged in as"
+ui_type third "/vault passphrase"
+ui_keys third Enter
+check "/vault passphrase asks for one" ui_wait third "new vault passphrase"
+ui_type third "pass phrase 1"
+ui_keys third Enter
+check "and once more" ui_wait third "the vault passphrase again"
+ui_type third "pass phrase 1"
+ui_keys third Enter
+check "the vault is protected by it" ui_wait third "the vault is now protected by the passphrase"
+check "the key file is gone" [ ! -e "$dir/data/vault.key" ]
 quit third
+run_as locked --ca-file "$TUKTUK_TEST_CA"
+check "the next start asks for the passphrase" ui_wait locked "Vault passphrase:"
+ui_type locked "pass phrase 1"
+ui_keys locked Enter
+check "which opens the vault and logs in" ui_wait locked "logged in as"
+quit locked
+
+# No password anywhere (a fresh data folder): the UI asks when the server
+# wants one.
+rm -rf "$dir/data"
+mkdir -p "$dir/data"
+run_as fresh --ca-file "$TUKTUK_TEST_CA"
+check "with no password, the UI asks for it" ui_wait fresh "password for $user@localhost"
+ui_type fresh "right-pw-2"
+ui_keys fresh Enter
+check "and logs in" ui_wait fresh "logged in as"
+check "then offers the vault" ui_wait fresh "keep this password in the encrypted vault? (y/n)"
+ui_keys fresh n
+check "n keeps nothing" [ ! -e "$dir/data/vault" ]
+quit fresh
 
 # 4. Certificates: refused without the CA, trusted on purpose, pinned.
-run_as fourth
+(umask 077 && echo right-pw-2 >"$dir/rightpw")
+run_as fourth --password-file "$dir/rightpw"
 check "an unknown certificate is refused" ui_wait fourth "certificate refused"
 check "its fingerprint is shown" ui_wait fourth "SHA-256"
 check "not logged in" bash -c "! tmux -L $UI_SOCK capture-pane -p -t ui:fourth | grep -q 'logged in as'"
@@ -91,11 +122,11 @@ check "/tls trust saves the pin" ui_wait fourth "saved: this account trusts the 
 check "and logs in" ui_wait fourth "logged in as"
 check "the pin file is private (0600)" [ "$(stat -c %a "$dir/data/trusted-certs" 2>/dev/null)" = 600 ]
 quit fourth
-run_as fifth
+run_as fifth --password-file "$dir/rightpw"
 check "the pinned certificate is accepted at the next start" ui_wait fifth "logged in as"
 quit fifth
 
-for n in first second third fourth fifth; do
+for n in first second third locked fresh fourth fifth; do
 	check "no sanitizer report ($n)" bash -c "! grep -q 'Sanitizer' '$UI_TMP/$n.err'"
 done
 ui_done

@@ -99,7 +99,7 @@ static void test_help(void)
         roster_seen += strcmp(commands_name(i), "/roster") == 0;
     roster_once = roster_seen == 1;
     CHECK(roster_once);
-    CHECK(n == 17); /* 15 names and /password, /passwd */
+    CHECK(n == 18); /* 15 names and /password, /passwd, /vault */
     CHECK(commands_help("passwd") != NULL && commands_help("password") != NULL);
     for (size_t i = 0; commands_summary(i); i++)
         CHECK(commands_summary(i)[0] == '/');
