@@ -183,8 +183,19 @@ static int start_ui(struct app *app)
         .set_passphrase = set_passphrase,
         .ud = app,
     };
+    size_t nb = cu->nbindings;
+    const char **keys = calloc(nb + 1, sizeof *keys), **actions = calloc(nb + 1, sizeof *actions);
+    for (size_t i = 0; keys && actions && i < nb; i++) {
+        keys[i] = cu->bindings[i].key;
+        actions[i] = cu->bindings[i].action;
+    }
+    uo.bind_keys = keys;
+    uo.bind_actions = actions;
+    uo.nbindings = keys && actions ? nb : 0;
     char err[256] = "";
     app->ui = ui_new(&app->loop, app->session, &uo, err, sizeof err);
+    free(keys);
+    free(actions);
     if (!app->ui) {
         fprintf(stderr, "tuktuk: %s\n", err);
         return -1;

@@ -190,8 +190,6 @@ static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_ar
     if (!jid)
         return;
     const struct roster_item *it = roster_find(session_roster(ui->session), jid);
-    const char *name = it ? it->name : NULL;
-    const char *group = it && it->ngroups ? it->groups[0] : NULL;
     int rc;
     if (id == CMD_ROSTER_ADD) {
         rc = session_roster_set(ui->session, jid, value, NULL);
@@ -199,16 +197,15 @@ static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_ar
         if (rc == 0 && !(it && (it->sub == ROSTER_SUB_TO || it->sub == ROSTER_SUB_BOTH)))
             rc = session_send_subscription(ui->session, jid, "subscribe");
     } else if (id == CMD_ROSTER_RENAME) {
-        rc = session_roster_set(ui->session, jid, value, group);
+        rc = session_roster_set(ui->session, jid, value, NULL); /* keeps every group */
     } else if (id == CMD_ROSTER_GROUP) {
-        rc = session_roster_set(ui->session, jid, name, value);
+        rc = session_roster_set(ui->session, jid, NULL, value); /* keeps the name */
     } else {
         rc = session_roster_remove(ui->session, jid);
     }
     result(ui, rc, "roster change");
-    if (rc == 0 && (id == CMD_ROSTER_RENAME || id == CMD_ROSTER_GROUP) && it && it->ngroups > 1)
-        ui_info(ui, NULL, CHATLINE_INFO, "%s had several groups; now only %s", jid,
-                id == CMD_ROSTER_GROUP ? value : group);
+    if (rc == 0 && id == CMD_ROSTER_GROUP && it && it->ngroups > 1)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s had several groups; now only %s", jid, value);
     free(jid);
 }
 

@@ -142,6 +142,45 @@ static void step_window(struct ui *ui, int dir)
     ui_select_window(ui, dir < 0 ? (cur + n - 1) % n : (cur + 1) % n);
 }
 
+static bool run_action(struct ui *ui, enum binding_action a)
+{
+    if (a >= BIND_WINDOW_1 && a <= BIND_WINDOW_10) {
+        ui_select_window(ui, (size_t)(a - BIND_WINDOW_1));
+        return true;
+    }
+    switch (a) {
+    case BIND_NEXT_UNREAD: {
+        long next = chatwins_next_unread(&ui->wins);
+        if (next >= 0)
+            ui_select_window(ui, (size_t)next);
+        return true;
+    }
+    case BIND_ROSTER_FOCUS:
+        set_focus(ui, ui->focus == UI_FOCUS_ROSTER ? UI_FOCUS_INPUT : UI_FOCUS_ROSTER);
+        return true;
+    case BIND_PREV_WINDOW:
+        step_window(ui, -1);
+        return true;
+    case BIND_NEXT_WINDOW:
+        step_window(ui, +1);
+        return true;
+    case BIND_REDRAW:
+        ui_redraw_all(ui);
+        return true;
+    case BIND_SUSPEND:
+        ui_suspend(ui);
+        return true;
+    case BIND_SCROLL_UP:
+        scroll_chat(ui, +1);
+        return true;
+    case BIND_SCROLL_DOWN:
+        scroll_chat(ui, -1);
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool global_key(struct ui *ui, int r, wint_t ch, bool alt)
 {
     int k = (int)ch;
@@ -162,25 +201,7 @@ static bool global_key(struct ui *ui, int r, wint_t ch, bool alt)
             return false;
         return true;
     }
-    if (alt && ch >= '0' && ch <= '9')
-        ui_select_window(ui, ch == '0' ? 9 : (size_t)(ch - '1'));
-    else if (alt && ch == 'a') {
-        long next = chatwins_next_unread(&ui->wins);
-        if (next >= 0)
-            ui_select_window(ui, (size_t)next);
-    } else if (alt && ch == 'r')
-        set_focus(ui, ui->focus == UI_FOCUS_ROSTER ? UI_FOCUS_INPUT : UI_FOCUS_ROSTER);
-    else if (!alt && ch == CTL('p'))
-        step_window(ui, -1);
-    else if (!alt && ch == CTL('n'))
-        step_window(ui, +1);
-    else if (!alt && ch == CTL('l'))
-        ui_redraw_all(ui);
-    else if (!alt && ch == CTL('z'))
-        ui_suspend(ui);
-    else
-        return false;
-    return true;
+    return run_action(ui, bindings_lookup(&ui->bindings, ch, alt));
 }
 
 /* ---- the input line ---- */

@@ -409,6 +409,17 @@ static void start_handles(struct ui *ui)
     ui_autoaway_start(ui);
 }
 
+static void load_bindings(struct ui *ui)
+{
+    bindings_init(&ui->bindings);
+    for (size_t i = 0; i < ui->opt.nbindings; i++) {
+        char err[200];
+        if (bindings_set(&ui->bindings, ui->opt.bind_keys[i], ui->opt.bind_actions[i], err,
+                         sizeof err) < 0)
+            ui_status_error(ui, "config: %s", err);
+    }
+}
+
 struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_options *opt, char *err,
                   size_t errlen)
 {
@@ -433,6 +444,7 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     chatwins_init(&ui->wins, opt->scrollback);
     ui->rv = rosterview_new(opt->show_offline);
     ui->in = input_new(1000);
+    load_bindings(ui);
     load_theme(ui);
     screen_init(&ui->scr, &ui->theme, opt->roster_width);
     paste_mode(true);

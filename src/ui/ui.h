@@ -20,6 +20,11 @@ struct ui_options {
     bool autoaway_tmux;           /* away while the tmux client is detached */
     bool bell;                    /* ring on activity in hidden windows */
     unsigned scrollback;          /* lines per window; 0 = 10000 */
+    /* "bind.KEY = ACTION" lines from the config: keys and actions (read
+     * only during ui_new). */
+    const char *const *bind_keys;
+    const char *const *bind_actions;
+    size_t nbindings;
     /* Called when the user quits (/quit) and the session has closed; the
      * caller then stops the loop. */
     void (*on_quit)(void *ud, int status);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <uv.h>
 
+#include "ui/bindings.h"
 #include "ui/chatwin.h"
 #include "ui/input.h"
 #include "ui/rosterview.h"
@@ -51,6 +52,7 @@ struct ui {
     struct rosterview *rv;
     struct chatwins wins;
     struct input *in;
+    struct bindings bindings;
 
     uv_poll_t stdin_poll;
     uv_signal_t sigwinch;

@@ -1,0 +1,125 @@
+/* bindings.c - maps keys to the actions that work wherever the focus is.
+ * Key names follow Emacs and mcabber: "M-x" is Alt-x (ESC x on the wire),
+ * "C-x" is Ctrl-x. Keys that ncurses reports as codes (PgUp, Alt-Left)
+ * stay fixed; everything a user usually rebinds is a character. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/bindings.h"
+
+static const struct {
+    const char *name;
+    enum binding_action action;
+} action_names[] = {
+    {"none", BIND_NONE},
+    {"prev-window", BIND_PREV_WINDOW},
+    {"next-window", BIND_NEXT_WINDOW},
+    {"next-unread", BIND_NEXT_UNREAD},
+    {"roster-focus", BIND_ROSTER_FOCUS},
+    {"redraw", BIND_REDRAW},
+    {"suspend", BIND_SUSPEND},
+    {"scroll-up", BIND_SCROLL_UP},
+    {"scroll-down", BIND_SCROLL_DOWN},
+};
+
+static int parse_key(const char *name, struct binding_key *key)
+{
+    size_t len = strlen(name);
+    if (len == 3 && name[1] == '-' && (name[0] == 'M' || name[0] == 'C')) {
+        unsigned char c = (unsigned char)name[2];
+        if (c < 0x21 || c > 0x7e)
+            return -1;
+        if (name[0] == 'M') {
+            *key = (struct binding_key){c, true};
+        } else {
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            if (c < 'a' || c > 'z')
+                return -1;
+            *key = (struct binding_key){(wint_t)(c - 'a' + 1), false};
+        }
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_action(const char *name, enum binding_action *action)
+{
+    int n;
+    if (sscanf(name, "window-%d", &n) == 1 && n >= 1 && n <= 10) {
+        char canon[16];
+        snprintf(canon, sizeof canon, "window-%d", n);
+        if (strcmp(canon, name) != 0)
+            return -1;
+        *action = (enum binding_action)(BIND_WINDOW_1 + n - 1);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++) {
+        if (strcmp(action_names[i].name, name) == 0) {
+            *action = action_names[i].action;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void put(struct bindings *b, struct binding_key key, enum binding_action action)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->key[i].ch == key.ch && b->key[i].alt == key.alt) {
+            b->action[i] = action;
+            return;
+        }
+    }
+    if (b->n < BINDINGS_MAX) {
+        b->key[b->n] = key;
+        b->action[b->n++] = action;
+    }
+}
+
+void bindings_init(struct bindings *b)
+{
+    static const struct {
+        const char *key, *action;
+    } defaults[] = {
+        {"M-a", "next-unread"},  {"M-r", "roster-focus"}, {"C-p", "prev-window"},
+        {"C-n", "next-window"},  {"C-l", "redraw"},       {"C-z", "suspend"},
+    };
+    char err[64];
+    b->n = 0;
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        bindings_set(b, defaults[i].key, defaults[i].action, err, sizeof err);
+    for (int w = 1; w <= 10; w++)
+        put(b, (struct binding_key){(wint_t)('0' + w % 10), true},
+            (enum binding_action)(BIND_WINDOW_1 + w - 1));
+}
+
+int bindings_set(struct bindings *b, const char *key, const char *action, char *err,
+                 size_t errlen)
+{
+    struct binding_key k;
+    enum binding_action a;
+    if (parse_key(key, &k) < 0) {
+        snprintf(err, errlen, "bind.%s: unknown key (use M-x for Alt-x, C-x for Ctrl-x)", key);
+        return -1;
+    }
+    if (parse_action(action, &a) < 0) {
+        snprintf(err, errlen, "bind.%s: unknown action '%s' (see docs/ui.md)", key, action);
+        return -1;
+    }
+    if (b->n == BINDINGS_MAX && a != BIND_NONE) {
+        snprintf(err, errlen, "bind.%s: too many bindings", key);
+        return -1;
+    }
+    put(b, k, a);
+    return 0;
+}
+
+enum binding_action bindings_lookup(const struct bindings *b, wint_t ch, bool alt)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->key[i].ch == ch && b->key[i].alt == alt)
+            return b->action[i];
+    return BIND_NONE;
+}
