@@ -55,10 +55,7 @@ static void on_starttls_answer(struct session *s, mxml_node_t *el)
 
 void negotiate_tls_ready(struct session *s)
 {
-    char text[160];
-    snprintf(text, sizeof text, "TLS established (%s)", conn_tls_description(s->conn));
-    session_emit_text(s, SESSION_EV_INFO, text);
-    session_send_stream_header(s);
+    session_send_stream_header(s); /* §5.4.3.3: a new stream over TLS */
 }
 
 /* --- SASL, RFC 6120 §6 --- */
