@@ -178,6 +178,7 @@ static int start_ui(struct app *app)
         .autoaway_tmux = cu->autoaway_tmux,
         .bell = cu->bell,
         .scrollback = (unsigned)cu->scrollback,
+        .line_scroll = !cu->jump_scroll,
         .on_quit = on_ui_quit,
         .store_password = store_password,
         .set_passphrase = set_passphrase,

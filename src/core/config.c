@@ -19,6 +19,7 @@
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
  *   bell = yes|no (yes)         autoaway_idle = minutes, 0 = off (15)
  *   autoaway_tmux = yes|no (yes) scrollback = 100..1000000 lines (10000)
+ *   jump_scroll = yes|no (yes)  a full chat pane jumps half a page (docs/ui.md)
  *   bind.M-a = next-unread      key bindings, kept as strings for the UI
  *
  * A value in double quotes is taken as is (for leading blanks, '#', ';'). */
@@ -73,6 +74,7 @@ static const struct key ui_keys[] = {
     {"autoaway_idle", V_INT, UI(autoaway_idle), 0, 1440},
     {"autoaway_tmux", V_BOOL, UI(autoaway_tmux), 0, 0},
     {"scrollback", V_INT, UI(scrollback), 100, 1000000},
+    {"jump_scroll", V_BOOL, UI(jump_scroll), 0, 0},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -425,6 +427,7 @@ static bool ui_defaults(struct config_ui *ui)
     ui->autoaway_idle = 15;
     ui->autoaway_tmux = true;
     ui->scrollback = 10000; /* issue 3: 10,000 lines per window */
+    ui->jump_scroll = true;
     return ui->theme && ui->timestamp_format;
 }
 

@@ -40,7 +40,8 @@ struct config_ui {
     bool bell;              /* default true */
     int autoaway_idle;      /* minutes, 0 = off; default 15 */
     bool autoaway_tmux;     /* away while tmux is detached, default true */
-    int scrollback;         /* lines per window, default 5000 */
+    int scrollback;         /* lines per window, default 10000 */
+    bool jump_scroll;       /* a full chat pane jumps half a page, default true */
     struct config_binding *bindings;
     size_t nbindings;
 };

@@ -190,6 +190,45 @@ void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const
     l->kind = kind;
     l->nick = nick ? xstrdup(nick) : NULL;
     l->text = xstrdup(text);
+    w->added++;
+}
+
+static long rows_of_newest(struct chatwin *w, size_t n, int width, const char *tsfmt)
+{
+    long rows = 0;
+    for (size_t i = w->count - n; i < w->count; i++)
+        rows += chatwin_rows(chatwin_line(w, i), width, tsfmt);
+    return rows;
+}
+
+int chatwin_follow_gap(struct chatwin *w, int width, int height, const char *tsfmt, bool jump)
+{
+    unsigned long fresh = w->added - w->drawn;
+    w->drawn = w->added;
+    if (!jump || w->scroll > 0 || height < 4 || w->count == 0) {
+        w->gap = 0;
+        return 0;
+    }
+    if (fresh > w->count)
+        fresh = w->count;
+    if (w->gap > height - 1)
+        w->gap = height - 1;
+    long rows = rows_of_newest(w, fresh, width, tsfmt);
+    if (rows <= w->gap) {
+        w->gap -= (int)rows;
+        return w->gap;
+    }
+    /* Out of room. While everything still fits, the pane fills from the
+     * top and needs no gap; after that, jump half a page. */
+    long total = 0;
+    for (size_t i = w->count; i > 0 && total <= height; i--)
+        total += chatwin_rows(chatwin_line(w, i - 1), width, tsfmt);
+    long newest = rows_of_newest(w, 1, width, tsfmt);
+    long gap = total <= height ? 0 : height / 2;
+    if (gap > height - newest)
+        gap = height - newest > 0 ? height - newest : 0;
+    w->gap = (int)gap;
+    return w->gap;
 }
 
 int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_t len)

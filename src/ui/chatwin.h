@@ -28,6 +28,8 @@ struct chatwin {
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
     unsigned unread;
     int scroll; /* screen rows scrolled back from the newest; 0 = follow */
+    unsigned long added, drawn; /* lines ever added, and when last drawn */
+    int gap;                    /* empty rows kept below the newest line */
 };
 
 struct chatwins {
@@ -61,6 +63,14 @@ void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const
 struct chatline *chatwin_line(struct chatwin *w, size_t i);
 /* Scroll by delta screen rows (positive = back in time), clamped. */
 void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt);
+
+/* Jump scrolling: rows to leave empty below the newest line, updated
+ * for the lines added since the last call. New lines fill the empty rows
+ * without moving older ones; only when they run out does the view jump
+ * so that the newest line ends half way down. Over SSH that turns a
+ * whole-pane rewrite per message into one per half page. 0 when jump is
+ * false or the window is scrolled back. */
+int chatwin_follow_gap(struct chatwin *w, int width, int height, const char *tsfmt, bool jump);
 
 /* Layout of one line at width columns: the prefix (time, nick) takes
  * prefix_cols on the first row; later rows start at the returned indent.

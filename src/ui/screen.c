@@ -355,9 +355,10 @@ void screen_draw_chat(struct screen *s, struct chatwin *win, const char *tsfmt)
     WINDOW *w = s->chat;
     int width = s->lay.chat_w, height = s->lay.pane_h;
     werase(w);
+    int gap = chatwin_follow_gap(win, width, height, tsfmt, !s->line_scroll);
     /* Find the oldest line on screen: walk back from the newest until the
-     * rows fill the pane plus the rows scrolled back. */
-    long need = (long)height + win->scroll, total = 0;
+     * rows fill the pane (less the gap) plus the rows scrolled back. */
+    long need = (long)(height - gap) + win->scroll, total = 0;
     size_t first = win->count;
     while (first > 0 && total < need) {
         first--;

@@ -447,6 +447,7 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     load_bindings(ui);
     load_theme(ui);
     screen_init(&ui->scr, &ui->theme, opt->roster_width);
+    ui->scr.line_scroll = opt->line_scroll;
     paste_mode(true);
     start_handles(ui);
     ui_info(ui, NULL, CHATLINE_INFO,

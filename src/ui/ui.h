@@ -20,6 +20,8 @@ struct ui_options {
     bool autoaway_tmux;           /* away while the tmux client is detached */
     bool bell;                    /* ring on activity in hidden windows */
     unsigned scrollback;          /* lines per window; 0 = 10000 */
+    bool line_scroll;             /* scroll a full chat pane line by line, not by
+                                     half a page (which writes far fewer bytes) */
     /* "bind.KEY = ACTION" lines from the config: keys and actions (read
      * only during ui_new). */
     const char *const *bind_keys;

@@ -152,9 +152,48 @@ static void test_statusbar(void)
     CHECK_STR(segs[n - 1].text, "[act: 3]");
 }
 
+/* Jump scrolling: one-row lines into a 10-row pane. */
+static void test_jump_scroll(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 100);
+    struct chatwin *w = ws.w[0];
+    int gaps[16];
+    for (int i = 0; i < 16; i++) {
+        chatwin_add(w, 0, CHATLINE_INFO, NULL, "x");
+        gaps[i] = chatwin_follow_gap(w, 40, 10, "%H:%M", true);
+    }
+    /* Filling from the top needs no gap; the 11th line jumps half a page,
+     * and the next four fill the empty rows without moving anything. */
+    CHECK(gaps[0] == 0 && gaps[9] == 0);
+    CHECK(gaps[10] == 5);
+    CHECK(gaps[11] == 4 && gaps[14] == 1 && gaps[15] == 0);
+    chatwin_add(w, 0, CHATLINE_INFO, NULL, "y");
+    CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 5);
+    /* Several lines at once (a hidden window shown again) count together. */
+    for (int i = 0; i < 3; i++)
+        chatwin_add(w, 0, CHATLINE_INFO, NULL, "z");
+    CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 2);
+    /* A line taller than half the pane still shows whole. */
+    char tall[230];
+    memset(tall, 'w', sizeof tall - 1);
+    tall[sizeof tall - 1] = '\0';
+    chatwin_add(w, 0, CHATLINE_INFO, NULL, tall);
+    int rows = chatwin_rows(chatwin_line(w, w->count - 1), 40, "%H:%M");
+    CHECK(rows > 5 && chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 10 - rows);
+    /* Off, or scrolled back: no gap. */
+    chatwin_add(w, 0, CHATLINE_INFO, NULL, "x");
+    CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", false) == 0);
+    w->scroll = 3;
+    chatwin_add(w, 0, CHATLINE_INFO, NULL, "x");
+    CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 0);
+    chatwins_free(&ws);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
+    test_jump_scroll();
     setenv("TZ", "UTC", 1);
     test_windows();
     test_layout();
