@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -67,6 +68,25 @@ static void drain(struct tls *t)
         t->out(t->ud, buf, (size_t)n);
 }
 
+/* The system's trusted roots. The hashed directory ($SSL_CERT_DIR, else
+ * OpenSSL's default) is searched lazily, one certificate when a chain
+ * needs it. A bundle file ($SSL_CERT_FILE, else the default) would be
+ * parsed whole at every connection: about 150 roots, some 25 ms of a
+ * login and over a megabyte of memory. So the bundle is read only when
+ * there is no directory; other roots are given with --ca-file. */
+static void load_system_store(SSL_CTX *ctx)
+{
+    const char *dir = getenv(X509_get_default_cert_dir_env());
+    struct stat st;
+    if (!dir)
+        dir = X509_get_default_cert_dir();
+    bool loaded = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+                  SSL_CTX_load_verify_dir(ctx, dir) == 1;
+    if (!loaded)
+        SSL_CTX_set_default_verify_paths(ctx);
+    ERR_clear_error(); /* no system store is not fatal: pinning still works */
+}
+
 static SSL_CTX *make_ctx(const char *ca_file, char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -76,8 +96,7 @@ static SSL_CTX *make_ctx(const char *ca_file, char *err, size_t errlen)
     }
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-    if (SSL_CTX_set_default_verify_paths(ctx) != 1)
-        ERR_clear_error(); /* no system store is not fatal: pinning still works */
+    load_system_store(ctx);
     if (ca_file && SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
         snprintf(err, errlen, "cannot load CA file %s", ca_file);
         ERR_clear_error();
