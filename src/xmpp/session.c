@@ -199,6 +199,14 @@ static void on_reconnect_timer(uv_timer_t *t)
 void session_lost(struct session *s, const char *why)
 {
     drop_connection(s);
+    if (s->redirect_pending && !s->user_closing && !s->fatal) {
+        /* RFC 6120 §4.9.3.19: being sent elsewhere is part of logging in. */
+        s->redirect_pending = false;
+        session_set_state(s, SESSION_RECONNECT_WAIT, why);
+        s->reconnect_at = uv_now(s->loop);
+        uv_timer_start(&s->reconnect_timer, on_reconnect_timer, 0, 0);
+        return;
+    }
     if (s->user_closing || s->fatal || !s->reconnect) {
         session_set_state(s, SESSION_OFFLINE, why);
         return;
@@ -270,6 +278,7 @@ static void handle_stream_error(struct session *s, mxml_node_t *el)
             }
             host = NULL;
             s->backoff_step = 0;
+            s->redirect_pending = true;
         }
         free(host);
     } else if (strcmp(cond, "conflict") == 0 || strcmp(cond, "not-authorized") == 0 ||

@@ -61,6 +61,7 @@ struct session {
     char *redirect_server; /* see-other-host, RFC 6120 §4.9.3.19 */
     int redirect_port;
     int redirects;
+    bool redirect_pending; /* follow see-other-host at once, reconnect or not */
     unsigned ping_idle_ms, ping_timeout_ms, connect_timeout_ms, close_timeout_ms;
     bool reconnect;
 

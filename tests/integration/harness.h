@@ -29,6 +29,11 @@ struct tclient {
     char last_error[512];
     char bodies[HARNESS_MAX_MSGS][512];
     char from[HARNESS_MAX_MSGS][256];
+    char types[HARNESS_MAX_MSGS][16];
+    char threads[HARNESS_MAX_MSGS][64];
+    char ids[HARNESS_MAX_MSGS][64];
+    int nerrors;          /* messages of type error */
+    char error_text[256]; /* the last one's condition */
     int nmsgs;
     char presence_from[256];
     int presence_show;
@@ -107,9 +112,17 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
         snprintf(c->last_error, sizeof c->last_error, "%s", ev->text ? ev->text : "");
         break;
     case SESSION_EV_MESSAGE:
-        if (c->nmsgs < HARNESS_MAX_MSGS && ev->msg->body) {
+        if (strcmp(ev->msg->type, "error") == 0) {
+            c->nerrors++;
+            snprintf(c->error_text, sizeof c->error_text, "%s",
+                     ev->msg->error ? ev->msg->error : "");
+        } else if (c->nmsgs < HARNESS_MAX_MSGS && ev->msg->body) {
             snprintf(c->bodies[c->nmsgs], sizeof c->bodies[0], "%s", ev->msg->body);
             snprintf(c->from[c->nmsgs], sizeof c->from[0], "%s", ev->msg->from);
+            snprintf(c->types[c->nmsgs], sizeof c->types[0], "%s", ev->msg->type);
+            snprintf(c->threads[c->nmsgs], sizeof c->threads[0], "%s",
+                     ev->msg->thread ? ev->msg->thread : "");
+            snprintf(c->ids[c->nmsgs], sizeof c->ids[0], "%s", ev->msg->id ? ev->msg->id : "");
             c->nmsgs++;
         }
         break;

@@ -240,9 +240,34 @@ static void test_silent_and_hangup(void)
     server_stop(&fs);
 }
 
+/* see-other-host (RFC 6120 §4.9.3.19) sends the client to another
+ * server at once, and the new server gets the whole negotiation again. */
+static void test_see_other_host(void)
+{
+    struct fake_server first, second;
+    struct tclient c;
+    static char redirect[512];
+    server_start(&second, HEADER STARTTLS_FEATURES, strlen(HEADER STARTTLS_FEATURES));
+    snprintf(redirect, sizeof redirect,
+             HEADER "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+                    "127.0.0.1:%d</see-other-host></stream:error></stream:stream>",
+             second.port);
+    server_start(&first, redirect, strlen(redirect));
+    client_for(&c, &first, false, 5000);
+    session_connect(c.s);
+    waiting_server = &second;
+    CHECK(harness_wait(&loop, server_got, (void *)"<starttls", 5000));
+    CHECK(strstr(c.last_error, "see-other-host") != NULL);
+    session_disconnect(c.s, NULL);
+    harness_free(&c, &loop);
+    server_stop(&first);
+    server_stop(&second);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
+    test_see_other_host();
     test_stripped_starttls();
     test_forbidden_xml();
     test_limits();

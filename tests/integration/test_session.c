@@ -178,6 +178,11 @@ static int b_saw_status(void *arg)
     return strcmp(p->b->presence_status, "in a meeting") == 0;
 }
 
+static int a_got_error(void *arg)
+{
+    return ((struct tclient *)arg)->nerrors > 0;
+}
+
 static void test_messages_and_presence(void)
 {
     struct tclient a, b;
@@ -210,10 +215,23 @@ static void test_messages_and_presence(void)
     CHECK(harness_wait(&loop, b_has_messages, &p, 5000));
     CHECK_STR(b.bodies[0], text);
     CHECK_STR(b.from[0], "s_ann@localhost/desk");
+    CHECK_STR(b.types[0], "chat");
+    CHECK_STR(b.ids[0], id);
     p.want = 2;
     CHECK(session_send_message(a.s, "s_ben@localhost", "normal", "second", "t-1", NULL, 0) == 0);
     CHECK(harness_wait(&loop, b_has_messages, &p, 5000));
     CHECK_STR(b.bodies[1], "second");
+    CHECK_STR(b.types[1], "normal");
+    CHECK_STR(b.threads[1], "t-1");
+    p.want = 3;
+    CHECK(session_send_message(a.s, "s_ben@localhost/phone", "headline", "news", NULL, NULL, 0) ==
+          0);
+    CHECK(harness_wait(&loop, b_has_messages, &p, 5000));
+    CHECK_STR(b.types[2], "headline");
+    /* A message to nobody comes back as type error, with its reason. */
+    CHECK(session_send_message(a.s, "nobody@localhost", "chat", "anyone?", NULL, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, a_got_error, &a, 5000));
+    CHECK(strlen(a.error_text) > 0);
     /* Control characters are refused before anything is sent. */
     CHECK(session_send_message(a.s, "s_ben@localhost", "chat", "bell\a", NULL, NULL, 0) == -1);
 
