@@ -114,8 +114,8 @@ static void on_session_event(void *ud, const struct session_event *ev)
     else
         plain_log(ev);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
-        const char *said = credentials_authenticated(&app->cred, session_bare_jid(app->session),
-                                                     ev->scram_key);
+        const char *said =
+            credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
         if (said)
             notice(app, said);
     }

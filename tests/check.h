@@ -25,7 +25,7 @@ static int check_passed_count, check_failed_count;
             check_passed_count++;                                                                  \
         } else {                                                                                   \
             check_failed_count++;                                                                  \
-            fprintf(stderr, "FAIL %s:%d: %s == %s (\"%s\" vs \"%s\")\n", __FILE__, __LINE__, #a,  \
+            fprintf(stderr, "FAIL %s:%d: %s == %s (\"%s\" vs \"%s\")\n", __FILE__, __LINE__, #a,   \
                     #b, check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)");           \
         }                                                                                          \
     } while (0)

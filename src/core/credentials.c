@@ -1,8 +1,8 @@
 /* credentials.c - finds the password without ever showing it: a file
  * given on the command line (scripts and tests) or the encrypted vault;
- * failing both, the UI asks when the server wants it. A vault that cannot be read is reported and left
- * alone: the user types the password instead, and the broken vault is
- * never overwritten behind their back. */
+ * failing both, the UI asks when the server wants it. A vault that cannot be read is reported and
+ * left alone: the user types the password instead, and the broken vault is never overwritten behind
+ * their back. */
 
 #include <errno.h>
 #include <sodium.h>
@@ -76,17 +76,18 @@ static int from_vault(struct credentials *c, const char *jid)
     if (found < 0)
         snprintf(c->notice, sizeof c->notice, "vault: %s", verr);
     if (found == 1 && c->scram) {
-        c->key = (struct session_scram_key){
-            .mechanism = c->scram->mechanism, .salt = c->scram->salt,
-            .salt_len = c->scram->saltlen, .iterations = c->scram->iterations,
-            .salted = c->scram->salted, .salted_len = c->scram->saltedlen};
+        c->key = (struct session_scram_key){.mechanism = c->scram->mechanism,
+                                            .salt = c->scram->salt,
+                                            .salt_len = c->scram->saltlen,
+                                            .iterations = c->scram->iterations,
+                                            .salted = c->scram->salted,
+                                            .salted_len = c->scram->saltedlen};
     }
     return found == 1;
 }
 
 int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
-                     const char *jid, bool scram_mode, bool interactive, char *err,
-                     size_t errlen)
+                     const char *jid, bool scram_mode, bool interactive, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     c->scram_mode = scram_mode;
@@ -118,8 +119,7 @@ const char *credentials_authenticated(struct credentials *c, const char *jid,
         snprintf(c->notice, sizeof c->notice,
                  "the server did not use SCRAM: nothing stored in the vault");
     else if (vault_store_scram(c->vault, jid, key->mechanism, key->salt, key->salt_len,
-                               key->iterations, key->salted, key->salted_len, err,
-                               sizeof err) == 0)
+                               key->iterations, key->salted, key->salted_len, err, sizeof err) == 0)
         snprintf(c->notice, sizeof c->notice,
                  "the vault keeps the SCRAM salted password, not the password itself");
     else
@@ -153,8 +153,9 @@ int credentials_store(struct credentials *c, const char *data_dir, const char *j
     }
     if (c->scram_mode) {
         c->store_after_login = true;
-        snprintf(msg, msglen, "the vault will keep the SCRAM salted password after the next "
-                              "login (password_mode = scram)");
+        snprintf(msg, msglen,
+                 "the vault will keep the SCRAM salted password after the next "
+                 "login (password_mode = scram)");
         return 0;
     }
     if (vault_store_password(c->vault, jid, password, err, sizeof err) < 0) {
@@ -165,8 +166,8 @@ int credentials_store(struct credentials *c, const char *data_dir, const char *j
     return 0;
 }
 
-int credentials_set_passphrase(struct credentials *c, const char *data_dir,
-                               const char *passphrase, char *msg, size_t msglen)
+int credentials_set_passphrase(struct credentials *c, const char *data_dir, const char *passphrase,
+                               char *msg, size_t msglen)
 {
     char err[256] = "";
     if (!c->vault && vault_has_passphrase(data_dir)) {
@@ -181,8 +182,9 @@ int credentials_set_passphrase(struct credentials *c, const char *data_dir,
         snprintf(msg, msglen, "the passphrase is unchanged: %s", err);
         return -1;
     }
-    snprintf(msg, msglen, passphrase ? "the vault is now protected by the passphrase"
-                                     : "the vault has no passphrase now (key file)");
+    snprintf(msg, msglen,
+             passphrase ? "the vault is now protected by the passphrase"
+                        : "the vault has no passphrase now (key file)");
     return 0;
 }
 

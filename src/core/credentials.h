@@ -12,20 +12,19 @@
 #include "xmpp/session.h"
 
 struct credentials {
-    struct vault *vault;    /* NULL when it could not be opened */
-    char *password;         /* sodium_malloc'd, NULL if none */
-    struct vault_scram *scram; /* the stored SCRAM key, in scram mode */
+    struct vault *vault;          /* NULL when it could not be opened */
+    char *password;               /* sodium_malloc'd, NULL if none */
+    struct vault_scram *scram;    /* the stored SCRAM key, in scram mode */
     struct session_scram_key key; /* points into scram, for the session */
-    bool scram_mode;        /* keep only the salted password (docs/security.md) */
-    bool store_after_login; /* typed by the user, who wants it kept */
-    char notice[512];       /* for the status window: what happened, if anything */
+    bool scram_mode;              /* keep only the salted password (docs/security.md) */
+    bool store_after_login;       /* typed by the user, who wants it kept */
+    char notice[512];             /* for the status window: what happened, if anything */
 };
 
 /* Returns 0, or -1 with one line in err for a usage error (unreadable or
  * empty password file). interactive: a terminal is there to ask on. */
 int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
-                     const char *jid, bool scram_mode, bool interactive, char *err,
-                     size_t errlen);
+                     const char *jid, bool scram_mode, bool interactive, char *err, size_t errlen);
 /* The key the session may log in with instead of a password, or NULL. */
 const struct session_scram_key *credentials_scram_key(const struct credentials *c);
 /* SASL succeeded: in scram mode, keep the salted password the session
@@ -42,8 +41,8 @@ int credentials_store(struct credentials *c, const char *data_dir, const char *j
                       const char *password, char *msg, size_t msglen);
 /* Set, change or (NULL) remove the vault's master passphrase. Returns 0
  * or -1; msg gets a line for the user. */
-int credentials_set_passphrase(struct credentials *c, const char *data_dir,
-                               const char *passphrase, char *msg, size_t msglen);
+int credentials_set_passphrase(struct credentials *c, const char *data_dir, const char *passphrase,
+                               char *msg, size_t msglen);
 /* The server accepted a new password: keep the vault in step when it
  * holds this account's password. Returns a line for the user. */
 const char *credentials_changed(struct credentials *c, const char *jid, const char *password);

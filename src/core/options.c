@@ -9,8 +9,16 @@
 
 #include "core/options.h"
 
-enum { OPT_SERVER = 256, OPT_PORT, OPT_TLS, OPT_CA, OPT_PWFILE, OPT_RESOURCE, OPT_REGISTER,
-       OPT_XMLLOG };
+enum {
+    OPT_SERVER = 256,
+    OPT_PORT,
+    OPT_TLS,
+    OPT_CA,
+    OPT_PWFILE,
+    OPT_RESOURCE,
+    OPT_REGISTER,
+    OPT_XMLLOG
+};
 
 static const struct option long_options[] = {
     {"account", required_argument, NULL, 'a'},
@@ -78,9 +86,15 @@ static int parse_tls(const char *text, enum conn_tls_mode *mode)
 static int apply(int c, const char *arg, struct options *opt, char *err, size_t errlen)
 {
     switch (c) {
-    case 'a': opt->account = arg; break;
-    case 'j': opt->jid = arg; break;
-    case OPT_SERVER: opt->server = arg; break;
+    case 'a':
+        opt->account = arg;
+        break;
+    case 'j':
+        opt->jid = arg;
+        break;
+    case OPT_SERVER:
+        opt->server = arg;
+        break;
     case OPT_PORT:
         if (parse_port(arg, &opt->port) < 0) {
             snprintf(err, errlen, "tuktuk: --port wants a number from 1 to 65535, not '%s'", arg);
@@ -94,15 +108,33 @@ static int apply(int c, const char *arg, struct options *opt, char *err, size_t 
         }
         opt->tls_given = true;
         break;
-    case OPT_CA: opt->ca_file = arg; break;
-    case OPT_PWFILE: opt->password_file = arg; break;
-    case OPT_RESOURCE: opt->resource = arg; break;
-    case OPT_REGISTER: opt->reg = true; break;
-    case 'c': opt->config_dir = arg; break;
-    case 'd': opt->data_dir = arg; break;
-    case OPT_XMLLOG: opt->xml_log = arg; break;
-    case 'h': opt->help = true; break;
-    case 'V': opt->version = true; break;
+    case OPT_CA:
+        opt->ca_file = arg;
+        break;
+    case OPT_PWFILE:
+        opt->password_file = arg;
+        break;
+    case OPT_RESOURCE:
+        opt->resource = arg;
+        break;
+    case OPT_REGISTER:
+        opt->reg = true;
+        break;
+    case 'c':
+        opt->config_dir = arg;
+        break;
+    case 'd':
+        opt->data_dir = arg;
+        break;
+    case OPT_XMLLOG:
+        opt->xml_log = arg;
+        break;
+    case 'h':
+        opt->help = true;
+        break;
+    case 'V':
+        opt->version = true;
+        break;
     default:
         snprintf(err, errlen, "tuktuk: unknown option (try --help)");
         return -1;

@@ -11,13 +11,13 @@
 enum conn_tls_mode { CONN_TLS_AUTO, CONN_TLS_STARTTLS, CONN_TLS_DIRECT };
 
 struct conn_config {
-    const char *domain;  /* the JID's domain: SRV name, SNI and certificate name */
-    const char *server;  /* NULL: SRV lookup; else connect to this host */
-    int port;            /* 0: from SRV, else 5222 (5223 for direct TLS) */
+    const char *domain; /* the JID's domain: SRV name, SNI and certificate name */
+    const char *server; /* NULL: SRV lookup; else connect to this host */
+    int port;           /* 0: from SRV, else 5222 (5223 for direct TLS) */
     enum conn_tls_mode tls;
-    const char *ca_file; /* extra trusted PEM certificates, may be NULL */
-    const char *pinned_sha256; /* hex fingerprint accepted even if the chain
-                                  does not verify (the user trusted it), or NULL */
+    const char *ca_file;         /* extra trusted PEM certificates, may be NULL */
+    const char *pinned_sha256;   /* hex fingerprint accepted even if the chain
+                                    does not verify (the user trusted it), or NULL */
     unsigned connect_timeout_ms; /* per target; 0 means 10000 */
 };
 
@@ -27,7 +27,7 @@ struct conn_cert_info {
     char issuer[256];
     char not_before[64];
     char not_after[64];
-    char sha256[96]; /* "AB:CD:..." */
+    char sha256[96];  /* "AB:CD:..." */
     char reason[256]; /* OpenSSL's verify error, or "fingerprint changed" */
 };
 

@@ -80,8 +80,8 @@ static void load_system_store(SSL_CTX *ctx)
     struct stat st;
     if (!dir)
         dir = X509_get_default_cert_dir();
-    bool loaded = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-                  SSL_CTX_load_verify_dir(ctx, dir) == 1;
+    bool loaded =
+        stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && SSL_CTX_load_verify_dir(ctx, dir) == 1;
     if (!loaded)
         SSL_CTX_set_default_verify_paths(ctx);
     ERR_clear_error(); /* no system store is not fatal: pinning still works */

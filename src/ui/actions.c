@@ -226,8 +226,8 @@ static void cmd_tls_trust(struct ui *ui)
         return;
     }
     char err[300] = "";
-    if (!ui->data_dir || pins_set(ui->data_dir, session_bare_jid(ui->session), cert->sha256, err,
-                                  sizeof err) < 0)
+    if (!ui->data_dir ||
+        pins_set(ui->data_dir, session_bare_jid(ui->session), cert->sha256, err, sizeof err) < 0)
         ui_status_error(ui, "the trust is NOT saved (only for this run): %s",
                         err[0] ? err : "no data folder");
     else

@@ -83,8 +83,8 @@ void bindings_init(struct bindings *b)
     static const struct {
         const char *key, *action;
     } defaults[] = {
-        {"M-a", "next-unread"},  {"M-r", "roster-focus"}, {"C-p", "prev-window"},
-        {"C-n", "next-window"},  {"C-l", "redraw"},       {"C-z", "suspend"},
+        {"M-a", "next-unread"}, {"M-r", "roster-focus"}, {"C-p", "prev-window"},
+        {"C-n", "next-window"}, {"C-l", "redraw"},       {"C-z", "suspend"},
     };
     char err[64];
     b->n = 0;
@@ -95,8 +95,7 @@ void bindings_init(struct bindings *b)
             (enum binding_action)(BIND_WINDOW_1 + w - 1));
 }
 
-int bindings_set(struct bindings *b, const char *key, const char *action, char *err,
-                 size_t errlen)
+int bindings_set(struct bindings *b, const char *key, const char *action, char *err, size_t errlen)
 {
     struct binding_key k;
     enum binding_action a;

@@ -40,8 +40,7 @@ struct bindings {
 void bindings_init(struct bindings *b);
 /* Apply "bind.KEY = ACTION" (KEY as written after "bind."); ACTION
  * "none" unbinds. Returns 0, or -1 with a reason in err. */
-int bindings_set(struct bindings *b, const char *key, const char *action, char *err,
-                 size_t errlen);
+int bindings_set(struct bindings *b, const char *key, const char *action, char *err, size_t errlen);
 /* The action of a key, or BIND_NONE. */
 enum binding_action bindings_lookup(const struct bindings *b, wint_t ch, bool alt);
 

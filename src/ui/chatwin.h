@@ -27,7 +27,7 @@ struct chatwin {
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
     unsigned unread;
-    int scroll; /* screen rows scrolled back from the newest; 0 = follow */
+    int scroll;                 /* screen rows scrolled back from the newest; 0 = follow */
     unsigned long added, drawn; /* lines ever added, and when last drawn */
     int gap;                    /* empty rows kept below the newest line */
 };

@@ -10,9 +10,9 @@
 #include "xmpp/session.h"
 
 struct ui_options {
-    const char *theme;            /* theme name or path; NULL = "default" */
-    const char *theme_dirs[4];    /* searched in order, NULL-terminated */
-    int roster_width;             /* columns; 0 = 24 */
+    const char *theme;         /* theme name or path; NULL = "default" */
+    const char *theme_dirs[4]; /* searched in order, NULL-terminated */
+    int roster_width;          /* columns; 0 = 24 */
     bool show_offline;
     const char *timestamp_format; /* strftime; NULL = "%H:%M" */
     const char *data_dir;         /* history lives under it; may be NULL */
@@ -43,8 +43,8 @@ struct ui;
 
 /* Takes over the terminal. Returns NULL with a reason in err if the
  * terminal cannot be used. */
-struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_options *opt,
-                  char *err, size_t errlen);
+struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_options *opt, char *err,
+                  size_t errlen);
 /* Restores the terminal. */
 void ui_free(struct ui *ui);
 

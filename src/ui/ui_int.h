@@ -38,7 +38,7 @@ enum ui_prompt {
     UI_PROMPT_VAULT_PASSWORD, /* /password */
     UI_PROMPT_NEW_PASSWORD,   /* /passwd, then once more to confirm */
     UI_PROMPT_NEW_PASSWORD_AGAIN,
-    UI_PROMPT_PASSPHRASE,     /* /vault passphrase, then once more */
+    UI_PROMPT_PASSPHRASE, /* /vault passphrase, then once more */
     UI_PROMPT_PASSPHRASE_AGAIN
 };
 
@@ -74,8 +74,8 @@ struct ui {
     bool esc_pending; /* ESC seen: Alt prefix or a lone Esc */
     enum ui_prompt prompt;
     char *prompt_jid;
-    char *secret;       /* sodium_malloc'd: a typed password not yet used up */
-    bool offer_store;   /* ask to keep `secret` once the login succeeds */
+    char *secret;     /* sodium_malloc'd: a typed password not yet used up */
+    bool offer_store; /* ask to keep `secret` once the login succeeds */
     bool quitting;
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */

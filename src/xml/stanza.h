@@ -42,7 +42,7 @@ char *stanza_text(mxml_node_t *el);
 
 /* Builders. Text and attribute values must be valid UTF-8 without control
  * characters other than \t \n \r; the functions return NULL/-1 otherwise. */
-mxml_node_t *stanza_new(const char *name);                     /* caller frees */
+mxml_node_t *stanza_new(const char *name);                      /* caller frees */
 mxml_node_t *stanza_add(mxml_node_t *parent, const char *name); /* owned by parent */
 int stanza_set_attr(mxml_node_t *el, const char *name, const char *value);
 int stanza_add_text(mxml_node_t *el, const char *text);

@@ -231,8 +231,8 @@ static void on_presence(struct session *s, mxml_node_t *p)
             snprintf(why, sizeof why, "presence error from %s", from);
             session_emit_text(s, SESSION_EV_ERROR, why);
         } else if (strcmp(type, "probe") != 0) {
-            struct session_event ev = {.type = SESSION_EV_SUBSCRIPTION, .jid = bare,
-                                       .sub_type = type};
+            struct session_event ev = {
+                .type = SESSION_EV_SUBSCRIPTION, .jid = bare, .sub_type = type};
             session_emit(s, &ev);
         }
         free(bare);
@@ -249,8 +249,11 @@ static void on_presence(struct session *s, mxml_node_t *p)
         priority = 0; /* §4.7.2.3 */
     roster_presence(s->roster, bare, resource ? resource : "", show, status, priority,
                     caps ? stanza_attr(caps, "node") : NULL);
-    struct session_event ev = {.type = SESSION_EV_PRESENCE, .jid = from, .show = show,
-                               .status = status, .priority = priority};
+    struct session_event ev = {.type = SESSION_EV_PRESENCE,
+                               .jid = from,
+                               .show = show,
+                               .status = status,
+                               .priority = priority};
     session_emit(s, &ev);
     free(show_text);
     free(status);
@@ -477,8 +480,7 @@ int session_roster_remove(struct session *s, const char *jid)
 
 int session_send_subscription(struct session *s, const char *jid, const char *type)
 {
-    static const char *const types[] = {"subscribe", "subscribed", "unsubscribe",
-                                        "unsubscribed"};
+    static const char *const types[] = {"subscribe", "subscribed", "unsubscribe", "unsubscribed"};
     bool known = false;
     for (size_t i = 0; i < 4 && type; i++)
         known |= strcmp(types[i], type) == 0;

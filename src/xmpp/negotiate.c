@@ -28,7 +28,8 @@ static void start_tls(struct session *s, mxml_node_t *features)
     if (!stanza_child(features, NS_TLS, "starttls")) {
         /* §5.3.1: a server that does not offer STARTTLS (or an attacker who
          * stripped it) does not get a plaintext login from us. */
-        negotiate_fail(s, "the server does not offer STARTTLS: refusing to log in without encryption");
+        negotiate_fail(s,
+                       "the server does not offer STARTTLS: refusing to log in without encryption");
         return;
     }
     mxml_node_t *st = stanza_new("starttls");
@@ -131,9 +132,9 @@ static int start_scram(struct session *s, const struct mech_choice *m, bool serv
         return -1;
     char err[200] = "";
     const struct session_scram_key *key = s->password ? NULL : s->scram_key;
-    s->scram = scram_new(m->hash, s->jid.local, s->password, bind ? "tls-exporter" : NULL,
-                         bind ? cb : NULL, bind ? sizeof cb : 0, server_plus, NULL, err,
-                         sizeof err);
+    s->scram =
+        scram_new(m->hash, s->jid.local, s->password, bind ? "tls-exporter" : NULL,
+                  bind ? cb : NULL, bind ? sizeof cb : 0, server_plus, NULL, err, sizeof err);
     sodium_memzero(cb, sizeof cb);
     if (!s->scram) {
         negotiate_fail(s, err[0] ? err : "SCRAM could not start");
@@ -263,8 +264,8 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
     if (!final) {
         if (scram_needs_password(s->scram)) {
             s->fatal = true;
-            struct session_event ev = {.type = SESSION_EV_AUTH_FAILED,
-                                       .condition = "password-required", .text = err};
+            struct session_event ev = {
+                .type = SESSION_EV_AUTH_FAILED, .condition = "password-required", .text = err};
             session_emit(s, &ev);
             session_send_text(s, "</stream:stream>", 16);
             session_lost(s, err);
@@ -290,7 +291,8 @@ static void emit_authenticated(struct session *s)
     key.iterations = iterations;
     const char *mech = scram_mechanism(s->scram);
     key.mechanism = strncmp(mech, "SCRAM-SHA-256", 13) == 0 ? "SCRAM-SHA-256" : "SCRAM-SHA-1";
-    struct session_event ev = {.type = SESSION_EV_AUTHENTICATED, .text = mech,
+    struct session_event ev = {.type = SESSION_EV_AUTHENTICATED,
+                               .text = mech,
                                .scram_key = key.salted && key.salt ? &key : NULL};
     session_emit(s, &ev);
 }
@@ -301,8 +303,8 @@ static void sasl_success(struct session *s, mxml_node_t *el)
         size_t len = 0;
         unsigned char *raw = decode_payload(el, &len);
         char err[200] = "";
-        int rc = raw ? scram_verify_server_final(s->scram, (const char *)raw, len, err, sizeof err)
-                     : -1;
+        int rc =
+            raw ? scram_verify_server_final(s->scram, (const char *)raw, len, err, sizeof err) : -1;
         free(raw);
         if (rc < 0) {
             /* RFC 5802 §9: a server that cannot prove it knows our
@@ -388,9 +390,9 @@ static void after_bind(struct session *s)
     }
     session_next_id(s, s->pending_id, sizeof s->pending_id);
     char xml[200];
-    int n = snprintf(xml, sizeof xml,
-                     "<iq type='set' id='%s'><session xmlns='" NS_SESSION "'/></iq>",
-                     s->pending_id);
+    int n =
+        snprintf(xml, sizeof xml, "<iq type='set' id='%s'><session xmlns='" NS_SESSION "'/></iq>",
+                 s->pending_id);
     session_send_text(s, xml, (size_t)n);
     s->phase = PHASE_SESSION;
 }

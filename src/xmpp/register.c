@@ -13,8 +13,8 @@
 #include "xml/stanza.h"
 #include "xmpp/session_priv.h"
 
-static mxml_node_t *new_register_iq(struct session *s, const char *type, const char *to,
-                                    char *id, size_t idlen, mxml_node_t **query)
+static mxml_node_t *new_register_iq(struct session *s, const char *type, const char *to, char *id,
+                                    size_t idlen, mxml_node_t **query)
 {
     session_next_id(s, id, idlen);
     mxml_node_t *iq = stanza_new("iq");
@@ -149,12 +149,12 @@ static const char *explain(const char *condition)
 static void registered(struct session *s)
 {
     s->register_first = false;
-    struct session_event ev = {.type = SESSION_EV_REGISTERED, .condition = "result",
-                               .text = "account created"};
+    struct session_event ev = {
+        .type = SESSION_EV_REGISTERED, .condition = "result", .text = "account created"};
     session_emit(s, &ev);
-    mxml_node_t *features = s->saved_features
-                                ? stanza_parse(s->saved_features, strlen(s->saved_features), NULL, 0)
-                                : NULL;
+    mxml_node_t *features =
+        s->saved_features ? stanza_parse(s->saved_features, strlen(s->saved_features), NULL, 0)
+                          : NULL;
     if (!features) {
         negotiate_fail(s, "registration: lost the stream features");
         return;
@@ -223,8 +223,10 @@ bool register_password_answer(struct session *s, mxml_node_t *el)
     }
     sodium_free(s->new_password);
     s->new_password = NULL;
-    struct session_event ev = {.type = SESSION_EV_PASSWORD_CHANGED, .condition = cond,
-                               .text = text, .secret = ok ? s->password : NULL};
+    struct session_event ev = {.type = SESSION_EV_PASSWORD_CHANGED,
+                               .condition = cond,
+                               .text = text,
+                               .secret = ok ? s->password : NULL};
     session_emit(s, &ev);
     return true;
 }

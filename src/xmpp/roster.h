@@ -9,14 +9,7 @@
 enum roster_sub { ROSTER_SUB_NONE, ROSTER_SUB_TO, ROSTER_SUB_FROM, ROSTER_SUB_BOTH };
 
 /* Ordered from most to least available; OFFLINE means no resource. */
-enum presence_show {
-    SHOW_CHAT,
-    SHOW_ONLINE,
-    SHOW_AWAY,
-    SHOW_XA,
-    SHOW_DND,
-    SHOW_OFFLINE
-};
+enum presence_show { SHOW_CHAT, SHOW_ONLINE, SHOW_AWAY, SHOW_XA, SHOW_DND, SHOW_OFFLINE };
 
 struct roster_resource {
     char *name;
@@ -32,11 +25,11 @@ struct roster_item {
     char **groups;
     size_t ngroups;
     enum roster_sub sub;
-    bool ask;                       /* ask="subscribe": our request is pending */
-    bool in_roster;                 /* false for presence-only entries (not on the roster) */
-    struct roster_resource *res;    /* available resources */
+    bool ask;                    /* ask="subscribe": our request is pending */
+    bool in_roster;              /* false for presence-only entries (not on the roster) */
+    struct roster_resource *res; /* available resources */
     size_t nres;
-    unsigned unread;                /* for the UI; the model only stores it */
+    unsigned unread; /* for the UI; the model only stores it */
 };
 
 struct roster;
@@ -76,7 +69,7 @@ const struct roster_resource *roster_best(const struct roster_item *it);
 enum presence_show roster_show(const struct roster_item *it);
 
 const char *roster_sub_name(enum roster_sub sub);
-enum roster_sub roster_sub_parse(const char *s); /* unknown -> NONE */
+enum roster_sub roster_sub_parse(const char *s);         /* unknown -> NONE */
 const char *presence_show_name(enum presence_show show); /* "online", "away"... */
 /* Parse the <show/> text; NULL or empty means online. Unknown -> ONLINE. */
 enum presence_show presence_show_parse(const char *s);

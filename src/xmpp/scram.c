@@ -613,8 +613,9 @@ static int salt_password(struct scram *s, const struct server_first *sf, char *e
          * change, a migration): only the real password can go on. */
         free(salt);
         s->need_password = true;
-        set_err(err, errlen, "SCRAM: the stored salted password no longer matches the server; "
-                             "the password is needed");
+        set_err(err, errlen,
+                "SCRAM: the stored salted password no longer matches the server; "
+                "the password is needed");
         return -1;
     }
     ok = PKCS5_PBKDF2_HMAC(s->password, (int)strlen(s->password), salt, (int)salt_len, (int)iter,

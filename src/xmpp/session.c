@@ -131,8 +131,8 @@ void session_send_stream_header(struct session *s)
                      "<?xml version='1.0'?><stream:stream to='%s'%s%s%s version='1.0' "
                      "xml:lang='en' xmlns='jabber:client' "
                      "xmlns:stream='http://etherx.jabber.org/streams'>",
-                     s->jid.domain, s->tls_active ? " from='" : "",
-                     s->tls_active ? s->bare : "", s->tls_active ? "'" : "");
+                     s->jid.domain, s->tls_active ? " from='" : "", s->tls_active ? s->bare : "",
+                     s->tls_active ? "'" : "");
     if (n < 0 || (size_t)n >= sizeof header)
         return;
     framer_reset(s->framer);
@@ -404,8 +404,9 @@ static void on_ping_timer(uv_timer_t *t)
      * TCP itself may not notice for a long time. */
     char id[32], xml[200];
     session_next_id(s, id, sizeof id);
-    int n = snprintf(xml, sizeof xml, "<iq type='get' id='%s' to='%s'><ping xmlns='" NS_PING
-                     "'/></iq>", id, s->jid.domain);
+    int n =
+        snprintf(xml, sizeof xml, "<iq type='get' id='%s' to='%s'><ping xmlns='" NS_PING "'/></iq>",
+                 id, s->jid.domain);
     session_send_text(s, xml, (size_t)n);
     emit_xml(s, xml, (size_t)n, true);
     s->ping_outstanding = true;

@@ -39,8 +39,8 @@ struct session_config {
     const char *jid;      /* bare or full; the resource part wins over .resource */
     const char *password; /* copied into guarded memory; may be NULL until set */
     const struct session_scram_key *scram_key; /* used when password is NULL */
-    const char *server;   /* NULL: SRV lookup */
-    int port;             /* 0: default */
+    const char *server;                        /* NULL: SRV lookup */
+    int port;                                  /* 0: default */
     enum conn_tls_mode tls;
     const char *ca_file;
     const char *pinned_sha256;   /* certificate the user trusted on purpose */
@@ -61,34 +61,35 @@ struct session_message {
     const char *id;
     const char *thread;
     const char *subject;
-    const char *body;     /* exact text, may be NULL (e.g. chat state only) */
-    const char *error;    /* for type error: condition and text */
-    time_t stamp;         /* XEP-0203 delay stamp, else the receive time */
+    const char *body;  /* exact text, may be NULL (e.g. chat state only) */
+    const char *error; /* for type error: condition and text */
+    time_t stamp;      /* XEP-0203 delay stamp, else the receive time */
     bool delayed;
 };
 
 enum session_event_type {
-    SESSION_EV_STATE,        /* .state changed; .text says why */
-    SESSION_EV_BOUND,        /* resource bound; .jid is our full JID */
-    SESSION_EV_ROSTER,       /* a full roster arrived; the model is replaced */
-    SESSION_EV_ROSTER_PUSH,  /* .jid's item changed or was removed */
-    SESSION_EV_PRESENCE,     /* .jid (full) is now .show/.status/.priority */
-    SESSION_EV_SUBSCRIPTION, /* .jid sent .sub_type: subscribe/subscribed/unsubscribe/unsubscribed */
-    SESSION_EV_MESSAGE,      /* .msg received */
-    SESSION_EV_ERROR,        /* .text for the user; .condition when from XMPP */
-    SESSION_EV_AUTH_FAILED,  /* SASL refused: .condition (not-authorized...) */
+    SESSION_EV_STATE,         /* .state changed; .text says why */
+    SESSION_EV_BOUND,         /* resource bound; .jid is our full JID */
+    SESSION_EV_ROSTER,        /* a full roster arrived; the model is replaced */
+    SESSION_EV_ROSTER_PUSH,   /* .jid's item changed or was removed */
+    SESSION_EV_PRESENCE,      /* .jid (full) is now .show/.status/.priority */
+    SESSION_EV_SUBSCRIPTION,  /* .jid sent .sub_type: subscribe/subscribed/unsubscribe/unsubscribed
+                               */
+    SESSION_EV_MESSAGE,       /* .msg received */
+    SESSION_EV_ERROR,         /* .text for the user; .condition when from XMPP */
+    SESSION_EV_AUTH_FAILED,   /* SASL refused: .condition (not-authorized...) */
     SESSION_EV_AUTHENTICATED, /* SASL done: .text the mechanism; .scram_key set
                                  after SCRAM, for the vault (never display it) */
-    SESSION_EV_CERT_REFUSED, /* .cert: the certificate that was refused */
-    SESSION_EV_INFO,         /* progress and notices: .text */
-    SESSION_EV_XML,          /* .text/.len: one stanza in or out (.outgoing),
-                                secrets already redacted */
-    SESSION_EV_REGISTERED,   /* --register succeeded (or .condition: why not) */
+    SESSION_EV_CERT_REFUSED,  /* .cert: the certificate that was refused */
+    SESSION_EV_INFO,          /* progress and notices: .text */
+    SESSION_EV_XML,           /* .text/.len: one stanza in or out (.outgoing),
+                                 secrets already redacted */
+    SESSION_EV_REGISTERED,    /* --register succeeded (or .condition: why not) */
     SESSION_EV_PASSWORD_CHANGED, /* session_change_password: .condition "result"
                                     or the error condition; .text for the user */
-    SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
-                                .condition "result" or the error condition,
-                                .text/.len the whole stanza */
+    SESSION_EV_IQ_RESULT         /* answer to session_send_iq: .id, .jid (from),
+                                    .condition "result" or the error condition,
+                                    .text/.len the whole stanza */
 };
 
 struct session_event {

@@ -32,8 +32,8 @@ enum session_phase {
     PHASE_STREAM_START, /* header sent, waiting for the server's and its features */
     PHASE_STARTTLS,     /* <starttls/> sent, waiting for <proceed/> */
     PHASE_TLS_HANDSHAKE,
-    PHASE_REGISTER,     /* XEP-0077 form requested or submitted, before SASL */
-    PHASE_SASL,         /* <auth/> sent */
+    PHASE_REGISTER, /* XEP-0077 form requested or submitted, before SASL */
+    PHASE_SASL,     /* <auth/> sent */
     PHASE_BIND,
     PHASE_SESSION,
     PHASE_ROSTER,

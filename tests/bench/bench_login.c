@@ -62,8 +62,13 @@ int main(int argc, char **argv)
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct session_config cfg = {
-        .jid = argv[1], .password = argv[2], .server = "127.0.0.1", .port = atoi(argv[3]),
-        .tls = CONN_TLS_STARTTLS, .ca_file = argv[4], .resource = "bench",
+        .jid = argv[1],
+        .password = argv[2],
+        .server = "127.0.0.1",
+        .port = atoi(argv[3]),
+        .tls = CONN_TLS_STARTTLS,
+        .ca_file = argv[4],
+        .resource = "bench",
     };
     double times[RUNS];
     login_once(&loop, &cfg); /* warm-up: Prosody loads the account */

@@ -129,8 +129,7 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
     case SESSION_EV_PRESENCE:
         snprintf(c->presence_from, sizeof c->presence_from, "%s", ev->jid);
         c->presence_show = ev->show;
-        snprintf(c->presence_status, sizeof c->presence_status, "%s",
-                 ev->status ? ev->status : "");
+        snprintf(c->presence_status, sizeof c->presence_status, "%s", ev->status ? ev->status : "");
         c->npresence++;
         if (ev->show == SHOW_OFFLINE)
             c->unavailable_seen++;

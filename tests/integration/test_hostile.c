@@ -13,7 +13,7 @@
     "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                   \
     "xmlns:stream='http://etherx.jabber.org/streams' id='x1' from='localhost' version='1.0'>"
 #define STARTTLS_FEATURES                                                                          \
-    "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"   \
+    "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"    \
     "</stream:features>"
 
 struct fake_server {
@@ -23,7 +23,7 @@ struct fake_server {
     int port;
     const char *script; /* sent once the client's header arrives */
     size_t script_len;
-    bool hang_up;       /* close right after the script */
+    bool hang_up; /* close right after the script */
     char received[8192];
     size_t nreceived;
 };
@@ -182,8 +182,8 @@ static void test_forbidden_xml(void)
     run_case("doctype", "<!DOCTYPE x [<!ENTITY a 'b'>]>" HEADER, "restricted-xml", NULL);
     run_case("pi", HEADER "<?evil stuff?>", "restricted-xml", NULL);
     run_case("mismatch", HEADER "<message><body>x</message>", "not-well-formed", NULL);
-    run_case("bad utf-8", HEADER "<message><body>\xed\xa0\x80</body></message>",
-             "not-well-formed", NULL);
+    run_case("bad utf-8", HEADER "<message><body>\xed\xa0\x80</body></message>", "not-well-formed",
+             NULL);
     run_case("unquoted", HEADER "<message to=x/>", "not-well-formed", NULL);
     run_case("no version",
              "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "

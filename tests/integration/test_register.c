@@ -28,9 +28,8 @@ static void on_event(void *ud, const struct session_event *ev)
         r->pw_changed++;
         snprintf(r->pw_condition, sizeof r->pw_condition, "%s", ev->condition);
     }
-    if (ev->type == SESSION_EV_XML &&
-        (harness_contains(ev->text, ev->len, "reg-secret-1") ||
-         harness_contains(ev->text, ev->len, "reg-secret-2")))
+    if (ev->type == SESSION_EV_XML && (harness_contains(ev->text, ev->len, "reg-secret-1") ||
+                                       harness_contains(ev->text, ev->len, "reg-secret-2")))
         r->secret_in_xml++;
 }
 
@@ -39,9 +38,12 @@ static void client(struct reg_client *r, const char *user, const char *pw, bool 
     char jid[128], err[200];
     memset(r, 0, sizeof *r);
     snprintf(jid, sizeof jid, "%s@localhost", user);
-    struct session_config cfg = {.jid = jid, .password = pw, .server = "127.0.0.1",
+    struct session_config cfg = {.jid = jid,
+                                 .password = pw,
+                                 .server = "127.0.0.1",
                                  .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca,
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = ca,
                                  .register_account = reg};
     r->c.s = session_new(&loop, &cfg, on_event, r, err, sizeof err);
     CHECK(r->c.s != NULL);

@@ -24,8 +24,7 @@ static void make_user(const char *user, const char *password)
 static void make_friends(const char *a, const char *b, const char *group)
 {
     char args[600];
-    snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s %s", rundir_args, a, b, b,
-             group);
+    snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s %s", rundir_args, a, b, b, group);
     CHECK(harness_prosody(args) == 0);
 }
 
@@ -64,14 +63,19 @@ static void test_salted_password_login(void)
     session_disconnect(c.s, NULL);
     CHECK(harness_wait(&loop, harness_is_offline, &c, 5000));
 
-    struct session_scram_key key = {.mechanism = c.mechanism, .salt = c.salt,
-                                    .salt_len = c.salt_len, .iterations = c.iterations,
-                                    .salted = c.salted, .salted_len = c.salted_len};
+    struct session_scram_key key = {.mechanism = c.mechanism,
+                                    .salt = c.salt,
+                                    .salt_len = c.salt_len,
+                                    .iterations = c.iterations,
+                                    .salted = c.salted,
+                                    .salted_len = c.salted_len};
     char err[200];
-    struct session_config cfg = {.jid = "s_salted@localhost", .scram_key = &key,
+    struct session_config cfg = {.jid = "s_salted@localhost",
+                                 .scram_key = &key,
                                  .server = "127.0.0.1",
                                  .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca};
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = ca};
     memset(&k, 0, sizeof k);
     k.s = session_new(&loop, &cfg, harness_on_event, &k, err, sizeof err);
     CHECK(k.s != NULL);
@@ -293,9 +297,12 @@ static void test_forged_roster_push(void)
     /* The forger's own handler also watches for the victim's error reply. */
     struct pair p = {&a, &b, 0};
     char jid[64] = "s_forger@localhost", err[200];
-    struct session_config cfg = {.jid = jid, .password = "pw-f", .server = "127.0.0.1",
+    struct session_config cfg = {.jid = jid,
+                                 .password = "pw-f",
+                                 .server = "127.0.0.1",
                                  .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca};
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = ca};
     memset(&a, 0, sizeof a);
     a.s = session_new(&loop, &cfg, on_forged_reply, &p, err, sizeof err);
     CHECK(a.s != NULL);
@@ -384,10 +391,15 @@ static void test_dead_connection(void)
     struct tclient c;
     make_user("s_frozen", "pw-frozen");
     char jid[64] = "s_frozen@localhost", err[200], pidfile[600];
-    struct session_config cfg = {.jid = jid, .password = "pw-frozen", .server = "127.0.0.1",
+    struct session_config cfg = {.jid = jid,
+                                 .password = "pw-frozen",
+                                 .server = "127.0.0.1",
                                  .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca, .reconnect = true,
-                                 .ping_idle_ms = 300, .ping_timeout_ms = 300,
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = ca,
+                                 .reconnect = true,
+                                 .ping_idle_ms = 300,
+                                 .ping_timeout_ms = 300,
                                  .connect_timeout_ms = 10000};
     memset(&c, 0, sizeof c);
     c.s = session_new(&loop, &cfg, harness_on_event, &c, err, sizeof err);

@@ -13,9 +13,10 @@ int main(void)
     struct options o;
     char err[256];
 
-    char *full[] = {"tuktuk", "--jid", "a@b", "--server", "h", "--port", "5223", "--tls", "direct",
-                    "--ca-file", "ca.pem", "--password-file", "pw", "--resource", "r",
-                    "-c", "cfg", "-d", "data", "--xml-log", "x.log", "-a", "work", "--register"};
+    char *full[] = {"tuktuk", "--jid",      "a@b",    "--server",  "h",      "--port",
+                    "5223",   "--tls",      "direct", "--ca-file", "ca.pem", "--password-file",
+                    "pw",     "--resource", "r",      "-c",        "cfg",    "-d",
+                    "data",   "--xml-log",  "x.log",  "-a",        "work",   "--register"};
     CHECK(parse(&o, err, sizeof err, 24, full) == 0);
     CHECK_STR(o.jid, "a@b");
     CHECK_STR(o.server, "h");
