@@ -127,14 +127,18 @@ static bool key_fits(const struct session *s, const struct mech_choice *m)
 static int start_scram(struct session *s, const struct mech_choice *m, bool server_plus)
 {
     unsigned char cb[32];
-    bool bind = m->plus && conn_tls_exporter(s->conn, cb) == 0;
+    bool bind = conn_tls_exporter(s->conn, cb) == 0;
     if (m->plus && !bind)
         return -1;
+    /* RFC 5802 §6: able to bind but offered no -PLUS, we say so ("y"), so
+     * that a server which does support binding sees the -PLUS mechanisms
+     * were stripped on the way, and refuses. */
+    bool give_cb = bind && (m->plus || !server_plus);
     char err[200] = "";
     const struct session_scram_key *key = s->password ? NULL : s->scram_key;
-    s->scram =
-        scram_new(m->hash, s->jid.local, s->password, bind ? "tls-exporter" : NULL,
-                  bind ? cb : NULL, bind ? sizeof cb : 0, server_plus, NULL, err, sizeof err);
+    s->scram = scram_new(m->hash, s->jid.local, s->password, give_cb ? "tls-exporter" : NULL,
+                         give_cb ? cb : NULL, give_cb ? sizeof cb : 0, server_plus && m->plus,
+                         NULL, err, sizeof err);
     sodium_memzero(cb, sizeof cb);
     if (!s->scram) {
         negotiate_fail(s, err[0] ? err : "SCRAM could not start");
