@@ -15,15 +15,7 @@
 #include <string.h>
 
 #include "ui/textwidth.h"
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d)
-        abort(); /* out of memory: the UI cannot go on */
-    return memcpy(d, s, n);
-}
+#include "ui/xalloc.h"
 
 static struct chatwin *win_new(enum chatwin_kind kind, const char *jid, const char *name,
                                unsigned cap)
@@ -32,8 +24,8 @@ static struct chatwin *win_new(enum chatwin_kind kind, const char *jid, const ch
     if (!w)
         abort();
     w->kind = kind;
-    w->jid = jid ? xstrdup(jid) : NULL;
-    w->name = xstrdup(name);
+    w->jid = jid ? xalloc_strdup(jid) : NULL;
+    w->name = xalloc_strdup(name);
     w->max = cap;
     return w;
 }
@@ -149,7 +141,7 @@ unsigned chatwins_total_unread(const struct chatwins *ws)
 void chatwin_set_name(struct chatwin *w, const char *name)
 {
     free(w->name);
-    w->name = xstrdup(name);
+    w->name = xalloc_strdup(name);
 }
 
 struct chatline *chatwin_line(struct chatwin *w, size_t i)
@@ -188,8 +180,8 @@ void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const
     }
     l->stamp = stamp;
     l->kind = kind;
-    l->nick = nick ? xstrdup(nick) : NULL;
-    l->text = xstrdup(text);
+    l->nick = nick ? xalloc_strdup(nick) : NULL;
+    l->text = xalloc_strdup(text);
     w->added++;
 }
 

@@ -16,6 +16,7 @@
 #include <wctype.h>
 
 #include "ui/textwidth.h"
+#include "ui/xalloc.h"
 
 struct input_candidates {
     char **items;
@@ -41,16 +42,6 @@ struct input {
     char *draft;     /* the new line, kept while browsing history */
     struct completion comp;
 };
-
-static char *dup_range(const char *s, size_t len)
-{
-    char *d = malloc(len + 1);
-    if (!d)
-        abort(); /* out of memory in the UI: nothing sensible left to do */
-    memcpy(d, s, len);
-    d[len] = '\0';
-    return d;
-}
 
 struct input *input_new(unsigned history_max)
 {
@@ -151,7 +142,7 @@ static void cut(struct input *in, size_t from, size_t to, bool keep)
         return;
     if (keep) {
         free(in->kill);
-        in->kill = dup_range(in->buf + from, to - from);
+        in->kill = xalloc_strndup(in->buf + from, to - from);
     }
     memmove(in->buf + from, in->buf + to, in->len - to + 1);
     in->len -= to - from;
@@ -259,7 +250,7 @@ static void history_move(struct input *in, int dir)
         return;
     if (in->hist_pos == in->nhist) {
         free(in->draft);
-        in->draft = dup_range(in->buf, in->len);
+        in->draft = xalloc_strndup(in->buf, in->len);
     }
     in->hist_pos += dir;
     set_text(in, in->hist_pos == in->nhist ? in->draft : in->hist[in->hist_pos]);
@@ -352,12 +343,12 @@ static void history_add(struct input *in, const char *line)
     if (!h)
         return;
     in->hist = h;
-    in->hist[in->nhist++] = dup_range(line, strlen(line));
+    in->hist[in->nhist++] = xalloc_strndup(line, strlen(line));
 }
 
 char *input_submit(struct input *in)
 {
-    char *line = dup_range(in->buf, in->len);
+    char *line = xalloc_strndup(in->buf, in->len);
     history_add(in, line);
     in->hist_pos = in->nhist;
     free(in->draft);
@@ -424,7 +415,7 @@ void input_candidates_add(struct input_candidates *c, const char *candidate)
         c->items = items;
         c->cap = cap;
     }
-    c->items[c->n++] = dup_range(candidate, strlen(candidate));
+    c->items[c->n++] = xalloc_strndup(candidate, strlen(candidate));
 }
 
 static int cmp_candidate(const void *a, const void *b)

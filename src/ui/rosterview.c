@@ -13,6 +13,7 @@
  * at most, and the pane draws only the rows on screen. The selection
  * follows its contact or group across rebuilds. */
 #include "ui/rosterview.h"
+#include "ui/xalloc.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -57,23 +58,9 @@ struct rosterview {
     struct contact *sel_c;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* out of memory: the UI cannot go on */
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(xrealloc(NULL, n), s, n);
-}
-
 static char *lower_dup(const char *s)
 {
-    char *d = xstrdup(s);
+    char *d = xalloc_strdup(s);
     for (char *p = d; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return d;
@@ -104,9 +91,9 @@ static struct group *group_get(struct rosterview *rv, const char *name, bool is_
         else
             hi = mid;
     }
-    struct group *g = xrealloc(NULL, sizeof *g);
-    *g = (struct group){.name = xstrdup(name), .is_default = is_default};
-    rv->groups = xrealloc(rv->groups, (rv->ngroups + 1) * sizeof *rv->groups);
+    struct group *g = xalloc_realloc(NULL, sizeof *g);
+    *g = (struct group){.name = xalloc_strdup(name), .is_default = is_default};
+    rv->groups = xalloc_realloc(rv->groups, (rv->ngroups + 1) * sizeof *rv->groups);
     memmove(rv->groups + lo + 1, rv->groups + lo, (rv->ngroups - lo) * sizeof *rv->groups);
     rv->groups[lo] = g;
     rv->ngroups++;
@@ -195,11 +182,11 @@ static void contact_refresh(struct rosterview *rv, struct contact *c, const stru
 {
     free(c->label);
     free(c->lc_label);
-    c->label = xstrdup(it->name && it->name[0] ? it->name : it->jid);
+    c->label = xalloc_strdup(it->name && it->name[0] ? it->name : it->jid);
     c->lc_label = lower_dup(c->label);
     c->show = roster_show(it);
     c->ngroups = 0;
-    c->groups = xrealloc(c->groups, (it->ngroups ? it->ngroups : 1) * sizeof *c->groups);
+    c->groups = xalloc_realloc(c->groups, (it->ngroups ? it->ngroups : 1) * sizeof *c->groups);
     for (size_t i = 0; i < it->ngroups; i++) {
         if (!it->groups[i] || !it->groups[i][0])
             continue;
@@ -253,7 +240,7 @@ static void entries_append(struct rosterview *rv, struct group *g, struct contac
 {
     if (rv->nentries == rv->ecap) {
         rv->ecap = rv->ecap ? rv->ecap * 2 : 256;
-        rv->entries = xrealloc(rv->entries, rv->ecap * sizeof *rv->entries);
+        rv->entries = xalloc_realloc(rv->entries, rv->ecap * sizeof *rv->entries);
     }
     rv->entries[rv->nentries++] = (struct entry){g, c};
     count_member(g, c, +1);
@@ -337,7 +324,7 @@ static struct contact *contact_new(struct rosterview *rv, const struct roster_it
     struct contact *c = calloc(1, sizeof *c);
     if (!c)
         abort();
-    c->jid = xstrdup(it->jid);
+    c->jid = xalloc_strdup(it->jid);
     contact_refresh(rv, c, it);
     hash_add(rv, c);
     return c;
@@ -448,7 +435,7 @@ static void row_add(struct rosterview *rv, struct group *g, struct contact *c)
 {
     if (rv->nrows == rv->rcap) {
         rv->rcap = rv->rcap ? rv->rcap * 2 : 256;
-        rv->rows = xrealloc(rv->rows, rv->rcap * sizeof *rv->rows);
+        rv->rows = xalloc_realloc(rv->rows, rv->rcap * sizeof *rv->rows);
     }
     rv->rows[rv->nrows++] = (struct entry){g, c};
 }

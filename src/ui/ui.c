@@ -23,19 +23,11 @@
 
 #include "ui/statusbar.h"
 #include "ui/textwidth.h"
+#include "ui/xalloc.h"
 
 #ifndef TUKTUK_VERSION
 #define TUKTUK_VERSION "?"
 #endif
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d)
-        abort(); /* out of memory: the UI cannot go on */
-    return memcpy(d, s, n);
-}
 
 /* Raw escape sequences that ncurses has no function for. Written only
  * between doupdate calls, so they never cut into ncurses' own output. */
@@ -321,7 +313,7 @@ static void on_stdin(uv_poll_t *h, int status, int events)
      * anything to, so leave as /quit would. */
     uv_poll_stop(h);
     if (!ui->quitting)
-        ui_submit_line(ui, xstrdup("/quit"));
+        ui_submit_line(ui, xalloc_strdup("/quit"));
 }
 
 static void on_winch(uv_signal_t *h, int signum)
@@ -438,8 +430,8 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     ui->opt = *opt;
     ui->curses_active = true;
     ui->term = sp;
-    ui->data_dir = opt->data_dir ? xstrdup(opt->data_dir) : NULL;
-    ui->tsfmt = xstrdup(opt->timestamp_format ? opt->timestamp_format : "%H:%M");
+    ui->data_dir = opt->data_dir ? xalloc_strdup(opt->data_dir) : NULL;
+    ui->tsfmt = xalloc_strdup(opt->timestamp_format ? opt->timestamp_format : "%H:%M");
     ui->show = SHOW_ONLINE;
     chatwins_init(&ui->wins, opt->scrollback);
     ui->rv = rosterview_new(opt->show_offline);

@@ -14,6 +14,7 @@
  * compacting the buffer only has to move start, pos and len.
  */
 #include "xml/framer.h"
+#include "xml/utf8.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -169,44 +170,9 @@ static size_t bad_byte(struct framer *f, size_t p, const char *why)
 
 /* --- characters --- */
 
-/* Length of the valid UTF-8 sequence at p (2..4), 0 if it is invalid, -1 if
- * the avail bytes are a valid but incomplete prefix. Overlong forms,
- * surrogates (ED A0..BF ..) and U+FFFE/U+FFFF are invalid: they are not
- * XML Chars (XML 1.0 §2.2), and RFC 6120 §11.6 requires UTF-8. */
-static int utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned c = p[0], lo = 0x80, hi = 0xBF;
-    int n;
-
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    if (c < 0xE0) {
-        n = 2;
-    } else if (c < 0xF0) {
-        n = 3;
-        lo = c == 0xE0 ? 0xA0 : lo;
-        hi = c == 0xED ? 0x9F : hi;
-    } else {
-        n = 4;
-        lo = c == 0xF0 ? 0x90 : lo;
-        hi = c == 0xF4 ? 0x8F : hi;
-    }
-    for (int i = 1; i < n; i++) {
-        if ((size_t)i >= avail)
-            return -1;
-        if (p[i] < lo || p[i] > hi)
-            return 0;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    if (c == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
-        return 0;
-    return n;
-}
-
 static size_t take_utf8(struct framer *f, size_t p, size_t end)
 {
-    int n = utf8_len((const unsigned char *)f->buf + p, end - p);
+    int n = utf8_char_len((const unsigned char *)f->buf + p, end - p);
     if (n > 0)
         return p + (size_t)n;
     if (n < 0) {

@@ -9,6 +9,7 @@
  * stanzas go through our own one-line serialiser instead of mxml's saver.
  */
 #include "xml/stanza.h"
+#include "xml/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -108,37 +109,6 @@ static char *sb_finish(struct sbuf *sb, size_t *len)
 
 /* --- characters --- */
 
-/* Length of the valid UTF-8 sequence at p (2..4), or 0. Rejects overlong
- * forms, surrogates and U+FFFE/U+FFFF (not XML Chars, XML 1.0 §2.2). */
-static int utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned c = p[0], lo = 0x80, hi = 0xBF;
-    int n;
-
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if ((size_t)n > avail)
-        return 0;
-    for (int i = 1; i < n; i++) {
-        if (p[i] < lo || p[i] > hi)
-            return 0;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    if (c == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
-        return 0;
-    return n;
-}
-
 bool stanza_valid_text(const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -148,8 +118,8 @@ bool stanza_valid_text(const char *text, size_t len)
         return false;
     while (i < len) {
         if (p[i] >= 0x80) {
-            int n = utf8_len(p + i, len - i);
-            if (n == 0)
+            int n = utf8_char_len(p + i, len - i);
+            if (n <= 0) /* invalid, or cut short at the end of the text */
                 return false;
             i += (size_t)n;
         } else if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {

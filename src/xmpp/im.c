@@ -84,14 +84,21 @@ static void on_roster_result(struct session *s, mxml_node_t *iq)
     session_ready(s);
 }
 
-static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
-                          const char *condition)
+/* An answer to iq (RFC 6120 §8.2.3): same id, back to its sender. */
+static mxml_node_t *new_reply(mxml_node_t *iq, const char *type)
 {
     mxml_node_t *reply = stanza_new("iq");
     stanza_set_attr(reply, "type", type);
     if (stanza_attr(iq, "from"))
         stanza_set_attr(reply, "to", stanza_attr(iq, "from"));
     stanza_set_attr(reply, "id", stanza_attr(iq, "id") ? stanza_attr(iq, "id") : "");
+    return reply;
+}
+
+static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
+                          const char *condition)
+{
+    mxml_node_t *reply = new_reply(iq, type);
     if (condition) {
         mxml_node_t *err = stanza_add(reply, "error");
         stanza_set_attr(err, "type", "cancel");
@@ -127,11 +134,7 @@ static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *quer
 
 static void answer_disco(struct session *s, mxml_node_t *iq, mxml_node_t *query)
 {
-    mxml_node_t *reply = stanza_new("iq");
-    stanza_set_attr(reply, "type", "result");
-    if (stanza_attr(iq, "from"))
-        stanza_set_attr(reply, "to", stanza_attr(iq, "from"));
-    stanza_set_attr(reply, "id", stanza_attr(iq, "id") ? stanza_attr(iq, "id") : "");
+    mxml_node_t *reply = new_reply(iq, "result");
     mxml_node_t *q = stanza_add(reply, "query");
     stanza_set_attr(q, "xmlns", NS_DISCO_INFO);
     if (stanza_attr(query, "node"))
@@ -149,11 +152,7 @@ static void answer_disco(struct session *s, mxml_node_t *iq, mxml_node_t *query)
 
 static void answer_version(struct session *s, mxml_node_t *iq)
 {
-    mxml_node_t *reply = stanza_new("iq");
-    stanza_set_attr(reply, "type", "result");
-    if (stanza_attr(iq, "from"))
-        stanza_set_attr(reply, "to", stanza_attr(iq, "from"));
-    stanza_set_attr(reply, "id", stanza_attr(iq, "id") ? stanza_attr(iq, "id") : "");
+    mxml_node_t *reply = new_reply(iq, "result");
     mxml_node_t *q = stanza_add(reply, "query");
     stanza_set_attr(q, "xmlns", NS_VERSION);
     stanza_add_text_child(q, "name", "tuktuk");

@@ -137,8 +137,8 @@ static int start_scram(struct session *s, const struct mech_choice *m, bool serv
     char err[200] = "";
     const struct session_scram_key *key = s->password ? NULL : s->scram_key;
     s->scram = scram_new(m->hash, s->jid.local, s->password, give_cb ? "tls-exporter" : NULL,
-                         give_cb ? cb : NULL, give_cb ? sizeof cb : 0, server_plus && m->plus,
-                         NULL, err, sizeof err);
+                         give_cb ? cb : NULL, give_cb ? sizeof cb : 0, server_plus && m->plus, NULL,
+                         err, sizeof err);
     sodium_memzero(cb, sizeof cb);
     if (!s->scram) {
         negotiate_fail(s, err[0] ? err : "SCRAM could not start");

@@ -1,0 +1,13 @@
+/* utf8.h - the one UTF-8 check the XML layer uses, for the framer's
+ * incoming bytes and for text we are asked to send (see utf8.c). */
+#ifndef TUKTUK_UTF8_H
+#define TUKTUK_UTF8_H
+
+#include <stddef.h>
+
+/* Length (2..4) of the valid multi-byte sequence at p, 0 if it is
+ * invalid, -1 if the avail bytes are a valid but incomplete prefix (the
+ * rest may come in the next chunk). */
+int utf8_char_len(const unsigned char *p, size_t avail);
+
+#endif
