@@ -332,7 +332,7 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         on_iq_result(ui, ev);
         break;
     case SESSION_EV_REGISTERED:
-        if (ev->condition)
+        if (ev->condition && strcmp(ev->condition, "result") != 0)
             ui_status_error(ui, "registration refused (%s)%s%s", ev->condition,
                             ev->text ? ": " : "", ev->text ? ev->text : "");
         else

@@ -137,10 +137,5 @@ void ui_secret_event(struct ui *ui, const struct session_event *ev)
             ui_ask(ui, UI_PROMPT_STORE, NULL);
         else
             forget_secret(ui);
-    } else if (ev->type == SESSION_EV_PASSWORD_CHANGED && ev->text) {
-        if (ev->secret)
-            ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text);
-        else
-            ui_status_error(ui, "%s", ev->text);
     }
 }

@@ -178,6 +178,16 @@ static void start_plain(struct session *s)
     sodium_free(raw);
 }
 
+void negotiate_need_password(struct session *s, const char *why)
+{
+    s->fatal = true;
+    struct session_event ev = {
+        .type = SESSION_EV_AUTH_FAILED, .condition = "password-required", .text = why};
+    session_emit(s, &ev);
+    session_send_text(s, "</stream:stream>", 16);
+    session_lost(s, why);
+}
+
 void negotiate_start_sasl(struct session *s, mxml_node_t *features)
 {
     mxml_node_t *mechs = stanza_child(features, NS_SASL, "mechanisms");
@@ -186,13 +196,7 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         return;
     }
     if (!s->password && !s->scram_key) {
-        s->fatal = true;
-        struct session_event ev = {.type = SESSION_EV_AUTH_FAILED,
-                                   .condition = "password-required",
-                                   .text = "a password is needed to log in"};
-        session_emit(s, &ev);
-        session_send_text(s, "</stream:stream>", 16);
-        session_lost(s, "no password");
+        negotiate_need_password(s, "a password is needed to log in");
         return;
     }
     bool server_plus = any_plus_offered(mechs);
@@ -210,7 +214,11 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         if (start_scram(s, m, server_plus) == 0)
             return;
     }
-    negotiate_fail(s, "the server offers no SASL mechanism that tuktuk accepts");
+    if (!s->password)
+        negotiate_need_password(s, "the stored SCRAM key does not fit what the server offers; "
+                                   "the password is needed");
+    else
+        negotiate_fail(s, "the server offers no SASL mechanism that tuktuk accepts");
 }
 
 static void sasl_failure(struct session *s, mxml_node_t *el)
@@ -267,12 +275,7 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
     free(raw);
     if (!final) {
         if (scram_needs_password(s->scram)) {
-            s->fatal = true;
-            struct session_event ev = {
-                .type = SESSION_EV_AUTH_FAILED, .condition = "password-required", .text = err};
-            session_emit(s, &ev);
-            session_send_text(s, "</stream:stream>", 16);
-            session_lost(s, err);
+            negotiate_need_password(s, err);
             return;
         }
         char why[300];

@@ -30,7 +30,7 @@ static mxml_node_t *new_register_iq(struct session *s, const char *type, const c
 void register_start(struct session *s, mxml_node_t *features)
 {
     if (!s->password) {
-        negotiate_fail(s, "--register needs a password");
+        negotiate_need_password(s, "a password for the new account is needed");
         return;
     }
     free(s->saved_features);

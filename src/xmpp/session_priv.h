@@ -124,6 +124,9 @@ void session_ready(struct session *s);
 void negotiate_stanza(struct session *s, mxml_node_t *el);
 void negotiate_start_sasl(struct session *s, mxml_node_t *features);
 void negotiate_fail(struct session *s, const char *why);
+/* Stop: only the user can supply the password (SESSION_EV_AUTH_FAILED,
+ * condition "password-required"). */
+void negotiate_need_password(struct session *s, const char *why);
 
 /* register.c */
 void register_start(struct session *s, mxml_node_t *features);

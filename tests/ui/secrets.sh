@@ -126,7 +126,31 @@ run_as fifth --password-file "$dir/rightpw"
 check "the pinned certificate is accepted at the next start" ui_wait fifth "logged in as"
 quit fifth
 
-for n in first second third locked fresh fourth fifth; do
+# --register with no password: the UI asks for one, then the account is
+# created and logged in.
+newuser=$(ui_user reg)
+cat >"$dir/register" <<EOF2
+#!/bin/sh
+export TERM=tmux-256color
+unset TMUX
+"$TUKTUK_BIN" --jid $newuser@localhost --server 127.0.0.1 --port $TUKTUK_TEST_C2S_PORT \
+	--ca-file "$TUKTUK_TEST_CA" --register -d "$dir/regdata" -c "$dir/config" 2>"$UI_TMP/register.err"
+echo \$? >"$UI_TMP/register.status"
+EOF2
+chmod +x "$dir/register"
+tm new-window -d -t ui -n register "$dir/register" 2>/dev/null ||
+	tm new-session -d -s ui -n register -x 100 -y 30 "$dir/register"
+tm resize-window -t ui:register -x 100 -y 30
+check "--register without a password asks for one" ui_wait register "password for $newuser@localhost"
+ui_type register "new-account-pw"
+ui_keys register Enter
+check "the account is registered" ui_wait register "account registered"
+check "and logged in" ui_wait register "logged in as $newuser@localhost"
+check "no 'refused' on the way" bash -c "! tmux -L $UI_SOCK capture-pane -p -t ui:register | grep -q 'registration refused'"
+ui_keys register n
+quit register
+
+for n in first second third locked fresh fourth fifth register; do
 	check "no sanitizer report ($n)" bash -c "! grep -q 'Sanitizer' '$UI_TMP/$n.err'"
 done
 ui_done
