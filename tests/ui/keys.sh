@@ -12,10 +12,14 @@ cat >"$UI_TMP/$user/config/config" <<'EOF2'
 bind.M-u = window-2
 bind.M-2 = none
 bind.M-q = explode
+colour = red
+[account broken
 EOF2
 ui_start me "$user" keys-pw 100 30
 check "logged in" ui_wait me "logged in as"
 check "a bad binding is reported" ui_wait me "bind.M-q: unknown action 'explode'"
+check "an unknown key is reported with its line" ui_wait me "config:5: unknown key"
+check "a syntax error too, and the client still runs" ui_wait me "config:6: syntax error:"
 ui_type me "/msg friend@localhost"
 ui_keys me Enter
 check "/msg opens window 2" ui_wait_line me 0 "friend@localhost"
