@@ -84,8 +84,7 @@ static void on_roster_result(struct session *s, mxml_node_t *iq)
     session_ready(s);
 }
 
-/* An answer to iq (RFC 6120 §8.2.3): same id, back to its sender. */
-static mxml_node_t *new_reply(mxml_node_t *iq, const char *type)
+mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type)
 {
     mxml_node_t *reply = stanza_new("iq");
     stanza_set_attr(reply, "type", type);
@@ -98,7 +97,7 @@ static mxml_node_t *new_reply(mxml_node_t *iq, const char *type)
 static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
                           const char *condition)
 {
-    mxml_node_t *reply = new_reply(iq, type);
+    mxml_node_t *reply = im_reply_new(iq, type);
     if (condition) {
         mxml_node_t *err = stanza_add(reply, "error");
         stanza_set_attr(err, "type", "cancel");
@@ -132,35 +131,6 @@ static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *quer
 
 /* --- IQ --- */
 
-static void answer_disco(struct session *s, mxml_node_t *iq, mxml_node_t *query)
-{
-    mxml_node_t *reply = new_reply(iq, "result");
-    mxml_node_t *q = stanza_add(reply, "query");
-    stanza_set_attr(q, "xmlns", NS_DISCO_INFO);
-    if (stanza_attr(query, "node"))
-        stanza_set_attr(q, "node", stanza_attr(query, "node"));
-    mxml_node_t *id = stanza_add(q, "identity");
-    stanza_set_attr(id, "category", "client");
-    stanza_set_attr(id, "type", "console");
-    stanza_set_attr(id, "name", "tuktuk");
-    static const char *const features[] = {NS_DISCO_INFO, NS_PING, NS_VERSION};
-    for (size_t i = 0; i < sizeof features / sizeof features[0]; i++)
-        stanza_set_attr(stanza_add(q, "feature"), "var", features[i]);
-    session_send_node(s, reply, false);
-    mxmlDelete(reply);
-}
-
-static void answer_version(struct session *s, mxml_node_t *iq)
-{
-    mxml_node_t *reply = new_reply(iq, "result");
-    mxml_node_t *q = stanza_add(reply, "query");
-    stanza_set_attr(q, "xmlns", NS_VERSION);
-    stanza_add_text_child(q, "name", "tuktuk");
-    stanza_add_text_child(q, "version", TUKTUK_VERSION);
-    session_send_node(s, reply, false);
-    mxmlDelete(reply);
-}
-
 static void emit_iq_result(struct session *s, mxml_node_t *iq)
 {
     const char *condition = "result";
@@ -190,7 +160,7 @@ static void on_iq(struct session *s, mxml_node_t *iq)
     if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
         if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
             on_roster_result(s, iq);
-        else if (!register_password_answer(s, iq))
+        else if (!register_password_answer(s, iq) && !disco_caps_answer(s, iq))
             emit_iq_result(s, iq);
         return;
     }
@@ -201,9 +171,11 @@ static void on_iq(struct session *s, mxml_node_t *iq)
     else if (get && child && stanza_is(child, NS_PING, "ping"))
         send_iq_reply(s, iq, "result", NULL);
     else if (get && child && stanza_is(child, NS_DISCO_INFO, "query"))
-        answer_disco(s, iq, child);
+        disco_answer_info(s, iq, child);
     else if (get && child && stanza_is(child, NS_VERSION, "query"))
-        answer_version(s, iq);
+        disco_answer_version(s, iq);
+    else if (get && child && stanza_is(child, NS_TIME, "time"))
+        disco_answer_time(s, iq);
     else if (get || set)
         send_iq_reply(s, iq, "error", "service-unavailable");
 }
@@ -241,13 +213,13 @@ static void on_presence(struct session *s, mxml_node_t *p)
     char *show_text = child_text(p, "show");
     char *status = child_text(p, "status");
     char *prio_text = child_text(p, "priority");
-    mxml_node_t *caps = stanza_child(p, NS_CAPS, "c");
+    char *client = type ? NULL : disco_client_of(s, p, from);
     enum presence_show show = type ? SHOW_OFFLINE : presence_show_parse(show_text);
     int priority = prio_text ? atoi(prio_text) : 0;
     if (priority < -128 || priority > 127)
         priority = 0; /* §4.7.2.3 */
-    roster_presence(s->roster, bare, resource ? resource : "", show, status, priority,
-                    caps ? stanza_attr(caps, "node") : NULL);
+    roster_presence(s->roster, bare, resource ? resource : "", show, status, priority, client);
+    free(client);
     struct session_event ev = {.type = SESSION_EV_PRESENCE,
                                .jid = from,
                                .show = show,
@@ -287,6 +259,7 @@ void im_send_presence(struct session *s)
     if (s->status && *s->status)
         stanza_add_text_child(p, "status", s->status);
     stanza_add_text_child(p, "priority", prio);
+    disco_add_caps(s, p);
     session_send_node(s, p, false);
     mxmlDelete(p);
 }

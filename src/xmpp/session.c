@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "xml/stanza.h"
+#include "xmpp/caps.h"
 #include "xmpp/session_priv.h"
 
 #define BACKOFF_BASE_MS 1000
@@ -614,15 +615,20 @@ struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
     s->ud = ud;
     s->show = SHOW_ONLINE;
     s->roster = roster_new();
+    s->caps = caps_cache_new();
+    s->caps_ver = caps_ver(&caps_self_identity, 1, caps_self_features, caps_self_nfeatures);
     s->framer = framer_new(NULL);
     random_suffix(s->id_prefix, 7);
     s->id_prefix[6] = '-';
     s->id_prefix[7] = '\0';
-    if (!s->roster || !s->framer || copy_config(s, cfg, err, errlen) < 0) {
+    if (!s->roster || !s->framer || !s->caps || !s->caps_ver ||
+        copy_config(s, cfg, err, errlen) < 0) {
         if (!err[0])
             snprintf(err, errlen, "out of memory");
         s->freeing = true;
         roster_free(s->roster);
+        caps_cache_free(s->caps);
+        free(s->caps_ver);
         framer_free(s->framer);
         jid_clear(&s->jid);
         free(s->bare);
@@ -657,6 +663,8 @@ void session_free(struct session *s)
     s->freeing = true;
     drop_connection(s);
     roster_free(s->roster);
+    caps_cache_free(s->caps);
+    free(s->caps_ver);
     framer_free(s->framer);
     jid_clear(&s->jid);
     free(s->bare);

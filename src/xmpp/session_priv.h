@@ -24,6 +24,7 @@
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_VERSION "jabber:iq:version"
 #define NS_REGISTER "jabber:iq:register"
+#define NS_TIME "urn:xmpp:time"
 #define NS_DATA "jabber:x:data"
 
 /* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */
@@ -84,6 +85,12 @@ struct session {
     struct scram *scram;
 
     struct roster *roster;
+    char *caps_ver;           /* our XEP-0115 verification string */
+    struct caps_cache *caps;  /* other clients', by verification string */
+    struct {
+        char id[32];
+        char ver[64];
+    } caps_queries[16];       /* disco#info queries in flight for the cache */
     enum presence_show show;
     char *status;
     int priority;
@@ -135,7 +142,21 @@ void register_stanza(struct session *s, mxml_node_t *el);
 bool register_password_answer(struct session *s, mxml_node_t *el);
 void negotiate_tls_ready(struct session *s);
 
+/* disco.c */
+void disco_answer_info(struct session *s, mxml_node_t *iq, mxml_node_t *query);
+void disco_answer_version(struct session *s, mxml_node_t *iq);
+void disco_answer_time(struct session *s, mxml_node_t *iq);
+/* Adds our <c/> (XEP-0115) to an outgoing presence. */
+void disco_add_caps(struct session *s, mxml_node_t *presence);
+/* The client behind a presence's <c/>: its name when known, else
+ * "node#ver" while one query for it is sent. Caller frees; NULL if none. */
+char *disco_client_of(struct session *s, mxml_node_t *presence, const char *from);
+/* An answer to one of our caps queries; returns true if el was one. */
+bool disco_caps_answer(struct session *s, mxml_node_t *iq);
+
 /* im.c */
+/* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
+mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 void im_stanza(struct session *s, mxml_node_t *el);
 void im_request_roster(struct session *s);
 void im_send_presence(struct session *s);
