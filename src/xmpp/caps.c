@@ -19,7 +19,9 @@ const char *const caps_self_features[] = {
     "http://jabber.org/protocol/caps",
     "http://jabber.org/protocol/disco#info",
     "jabber:iq:version",
+    "http://jabber.org/protocol/chatstates",
     "urn:xmpp:ping",
+    "urn:xmpp:receipts",
     "urn:xmpp:time",
 };
 const size_t caps_self_nfeatures = sizeof caps_self_features / sizeof caps_self_features[0];

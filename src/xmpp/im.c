@@ -81,6 +81,7 @@ static void on_roster_result(struct session *s, mxml_node_t *iq)
         session_emit(s, &ev);
     }
     im_send_presence(s);
+    im_enable_carbons(s);
     session_ready(s);
 }
 
@@ -310,10 +311,69 @@ static char *error_text(mxml_node_t *msg)
     return out;
 }
 
-static void on_message(struct session *s, mxml_node_t *m)
+static const char *const chat_states[] = {"active", "composing", "paused", "inactive", "gone"};
+
+static const char *chat_state_of(mxml_node_t *m)
+{
+    for (size_t i = 0; i < sizeof chat_states / sizeof chat_states[0]; i++)
+        if (stanza_child(m, NS_CHATSTATES, chat_states[i]))
+            return chat_states[i];
+    return NULL;
+}
+
+/* XEP-0184 §5.2: acknowledge, but only to contacts who may see our
+ * presence anyway (§8): a receipt tells that we are online. */
+static void send_receipt(struct session *s, mxml_node_t *m, const char *from)
+{
+    const char *id = stanza_attr(m, "id");
+    char *bare = jid_bare_of(from);
+    struct roster_item *it = bare ? roster_find(s->roster, bare) : NULL;
+    free(bare);
+    if (!id || !it || !(it->sub == ROSTER_SUB_FROM || it->sub == ROSTER_SUB_BOTH))
+        return;
+    char rid[32];
+    session_next_id(s, rid, sizeof rid);
+    mxml_node_t *ack = stanza_new("message");
+    stanza_set_attr(ack, "to", from);
+    stanza_set_attr(ack, "id", rid);
+    mxml_node_t *r = stanza_add(ack, "received");
+    stanza_set_attr(r, "xmlns", NS_RECEIPTS);
+    stanza_set_attr(r, "id", id);
+    session_send_node(s, ack, false);
+    mxmlDelete(ack);
+}
+
+/* Receipts and chat states, which may come with or without a body. A
+ * carbon's are not ours to answer or show: the other resource does. */
+static void message_extras(struct session *s, mxml_node_t *m, const char *from, bool carbon)
+{
+    if (carbon)
+        return;
+    mxml_node_t *received = stanza_child(m, NS_RECEIPTS, "received");
+    if (received && stanza_attr(received, "id")) {
+        struct session_event ev = {
+            .type = SESSION_EV_RECEIPT, .jid = from, .id = stanza_attr(received, "id")};
+        session_emit(s, &ev);
+    }
+    const char *type = stanza_attr(m, "type");
+    bool no_receipt = type && (strcmp(type, "error") == 0 || strcmp(type, "groupchat") == 0);
+    if (!no_receipt && stanza_child(m, NS_RECEIPTS, "request") &&
+        stanza_child(m, NS_CLIENT, "body"))
+        send_receipt(s, m, from);
+    const char *state = chat_state_of(m);
+    if (state) {
+        struct session_event ev = {.type = SESSION_EV_CHATSTATE, .jid = from, .sub_type = state};
+        session_emit(s, &ev);
+    }
+}
+
+static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool received)
 {
     const char *from = stanza_attr(m, "from");
     const char *type = stanza_attr(m, "type");
+    if (!from)
+        from = sent && s->full ? s->full : s->jid.domain;
+    message_extras(s, m, from, sent || received);
     char *body = child_text(m, "body");
     char *subject = child_text(m, "subject");
     char *thread = child_text(m, "thread");
@@ -321,7 +381,7 @@ static void on_message(struct session *s, mxml_node_t *m)
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
     time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;
     struct session_message msg = {
-        .from = from ? from : s->jid.domain,
+        .from = from,
         .to = stanza_attr(m, "to"),
         .type = type ? type : "normal",
         .id = stanza_attr(m, "id"),
@@ -331,13 +391,63 @@ static void on_message(struct session *s, mxml_node_t *m)
         .error = error,
         .stamp = stamp ? stamp : time(NULL),
         .delayed = stamp != 0,
+        .carbon_sent = sent,
+        .carbon_received = received,
+        .chat_state = chat_state_of(m),
     };
-    struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
-    session_emit(s, &ev);
+    if (body || subject || error) {
+        struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
+        session_emit(s, &ev);
+    }
     free(body);
     free(subject);
     free(thread);
     free(error);
+}
+
+/* XEP-0280 §11: a carbon is only believed from our own bare JID; anyone
+ * else could forge "messages we sent" (the hole behind CVE-2017-5592). */
+static bool unwrap_carbon(struct session *s, mxml_node_t *m)
+{
+    mxml_node_t *wrap = stanza_child(m, NS_CARBONS, "received");
+    bool sent = false;
+    if (!wrap) {
+        wrap = stanza_child(m, NS_CARBONS, "sent");
+        sent = wrap != NULL;
+    }
+    if (!wrap)
+        return false;
+    const char *from = stanza_attr(m, "from");
+    if (!from || !jid_bare_equal(from, s->bare) || jid_resource_of(from)) {
+        char why[300];
+        snprintf(why, sizeof why, "ignored a forged carbon from %s", from ? from : "nobody");
+        session_emit_text(s, SESSION_EV_INFO, why);
+        return true;
+    }
+    mxml_node_t *fwd = stanza_child(wrap, NS_FORWARD, "forwarded");
+    mxml_node_t *inner = fwd ? stanza_child(fwd, NS_CLIENT, "message") : NULL;
+    if (inner)
+        deliver_message(s, inner, sent, !sent);
+    return true;
+}
+
+static void on_message(struct session *s, mxml_node_t *m)
+{
+    if (!unwrap_carbon(s, m))
+        deliver_message(s, m, false, false);
+}
+
+void im_enable_carbons(struct session *s)
+{
+    char id[32], xml[160];
+    session_next_id(s, id, sizeof id);
+    int n = snprintf(xml, sizeof xml,
+                     "<iq type='set' id='%s'><enable xmlns='" NS_CARBONS "'/></iq>", id);
+    mxml_node_t *iq = stanza_parse(xml, (size_t)n, NULL, 0);
+    if (iq) {
+        session_send_node(s, iq, false);
+        mxmlDelete(iq);
+    }
 }
 
 void im_stanza(struct session *s, mxml_node_t *el)
@@ -375,6 +485,11 @@ int session_send_message(struct session *s, const char *to, const char *type, co
     rc |= stanza_add_text_child(m, "body", body) ? 0 : -1;
     if (thread)
         rc |= stanza_add_text_child(m, "thread", thread) ? 0 : -1;
+    if (!type || strcmp(type, "chat") == 0) {
+        /* XEP-0184 asks for a receipt; XEP-0085 says we are in the chat. */
+        stanza_set_attr(stanza_add(m, "request"), "xmlns", NS_RECEIPTS);
+        stanza_set_attr(stanza_add(m, "active"), "xmlns", NS_CHATSTATES);
+    }
     if (rc == 0)
         rc = session_send_node(s, m, false);
     mxmlDelete(m);
@@ -543,5 +658,23 @@ int session_send_iq(struct session *s, const char *to, const char *type, const c
     mxmlDelete(iq);
     if (rc == 0 && id_out)
         snprintf(id_out, id_len, "%s", id);
+    return rc == 0 ? 0 : -1;
+}
+
+int session_send_chatstate(struct session *s, const char *to, const char *state)
+{
+    bool known = false;
+    for (size_t i = 0; i < sizeof chat_states / sizeof chat_states[0] && state; i++)
+        known |= strcmp(chat_states[i], state) == 0;
+    if (!online(s) || !to || !known)
+        return -1;
+    mxml_node_t *m = stanza_new("message");
+    int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", "chat");
+    stanza_set_attr(stanza_add(m, state), "xmlns", NS_CHATSTATES);
+    /* XEP-0334: a state alone is not worth archiving or keeping offline. */
+    stanza_set_attr(stanza_add(m, "no-store"), "xmlns", "urn:xmpp:hints");
+    if (rc == 0)
+        rc = session_send_node(s, m, false);
+    mxmlDelete(m);
     return rc == 0 ? 0 : -1;
 }

@@ -65,6 +65,10 @@ struct session_message {
     const char *error; /* for type error: condition and text */
     time_t stamp;      /* XEP-0203 delay stamp, else the receive time */
     bool delayed;
+    /* XEP-0280: a copy of a message that another of our resources sent
+     * (from is us, to is the peer), or received (from is the peer). */
+    bool carbon_sent, carbon_received;
+    const char *chat_state; /* XEP-0085: "composing", "paused"..., or NULL */
 };
 
 enum session_event_type {
@@ -87,6 +91,8 @@ enum session_event_type {
     SESSION_EV_REGISTERED,    /* --register succeeded (or .condition: why not) */
     SESSION_EV_PASSWORD_CHANGED, /* session_change_password: .condition "result"
                                     or the error condition; .text for the user */
+    SESSION_EV_RECEIPT,          /* XEP-0184: .jid has received our message .id */
+    SESSION_EV_CHATSTATE,        /* XEP-0085: .jid (full) is now .sub_type */
     SESSION_EV_IQ_RESULT         /* answer to session_send_iq: .id, .jid (from),
                                     .condition "result" or the error condition,
                                     .text/.len the whole stanza */
@@ -152,6 +158,9 @@ unsigned session_reconnect_in(const struct session *s);
  * valid (then nothing was sent and the caller must tell the user). */
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,
                          const char *thread, char *id_out, size_t id_len);
+/* Tell to that we are "composing", "paused", "active", "inactive" or
+ * "gone" (XEP-0085). Returns 0 or -1. */
+int session_send_chatstate(struct session *s, const char *to, const char *state);
 /* Change own presence; sent now if online, and restored after reconnect. */
 int session_set_presence(struct session *s, enum presence_show show, const char *status,
                          int priority);

@@ -25,6 +25,10 @@
 #define NS_VERSION "jabber:iq:version"
 #define NS_REGISTER "jabber:iq:register"
 #define NS_TIME "urn:xmpp:time"
+#define NS_CARBONS "urn:xmpp:carbons:2"
+#define NS_FORWARD "urn:xmpp:forward:0"
+#define NS_RECEIPTS "urn:xmpp:receipts"
+#define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
 #define NS_DATA "jabber:x:data"
 
 /* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */
@@ -157,6 +161,8 @@ bool disco_caps_answer(struct session *s, mxml_node_t *iq);
 /* im.c */
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
+/* XEP-0280: ask the server for copies of our other resources' chats. */
+void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
 void im_request_roster(struct session *s);
 void im_send_presence(struct session *s);
