@@ -242,6 +242,10 @@ static void cmd_tls_trust(struct ui *ui)
 static void cmd_say(struct ui *ui, const char *text)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
+    if (w->kind == CHATWIN_XML) {
+        ui_console_send(ui, text);
+        return;
+    }
     if (w->kind != CHATWIN_CHAT) {
         ui_status_error(ui, "this is the status window: /msg JID TEXT, or pick a contact "
                             "in the roster (Alt-r, then Enter)");
@@ -252,7 +256,6 @@ static void cmd_say(struct ui *ui, const char *text)
 
 static void run(struct ui *ui, const struct command *c)
 {
-    char err[512];
     static const char *const sub_types[] = {"subscribe", "subscribed", "unsubscribed",
                                             "unsubscribe"};
     switch (c->id) {
@@ -304,8 +307,10 @@ static void run(struct ui *ui, const struct command *c)
         cmd_subscription(ui, c->arg[0], sub_types[c->id - CMD_SUBSCRIBE]);
         break;
     case CMD_RAW:
-        if (session_send_raw(ui->session, c->arg[0], err, sizeof err) != 0)
-            ui_status_error(ui, "not sent: %s", err);
+        ui_console_send(ui, c->arg[0]);
+        break;
+    case CMD_XML:
+        ui_console_open(ui);
         break;
     case CMD_PASSWORD:
         ui_ask(ui, UI_PROMPT_VAULT_PASSWORD, NULL);
@@ -422,7 +427,8 @@ static void complete_contacts(struct ui *ui, struct input_candidates *c)
             input_candidates_add(c, it->name);
     }
     for (size_t i = 1; i < ui->wins.n; i++)
-        input_candidates_add(c, ui->wins.w[i]->jid);
+        if (ui->wins.w[i]->jid)
+            input_candidates_add(c, ui->wins.w[i]->jid);
 }
 
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,

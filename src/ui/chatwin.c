@@ -6,8 +6,9 @@
  * width and is computed when drawing, with each line's row count cached
  * for the last width so that scrolling through a long history does not
  * wrap it all again. Windows are numbered by position: the status window
- * is 1, chats follow in the order they were opened, and closing one moves
- * the later ones down, as irssi does with automatic renumbering. */
+ * is 1, chats (and the XML console, which has no JID) follow in the order
+ * they were opened, and closing one moves the later ones down, as irssi
+ * does with automatic renumbering. */
 #include "ui/chatwin.h"
 
 #include <stdio.h>
@@ -69,13 +70,23 @@ void chatwins_free(struct chatwins *ws)
 struct chatwin *chatwins_find(const struct chatwins *ws, const char *jid, size_t *index)
 {
     for (size_t i = 1; i < ws->n; i++) {
-        if (strcmp(ws->w[i]->jid, jid) == 0) {
+        if (ws->w[i]->jid && strcmp(ws->w[i]->jid, jid) == 0) {
             if (index)
                 *index = i;
             return ws->w[i];
         }
     }
     return NULL;
+}
+
+static struct chatwin *append(struct chatwins *ws, struct chatwin *w)
+{
+    struct chatwin **arr = realloc(ws->w, (ws->n + 1) * sizeof *arr);
+    if (!arr)
+        abort();
+    ws->w = arr;
+    ws->w[ws->n++] = w;
+    return w;
 }
 
 struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name, bool *created)
@@ -85,13 +96,25 @@ struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *
         *created = !w;
     if (w)
         return w;
-    struct chatwin **arr = realloc(ws->w, (ws->n + 1) * sizeof *arr);
-    if (!arr)
-        abort();
-    ws->w = arr;
-    w = win_new(CHATWIN_CHAT, jid, name, ws->scrollback);
-    ws->w[ws->n++] = w;
-    return w;
+    return append(ws, win_new(CHATWIN_CHAT, jid, name, ws->scrollback));
+}
+
+struct chatwin *chatwins_find_kind(const struct chatwins *ws, enum chatwin_kind kind, size_t *index)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        if (ws->w[i]->kind == kind) {
+            if (index)
+                *index = i;
+            return ws->w[i];
+        }
+    }
+    return NULL;
+}
+
+struct chatwin *chatwins_add(struct chatwins *ws, enum chatwin_kind kind, const char *name,
+                             unsigned max)
+{
+    return append(ws, win_new(kind, NULL, name, max ? max : ws->scrollback));
 }
 
 void chatwins_close(struct chatwins *ws, size_t index)

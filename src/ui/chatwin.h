@@ -1,7 +1,7 @@
 /* chatwin.h - the windows: window 1 is the status window, then one per
- * chat. Each keeps a scrollback ring of lines, an unread count and a
- * scroll position, and knows how its lines wrap at a given width. No
- * curses here (see chatwin.c; screen.c draws). */
+ * chat, and the XML console once opened. Each keeps a scrollback ring of
+ * lines, an unread count and a scroll position, and knows how its lines
+ * wrap at a given width. No curses here (see chatwin.c; screen.c draws). */
 #ifndef TUKTUK_UI_CHATWIN_H
 #define TUKTUK_UI_CHATWIN_H
 
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
-enum chatwin_kind { CHATWIN_STATUS, CHATWIN_CHAT };
+enum chatwin_kind { CHATWIN_STATUS, CHATWIN_CHAT, CHATWIN_XML };
 enum chatline_kind { CHATLINE_IN, CHATLINE_OUT, CHATLINE_INFO, CHATLINE_ERROR };
 
 struct chatline {
@@ -22,7 +22,7 @@ struct chatline {
 
 struct chatwin {
     enum chatwin_kind kind;
-    char *jid;  /* bare JID of the peer; NULL for the status window */
+    char *jid;  /* bare JID of the peer; NULL for the status window and the XML console */
     char *name; /* short name for the status line */
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
@@ -46,6 +46,13 @@ struct chatwin *chatwins_find(const struct chatwins *ws, const char *jid, size_t
 /* Find or add the chat window for jid (added at the end). */
 struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name,
                               bool *created);
+/* The first window of a kind without a JID (the XML console), or NULL. */
+struct chatwin *chatwins_find_kind(const struct chatwins *ws, enum chatwin_kind kind,
+                                   size_t *index);
+/* Add a window without a JID at the end, keeping at most max lines (0: the
+ * list's scrollback). */
+struct chatwin *chatwins_add(struct chatwins *ws, enum chatwin_kind kind, const char *name,
+                             unsigned max);
 /* Close window index (never the status window); later ones move down. */
 void chatwins_close(struct chatwins *ws, size_t index);
 struct chatwin *chatwins_current(const struct chatwins *ws);

@@ -58,6 +58,9 @@ static const struct command_spec specs[] = {
      "Refuse JID's request, or stop sharing your presence with JID."},
     {"unsubscribe", NULL, CMD_UNSUBSCRIBE, 1, 1, false, "/unsubscribe JID",
      "Stop receiving JID's presence."},
+    {"xml", NULL, CMD_XML, 0, 0, false, "/xml",
+     "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
+     "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw."},
     {"raw", NULL, CMD_RAW, 1, 1, true, "/raw XML",
      "Send one XML element as is, after checking that it is well-formed."},
     {"tls", "trust", CMD_TLS_TRUST, 0, 0, false, "/tls trust",

@@ -29,7 +29,8 @@ enum command_id {
     CMD_TLS_TRUST,
     CMD_PASSWORD,
     CMD_PASSWD,
-    CMD_VAULT_PASSPHRASE
+    CMD_VAULT_PASSPHRASE,
+    CMD_XML
 };
 
 struct command {

@@ -168,6 +168,8 @@ static void on_roster(struct ui *ui)
     rosterview_reload(ui->rv, session_roster(ui->session));
     for (size_t i = 1; i < ui->wins.n; i++) {
         struct chatwin *w = ui->wins.w[i];
+        if (!w->jid)
+            continue; /* the XML console */
         rosterview_set_unread(ui->rv, w->jid, w->unread);
         rename_window(ui, w->jid);
     }
@@ -348,7 +350,8 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
     case SESSION_EV_AUTHENTICATED:
         break; /* the session also says so with an INFO line; never show .scram_key */
     case SESSION_EV_XML:
-        break; /* the XML console is a later feature */
+        ui_console_stanza(ui, ev);
+        break;
     default:
         break; /* an event newer than this UI: nothing to show */
     }

@@ -122,6 +122,11 @@ void ui_select_window(struct ui *ui, size_t index)
 
 static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
 {
+    if (w->kind == CHATWIN_XML) {
+        snprintf(buf, len, "xml console: stanzas sent> and recv>; XML typed here is sent%s",
+                 w->scroll > 0 ? " -- more below: PgDn" : "");
+        return;
+    }
     if (!w->jid) {
         snprintf(buf, len, "status: tuktuk %s - /help lists the commands%s", TUKTUK_VERSION,
                  w->scroll > 0 ? " -- more below: PgDn" : "");
@@ -478,6 +483,7 @@ void ui_free(struct ui *ui)
     free(ui->status);
     free(ui->prompt_jid);
     ui_secret_free(ui);
+    ui_console_free(ui);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll, (uv_handle_t *)&ui->sigwinch,
                          (uv_handle_t *)&ui->prepare,    (uv_handle_t *)&ui->check,
                          (uv_handle_t *)&ui->idle_timer, (uv_handle_t *)&ui->tick_timer};

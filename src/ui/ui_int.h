@@ -81,6 +81,7 @@ struct ui {
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
     unsigned title_unread;  /* last unread count put in the terminal title */
     bool title_set;
+    struct ui_console *console; /* console.c: recent stanzas; NULL until the first */
 
     /* Own presence as the user chose it; auto-away changes what is sent. */
     enum presence_show show;
@@ -125,6 +126,15 @@ bool ui_prompt_is_secret(enum ui_prompt p);
 void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer);
 void ui_secret_event(struct ui *ui, const struct session_event *ev);
 void ui_secret_free(struct ui *ui);
+
+/* console.c: the XML console */
+/* SESSION_EV_XML: kept in a small ring, and shown if the console is open. */
+void ui_console_stanza(struct ui *ui, const struct session_event *ev);
+/* /xml: open the console (with the stanzas kept so far), or go to it. */
+void ui_console_open(struct ui *ui);
+/* /raw, and XML typed in the console: errors are one line. */
+void ui_console_send(struct ui *ui, const char *xml);
+void ui_console_free(struct ui *ui);
 
 /* events.c */
 void ui_activity(struct ui *ui);

@@ -77,6 +77,29 @@ static void collect(void *ud, int row, int col, const char *text, size_t len)
     }
 }
 
+/* The XML console: a window without a JID, with its own line limit,
+ * found by kind and never by a JID. */
+static void test_xml_window(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 100);
+    chatwins_open(&ws, "bob@localhost", "bob", NULL);
+    CHECK(chatwins_find_kind(&ws, CHATWIN_XML, NULL) == NULL);
+    struct chatwin *x = chatwins_add(&ws, CHATWIN_XML, "xml", 5);
+    chatwins_open(&ws, "carol@localhost", "carol", NULL);
+    size_t idx;
+    CHECK(chatwins_find_kind(&ws, CHATWIN_XML, &idx) == x && idx == 2 && x->jid == NULL);
+    CHECK(chatwins_find(&ws, "carol@localhost", &idx) && idx == 3);
+    CHECK(chatwins_find(&ws, "nobody@localhost", NULL) == NULL);
+    for (int i = 0; i < 8; i++)
+        chatwin_add(x, 0, CHATLINE_OUT, "sent", "<presence/>");
+    CHECK(x->count == 5);
+    chatwins_close(&ws, 2);
+    CHECK(ws.n == 3 && chatwins_find_kind(&ws, CHATWIN_XML, NULL) == NULL);
+    CHECK(chatwins_add(&ws, CHATWIN_XML, "xml", 0)->max == 100);
+    chatwins_free(&ws);
+}
+
 static void test_layout(void)
 {
     struct chatwins ws;
@@ -196,6 +219,7 @@ int main(void)
     test_jump_scroll();
     setenv("TZ", "UTC", 1);
     test_windows();
+    test_xml_window();
     test_layout();
     test_statusbar();
     return check_done();

@@ -99,10 +99,24 @@ static void test_help(void)
         roster_seen += strcmp(commands_name(i), "/roster") == 0;
     roster_once = roster_seen == 1;
     CHECK(roster_once);
-    CHECK(n == 18); /* 15 names and /password, /passwd, /vault */
+    CHECK(n == 19); /* 15 names, /password, /passwd, /vault and /xml */
     CHECK(commands_help("passwd") != NULL && commands_help("password") != NULL);
+    CHECK(commands_help("xml") != NULL && strstr(commands_help("/xml"), "XML console"));
     for (size_t i = 0; commands_summary(i); i++)
         CHECK(commands_summary(i)[0] == '/');
+}
+
+static void test_xml(void)
+{
+    struct command c;
+    char err[256];
+    CHECK(parse("/xml", &c, err) == 0 && c.id == CMD_XML && c.arg[0] == NULL);
+    commands_clear(&c);
+    CHECK(parse("/xml now", &c, err) == -1 && strstr(err, "usage: /xml") != NULL);
+    /* in the console, XML is plain text to say */
+    CHECK(parse("<presence/>", &c, err) == 0 && c.id == CMD_SAY);
+    CHECK_STR(c.arg[0], "<presence/>");
+    commands_clear(&c);
 }
 
 static void test_password_commands(void)
@@ -125,5 +139,6 @@ int main(void)
     test_args();
     test_errors();
     test_help();
+    test_xml();
     return check_done();
 }
