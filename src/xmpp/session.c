@@ -680,6 +680,7 @@ void session_free(struct session *s)
     free(s->redirect_server);
     free(s->status);
     free(s->saved_features);
+    free(s->vcard_value);
     if (s->new_password)
         sodium_free(s->new_password);
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);

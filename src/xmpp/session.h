@@ -91,11 +91,17 @@ enum session_event_type {
     SESSION_EV_REGISTERED,    /* --register succeeded (or .condition: why not) */
     SESSION_EV_PASSWORD_CHANGED, /* session_change_password: .condition "result"
                                     or the error condition; .text for the user */
+    SESSION_EV_VCARD,            /* .jid's vCard: .vcard, or .condition on error */
     SESSION_EV_RECEIPT,          /* XEP-0184: .jid has received our message .id */
     SESSION_EV_CHATSTATE,        /* XEP-0085: .jid (full) is now .sub_type */
     SESSION_EV_IQ_RESULT         /* answer to session_send_iq: .id, .jid (from),
                                     .condition "result" or the error condition,
                                     .text/.len the whole stanza */
+};
+
+/* The vCard fields tuktuk shows and edits (XEP-0054); NULL when absent. */
+struct session_vcard {
+    const char *fn, *nickname, *email, *url, *bday, *tel, *org, *title, *note;
 };
 
 struct session_event {
@@ -117,6 +123,7 @@ struct session_event {
      * vault can be updated. Never display or log it. */
     const char *secret;
     const struct session_scram_key *scram_key;
+    const struct session_vcard *vcard;
 };
 
 typedef void (*session_handler)(void *ud, const struct session_event *ev);
@@ -177,6 +184,16 @@ int session_send_raw(struct session *s, const char *xml, char *err, size_t errle
  * answer comes as SESSION_EV_PASSWORD_CHANGED; on success the session
  * uses the new password from then on. Returns 0 or -1 when offline. */
 int session_change_password(struct session *s, const char *new_password);
+
+/* XEP-0054: ask for jid's vCard (NULL: our own). The answer comes as
+ * SESSION_EV_VCARD. Returns 0 or -1 when offline. */
+int session_vcard_request(struct session *s, const char *jid);
+/* Set one field of our own vCard ("FN", "NICKNAME", "EMAIL", "URL",
+ * "BDAY", "TEL", "ORG", "TITLE", "NOTE"; value NULL or "" removes it):
+ * the current vCard is fetched, changed and published. The outcome comes
+ * as SESSION_EV_VCARD with .condition "result" or the error. Returns 0, or
+ * -1 when offline or the field is unknown. */
+int session_vcard_set(struct session *s, const char *field, const char *value);
 
 /* Send <iq type=type to=to> with the given child XML; the answer comes
  * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */

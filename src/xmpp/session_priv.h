@@ -89,12 +89,12 @@ struct session {
     struct scram *scram;
 
     struct roster *roster;
-    char *caps_ver;           /* our XEP-0115 verification string */
-    struct caps_cache *caps;  /* other clients', by verification string */
+    char *caps_ver;          /* our XEP-0115 verification string */
+    struct caps_cache *caps; /* other clients', by verification string */
     struct {
         char id[32];
         char ver[64];
-    } caps_queries[16];       /* disco#info queries in flight for the cache */
+    } caps_queries[16]; /* disco#info queries in flight for the cache */
     enum presence_show show;
     char *status;
     int priority;
@@ -109,6 +109,9 @@ struct session {
     bool ping_outstanding;
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
+    char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
+    int vcard_field;   /* index of the field being changed */
+    char *vcard_value; /* its new value, NULL to remove it */
     char id_prefix[12];
     unsigned id_counter;
     bool have_refused_cert;
@@ -157,6 +160,9 @@ void disco_add_caps(struct session *s, mxml_node_t *presence);
 char *disco_client_of(struct session *s, mxml_node_t *presence, const char *from);
 /* An answer to one of our caps queries; returns true if el was one. */
 bool disco_caps_answer(struct session *s, mxml_node_t *iq);
+
+/* vcard.c: an answer to one of our vCard queries; true if el was one. */
+bool vcard_answer(struct session *s, mxml_node_t *iq);
 
 /* im.c */
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */

@@ -1,0 +1,171 @@
+/* vcard.c - vCards (XEP-0054, vcard-temp): reading a contact's or our
+ * own, and changing one field of ours. A change is read-modify-write: the
+ * whole vCard is fetched, the one field replaced, and the whole card
+ * published, so that fields tuktuk does not show (a photo, say) survive.
+ * Prosody's mod_vcard_legacy mirrors it to vCard4 over PEP (XEP-0292). */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xml/stanza.h"
+#include "xmpp/session_priv.h"
+
+#define NS_VCARD "vcard-temp"
+
+/* The fields we show: the name users type, the element, and for nested
+ * fields the child that holds the text (XEP-0054 §3). A note is DESC in
+ * vcard-temp, but servers that keep vCard4 (XEP-0292) give it back as
+ * NOTE, so both are read and both replaced. */
+static const struct {
+    const char *field, *element, *child, *alias;
+} fields[] = {
+    {"FN", "FN", NULL, NULL},           {"NICKNAME", "NICKNAME", NULL, NULL},
+    {"EMAIL", "EMAIL", "USERID", NULL}, {"URL", "URL", NULL, NULL},
+    {"BDAY", "BDAY", NULL, NULL},       {"TEL", "TEL", "NUMBER", NULL},
+    {"ORG", "ORG", "ORGNAME", NULL},    {"TITLE", "TITLE", NULL, NULL},
+    {"NOTE", "DESC", NULL, "NOTE"},
+};
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+static int field_index(const char *field)
+{
+    for (size_t i = 0; field && i < NFIELDS; i++)
+        if (strcasecmp(fields[i].field, field) == 0)
+            return (int)i;
+    return -1;
+}
+
+static char *field_text(mxml_node_t *card, size_t i)
+{
+    mxml_node_t *e = stanza_child(card, NS_VCARD, fields[i].element);
+    if (!e && fields[i].alias)
+        e = stanza_child(card, NS_VCARD, fields[i].alias);
+    if (e && fields[i].child)
+        e = stanza_child(e, NS_VCARD, fields[i].child);
+    char *text = e ? stanza_text(e) : NULL;
+    if (text && !*text) {
+        free(text);
+        text = NULL;
+    }
+    return text;
+}
+
+static void emit_card(struct session *s, const char *jid, mxml_node_t *card, const char *cond)
+{
+    char *v[NFIELDS] = {0};
+    for (size_t i = 0; card && i < NFIELDS; i++)
+        v[i] = field_text(card, i);
+    struct session_vcard vc = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
+    struct session_event ev = {
+        .type = SESSION_EV_VCARD, .jid = jid, .condition = cond, .vcard = card ? &vc : NULL};
+    session_emit(s, &ev);
+    for (size_t i = 0; i < NFIELDS; i++)
+        free(v[i]);
+}
+
+static int send_get(struct session *s, const char *jid, char *id, size_t idlen)
+{
+    if (s->state != SESSION_ONLINE)
+        return -1;
+    session_next_id(s, id, idlen);
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "get");
+    stanza_set_attr(iq, "id", id);
+    if (jid)
+        stanza_set_attr(iq, "to", jid);
+    stanza_set_attr(stanza_add(iq, "vCard"), "xmlns", NS_VCARD);
+    int rc = session_send_node(s, iq, false);
+    mxmlDelete(iq);
+    return rc;
+}
+
+int session_vcard_request(struct session *s, const char *jid)
+{
+    return send_get(s, jid, s->vcard_get_id, sizeof s->vcard_get_id);
+}
+
+int session_vcard_set(struct session *s, const char *field, const char *value)
+{
+    int i = field_index(field);
+    if (i < 0 || (value && !stanza_valid_text(value, strlen(value))))
+        return -1;
+    free(s->vcard_value);
+    s->vcard_value = value && *value ? strdup(value) : NULL;
+    s->vcard_field = i;
+    return send_get(s, NULL, s->vcard_fetch_id, sizeof s->vcard_fetch_id);
+}
+
+/* Replace the field in a copy of our card and publish it. */
+static void publish(struct session *s, mxml_node_t *old)
+{
+    size_t i = (size_t)s->vcard_field;
+    mxml_node_t *iq = stanza_new("iq");
+    session_next_id(s, s->vcard_set_id, sizeof s->vcard_set_id);
+    stanza_set_attr(iq, "type", "set");
+    stanza_set_attr(iq, "id", s->vcard_set_id);
+    mxml_node_t *card = stanza_add(iq, "vCard");
+    stanza_set_attr(card, "xmlns", NS_VCARD);
+    /* Keep every other element as it was, by moving it across. */
+    mxml_node_t *e = old ? stanza_first_element(old) : NULL;
+    while (e) {
+        mxml_node_t *next = stanza_next_element(e);
+        const char *name = stanza_local(e);
+        if (strcmp(name, fields[i].element) != 0 &&
+            !(fields[i].alias && strcmp(name, fields[i].alias) == 0))
+            mxmlAdd(card, MXML_ADD_AFTER, MXML_ADD_TO_PARENT, e);
+        e = next;
+    }
+    if (s->vcard_value) {
+        mxml_node_t *f = stanza_add(card, fields[i].element);
+        if (fields[i].child)
+            stanza_add_text_child(f, fields[i].child, s->vcard_value);
+        else
+            stanza_add_text(f, s->vcard_value);
+    }
+    session_send_node(s, iq, false);
+    mxmlDelete(iq);
+}
+
+static const char *condition_of(mxml_node_t *iq)
+{
+    const char *type = stanza_attr(iq, "type");
+    if (type && strcmp(type, "result") == 0)
+        return "result";
+    mxml_node_t *err = stanza_child(iq, NULL, "error");
+    mxml_node_t *c = err ? stanza_first_element(err) : NULL;
+    return c ? stanza_local(c) : "undefined-condition";
+}
+
+bool vcard_answer(struct session *s, mxml_node_t *iq)
+{
+    const char *id = stanza_attr(iq, "id");
+    if (!id)
+        return false;
+    const char *cond = condition_of(iq);
+    mxml_node_t *card = stanza_child(iq, NS_VCARD, "vCard");
+    const char *from = stanza_attr(iq, "from") ? stanza_attr(iq, "from") : s->bare;
+    if (strcmp(id, s->vcard_get_id) == 0) {
+        s->vcard_get_id[0] = '\0';
+        bool ok = strcmp(cond, "result") == 0;
+        /* No vCard yet is an empty one, not an error (XEP-0054 §3.1). */
+        emit_card(s, from, ok || strcmp(cond, "item-not-found") == 0 ? card : NULL,
+                  ok || !strcmp(cond, "item-not-found") ? "result" : cond);
+        return true;
+    }
+    if (strcmp(id, s->vcard_fetch_id) == 0) {
+        s->vcard_fetch_id[0] = '\0';
+        if (strcmp(cond, "result") == 0 || strcmp(cond, "item-not-found") == 0)
+            publish(s, card);
+        else
+            emit_card(s, s->bare, NULL, cond);
+        return true;
+    }
+    if (strcmp(id, s->vcard_set_id) == 0) {
+        s->vcard_set_id[0] = '\0';
+        emit_card(s, s->bare, NULL, cond);
+        return true;
+    }
+    return false;
+}
