@@ -53,11 +53,26 @@ struct history_load {
     char self[256], peer[256];
 };
 
+/* XEP-0245: a body starting with "/me " is an action. */
+static const char *action_text(const char *body)
+{
+    return strncmp(body, "/me ", 4) == 0 && body[4] ? body + 4 : NULL;
+}
+
 static void on_history(void *ud, time_t stamp, bool outgoing, const char *from, const char *text)
 {
     struct history_load *h = ud;
-    chatwin_add(h->w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN, outgoing ? h->self : h->peer,
-                text);
+    const char *act = action_text(text);
+    chatwin_add_msg(h->w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN,
+                    outgoing ? h->self : h->peer, act ? act : text, NULL, act != NULL);
+}
+
+struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
+                                 const char *nick, const char *body, const char *id)
+{
+    const char *act = action_text(body);
+    return ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick, act ? act : body, id,
+                      act != NULL);
 }
 
 static void load_history(struct ui *ui, struct chatwin *w)
@@ -88,8 +103,8 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
     return w;
 }
 
-static void log_message(struct ui *ui, const char *contact, time_t stamp, bool out,
-                        const char *from, const char *text)
+void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, const char *from,
+                    const char *text)
 {
     char err[512];
     if (ui->data_dir && chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp,
@@ -107,9 +122,10 @@ static void send_text(struct ui *ui, struct chatwin *w, const char *text)
         return;
     }
     time_t now = time(NULL);
-    log_message(ui, w->jid, now, true, session_bare_jid(ui->session), text);
+    ui_typing_sent(ui, w->jid);
+    ui_log_message(ui, w->jid, now, true, session_bare_jid(ui->session), text);
     w->scroll = 0; /* what you say, you see */
-    ui_add_line(ui, w, now, CHATLINE_OUT, ui_self_nick(ui, nick, sizeof nick), text);
+    ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), text, id);
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 
@@ -214,7 +230,11 @@ static void cmd_subscription(struct ui *ui, const char *jid_arg, const char *typ
     char *jid = want_jid(ui, jid_arg);
     if (!jid)
         return;
-    result(ui, session_send_subscription(ui->session, jid, type), type);
+    int rc = session_send_subscription(ui->session, jid, type);
+    result(ui, rc, type);
+    /* Answering a request (either way) clears its roster mark. */
+    if (rc == 0 && (strcmp(type, "subscribed") == 0 || strcmp(type, "unsubscribed") == 0))
+        ui_subreq_answered(ui, jid);
     free(jid);
 }
 
@@ -252,6 +272,76 @@ static void cmd_say(struct ui *ui, const char *text)
         return;
     }
     send_text(ui, w, text);
+}
+
+/* The current chat's peer, for commands whose JID is optional there. */
+static const char *current_chat_jid(struct ui *ui)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    return w->kind == CHATWIN_CHAT ? w->jid : NULL;
+}
+
+static void cmd_me(struct ui *ui, const char *text)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (w->kind != CHATWIN_CHAT) {
+        ui_status_error(ui, "/me works in a chat window: /msg JID first");
+        return;
+    }
+    size_t n = strlen(text) + 5;
+    char *body = malloc(n);
+    if (!body)
+        abort();
+    snprintf(body, n, "/me %s", text);
+    send_text(ui, w, body);
+    free(body);
+}
+
+static void cmd_info(struct ui *ui, const char *arg)
+{
+    const char *jid = arg ? arg : current_chat_jid(ui);
+    if (!jid) {
+        ui_status_error(ui, "no contact here; usage: /info [JID]");
+        return;
+    }
+    char *bare = want_jid(ui, jid);
+    if (bare)
+        ui_roster_details(ui, bare);
+    free(bare);
+}
+
+/* A JID argument that must parse; full JIDs stay full. NULL = told. */
+static bool valid_jid(struct ui *ui, const char *jid)
+{
+    char *bare = want_jid(ui, jid);
+    free(bare);
+    return bare != NULL;
+}
+
+static void run_query(struct ui *ui, const struct command *c)
+{
+    const char *jid = c->arg[0];
+    if (jid && c->id != CMD_VCARD_SET && !valid_jid(ui, jid))
+        return;
+    switch (c->id) {
+    case CMD_VERSION:
+        ui_query_version(ui, jid);
+        break;
+    case CMD_PING:
+        ui_query_ping(ui, jid);
+        break;
+    case CMD_DISCO:
+        ui_query_disco(ui, jid);
+        break;
+    case CMD_VCARD:
+        ui_query_vcard(ui, jid);
+        break;
+    case CMD_VCARD_SET:
+        ui_vcard_set(ui, c->arg[0], c->arg[1]);
+        break;
+    default:
+        break;
+    }
 }
 
 static void run(struct ui *ui, const struct command *c)
@@ -327,6 +417,19 @@ static void run(struct ui *ui, const struct command *c)
     case CMD_TLS_TRUST:
         cmd_tls_trust(ui);
         break;
+    case CMD_ME:
+        cmd_me(ui, c->arg[0]);
+        break;
+    case CMD_INFO:
+        cmd_info(ui, c->arg[0]);
+        break;
+    case CMD_VCARD:
+    case CMD_VCARD_SET:
+    case CMD_DISCO:
+    case CMD_VERSION:
+    case CMD_PING:
+        run_query(ui, c);
+        break;
     }
     ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_TITLE);
 }
@@ -355,10 +458,17 @@ static const char *sub_text(const struct roster_item *it)
     return it->ask ? "pending (asked)" : roster_sub_name(it->sub);
 }
 
+static void details_stranger(struct ui *ui, struct chatwin *w, const char *jid)
+{
+    ui_info(ui, w, CHATLINE_INFO, "%s is not in your roster (/roster add %s)", jid, jid);
+}
+
 void ui_roster_details(struct ui *ui, const char *jid)
 {
     const struct roster_item *it = roster_find(session_roster(ui->session), jid);
     struct chatwin *w = chatwins_current(&ui->wins);
+    if (!it || !it->in_roster)
+        details_stranger(ui, w, jid);
     if (!it)
         return;
     char groups[1024] = "";

@@ -35,6 +35,7 @@ static void line_clear(struct chatline *l)
 {
     free(l->nick);
     free(l->text);
+    free(l->id);
     memset(l, 0, sizeof *l);
 }
 
@@ -45,6 +46,7 @@ static void win_free(struct chatwin *w)
     free(w->ring);
     free(w->jid);
     free(w->name);
+    free(w->state);
     free(w);
 }
 
@@ -188,8 +190,20 @@ static void ring_grow(struct chatwin *w)
     w->cap = cap;
 }
 
-void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const char *nick,
-                 const char *text)
+void chatwin_set_state(struct chatwin *w, const char *state)
+{
+    free(w->state);
+    w->state = state ? xalloc_strdup(state) : NULL;
+}
+
+struct chatline *chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                             const char *nick, const char *text)
+{
+    return chatwin_add_msg(w, stamp, kind, nick, text, NULL, false);
+}
+
+struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                                 const char *nick, const char *text, const char *id, bool action)
 {
     struct chatline *l;
     if (w->count == w->cap && w->cap < w->max)
@@ -205,7 +219,36 @@ void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const
     l->kind = kind;
     l->nick = nick ? xalloc_strdup(nick) : NULL;
     l->text = xalloc_strdup(text);
+    l->id = id ? xalloc_strdup(id) : NULL;
+    l->action = action;
     w->added++;
+    return l;
+}
+
+/* A receipt comes seconds after its message: looking back a bounded
+ * number of lines keeps a flood of receipts cheap. */
+#define RECEIPT_LOOKBACK 500
+
+struct chatline *chatwin_find_id(struct chatwin *w, const char *id)
+{
+    if (!id)
+        return NULL;
+    for (size_t i = w->count, k = 0; i > 0 && k < RECEIPT_LOOKBACK; i--, k++) {
+        struct chatline *l = chatwin_line(w, i - 1);
+        if (l->id && strcmp(l->id, id) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+bool chatwin_mark_delivered(struct chatwin *w, const char *id)
+{
+    struct chatline *l = chatwin_find_id(w, id);
+    if (!l || l->delivered || l->kind != CHATLINE_OUT)
+        return false;
+    l->delivered = true;
+    l->rows = 0; /* the mark may need a row of its own */
+    return true;
 }
 
 static long rows_of_newest(struct chatwin *w, size_t n, int width, const char *tsfmt)
@@ -256,7 +299,10 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     switch (l->kind) {
     case CHATLINE_IN:
     case CHATLINE_OUT:
-        snprintf(buf, len, "%s %s> ", ts, l->nick ? l->nick : "");
+        if (l->action)
+            snprintf(buf, len, "%s * %s ", ts, l->nick ? l->nick : "");
+        else
+            snprintf(buf, len, "%s %s> ", ts, l->nick ? l->nick : "");
         break;
     case CHATLINE_ERROR:
         snprintf(buf, len, "%s ! ", ts);
@@ -274,7 +320,7 @@ int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin
     const char *text = l->text;
     size_t len = strlen(text), off = 0;
     int indent = prefix_cols <= width / 2 ? prefix_cols : 0;
-    int row = 0, col = prefix_cols, avail = width - prefix_cols;
+    int row = 0, col = prefix_cols, avail = width - prefix_cols, end = col;
     if (avail < 1) {
         if (fn)
             fn(ud, 0, prefix_cols, text, 0);
@@ -287,11 +333,22 @@ int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin
         size_t n = textwidth_wrap(text + off, len - off, avail, &next);
         if (fn)
             fn(ud, row, col, text + off, n);
+        end = col + textwidth_cols(text + off, n);
         off += next;
         row++;
         col = indent;
         avail = width - indent;
     } while (off < len);
+    if (l->delivered) {
+        if (end + 2 <= width) {
+            if (fn)
+                fn(ud, row - 1, end, NULL, 0);
+        } else {
+            if (fn)
+                fn(ud, row, indent, NULL, 0);
+            row++;
+        }
+    }
     return row;
 }
 

@@ -17,6 +17,9 @@ struct chatline {
     enum chatline_kind kind;
     char *nick; /* IN and OUT only */
     char *text;
+    char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
+    bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
+    bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
     int rows, rows_width; /* cached wrap result for one width */
 };
 
@@ -30,6 +33,8 @@ struct chatwin {
     int scroll;                 /* screen rows scrolled back from the newest; 0 = follow */
     unsigned long added, drawn; /* lines ever added, and when last drawn */
     int gap;                    /* empty rows kept below the newest line */
+    char *state;                /* chats: the peer's chat state worth showing
+                                   ("composing", "paused"), or NULL */
 };
 
 struct chatwins {
@@ -63,9 +68,22 @@ long chatwins_next_unread(const struct chatwins *ws);
 unsigned chatwins_total_unread(const struct chatwins *ws);
 
 void chatwin_set_name(struct chatwin *w, const char *name);
-/* Append a line (the oldest is dropped when the ring is full). */
-void chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind, const char *nick,
-                 const char *text);
+/* The peer's chat state to show in the title; NULL clears it. */
+void chatwin_set_state(struct chatwin *w, const char *state);
+/* Append a line (the oldest is dropped when the ring is full). Returns
+ * it, valid until the next line is added. */
+struct chatline *chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                             const char *nick, const char *text);
+/* The same for a message: id (may be NULL) is kept to match a receipt;
+ * action shows it as "* nick text". */
+struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                                 const char *nick, const char *text, const char *id, bool action);
+/* Mark our message with stanza id as delivered, looking back through at
+ * most the newest 500 lines. Returns true if it was found (and not
+ * marked already). */
+bool chatwin_mark_delivered(struct chatwin *w, const char *id);
+/* Our message with stanza id among the newest 500 lines, or NULL. */
+struct chatline *chatwin_find_id(struct chatwin *w, const char *id);
 /* Line i, 0 = oldest. */
 struct chatline *chatwin_line(struct chatwin *w, size_t i);
 /* Scroll by delta screen rows (positive = back in time), clamped. */
@@ -81,7 +99,10 @@ int chatwin_follow_gap(struct chatwin *w, int width, int height, const char *tsf
 
 /* Layout of one line at width columns: the prefix (time, nick) takes
  * prefix_cols on the first row; later rows start at the returned indent.
- * Calls fn for each screen row with the text bytes it shows. */
+ * Calls fn for each screen row with the text bytes it shows; for a
+ * delivered line, once more with text NULL where the delivery mark (two
+ * columns: a space and the mark) goes: after the text when it fits on
+ * the last row, else on a row of its own. Returns the rows. */
 typedef void (*chatwin_row_fn)(void *ud, int row, int col, const char *text, size_t len);
 int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin_row_fn fn,
                    void *ud);

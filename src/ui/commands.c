@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct command_spec {
     const char *name;
@@ -58,6 +59,23 @@ static const struct command_spec specs[] = {
      "Refuse JID's request, or stop sharing your presence with JID."},
     {"unsubscribe", NULL, CMD_UNSUBSCRIBE, 1, 1, false, "/unsubscribe JID",
      "Stop receiving JID's presence."},
+    {"me", NULL, CMD_ME, 1, 1, true, "/me TEXT",
+     "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245)."},
+    {"info", NULL, CMD_INFO, 0, 1, false, "/info [JID]",
+     "Contact details: JID, name, groups, subscription, each resource with show, status, "
+     "priority and client. Without JID: the current chat's contact."},
+    {"vcard", "set", CMD_VCARD_SET, 1, 2, true, "/vcard set FIELD [VALUE]",
+     "Change one field of your vCard: FN, NICKNAME, EMAIL, URL, BDAY, TEL, ORG, TITLE or "
+     "NOTE. Without VALUE the field is removed."},
+    {"vcard", NULL, CMD_VCARD, 0, 1, false, "/vcard [JID]",
+     "Show JID's vCard (XEP-0054): name, nickname, email, URL, birthday, phone, "
+     "organisation, title, note. Without JID: your own."},
+    {"disco", NULL, CMD_DISCO, 0, 1, false, "/disco [JID]",
+     "Ask JID (default: your server) what it is and which features it has (XEP-0030)."},
+    {"version", NULL, CMD_VERSION, 1, 1, false, "/version JID",
+     "Ask which software JID runs (XEP-0092). A contact's bare JID asks its best resource."},
+    {"ping", NULL, CMD_PING, 0, 1, false, "/ping [JID]",
+     "Ping JID (default: your server) and show the round trip in milliseconds (XEP-0199)."},
     {"xml", NULL, CMD_XML, 0, 0, false, "/xml",
      "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
      "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw."},
@@ -167,6 +185,17 @@ static int check_values(const struct command_spec *s, struct command *out, char 
             }
         }
         return fail(err, errlen, "unknown presence", s->usage);
+    }
+    if (s->id == CMD_VCARD_SET) {
+        static const char *const fields[] = {"FN",  "NICKNAME", "EMAIL", "URL", "BDAY",
+                                             "TEL", "ORG",      "TITLE", "NOTE"};
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            if (strcasecmp(out->arg[0], fields[i]) == 0) {
+                snprintf(out->arg[0], strlen(out->arg[0]) + 1, "%s", fields[i]);
+                return 0;
+            }
+        }
+        return fail(err, errlen, "unknown vCard field", s->usage);
     }
     if (s->id == CMD_PRIORITY) {
         char *end;

@@ -30,7 +30,14 @@ enum command_id {
     CMD_PASSWORD,
     CMD_PASSWD,
     CMD_VAULT_PASSPHRASE,
-    CMD_XML
+    CMD_XML,
+    CMD_ME,        /* arg[0]: the action */
+    CMD_INFO,      /* arg[0]: JID or NULL (the current chat) */
+    CMD_VCARD,     /* arg[0]: JID or NULL (our own) */
+    CMD_VCARD_SET, /* arg[0]: field, upper case; arg[1]: value or NULL */
+    CMD_DISCO,     /* arg[0]: JID or NULL (the server) */
+    CMD_VERSION,   /* arg[0]: JID */
+    CMD_PING       /* arg[0]: JID or NULL (the server) */
 };
 
 struct command {

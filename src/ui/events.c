@@ -5,7 +5,11 @@
  * is written to the history file before it is added to its window, and a
  * message for a chat that is not open opens it (without taking the
  * focus). New messages in hidden windows ring the bell and show in the
- * terminal title, for tmux's bell and activity monitors.
+ * terminal title, for tmux's bell and activity monitors. A carbon of a
+ * message another of our resources sent is our own line in the peer's
+ * window, quietly; a receipt marks our line delivered; the peer's chat
+ * state goes into the title; a subscription request waits, marked in the
+ * roster, until it is answered (subreqs.c).
  *
  * Auto-away needs no polling: a one-shot timer re-armed by each key
  * notices idleness, and an inotify watch (uv_fs_event) on the tmux socket
@@ -18,7 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ui/chatlog.h"
+#include "ui/textwidth.h"
+#include "ui/xalloc.h"
 #include "xmpp/jid.h"
 
 /* ---- auto-away ---- */
@@ -155,6 +160,8 @@ static void on_state(struct ui *ui, const struct session_event *ev)
 
 /* ---- roster and presence ---- */
 
+static void subreq_refresh(struct ui *ui);
+
 static void rename_window(struct ui *ui, const char *bare)
 {
     struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
@@ -173,6 +180,7 @@ static void on_roster(struct ui *ui)
         rosterview_set_unread(ui->rv, w->jid, w->unread);
         rename_window(ui, w->jid);
     }
+    subreq_refresh(ui);
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 
@@ -193,19 +201,61 @@ static void on_presence(struct ui *ui, const struct session_event *ev)
     free(bare);
 }
 
+/* ---- subscription requests (RFC 6121 §3.1.3, see subreqs.c) ---- */
+
+static void subreq_add(struct ui *ui, const char *bare)
+{
+    subreqs_add(&ui->subreqs, bare);
+    rosterview_set_asking(ui->rv, bare, true);
+    ui_dirty(ui, UI_DIRTY_ROSTER);
+}
+
+void ui_subreq_answered(struct ui *ui, const char *bare)
+{
+    subreqs_remove(&ui->subreqs, bare);
+    rosterview_set_asking(ui->rv, bare, false);
+    ui_dirty(ui, UI_DIRTY_ROSTER);
+}
+
+void ui_subreq_free(struct ui *ui)
+{
+    subreqs_free(&ui->subreqs);
+}
+
+static void unmark(void *ud, const char *bare)
+{
+    struct ui *ui = ud;
+    rosterview_set_asking(ui->rv, bare, false);
+}
+
+/* After the roster changed: a contact who now has our presence was
+ * answered (elsewhere); the others keep their mark, which a reload of
+ * the roster view has dropped. */
+static void subreq_refresh(struct ui *ui)
+{
+    subreqs_prune(&ui->subreqs, session_roster(ui->session), unmark, ui);
+    for (size_t i = 0; i < ui->subreqs.n; i++)
+        rosterview_set_asking(ui->rv, ui->subreqs.jid[i], true);
+}
+
 static void on_subscription(struct ui *ui, const struct session_event *ev)
 {
     const char *t = ev->sub_type ? ev->sub_type : "";
     const char *j = ev->jid ? ev->jid : "?";
-    if (strcmp(t, "subscribe") == 0)
-        ui_info(ui, NULL, CHATLINE_INFO, "%s asks to see your presence: /authorize %s or /deny %s",
+    if (strcmp(t, "subscribe") == 0) {
+        ui_info(ui, NULL, CHATLINE_INFO, "%s wants to see your presence: /authorize %s or /deny %s",
                 j, j, j);
-    else if (strcmp(t, "subscribed") == 0)
+        if (ev->jid)
+            subreq_add(ui, ev->jid);
+    } else if (strcmp(t, "subscribed") == 0) {
         ui_info(ui, NULL, CHATLINE_INFO, "%s now shares their presence with you", j);
-    else if (strcmp(t, "unsubscribed") == 0)
+    } else if (strcmp(t, "unsubscribed") == 0) {
         ui_info(ui, NULL, CHATLINE_INFO, "%s does not share their presence with you", j);
-    else
+    } else {
         ui_info(ui, NULL, CHATLINE_INFO, "%s no longer wants your presence", j);
+        if (ev->jid)
+            ui_subreq_answered(ui, ev->jid); /* withdrawn */
+    }
     if (ui->wins.current != 0) {
         ui->wins.w[0]->unread++;
         ui_dirty(ui, UI_DIRTY_STATUS);
@@ -223,31 +273,116 @@ static void notify_hidden(struct ui *ui, struct chatwin *w)
     ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
 }
 
-static void on_error_message(struct ui *ui, const struct session_message *m, const char *bare)
+/* An error names the message it answers, by its id, when we still have
+ * that line: "not delivered to bob@x: service-unavailable ("hello")". */
+static void on_error_message(struct ui *ui, const struct session_message *m)
 {
+    char *bare = m->from ? jid_bare_of(m->from) : NULL;
     struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
     const char *why = m->error ? m->error : "unknown error";
+    const char *to = bare ? bare : (m->from ? m->from : "?");
+    struct chatline *l = w ? chatwin_find_id(w, m->id) : NULL;
+    char quote[200] = "";
+    if (l) {
+        char cut[160];
+        textwidth_truncate(l->text, 40, cut, sizeof cut);
+        snprintf(quote, sizeof quote, " (\"%s\")", cut);
+    }
     if (w)
-        ui_info(ui, w, CHATLINE_ERROR, "not delivered: %s", why);
+        ui_info(ui, w, CHATLINE_ERROR, "not delivered to %s: %s%s", to, why, quote);
     else
-        ui_status_error(ui, "message to %s not delivered: %s", m->from ? m->from : "?", why);
+        ui_status_error(ui, "not delivered to %s: %s", to, why);
+    free(bare);
+}
+
+/* XEP-0280: another of our resources sent this to m->to. It goes to that
+ * peer's window as our own line, quietly: we wrote it. */
+static void on_carbon_sent(struct ui *ui, const struct session_message *m)
+{
+    char *peer = m->to ? jid_bare_of(m->to) : NULL;
+    char nick[256];
+    if (peer && m->body) {
+        struct chatwin *w = ui_open_chat(ui, peer, false);
+        ui_log_message(ui, peer, m->stamp, true, session_bare_jid(ui->session), m->body);
+        ui_show_message(ui, w, m->stamp, true, ui_self_nick(ui, nick, sizeof nick), m->body, m->id);
+    }
+    free(peer);
+}
+
+/* Headline and normal messages (RFC 6121 §5.2.2) are marked as such,
+ * with their subject; chat messages, and actions, are just their body. */
+static char *message_text(const struct session_message *m)
+{
+    const char *type = m->type ? m->type : "normal";
+    const char *body = m->body ? m->body : "";
+    bool marked = strcmp(type, "headline") == 0 || strcmp(type, "normal") == 0;
+    if (!marked || strncmp(body, "/me ", 4) == 0)
+        return xalloc_strdup(body);
+    size_t n = strlen(type) + strlen(body) + (m->subject ? strlen(m->subject) : 0) + 8;
+    char *t = xalloc_realloc(NULL, n);
+    snprintf(t, n, "[%s%s%s]%s%s", type, m->subject ? ": " : "", m->subject ? m->subject : "",
+             body[0] ? " " : "", body);
+    return t;
+}
+
+static void show_incoming(struct ui *ui, const struct session_message *m, const char *bare)
+{
+    char nick[256];
+    bool fresh = !chatwins_find(&ui->wins, bare, NULL);
+    struct chatwin *w = ui_open_chat(ui, bare, false);
+    const struct roster_item *it = roster_find(session_roster(ui->session), bare);
+    if (fresh && !(it && it->in_roster))
+        ui_info(ui, w, CHATLINE_INFO, "%s is not in your roster (/roster add %s)", bare, bare);
+    char *text = message_text(m);
+    ui_log_message(ui, bare, m->stamp, false, bare, text);
+    ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick), text,
+                    NULL);
+    free(text);
+    if (w->state) {
+        chatwin_set_state(w, NULL); /* a message ends "composing" */
+        ui_dirty(ui, UI_DIRTY_TITLE);
+    }
+    if (w != chatwins_current(&ui->wins))
+        notify_hidden(ui, w);
 }
 
 static void on_message(struct ui *ui, const struct session_message *m)
 {
-    char *bare = m->from ? jid_bare_of(m->from) : NULL;
     if (m->type && strcmp(m->type, "error") == 0) {
-        on_error_message(ui, m, bare);
-    } else if (bare && m->body) {
-        char err[512], nick[256];
-        struct chatwin *w = ui_open_chat(ui, bare, false);
-        if (ui->data_dir && chatlog_append(ui->data_dir, session_bare_jid(ui->session), bare,
-                                           m->stamp, false, bare, m->body, err, sizeof err) != 0)
-            ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
-        ui_add_line(ui, w, m->stamp, CHATLINE_IN, ui_contact_name(ui, bare, nick, sizeof nick),
-                    m->body);
-        if (w != chatwins_current(&ui->wins))
-            notify_hidden(ui, w);
+        on_error_message(ui, m);
+        return;
+    }
+    if (m->carbon_sent) {
+        on_carbon_sent(ui, m);
+        return;
+    }
+    char *bare = m->from ? jid_bare_of(m->from) : NULL;
+    if (bare && (m->body || m->subject))
+        show_incoming(ui, m, bare);
+    free(bare);
+}
+
+static void on_receipt(struct ui *ui, const struct session_event *ev)
+{
+    char *bare = ev->jid ? jid_bare_of(ev->jid) : NULL;
+    struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
+    if (w && chatwin_mark_delivered(w, ev->id) && w == chatwins_current(&ui->wins))
+        ui_dirty(ui, UI_DIRTY_CHAT);
+    free(bare);
+}
+
+/* XEP-0085: "composing" and "paused" show in the chat's title; the other
+ * states clear it. A state for a chat that is not open opens nothing. */
+static void on_chatstate(struct ui *ui, const struct session_event *ev)
+{
+    char *bare = ev->jid ? jid_bare_of(ev->jid) : NULL;
+    struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
+    const char *st = ev->sub_type ? ev->sub_type : "";
+    if (w) {
+        bool show = strcmp(st, "composing") == 0 || strcmp(st, "paused") == 0;
+        chatwin_set_state(w, show ? st : NULL);
+        if (w == chatwins_current(&ui->wins))
+            ui_dirty(ui, UI_DIRTY_TITLE);
     }
     free(bare);
 }
@@ -302,6 +437,7 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
             rosterview_update(ui->rv, session_roster(ui->session), ev->jid);
             rename_window(ui, ev->jid);
         }
+        subreq_refresh(ui);
         ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
         break;
     case SESSION_EV_PRESENCE:
@@ -331,7 +467,17 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text ? ev->text : "");
         break;
     case SESSION_EV_IQ_RESULT:
-        on_iq_result(ui, ev);
+        if (!ui_query_answer(ui, ev))
+            on_iq_result(ui, ev);
+        break;
+    case SESSION_EV_RECEIPT:
+        on_receipt(ui, ev);
+        break;
+    case SESSION_EV_CHATSTATE:
+        on_chatstate(ui, ev);
+        break;
+    case SESSION_EV_VCARD:
+        ui_vcard_event(ui, ev);
         break;
     case SESSION_EV_REGISTERED:
         if (ev->condition && strcmp(ev->condition, "result") != 0)

@@ -441,7 +441,9 @@ int ui_keys_drain(struct ui *ui)
         ui->esc_pending = false;
         handle(ui, OK, KEY_ESC, false);
     }
-    if (keys)
+    if (keys) {
         ui_activity(ui);
+        ui_typing_keys(ui);
+    }
     return keys;
 }

@@ -31,6 +31,7 @@ struct contact {
     char *label, *lc_label;
     enum presence_show show;
     unsigned unread;
+    bool asking; /* asked to see our presence; not answered yet */
     struct group **groups;
     size_t ngroups;
     struct contact *hnext;
@@ -390,6 +391,15 @@ void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned
     }
 }
 
+void rosterview_set_asking(struct rosterview *rv, const char *bare_jid, bool asking)
+{
+    struct contact *c = contact_find(rv, bare_jid);
+    if (c && c->asking != asking) {
+        c->asking = asking;
+        rv->rows_dirty = true;
+    }
+}
+
 /* ---- options ---- */
 
 bool rosterview_show_offline(const struct rosterview *rv)
@@ -428,7 +438,7 @@ static bool visible(const struct rosterview *rv, const struct entry *e)
         return matches(rv, e->c);
     if (e->g->collapsed)
         return false;
-    return rv->show_offline || e->c->show != SHOW_OFFLINE || e->c->unread > 0;
+    return rv->show_offline || e->c->show != SHOW_OFFLINE || e->c->unread > 0 || e->c->asking;
 }
 
 static void row_add(struct rosterview *rv, struct group *g, struct contact *c)
@@ -502,6 +512,7 @@ bool rosterview_row(struct rosterview *rv, size_t i, struct rosterview_row *out)
     out->label = e->c->label;
     out->show = e->c->show;
     out->unread = e->c->unread;
+    out->asking = e->c->asking;
     return true;
 }
 

@@ -26,6 +26,7 @@ struct rosterview_row {
     const char *label;      /* contact rows: name, or JID when it has none */
     enum presence_show show;
     unsigned unread;
+    bool asking; /* contact rows: a subscription request waits for an answer */
 };
 
 struct rosterview;
@@ -40,6 +41,10 @@ void rosterview_reload(struct rosterview *rv, const struct roster *r);
 void rosterview_update(struct rosterview *rv, const struct roster *r, const char *bare_jid);
 
 void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned unread);
+/* Mark a contact whose subscription request waits for an answer (shown
+ * with '?', and shown even while offline contacts are hidden). Kept until
+ * cleared or the contact is reloaded. */
+void rosterview_set_asking(struct rosterview *rv, const char *bare_jid, bool asking);
 
 bool rosterview_show_offline(const struct rosterview *rv);
 void rosterview_set_show_offline(struct rosterview *rv, bool show);

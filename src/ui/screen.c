@@ -12,10 +12,25 @@
  * otherwise, so transparent terminals and tmux keep their own. */
 #include "ui/screen.h"
 
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ui/textwidth.h"
+
+/* The delivery mark: U+2713 where the terminal surely draws it, '+' on
+ * a vt100-like terminal or outside a UTF-8 locale. Both take one column,
+ * so wrapping does not depend on the choice. */
+static const char *pick_delivered_mark(void)
+{
+    const char *term = getenv("TERM");
+    const char *cs = nl_langinfo(CODESET);
+    bool utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+    if (!utf8 || !term || strncmp(term, "vt", 2) == 0 || strcmp(term, "dumb") == 0 ||
+        strcmp(term, "linux") == 0)
+        return " +";
+    return " \u2713";
+}
 
 void screen_layout(int rows, int cols, int roster_width, struct screen_layout *out)
 {
@@ -126,6 +141,7 @@ void screen_init(struct screen *s, const struct theme *t, int roster_width)
 {
     memset(s, 0, sizeof *s);
     s->roster_width = roster_width;
+    s->delivered_mark = pick_delivered_mark();
     init_colors(s, t);
     screen_resize(s);
 }
@@ -258,7 +274,7 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
     } else {
         enum theme_role role = show_role(r->show);
         wattr_set(w, s->attr[role] | sel, s->pair[role], NULL);
-        waddch(w, ' ');
+        waddch(w, r->asking ? '?' : ' ');
         waddch(w, ' ');
         waddch(w, (chtype)show_marker(r->show));
         waddch(w, ' ');
@@ -326,7 +342,12 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     int used = put_str(w, ts, width, THEME_CHAT_TIME, s);
     used += put_str(w, " ", width - used, THEME_CHAT_TIME, s);
     enum chatline_kind k = d->line->kind;
-    if (k == CHATLINE_IN || k == CHATLINE_OUT) {
+    if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {
+        enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
+        used += put_str(w, "* ", width - used, THEME_CHAT_TEXT, s);
+        used += put_str(w, d->line->nick ? d->line->nick : "", width - used, nr, s);
+        put_str(w, " ", width - used, THEME_CHAT_TEXT, s);
+    } else if (k == CHATLINE_IN || k == CHATLINE_OUT) {
         enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
         used += put_str(w, d->line->nick ? d->line->nick : "", width - used, nr, s);
         put_str(w, "> ", width - used, THEME_CHAT_TEXT, s);
@@ -342,6 +363,11 @@ static void chat_row(void *ud, int row, int col, const char *text, size_t len)
     int y = d->y0 + row;
     if (y < 0 || y >= d->s->lay.pane_h)
         return;
+    if (!text) {
+        wmove(w, y, col);
+        put_str(w, d->s->delivered_mark, d->s->lay.chat_w - col, THEME_CHAT_TIME, d->s);
+        return;
+    }
     wmove(w, y, 0);
     if (row == 0)
         draw_prefix(d, w);

@@ -31,8 +31,9 @@ void screen_layout(int rows, int cols, int roster_width, struct screen_layout *o
 
 struct screen {
     struct screen_layout lay;
-    int roster_width; /* configured */
-    bool line_scroll; /* no jump scrolling (see chatwin_follow_gap) */
+    int roster_width;           /* configured */
+    bool line_scroll;           /* no jump scrolling (see chatwin_follow_gap) */
+    const char *delivered_mark; /* " ✓", or " +" where only ASCII is safe */
     WINDOW *title, *roster, *sep, *chat, *status, *input;
     attr_t attr[THEME_NROLES];
     short pair[THEME_NROLES];

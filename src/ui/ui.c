@@ -64,18 +64,23 @@ void ui_dirty(struct ui *ui, unsigned what)
 
 /* ---- messages for the user ---- */
 
+struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                            const char *nick, const char *text, const char *id, bool action)
+{
+    struct chatline *l = chatwin_add_msg(w, stamp, kind, nick, text, id, action);
+    /* Scrolled back, the reader keeps seeing the same lines: the scroll
+     * position counts rows from the newest line, which just moved. */
+    if (w->scroll > 0)
+        w->scroll += chatwin_rows(l, ui->scr.lay.chat_w, ui->tsfmt);
+    if (w == chatwins_current(&ui->wins))
+        ui_dirty(ui, UI_DIRTY_CHAT);
+    return l;
+}
+
 void ui_add_line(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
                  const char *nick, const char *text)
 {
-    chatwin_add(w, stamp, kind, nick, text);
-    /* Scrolled back, the reader keeps seeing the same lines: the scroll
-     * position counts rows from the newest line, which just moved. */
-    if (w->scroll > 0) {
-        struct chatline *l = chatwin_line(w, w->count - 1);
-        w->scroll += chatwin_rows(l, ui->scr.lay.chat_w, ui->tsfmt);
-    }
-    if (w == chatwins_current(&ui->wins))
-        ui_dirty(ui, UI_DIRTY_CHAT);
+    ui_add_msg(ui, w, stamp, kind, nick, text, NULL, false);
 }
 
 void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
@@ -142,10 +147,16 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     else
         snprintf(who, sizeof who, "%s", w->jid);
     const char *more = w->scroll > 0 ? " -- more below: PgDn" : "";
+    const char *stranger = it && it->in_roster ? "" : " (not in roster)";
+    char state[64] = "";
+    if (w->state)
+        snprintf(state, sizeof state, " -- %s\u2026", w->state);
     if (status)
-        snprintf(buf, len, "chat: %s (%s: \"%s\")%s", who, presence_show_name(show), status, more);
+        snprintf(buf, len, "chat: %s (%s: \"%s\")%s%s%s", who, presence_show_name(show), status,
+                 stranger, state, more);
     else
-        snprintf(buf, len, "chat: %s (%s)%s", who, presence_show_name(show), more);
+        snprintf(buf, len, "chat: %s (%s)%s%s%s", who, presence_show_name(show), stranger, state,
+                 more);
 }
 
 static void draw_title(struct ui *ui)
@@ -396,9 +407,10 @@ static void start_handles(struct ui *ui)
     uv_check_init(ui->loop, &ui->check);
     uv_timer_init(ui->loop, &ui->idle_timer);
     uv_timer_init(ui->loop, &ui->tick_timer);
-    ui->open_handles = 6;
+    uv_timer_init(ui->loop, &ui->typing_timer);
+    ui->open_handles = 7;
     ui->stdin_poll.data = ui->sigwinch.data = ui->prepare.data = ui->check.data = ui;
-    ui->idle_timer.data = ui->tick_timer.data = ui;
+    ui->idle_timer.data = ui->tick_timer.data = ui->typing_timer.data = ui;
     uv_poll_start(&ui->stdin_poll, UV_READABLE | UV_DISCONNECT, on_stdin);
     uv_signal_start(&ui->sigwinch, on_winch, SIGWINCH);
     uv_prepare_start(&ui->prepare, on_prepare);
@@ -484,9 +496,13 @@ void ui_free(struct ui *ui)
     free(ui->prompt_jid);
     ui_secret_free(ui);
     ui_console_free(ui);
-    uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll, (uv_handle_t *)&ui->sigwinch,
-                         (uv_handle_t *)&ui->prepare,    (uv_handle_t *)&ui->check,
-                         (uv_handle_t *)&ui->idle_timer, (uv_handle_t *)&ui->tick_timer};
+    ui_typing_free(ui);
+    ui_iq_free(ui);
+    ui_subreq_free(ui);
+    uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,
+                         (uv_handle_t *)&ui->prepare,     (uv_handle_t *)&ui->check,
+                         (uv_handle_t *)&ui->idle_timer,  (uv_handle_t *)&ui->tick_timer,
+                         (uv_handle_t *)&ui->typing_timer};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
         uv_close(hs[i], on_closed);
     if (ui->tmux_watching)

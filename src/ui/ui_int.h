@@ -6,6 +6,7 @@
 #define TUKTUK_UI_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "ui/bindings.h"
@@ -13,6 +14,7 @@
 #include "ui/input.h"
 #include "ui/rosterview.h"
 #include "ui/screen.h"
+#include "ui/subreqs.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
 
@@ -83,6 +85,15 @@ struct ui {
     bool title_set;
     struct ui_console *console; /* console.c: recent stanzas; NULL until the first */
 
+    /* typing.c: our chat state (XEP-0085) towards typing_to */
+    uv_timer_t typing_timer; /* one shot: "paused" 5 s after the last key */
+    char *typing_to;         /* bare JID we said "composing" to, or NULL */
+    bool composing;
+    uint64_t composing_at; /* uv_now when "composing" was last sent */
+
+    struct ui_iq *iqs;      /* queries.c: our queries waiting for an answer */
+    struct subreqs subreqs; /* subscription requests not yet answered */
+
     /* Own presence as the user chose it; auto-away changes what is sent. */
     enum presence_show show;
     char *status;
@@ -95,6 +106,9 @@ void ui_dirty(struct ui *ui, unsigned what);
 /* Append a line to w, keeping a scrolled-back view where it is. */
 void ui_add_line(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
                  const char *nick, const char *text);
+/* The same for a message (see chatwin_add_msg). */
+struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
+                            const char *nick, const char *text, const char *id, bool action);
 void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ui_status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -118,6 +132,34 @@ void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c);
 const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
+/* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
+struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
+                                 const char *nick, const char *body, const char *id);
+/* Append to the history file; a failure is shown in the status window. */
+void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, const char *from,
+                    const char *text);
+
+/* typing.c: our chat states (XEP-0085) */
+/* After keys: "composing" when typing text in a chat, "paused" later. */
+void ui_typing_keys(struct ui *ui);
+/* A message went to jid: it carried "active" already. */
+void ui_typing_sent(struct ui *ui, const char *jid);
+void ui_typing_free(struct ui *ui);
+
+/* queries.c: /version, /ping, /disco, /vcard and their answers */
+void ui_query_version(struct ui *ui, const char *jid);
+void ui_query_ping(struct ui *ui, const char *jid);
+void ui_query_disco(struct ui *ui, const char *jid);
+void ui_query_vcard(struct ui *ui, const char *jid);
+void ui_vcard_set(struct ui *ui, const char *field, const char *value);
+/* SESSION_EV_IQ_RESULT: true if it answered one of our queries. */
+bool ui_query_answer(struct ui *ui, const struct session_event *ev);
+void ui_vcard_event(struct ui *ui, const struct session_event *ev);
+void ui_iq_free(struct ui *ui);
+
+/* events.c: subscription requests waiting for an answer (roster "?") */
+void ui_subreq_answered(struct ui *ui, const char *bare_jid);
+void ui_subreq_free(struct ui *ui);
 
 /* secrets.c */
 bool ui_prompt_is_secret(enum ui_prompt p);

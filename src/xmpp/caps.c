@@ -93,8 +93,8 @@ static bool build_input(struct text *t, const struct caps_identity *ids, size_t 
     if (nfeatures)
         qsort(sf, nfeatures, sizeof *sf, cmp_string);
     for (size_t i = 0; i < nids; i++) {
-        const char *parts[] = {sid[i]->category, "/", sid[i]->type, "/", sid[i]->lang, "/",
-                               sid[i]->name, "<"};
+        const char *parts[] = {sid[i]->category, "/", sid[i]->type, "/",
+                               sid[i]->lang,     "/", sid[i]->name, "<"};
         for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
             put(t, parts[k]);
     }

@@ -25,7 +25,8 @@ static void on_event(void *ud, const struct session_event *ev)
     harness_on_event(&w->c, ev);
     if (ev->type == SESSION_EV_XML && ev->outgoing &&
         harness_contains(ev->text, ev->len, "disco#info") &&
-        harness_contains(ev->text, ev->len, "#") && harness_contains(ev->text, ev->len, "type=\"get\""))
+        harness_contains(ev->text, ev->len, "#") &&
+        harness_contains(ev->text, ev->len, "type=\"get\""))
         w->caps_queries_out++;
     if (ev->type == SESSION_EV_IQ_RESULT) {
         w->iq_results++;
@@ -40,9 +41,12 @@ static void start(struct watch *w, const char *user, const char *resource)
     char jid[128], err[200];
     memset(w, 0, sizeof *w);
     snprintf(jid, sizeof jid, "%s@localhost/%s", user, resource);
-    struct session_config cfg = {.jid = jid, .password = "pw-disco", .server = "127.0.0.1",
+    struct session_config cfg = {.jid = jid,
+                                 .password = "pw-disco",
+                                 .server = "127.0.0.1",
                                  .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca};
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = ca};
     w->c.s = session_new(&loop, &cfg, on_event, w, err, sizeof err);
     CHECK(w->c.s != NULL);
     session_connect(w->c.s);

@@ -42,9 +42,13 @@ static void start(struct peer *p, const char *user, const char *resource)
     char jid[128], err[200];
     memset(p, 0, sizeof *p);
     snprintf(jid, sizeof jid, "%s@localhost/%s", user, resource);
-    struct session_config cfg = {.jid = jid, .password = "pw-ext", .server = "127.0.0.1",
+    struct session_config cfg = {.jid = jid,
+                                 .password = "pw-ext",
+                                 .server = "127.0.0.1",
                                  .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS, .ca_file = ca, .priority = 1};
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = ca,
+                                 .priority = 1};
     p->c.s = session_new(&loop, &cfg, on_event, p, err, sizeof err);
     CHECK(p->c.s != NULL);
     session_connect(p->c.s);
@@ -102,8 +106,8 @@ int main(void)
 
     /* Sent from the desk: the laptop gets a copy, addressed to Bob. */
     char id[64];
-    CHECK(session_send_message(desk.c.s, "x_bob@localhost/phone", "chat", "from the desk", NULL,
-                               id, sizeof id) == 0);
+    CHECK(session_send_message(desk.c.s, "x_bob@localhost/phone", "chat", "from the desk", NULL, id,
+                               sizeof id) == 0);
     CHECK(harness_wait(&loop, has_sent_carbon, &laptop, 5000));
     CHECK_STR(laptop.carbon_body, "from the desk");
     CHECK(strncmp(laptop.carbon_to, "x_bob@localhost", 15) == 0);

@@ -63,9 +63,12 @@ ui_user() {
 
 # ui_start WINDOW USER PASSWORD COLS ROWS: run tuktuk as USER@localhost
 # in tmux window WINDOW, with TERM=$UI_TERM (default tmux-256color). Its stderr goes to $UI_TMP/USER.err and its exit
-# status to $UI_TMP/USER.status when it ends.
+# status to $UI_TMP/USER.status when it ends. With UI_NAME set, that name
+# replaces USER in those files and in its folder: a second instance of
+# the same account (another resource).
 ui_start() {
-	local win=$1 user=$2 pw=$3 cols=$4 rows=$5 dir=$UI_TMP/$2
+	local win=$1 user=$2 pw=$3 cols=$4 rows=$5 name=${UI_NAME:-$2}
+	local dir=$UI_TMP/$name
 	# Without $TMUX, tuktuk does not go away while no client is attached
 	# (our sessions never have one); away.sh sets UI_KEEP_TMUX to test that.
 	local keep_tmux="unset TMUX"
@@ -78,8 +81,8 @@ ui_start() {
 		$keep_tmux
 		"$TUKTUK_BIN" --jid "$user@${TUKTUK_TEST_DOMAIN:-localhost}" --server 127.0.0.1 \\
 			--port "$TUKTUK_TEST_C2S_PORT" --ca-file "$TUKTUK_TEST_CA" --password-file "$dir/pw" \\
-			-d "$dir/data" -c "$dir/config" 2>"$UI_TMP/$user.err"
-		echo \$? >"$UI_TMP/$user.status"
+			-d "$dir/data" -c "$dir/config" 2>"$UI_TMP/$name.err"
+		echo \$? >"$UI_TMP/$name.status"
 	EOF
 	chmod +x "$dir/run"
 	if ! tm has-session -t ui 2>/dev/null; then

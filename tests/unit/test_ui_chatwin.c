@@ -143,6 +143,64 @@ static void test_layout(void)
     chatwins_free(&ws);
 }
 
+struct mark {
+    int rows, mark_row, mark_col;
+};
+
+static void find_mark(void *ud, int row, int col, const char *text, size_t len)
+{
+    struct mark *m = ud;
+    if (!text) {
+        m->mark_row = row;
+        m->mark_col = col;
+    }
+}
+
+/* Issue 5: a sent line keeps its stanza id; a receipt marks it delivered
+ * (the mark goes after the text, or on a row of its own when the last
+ * row is full); "/me" lines have their own prefix. */
+static void test_delivered_and_action(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 0);
+    struct chatwin *w = chatwins_open(&ws, "bob@localhost", "bob", NULL);
+    chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", "hello", "m1", false);
+    chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", "0123456789", "m2", false);
+    chatwin_add(w, 0, CHATLINE_IN, "bob", "hi");
+    CHECK(chatwin_find_id(w, "m2") == chatwin_line(w, 1));
+    CHECK(chatwin_find_id(w, "nope") == NULL && chatwin_find_id(w, NULL) == NULL);
+    CHECK(!chatwin_mark_delivered(w, "unknown"));
+    struct chatline *l = chatwin_line(w, 0);
+    CHECK(chatwin_rows(l, 40, "%H:%M") == 1);
+    CHECK(chatwin_mark_delivered(w, "m1") && l->delivered);
+    CHECK(!chatwin_mark_delivered(w, "m1")); /* once */
+    char prefix[64];
+    int pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    struct mark m = {0, -1, -1};
+    CHECK(chatwin_layout(l, 40, pc, find_mark, &m) == 1);
+    CHECK(m.mark_row == 0 && m.mark_col == pc + 5);
+    /* "12:00 alice> " is 13 columns; 10 more fill 23: no room on that row */
+    l = chatwin_line(w, 1);
+    pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    CHECK(chatwin_rows(l, pc + 10, "%H:%M") == 1);
+    CHECK(chatwin_mark_delivered(w, "m2"));
+    CHECK(chatwin_rows(l, pc + 10, "%H:%M") == 2); /* the cache was dropped */
+    m = (struct mark){0, -1, -1};
+    CHECK(chatwin_layout(l, pc + 10, pc, find_mark, &m) == 2);
+    CHECK(m.mark_row == 1);
+    /* an action: "12:00 * alice waves" */
+    l = chatwin_add_msg(w, 0, CHATLINE_IN, "alice", "waves", NULL, true);
+    chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    CHECK(strstr(prefix, " * alice ") != NULL && !strstr(prefix, ">"));
+    /* the peer's chat state */
+    chatwin_set_state(w, "composing");
+    CHECK_STR(w->state, "composing");
+    chatwin_set_state(w, NULL);
+    CHECK(w->state == NULL);
+    chatwin_set_state(w, "paused"); /* freed with the window */
+    chatwins_free(&ws);
+}
+
 static void test_statusbar(void)
 {
     struct statusbar_window win[] = {
@@ -221,6 +279,7 @@ int main(void)
     test_windows();
     test_xml_window();
     test_layout();
+    test_delivered_and_action();
     test_statusbar();
     return check_done();
 }

@@ -99,7 +99,10 @@ static void test_help(void)
         roster_seen += strcmp(commands_name(i), "/roster") == 0;
     roster_once = roster_seen == 1;
     CHECK(roster_once);
-    CHECK(n == 19); /* 15 names, /password, /passwd, /vault and /xml */
+    CHECK(n == 25); /* 15 names, /password, /passwd, /vault, /xml, and the six of issue 5 */
+    CHECK(strstr(commands_help("vcard"), "/vcard set FIELD") != NULL);
+    CHECK(commands_help("ping") && commands_help("version") && commands_help("disco"));
+    CHECK(commands_help("info") && commands_help("me"));
     CHECK(commands_help("passwd") != NULL && commands_help("password") != NULL);
     CHECK(commands_help("xml") != NULL && strstr(commands_help("/xml"), "XML console"));
     for (size_t i = 0; commands_summary(i); i++)
@@ -132,8 +135,46 @@ static void test_password_commands(void)
     CHECK(strstr(err, "/passwd") != NULL);
 }
 
+/* Issue 5: information commands, /vcard set, /me. */
+static void test_queries(void)
+{
+    struct command c;
+    char err[256];
+    CHECK(parse("/ping", &c, err) == 0 && c.id == CMD_PING && !c.arg[0]);
+    CHECK(parse("/ping bob@localhost/res", &c, err) == 0 && c.id == CMD_PING);
+    CHECK_STR(c.arg[0], "bob@localhost/res");
+    commands_clear(&c);
+    CHECK(parse("/ping a b", &c, err) == -1 && strstr(err, "usage: /ping [JID]"));
+    CHECK(parse("/version", &c, err) == -1 && strstr(err, "missing argument; usage: /version JID"));
+    CHECK(parse("/version bob@localhost", &c, err) == 0 && c.id == CMD_VERSION);
+    commands_clear(&c);
+    CHECK(parse("/disco", &c, err) == 0 && c.id == CMD_DISCO && !c.arg[0]);
+    CHECK(parse("/disco conference.localhost", &c, err) == 0 && c.id == CMD_DISCO);
+    commands_clear(&c);
+    CHECK(parse("/info", &c, err) == 0 && c.id == CMD_INFO && !c.arg[0]);
+    CHECK(parse("/info bob@localhost x", &c, err) == -1 && strstr(err, "usage: /info [JID]"));
+    CHECK(parse("/vcard", &c, err) == 0 && c.id == CMD_VCARD && !c.arg[0]);
+    CHECK(parse("/vcard bob@localhost", &c, err) == 0 && c.id == CMD_VCARD);
+    CHECK_STR(c.arg[0], "bob@localhost");
+    commands_clear(&c);
+    CHECK(parse("/vcard set fn Ann  Smith", &c, err) == 0 && c.id == CMD_VCARD_SET);
+    CHECK_STR(c.arg[0], "FN"); /* any case, made upper */
+    CHECK_STR(c.arg[1], "Ann  Smith");
+    commands_clear(&c);
+    CHECK(parse("/vcard set NOTE", &c, err) == 0 && c.id == CMD_VCARD_SET && !c.arg[1]);
+    commands_clear(&c);
+    CHECK(parse("/vcard set PHOTO x", &c, err) == -1);
+    CHECK(strstr(err, "unknown vCard field; usage: /vcard set FIELD") != NULL);
+    CHECK(parse("/vcard set", &c, err) == -1 && strstr(err, "missing argument"));
+    CHECK(parse("/me waves  hello", &c, err) == 0 && c.id == CMD_ME);
+    CHECK_STR(c.arg[0], "waves  hello");
+    commands_clear(&c);
+    CHECK(parse("/me", &c, err) == -1 && strstr(err, "usage: /me TEXT"));
+}
+
 int main(void)
 {
+    test_queries();
     test_password_commands();
     test_say();
     test_args();
