@@ -281,6 +281,25 @@ static const char *current_chat_jid(struct ui *ui)
     return w->kind == CHATWIN_CHAT ? w->jid : NULL;
 }
 
+static void cmd_correct(struct ui *ui, const char *text)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    struct chatline *last = w->kind == CHATWIN_CHAT ? chatwin_last_sent(w) : NULL;
+    if (!last) {
+        ui_status_error(ui, "/correct: no message of yours to correct in this window");
+        return;
+    }
+    if (session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) != 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "correction not sent: %s",
+                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid"
+                                                             : "you are not online");
+        return;
+    }
+    ui_log_message(ui, w->jid, time(NULL), true, session_bare_jid(ui->session), text);
+    chatwin_correct(last, text);
+    ui_dirty(ui, UI_DIRTY_CHAT);
+}
+
 static void cmd_me(struct ui *ui, const char *text)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
@@ -416,6 +435,9 @@ static void run(struct ui *ui, const struct command *c)
         break;
     case CMD_TLS_TRUST:
         cmd_tls_trust(ui);
+        break;
+    case CMD_CORRECT:
+        cmd_correct(ui, c->arg[0]);
         break;
     case CMD_ME:
         cmd_me(ui, c->arg[0]);

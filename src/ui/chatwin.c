@@ -241,6 +241,28 @@ struct chatline *chatwin_find_id(struct chatwin *w, const char *id)
     return NULL;
 }
 
+void chatwin_correct(struct chatline *l, const char *text)
+{
+    static const char mark[] = " (corrected)";
+    size_t n = strlen(text);
+    char *t = xalloc_realloc(NULL, n + sizeof mark);
+    memcpy(t, text, n);
+    memcpy(t + n, mark, sizeof mark);
+    free(l->text);
+    l->text = t;
+    l->rows = 0; /* rewrap */
+}
+
+struct chatline *chatwin_last_sent(struct chatwin *w)
+{
+    for (size_t i = w->count, k = 0; i > 0 && k < RECEIPT_LOOKBACK; i--, k++) {
+        struct chatline *l = chatwin_line(w, i - 1);
+        if (l->kind == CHATLINE_OUT && l->id)
+            return l;
+    }
+    return NULL;
+}
+
 bool chatwin_mark_delivered(struct chatwin *w, const char *id)
 {
     struct chatline *l = chatwin_find_id(w, id);

@@ -82,6 +82,10 @@ struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_
  * most the newest 500 lines. Returns true if it was found (and not
  * marked already). */
 bool chatwin_mark_delivered(struct chatwin *w, const char *id);
+/* XEP-0308: the line's text is replaced by a correction (marked as such). */
+void chatwin_correct(struct chatline *l, const char *text);
+/* Our newest line in w that has a stanza id (what /correct corrects). */
+struct chatline *chatwin_last_sent(struct chatwin *w);
 /* Our message with stanza id among the newest 500 lines, or NULL. */
 struct chatline *chatwin_find_id(struct chatwin *w, const char *id);
 /* Line i, 0 = oldest. */

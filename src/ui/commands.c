@@ -59,6 +59,9 @@ static const struct command_spec specs[] = {
      "Refuse JID's request, or stop sharing your presence with JID."},
     {"unsubscribe", NULL, CMD_UNSUBSCRIBE, 1, 1, false, "/unsubscribe JID",
      "Stop receiving JID's presence."},
+    {"correct", NULL, CMD_CORRECT, 1, 1, true, "/correct TEXT",
+     "Replace your last message in this chat with TEXT (XEP-0308); the peer's client shows "
+     "the correction in its place."},
     {"me", NULL, CMD_ME, 1, 1, true, "/me TEXT",
      "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245)."},
     {"info", NULL, CMD_INFO, 0, 1, false, "/info [JID]",

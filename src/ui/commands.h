@@ -32,6 +32,7 @@ enum command_id {
     CMD_VAULT_PASSPHRASE,
     CMD_XML,
     CMD_ME,        /* arg[0]: the action */
+    CMD_CORRECT,   /* arg[0]: the corrected text of our last message */
     CMD_INFO,      /* arg[0]: JID or NULL (the current chat) */
     CMD_VCARD,     /* arg[0]: JID or NULL (our own) */
     CMD_VCARD_SET, /* arg[0]: field, upper case; arg[1]: value or NULL */

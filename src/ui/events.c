@@ -335,8 +335,15 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
         ui_info(ui, w, CHATLINE_INFO, "%s is not in your roster (/roster add %s)", bare, bare);
     char *text = message_text(m);
     ui_log_message(ui, bare, m->stamp, false, bare, text);
-    ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick), text,
-                    NULL);
+    /* XEP-0308: a correction replaces that contact's line, if still shown. */
+    struct chatline *old = m->replace_id ? chatwin_find_id(w, m->replace_id) : NULL;
+    if (old && old->kind == CHATLINE_IN) {
+        chatwin_correct(old, text);
+        ui_dirty(ui, UI_DIRTY_CHAT);
+    } else {
+        ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick),
+                        text, m->id);
+    }
     free(text);
     if (w->state) {
         chatwin_set_state(w, NULL); /* a message ends "composing" */

@@ -20,6 +20,7 @@ const char *const caps_self_features[] = {
     "http://jabber.org/protocol/disco#info",
     "jabber:iq:version",
     "http://jabber.org/protocol/chatstates",
+    "urn:xmpp:message-correct:0",
     "urn:xmpp:ping",
     "urn:xmpp:receipts",
     "urn:xmpp:time",

@@ -395,6 +395,9 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .carbon_sent = sent,
         .carbon_received = received,
         .chat_state = chat_state_of(m),
+        .replace_id = stanza_child(m, NS_CORRECT, "replace")
+                          ? stanza_attr(stanza_child(m, NS_CORRECT, "replace"), "id")
+                          : NULL,
     };
     if (body || subject || error) {
         struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
@@ -468,8 +471,8 @@ static bool online(const struct session *s)
     return s->state == SESSION_ONLINE && s->conn;
 }
 
-int session_send_message(struct session *s, const char *to, const char *type, const char *body,
-                         const char *thread, char *id_out, size_t id_len)
+static int send_body(struct session *s, const char *to, const char *type, const char *body,
+                     const char *thread, const char *replace_id, char *id_out, size_t id_len)
 {
     char id[32];
     if (!online(s) || !to || !body || !stanza_valid_text(body, strlen(body)))
@@ -486,6 +489,10 @@ int session_send_message(struct session *s, const char *to, const char *type, co
     rc |= stanza_add_text_child(m, "body", body) ? 0 : -1;
     if (thread)
         rc |= stanza_add_text_child(m, "thread", thread) ? 0 : -1;
+    if (replace_id) {
+        mxml_node_t *r = stanza_add(m, "replace");
+        rc |= stanza_set_attr(r, "xmlns", NS_CORRECT) | stanza_set_attr(r, "id", replace_id);
+    }
     if (!type || strcmp(type, "chat") == 0) {
         /* XEP-0184 asks for a receipt; XEP-0085 says we are in the chat. */
         stanza_set_attr(stanza_add(m, "request"), "xmlns", NS_RECEIPTS);
@@ -497,6 +504,18 @@ int session_send_message(struct session *s, const char *to, const char *type, co
     if (rc == 0 && id_out)
         snprintf(id_out, id_len, "%s", id);
     return rc == 0 ? 0 : -1;
+}
+
+int session_send_message(struct session *s, const char *to, const char *type, const char *body,
+                         const char *thread, char *id_out, size_t id_len)
+{
+    return send_body(s, to, type, body, thread, NULL, id_out, id_len);
+}
+
+int session_send_correction(struct session *s, const char *to, const char *body,
+                            const char *replace_id, char *id_out, size_t id_len)
+{
+    return replace_id ? send_body(s, to, "chat", body, NULL, replace_id, id_out, id_len) : -1;
 }
 
 int session_set_presence(struct session *s, enum presence_show show, const char *status,

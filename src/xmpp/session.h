@@ -69,6 +69,7 @@ struct session_message {
      * (from is us, to is the peer), or received (from is the peer). */
     bool carbon_sent, carbon_received;
     const char *chat_state; /* XEP-0085: "composing", "paused"..., or NULL */
+    const char *replace_id; /* XEP-0308: this corrects the message with that id */
 };
 
 enum session_event_type {
@@ -165,6 +166,10 @@ unsigned session_reconnect_in(const struct session *s);
  * valid (then nothing was sent and the caller must tell the user). */
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,
                          const char *thread, char *id_out, size_t id_len);
+/* XEP-0308: send body as a correction of our message replace_id to to.
+ * Same returns as session_send_message. */
+int session_send_correction(struct session *s, const char *to, const char *body,
+                            const char *replace_id, char *id_out, size_t id_len);
 /* Tell to that we are "composing", "paused", "active", "inactive" or
  * "gone" (XEP-0085). Returns 0 or -1. */
 int session_send_chatstate(struct session *s, const char *to, const char *state);

@@ -29,6 +29,7 @@
 #define NS_FORWARD "urn:xmpp:forward:0"
 #define NS_RECEIPTS "urn:xmpp:receipts"
 #define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
+#define NS_CORRECT "urn:xmpp:message-correct:0"
 #define NS_DATA "jabber:x:data"
 
 /* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */

@@ -113,6 +113,14 @@ say me "/me waves"
 check "/me shows as an action on the peer's screen" ui_wait peer "* $A waves"
 check "/me shows as an action on mine" ui_wait me "* $A waves"
 
+# ---- corrections (XEP-0308) ----
+say me "see you at 5"
+check "the message arrives" ui_wait peer "see you at 5"
+say me "/correct see you at 6"
+check "the peer sees the correction in its place" ui_wait peer "see you at 6 (corrected)"
+check "and no longer the old text" bash -c "! tmux -L $UI_SOCK capture-pane -p -t ui:peer | grep -q 'see you at 5'"
+check "my own line is corrected too" ui_wait me "see you at 6 (corrected)"
+
 # ---- a stranger, errors, headlines ----
 say cat "/msg $A@$DOMAIN hi from a stranger"
 check "a stranger's message opens a window" ui_wait_line me -2 "[3:$C*]"

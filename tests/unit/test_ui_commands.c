@@ -99,7 +99,8 @@ static void test_help(void)
         roster_seen += strcmp(commands_name(i), "/roster") == 0;
     roster_once = roster_seen == 1;
     CHECK(roster_once);
-    CHECK(n == 25); /* 15 names, /password, /passwd, /vault, /xml, and the six of issue 5 */
+    CHECK(n == 26); /* 15 names, /password, /passwd, /vault, /xml, the six of issue 5, /correct */
+    CHECK(commands_help("correct") != NULL);
     CHECK(strstr(commands_help("vcard"), "/vcard set FIELD") != NULL);
     CHECK(commands_help("ping") && commands_help("version") && commands_help("disco"));
     CHECK(commands_help("info") && commands_help("me"));
@@ -120,6 +121,17 @@ static void test_xml(void)
     CHECK(parse("<presence/>", &c, err) == 0 && c.id == CMD_SAY);
     CHECK_STR(c.arg[0], "<presence/>");
     commands_clear(&c);
+}
+
+static void test_correct(void)
+{
+    struct command c;
+    char err[200];
+    CHECK(commands_parse("/correct the right  text", &c, err, sizeof err) == 0);
+    CHECK(c.id == CMD_CORRECT);
+    CHECK_STR(c.arg[0], "the right  text");
+    commands_clear(&c);
+    CHECK(commands_parse("/correct", &c, err, sizeof err) == -1 && strstr(err, "/correct TEXT"));
 }
 
 static void test_password_commands(void)
@@ -176,6 +188,7 @@ int main(void)
 {
     test_queries();
     test_password_commands();
+    test_correct();
     test_say();
     test_args();
     test_errors();
