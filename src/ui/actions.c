@@ -326,6 +326,16 @@ static void cmd_info(struct ui *ui, const char *arg)
     char *bare = want_jid(ui, jid);
     if (bare)
         ui_roster_details(ui, bare);
+    /* The details name each resource's client from its caps; the exact
+     * version comes from asking each one (XEP-0092). */
+    const struct roster_item *it = bare ? roster_find(session_roster(ui->session), bare) : NULL;
+    for (size_t i = 0; it && i < it->nres && i < 8; i++) {
+        char full[1024];
+        if (!it->res[i].name[0])
+            continue;
+        snprintf(full, sizeof full, "%s/%s", bare, it->res[i].name);
+        ui_query_version(ui, full);
+    }
     free(bare);
 }
 

@@ -161,6 +161,17 @@ check "/disco lists identities" ui_wait me "identity: server/im"
 check "/disco lists features" ui_wait me "feature: urn:xmpp:ping"
 say me "/info $B@$DOMAIN"
 check "/info shows the details" ui_wait me "subscription: both"
+# The version answers come after the details.
+more_versions() {
+	local deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_screen me | sed -n '/subscription: both/,$p' | grep -q "runs tuktuk" && return 0
+		sleep 0.1
+	done
+	ui_screen me | sed 's/^/# | /' >&2
+	return 1
+}
+check "/info asks each resource for its version" more_versions
 say me "/version"
 check "a missing argument is one usage line" ui_wait me "missing argument; usage: /version JID"
 say me "/info"
