@@ -3,6 +3,8 @@
  * and a forged carbon from another account ignored (CVE-2017-5592's
  * hole); delivery receipts (XEP-0184); chat states (XEP-0085). */
 
+#include <time.h>
+
 #include "harness.h"
 
 static uv_loop_t loop;
@@ -16,6 +18,8 @@ struct peer {
     char receipt_id[64];
     char state[32];
     int forged_notices;
+    int delayed;
+    time_t stamp;
 };
 
 static void on_event(void *ud, const struct session_event *ev)
@@ -26,6 +30,10 @@ static void on_event(void *ud, const struct session_event *ev)
         ev->msg->carbon_sent ? p->sent_carbons++ : p->received_carbons++;
         snprintf(p->carbon_body, sizeof p->carbon_body, "%s", ev->msg->body ? ev->msg->body : "");
         snprintf(p->carbon_to, sizeof p->carbon_to, "%s", ev->msg->to ? ev->msg->to : "");
+    }
+    if (ev->type == SESSION_EV_MESSAGE && ev->msg->delayed) {
+        p->delayed++;
+        p->stamp = ev->msg->stamp;
     }
     if (ev->type == SESSION_EV_RECEIPT) {
         p->receipts++;
@@ -140,6 +148,23 @@ int main(void)
     CHECK(harness_wait(&loop, saw_forgery, &desk, 5000));
     CHECK(desk.c.nmsgs == before);
     CHECK(strstr(desk.carbon_body, "forged") == NULL);
+
+    /* An offline message keeps its original time (XEP-0203). */
+    snprintf(args, sizeof args, "adduser %s x_away pw-ext", rundir);
+    CHECK(harness_prosody(args) == 0);
+    time_t sent_at = time(NULL);
+    CHECK(session_send_message(bob.c.s, "x_away@localhost", "chat", "while you were away", NULL,
+                               NULL, 0) == 0);
+    harness_wait(&loop, has_sent_carbon, &eve, 1200); /* let it be stored, and time pass */
+    struct peer away;
+    start(&away, "x_away", "back");
+    CHECK(harness_wait(&loop, has_message, &away, 5000));
+    CHECK_STR(away.c.bodies[0], "while you were away");
+    CHECK(away.delayed == 1);
+    CHECK(away.stamp >= sent_at - 1 && away.stamp <= sent_at + 1);
+    session_disconnect(away.c.s, NULL);
+    CHECK(harness_wait(&loop, harness_is_offline, &away.c, 5000));
+    harness_free(&away.c, &loop);
 
     struct peer *all[] = {&desk, &laptop, &bob, &eve};
     for (int i = 0; i < 4; i++)
