@@ -190,6 +190,12 @@ static void on_presence(struct ui *ui, const struct session_event *ev)
     if (!bare)
         return;
     rosterview_update(ui->rv, session_roster(ui->session), bare);
+    const struct roster_item *it = roster_find(session_roster(ui->session), bare);
+    bool stranger = !(it && it->in_roster) && strcmp(bare, session_bare_jid(ui->session)) != 0;
+    if (stranger) /* directed presence from outside the roster: say who it is */
+        ui_info(ui, NULL, CHATLINE_INFO, "%s (not in roster) is %s%s%s", ev->jid,
+                presence_show_name(ev->show), ev->status ? ": " : "",
+                ev->status ? ev->status : "");
     struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
     if (w) {
         ui_info(ui, w, CHATLINE_INFO, "%s is %s%s%s", ev->jid, presence_show_name(ev->show),

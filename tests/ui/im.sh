@@ -127,6 +127,11 @@ check "a stranger's message opens a window" ui_wait_line me -2 "[3:$C*]"
 ui_keys me M-3
 check "marked as not in the roster (title)" ui_wait_line me 0 "(not in roster)"
 check "marked as not in the roster (line)" ui_wait me "$C@$DOMAIN is not in your roster"
+say cat "/raw <presence to='$A@$DOMAIN'><status>just passing</status></presence>"
+ui_keys me M-1
+check "a stranger's presence is shown, marked" ui_wait me "$C@$DOMAIN/"
+check "... as not in the roster" ui_wait me "(not in roster) is online: just passing"
+ui_keys me M-3
 say me "/msg nobody$$@$DOMAIN are you there"
 check "an error names what failed" \
 	ui_wait me "not delivered to nobody$$@$DOMAIN: service-unavailable (\"are you there\")"
