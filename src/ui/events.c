@@ -194,8 +194,7 @@ static void on_presence(struct ui *ui, const struct session_event *ev)
     bool stranger = !(it && it->in_roster) && strcmp(bare, session_bare_jid(ui->session)) != 0;
     if (stranger) /* directed presence from outside the roster: say who it is */
         ui_info(ui, NULL, CHATLINE_INFO, "%s (not in roster) is %s%s%s", ev->jid,
-                presence_show_name(ev->show), ev->status ? ": " : "",
-                ev->status ? ev->status : "");
+                presence_show_name(ev->show), ev->status ? ": " : "", ev->status ? ev->status : "");
     struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
     if (w) {
         ui_info(ui, w, CHATLINE_INFO, "%s is %s%s%s", ev->jid, presence_show_name(ev->show),
@@ -347,8 +346,8 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
         chatwin_correct(old, text);
         ui_dirty(ui, UI_DIRTY_CHAT);
     } else {
-        ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick),
-                        text, m->id);
+        ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick), text,
+                        m->id);
     }
     free(text);
     if (w->state) {

@@ -344,6 +344,30 @@ static void send_receipt(struct session *s, mxml_node_t *m, const char *from)
     mxmlDelete(ack);
 }
 
+/* XEP-0085 §5.1: standalone notifications go only to those who showed
+ * they understand them; a message's own <active/> asks the question. */
+static bool knows_chatstates(struct session *s, const char *bare)
+{
+    size_t n = sizeof s->chatstate_peers / sizeof s->chatstate_peers[0];
+    for (size_t i = 0; i < n; i++)
+        if (s->chatstate_peers[i] && strcmp(s->chatstate_peers[i], bare) == 0)
+            return true;
+    return false;
+}
+
+static void learn_chatstates(struct session *s, const char *from)
+{
+    char *bare = jid_bare_of(from);
+    size_t n = sizeof s->chatstate_peers / sizeof s->chatstate_peers[0];
+    if (!bare || knows_chatstates(s, bare)) {
+        free(bare);
+        return;
+    }
+    free(s->chatstate_peers[s->chatstate_next]);
+    s->chatstate_peers[s->chatstate_next] = bare;
+    s->chatstate_next = (s->chatstate_next + 1) % n;
+}
+
 /* Receipts and chat states, which may come with or without a body. A
  * carbon's are not ours to answer or show: the other resource does. */
 static void message_extras(struct session *s, mxml_node_t *m, const char *from, bool carbon)
@@ -362,6 +386,8 @@ static void message_extras(struct session *s, mxml_node_t *m, const char *from, 
         stanza_child(m, NS_CLIENT, "body"))
         send_receipt(s, m, from);
     const char *state = chat_state_of(m);
+    if (state)
+        learn_chatstates(s, from);
     if (state) {
         struct session_event ev = {.type = SESSION_EV_CHATSTATE, .jid = from, .sub_type = state};
         session_emit(s, &ev);
@@ -686,7 +712,10 @@ int session_send_chatstate(struct session *s, const char *to, const char *state)
     bool known = false;
     for (size_t i = 0; i < sizeof chat_states / sizeof chat_states[0] && state; i++)
         known |= strcmp(chat_states[i], state) == 0;
-    if (!online(s) || !to || !known)
+    char *bare = to ? jid_bare_of(to) : NULL;
+    bool wanted = bare && knows_chatstates(s, bare);
+    free(bare);
+    if (!online(s) || !known || !wanted)
         return -1;
     mxml_node_t *m = stanza_new("message");
     int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", "chat");

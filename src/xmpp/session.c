@@ -680,6 +680,8 @@ void session_free(struct session *s)
     free(s->redirect_server);
     free(s->status);
     free(s->saved_features);
+    for (size_t i = 0; i < sizeof s->chatstate_peers / sizeof s->chatstate_peers[0]; i++)
+        free(s->chatstate_peers[i]);
     free(s->vcard_value);
     if (s->new_password)
         sodium_free(s->new_password);

@@ -171,7 +171,8 @@ int session_send_message(struct session *s, const char *to, const char *type, co
 int session_send_correction(struct session *s, const char *to, const char *body,
                             const char *replace_id, char *id_out, size_t id_len);
 /* Tell to that we are "composing", "paused", "active", "inactive" or
- * "gone" (XEP-0085). Returns 0 or -1. */
+ * "gone" (XEP-0085). Only to peers who sent us chat states before
+ * (§5.1); returns -1 otherwise, and when offline. */
 int session_send_chatstate(struct session *s, const char *to, const char *state);
 /* Change own presence; sent now if online, and restored after reconnect. */
 int session_set_presence(struct session *s, enum presence_show show, const char *status,

@@ -90,7 +90,9 @@ struct session {
     struct scram *scram;
 
     struct roster *roster;
-    char *caps_ver;          /* our XEP-0115 verification string */
+    char *caps_ver;            /* our XEP-0115 verification string */
+    char *chatstate_peers[32]; /* bare JIDs seen sending chat states (XEP-0085 §5.1) */
+    size_t chatstate_next;
     struct caps_cache *caps; /* other clients', by verification string */
     struct {
         char id[32];

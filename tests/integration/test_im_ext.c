@@ -134,6 +134,8 @@ int main(void)
     CHECK(session_send_chatstate(bob.c.s, "x_ann@localhost/desk", "composing") == 0);
     CHECK(harness_wait(&loop, is_composing, &desk, 5000));
     CHECK(session_send_chatstate(bob.c.s, "x_ann@localhost/desk", "dancing") == -1);
+    /* Eve never showed she understands chat states: none are sent to her. */
+    CHECK(session_send_chatstate(desk.c.s, "x_eve@localhost", "composing") == -1);
 
     /* Eve forges a carbon "sent by Ann": ignored, and said so. */
     int before = desk.c.nmsgs;
