@@ -51,6 +51,9 @@ struct conn_events {
 
 struct conn;
 
+/* As with any libuv program, the process must ignore SIGPIPE (main.c
+ * does): writes go through write(2), and a peer that hung up must give
+ * an error, not a signal. */
 struct conn *conn_new(uv_loop_t *loop, const struct conn_events *ev, void *ud);
 /* Frees asynchronously; safe to call from inside any callback. No
  * callback runs after this. */

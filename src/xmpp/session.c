@@ -683,6 +683,7 @@ void session_free(struct session *s)
     for (size_t i = 0; i < sizeof s->chatstate_peers / sizeof s->chatstate_peers[0]; i++)
         free(s->chatstate_peers[i]);
     free(s->vcard_value);
+    free(s->vcard4_jid);
     if (s->new_password)
         sodium_free(s->new_password);
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);

@@ -1,5 +1,6 @@
-/* vcard.c - vCards (XEP-0054, vcard-temp): reading a contact's or our
- * own, and changing one field of ours. A change is read-modify-write: the
+/* vcard.c - vCards: reading a contact's or our own, from vCard4 over PEP
+ * (XEP-0292) where the account has one, else vcard-temp (XEP-0054); and
+ * changing one field of ours. A change is read-modify-write: the
  * whole vCard is fetched, the one field replaced, and the whole card
  * published, so that fields tuktuk does not show (a photo, say) survive.
  * Prosody's mod_vcard_legacy mirrors it to vCard4 over PEP (XEP-0292). */
@@ -13,6 +14,9 @@
 #include "xmpp/session_priv.h"
 
 #define NS_VCARD "vcard-temp"
+#define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
+#define NS_PUBSUB "http://jabber.org/protocol/pubsub"
+#define NODE_VCARD4 "urn:xmpp:vcard4"
 
 /* The fields we show: the name users type, the element, and for nested
  * fields the child that holds the text (XEP-0054 §3). A note is DESC in
@@ -28,6 +32,29 @@ static const struct {
     {"NOTE", "DESC", NULL, "NOTE"},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
+
+/* The same fields in vCard4 (RFC 6351 §6): the property and the child
+ * holding its value. */
+static const struct {
+    const char *property, *value;
+} fields4[NFIELDS] = {
+    {"fn", "text"},  {"nickname", "text"}, {"email", "text"}, {"url", "uri"},  {"bday", "date"},
+    {"tel", "uri"},  {"org", "text"},      {"title", "text"}, {"note", "text"},
+};
+
+static char *field4_text(mxml_node_t *card, size_t i)
+{
+    mxml_node_t *p = stanza_child(card, NS_VCARD4, fields4[i].property);
+    mxml_node_t *v = p ? stanza_child(p, NS_VCARD4, fields4[i].value) : NULL;
+    if (p && !v) /* tel may be text, bday date-time: take the first value */
+        v = stanza_first_element(p);
+    char *text = v ? stanza_text(v) : NULL;
+    if (text && !*text) {
+        free(text);
+        text = NULL;
+    }
+    return text;
+}
 
 static int field_index(const char *field)
 {
@@ -52,17 +79,23 @@ static char *field_text(mxml_node_t *card, size_t i)
     return text;
 }
 
-static void emit_card(struct session *s, const char *jid, mxml_node_t *card, const char *cond)
+static void emit_card_with(struct session *s, const char *jid, mxml_node_t *card,
+                           const char *cond, char *(*read)(mxml_node_t *, size_t))
 {
     char *v[NFIELDS] = {0};
     for (size_t i = 0; card && i < NFIELDS; i++)
-        v[i] = field_text(card, i);
+        v[i] = read(card, i);
     struct session_vcard vc = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
     struct session_event ev = {
         .type = SESSION_EV_VCARD, .jid = jid, .condition = cond, .vcard = card ? &vc : NULL};
     session_emit(s, &ev);
     for (size_t i = 0; i < NFIELDS; i++)
         free(v[i]);
+}
+
+static void emit_card(struct session *s, const char *jid, mxml_node_t *card, const char *cond)
+{
+    emit_card_with(s, jid, card, cond, field_text);
 }
 
 static int send_get(struct session *s, const char *jid, char *id, size_t idlen)
@@ -83,7 +116,41 @@ static int send_get(struct session *s, const char *jid, char *id, size_t idlen)
 
 int session_vcard_request(struct session *s, const char *jid)
 {
-    return send_get(s, jid, s->vcard_get_id, sizeof s->vcard_get_id);
+    if (s->state != SESSION_ONLINE)
+        return -1;
+    free(s->vcard4_jid);
+    s->vcard4_jid = jid ? strdup(jid) : NULL;
+    session_next_id(s, s->vcard4_id, sizeof s->vcard4_id);
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "get");
+    stanza_set_attr(iq, "id", s->vcard4_id);
+    stanza_set_attr(iq, "to", jid ? jid : s->bare); /* PEP lives at the bare JID */
+    mxml_node_t *ps = stanza_add(iq, "pubsub");
+    stanza_set_attr(ps, "xmlns", NS_PUBSUB);
+    mxml_node_t *items = stanza_add(ps, "items");
+    stanza_set_attr(items, "node", NODE_VCARD4);
+    stanza_set_attr(items, "max_items", "1");
+    int rc = session_send_node(s, iq, false);
+    mxmlDelete(iq);
+    return rc;
+}
+
+/* The vCard4 answer, or the fallback to vcard-temp when there is none. */
+static void vcard4_answer(struct session *s, mxml_node_t *iq, const char *from)
+{
+    s->vcard4_id[0] = '\0';
+    mxml_node_t *items = stanza_child(stanza_child(iq, NS_PUBSUB, "pubsub"), NS_PUBSUB, "items");
+    mxml_node_t *item = items ? stanza_child(items, NS_PUBSUB, "item") : NULL;
+    mxml_node_t *card = item ? stanza_child(item, NS_VCARD4, "vcard") : NULL;
+    if (card) {
+        emit_card_with(s, from, card, "result", field4_text);
+        return;
+    }
+    char *jid = s->vcard4_jid;
+    s->vcard4_jid = NULL;
+    if (send_get(s, jid, s->vcard_get_id, sizeof s->vcard_get_id) < 0)
+        emit_card(s, from, NULL, "remote-server-not-found");
+    free(jid);
 }
 
 int session_vcard_set(struct session *s, const char *field, const char *value)
@@ -146,6 +213,10 @@ bool vcard_answer(struct session *s, mxml_node_t *iq)
     const char *cond = condition_of(iq);
     mxml_node_t *card = stanza_child(iq, NS_VCARD, "vCard");
     const char *from = stanza_attr(iq, "from") ? stanza_attr(iq, "from") : s->bare;
+    if (strcmp(id, s->vcard4_id) == 0) {
+        vcard4_answer(s, iq, from);
+        return true;
+    }
     if (strcmp(id, s->vcard_get_id) == 0) {
         s->vcard_get_id[0] = '\0';
         bool ok = strcmp(cond, "result") == 0;

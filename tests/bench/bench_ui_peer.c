@@ -13,6 +13,7 @@
  * usage: bench_ui_peer JID PASSWORD PORT CAFILE TO COUNT TEXT
  * Started without arguments (as scripts/bench does with every bench_*),
  * it only says that it is a helper of tests/bench/ui.sh. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,7 @@ static void on_timeout(uv_timer_t *t)
 
 int main(int argc, char **argv)
 {
+    signal(SIGPIPE, SIG_IGN); /* a closed socket is an error, not a death */
     if (argc == 1) {
         printf("(helper for tests/bench/ui.sh: logs in and sends messages; nothing to do alone)\n");
         return 0;

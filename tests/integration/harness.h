@@ -5,6 +5,7 @@
 #ifndef TUKTUK_HARNESS_H
 #define TUKTUK_HARNESS_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,14 @@ struct tclient {
     unsigned iterations;
     const char *secret;
 };
+
+/* As in main.c: a write to a socket the server has closed must be an
+ * error to handle, not a signal that kills the test (libuv writes with
+ * write(2), which raises SIGPIPE). */
+__attribute__((constructor)) static void harness_ignore_sigpipe(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+}
 
 static inline const char *harness_env(const char *name)
 {

@@ -286,6 +286,13 @@ static void on_forged_reply(void *ud, const struct session_event *ev)
         p->want = 99;
 }
 
+static int has_friend(void *arg)
+{
+    struct roster_item *it =
+        roster_find(session_roster(((struct tclient *)arg)->s), "friend@localhost");
+    return it && it->in_roster && it->name && strcmp(it->name, "A Friend") == 0;
+}
+
 static void test_forged_roster_push(void)
 {
     struct tclient a, b;
@@ -308,6 +315,11 @@ static void test_forged_roster_push(void)
     CHECK(a.s != NULL);
     session_connect(a.s);
     CHECK(harness_wait(&loop, harness_is_online, &a, 10000));
+    /* Our own change comes back as a push without 'from' and applies. */
+    CHECK(session_roster_set(b.s, "friend@localhost", "A Friend", "Pals") == 0);
+    CHECK(harness_wait(&loop, has_friend, &b, 5000));
+    struct roster_item *friend = roster_find(session_roster(b.s), "friend@localhost");
+    CHECK(friend && friend->ngroups == 1 && strcmp(friend->groups[0], "Pals") == 0);
     size_t before = roster_count(session_roster(b.s));
     CHECK(session_send_iq(a.s, "s_victim@localhost/v", "set",
                           "<query xmlns='jabber:iq:roster'><item jid='evil@localhost' "

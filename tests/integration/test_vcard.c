@@ -14,6 +14,8 @@ struct card {
     int answers;
     char cond[64], jid[128];
     char fn[128], nickname[128], email[128], note[256];
+    int vcard4_answers; /* XEP-0292 items that carried a vCard4 */
+    int temp_queries;   /* vcard-temp gets sent (the fallback) */
 };
 
 static void copy(char *dst, size_t n, const char *src)
@@ -25,6 +27,13 @@ static void on_event(void *ud, const struct session_event *ev)
 {
     struct card *k = ud;
     harness_on_event(&k->c, ev);
+    if (ev->type == SESSION_EV_XML && !ev->outgoing &&
+        harness_contains(ev->text, ev->len, "urn:ietf:params:xml:ns:vcard-4.0"))
+        k->vcard4_answers++;
+    if (ev->type == SESSION_EV_XML && ev->outgoing &&
+        harness_contains(ev->text, ev->len, "type=\"get\"") &&
+        harness_contains(ev->text, ev->len, "vcard-temp"))
+        k->temp_queries++;
     if (ev->type != SESSION_EV_VCARD)
         return;
     k->answers++;
@@ -93,6 +102,7 @@ int main(void)
 
     get(&ann, NULL); /* nothing yet: an empty card, not an error */
     CHECK_STR(ann.fn, "");
+    CHECK(ann.temp_queries == 1); /* no vCard4 yet: vcard-temp was asked */
     set(&ann, "EMAIL", "ann@example.org");
     set(&ann, "FN", "Ann Example");
     set(&ann, "nickname", "annie");
@@ -106,6 +116,8 @@ int main(void)
     get(&bob, ann_jid);
     CHECK_STR(bob.jid, ann_jid);
     CHECK_STR(bob.fn, "Ann Example");
+    /* Once published, the card is read as vCard4 over PEP (XEP-0292). */
+    CHECK(bob.vcard4_answers > 0 && bob.temp_queries == 0);
 
     set(&ann, "NICKNAME", NULL);
     get(&ann, NULL);
