@@ -21,6 +21,8 @@
 #define BACKOFF_MAX_MS 60000
 #define MAX_REDIRECTS 5
 
+static void release_state(struct session *s);
+
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -626,16 +628,7 @@ struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
         if (!err[0])
             snprintf(err, errlen, "out of memory");
         s->freeing = true;
-        roster_free(s->roster);
-        caps_cache_free(s->caps);
-        free(s->caps_ver);
-        framer_free(s->framer);
-        jid_clear(&s->jid);
-        free(s->bare);
-        free(s->resource_wanted);
-        free(s->server);
-        free(s->ca_file);
-        free(s->pinned);
+        release_state(s);
         free(s);
         return NULL;
     }
@@ -656,12 +649,10 @@ static void on_timer_closed(uv_handle_t *h)
     free(s);
 }
 
-void session_free(struct session *s)
+/* Everything the session owns but its timers and itself. Fields never
+ * set are NULL, so this also undoes a half-made session_new. */
+static void release_state(struct session *s)
 {
-    if (!s)
-        return;
-    s->freeing = true;
-    drop_connection(s);
     roster_free(s->roster);
     caps_cache_free(s->caps);
     free(s->caps_ver);
@@ -686,6 +677,15 @@ void session_free(struct session *s)
     free(s->vcard4_jid);
     if (s->new_password)
         sodium_free(s->new_password);
+}
+
+void session_free(struct session *s)
+{
+    if (!s)
+        return;
+    s->freeing = true;
+    drop_connection(s);
+    release_state(s);
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->ping_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->reconnect_timer, on_timer_closed);
