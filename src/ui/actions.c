@@ -107,9 +107,17 @@ void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, 
                     const char *text)
 {
     char err[512];
-    if (ui->data_dir && chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp,
-                                       out, from, text, err, sizeof err) != 0)
-        ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
+    if (!ui->data_dir)
+        return;
+    bool ok = chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp, out,
+                             from, text, err, sizeof err) == 0;
+    /* Said where the user looks, once per streak of failures: the
+     * messages themselves are still shown. */
+    if (!ok && !ui->history_failing)
+        ui_status_error(ui, "%s; messages are shown but not kept until this is fixed", err);
+    else if (ok && ui->history_failing)
+        ui_info(ui, NULL, CHATLINE_INFO, "history is written again");
+    ui->history_failing = !ok;
 }
 
 static void send_text(struct ui *ui, struct chatwin *w, const char *text)

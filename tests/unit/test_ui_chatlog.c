@@ -1,5 +1,7 @@
 /* test_ui_chatlog.c - history files: path and mode, escaping of newlines
  * and backslashes, reading back the most recent messages in order. */
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +29,40 @@ static void on_line(void *ud, time_t stamp, bool outgoing, const char *from, con
     s->n++;
 }
 
+/* A write that cannot happen (here: the history folder is a file, as
+ * good as a full or read-only disk) is reported, never silent. A full
+ * disk proper: RLIMIT_FSIZE makes the write itself fail. */
+static void test_write_failures(void)
+{
+    char dir[] = "/tmp/tuktuk-logf-XXXXXX", err[256] = "", path[4200];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/history", dir);
+    FILE *blocker = fopen(path, "w");
+    CHECK(blocker != NULL);
+    if (blocker)
+        fclose(blocker);
+    CHECK(chatlog_append(dir, "a@x", "b@x", 1, false, "b@x", "lost?", err, sizeof err) == -1);
+    CHECK(strstr(err, "history") != NULL);
+    unlink(path);
+
+    err[0] = '\0';
+    CHECK(chatlog_append(dir, "a@x", "b@x", 1, false, "b@x", "first", err, sizeof err) == 0);
+    struct rlimit old;
+    getrlimit(RLIMIT_FSIZE, &old);
+    struct rlimit tiny = {1, old.rlim_max}; /* the soft limit only, so it can go back */
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &tiny);
+    int rc = chatlog_append(dir, "a@x", "b@x", 2, false, "b@x", "does not fit", err, sizeof err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    CHECK(rc == -1 && strstr(err, "history") != NULL);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
+    test_write_failures();
     char dir[] = "/tmp/tuktuk-log-XXXXXX", err[256], path[4096];
     CHECK(mkdtemp(dir) != NULL);
     CHECK(chatlog_append(dir, "alice@localhost", "bob@localhost", 1000, false, "bob@localhost",
