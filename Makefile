@@ -76,7 +76,9 @@ build/rel/bench/%: build/rel/tests/bench/%.o $(REL_OBJ)
 
 # libFuzzer needs clang; the fuzz targets link only the XML layer.
 FUZZ_CC  ?= clang
-FUZZ_LIB := $(filter src/xml/%,$(LIB_SRC))
+# The framer target needs only src/xml; the session target also the
+# protocol and network layers (no UI, no core).
+FUZZ_LIB := $(filter src/xml/% src/xmpp/% src/net/%,$(LIB_SRC))
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
