@@ -109,8 +109,8 @@ void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, 
     char err[512];
     if (!ui->data_dir)
         return;
-    bool ok = chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp, out,
-                             from, text, err, sizeof err) == 0;
+    bool ok = chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp, out, from,
+                             text, err, sizeof err) == 0;
     /* Said where the user looks, once per streak of failures: the
      * messages themselves are still shown. */
     if (!ok && !ui->history_failing)

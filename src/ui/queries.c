@@ -33,7 +33,6 @@ struct query {
 struct ui_iq {
     struct query q[PENDING];
     size_t next;
-    unsigned vcard_sets; /* /vcard set waiting for the outcome */
 };
 
 static struct ui_iq *iqs(struct ui *ui)
@@ -211,7 +210,6 @@ void ui_vcard_set(struct ui *ui, const char *field, const char *value)
                                                                      : "you are not online");
         return;
     }
-    iqs(ui)->vcard_sets++;
 }
 
 static void show_card(struct ui *ui, const char *jid, const struct session_vcard *v)
@@ -243,9 +241,7 @@ void ui_vcard_event(struct ui *ui, const struct session_event *ev)
         show_card(ui, jid, ev->vcard);
         return;
     }
-    bool setting = ui->iqs && ui->iqs->vcard_sets > 0;
-    if (setting)
-        ui->iqs->vcard_sets--;
+    bool setting = ev->sub_type && strcmp(ev->sub_type, "set") == 0;
     if (setting && ok)
         ui_info(ui, here(ui), CHATLINE_INFO, "your vCard is saved");
     else if (setting)

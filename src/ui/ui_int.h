@@ -79,7 +79,7 @@ struct ui {
     char *secret;     /* sodium_malloc'd: a typed password not yet used up */
     bool offer_store; /* ask to keep `secret` once the login succeeds */
     bool quitting;
-    bool history_failing; /* the last history write failed (said once) */
+    bool history_failing;   /* the last history write failed (said once) */
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
     unsigned title_unread;  /* last unread count put in the terminal title */

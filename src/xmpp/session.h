@@ -92,7 +92,8 @@ enum session_event_type {
     SESSION_EV_REGISTERED,    /* --register succeeded (or .condition: why not) */
     SESSION_EV_PASSWORD_CHANGED, /* session_change_password: .condition "result"
                                     or the error condition; .text for the user */
-    SESSION_EV_VCARD,            /* .jid's vCard: .vcard, or .condition on error */
+    SESSION_EV_VCARD,            /* .jid's vCard: .vcard, or .condition on error;
+                                    .sub_type "set" for session_vcard_set's outcome */
     SESSION_EV_RECEIPT,          /* XEP-0184: .jid has received our message .id */
     SESSION_EV_CHATSTATE,        /* XEP-0085: .jid (full) is now .sub_type */
     SESSION_EV_IQ_RESULT         /* answer to session_send_iq: .id, .jid (from),

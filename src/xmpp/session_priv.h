@@ -113,10 +113,10 @@ struct session {
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
-    char vcard4_id[32];  /* the XEP-0292 query, tried before vcard-temp */
-    char *vcard4_jid;    /* whom it asked (NULL: us), for the fallback */
-    int vcard_field;   /* index of the field being changed */
-    char *vcard_value; /* its new value, NULL to remove it */
+    char vcard4_id[32]; /* the XEP-0292 query, tried before vcard-temp */
+    char *vcard4_jid;   /* whom it asked (NULL: us), for the fallback */
+    int vcard_field;    /* index of the field being changed */
+    char *vcard_value;  /* its new value, NULL to remove it */
     char id_prefix[12];
     unsigned id_counter;
     bool have_refused_cert;

@@ -38,8 +38,8 @@ static const struct {
 static const struct {
     const char *property, *value;
 } fields4[NFIELDS] = {
-    {"fn", "text"},  {"nickname", "text"}, {"email", "text"}, {"url", "uri"},  {"bday", "date"},
-    {"tel", "uri"},  {"org", "text"},      {"title", "text"}, {"note", "text"},
+    {"fn", "text"}, {"nickname", "text"}, {"email", "text"}, {"url", "uri"},   {"bday", "date"},
+    {"tel", "uri"}, {"org", "text"},      {"title", "text"}, {"note", "text"},
 };
 
 static char *field4_text(mxml_node_t *card, size_t i)
@@ -79,15 +79,18 @@ static char *field_text(mxml_node_t *card, size_t i)
     return text;
 }
 
-static void emit_card_with(struct session *s, const char *jid, mxml_node_t *card,
-                           const char *cond, char *(*read)(mxml_node_t *, size_t))
+static void emit_card_with(struct session *s, const char *jid, mxml_node_t *card, const char *cond,
+                           char *(*read)(mxml_node_t *, size_t), bool set)
 {
     char *v[NFIELDS] = {0};
     for (size_t i = 0; card && i < NFIELDS; i++)
         v[i] = read(card, i);
     struct session_vcard vc = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
-    struct session_event ev = {
-        .type = SESSION_EV_VCARD, .jid = jid, .condition = cond, .vcard = card ? &vc : NULL};
+    struct session_event ev = {.type = SESSION_EV_VCARD,
+                               .jid = jid,
+                               .condition = cond,
+                               .vcard = card ? &vc : NULL,
+                               .sub_type = set ? "set" : NULL};
     session_emit(s, &ev);
     for (size_t i = 0; i < NFIELDS; i++)
         free(v[i]);
@@ -95,7 +98,13 @@ static void emit_card_with(struct session *s, const char *jid, mxml_node_t *card
 
 static void emit_card(struct session *s, const char *jid, mxml_node_t *card, const char *cond)
 {
-    emit_card_with(s, jid, card, cond, field_text);
+    emit_card_with(s, jid, card, cond, field_text, false);
+}
+
+/* The outcome of session_vcard_set: no card, only a condition. */
+static void emit_set_outcome(struct session *s, const char *cond)
+{
+    emit_card_with(s, s->bare, NULL, cond, field_text, true);
 }
 
 static int send_get(struct session *s, const char *jid, char *id, size_t idlen)
@@ -143,7 +152,7 @@ static void vcard4_answer(struct session *s, mxml_node_t *iq, const char *from)
     mxml_node_t *item = items ? stanza_child(items, NS_PUBSUB, "item") : NULL;
     mxml_node_t *card = item ? stanza_child(item, NS_VCARD4, "vcard") : NULL;
     if (card) {
-        emit_card_with(s, from, card, "result", field4_text);
+        emit_card_with(s, from, card, "result", field4_text, false);
         return;
     }
     char *jid = s->vcard4_jid;
@@ -230,12 +239,12 @@ bool vcard_answer(struct session *s, mxml_node_t *iq)
         if (strcmp(cond, "result") == 0 || strcmp(cond, "item-not-found") == 0)
             publish(s, card);
         else
-            emit_card(s, s->bare, NULL, cond);
+            emit_set_outcome(s, cond);
         return true;
     }
     if (strcmp(id, s->vcard_set_id) == 0) {
         s->vcard_set_id[0] = '\0';
-        emit_card(s, s->bare, NULL, cond);
+        emit_set_outcome(s, cond);
         return true;
     }
     return false;

@@ -15,6 +15,7 @@ struct card {
     char cond[64], jid[128];
     char fn[128], nickname[128], email[128], note[256];
     int vcard4_answers; /* XEP-0292 items that carried a vCard4 */
+    bool was_set;       /* the last answer was a set's outcome */
     int temp_queries;   /* vcard-temp gets sent (the fallback) */
 };
 
@@ -38,6 +39,7 @@ static void on_event(void *ud, const struct session_event *ev)
         return;
     k->answers++;
     copy(k->cond, sizeof k->cond, ev->condition);
+    k->was_set = ev->sub_type && strcmp(ev->sub_type, "set") == 0;
     copy(k->jid, sizeof k->jid, ev->jid);
     const struct session_vcard *v = ev->vcard;
     copy(k->fn, sizeof k->fn, v ? v->fn : NULL);
@@ -74,6 +76,7 @@ static void set(struct card *k, const char *field, const char *value)
     CHECK(session_vcard_set(k->c.s, field, value) == 0);
     CHECK(harness_wait(&loop, answered, k, 5000));
     CHECK_STR(k->cond, "result");
+    CHECK(k->was_set);
 }
 
 static void get(struct card *k, const char *jid)
@@ -82,6 +85,7 @@ static void get(struct card *k, const char *jid)
     CHECK(session_vcard_request(k->c.s, jid) == 0);
     CHECK(harness_wait(&loop, answered, k, 5000));
     CHECK_STR(k->cond, "result");
+    CHECK(!k->was_set);
 }
 
 int main(void)
