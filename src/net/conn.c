@@ -453,11 +453,6 @@ bool conn_tls_active(const struct conn *c)
     return c->tls_active;
 }
 
-bool conn_is_direct_tls(const struct conn *c)
-{
-    return c->targets && c->cur < c->ntargets && c->targets[c->cur].direct_tls;
-}
-
 int conn_tls_exporter(struct conn *c, unsigned char out[32])
 {
     if (!c->tls_active)

@@ -72,8 +72,6 @@ int conn_write(struct conn *c, const char *data, size_t len);
 int conn_starttls(struct conn *c);
 
 bool conn_tls_active(const struct conn *c);
-/* True when the current target was reached as direct TLS. */
-bool conn_is_direct_tls(const struct conn *c);
 /* RFC 9266 tls-exporter channel binding (32 bytes). Returns 0 or -1
  * (no TLS, or TLS below 1.3 where tls-exporter is unsafe). */
 int conn_tls_exporter(struct conn *c, unsigned char out[32]);

@@ -206,7 +206,7 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         if (!offered(mechs, m->name) || !key_fits(s, m))
             continue;
         if (!m->scram) {
-            if (!s->tls_active)
+            if (!session_tls_on(s))
                 break;
             start_plain(s);
             return;
@@ -451,7 +451,7 @@ static void on_features(struct session *s, mxml_node_t *el)
         negotiate_fail(s, "expected stream features");
         return;
     }
-    if (!s->tls_active)
+    if (!session_tls_on(s))
         start_tls(s, el);
     else if (!s->authenticated && s->register_first)
         register_start(s, el);
@@ -463,7 +463,7 @@ static void on_features(struct session *s, mxml_node_t *el)
 
 void negotiate_stanza(struct session *s, mxml_node_t *el)
 {
-    if (s->state == SESSION_CONNECTING && s->tls_active)
+    if (s->state == SESSION_CONNECTING && session_tls_on(s))
         session_set_state(s, SESSION_AUTHENTICATING, NULL);
     switch (s->phase) {
     case PHASE_STREAM_START:

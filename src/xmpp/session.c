@@ -126,16 +126,21 @@ int session_send_node(struct session *s, mxml_node_t *node, bool redact)
     return rc;
 }
 
+bool session_tls_on(const struct session *s)
+{
+    return s->conn && conn_tls_active(s->conn);
+}
+
 void session_send_stream_header(struct session *s)
 {
+    bool tls = session_tls_on(s);
     char header[600];
     /* RFC 6120 §4.7.1: 'from' is only sent once the stream is encrypted. */
     int n = snprintf(header, sizeof header,
                      "<?xml version='1.0'?><stream:stream to='%s'%s%s%s version='1.0' "
                      "xml:lang='en' xmlns='jabber:client' "
                      "xmlns:stream='http://etherx.jabber.org/streams'>",
-                     s->jid.domain, s->tls_active ? " from='" : "", s->tls_active ? s->bare : "",
-                     s->tls_active ? "'" : "");
+                     s->jid.domain, tls ? " from='" : "", tls ? s->bare : "", tls ? "'" : "");
     if (n < 0 || (size_t)n >= sizeof header)
         return;
     framer_reset(s->framer);
@@ -162,7 +167,6 @@ static void drop_connection(struct session *s)
     stop_timer(&s->phase_timer);
     stop_timer(&s->ping_timer);
     s->phase = PHASE_IDLE;
-    s->tls_active = false;
     s->authenticated = false;
     s->ping_outstanding = false;
     s->stop_reading = true;
@@ -423,15 +427,14 @@ static void on_conn_status(void *ud, const char *text)
 
 static void on_conn_connected(void *ud, bool tls_active)
 {
+    (void)tls_active; /* the connection is asked when it matters */
     struct session *s = ud;
-    s->tls_active = tls_active;
     session_send_stream_header(s);
 }
 
 static void on_conn_tls_ready(void *ud)
 {
     struct session *s = ud;
-    s->tls_active = true;
     negotiate_tls_ready(s);
 }
 

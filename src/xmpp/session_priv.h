@@ -75,7 +75,6 @@ struct session {
     struct framer *framer;
     enum session_state state;
     enum session_phase phase;
-    bool tls_active;
     bool authenticated;
     bool session_required;
     bool bind_retried;
@@ -124,6 +123,8 @@ struct session {
 };
 
 /* session.c */
+/* The stream is encrypted: asked of the connection, never mirrored. */
+bool session_tls_on(const struct session *s);
 void session_emit(struct session *s, const struct session_event *ev);
 void session_emit_text(struct session *s, enum session_event_type type, const char *text);
 void session_set_state(struct session *s, enum session_state st, const char *why);
