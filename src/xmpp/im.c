@@ -132,14 +132,18 @@ static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *quer
 
 /* --- IQ --- */
 
+const char *im_error_condition(mxml_node_t *stanza)
+{
+    mxml_node_t *err = stanza_child(stanza, NULL, "error");
+    for (mxml_node_t *c = err ? stanza_first_element(err) : NULL; c; c = stanza_next_element(c))
+        if (strcmp(stanza_ns(c), NS_STANZAS) == 0 && strcmp(stanza_local(c), "text") != 0)
+            return stanza_local(c);
+    return "undefined-condition";
+}
+
 static void emit_iq_result(struct session *s, mxml_node_t *iq)
 {
-    const char *condition = "result";
-    if (attr_is(iq, "type", "error")) {
-        mxml_node_t *err = stanza_child(iq, NULL, "error");
-        mxml_node_t *c = err ? stanza_first_element(err) : NULL;
-        condition = c ? stanza_local(c) : "undefined-condition";
-    }
+    const char *condition = attr_is(iq, "type", "error") ? im_error_condition(iq) : "result";
     size_t len = 0;
     char *xml = stanza_serialize(iq, &len);
     struct session_event ev = {.type = SESSION_EV_IQ_RESULT,
@@ -294,16 +298,9 @@ static char *error_text(mxml_node_t *msg)
     mxml_node_t *err = stanza_child(msg, NULL, "error");
     if (!err)
         return NULL;
-    const char *cond = "undefined-condition";
-    char *text = NULL;
-    for (mxml_node_t *c = stanza_first_element(err); c; c = stanza_next_element(c)) {
-        if (strcmp(stanza_local(c), "text") == 0) {
-            free(text);
-            text = stanza_text(c);
-        } else if (strcmp(stanza_ns(c), NS_STANZAS) == 0) {
-            cond = stanza_local(c);
-        }
-    }
+    const char *cond = im_error_condition(msg);
+    mxml_node_t *t = stanza_child(err, NS_STANZAS, "text");
+    char *text = t ? stanza_text(t) : NULL;
     size_t n = strlen(cond) + (text ? strlen(text) : 0) + 4;
     char *out = malloc(n);
     if (out)

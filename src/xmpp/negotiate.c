@@ -178,14 +178,19 @@ static void start_plain(struct session *s)
     sodium_free(raw);
 }
 
-void negotiate_need_password(struct session *s, const char *why)
+/* Only the user can go on from here: no automatic retry. */
+static void auth_failed(struct session *s, const char *condition, const char *why)
 {
     s->fatal = true;
-    struct session_event ev = {
-        .type = SESSION_EV_AUTH_FAILED, .condition = "password-required", .text = why};
+    struct session_event ev = {.type = SESSION_EV_AUTH_FAILED, .condition = condition, .text = why};
     session_emit(s, &ev);
     session_send_text(s, "</stream:stream>", 16);
     session_lost(s, why);
+}
+
+void negotiate_need_password(struct session *s, const char *why)
+{
+    auth_failed(s, "password-required", why);
 }
 
 void negotiate_start_sasl(struct session *s, mxml_node_t *features)
@@ -238,11 +243,7 @@ static void sasl_failure(struct session *s, mxml_node_t *el)
     snprintf(why, sizeof why, "login refused: %s%s%s%s", cond, has_text ? " (" : "",
              has_text ? text : "", has_text ? ")" : "");
     free(text);
-    s->fatal = true;
-    struct session_event ev = {.type = SESSION_EV_AUTH_FAILED, .condition = cond, .text = why};
-    session_emit(s, &ev);
-    session_send_text(s, "</stream:stream>", 16);
-    session_lost(s, why);
+    auth_failed(s, cond, why);
 }
 
 static unsigned char *decode_payload(mxml_node_t *el, size_t *len)
@@ -383,12 +384,6 @@ static bool is_answer(struct session *s, mxml_node_t *el)
     return stanza_is(el, NS_CLIENT, "iq") && id && strcmp(id, s->pending_id) == 0;
 }
 
-static bool iq_error_is(mxml_node_t *iq, const char *condition)
-{
-    mxml_node_t *err = stanza_child(iq, NULL, "error");
-    return err && stanza_child(err, NS_STANZAS, condition);
-}
-
 static void after_bind(struct session *s)
 {
     if (!s->session_required) {
@@ -411,7 +406,7 @@ static void on_bind(struct session *s, mxml_node_t *el)
     const char *type = stanza_attr(el, "type");
     if (type && strcmp(type, "error") == 0) {
         /* §7.7.2.2: on conflict, ask the server to pick a resource. */
-        if (iq_error_is(el, "conflict") && !s->bind_retried) {
+        if (strcmp(im_error_condition(el), "conflict") == 0 && !s->bind_retried) {
             s->bind_retried = true;
             session_emit_text(s, SESSION_EV_INFO, "resource in use; letting the server choose");
             send_bind(s, NULL);

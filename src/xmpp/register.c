@@ -124,15 +124,6 @@ static void submit(struct session *s, mxml_node_t *answer)
     s->register_submitted = true;
 }
 
-static const char *error_condition(mxml_node_t *iq)
-{
-    mxml_node_t *err = stanza_child(iq, NULL, "error");
-    for (mxml_node_t *c = err ? stanza_first_element(err) : NULL; c; c = stanza_next_element(c))
-        if (strcmp(stanza_ns(c), NS_STANZAS) == 0 && strcmp(stanza_local(c), "text") != 0)
-            return stanza_local(c);
-    return "undefined-condition";
-}
-
 static const char *explain(const char *condition)
 {
     if (strcmp(condition, "conflict") == 0)
@@ -176,7 +167,7 @@ void register_stanza(struct session *s, mxml_node_t *el)
             submit(s, stanza_child(el, NS_REGISTER, "query"));
         return;
     }
-    const char *cond = error_condition(el);
+    const char *cond = im_error_condition(el);
     char why[300];
     snprintf(why, sizeof why, "registration failed: %s (%s)", explain(cond), cond);
     struct session_event ev = {.type = SESSION_EV_REGISTERED, .condition = cond, .text = why};
@@ -213,7 +204,7 @@ bool register_password_answer(struct session *s, mxml_node_t *el)
         return false;
     const char *type = stanza_attr(el, "type");
     bool ok = type && strcmp(type, "result") == 0;
-    const char *cond = ok ? "result" : error_condition(el);
+    const char *cond = ok ? "result" : im_error_condition(el);
     char text[300];
     if (ok) {
         session_set_password(s, s->new_password);

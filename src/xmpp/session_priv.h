@@ -171,6 +171,9 @@ bool disco_caps_answer(struct session *s, mxml_node_t *iq);
 bool vcard_answer(struct session *s, mxml_node_t *iq);
 
 /* im.c */
+/* The defined condition of a stanza's <error/> (RFC 6120 §8.3.3), or
+ * "undefined-condition". */
+const char *im_error_condition(mxml_node_t *stanza);
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 /* XEP-0280: ask the server for copies of our other resources' chats. */

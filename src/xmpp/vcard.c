@@ -207,11 +207,7 @@ static void publish(struct session *s, mxml_node_t *old)
 static const char *condition_of(mxml_node_t *iq)
 {
     const char *type = stanza_attr(iq, "type");
-    if (type && strcmp(type, "result") == 0)
-        return "result";
-    mxml_node_t *err = stanza_child(iq, NULL, "error");
-    mxml_node_t *c = err ? stanza_first_element(err) : NULL;
-    return c ? stanza_local(c) : "undefined-condition";
+    return type && strcmp(type, "result") == 0 ? "result" : im_error_condition(iq);
 }
 
 bool vcard_answer(struct session *s, mxml_node_t *iq)
