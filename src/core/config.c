@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/path.h"
 
 #define CONFIG_FILE_MAX (1u << 20)
 
@@ -560,15 +561,6 @@ const struct config_account *config_account(const struct config *cfg, const char
 
 /* ---- folders ------------------------------------------------------- */
 
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 /* $HOME, or the password database when HOME is unset or relative. */
 static const char *home_dir(void)
 {
@@ -589,7 +581,7 @@ char *config_dir_resolve(enum config_dir_kind kind, const char *arg, char *err, 
         const char *xdg = getenv(cfg ? "XDG_CONFIG_HOME" : "XDG_DATA_HOME");
         /* The XDG spec says relative values are invalid and ignored. */
         if (xdg && xdg[0] == '/') {
-            out = join(xdg, "tuktuk");
+            out = path_join(xdg, "tuktuk");
         } else {
             const char *home = home_dir();
             if (!home) {
@@ -597,7 +589,7 @@ char *config_dir_resolve(enum config_dir_kind kind, const char *arg, char *err, 
                          cfg ? "-c DIR" : "-d DIR");
                 return NULL;
             }
-            out = join(home, cfg ? ".config/tuktuk" : ".local/share/tuktuk");
+            out = path_join(home, cfg ? ".config/tuktuk" : ".local/share/tuktuk");
         }
     }
     if (!out)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/path.h"
 #include "core/pins.h"
 #include "core/vault.h"
 
@@ -66,19 +67,10 @@ static bool norm_jid(const char *jid, size_t n, char *out)
     return true;
 }
 
-static char *pins_path(const char *dir)
-{
-    size_t n = strlen(dir) + sizeof PINS_FILE + 1;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, PINS_FILE);
-    return p;
-}
-
 /* The whole file as a string. Returns 0, 1 when absent, -1 on error. */
 static int read_pins(const char *dir, char **text)
 {
-    char *path = pins_path(dir);
+    char *path = path_join(dir, PINS_FILE);
     FILE *f = path ? fopen(path, "re") : NULL;
     free(path);
     *text = NULL;

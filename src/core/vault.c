@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "core/config.h"
+#include "core/path.h"
 #include "core/vault.h"
 
 #define MAGIC "TUKVAULT"
@@ -114,15 +115,6 @@ static uint64_t get64(const unsigned char *p)
     for (int i = 0; i < 8; i++)
         v = v << 8 | p[i];
     return v;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
 }
 
 static void key_open(struct vault *v)
