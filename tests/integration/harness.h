@@ -167,6 +167,19 @@ static inline int harness_port(const char *var)
     return atoi(harness_env(var));
 }
 
+/* The config of a session with the test server over STARTTLS, trusting
+ * the test CA; callers add what their test needs. */
+static inline struct session_config harness_config(const char *jid, const char *password)
+{
+    struct session_config cfg = {.jid = jid,
+                                 .password = password,
+                                 .server = "127.0.0.1",
+                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
+                                 .tls = CONN_TLS_STARTTLS,
+                                 .ca_file = harness_env("TUKTUK_TEST_CA")};
+    return cfg;
+}
+
 /* A session for USER@domain over STARTTLS (or direct TLS) trusting the
  * test CA unless ca is NULL. */
 static inline int harness_client(struct tclient *c, uv_loop_t *loop, const char *user,

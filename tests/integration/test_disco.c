@@ -7,7 +7,6 @@
 #include "harness.h"
 
 static uv_loop_t loop;
-static const char *ca;
 static char rundir[512];
 
 struct watch {
@@ -41,12 +40,7 @@ static void start(struct watch *w, const char *user, const char *resource)
     char jid[128], err[200];
     memset(w, 0, sizeof *w);
     snprintf(jid, sizeof jid, "%s@localhost/%s", user, resource);
-    struct session_config cfg = {.jid = jid,
-                                 .password = "pw-disco",
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca};
+    struct session_config cfg = harness_config(jid, "pw-disco");
     w->c.s = session_new(&loop, &cfg, on_event, w, err, sizeof err);
     CHECK(w->c.s != NULL);
     session_connect(w->c.s);
@@ -80,7 +74,6 @@ static void ask(struct watch *w, const char *to, const char *child)
 
 int main(void)
 {
-    ca = harness_env("TUKTUK_TEST_CA");
     snprintf(rundir, sizeof rundir, "%s", harness_env("TUKTUK_TEST_RUNDIR"));
     uv_loop_init(&loop);
     char args[800];

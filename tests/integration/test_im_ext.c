@@ -8,7 +8,6 @@
 #include "harness.h"
 
 static uv_loop_t loop;
-static const char *ca;
 
 struct peer {
     struct tclient c;
@@ -50,13 +49,8 @@ static void start(struct peer *p, const char *user, const char *resource)
     char jid[128], err[200];
     memset(p, 0, sizeof *p);
     snprintf(jid, sizeof jid, "%s@localhost/%s", user, resource);
-    struct session_config cfg = {.jid = jid,
-                                 .password = "pw-ext",
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca,
-                                 .priority = 1};
+    struct session_config cfg = harness_config(jid, "pw-ext");
+    cfg.priority = 1;
     p->c.s = session_new(&loop, &cfg, on_event, p, err, sizeof err);
     CHECK(p->c.s != NULL);
     session_connect(p->c.s);
@@ -95,7 +89,6 @@ static int has_message(void *arg)
 
 int main(void)
 {
-    ca = harness_env("TUKTUK_TEST_CA");
     uv_loop_init(&loop);
     char args[900];
     const char *rundir = harness_env("TUKTUK_TEST_RUNDIR");

@@ -5,7 +5,6 @@
 #include "harness.h"
 
 static uv_loop_t loop;
-static const char *ca;
 
 struct reg_client {
     struct tclient c;
@@ -38,13 +37,8 @@ static void client(struct reg_client *r, const char *user, const char *pw, bool 
     char jid[128], err[200];
     memset(r, 0, sizeof *r);
     snprintf(jid, sizeof jid, "%s@localhost", user);
-    struct session_config cfg = {.jid = jid,
-                                 .password = pw,
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca,
-                                 .register_account = reg};
+    struct session_config cfg = harness_config(jid, pw);
+    cfg.register_account = reg;
     r->c.s = session_new(&loop, &cfg, on_event, r, err, sizeof err);
     CHECK(r->c.s != NULL);
 }
@@ -69,7 +63,6 @@ static void logout(struct reg_client *r)
 
 int main(void)
 {
-    ca = harness_env("TUKTUK_TEST_CA");
     uv_loop_init(&loop);
     struct reg_client r;
 

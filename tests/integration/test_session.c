@@ -70,12 +70,8 @@ static void test_salted_password_login(void)
                                     .salted = c.salted,
                                     .salted_len = c.salted_len};
     char err[200];
-    struct session_config cfg = {.jid = "s_salted@localhost",
-                                 .scram_key = &key,
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca};
+    struct session_config cfg = harness_config("s_salted@localhost", NULL);
+    cfg.scram_key = &key;
     memset(&k, 0, sizeof k);
     k.s = session_new(&loop, &cfg, harness_on_event, &k, err, sizeof err);
     CHECK(k.s != NULL);
@@ -304,12 +300,7 @@ static void test_forged_roster_push(void)
     /* The forger's own handler also watches for the victim's error reply. */
     struct pair p = {&a, &b, 0};
     char jid[64] = "s_forger@localhost", err[200];
-    struct session_config cfg = {.jid = jid,
-                                 .password = "pw-f",
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca};
+    struct session_config cfg = harness_config(jid, "pw-f");
     memset(&a, 0, sizeof a);
     a.s = session_new(&loop, &cfg, on_forged_reply, &p, err, sizeof err);
     CHECK(a.s != NULL);
@@ -403,16 +394,11 @@ static void test_dead_connection(void)
     struct tclient c;
     make_user("s_frozen", "pw-frozen");
     char jid[64] = "s_frozen@localhost", err[200], pidfile[600];
-    struct session_config cfg = {.jid = jid,
-                                 .password = "pw-frozen",
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca,
-                                 .reconnect = true,
-                                 .ping_idle_ms = 300,
-                                 .ping_timeout_ms = 300,
-                                 .connect_timeout_ms = 10000};
+    struct session_config cfg = harness_config(jid, "pw-frozen");
+    cfg.reconnect = true;
+    cfg.ping_idle_ms = 300;
+    cfg.ping_timeout_ms = 300;
+    cfg.connect_timeout_ms = 10000;
     memset(&c, 0, sizeof c);
     c.s = session_new(&loop, &cfg, harness_on_event, &c, err, sizeof err);
     CHECK(c.s != NULL);

@@ -7,7 +7,6 @@
 #include "harness.h"
 
 static uv_loop_t loop;
-static const char *ca;
 
 struct card {
     struct tclient c;
@@ -53,12 +52,7 @@ static void start(struct card *k, const char *user)
     char jid[128], err[200];
     memset(k, 0, sizeof *k);
     snprintf(jid, sizeof jid, "%s@localhost", user);
-    struct session_config cfg = {.jid = jid,
-                                 .password = "pw-card",
-                                 .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
-                                 .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = ca};
+    struct session_config cfg = harness_config(jid, "pw-card");
     k->c.s = session_new(&loop, &cfg, on_event, k, err, sizeof err);
     CHECK(k->c.s != NULL);
     session_connect(k->c.s);
@@ -90,7 +84,6 @@ static void get(struct card *k, const char *jid)
 
 int main(void)
 {
-    ca = harness_env("TUKTUK_TEST_CA");
     uv_loop_init(&loop);
     /* Names of our own: a vCard outlives its account in Prosody's store. */
     char args[600], ann_user[32], bob_user[32], ann_jid[64];
