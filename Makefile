@@ -23,6 +23,19 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
   PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
+  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(PKGS))) -lresolv -lm
+endif
+
+# The release binary is a static PIE with packed relative relocations: it
+# maps only the library code it uses and keeps ASLR. That is what keeps
+# peak RSS after login under 8 MB (docs/benchmarks.md); the price is a
+# rebuild after a security update of OpenSSL or glibc (docs/security.md).
+# LINK=shared links against the system's shared libraries instead.
+LINK ?= static
+ifeq ($(LINK),static)
+  REL_LINK := -static-pie -Wl,-z,pack-relative-relocs $(STATIC_LIBS)
+else
+  REL_LINK := $(PKG_LIBS)
 endif
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
@@ -49,6 +62,12 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 all: build/tuktuk
 
 build/tuktuk: build/rel/src/main.o $(REL_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(REL_LINK)
+
+# The same objects against the shared libraries, for valgrind, which cannot
+# watch the heap of a static binary.
+build/shared/tuktuk: build/rel/src/main.o $(REL_OBJ)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/rel/%.o: %.c
@@ -84,7 +103,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^ $(PKG_LIBS)
 
-test-build: build/tuktuk build/asan/tuktuk $(UNIT_BIN) $(INT_BIN)
+test-build: build/tuktuk build/shared/tuktuk build/asan/tuktuk $(UNIT_BIN) $(INT_BIN)
 
 test: test-build
 	tests/run

@@ -133,6 +133,9 @@ struct framer {
 
     enum framer_event ev;
     size_t ev_off, ev_len;
+    /* The byte that the NUL after the last event's text replaced. */
+    bool terminated;
+    char under_nul;
     const char *cond;
     char errtext[160];
 };
@@ -920,6 +923,7 @@ void framer_free(struct framer *f)
 
 void framer_reset(struct framer *f)
 {
+    f->terminated = false;
     f->len = f->start = f->pos = 0;
     f->phase = P_PROLOG;
     f->state = S_MISC;
@@ -946,6 +950,7 @@ static int make_room(struct framer *f, size_t n)
         f->start = 0;
         f->len = live;
     }
+    n++; /* a spare byte for the NUL after an event's text */
     if (f->cap - f->len >= n)
         return 0;
     if (n > SIZE_MAX / 2 - f->len)
@@ -961,8 +966,18 @@ static int make_room(struct framer *f, size_t n)
     return 0;
 }
 
+/* The NUL that framer_next put after an event's text covers the first
+ * unscanned byte: put that byte back before anything reads on. */
+static void unterminate(struct framer *f)
+{
+    if (f->terminated)
+        f->buf[f->ev_off + f->ev_len] = f->under_nul;
+    f->terminated = false;
+}
+
 int framer_feed(struct framer *f, const char *data, size_t len)
 {
+    unterminate(f);
     if (f->phase == P_ERROR)
         return -1;
     if (len == 0)
@@ -978,8 +993,16 @@ int framer_feed(struct framer *f, const char *data, size_t len)
 
 enum framer_event framer_next(struct framer *f, const char **text, size_t *len)
 {
+    unterminate(f);
     enum framer_event ev = f->phase == P_ERROR ? FRAMER_ERROR : scan(f);
     bool has_text = ev == FRAMER_HEADER || ev == FRAMER_STANZA || ev == FRAMER_STREAM_END;
+
+    /* make_room keeps a spare byte, so the text always has room for it. */
+    if (has_text && f->ev_off + f->ev_len < f->cap) {
+        f->under_nul = f->buf[f->ev_off + f->ev_len];
+        f->buf[f->ev_off + f->ev_len] = '\0';
+        f->terminated = true;
+    }
 
     if (text)
         *text = has_text ? f->buf + f->ev_off : NULL;

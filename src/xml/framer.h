@@ -33,8 +33,9 @@ void framer_reset(struct framer *f);
 int framer_feed(struct framer *f, const char *data, size_t len);
 
 /* Next complete item. For FRAMER_HEADER and FRAMER_STANZA, text and len
- * receive the exact bytes of the item (not NUL-terminated); they stay valid
- * until the next call to framer_feed, framer_next or framer_reset. */
+ * receive the exact bytes of the item, followed by a NUL (text[len] == 0),
+ * so that a parser can read them in place; they stay valid until the next
+ * call to framer_feed, framer_next or framer_reset. */
 enum framer_event framer_next(struct framer *f, const char **text, size_t *len);
 
 /* After FRAMER_ERROR: the RFC 6120 §4.9.3 condition to send

@@ -15,6 +15,17 @@
  * frees with mxmlDelete), or NULL with a reason in err. */
 mxml_node_t *stanza_parse(const char *text, size_t len, char *err, size_t errlen);
 
+/* stanza_parse for stanzas that may be long lists, such as a roster of
+ * thousands: each grandchild of the root (iq/query/item) is offered to
+ * take() as soon as it is complete, still attached to its ancestors. An
+ * item that take() accepts (returns true) is freed at once, so memory holds
+ * one item at a time instead of the whole tree. The text must be followed
+ * by a NUL (text[len] == 0, as the framer leaves it); it is then parsed in
+ * place. */
+typedef bool (*stanza_take_fn)(mxml_node_t *item, void *ctx);
+mxml_node_t *stanza_parse_items(const char *text, size_t len, stanza_take_fn take, void *ctx,
+                                char *err, size_t errlen);
+
 /* Parse a stream header (<stream:stream ...>, not self-closed). Caller
  * frees with mxmlDelete. */
 mxml_node_t *stanza_parse_header(const char *text, size_t len, char *err, size_t errlen);

@@ -34,6 +34,7 @@ void im_request_roster(struct session *s)
         mxmlDelete(iq);
     }
     s->phase = PHASE_ROSTER;
+    s->roster_fresh = false;
 }
 
 #define MAX_GROUPS 64
@@ -67,12 +68,35 @@ static char *apply_item(struct session *s, mxml_node_t *item)
     return bare;
 }
 
+/* The old roster goes only once the server has sent a new one. */
+static void start_fresh_roster(struct session *s)
+{
+    if (!s->roster_fresh)
+        roster_clear(s->roster);
+    s->roster_fresh = true;
+}
+
+bool im_take_roster_item(mxml_node_t *item, void *session)
+{
+    struct session *s = session;
+    mxml_node_t *query = mxmlGetParent(item);
+    mxml_node_t *iq = query ? mxmlGetParent(query) : NULL;
+
+    if (s->phase != PHASE_ROSTER || !stanza_is(item, NS_ROSTER, "item") ||
+        !stanza_is(query, NS_ROSTER, "query") || !stanza_is(iq, NS_CLIENT, "iq") ||
+        !attr_is(iq, "type", "result") || !attr_is(iq, "id", s->pending_id))
+        return false;
+    start_fresh_roster(s);
+    free(apply_item(s, item));
+    return true;
+}
+
 static void on_roster_result(struct session *s, mxml_node_t *iq)
 {
     if (!attr_is(iq, "type", "result")) {
         session_emit_text(s, SESSION_EV_ERROR, "the server refused to send the roster");
     } else {
-        roster_clear(s->roster);
+        start_fresh_roster(s);
         mxml_node_t *query = stanza_child(iq, NS_ROSTER, "query");
         for (mxml_node_t *it = stanza_child(query, NS_ROSTER, "item"); it;
              it = stanza_next(it, NS_ROSTER, "item"))

@@ -301,7 +301,10 @@ static void handle_stream_error(struct session *s, mxml_node_t *el)
 static void handle_stanza(struct session *s, const char *text, size_t len)
 {
     char err[200];
-    mxml_node_t *el = stanza_parse(text, len, err, sizeof err);
+    /* The roster result can hold thousands of items: take them one by one
+     * instead of building the whole tree. */
+    mxml_node_t *el = stanza_parse_items(
+        text, len, s->phase == PHASE_ROSTER ? im_take_roster_item : NULL, s, err, sizeof err);
     if (!el) {
         session_stream_error(s, "not-well-formed", err);
         return;

@@ -111,6 +111,7 @@ struct session {
     bool ping_outstanding;
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
+    bool roster_fresh;   /* the roster being received has replaced the old one */
     char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
     char vcard4_id[32]; /* the XEP-0292 query, tried before vcard-temp */
     char *vcard4_jid;   /* whom it asked (NULL: us), for the fallback */
@@ -180,6 +181,8 @@ mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
 void im_request_roster(struct session *s);
+/* stanza_take_fn for the roster result: applies one <item/> as it arrives. */
+bool im_take_roster_item(mxml_node_t *item, void *session);
 void im_send_presence(struct session *s);
 
 #endif

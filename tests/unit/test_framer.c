@@ -529,8 +529,33 @@ static void test_many_stanzas(void)
     free(s);
 }
 
+/* Each text is NUL-terminated in place, and the byte under the NUL (the
+ * start of the next stanza) is back when scanning goes on. */
+static void test_terminated_in_place(void)
+{
+    struct framer *f = framer_new(NULL);
+    const char *s;
+    size_t n;
+    const char *in = HDR "<a/><b>x</b><c";
+
+    framer_feed(f, in, strlen(in));
+    CHECK(framer_next(f, &s, &n) == FRAMER_HEADER);
+    CHECK(s[n] == '\0');
+    CHECK(framer_next(f, &s, &n) == FRAMER_STANZA);
+    CHECK(n == 4 && memcmp(s, "<a/>", 4) == 0 && s[n] == '\0');
+    CHECK(framer_next(f, &s, &n) == FRAMER_STANZA);
+    CHECK(n == 8 && memcmp(s, "<b>x</b>", 8) == 0 && s[n] == '\0');
+    CHECK(framer_next(f, &s, &n) == FRAMER_NEED_MORE);
+    /* The '<' of <c sat under the last NUL: feeding must not lose it. */
+    framer_feed(f, "/>", 2);
+    CHECK(framer_next(f, &s, &n) == FRAMER_STANZA);
+    CHECK(n == 4 && memcmp(s, "<c/>", 4) == 0 && s[n] == '\0');
+    framer_free(f);
+}
+
 int main(void)
 {
+    test_terminated_in_place();
     test_session_whole();
     test_session_splits();
     test_restricted_xml();

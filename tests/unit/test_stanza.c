@@ -280,8 +280,69 @@ static void test_builders(void)
     mxmlDelete(m);
 }
 
+struct taken {
+    int count;
+    char jids[4][32];
+};
+
+/* Takes roster items, and leaves anything else in the tree. */
+static bool take_item(mxml_node_t *item, void *ctx)
+{
+    struct taken *t = ctx;
+    mxml_node_t *query = mxmlGetParent(item);
+    mxml_node_t *root = mxmlGetParent(query);
+    if (!stanza_is(item, "jabber:iq:roster", "item") || !stanza_attr(root, "id"))
+        return false;
+    if (t->count < 4)
+        snprintf(t->jids[t->count], sizeof t->jids[0], "%s", stanza_attr(item, "jid"));
+    /* The item is whole: its children are there. */
+    CHECK(stanza_child(item, "jabber:iq:roster", "group") != NULL);
+    t->count++;
+    return true;
+}
+
+static void test_parse_items(void)
+{
+    char err[128];
+    const char *xml = "<iq id='r1' type='result'><query xmlns='jabber:iq:roster'>\n"
+                      " <item jid='a@x'><group>G</group></item>\n"
+                      " <item jid='b@x'><group>G</group><group>H</group></item>\n"
+                      " <other/>\n</query></iq>";
+    struct taken t = {0};
+    mxml_node_t *iq = stanza_parse_items(xml, strlen(xml), take_item, &t, err, sizeof err);
+    CHECK(iq != NULL);
+    CHECK(t.count == 2);
+    CHECK(strcmp(t.jids[0], "a@x") == 0 && strcmp(t.jids[1], "b@x") == 0);
+    mxml_node_t *query = stanza_child(iq, "jabber:iq:roster", "query");
+    CHECK(query != NULL);
+    CHECK(stanza_child(query, NULL, "item") == NULL);
+    CHECK(stanza_child(query, NULL, "other") != NULL);
+    CHECK(strcmp(stanza_attr(iq, "id"), "r1") == 0);
+    mxmlDelete(iq);
+
+    /* Without a taker it is stanza_parse; a broken stanza fails cleanly
+     * even after items were taken. */
+    iq = stanza_parse_items(xml, strlen(xml), NULL, NULL, err, sizeof err);
+    CHECK(iq && stanza_child(stanza_child(iq, NULL, "query"), NULL, "item") != NULL);
+    mxmlDelete(iq);
+    const char *broken = "<iq id='r1'><query xmlns='jabber:iq:roster'>"
+                         "<item jid='a@x'><group>G</group></item><item></query></iq>";
+    t.count = 0;
+    CHECK(stanza_parse_items(broken, strlen(broken), take_item, &t, err, sizeof err) == NULL);
+    CHECK(err[0] != '\0');
+
+    /* Text that is not NUL-terminated at len is copied, not read past. */
+    char buf[64];
+    const char *two = "<iq id='x'/><iq id='y'/>";
+    memcpy(buf, two, strlen(two) + 1);
+    iq = stanza_parse_items(buf, 12, take_item, &t, err, sizeof err);
+    CHECK(iq && strcmp(stanza_attr(iq, "id"), "x") == 0);
+    mxmlDelete(iq);
+}
+
 int main(void)
 {
+    test_parse_items();
     test_namespaces();
     test_iteration();
     test_text();
