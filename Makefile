@@ -31,9 +31,12 @@ endif
 # peak RSS after login under 8 MB (docs/benchmarks.md); the price is a
 # rebuild after a security update of OpenSSL or glibc (docs/security.md).
 # LINK=shared links against the system's shared libraries instead.
+# scripts/hot-text.ld puts the code a session runs first (scripts/hot-text
+# explains and regenerates it).
 LINK ?= static
+STATIC_LINK := -static-pie -Wl,-z,pack-relative-relocs $(STATIC_LIBS)
 ifeq ($(LINK),static)
-  REL_LINK := -static-pie -Wl,-z,pack-relative-relocs $(STATIC_LIBS)
+  REL_LINK := $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
 else
   REL_LINK := $(PKG_LIBS)
 endif
@@ -61,8 +64,14 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 .PHONY: all test test-build bench fuzz format install clean demo
 all: build/tuktuk
 
-build/tuktuk: build/rel/src/main.o $(REL_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(REL_LINK)
+build/tuktuk: build/rel/src/main.o $(REL_OBJ) scripts/hot-text.ld
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(REL_LINK)
+
+# The static link in archive order, with a link map: what scripts/hot-text
+# measures.
+build/unordered/tuktuk: build/rel/src/main.o $(REL_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(STATIC_LINK) -Wl,-Map,$@.map
 
 # The same objects against the shared libraries, for valgrind, which cannot
 # watch the heap of a static binary.
