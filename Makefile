@@ -34,11 +34,12 @@ endif
 # scripts/hot-text.ld puts the code a session runs first (scripts/hot-text
 # explains and regenerates it).
 LINK ?= static
-STATIC_LINK := -static-pie -Wl,-z,pack-relative-relocs $(STATIC_LIBS)
+HARDEN := -Wl,-z,relro,-z,now
+STATIC_LINK := -static-pie -Wl,-z,pack-relative-relocs $(HARDEN) $(STATIC_LIBS)
 ifeq ($(LINK),static)
   REL_LINK := $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
 else
-  REL_LINK := $(PKG_LIBS)
+  REL_LINK := $(HARDEN) $(PKG_LIBS)
 endif
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
@@ -77,7 +78,7 @@ build/unordered/tuktuk: build/rel/src/main.o $(REL_OBJ)
 # watch the heap of a static binary.
 build/shared/tuktuk: build/rel/src/main.o $(REL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(HARDEN) $(PKG_LIBS)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)

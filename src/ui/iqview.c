@@ -9,6 +9,7 @@
  * a quote or tag that never ends finds nothing, entities are decoded
  * only when well-formed, and control characters come out as '?'. */
 #include "ui/iqview.h"
+#include "xml/utf8.h"
 
 #include <string.h>
 
@@ -114,30 +115,6 @@ static void put(struct out *o, const char *s, size_t n)
     o->buf[o->n] = '\0';
 }
 
-static size_t utf8_put(unsigned long cp, char *b)
-{
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static bool char_ref(const char *e, size_t n, unsigned long *cp)
 {
     unsigned long v = 0;
@@ -183,7 +160,7 @@ static size_t entity(const char *s, size_t len, struct out *o)
     if (cp < 0x20 || cp == 0x7F)
         put(o, "?", 1);
     else
-        put(o, b, utf8_put(cp, b));
+        put(o, b, utf8_encode(cp, b));
     return n + 2;
 }
 

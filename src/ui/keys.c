@@ -11,6 +11,7 @@
  * scrolling, redraw, focus), then to whichever of the input line or the
  * roster has the focus. */
 #include "ui/ui_int.h"
+#include "xml/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,30 +38,6 @@ void ui_keys_setup(void)
     key_paste_end = bind_seq("\033[201~", KEY_MAX + 2);
     key_alt_left = bind_seq("\033[1;3D", KEY_MAX + 3);
     key_alt_right = bind_seq("\033[1;3C", KEY_MAX + 4);
-}
-
-static size_t utf8_encode(wint_t c, char out[4])
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 static bool printable(wint_t c)

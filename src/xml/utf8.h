@@ -1,5 +1,6 @@
 /* utf8.h - the one UTF-8 check the XML layer uses, for the framer's
- * incoming bytes and for text we are asked to send (see utf8.c). */
+ * incoming bytes and for text we are asked to send, and the one encoder
+ * of a code point (see utf8.c). */
 #ifndef TUKTUK_UTF8_H
 #define TUKTUK_UTF8_H
 
@@ -9,5 +10,9 @@
  * invalid, -1 if the avail bytes are a valid but incomplete prefix (the
  * rest may come in the next chunk). */
 int utf8_char_len(const unsigned char *p, size_t avail);
+
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out, which has
+ * room for 4 bytes. Returns the length. */
+size_t utf8_encode(unsigned long cp, char *out);
 
 #endif

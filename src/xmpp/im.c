@@ -10,6 +10,7 @@
 
 #include "xml/framer.h"
 #include "xml/stanza.h"
+#include "xmpp/rosterscan.h"
 #include "xmpp/session_priv.h"
 
 static bool attr_is(mxml_node_t *el, const char *name, const char *value)
@@ -37,32 +38,37 @@ void im_request_roster(struct session *s)
     s->roster_fresh = false;
 }
 
-#define MAX_GROUPS 64
 
-/* Apply one <item/>. Returns the bare JID it touched, or NULL. */
-static char *apply_item(struct session *s, mxml_node_t *item)
+/* Apply one roster item (RFC 6121 §2.1.2). Returns the bare JID it
+ * touched, or NULL. */
+static char *apply_fields(struct session *s, const char *jid, const char *name, const char *sub,
+                          bool ask, const char *const *groups, size_t ngroups)
 {
-    const char *jid = stanza_attr(item, "jid");
     char *bare = jid ? jid_bare_of(jid) : NULL;
     if (!bare)
         return NULL;
-    const char *sub = stanza_attr(item, "subscription");
-    if (sub && strcmp(sub, "remove") == 0) {
+    if (sub && strcmp(sub, "remove") == 0)
         roster_remove(s->roster, bare);
-        return bare;
-    }
-    char *groups[MAX_GROUPS];
+    else
+        roster_set(s->roster, bare, name, groups, ngroups, roster_sub_parse(sub), ask);
+    return bare;
+}
+
+static char *apply_item(struct session *s, mxml_node_t *item)
+{
+    char *groups[ROSTER_SCAN_MAX_GROUPS];
     size_t ngroups = 0;
-    for (mxml_node_t *g = stanza_child(item, NS_ROSTER, "group"); g && ngroups < MAX_GROUPS;
-         g = stanza_next(g, NS_ROSTER, "group")) {
+    for (mxml_node_t *g = stanza_child(item, NS_ROSTER, "group");
+         g && ngroups < ROSTER_SCAN_MAX_GROUPS; g = stanza_next(g, NS_ROSTER, "group")) {
         char *name = stanza_text(g);
         if (name && *name)
             groups[ngroups++] = name;
         else
             free(name);
     }
-    roster_set(s->roster, bare, stanza_attr(item, "name"), (const char *const *)groups, ngroups,
-               roster_sub_parse(sub), attr_is(item, "ask", "subscribe"));
+    char *bare = apply_fields(s, stanza_attr(item, "jid"), stanza_attr(item, "name"),
+                              stanza_attr(item, "subscription"), attr_is(item, "ask", "subscribe"),
+                              (const char *const *)groups, ngroups);
     for (size_t i = 0; i < ngroups; i++)
         free(groups[i]);
     return bare;
@@ -74,6 +80,20 @@ static void start_fresh_roster(struct session *s)
     if (!s->roster_fresh)
         roster_clear(s->roster);
     s->roster_fresh = true;
+}
+
+static void apply_scanned(void *session, const struct roster_scan_item *item)
+{
+    struct session *s = session;
+    start_fresh_roster(s);
+    free(apply_fields(s, item->jid, item->name, item->subscription,
+                      item->ask && strcmp(item->ask, "subscribe") == 0, item->groups,
+                      item->ngroups));
+}
+
+bool im_scan_roster(struct session *s, const char *text, size_t len)
+{
+    return s->phase == PHASE_ROSTER && roster_scan(text, len, s->pending_id, apply_scanned, s);
 }
 
 bool im_take_roster_item(mxml_node_t *item, void *session)
@@ -91,22 +111,37 @@ bool im_take_roster_item(mxml_node_t *item, void *session)
     return true;
 }
 
+/* The roster is in (or refused): tell the UI, then go online. */
+static void roster_done(struct session *s, bool received)
+{
+    if (received) {
+        start_fresh_roster(s);
+        struct session_event ev = {.type = SESSION_EV_ROSTER};
+        session_emit(s, &ev);
+    } else {
+        session_emit_text(s, SESSION_EV_ERROR, "the server refused to send the roster");
+    }
+    im_send_presence(s);
+    im_enable_carbons(s);
+    session_ready(s);
+}
+
+void im_roster_scanned(struct session *s)
+{
+    roster_done(s, true);
+}
+
 static void on_roster_result(struct session *s, mxml_node_t *iq)
 {
-    if (!attr_is(iq, "type", "result")) {
-        session_emit_text(s, SESSION_EV_ERROR, "the server refused to send the roster");
-    } else {
+    bool received = attr_is(iq, "type", "result");
+    if (received) {
         start_fresh_roster(s);
         mxml_node_t *query = stanza_child(iq, NS_ROSTER, "query");
         for (mxml_node_t *it = stanza_child(query, NS_ROSTER, "item"); it;
              it = stanza_next(it, NS_ROSTER, "item"))
             free(apply_item(s, it));
-        struct session_event ev = {.type = SESSION_EV_ROSTER};
-        session_emit(s, &ev);
     }
-    im_send_presence(s);
-    im_enable_carbons(s);
-    session_ready(s);
+    roster_done(s, received);
 }
 
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type)

@@ -15,6 +15,7 @@
  * Passwords are "stored strings" (RFC 4013 §2.5 and RFC 3454 §7), so
  * unassigned code points are refused (STRINGPREP_NO_UNASSIGNED). */
 #include "xmpp/saslprep.h"
+#include "xml/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,31 +63,6 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
         return 0;
     *cp = c;
     return n;
-}
-
-/* Writes cp as UTF-8 into out (room for 4 bytes), returns the length. */
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* Decodes in into ucs4 (room for at least strlen(in) code points).

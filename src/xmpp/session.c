@@ -298,11 +298,16 @@ static void handle_stream_error(struct session *s, mxml_node_t *el)
     session_lost(s, why);
 }
 
-static void handle_stanza(struct session *s, const char *text, size_t len)
+void session_handle_stanza(struct session *s, const char *text, size_t len)
 {
     char err[200];
-    /* The roster result can hold thousands of items: take them one by one
-     * instead of building the whole tree. */
+    if (im_scan_roster(s, text, len)) {
+        emit_xml(s, text, len, false);
+        im_roster_scanned(s);
+        return;
+    }
+    /* A roster result in an unusual shape can still hold thousands of
+     * items: take them one by one instead of building the whole tree. */
     mxml_node_t *el = stanza_parse_items(
         text, len, s->phase == PHASE_ROSTER ? im_take_roster_item : NULL, s, err, sizeof err);
     if (!el) {
@@ -378,7 +383,7 @@ static void process_input(struct session *s)
             handle_header(s, text, len);
             break;
         case FRAMER_STANZA:
-            handle_stanza(s, text, len);
+            session_handle_stanza(s, text, len);
             break;
         case FRAMER_STREAM_END:
             handle_stream_end(s);

@@ -136,6 +136,9 @@ int session_send_text(struct session *s, const char *xml, size_t len);
 void session_next_id(struct session *s, char *out, size_t len);
 void session_send_stream_header(struct session *s);
 /* Send a stream error and close (RFC 6120 §4.9). */
+/* One stanza from the framer (text[len] == 0): parsed and dispatched by
+ * phase. */
+void session_handle_stanza(struct session *s, const char *text, size_t len);
 void session_stream_error(struct session *s, const char *condition, const char *text);
 /* The connection is unusable: tear down and maybe schedule a reconnect. */
 void session_lost(struct session *s, const char *why);
@@ -181,7 +184,12 @@ mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
 void im_request_roster(struct session *s);
-/* stanza_take_fn for the roster result: applies one <item/> as it arrives. */
+/* The roster result the quick way (rosterscan.c): true if text was it and
+ * its items are applied; im_roster_scanned then finishes the login. */
+bool im_scan_roster(struct session *s, const char *text, size_t len);
+void im_roster_scanned(struct session *s);
+/* stanza_take_fn for a roster result in any other shape: applies one
+ * <item/> as it arrives. */
 bool im_take_roster_item(mxml_node_t *item, void *session);
 void im_send_presence(struct session *s);
 

@@ -2,7 +2,10 @@
  * can send once we are logged in: each input is cut into stanzas by the
  * framer (behind a fixed stream header) and every stanza goes through the
  * session's handlers (roster, presence, messages, carbons, receipts, IQs,
- * caps, vCards, registration answers) as if it had arrived online. Nothing
+ * caps, vCards, registration answers) as if it had arrived online. An
+ * input that starts with 'R' is taken while the roster is awaited instead
+ * (as id "r1"), so that the roster result's two readers (rosterscan.c and
+ * the item-by-item tree) are fuzzed through the session too. Nothing
  * may crash, leak or trip the sanitizers; what the handlers send goes
  * nowhere (there is no connection). */
 #include "xml/framer.h"
@@ -31,7 +34,7 @@ static void on_event(void *ud, const struct session_event *ev)
         events += (int)strlen(ev->vcard->fn) & 1;
 }
 
-static struct session *online_session(void)
+static struct session *online_session(bool awaiting_roster)
 {
     char err[200];
     struct session_config cfg = {.jid = "me@example.org/fuzz", .password = "pw"};
@@ -40,7 +43,8 @@ static struct session *online_session(void)
         abort();
     /* As if logged in: the handlers check these, not the socket. */
     s->state = SESSION_ONLINE;
-    s->phase = PHASE_READY;
+    s->phase = awaiting_roster ? PHASE_ROSTER : PHASE_READY;
+    snprintf(s->pending_id, sizeof s->pending_id, "r1");
     s->full = strdup("me@example.org/fuzz");
     roster_set(s->roster, "friend@example.org", "Friend", NULL, 0, ROSTER_SUB_BOTH, false);
     return s;
@@ -53,10 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uv_loop_init(&loop);
         ready = true;
     }
-    struct session *s = online_session();
+    bool awaiting_roster = size > 0 && data[0] == 'R';
+    struct session *s = online_session(awaiting_roster);
     struct framer *f = framer_new(NULL);
     framer_feed(f, header, sizeof header - 1);
-    framer_feed(f, (const char *)data, size);
+    framer_feed(f, (const char *)data + awaiting_roster, size - awaiting_roster);
     const char *text;
     size_t len;
     enum framer_event ev;
@@ -64,11 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
            ev != FRAMER_STREAM_END) {
         if (ev != FRAMER_STANZA)
             continue;
-        mxml_node_t *el = stanza_parse(text, len, NULL, 0);
-        if (el) {
-            im_stanza(s, el);
-            mxmlDelete(el);
-        }
+        session_handle_stanza(s, text, len);
     }
     framer_free(f);
     s->state = SESSION_OFFLINE;

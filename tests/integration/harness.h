@@ -44,6 +44,8 @@ struct tclient {
     char sub_from[256];
     char sub_type[32];
     int xml_events;
+    char *roster_result; /* the last roster result received, as sent */
+    size_t roster_result_len;
     int saw_secret_in_xml;
     int sasl_unredacted; /* SASL elements shown with their payload */
     char mechanism[32];
@@ -149,6 +151,17 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
         break;
     case SESSION_EV_XML:
         c->xml_events++;
+        if (!ev->outgoing && ev->len > 3 && memcmp(ev->text, "<iq", 3) == 0 &&
+            harness_contains(ev->text, ev->len, "jabber:iq:roster") &&
+            harness_contains(ev->text, ev->len, "result")) {
+            free(c->roster_result);
+            c->roster_result = malloc(ev->len + 1);
+            if (c->roster_result) {
+                memcpy(c->roster_result, ev->text, ev->len);
+                c->roster_result[ev->len] = '\0';
+                c->roster_result_len = ev->len;
+            }
+        }
         if (c->secret && ev->len && harness_contains(ev->text, ev->len, c->secret))
             c->saw_secret_in_xml++;
         static const char *const sasl[] = {"<auth", "<response", "<challenge", "<success"};
@@ -253,6 +266,8 @@ static inline void harness_free(struct tclient *c, uv_loop_t *loop)
     if (c->s)
         session_free(c->s);
     c->s = NULL;
+    free(c->roster_result);
+    c->roster_result = NULL;
     uv_run(loop, UV_RUN_NOWAIT);
     uv_run(loop, UV_RUN_NOWAIT);
 }

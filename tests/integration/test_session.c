@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "xml/stanza.h"
+#include "xmpp/rosterscan.h"
 
 static uv_loop_t loop;
 static const char *ca;
@@ -252,6 +254,12 @@ static int has_roster(void *arg)
     return ((struct tclient *)arg)->roster_events > 0 && harness_is_online(arg);
 }
 
+static void count_item(void *count, const struct roster_scan_item *item)
+{
+    (void)item;
+    (*(size_t *)count)++;
+}
+
 static void test_big_roster(void)
 {
     struct tclient c;
@@ -263,6 +271,17 @@ static void test_big_roster(void)
     session_connect(c.s);
     CHECK(harness_wait(&loop, has_roster, &c, 20000));
     CHECK(roster_count(session_roster(c.s)) == 2000);
+    /* Prosody's roster result is in the plain shape that the session reads
+     * without a tree (rosterscan.c), not the general way. */
+    CHECK(c.roster_result != NULL);
+    if (c.roster_result) {
+        mxml_node_t *iq = stanza_parse(c.roster_result, c.roster_result_len, NULL, 0);
+        const char *id = iq ? stanza_attr(iq, "id") : NULL;
+        size_t items = 0;
+        CHECK(id && roster_scan(c.roster_result, c.roster_result_len, id, count_item, &items));
+        CHECK(items == 2000);
+        mxmlDelete(iq);
+    }
     session_disconnect(c.s, NULL);
     CHECK(harness_wait(&loop, harness_is_offline, &c, 5000));
     harness_free(&c, &loop);
