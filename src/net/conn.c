@@ -8,8 +8,13 @@
  * its handshake within that timeout, and a handshake that fails for any
  * reason other than a refused certificate moves on to the next target.
  *
- * Once connected, reading never stops (uv_read_start stays on): the server
- * is read at full speed whatever the UI does. With TLS the bytes go through
+ * Once connected, the server is read at full speed whatever the UI does.
+ * Reading pauses only while more than CONN_WRITE_HIGH bytes of ours wait
+ * to be sent (until they are down to CONN_WRITE_LOW): a server that floods
+ * us with queries and does not read the answers (2,000 disco#info queries
+ * at every login with a big roster, or a hostile one) must not make us
+ * queue without bound. A server that stops reading altogether is then
+ * found dead by the session's pings, since nothing more arrives. With TLS the bytes go through
  * tls.c's memory BIOs; STARTTLS (RFC 6120 §5.4.3.3) switches the same TCP
  * stream to TLS, and from the moment conn_starttls is called every received
  * byte is a TLS record, while writes are held until the handshake is over.
@@ -34,6 +39,8 @@
 #define CONN_PLAIN_BUF 16384
 #define CONN_DEFAULT_TIMEOUT_MS 10000
 #define CONN_SHUTDOWN_TIMEOUT_MS 3000
+#define CONN_WRITE_HIGH (256 * 1024)
+#define CONN_WRITE_LOW (64 * 1024)
 
 enum conn_state {
     ST_IDLE,       /* before conn_open */
@@ -85,6 +92,7 @@ struct conn {
 
     uv_timer_t timer; /* connect timeout, then shutdown timeout */
     struct conn_sock *sock;
+    bool reads_paused; /* too much of ours is waiting to be sent */
     struct tls *tls;
     bool tls_active;
 
@@ -233,33 +241,62 @@ static bool deliver(struct conn *c, const char *buf, size_t len)
 
 /* ------------------------------------------------------------ writing */
 
+static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf);
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+
+/* Pauses reading while our queue is above the high mark, resumes it once
+ * below the low one (see the top of this file). */
+static void pace_reads(struct conn *c)
+{
+    uv_stream_t *stream = (uv_stream_t *)&c->sock->tcp;
+    size_t queued = uv_stream_get_write_queue_size(stream);
+    if (!c->reads_paused && queued > CONN_WRITE_HIGH) {
+        uv_read_stop(stream);
+        c->reads_paused = true;
+    } else if (c->reads_paused && queued < CONN_WRITE_LOW) {
+        c->reads_paused = uv_read_start(stream, on_alloc, on_read) != 0;
+    }
+}
+
 static void on_write(uv_write_t *req, int status)
 {
     struct conn_write *w = (struct conn_write *)req;
     struct conn *c = w->c;
-    bool current = c->sock && req->handle == (uv_stream_t *)&c->sock->tcp;
+    bool current = !c->dead && c->sock && req->handle == (uv_stream_t *)&c->sock->tcp;
     free(w);
     if (status < 0 && status != UV_ECANCELED && current && c->state != ST_CONNECTING) {
         snprintf(c->last_error, sizeof c->last_error, "write failed: %s", uv_strerror(status));
         fail(c, c->last_error);
+    } else if (current) {
+        pace_reads(c);
     }
 }
 
-/* Queues raw bytes on the socket; libuv keeps them in order. */
+/* Writes raw bytes to the socket: at once when the socket takes them (no
+ * copy), else queued behind what waits already; libuv keeps the order. */
 static int sock_write(struct conn *c, const char *data, size_t len)
 {
     if (!c->sock || len == 0)
         return c->sock ? 0 : -1;
-    struct conn_write *w = malloc(sizeof *w + len);
+    uv_stream_t *stream = (uv_stream_t *)&c->sock->tcp;
+    uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+    int sent = uv_try_write(stream, &b, 1);
+    if (sent == (int)len)
+        return 0;
+    if (sent < 0 && sent != UV_EAGAIN)
+        return -1;
+    size_t rest = sent > 0 ? len - (size_t)sent : len;
+    struct conn_write *w = malloc(sizeof *w + rest);
     if (!w)
         return -1;
     w->c = c;
-    memcpy(w->data, data, len);
-    uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
-    if (uv_write(&w->req, (uv_stream_t *)&c->sock->tcp, &b, 1, on_write) != 0) {
+    memcpy(w->data, data + (len - rest), rest);
+    b = uv_buf_init(w->data, (unsigned)rest);
+    if (uv_write(&w->req, stream, &b, 1, on_write) != 0) {
         free(w);
         return -1;
     }
+    pace_reads(c);
     return 0;
 }
 
@@ -542,6 +579,7 @@ static void tcp_connected(struct conn *c)
 {
     uv_tcp_nodelay(&c->sock->tcp, 1);
     uv_tcp_keepalive(&c->sock->tcp, 1, 60);
+    c->reads_paused = false;
     int r = uv_read_start((uv_stream_t *)&c->sock->tcp, on_alloc, on_read);
     if (r != 0) {
         snprintf(c->last_error, sizeof c->last_error, "cannot read: %s", uv_strerror(r));

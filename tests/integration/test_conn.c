@@ -5,7 +5,8 @@
  * (RFC 6120 §5.4) up to SASL features, writes held during the handshake,
  * direct TLS (XEP-0368), a refused then pinned certificate, a closed port,
  * several addresses for one name, conn_free from inside callbacks, a
- * graceful shutdown and tls-exporter (RFC 9266). Looking for XML is a
+ * graceful shutdown, tls-exporter (RFC 9266), and reads paused while a
+ * server that does not read leaves our writes piling up. Looking for XML is a
  * plain strstr on the bytes: the XML layer is not under test here. */
 #include <stdlib.h>
 #include <string.h>
@@ -554,6 +555,147 @@ static void test_shutdown(void)
     free(p);
 }
 
+/* --- read pacing: a server that does not read what we send --- */
+
+#define PACING_CHUNK 16384
+#define PACING_CHUNKS 640 /* 10 MiB: more than the kernel's buffers hold */
+
+struct pacing {
+    uv_loop_t *loop;
+    struct conn *conn;
+    bool connected, failed;
+    char got[64];
+    size_t received;
+};
+
+static void pacing_status(void *ud, const char *text)
+{
+    (void)ud;
+    (void)text;
+}
+
+static void pacing_connected(void *ud, bool tls_active)
+{
+    struct pacing *p = ud;
+    static char chunk[PACING_CHUNK];
+    (void)tls_active;
+    memset(chunk, 'x', sizeof chunk);
+    p->connected = true;
+    int refused = 0;
+    for (int i = 0; i < PACING_CHUNKS; i++)
+        refused += conn_write(p->conn, chunk, sizeof chunk) != 0;
+    CHECK(refused == 0);
+    uv_stop(p->loop);
+}
+
+static void pacing_tls_ready(void *ud)
+{
+    (void)ud;
+}
+
+static void pacing_data(void *ud, const char *buf, size_t len)
+{
+    struct pacing *p = ud;
+    size_t room = sizeof p->got - 1 - p->received;
+    memcpy(p->got + p->received, buf, len < room ? len : room);
+    p->received += len < room ? len : room;
+    if (strstr(p->got, "late"))
+        uv_stop(p->loop);
+}
+
+static void pacing_failed(void *ud, const char *reason, const struct conn_cert_info *cert)
+{
+    struct pacing *p = ud;
+    (void)cert;
+    fprintf(stderr, "pacing: failed: %s\n", reason);
+    p->failed = true;
+    uv_stop(p->loop);
+}
+
+static void pacing_closed(void *ud)
+{
+    struct pacing *p = ud;
+    uv_stop(p->loop);
+}
+
+static const struct conn_events pacing_events = {
+    pacing_status, pacing_connected, pacing_tls_ready, pacing_data, pacing_failed, pacing_closed,
+};
+
+static void on_pause_over(uv_timer_t *t)
+{
+    uv_stop(t->loop);
+}
+
+static void run_for(uv_loop_t *loop, uint64_t ms)
+{
+    uv_timer_t t;
+    uv_timer_init(loop, &t);
+    uv_timer_start(&t, on_pause_over, ms, 0);
+    uv_run(loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&t, NULL);
+    uv_run(loop, UV_RUN_NOWAIT);
+}
+
+/* The child: accepts, and reads nothing until told. Told once, it sends
+ * "late"; told twice, it reads everything we sent. */
+static pid_t start_sink(int listener, int control)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    int s = accept(listener, NULL, NULL);
+    char c, buf[65536];
+    if (s < 0 || read(control, &c, 1) != 1 || write(s, "late", 4) != 4 || read(control, &c, 1) != 1)
+        _exit(1);
+    size_t got = 0;
+    ssize_t n;
+    while (got < (size_t)PACING_CHUNK * PACING_CHUNKS && (n = read(s, buf, sizeof buf)) > 0)
+        got += (size_t)n;
+    if (read(control, &c, 1) < 0)
+        _exit(1);
+    _exit(0);
+}
+
+/* While more than conn.c's high mark of ours waits to be sent, nothing is
+ * read: what the server sends meanwhile waits in the kernel, and arrives
+ * once the server has read our backlog. */
+static void test_paced_reads(void)
+{
+    int port = 0, control[2];
+    int lfd = silent_listener(8, &port);
+    CHECK(lfd >= 0 && pipe(control) == 0);
+    pid_t pid = start_sink(lfd, control[0]);
+    CHECK(pid > 0);
+
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct pacing p = {.loop = &loop};
+    p.conn = conn_new(&loop, &pacing_events, &p);
+    struct conn_config cfg = config("127.0.0.1", port, CONN_TLS_STARTTLS, ca_file, NULL);
+    CHECK(conn_open(p.conn, &cfg) == 0);
+    run_for(&loop, GUARD_MS);
+    CHECK(p.connected && !p.failed);
+
+    CHECK(write(control[1], "1", 1) == 1); /* "late" is sent now */
+    run_for(&loop, 300);
+    CHECK(p.received == 0);
+    CHECK(write(control[1], "2", 1) == 1); /* the server reads our backlog */
+    run_for(&loop, GUARD_MS);
+    CHECK(strcmp(p.got, "late") == 0);
+    CHECK(!p.failed);
+
+    conn_free(p.conn);
+    CHECK(write(control[1], "3", 1) == 1);
+    waitpid(pid, NULL, 0);
+    while (uv_run(&loop, UV_RUN_DEFAULT) != 0)
+        ;
+    CHECK(uv_loop_close(&loop) == 0);
+    close(lfd);
+    close(control[0]);
+    close(control[1]);
+}
+
 /* A connection that is never opened, or freed before its loop runs. */
 static void test_free_early(void)
 {
@@ -615,5 +757,6 @@ int main(void)
     test_free_inside("failed", closed_port(), CONN_TLS_STARTTLS);
     test_shutdown();
     test_free_early();
+    test_paced_reads();
     return check_done();
 }
