@@ -21,7 +21,8 @@ struct summary {
 static void summary_add(struct summary *sum, const char *field)
 {
     char head[32];
-    int n = field ? snprintf(head, sizeof head, "%zu:", strlen(field)) : snprintf(head, sizeof head, "-");
+    int n = field ? snprintf(head, sizeof head, "%zu:", strlen(field))
+                  : snprintf(head, sizeof head, "-");
     size_t need = (size_t)n + (field ? strlen(field) : 0) + 2;
     if (sum->cap - sum->len < need) {
         sum->cap = (sum->cap + need) * 2;

@@ -313,8 +313,8 @@ static mxml_node_t *load(const char *text, char *copy, struct item_stream *strea
     return top;
 }
 
-static mxml_node_t *parse(const char *text, size_t len, bool terminated,
-                          struct item_stream *stream, char *err, size_t errlen)
+static mxml_node_t *parse(const char *text, size_t len, bool terminated, struct item_stream *stream,
+                          char *err, size_t errlen)
 {
     char *copy;
 

@@ -38,7 +38,6 @@ void im_request_roster(struct session *s)
     s->roster_fresh = false;
 }
 
-
 /* Apply one roster item (RFC 6121 §2.1.2). Returns the bare JID it
  * touched, or NULL. */
 static char *apply_fields(struct session *s, const char *jid, const char *name, const char *sub,
@@ -315,6 +314,7 @@ static const char *show_element(enum presence_show show)
 
 void im_send_presence(struct session *s)
 {
+    s->sm.presence_changed = false;
     mxml_node_t *p = stanza_new("presence");
     const char *show = show_element(s->show);
     char prio[16];
@@ -611,6 +611,8 @@ int session_set_presence(struct session *s, enum presence_show show, const char 
     s->priority = priority;
     if (online(s))
         im_send_presence(s);
+    else
+        s->sm.presence_changed = true; /* a resumed session must say it */
     return 0;
 }
 

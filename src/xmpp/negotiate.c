@@ -375,6 +375,13 @@ static void start_bind(struct session *s, mxml_node_t *features)
     }
     mxml_node_t *sess = stanza_child(features, NS_SESSION, "session");
     s->session_required = sess && !stanza_child(sess, NS_SESSION, "optional");
+    /* XEP-0198 §5: a resumed session needs no new resource. */
+    if (!sm_try_resume(s, features))
+        send_bind(s, s->resource_wanted);
+}
+
+void negotiate_bind(struct session *s)
+{
     send_bind(s, s->resource_wanted);
 }
 
@@ -386,6 +393,7 @@ static bool is_answer(struct session *s, mxml_node_t *el)
 
 static void after_bind(struct session *s)
 {
+    sm_enable(s);
     if (!s->session_required) {
         im_request_roster(s);
         return;

@@ -184,7 +184,7 @@ static size_t decode_reference(const char *text, size_t avail, char out[4], size
     bool hex = text[2] == 'x';
     uint32_t c = 0;
     for (const char *d = text + (hex ? 3 : 2); d < semi; d++) {
-        unsigned digit = *d >= '0' && *d <= '9'   ? (unsigned)(*d - '0')
+        unsigned digit = *d >= '0' && *d <= '9'          ? (unsigned)(*d - '0')
                          : hex && *d >= 'a' && *d <= 'f' ? (unsigned)(*d - 'a' + 10)
                          : hex && *d >= 'A' && *d <= 'F' ? (unsigned)(*d - 'A' + 10)
                                                          : 99;
@@ -324,8 +324,7 @@ static bool read_query(struct scan *s, roster_scan_fn fn, void *ctx)
     return true;
 }
 
-bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item,
-                 void *ctx)
+bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item, void *ctx)
 {
     struct scan s = {.p = text, .end = text + len};
     bool ok = want_id && read_iq(&s, want_id) && read_query(&s, item, ctx);

@@ -23,7 +23,6 @@ typedef void (*roster_scan_fn)(void *ctx, const struct roster_scan_item *item);
  * in the plain shape servers send, calls item() for each <item/> in order
  * and returns true. Returns false for anything else, possibly after some
  * item() calls: the caller then parses the stanza the general way. */
-bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item,
-                 void *ctx);
+bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item, void *ctx);
 
 #endif

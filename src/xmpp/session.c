@@ -77,10 +77,13 @@ int session_send_text(struct session *s, const char *xml, size_t len)
 {
     if (!s->conn)
         return -1;
-    return conn_write(s->conn, xml, len);
+    int rc = conn_write(s->conn, xml, len);
+    /* Counted even if the write failed: unacknowledged, it goes again. */
+    sm_sending(s, xml, len);
+    return rc;
 }
 
-static void emit_xml(struct session *s, const char *text, size_t len, bool outgoing)
+void session_emit_xml(struct session *s, const char *text, size_t len, bool outgoing)
 {
     struct session_event ev = {
         .type = SESSION_EV_XML, .text = text, .len = len, .outgoing = outgoing};
@@ -116,11 +119,11 @@ int session_send_node(struct session *s, mxml_node_t *node, bool redact)
         size_t rlen = 0;
         char *shown = redacted_copy(node, &rlen);
         if (shown)
-            emit_xml(s, shown, rlen, true);
+            session_emit_xml(s, shown, rlen, true);
         free(shown);
         sodium_memzero(xml, len);
     } else {
-        emit_xml(s, xml, len, true);
+        session_emit_xml(s, xml, len, true);
     }
     free(xml);
     return rc;
@@ -146,7 +149,7 @@ void session_send_stream_header(struct session *s)
     framer_reset(s->framer);
     s->phase = PHASE_STREAM_START;
     session_send_text(s, header, (size_t)n);
-    emit_xml(s, header, (size_t)n, true);
+    session_emit_xml(s, header, (size_t)n, true);
 }
 
 static void stop_timer(uv_timer_t *t)
@@ -170,6 +173,13 @@ static void drop_connection(struct session *s)
     s->authenticated = false;
     s->ping_outstanding = false;
     s->stop_reading = true;
+    s->sm.requested = false;
+    s->sm.resuming = false;
+}
+
+/* Our contacts' presences came with this session; they go with it. */
+static void forget_presence(struct session *s)
+{
     bool had_presence = false;
     for (size_t i = 0; i < roster_count(s->roster) && !had_presence; i++)
         had_presence = roster_at(s->roster, i)->nres > 0;
@@ -178,6 +188,41 @@ static void drop_connection(struct session *s)
         struct session_event ev = {.type = SESSION_EV_ROSTER};
         session_emit(s, &ev);
     }
+}
+
+void session_resume_failed(struct session *s, const char *why)
+{
+    char info[300];
+    snprintf(info, sizeof info, "could not resume the session (%s): logging in again", why);
+    session_emit_text(s, SESSION_EV_INFO, info);
+    sm_keep_messages(&s->sm);
+    forget_presence(s);
+}
+
+/* The session ended for good: say what may not have reached the server. */
+static void session_over(struct session *s)
+{
+    size_t unsent = sm_unsent_messages(&s->sm);
+    if (unsent > 0) {
+        char why[200];
+        snprintf(why, sizeof why,
+                 "%zu message%s you sent may not have reached the server: the connection was "
+                 "lost before it confirmed %s",
+                 unsent, unsent == 1 ? "" : "s", unsent == 1 ? "it" : "them");
+        session_emit_text(s, SESSION_EV_ERROR, why);
+    }
+    sm_free(&s->sm);
+    forget_presence(s);
+}
+
+/* The connection is gone and another will be tried: resume if we can,
+ * else keep the unacknowledged messages for the new session. */
+static void session_interrupted(struct session *s)
+{
+    if (sm_resumable(s))
+        return;
+    sm_keep_messages(&s->sm);
+    forget_presence(s);
 }
 
 static unsigned backoff_delay_ms(struct session *s)
@@ -206,6 +251,11 @@ static void on_reconnect_timer(uv_timer_t *t)
 void session_lost(struct session *s, const char *why)
 {
     drop_connection(s);
+    bool retrying = (s->redirect_pending || s->reconnect) && !s->user_closing && !s->fatal;
+    if (retrying)
+        session_interrupted(s);
+    else
+        session_over(s);
     if (s->redirect_pending && !s->user_closing && !s->fatal) {
         /* RFC 6120 §4.9.3.19: being sent elsewhere is part of logging in. */
         s->redirect_pending = false;
@@ -232,7 +282,7 @@ void session_stream_error(struct session *s, const char *condition, const char *
                      condition);
     if (n > 0 && (size_t)n < sizeof xml) {
         session_send_text(s, xml, (size_t)n);
-        emit_xml(s, xml, (size_t)n, true);
+        session_emit_xml(s, xml, (size_t)n, true);
     }
     char why[400];
     snprintf(why, sizeof why, "stream error sent (%s): %s", condition, text ? text : "");
@@ -302,7 +352,8 @@ void session_handle_stanza(struct session *s, const char *text, size_t len)
 {
     char err[200];
     if (im_scan_roster(s, text, len)) {
-        emit_xml(s, text, len, false);
+        sm_handled(s);
+        session_emit_xml(s, text, len, false);
         im_roster_scanned(s);
         return;
     }
@@ -318,13 +369,18 @@ void session_handle_stanza(struct session *s, const char *text, size_t len)
         size_t rlen = 0;
         char *shown = redacted_copy(el, &rlen);
         if (shown)
-            emit_xml(s, shown, rlen, false);
+            session_emit_xml(s, shown, rlen, false);
         free(shown);
     } else {
-        emit_xml(s, text, len, false);
+        session_emit_xml(s, text, len, false);
     }
+    if (stanza_is(el, NS_CLIENT, "message") || stanza_is(el, NS_CLIENT, "presence") ||
+        stanza_is(el, NS_CLIENT, "iq"))
+        sm_handled(s);
     if (stanza_is(el, NS_STREAM, "error"))
         handle_stream_error(s, el);
+    else if (strcmp(stanza_ns(el), NS_SM) == 0)
+        sm_element(s, el);
     else if (s->phase == PHASE_READY || s->phase == PHASE_ROSTER)
         im_stanza(s, el);
     else
@@ -377,7 +433,7 @@ static void process_input(struct session *s)
         if (ev == FRAMER_NEED_MORE)
             return;
         if (ev == FRAMER_HEADER)
-            emit_xml(s, text, len, false);
+            session_emit_xml(s, text, len, false);
         switch (ev) {
         case FRAMER_HEADER:
             handle_header(s, text, len);
@@ -423,7 +479,7 @@ static void on_ping_timer(uv_timer_t *t)
         snprintf(xml, sizeof xml, "<iq type='get' id='%s' to='%s'><ping xmlns='" NS_PING "'/></iq>",
                  id, s->jid.domain);
     session_send_text(s, xml, (size_t)n);
-    emit_xml(s, xml, (size_t)n, true);
+    session_emit_xml(s, xml, (size_t)n, true);
     s->ping_outstanding = true;
     uv_timer_start(&s->ping_timer, on_ping_timer, s->ping_timeout_ms, 0);
 }
@@ -476,6 +532,9 @@ static void on_conn_failed(void *ud, const char *reason, const struct conn_cert_
 static void on_conn_closed(void *ud)
 {
     struct session *s = ud;
+    /* The server closed the stream after ours: it had everything. */
+    if (s->state == SESSION_CLOSING)
+        sm_reset(&s->sm);
     session_lost(s, s->state == SESSION_CLOSING ? "disconnected" : "connection closed by server");
 }
 
@@ -531,6 +590,7 @@ void session_ready(struct session *s)
     s->phase = PHASE_READY;
     arm_ping(s);
     session_set_state(s, SESSION_ONLINE, NULL);
+    sm_send_later(s);
 }
 
 /* --- public API --- */
@@ -664,6 +724,7 @@ static void on_timer_closed(uv_handle_t *h)
  * set are NULL, so this also undoes a half-made session_new. */
 static void release_state(struct session *s)
 {
+    sm_free(&s->sm);
     roster_free(s->roster);
     caps_cache_free(s->caps);
     free(s->caps_ver);
@@ -723,6 +784,7 @@ void session_disconnect(struct session *s, const char *status)
     uv_timer_stop(&s->reconnect_timer);
     if (!s->conn || s->phase == PHASE_IDLE) {
         drop_connection(s);
+        session_over(s);
         session_set_state(s, SESSION_OFFLINE, "disconnected");
         return;
     }
@@ -735,7 +797,7 @@ void session_disconnect(struct session *s, const char *status)
         mxmlDelete(p);
     }
     session_send_text(s, "</stream:stream>", 16);
-    emit_xml(s, "</stream:stream>", 16, true);
+    session_emit_xml(s, "</stream:stream>", 16, true);
     stop_timer(&s->ping_timer);
     session_set_state(s, SESSION_CLOSING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->close_timeout_ms, 0);
@@ -794,6 +856,16 @@ const char *session_status(const struct session *s)
 const struct conn_cert_info *session_refused_cert(const struct session *s)
 {
     return s->have_refused_cert ? &s->refused_cert : NULL;
+}
+
+size_t session_unacked(const struct session *s)
+{
+    return s->sm.nqueue;
+}
+
+bool session_resumable(const struct session *s)
+{
+    return sm_resumable(s);
 }
 
 unsigned session_reconnect_in(const struct session *s)

@@ -161,6 +161,10 @@ const char *session_status(const struct session *s);
 const struct conn_cert_info *session_refused_cert(const struct session *s);
 /* Seconds until the next reconnect attempt, while RECONNECT_WAIT. */
 unsigned session_reconnect_in(const struct session *s);
+/* XEP-0198: our stanzas the server has not acknowledged yet (0 when
+ * stream management is off), and whether a lost connection can resume. */
+size_t session_unacked(const struct session *s);
+bool session_resumable(const struct session *s);
 
 /* Send a message. type NULL means "chat". id_out (may be NULL) receives
  * the stanza id. Returns 0, or -1 when not online or the text is not

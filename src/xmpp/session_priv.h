@@ -10,6 +10,7 @@
 #include "xmpp/jid.h"
 #include "xmpp/scram.h"
 #include "xmpp/session.h"
+#include "xmpp/sm.h"
 
 #define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
 #define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
@@ -40,6 +41,7 @@ enum session_phase {
     PHASE_TLS_HANDSHAKE,
     PHASE_REGISTER, /* XEP-0077 form requested or submitted, before SASL */
     PHASE_SASL,     /* <auth/> sent */
+    PHASE_RESUME,   /* <resume/> sent (XEP-0198), instead of binding */
     PHASE_BIND,
     PHASE_SESSION,
     PHASE_ROSTER,
@@ -88,6 +90,8 @@ struct session {
     bool fatal;        /* a failure that retrying will not fix */
     struct scram *scram;
 
+    struct sm_state sm; /* XEP-0198 */
+
     struct roster *roster;
     char *caps_ver;            /* our XEP-0115 verification string */
     char *chatstate_peers[32]; /* bare JIDs seen sending chat states (XEP-0085 §5.1) */
@@ -133,6 +137,12 @@ void session_set_state(struct session *s, enum session_state st, const char *why
  * event (SASL payloads). Returns 0 or -1. */
 int session_send_node(struct session *s, mxml_node_t *node, bool redact);
 int session_send_text(struct session *s, const char *xml, size_t len);
+/* Shows one element in or out on the XML console and log. */
+void session_emit_xml(struct session *s, const char *text, size_t len, bool outgoing);
+/* A stream-management resumption cannot happen: the unacknowledged
+ * messages wait for the new session, our contacts' presences are
+ * forgotten (the new session brings them again). */
+void session_resume_failed(struct session *s, const char *why);
 void session_next_id(struct session *s, char *out, size_t len);
 void session_send_stream_header(struct session *s);
 /* Send a stream error and close (RFC 6120 §4.9). */
@@ -148,6 +158,8 @@ void session_ready(struct session *s);
 void negotiate_stanza(struct session *s, mxml_node_t *el);
 void negotiate_start_sasl(struct session *s, mxml_node_t *features);
 void negotiate_fail(struct session *s, const char *why);
+/* Bind a resource (after a resumption that did not happen). */
+void negotiate_bind(struct session *s);
 /* Stop: only the user can supply the password (SESSION_EV_AUTH_FAILED,
  * condition "password-required"). */
 void negotiate_need_password(struct session *s, const char *why);

@@ -221,9 +221,10 @@ int main(void)
     fprintf(res,
             "10,000-contact roster, result to first complete paint (120x40, in-process): "
             "median %.1f ms (min %.1f, max %.1f) (target <= 50 ms)\n"
-            "  of which parse + roster model: %.1f ms (%zu bytes of XML); view sort + paint + write: %.1f ms, %llu bytes to the terminal\n",
-            total[RUNS / 2], total[0], total[RUNS - 1], parse[RUNS / 2], xlen,
-            paint[RUNS / 2], paint_bytes);
+            "  of which parse + roster model: %.1f ms (%zu bytes of XML); view sort + paint + "
+            "write: %.1f ms, %llu bytes to the terminal\n",
+            total[RUNS / 2], total[0], total[RUNS - 1], parse[RUNS / 2], xlen, paint[RUNS / 2],
+            paint_bytes);
 
     /* Keyboard: Alt-r focuses the roster. */
     type_key("\033r");

@@ -5,7 +5,8 @@
  * caps, vCards, registration answers) as if it had arrived online. An
  * input that starts with 'R' is taken while the roster is awaited instead
  * (as id "r1"), so that the roster result's two readers (rosterscan.c and
- * the item-by-item tree) are fuzzed through the session too. Nothing
+ * the item-by-item tree) are fuzzed through the session too. Stream
+ * management (XEP-0198) is on, as if enabled. Nothing
  * may crash, leak or trip the sanitizers; what the handlers send goes
  * nowhere (there is no connection). */
 #include "xml/framer.h"
@@ -44,6 +45,8 @@ static struct session *online_session(bool awaiting_roster)
     /* As if logged in: the handlers check these, not the socket. */
     s->state = SESSION_ONLINE;
     s->phase = awaiting_roster ? PHASE_ROSTER : PHASE_READY;
+    /* Stream management on, so that <r/>, <a/>, <enabled/>... are read. */
+    s->sm.counting = s->sm.enabled = true;
     snprintf(s->pending_id, sizeof s->pending_id, "r1");
     s->full = strdup("me@example.org/fuzz");
     roster_set(s->roster, "friend@example.org", "Friend", NULL, 0, ROSTER_SUB_BOTH, false);

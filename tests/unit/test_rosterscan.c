@@ -46,7 +46,8 @@ static void test_plain_shapes(void)
              "6:roster 3:b@x - 4:none 9:subscribe 3:One 3:Two 1:\n 3:c@x - - - 1:\n ");
     /* An item without a jid (the session skips it) whose first value is
      * an empty group (found by fuzz_rosterscan). */
-    accepted(IQ QUERY "<item other='x'><group></group></item></query></iq>", "6:roster - - - - 1:\n ");
+    accepted(IQ QUERY "<item other='x'><group></group></item></query></iq>",
+             "6:roster - - - - 1:\n ");
     /* An empty roster, both ways of writing it; a roster version. */
     accepted(IQ QUERY "</query></iq>", "6:roster ");
     accepted(IQ "<query xmlns='jabber:iq:roster' ver='v7'/></iq>", "6:roster ");

@@ -1,0 +1,423 @@
+/* test_sm.c - stream management (XEP-0198) against the test Prosody,
+ * through a TCP relay of our own on loopback that can cut the connection,
+ * swallow what the client sends, or turn connections away: acknowledgements
+ * empty the queue; a cut connection resumes with nothing lost either way
+ * (a message sent to us meanwhile arrives, one of ours that never reached
+ * the server is sent again, once); when the server has forgotten the
+ * session (after its 5 s hibernation), the client logs in again and sends
+ * the unconfirmed message again, saying so. */
+#include "harness.h"
+
+struct relay;
+
+struct link {
+    struct relay *relay;
+    uv_tcp_t client, server;
+    uv_connect_t connect;
+    bool server_up, closing;
+    char *early; /* client bytes before the server side connected */
+    size_t nearly;
+    struct link *next;
+};
+
+struct relay {
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    int port, target;
+    bool swallow; /* drop what the client sends */
+    bool refuse;  /* close new connections at once */
+    struct link *links;
+};
+
+struct relay_write {
+    uv_write_t req;
+    char data[];
+};
+
+static uv_loop_t loop;
+
+static void on_relay_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
+{
+    (void)h;
+    buf->base = malloc(size);
+    buf->len = buf->base ? size : 0;
+}
+
+static void on_relay_written(uv_write_t *req, int status)
+{
+    (void)status;
+    free(req);
+}
+
+static void relay_write(uv_tcp_t *to, const char *data, size_t len)
+{
+    struct relay_write *w = malloc(sizeof *w + len);
+    if (!w)
+        return;
+    memcpy(w->data, data, len);
+    uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
+    if (uv_write(&w->req, (uv_stream_t *)to, &b, 1, on_relay_written) != 0)
+        free(w);
+}
+
+static void on_link_closed(uv_handle_t *h)
+{
+    struct link *l = h->data;
+    /* Both handles share the link: the second close frees it. */
+    if (l->closing) {
+        free(l->early);
+        free(l);
+    } else {
+        l->closing = true;
+    }
+}
+
+static void link_cut(struct link *l)
+{
+    struct relay *r = l->relay;
+    for (struct link **p = &r->links; *p; p = &(*p)->next) {
+        if (*p == l) {
+            *p = l->next;
+            break;
+        }
+    }
+    l->closing = false;
+    uv_close((uv_handle_t *)&l->client, on_link_closed);
+    uv_close((uv_handle_t *)&l->server, on_link_closed);
+}
+
+static void on_client_bytes(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+    struct link *l = st->data;
+    if (n < 0) {
+        link_cut(l);
+    } else if (n > 0 && !l->relay->swallow) {
+        if (l->server_up) {
+            relay_write(&l->server, buf->base, (size_t)n);
+        } else {
+            char *early = realloc(l->early, l->nearly + (size_t)n);
+            if (early) {
+                memcpy(early + l->nearly, buf->base, (size_t)n);
+                l->early = early;
+                l->nearly += (size_t)n;
+            }
+        }
+    }
+    free(buf->base);
+}
+
+static void on_server_bytes(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+    struct link *l = st->data;
+    if (n < 0)
+        link_cut(l);
+    else if (n > 0)
+        relay_write(&l->client, buf->base, (size_t)n);
+    free(buf->base);
+}
+
+static void on_server_connected(uv_connect_t *req, int status)
+{
+    struct link *l = req->data;
+    if (status < 0 || uv_is_closing((uv_handle_t *)&l->server))
+        return;
+    l->server_up = true;
+    if (l->nearly)
+        relay_write(&l->server, l->early, l->nearly);
+    uv_read_start((uv_stream_t *)&l->server, on_relay_alloc, on_server_bytes);
+}
+
+static void on_relay_connection(uv_stream_t *listener, int status)
+{
+    struct relay *r = listener->data;
+    if (status < 0)
+        return;
+    struct link *l = calloc(1, sizeof *l);
+    l->relay = r;
+    uv_tcp_init(r->loop, &l->client);
+    uv_tcp_init(r->loop, &l->server);
+    l->client.data = l->server.data = l->connect.data = l;
+    l->next = r->links;
+    r->links = l;
+    if (uv_accept(listener, (uv_stream_t *)&l->client) != 0 || r->refuse) {
+        link_cut(l);
+        return;
+    }
+    struct sockaddr_in to;
+    uv_ip4_addr("127.0.0.1", r->target, &to);
+    uv_tcp_connect(&l->connect, &l->server, (const struct sockaddr *)&to, on_server_connected);
+    uv_read_start((uv_stream_t *)&l->client, on_relay_alloc, on_client_bytes);
+}
+
+static void relay_start(struct relay *r)
+{
+    struct sockaddr_in any;
+    uv_ip4_addr("127.0.0.1", 0, &any);
+    r->loop = &loop;
+    r->target = harness_port("TUKTUK_TEST_C2S_PORT");
+    uv_tcp_init(&loop, &r->listener);
+    r->listener.data = r;
+    uv_tcp_bind(&r->listener, (const struct sockaddr *)&any, 0);
+    struct sockaddr_in got;
+    int len = sizeof got;
+    uv_tcp_getsockname(&r->listener, (struct sockaddr *)&got, &len);
+    r->port = ntohs(got.sin_port);
+    uv_listen((uv_stream_t *)&r->listener, 8, on_relay_connection);
+}
+
+/* Both directions end at once, as when a network goes away. */
+static void relay_cut_all(struct relay *r)
+{
+    while (r->links)
+        link_cut(r->links);
+}
+
+static void relay_stop(struct relay *r)
+{
+    relay_cut_all(r);
+    uv_close((uv_handle_t *)&r->listener, NULL);
+    uv_run(&loop, UV_RUN_NOWAIT);
+}
+
+/* --- the client behind the relay --- */
+
+struct sm_client {
+    struct tclient c;
+    char infos[4096]; /* every SESSION_EV_INFO, one a line */
+    int onlines;      /* times it reached SESSION_ONLINE */
+};
+
+static void on_sm_event(void *ud, const struct session_event *ev)
+{
+    struct sm_client *m = ud;
+    harness_on_event(&m->c, ev);
+    if (ev->type == SESSION_EV_INFO && ev->text) {
+        size_t used = strlen(m->infos);
+        snprintf(m->infos + used, sizeof m->infos - used, "%s\n", ev->text);
+    }
+    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE)
+        m->onlines++;
+}
+
+static int relayed_client(struct sm_client *m, const char *user, const char *pw, int port)
+{
+    memset(m, 0, sizeof *m);
+    char jid[256], err[256] = "";
+    snprintf(jid, sizeof jid, "%s@%s", user, harness_env("TUKTUK_TEST_DOMAIN"));
+    struct session_config cfg = harness_config(jid, pw);
+    cfg.port = port;
+    cfg.reconnect = true;
+    cfg.connect_timeout_ms = 5000;
+    m->c.s = session_new(&loop, &cfg, on_sm_event, m, err, sizeof err);
+    if (!m->c.s)
+        fprintf(stderr, "session_new: %s\n", err);
+    return m->c.s ? 0 : -1;
+}
+
+static void make_pair(const char *a, const char *b)
+{
+    char args[600];
+    snprintf(args, sizeof args, "adduser %s %s %s-pw %s %s-pw", harness_env("TUKTUK_TEST_RUNDIR"),
+             a, a, b, b);
+    CHECK(harness_prosody(args) == 0);
+    snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s Friends",
+             harness_env("TUKTUK_TEST_RUNDIR"), a, b, b);
+    CHECK(harness_prosody(args) == 0);
+    snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s Friends",
+             harness_env("TUKTUK_TEST_RUNDIR"), b, a, a);
+    CHECK(harness_prosody(args) == 0);
+}
+
+static int resumable_and_acked(void *arg)
+{
+    struct sm_client *m = arg;
+    return harness_is_online(&m->c) && session_resumable(m->c.s) && session_unacked(m->c.s) == 0;
+}
+
+static int got_body(void *arg)
+{
+    struct tclient *c = arg;
+    return c->nmsgs > 0;
+}
+
+static int lost(void *arg)
+{
+    struct sm_client *m = arg;
+    return session_state(m->c.s) == SESSION_RECONNECT_WAIT;
+}
+
+static int online_again(void *arg)
+{
+    struct sm_client *m = arg;
+    return m->onlines >= 2 && harness_is_online(&m->c);
+}
+
+static int count_body(const struct tclient *c, const char *body)
+{
+    int n = 0;
+    for (int i = 0; i < c->nmsgs && i < HARNESS_MAX_MSGS; i++)
+        n += strcmp(c->bodies[i], body) == 0;
+    return n;
+}
+
+static int peer_sees_away(void *arg)
+{
+    struct tclient *c = arg;
+    return c->presence_show == SHOW_AWAY && strcmp(c->presence_status, "gone fishing") == 0;
+}
+
+struct two {
+    struct sm_client *a;
+    struct tclient *b;
+    const char *a_body, *b_body;
+};
+
+static int both_arrived(void *arg)
+{
+    struct two *t = arg;
+    return count_body(&t->a->c, t->b_body) > 0 && count_body(t->b, t->a_body) > 0 &&
+           harness_is_online(&t->a->c);
+}
+
+static void settle(unsigned ms)
+{
+    uv_timer_t t;
+    uv_timer_init(&loop, &t);
+    uv_timer_start(&t, harness_tick, ms, 0);
+    uv_run(&loop, UV_RUN_ONCE);
+    uv_close((uv_handle_t *)&t, NULL);
+    uv_run(&loop, UV_RUN_NOWAIT);
+}
+
+struct jids {
+    char a[128], b[128]; /* the two accounts' bare JIDs */
+};
+
+/* Logged in through the relay, with the peer logged in directly. */
+static void start_pair(struct relay *r, struct sm_client *a, struct tclient *b, const char *ua,
+                       const char *ub, struct jids *j)
+{
+    snprintf(j->a, sizeof j->a, "%s@%s", ua, harness_env("TUKTUK_TEST_DOMAIN"));
+    snprintf(j->b, sizeof j->b, "%s@%s", ub, harness_env("TUKTUK_TEST_DOMAIN"));
+    make_pair(ua, ub);
+    relay_start(r);
+    char pa[64], pb[64];
+    snprintf(pa, sizeof pa, "%s-pw", ua);
+    snprintf(pb, sizeof pb, "%s-pw", ub);
+    CHECK(relayed_client(a, ua, pa, r->port) == 0);
+    CHECK(harness_client(b, &loop, ub, pb, false, harness_env("TUKTUK_TEST_CA"), NULL) == 0);
+    session_connect(a->c.s);
+    session_connect(b->s);
+    CHECK(harness_wait(&loop, harness_is_online, b, 10000));
+    CHECK(harness_wait(&loop, resumable_and_acked, a, 10000));
+}
+
+static void finish_pair(struct relay *r, struct sm_client *a, struct tclient *b)
+{
+    session_disconnect(a->c.s, NULL);
+    session_disconnect(b->s, NULL);
+    harness_wait(&loop, harness_is_offline, &a->c, 5000);
+    harness_wait(&loop, harness_is_offline, b, 5000);
+    harness_free(&a->c, &loop);
+    harness_free(b, &loop);
+    relay_stop(r);
+}
+
+/* Our message is acknowledged: nothing waits in the queue. */
+static void test_acknowledged(void)
+{
+    struct relay r = {0};
+    struct sm_client a;
+    struct tclient b;
+    struct jids j;
+    start_pair(&r, &a, &b, "sm_ack_a", "sm_ack_b", &j);
+    CHECK(session_send_message(a.c.s, j.b, NULL, "acked", NULL, NULL, 0) == 0);
+    CHECK(session_unacked(a.c.s) > 0);
+    CHECK(harness_wait(&loop, got_body, &b, 5000));
+    CHECK(harness_wait(&loop, resumable_and_acked, &a, 5000));
+    finish_pair(&r, &a, &b);
+}
+
+/* The connection drops with one of our messages swallowed on the way, and
+ * a message for us arrives at the server meanwhile: after resumption each
+ * arrives exactly once, on the same resource. */
+static void test_resumed(void)
+{
+    struct relay r = {0};
+    struct sm_client a;
+    struct tclient b;
+    struct jids j;
+    start_pair(&r, &a, &b, "sm_res_a", "sm_res_b", &j);
+    char *full = strdup(session_full_jid(a.c.s));
+
+    r.swallow = true;
+    CHECK(session_send_message(a.c.s, j.b, NULL, "lost on the way", NULL, NULL, 0) == 0);
+    settle(200);
+    CHECK(session_unacked(a.c.s) > 0);
+    relay_cut_all(&r);
+    r.swallow = false;
+    CHECK(harness_wait(&loop, lost, &a, 5000));
+    CHECK(session_send_message(b.s, j.a, NULL, "sent while you were away", NULL, NULL, 0) == 0);
+    /* Auto-away while the connection is down: the server must hear of it. */
+    CHECK(session_set_presence(a.c.s, SHOW_AWAY, "gone fishing", 0) == 0);
+
+    struct two t = {&a, &b, "lost on the way", "sent while you were away"};
+    CHECK(harness_wait(&loop, both_arrived, &t, 15000));
+    CHECK(strstr(a.infos, "connection resumed") != NULL);
+    CHECK(strcmp(session_full_jid(a.c.s), full) == 0);
+    settle(500); /* time for a duplicate to show up */
+    CHECK(count_body(&b, "lost on the way") == 1);
+    CHECK(count_body(&a.c, "sent while you were away") == 1);
+    CHECK(harness_wait(&loop, resumable_and_acked, &a, 5000));
+    CHECK(harness_wait(&loop, peer_sees_away, &b, 5000));
+    free(full);
+    finish_pair(&r, &a, &b);
+}
+
+static void on_allow(uv_timer_t *t)
+{
+    ((struct relay *)t->data)->refuse = false;
+}
+
+/* The connection stays away longer than the server keeps the session (5 s
+ * in scripts/prosody): the client logs in anew and sends the message the
+ * server never confirmed again, telling the user. */
+static void test_resume_failed(void)
+{
+    struct relay r = {0};
+    struct sm_client a;
+    struct tclient b;
+    struct jids j;
+    start_pair(&r, &a, &b, "sm_fail_a", "sm_fail_b", &j);
+
+    r.swallow = true;
+    CHECK(session_send_message(a.c.s, j.b, NULL, "kept for later", NULL, NULL, 0) == 0);
+    settle(200);
+    relay_cut_all(&r);
+    r.swallow = false;
+    r.refuse = true;
+    uv_timer_t allow;
+    uv_timer_init(&loop, &allow);
+    allow.data = &r;
+    uv_timer_start(&allow, on_allow, 6500, 0);
+
+    CHECK(harness_wait(&loop, online_again, &a, 30000));
+    CHECK(strstr(a.infos, "could not resume the session") != NULL);
+    CHECK(harness_wait(&loop, got_body, &b, 5000));
+    CHECK(count_body(&b, "kept for later") == 1);
+    CHECK(strstr(a.infos, "sent again 1 message") != NULL);
+    uv_close((uv_handle_t *)&allow, NULL);
+    finish_pair(&r, &a, &b);
+}
+
+int main(void)
+{
+    uv_loop_init(&loop);
+    test_acknowledged();
+    test_resumed();
+    test_resume_failed();
+    while (uv_run(&loop, UV_RUN_NOWAIT) != 0)
+        ;
+    uv_loop_close(&loop);
+    return check_done();
+}
