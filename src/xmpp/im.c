@@ -122,6 +122,7 @@ static void roster_done(struct session *s, bool received)
     }
     im_send_presence(s);
     im_enable_carbons(s);
+    muc_rejoin(s);
     session_ready(s);
 }
 
@@ -255,6 +256,8 @@ static char *child_text(mxml_node_t *el, const char *name)
 
 static void on_presence(struct session *s, mxml_node_t *p)
 {
+    if (muc_presence(s, p))
+        return;
     const char *from = stanza_attr(p, "from");
     const char *type = stanza_attr(p, "type");
     char *bare = from ? jid_bare_of(from) : NULL;
@@ -327,6 +330,7 @@ void im_send_presence(struct session *s)
     disco_add_caps(s, p);
     session_send_node(s, p, false);
     mxmlDelete(p);
+    muc_send_presence(s);
 }
 
 /* --- messages, RFC 6121 §5 --- */
@@ -519,7 +523,9 @@ static bool unwrap_carbon(struct session *s, mxml_node_t *m)
 
 static void on_message(struct session *s, mxml_node_t *m)
 {
-    if (!unwrap_carbon(s, m))
+    mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
+    time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;
+    if (!unwrap_carbon(s, m) && !muc_message(s, m, stamp ? stamp : time(NULL)))
         deliver_message(s, m, false, false);
 }
 

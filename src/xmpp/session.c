@@ -197,6 +197,7 @@ void session_resume_failed(struct session *s, const char *why)
     session_emit_text(s, SESSION_EV_INFO, info);
     sm_keep_messages(&s->sm);
     forget_presence(s);
+    muc_connection_lost(s, false);
 }
 
 /* The session ended for good: say what may not have reached the server. */
@@ -213,6 +214,7 @@ static void session_over(struct session *s)
     }
     sm_free(&s->sm);
     forget_presence(s);
+    muc_connection_lost(s, true);
 }
 
 /* The connection is gone and another will be tried: resume if we can,
@@ -223,6 +225,7 @@ static void session_interrupted(struct session *s)
         return;
     sm_keep_messages(&s->sm);
     forget_presence(s);
+    muc_connection_lost(s, false);
 }
 
 static unsigned backoff_delay_ms(struct session *s)
@@ -724,6 +727,7 @@ static void on_timer_closed(uv_handle_t *h)
  * set are NULL, so this also undoes a half-made session_new. */
 static void release_state(struct session *s)
 {
+    muc_rooms_free(&s->mucs);
     sm_free(&s->sm);
     roster_free(s->roster);
     caps_cache_free(s->caps);

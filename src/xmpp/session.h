@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "net/conn.h"
+#include "xmpp/muc.h"
 #include "xmpp/roster.h"
 
 enum session_state {
@@ -96,9 +97,22 @@ enum session_event_type {
                                     .sub_type "set" for session_vcard_set's outcome */
     SESSION_EV_RECEIPT,          /* XEP-0184: .jid has received our message .id */
     SESSION_EV_CHATSTATE,        /* XEP-0085: .jid (full) is now .sub_type */
-    SESSION_EV_IQ_RESULT         /* answer to session_send_iq: .id, .jid (from),
-                                    .condition "result" or the error condition,
-                                    .text/.len the whole stanza */
+    /* XEP-0045 group chat. .jid is the room, or room/nick for occupants. */
+    SESSION_EV_MUC_JOINED,   /* we are in room .jid as .nick (.text "created" if new) */
+    SESSION_EV_MUC_OCCUPANT, /* .jid (room/nick) .sub_type: "present" (there when we
+                                joined), "join", "change" (.show/.status), "leave",
+                                "kick"/"ban" (.text the reason), "nick" (.text the
+                                new nick) */
+    SESSION_EV_MUC_LEFT,     /* we are out of .jid: .sub_type "part", "kick", "ban",
+                                "destroy", "removed", "error" (.condition, .text),
+                                "lost" (joined again after a new login) or
+                                "offline"; .text a reason when given */
+    SESSION_EV_MUC_SUBJECT,  /* .jid's subject is .text, set by .nick (NULL: the room) */
+    SESSION_EV_MUC_INVITE,   /* .inviter invites us to .jid: .text the reason,
+                                .room_password if any */
+    SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
+                                .condition "result" or the error condition,
+                                .text/.len the whole stanza */
 };
 
 /* The vCard fields tuktuk shows and edits (XEP-0054); NULL when absent. */
@@ -126,6 +140,9 @@ struct session_event {
     const char *secret;
     const struct session_scram_key *scram_key;
     const struct session_vcard *vcard;
+    const char *nick;          /* MUC: the occupant's nick */
+    const char *inviter;       /* SESSION_EV_MUC_INVITE */
+    const char *room_password; /* SESSION_EV_MUC_INVITE */
 };
 
 typedef void (*session_handler)(void *ud, const struct session_event *ev);
@@ -205,6 +222,21 @@ int session_vcard_request(struct session *s, const char *jid);
  * as SESSION_EV_VCARD with .condition "result" or the error. Returns 0, or
  * -1 when offline or the field is unknown. */
 int session_vcard_set(struct session *s, const char *field, const char *value);
+
+/* Group chat (XEP-0045). room is room@service. Join (nick required; the
+ * password may be NULL): the outcome comes as SESSION_EV_MUC_JOINED or
+ * SESSION_EV_MUC_LEFT "error". Messages to a room are session_send_message
+ * with type "groupchat"; the room sends them back to us too. All return 0,
+ * or -1 when offline, not in the room, or given an invalid JID or nick. */
+int session_muc_join(struct session *s, const char *room, const char *nick, const char *password);
+int session_muc_part(struct session *s, const char *room, const char *status);
+int session_muc_nick(struct session *s, const char *room, const char *nick);
+int session_muc_topic(struct session *s, const char *room, const char *subject);
+int session_muc_invite(struct session *s, const char *room, const char *jid, const char *reason);
+/* The rooms we are in or joining, and their occupants. */
+const struct muc_room *session_muc_room(const struct session *s, const char *room);
+size_t session_muc_count(const struct session *s);
+const struct muc_room *session_muc_at(const struct session *s, size_t i);
 
 /* Send <iq type=type to=to> with the given child XML; the answer comes
  * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */

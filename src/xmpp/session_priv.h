@@ -5,6 +5,7 @@
 #define TUKTUK_SESSION_PRIV_H
 
 #include <mxml.h>
+#include <time.h>
 
 #include "xml/framer.h"
 #include "xmpp/jid.h"
@@ -90,7 +91,8 @@ struct session {
     bool fatal;        /* a failure that retrying will not fix */
     struct scram *scram;
 
-    struct sm_state sm; /* XEP-0198 */
+    struct sm_state sm;    /* XEP-0198 */
+    struct muc_rooms mucs; /* XEP-0045 */
 
     struct roster *roster;
     char *caps_ver;            /* our XEP-0115 verification string */
@@ -204,5 +206,18 @@ void im_roster_scanned(struct session *s);
  * <item/> as it arrives. */
 bool im_take_roster_item(mxml_node_t *item, void *session);
 void im_send_presence(struct session *s);
+
+/* mucproto.c */
+/* A room's presence or message; false if it is not from a room of ours
+ * (or is a groupchat body, which im.c delivers). */
+bool muc_presence(struct session *s, mxml_node_t *p);
+bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
+/* Our presence changed: tell the rooms. */
+void muc_send_presence(struct session *s);
+/* A new login: join every room again. */
+void muc_rejoin(struct session *s);
+/* The connection is gone: for good (rooms forgotten) or until we can
+ * join again. */
+void muc_connection_lost(struct session *s, bool for_good);
 
 #endif

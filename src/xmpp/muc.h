@@ -1,0 +1,55 @@
+/* muc.h - group chat rooms (XEP-0045) as the session knows them: the
+ * rooms we are in or joining, and their occupants (see muc.c). The UI
+ * reads them through session_muc_room and session_muc_at. */
+#ifndef TUKTUK_MUC_H
+#define TUKTUK_MUC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "xmpp/roster.h"
+
+struct muc_occupant {
+    char *nick;
+    enum presence_show show;
+    char *status;
+    char *role;        /* moderator, participant, visitor */
+    char *affiliation; /* owner, admin, member, none */
+    char *jid;         /* the real JID, when the room shows it */
+};
+
+struct muc_room {
+    char *jid;      /* room@service */
+    char *nick;     /* ours */
+    char *password; /* to join again after a new login */
+    char *subject;
+    bool joined;      /* our own presence came back (status 110) */
+    time_t last_seen; /* of the newest message: history is asked from there */
+    struct muc_occupant *occupants;
+    size_t noccupants, cap;
+};
+
+struct muc_rooms {
+    struct muc_room **rooms;
+    size_t n, cap;
+};
+
+void muc_rooms_free(struct muc_rooms *r);
+/* The room with this bare JID (compared as JIDs), or NULL. */
+struct muc_room *muc_find(const struct muc_rooms *r, const char *room);
+/* Adds a room we are joining, or returns the one we have (its nick and
+ * password updated). NULL when out of memory. */
+struct muc_room *muc_add(struct muc_rooms *r, const char *room, const char *nick,
+                         const char *password);
+void muc_remove(struct muc_rooms *r, const char *room);
+struct muc_occupant *muc_occupant(const struct muc_room *room, const char *nick);
+/* Adds or updates an occupant; NULL when out of memory. */
+struct muc_occupant *muc_occupant_set(struct muc_room *room, const char *nick,
+                                      enum presence_show show, const char *status, const char *role,
+                                      const char *affiliation, const char *jid);
+void muc_occupant_remove(struct muc_room *room, const char *nick);
+/* Occupants have left: the room is no longer ours (a lost connection). */
+void muc_forget_occupants(struct muc_room *room);
+
+#endif
