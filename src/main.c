@@ -190,6 +190,11 @@ static int start_ui(struct app *app)
         keys[i] = cu->bindings[i].key;
         actions[i] = cu->bindings[i].action;
     }
+    const struct config_account *sec = config_account(app->config, app->account.name);
+    if (sec) {
+        uo.autojoin = (const char *const *)sec->autojoin;
+        uo.nautojoin = sec->nautojoin;
+    }
     uo.bind_keys = keys;
     uo.bind_actions = actions;
     uo.nbindings = keys && actions ? nb : 0;

@@ -188,6 +188,8 @@ static void cmd_quit(struct ui *ui, const char *message)
 
 static void cmd_msg(struct ui *ui, const char *jid_arg, const char *text)
 {
+    if (ui_room_private(ui, jid_arg, text))
+        return;
     char *jid = want_jid(ui, jid_arg);
     if (!jid)
         return;
@@ -203,6 +205,8 @@ static void cmd_close(struct ui *ui)
         ui_status_error(ui, "the status window (1) cannot be closed");
         return;
     }
+    if (chatwins_current(&ui->wins)->kind == CHATWIN_ROOM)
+        ui_room_closing(ui, chatwins_current(&ui->wins));
     chatwins_close(&ui->wins, ui->wins.current);
     ui_select_window(ui, ui->wins.current);
 }
@@ -274,6 +278,10 @@ static void cmd_say(struct ui *ui, const char *text)
         ui_console_send(ui, text);
         return;
     }
+    if (w->kind == CHATWIN_ROOM) {
+        ui_room_say(ui, w, text);
+        return;
+    }
     if (w->kind != CHATWIN_CHAT) {
         ui_status_error(ui, "this is the status window: /msg JID TEXT, or pick a contact "
                             "in the roster (Alt-r, then Enter)");
@@ -311,8 +319,8 @@ static void cmd_correct(struct ui *ui, const char *text)
 static void cmd_me(struct ui *ui, const char *text)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
-    if (w->kind != CHATWIN_CHAT) {
-        ui_status_error(ui, "/me works in a chat window: /msg JID first");
+    if (w->kind != CHATWIN_CHAT && w->kind != CHATWIN_ROOM) {
+        ui_status_error(ui, "/me works in a chat or room window: /msg JID first");
         return;
     }
     size_t n = strlen(text) + 5;
@@ -320,7 +328,10 @@ static void cmd_me(struct ui *ui, const char *text)
     if (!body)
         abort();
     snprintf(body, n, "/me %s", text);
-    send_text(ui, w, body);
+    if (w->kind == CHATWIN_ROOM)
+        ui_room_say(ui, w, body);
+    else
+        send_text(ui, w, body);
     free(body);
 }
 
@@ -463,6 +474,24 @@ static void run(struct ui *ui, const struct command *c)
     case CMD_INFO:
         cmd_info(ui, c->arg[0]);
         break;
+    case CMD_JOIN:
+        ui_cmd_join(ui, c->arg[0], c->arg[1]);
+        break;
+    case CMD_PART:
+        ui_cmd_part(ui, c->arg[0]);
+        break;
+    case CMD_NICK:
+        ui_cmd_nick(ui, c->arg[0]);
+        break;
+    case CMD_TOPIC:
+        ui_cmd_topic(ui, c->arg[0]);
+        break;
+    case CMD_INVITE:
+        ui_cmd_invite(ui, c->arg[0], c->arg[1]);
+        break;
+    case CMD_NAMES:
+        ui_cmd_names(ui);
+        break;
     case CMD_VCARD:
     case CMD_VCARD_SET:
     case CMD_DISCO:
@@ -599,7 +628,7 @@ void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
             input_candidates_add(c, roster_subs[i]);
     } else if (word_index == 1 && strncmp(line, "/help ", 6) == 0) {
         complete_commands(c, false);
-    } else {
+    } else if (line[0] == '/' || !ui_room_complete(ui, word_index, c)) {
         complete_contacts(ui, c);
     }
 }

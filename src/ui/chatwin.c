@@ -91,14 +91,20 @@ static struct chatwin *append(struct chatwins *ws, struct chatwin *w)
     return w;
 }
 
-struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name, bool *created)
+struct chatwin *chatwins_open_kind(struct chatwins *ws, enum chatwin_kind kind, const char *jid,
+                                   const char *name, bool *created)
 {
     struct chatwin *w = chatwins_find(ws, jid, NULL);
     if (created)
         *created = !w;
     if (w)
         return w;
-    return append(ws, win_new(CHATWIN_CHAT, jid, name, ws->scrollback));
+    return append(ws, win_new(kind, jid, name, ws->scrollback));
+}
+
+struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name, bool *created)
+{
+    return chatwins_open_kind(ws, CHATWIN_CHAT, jid, name, created);
 }
 
 struct chatwin *chatwins_find_kind(const struct chatwins *ws, enum chatwin_kind kind, size_t *index)

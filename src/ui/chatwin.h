@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
-enum chatwin_kind { CHATWIN_STATUS, CHATWIN_CHAT, CHATWIN_XML };
+enum chatwin_kind { CHATWIN_STATUS, CHATWIN_CHAT, CHATWIN_ROOM, CHATWIN_XML };
 enum chatline_kind { CHATLINE_IN, CHATLINE_OUT, CHATLINE_INFO, CHATLINE_ERROR };
 
 struct chatline {
@@ -25,7 +25,7 @@ struct chatline {
 
 struct chatwin {
     enum chatwin_kind kind;
-    char *jid;  /* bare JID of the peer; NULL for the status window and the XML console */
+    char *jid;  /* bare JID of the peer or room; NULL for the status window and the XML console */
     char *name; /* short name for the status line */
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
@@ -51,6 +51,9 @@ struct chatwin *chatwins_find(const struct chatwins *ws, const char *jid, size_t
 /* Find or add the chat window for jid (added at the end). */
 struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name,
                               bool *created);
+/* The same for a window of another kind with a JID (a room). */
+struct chatwin *chatwins_open_kind(struct chatwins *ws, enum chatwin_kind kind, const char *jid,
+                                   const char *name, bool *created);
 /* The first window of a kind without a JID (the XML console), or NULL. */
 struct chatwin *chatwins_find_kind(const struct chatwins *ws, enum chatwin_kind kind,
                                    size_t *index);

@@ -79,6 +79,18 @@ static const struct command_spec specs[] = {
      "Ask which software JID runs (XEP-0092). A contact's bare JID asks its best resource."},
     {"ping", NULL, CMD_PING, 0, 1, false, "/ping [JID]",
      "Ping JID (default: your server) and show the round trip in milliseconds (XEP-0199)."},
+    {"join", NULL, CMD_JOIN, 1, 2, false, "/join ROOM@SERVICE[/NICK] [PASSWORD]",
+     "Join a group chat room (XEP-0045) in a window of its own. The nick defaults to your "
+     "JID's localpart; a ROOM without @SERVICE is on conference.YOURDOMAIN."},
+    {"part", NULL, CMD_PART, 0, 1, true, "/part [MESSAGE]",
+     "Leave the current room; its window stays until /close."},
+    {"nick", NULL, CMD_NICK, 1, 1, true, "/nick NICK", "Change your nick in the current room."},
+    {"topic", NULL, CMD_TOPIC, 0, 1, true, "/topic [TEXT]",
+     "Show the current room's subject, or set it to TEXT."},
+    {"invite", NULL, CMD_INVITE, 1, 2, true, "/invite JID [REASON]",
+     "Invite JID to the current room (through the room, XEP-0045 7.8.2)."},
+    {"names", NULL, CMD_NAMES, 0, 0, false, "/names",
+     "List the current room's occupants with their presence and role."},
     {"xml", NULL, CMD_XML, 0, 0, false, "/xml",
      "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
      "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw."},

@@ -38,7 +38,13 @@ enum command_id {
     CMD_VCARD_SET, /* arg[0]: field, upper case; arg[1]: value or NULL */
     CMD_DISCO,     /* arg[0]: JID or NULL (the server) */
     CMD_VERSION,   /* arg[0]: JID */
-    CMD_PING       /* arg[0]: JID or NULL (the server) */
+    CMD_PING,      /* arg[0]: JID or NULL (the server) */
+    CMD_JOIN,      /* arg[0]: ROOM[@SERVICE][/NICK]; arg[1]: password or NULL */
+    CMD_PART,      /* arg[0]: message or NULL */
+    CMD_NICK,      /* arg[0]: the new nick */
+    CMD_TOPIC,     /* arg[0]: the new subject, or NULL to show it */
+    CMD_INVITE,    /* arg[0]: JID; arg[1]: reason or NULL */
+    CMD_NAMES
 };
 
 struct command {

@@ -152,6 +152,12 @@ static void on_state(struct ui *ui, const struct session_event *ev)
         rosterview_reload(ui->rv, session_roster(ui->session));
     ui_update_reconnect_tick(ui);
     ui_dirty(ui, UI_DIRTY_ALL);
+    /* The session joins its rooms again after a reconnect; after going
+     * offline it has forgotten them, and the next login autojoins. */
+    if (ev->state == SESSION_ONLINE)
+        ui_rooms_autojoin(ui);
+    else if (ev->state == SESSION_OFFLINE)
+        ui->autojoined = false;
     if (ev->state == SESSION_OFFLINE && ui->quitting && ui->opt.on_quit) {
         ui->quitting = false;
         ui->opt.on_quit(ui->opt.ud, 0);
@@ -364,6 +370,8 @@ static void on_message(struct ui *ui, const struct session_message *m)
         on_error_message(ui, m);
         return;
     }
+    if (ui_room_message(ui, m))
+        return;
     if (m->carbon_sent) {
         on_carbon_sent(ui, m);
         return;
@@ -507,6 +515,13 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         break;
     case SESSION_EV_AUTHENTICATED:
         break; /* the session also says so with an INFO line; never show .scram_key */
+    case SESSION_EV_MUC_JOINED:
+    case SESSION_EV_MUC_OCCUPANT:
+    case SESSION_EV_MUC_LEFT:
+    case SESSION_EV_MUC_SUBJECT:
+    case SESSION_EV_MUC_INVITE:
+        ui_room_event(ui, ev);
+        break;
     case SESSION_EV_XML:
         ui_console_stanza(ui, ev);
         break;

@@ -132,6 +132,10 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
                  w->scroll > 0 ? " -- more below: PgDn" : "");
         return;
     }
+    if (w->kind == CHATWIN_ROOM) {
+        ui_room_title(ui, w, buf, len);
+        return;
+    }
     if (!w->jid) {
         snprintf(buf, len, "status: tuktuk %s - /help lists the commands%s", TUKTUK_VERSION,
                  w->scroll > 0 ? " -- more below: PgDn" : "");
@@ -449,6 +453,10 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     ui->term = sp;
     ui->data_dir = opt->data_dir ? xalloc_strdup(opt->data_dir) : NULL;
     ui->tsfmt = xalloc_strdup(opt->timestamp_format ? opt->timestamp_format : "%H:%M");
+    ui->autojoin = xalloc_realloc(NULL, (opt->nautojoin + 1) * sizeof *ui->autojoin);
+    for (size_t i = 0; i < opt->nautojoin; i++)
+        ui->autojoin[ui->nautojoin++] = xalloc_strdup(opt->autojoin[i]);
+    ui->opt.autojoin = NULL; /* the caller's strings are not kept */
     ui->show = SHOW_ONLINE;
     chatwins_init(&ui->wins, opt->scrollback);
     ui->rv = rosterview_new(opt->show_offline);
@@ -499,6 +507,7 @@ void ui_free(struct ui *ui)
     ui_typing_free(ui);
     ui_iq_free(ui);
     ui_subreq_free(ui);
+    ui_rooms_free(ui);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,
                          (uv_handle_t *)&ui->prepare,     (uv_handle_t *)&ui->check,
                          (uv_handle_t *)&ui->idle_timer,  (uv_handle_t *)&ui->tick_timer,

@@ -22,6 +22,10 @@ struct ui_options {
     unsigned scrollback;          /* lines per window; 0 = 10000 */
     bool line_scroll;             /* scroll a full chat pane line by line, not by
                                      half a page (which writes far fewer bytes) */
+    /* Rooms to join once online ("room@service[/nick]", the account's
+     * autojoin; copied by ui_new). */
+    const char *const *autojoin;
+    size_t nautojoin;
     /* "bind.KEY = ACTION" lines from the config: keys and actions (read
      * only during ui_new). */
     const char *const *bind_keys;

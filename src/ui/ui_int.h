@@ -100,6 +100,9 @@ struct ui {
     char *status;
     int priority;
     bool idle, detached, auto_away;
+    char **autojoin; /* rooms.c: joined once online, again after an offline */
+    size_t nautojoin;
+    bool autojoined;
 };
 
 /* ui.c */
@@ -140,6 +143,28 @@ struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp,
 void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, const char *from,
                     const char *text);
 
+/* rooms.c: group chat (XEP-0045) */
+struct chatwin *ui_room_window(struct ui *ui, const char *room, bool focus);
+/* A groupchat message, or a private one from an occupant: true if it went
+ * to a room window. */
+bool ui_room_message(struct ui *ui, const struct session_message *m);
+/* SESSION_EV_MUC_*. */
+void ui_room_event(struct ui *ui, const struct session_event *ev);
+void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len);
+void ui_room_say(struct ui *ui, struct chatwin *w, const char *text);
+bool ui_room_private(struct ui *ui, const char *jid, const char *text);
+void ui_room_closing(struct ui *ui, struct chatwin *w);
+/* Nick completion in a room window; false elsewhere. */
+bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c);
+void ui_cmd_join(struct ui *ui, const char *arg, const char *password);
+void ui_cmd_part(struct ui *ui, const char *message);
+void ui_cmd_nick(struct ui *ui, const char *nick);
+void ui_cmd_topic(struct ui *ui, const char *topic);
+void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason);
+void ui_cmd_names(struct ui *ui);
+/* Online: join the account's autojoin rooms, once per time online. */
+void ui_rooms_autojoin(struct ui *ui);
+void ui_rooms_free(struct ui *ui);
 /* typing.c: our chat states (XEP-0085) */
 /* After keys: "composing" when typing text in a chat, "paused" later. */
 void ui_typing_keys(struct ui *ui);

@@ -24,8 +24,9 @@ struct muc_room {
     char *nick;     /* ours */
     char *password; /* to join again after a new login */
     char *subject;
-    bool joined;      /* our own presence came back (status 110) */
-    time_t last_seen; /* of the newest message: history is asked from there */
+    bool joined;        /* our own presence came back (status 110) */
+    time_t last_seen;   /* of the newest message: history is asked from there */
+    char unlock_id[32]; /* our instant-room request in flight (status 201) */
     struct muc_occupant *occupants;
     size_t noccupants, cap;
 };

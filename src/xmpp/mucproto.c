@@ -223,15 +223,15 @@ static char *text_of(mxml_node_t *parent, const char *ns, const char *name)
     return el ? stanza_text(el) : NULL;
 }
 
-/* §10.1.2: accept the default configuration of a room we created. */
-static void make_instant(struct session *s, const char *room)
+/* §10.1.2: accept the default configuration of a room we created. The
+ * room stays locked to others until the answer: we are "joined" then. */
+static void make_instant(struct session *s, struct muc_room *room)
 {
-    char id[32];
-    session_next_id(s, id, sizeof id);
+    session_next_id(s, room->unlock_id, sizeof room->unlock_id);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", "set");
-    stanza_set_attr(iq, "to", room);
-    stanza_set_attr(iq, "id", id);
+    stanza_set_attr(iq, "to", room->jid);
+    stanza_set_attr(iq, "id", room->unlock_id);
     mxml_node_t *q = stanza_add(iq, "query");
     stanza_set_attr(q, "xmlns", NS_MUC_OWNER);
     mxml_node_t *x = stanza_add(q, "x");
@@ -275,10 +275,13 @@ static void join_refused(struct session *s, struct muc_room *room, mxml_node_t *
 
 /* An occupant, or we, went away: a nick change, a kick, a ban, a part. */
 static void occupant_gone(struct session *s, struct muc_room *room, const char *nick,
-                          mxml_node_t *x, struct muc_codes c)
+                          mxml_node_t *p, mxml_node_t *x, struct muc_codes c)
 {
     mxml_node_t *item = stanza_child(x, NS_MUC_USER, "item");
+    /* A kick or ban has the moderator's reason; a part, the status. */
     char *reason = text_of(item, NS_MUC_USER, "reason");
+    if (!reason)
+        reason = text_of(p, NS_CLIENT, "status");
     bool self = c.self || strcmp(nick, room->nick) == 0;
     const char *new_nick = item ? stanza_attr(item, "nick") : NULL;
     char *full = occupant_jid(room->jid, nick);
@@ -343,8 +346,13 @@ static void occupant_here(struct session *s, struct muc_room *room, const char *
     if (c.self && joining) {
         room->joined = true;
         muc_add(&s->mucs, room->jid, nick, room->password); /* the room may change it (210) */
-        if (c.created)
-            make_instant(s, room->jid);
+        if (c.created) {
+            make_instant(s, room);
+            free(full);
+            free(show_text);
+            free(status);
+            return; /* SESSION_EV_MUC_JOINED comes with the answer */
+        }
     }
     struct session_event ev = {.type = c.self && joining ? SESSION_EV_MUC_JOINED
                                                          : SESSION_EV_MUC_OCCUPANT,
@@ -362,6 +370,29 @@ static void occupant_here(struct session *s, struct muc_room *room, const char *
     free(status);
 }
 
+bool muc_iq_answer(struct session *s, mxml_node_t *iq)
+{
+    const char *id = stanza_attr(iq, "id");
+    for (size_t i = 0; id && i < s->mucs.n; i++) {
+        struct muc_room *room = s->mucs.rooms[i];
+        if (!room->unlock_id[0] || strcmp(room->unlock_id, id) != 0)
+            continue;
+        room->unlock_id[0] = '\0';
+        const char *type = stanza_attr(iq, "type");
+        if (type && strcmp(type, "result") != 0) {
+            char why[400];
+            snprintf(why, sizeof why, "%s: the new room could not be unlocked: %s", room->jid,
+                     im_error_condition(iq));
+            session_emit_text(s, SESSION_EV_ERROR, why);
+        }
+        struct session_event ev = {
+            .type = SESSION_EV_MUC_JOINED, .jid = room->jid, .nick = room->nick, .text = "created"};
+        session_emit(s, &ev);
+        return true;
+    }
+    return false;
+}
+
 bool muc_presence(struct session *s, mxml_node_t *p)
 {
     const char *from = stanza_attr(p, "from");
@@ -377,7 +408,7 @@ bool muc_presence(struct session *s, mxml_node_t *p)
     else if (!nick)
         return true; /* the room itself has no presence to show */
     else if (type && strcmp(type, "unavailable") == 0)
-        occupant_gone(s, room, nick, x, c);
+        occupant_gone(s, room, nick, p, x, c);
     else if (!type)
         occupant_here(s, room, nick, p, x, c);
     return true;

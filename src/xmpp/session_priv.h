@@ -212,6 +212,8 @@ void im_send_presence(struct session *s);
  * (or is a groupchat body, which im.c delivers). */
 bool muc_presence(struct session *s, mxml_node_t *p);
 bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
+/* The answer to our instant-room request; true if iq was one. */
+bool muc_iq_answer(struct session *s, mxml_node_t *iq);
 /* Our presence changed: tell the rooms. */
 void muc_send_presence(struct session *s);
 /* A new login: join every room again. */

@@ -6,7 +6,8 @@
  * input that starts with 'R' is taken while the roster is awaited instead
  * (as id "r1"), so that the roster result's two readers (rosterscan.c and
  * the item-by-item tree) are fuzzed through the session too. Stream
- * management (XEP-0198) is on, as if enabled. Nothing
+ * management (XEP-0198) is on, as if enabled, and we are in the group
+ * chat room room@conf.example.org as "me". Nothing
  * may crash, leak or trip the sanitizers; what the handlers send goes
  * nowhere (there is no connection). */
 #include "xml/framer.h"
@@ -50,6 +51,10 @@ static struct session *online_session(bool awaiting_roster)
     snprintf(s->pending_id, sizeof s->pending_id, "r1");
     s->full = strdup("me@example.org/fuzz");
     roster_set(s->roster, "friend@example.org", "Friend", NULL, 0, ROSTER_SUB_BOTH, false);
+    /* In one group chat room, so that its presences and messages are read. */
+    struct muc_room *room = muc_add(&s->mucs, "room@conf.example.org", "me", NULL);
+    if (room)
+        room->joined = true;
     return s;
 }
 

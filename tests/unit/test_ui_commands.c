@@ -70,6 +70,15 @@ static void test_errors(void)
     char err[256];
     CHECK(parse("/frobnicate now", &c, err) == -1);
     CHECK(strstr(err, "unknown command /frobnicate") != NULL);
+    /* Group chat: /join needs its room; /invite's reason is the rest. */
+    CHECK(commands_parse("/join", &c, err, sizeof err) == -1);
+    CHECK(strstr(err, "usage: /join ROOM@SERVICE[/NICK] [PASSWORD]") != NULL);
+    CHECK(commands_parse("/invite bob@x come and see", &c, err, sizeof err) == 0);
+    CHECK(c.id == CMD_INVITE && strcmp(c.arg[0], "bob@x") == 0 &&
+          strcmp(c.arg[1], "come and see") == 0);
+    commands_clear(&c);
+    CHECK(commands_parse("/topic", &c, err, sizeof err) == 0 && c.id == CMD_TOPIC && !c.arg[0]);
+    commands_clear(&c);
     CHECK(parse("/", &c, err) == -1);
     CHECK(parse("/msg", &c, err) == -1);
     CHECK_STR(err, "missing argument; usage: /msg JID [TEXT]");
@@ -99,7 +108,12 @@ static void test_help(void)
         roster_seen += strcmp(commands_name(i), "/roster") == 0;
     roster_once = roster_seen == 1;
     CHECK(roster_once);
-    CHECK(n == 26); /* 15 names, /password, /passwd, /vault, /xml, the six of issue 5, /correct */
+    /* 15 names, /password, /passwd, /vault, /xml, the six of issue 5,
+     * /correct, and the six of group chat */
+    CHECK(n == 32);
+    CHECK(commands_help("join") && strstr(commands_help("/join"), "ROOM@SERVICE[/NICK]"));
+    CHECK(commands_help("part") && commands_help("nick") && commands_help("topic"));
+    CHECK(commands_help("invite") && commands_help("names"));
     CHECK(commands_help("correct") != NULL);
     CHECK(strstr(commands_help("vcard"), "/vcard set FIELD") != NULL);
     CHECK(commands_help("ping") && commands_help("version") && commands_help("disco"));

@@ -1,0 +1,396 @@
+/* rooms.c - group chat rooms (XEP-0045) on the screen: a window per room
+ * (its subject and head count in the title), occupants coming and going,
+ * our own messages as the room sends them back, private messages from
+ * occupants in the room's window, nick completion, and the commands
+ * /join /part /nick /topic /invite /names.
+ *
+ * What we chose, as Profanity and mcabber users expect: a room's window
+ * stays open after leaving (its reason is the last line; /close closes
+ * it, and /close in a room we are in leaves it too); a message that names
+ * our nick in a hidden room rings like a chat message, other room traffic
+ * only counts as unread; history the room replays on joining is shown
+ * with its own time but not logged again. */
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/xalloc.h"
+#include "xmpp/jid.h"
+
+#define NAMES_SHOWN 40
+
+struct chatwin *ui_room_window(struct ui *ui, const char *room, bool focus)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(room, "@"), room);
+    bool created = false;
+    struct chatwin *w = chatwins_open_kind(&ui->wins, CHATWIN_ROOM, room, name, &created);
+    size_t index = 0;
+    chatwins_find(&ui->wins, room, &index);
+    if (focus)
+        ui_select_window(ui, index);
+    ui_dirty(ui, UI_DIRTY_STATUS | (created ? UI_DIRTY_ALL : 0));
+    return w;
+}
+
+static struct chatwin *room_window(struct ui *ui, const char *room)
+{
+    char *bare = room ? jid_bare_of(room) : NULL;
+    struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
+    free(bare);
+    return w && w->kind == CHATWIN_ROOM ? w : NULL;
+}
+
+/* The room of the current window, or an error on the status line. */
+static const struct muc_room *current_room(struct ui *ui, const char *command, bool joined)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    const struct muc_room *r =
+        w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
+    if (!r || (joined && !r->joined)) {
+        ui_status_error(ui, "%s works in a room you are in: /join ROOM@SERVICE first", command);
+        return NULL;
+    }
+    return r;
+}
+
+static bool names_us(const char *text, const char *nick)
+{
+    size_t n = nick ? strlen(nick) : 0;
+    for (const char *p = text; n && (p = strstr(p, nick)); p++) {
+        bool start = p == text || !((p[-1] & 0x80) || (p[-1] >= '0' && p[-1] <= '9') ||
+                                    ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'));
+        char after = p[n];
+        bool end = !((after & 0x80) || (after >= '0' && after <= '9') ||
+                     ((after | 0x20) >= 'a' && (after | 0x20) <= 'z'));
+        if (start && end)
+            return true;
+    }
+    return false;
+}
+
+/* A groupchat message, or a private one from an occupant: true if it was
+ * for a room window. */
+bool ui_room_message(struct ui *ui, const struct session_message *m)
+{
+    char *room = m->from ? jid_bare_of(m->from) : NULL;
+    const struct muc_room *r = room ? session_muc_room(ui->session, room) : NULL;
+    bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
+    if (!r || !m->body || (!groupchat && m->carbon_sent)) {
+        free(room);
+        return r != NULL && !m->carbon_sent;
+    }
+    struct chatwin *w = ui_room_window(ui, r->jid, false);
+    const char *nick = jid_resource_of(m->from);
+    bool ours = groupchat && nick && r->nick && strcmp(nick, r->nick) == 0;
+    char who[300];
+    if (!nick)
+        snprintf(who, sizeof who, "%s", "*room*");
+    else
+        snprintf(who, sizeof who, groupchat ? "%s" : "%s (private)", nick);
+    if (!m->delayed)
+        ui_log_message(ui, r->jid, m->stamp, ours, who, m->body);
+    ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
+    if (w != chatwins_current(&ui->wins) && !ours && !m->delayed) {
+        w->unread++;
+        if (!groupchat || names_us(m->body, r->nick))
+            ui->bell = ui->opt.bell;
+        ui_dirty(ui, UI_DIRTY_STATUS);
+    }
+    free(room);
+    return true;
+}
+
+static void on_joined(struct ui *ui, const struct session_event *ev)
+{
+    struct chatwin *w = ui_room_window(ui, ev->jid, false);
+    const struct muc_room *r = session_muc_room(ui->session, ev->jid);
+    char names[1024] = "";
+    size_t used = 0;
+    for (size_t i = 0; r && i < r->noccupants && i < NAMES_SHOWN && used < sizeof names; i++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                 r->occupants[i].nick);
+    ui_info(ui, w, CHATLINE_INFO, "you %s the room as %s; here: %s%s",
+            ev->text && strcmp(ev->text, "created") == 0 ? "created" : "joined", ev->nick, names,
+            r && r->noccupants > NAMES_SHOWN ? ", ..." : "");
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+static void on_occupant(struct ui *ui, const struct session_event *ev)
+{
+    struct chatwin *w = room_window(ui, ev->jid);
+    const char *how = ev->sub_type ? ev->sub_type : "";
+    if (!w)
+        return;
+    if (strcmp(how, "join") == 0)
+        ui_info(ui, w, CHATLINE_INFO, "%s joined", ev->nick);
+    else if (strcmp(how, "leave") == 0)
+        ui_info(ui, w, CHATLINE_INFO, "%s left%s%s%s", ev->nick, ev->text ? " (" : "",
+                ev->text ? ev->text : "", ev->text ? ")" : "");
+    else if (strcmp(how, "nick") == 0)
+        ui_info(ui, w, CHATLINE_INFO, "%s is now known as %s", ev->nick, ev->text);
+    else if (strcmp(how, "kick") == 0 || strcmp(how, "ban") == 0)
+        ui_info(ui, w, CHATLINE_INFO, "%s was %s%s%s", ev->nick,
+                how[0] == 'k' ? "kicked" : "banned", ev->text ? ": " : "",
+                ev->text ? ev->text : "");
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+/* Why a join was refused, with what to do about it (XEP-0045 §7.2). */
+static const char *refusal_hint(const char *condition)
+{
+    static const struct {
+        const char *condition, *hint;
+    } hints[] = {
+        {"conflict", "that nick is taken: /join ROOM@SERVICE/OTHERNICK"},
+        {"not-authorized", "a password is needed: /join ROOM@SERVICE[/NICK] PASSWORD"},
+        {"registration-required", "the room is for members only"},
+        {"forbidden", "you are banned from the room"},
+        {"service-unavailable", "the room is full"},
+        {"item-not-found", "the room does not exist (or is locked)"},
+        {"not-allowed", "you may not create rooms there"},
+    };
+    for (size_t i = 0; condition && i < sizeof hints / sizeof hints[0]; i++)
+        if (strcmp(hints[i].condition, condition) == 0)
+            return hints[i].hint;
+    return "";
+}
+
+static void on_left(struct ui *ui, const struct session_event *ev)
+{
+    struct chatwin *w = room_window(ui, ev->jid);
+    const char *how = ev->sub_type ? ev->sub_type : "part";
+    const char *why = ev->text;
+    if (!w)
+        w = ui_room_window(ui, ev->jid, false);
+    if (strcmp(how, "error") == 0)
+        ui_info(ui, w, CHATLINE_ERROR, "could not join: %s%s%s; %s", ev->condition, why ? ": " : "",
+                why ? why : "", refusal_hint(ev->condition));
+    else if (strcmp(how, "lost") == 0)
+        ui_info(ui, w, CHATLINE_INFO, "connection lost: the room is joined again after login");
+    else if (strcmp(how, "offline") == 0)
+        ui_info(ui, w, CHATLINE_INFO, "offline: you are no longer in the room");
+    else
+        ui_info(ui, w, strcmp(how, "part") == 0 ? CHATLINE_INFO : CHATLINE_ERROR, "%s%s%s",
+                strcmp(how, "kick") == 0      ? "you were kicked"
+                : strcmp(how, "ban") == 0     ? "you were banned"
+                : strcmp(how, "destroy") == 0 ? "the room was destroyed"
+                : strcmp(how, "removed") == 0 ? "you were removed from the room"
+                                              : "you left the room",
+                why ? ": " : "", why ? why : "");
+    ui_dirty(ui, UI_DIRTY_TITLE | UI_DIRTY_STATUS);
+}
+
+void ui_room_event(struct ui *ui, const struct session_event *ev)
+{
+    struct chatwin *w;
+    switch (ev->type) {
+    case SESSION_EV_MUC_JOINED:
+        on_joined(ui, ev);
+        break;
+    case SESSION_EV_MUC_OCCUPANT:
+        on_occupant(ui, ev);
+        break;
+    case SESSION_EV_MUC_LEFT:
+        on_left(ui, ev);
+        break;
+    case SESSION_EV_MUC_SUBJECT:
+        if ((w = room_window(ui, ev->jid)))
+            ui_info(ui, w, CHATLINE_INFO, "%s%s: %s", ev->nick ? ev->nick : "topic",
+                    ev->nick ? " set the topic" : "", ev->text[0] ? ev->text : "(none)");
+        ui_dirty(ui, UI_DIRTY_TITLE);
+        break;
+    case SESSION_EV_MUC_INVITE:
+        ui_info(ui, NULL, CHATLINE_INFO, "%s invites you to %s%s%s: /join %s%s%s",
+                ev->inviter ? ev->inviter : "someone", ev->jid, ev->text ? " -- " : "",
+                ev->text ? ev->text : "", ev->jid, ev->room_password ? " " : "",
+                ev->room_password ? ev->room_password : "");
+        ui->bell = ui->opt.bell;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Title: "room: tea@conference.example.org (3 here) -- topic". */
+void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
+{
+    const struct muc_room *r = session_muc_room(ui->session, w->jid);
+    const char *more = w->scroll > 0 ? " -- more below: PgDn" : "";
+    if (!r || !r->joined)
+        snprintf(buf, len, "room: %s (not in it)%s", w->jid, more);
+    else
+        snprintf(buf, len, "room: %s (%zu here, you are %s)%s%s%s", w->jid, r->noccupants, r->nick,
+                 r->subject && r->subject[0] ? " -- " : "", r->subject ? r->subject : "", more);
+}
+
+/* "/join tea" means tea@conference.OURDOMAIN; the nick defaults to our
+ * JID's localpart. */
+static void join(struct ui *ui, const char *arg, const char *password, bool focus)
+{
+    char room[1100], nick[1100];
+    const char *bare_us = session_bare_jid(ui->session);
+    const char *slash = strchr(arg, '/');
+    size_t rlen = slash ? (size_t)(slash - arg) : strlen(arg);
+    const char *domain = strchr(bare_us, '@') ? strchr(bare_us, '@') + 1 : bare_us;
+    if (memchr(arg, '@', rlen))
+        snprintf(room, sizeof room, "%.*s", (int)rlen, arg);
+    else
+        snprintf(room, sizeof room, "%.*s@conference.%s", (int)rlen, arg, domain);
+    if (slash)
+        snprintf(nick, sizeof nick, "%s", slash + 1);
+    else
+        snprintf(nick, sizeof nick, "%.*s", (int)strcspn(bare_us, "@"), bare_us);
+    if (session_muc_join(ui->session, room, nick, password) != 0) {
+        ui_status_error(ui, "/join: %s",
+                        session_state(ui->session) == SESSION_ONLINE
+                            ? "not a valid room or nick (/join ROOM@SERVICE[/NICK] [PASSWORD])"
+                            : "you are not online");
+        return;
+    }
+    struct chatwin *w = ui_room_window(ui, room, focus);
+    ui_info(ui, w, CHATLINE_INFO, "joining %s as %s...", room, nick);
+}
+
+void ui_cmd_join(struct ui *ui, const char *arg, const char *password)
+{
+    join(ui, arg, password, true);
+}
+
+void ui_rooms_autojoin(struct ui *ui)
+{
+    if (ui->autojoined)
+        return;
+    ui->autojoined = true;
+    for (size_t i = 0; i < ui->nautojoin; i++)
+        join(ui, ui->autojoin[i], NULL, false);
+}
+
+void ui_rooms_free(struct ui *ui)
+{
+    for (size_t i = 0; i < ui->nautojoin; i++)
+        free(ui->autojoin[i]);
+    free(ui->autojoin);
+    ui->autojoin = NULL;
+    ui->nautojoin = 0;
+}
+
+void ui_cmd_part(struct ui *ui, const char *message)
+{
+    const struct muc_room *r = current_room(ui, "/part", false);
+    if (r && session_muc_part(ui->session, r->jid, message) != 0)
+        ui_status_error(ui, "/part: you are not online");
+}
+
+/* /close in a room we are in leaves it first. */
+void ui_room_closing(struct ui *ui, struct chatwin *w)
+{
+    const struct muc_room *r = session_muc_room(ui->session, w->jid);
+    if (r)
+        session_muc_part(ui->session, r->jid, NULL);
+}
+
+void ui_cmd_nick(struct ui *ui, const char *nick)
+{
+    const struct muc_room *r = current_room(ui, "/nick", true);
+    if (r && session_muc_nick(ui->session, r->jid, nick) != 0)
+        ui_status_error(ui, "/nick: not a valid nick, or you are not online");
+}
+
+void ui_cmd_topic(struct ui *ui, const char *topic)
+{
+    const struct muc_room *r = current_room(ui, "/topic", true);
+    if (!r)
+        return;
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (!topic)
+        ui_info(ui, w, CHATLINE_INFO, "topic: %s",
+                r->subject && r->subject[0] ? r->subject : "(none)");
+    else if (session_muc_topic(ui->session, r->jid, topic) != 0)
+        ui_status_error(ui, "/topic: not sent (you are not online, or the text is not valid)");
+}
+
+void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason)
+{
+    const struct muc_room *r = current_room(ui, "/invite", true);
+    if (!r)
+        return;
+    if (session_muc_invite(ui->session, r->jid, jid, reason) != 0)
+        ui_status_error(ui, "/invite: not a valid JID: %s", jid);
+    else
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "invited %s", jid);
+}
+
+void ui_cmd_names(struct ui *ui)
+{
+    const struct muc_room *r = current_room(ui, "/names", true);
+    if (!r)
+        return;
+    struct chatwin *w = chatwins_current(&ui->wins);
+    ui_info(ui, w, CHATLINE_INFO, "%zu here:", r->noccupants);
+    for (size_t i = 0; i < r->noccupants; i++) {
+        const struct muc_occupant *o = &r->occupants[i];
+        ui_info(ui, w, CHATLINE_INFO, "  %s (%s%s%s%s%s)", o->nick, presence_show_name(o->show),
+                o->role ? ", " : "", o->role ? o->role : "", o->jid ? ", " : "",
+                o->jid ? o->jid : "");
+    }
+}
+
+/* /msg room@service/nick TEXT: a private message to an occupant, shown in
+ * the room's window. True if jid was an occupant of one of our rooms. */
+bool ui_room_private(struct ui *ui, const char *jid, const char *text)
+{
+    const char *nick = jid ? jid_resource_of(jid) : NULL;
+    struct chatwin *w = nick ? room_window(ui, jid) : NULL;
+    const struct muc_room *r = w ? session_muc_room(ui->session, w->jid) : NULL;
+    if (!r)
+        return false;
+    ui_room_window(ui, r->jid, true);
+    if (!text)
+        return true;
+    char who[300];
+    snprintf(who, sizeof who, "%s (private to %s)", r->nick, nick);
+    if (session_send_message(ui->session, jid, "chat", text, NULL, NULL, 0) != 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not online, or the text is not valid");
+        return true;
+    }
+    ui_log_message(ui, r->jid, time(NULL), true, who, text);
+    ui_show_message(ui, w, time(NULL), true, who, text, NULL);
+    return true;
+}
+
+void ui_room_say(struct ui *ui, struct chatwin *w, const char *text)
+{
+    const struct muc_room *r = session_muc_room(ui->session, w->jid);
+    if (!r || !r->joined)
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not in the room (/join %s)", w->jid);
+    else if (session_send_message(ui->session, r->jid, "groupchat", text, NULL, NULL, 0) != 0)
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: %s",
+                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid"
+                                                             : "you are not online");
+    /* Shown when the room sends it back: that is its place in the room. */
+}
+
+/* In a room, Tab completes nicks ("nick: " at the start of the line). */
+bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    const struct muc_room *r =
+        w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
+    if (!r)
+        return false;
+    for (size_t i = 0; i < r->noccupants; i++) {
+        if (word_index > 0) {
+            input_candidates_add(c, r->occupants[i].nick);
+        } else {
+            size_t n = strlen(r->occupants[i].nick) + 2;
+            char *first = xalloc_realloc(NULL, n);
+            snprintf(first, n, "%s:", r->occupants[i].nick);
+            input_candidates_add(c, first);
+            free(first);
+        }
+    }
+    return true;
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# tests/ui/muc.sh - group chat in the real binary, two users at 100x30:
+# /join opens the room's window (created, then joined), occupants come and
+# go, messages show once each on both sides, the subject goes into the
+# title, Tab completes a nick, /nick, /names, /part, a refused join says
+# why, and the account's autojoin joins at login.
+. "$(dirname "$0")/lib.sh"
+
+send() { # WINDOW TEXT: type a line and Enter
+	ui_type "$1" "$2"
+	ui_keys "$1" Enter
+}
+new_user() { # PREFIX: a fresh account with password muc-pw; prints its name
+	local u
+	u=$(ui_user "$1")
+	"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$u" muc-pw >/dev/null
+	echo "$u"
+}
+
+me=$(ui_user mucme)
+pal=$(ui_user mucpal)
+"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$me" muc-pw "$pal" muc-pw >/dev/null
+room=ui$$@${TUKTUK_TEST_MUC:-conference.localhost}
+ui_start me "$me" muc-pw 100 30
+ui_start pal "$pal" muc-pw 100 30
+check "me logged in" ui_wait me "logged in as"
+check "pal logged in" ui_wait pal "logged in as"
+
+send me "/join $room/anna"
+check "the room's window opens" ui_wait_line me 0 "room: $room"
+check "the room was created" ui_wait me "you created the room as anna"
+check "the title counts one occupant" ui_wait_line me 0 "(1 here, you are anna)"
+send pal "/join $room/bert"
+check "pal joins and sees who is there" ui_wait pal "you joined the room as bert; here: anna"
+check "me sees pal join" ui_wait me "bert joined"
+check "and counts two" ui_wait_line me 0 "(2 here, you are anna)"
+
+send pal "hello anna"
+check "a message reaches the room" ui_wait me "bert> hello anna"
+check "and comes back to its sender" ui_wait pal "bert> hello anna"
+check "shown once" bash -c "[ \$(tmux -L $UI_SOCK capture-pane -p -t ui:pal | grep -c 'bert> hello anna') = 1 ]"
+
+# Tab completes a nick at the start of the line, with a colon.
+ui_type me "be"
+ui_keys me Tab
+check "Tab completes the nick" ui_wait_line me -1 "bert:"
+send me "tea?"
+check "the addressed message arrives" ui_wait pal "anna> bert: tea?"
+
+send me "/topic Tea time"
+check "the subject goes into the title" ui_wait_line pal 0 "-- Tea time"
+check "and is announced" ui_wait pal "anna set the topic: Tea time"
+
+send pal "/nick bertram"
+check "a nick change is shown" ui_wait me "bert is now known as bertram"
+send me "/names"
+check "/names lists the occupants" ui_wait me "2 here:"
+check "with their role" ui_wait me "bertram (online, participant"
+
+# A third login cannot take a nick in use: it is told why.
+third=$(new_user mucthird)
+ui_start third "$third" muc-pw 100 30
+check "third logged in" ui_wait third "logged in as"
+send third "/join $room/anna"
+check "a refused join says why" ui_wait third "could not join: conflict"
+check "and what to do" ui_wait third "that nick is taken"
+
+# A room in the account's autojoin is joined at login, in the background.
+auto=$(new_user mucauto)
+mkdir -p "$UI_TMP/$auto/config"
+printf '[account main]\njid = %s@localhost\nautojoin = %s/otto\n' "$auto" "$room" \
+	>"$UI_TMP/$auto/config/config"
+ui_start auto "$auto" muc-pw 100 30
+check "autojoin joins the room" ui_wait me "otto joined"
+check "in a window of its own" ui_wait auto "[2:ui"
+ui_keys auto M-2
+check "which says so" ui_wait auto "you joined the room as otto"
+
+send pal "/part off to bed"
+check "leaving is shown to the room" ui_wait me "bertram left (off to bed)"
+check "and to the one who left" ui_wait pal "you left the room"
+check "the title says so" ui_wait_line pal 0 "$room (not in it)"
+
+for who in me pal third auto; do
+	send "$who" "/quit"
+done
+check "me exits 0" [ "$(ui_wait_exit "$me")" = 0 ]
+check "pal exits 0" [ "$(ui_wait_exit "$pal")" = 0 ]
+check "third exits 0" [ "$(ui_wait_exit "$third")" = 0 ]
+check "auto exits 0" [ "$(ui_wait_exit "$auto")" = 0 ]
+check "no sanitizer report" ui_clean_stderr "$me"
+check "none for pal either" ui_clean_stderr "$pal"
+ui_done
