@@ -492,6 +492,15 @@ static void run(struct ui *ui, const struct command *c)
     case CMD_NAMES:
         ui_cmd_names(ui);
         break;
+    case CMD_BOOKMARK:
+        ui_cmd_bookmark(ui, c->arg[0]);
+        break;
+    case CMD_BOOKMARK_REMOVE:
+        ui_cmd_bookmark_remove(ui, c->arg[0]);
+        break;
+    case CMD_BOOKMARK_LIST:
+        ui_cmd_bookmark_list(ui);
+        break;
     case CMD_VCARD:
     case CMD_VCARD_SET:
     case CMD_DISCO:

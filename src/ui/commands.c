@@ -91,6 +91,13 @@ static const struct command_spec specs[] = {
      "Invite JID to the current room (through the room, XEP-0045 7.8.2)."},
     {"names", NULL, CMD_NAMES, 0, 0, false, "/names",
      "List the current room's occupants with their presence and role."},
+    {"bookmark", "list", CMD_BOOKMARK_LIST, 0, 0, false, "/bookmark list",
+     "List your room bookmarks (XEP-0402), which the server keeps for all your clients."},
+    {"bookmark", "remove", CMD_BOOKMARK_REMOVE, 0, 1, false, "/bookmark remove [ROOM]",
+     "Remove the bookmark of ROOM (default: the current room)."},
+    {"bookmark", NULL, CMD_BOOKMARK, 0, 1, true, "/bookmark [NAME]",
+     "Bookmark the current room, with your nick, its password and autojoin: it is joined at "
+     "every login, from any of your clients."},
     {"xml", NULL, CMD_XML, 0, 0, false, "/xml",
      "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
      "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw."},

@@ -44,7 +44,10 @@ enum command_id {
     CMD_NICK,      /* arg[0]: the new nick */
     CMD_TOPIC,     /* arg[0]: the new subject, or NULL to show it */
     CMD_INVITE,    /* arg[0]: JID; arg[1]: reason or NULL */
-    CMD_NAMES
+    CMD_NAMES,
+    CMD_BOOKMARK,        /* arg[0]: a name for it, or NULL */
+    CMD_BOOKMARK_REMOVE, /* arg[0]: the room, or NULL (the current one) */
+    CMD_BOOKMARK_LIST
 };
 
 struct command {

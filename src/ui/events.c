@@ -520,6 +520,7 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
     case SESSION_EV_MUC_LEFT:
     case SESSION_EV_MUC_SUBJECT:
     case SESSION_EV_MUC_INVITE:
+    case SESSION_EV_BOOKMARKS:
         ui_room_event(ui, ev);
         break;
     case SESSION_EV_XML:

@@ -183,6 +183,25 @@ static void on_left(struct ui *ui, const struct session_event *ev)
     ui_dirty(ui, UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 
+static void on_bookmarks(struct ui *ui, const struct session_event *ev)
+{
+    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    if (strcmp(ev->sub_type, "list") == 0) {
+        size_t autojoin = 0;
+        for (size_t i = 0; i < b->n; i++)
+            autojoin += b->items[i].autojoin;
+        if (b->n > 0)
+            ui_info(ui, NULL, CHATLINE_INFO,
+                    "%zu room bookmark%s, %zu joined at login (/bookmark list)", b->n,
+                    b->n == 1 ? "" : "s", autojoin);
+    } else if (ev->condition) {
+        ui_status_error(ui, "bookmark of %s not %s: %s", ev->jid, ev->sub_type, ev->condition);
+    } else {
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "bookmark of %s %s", ev->jid,
+                ev->sub_type);
+    }
+}
+
 void ui_room_event(struct ui *ui, const struct session_event *ev)
 {
     struct chatwin *w;
@@ -201,6 +220,9 @@ void ui_room_event(struct ui *ui, const struct session_event *ev)
             ui_info(ui, w, CHATLINE_INFO, "%s%s: %s", ev->nick ? ev->nick : "topic",
                     ev->nick ? " set the topic" : "", ev->text[0] ? ev->text : "(none)");
         ui_dirty(ui, UI_DIRTY_TITLE);
+        break;
+    case SESSION_EV_BOOKMARKS:
+        on_bookmarks(ui, ev);
         break;
     case SESSION_EV_MUC_INVITE:
         ui_info(ui, NULL, CHATLINE_INFO, "%s invites you to %s%s%s: /join %s%s%s",
@@ -393,4 +415,36 @@ bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c)
         }
     }
     return true;
+}
+
+void ui_cmd_bookmark(struct ui *ui, const char *name)
+{
+    const struct muc_room *r = current_room(ui, "/bookmark", false);
+    if (r && session_bookmark_set(ui->session, r->jid, name, r->nick, r->password, true) != 0)
+        ui_status_error(ui, "/bookmark: you are not online");
+}
+
+void ui_cmd_bookmark_remove(struct ui *ui, const char *room)
+{
+    const struct muc_room *r = room ? NULL : current_room(ui, "/bookmark remove", false);
+    const char *jid = room ? room : r ? r->jid : NULL;
+    if (jid && session_bookmark_remove(ui->session, jid) != 0)
+        ui_status_error(ui, "/bookmark remove: not a valid room, or you are not online");
+}
+
+void ui_cmd_bookmark_list(struct ui *ui)
+{
+    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (b->n == 0)
+        ui_info(ui, w, CHATLINE_INFO, "no room bookmarks (/bookmark in a room adds one)");
+    for (size_t i = 0; i < b->n; i++) {
+        const struct muc_bookmark *m = &b->items[i];
+        ui_info(ui, w, CHATLINE_INFO, "  %s%s%s%s%s%s", m->jid, m->name ? " \"" : "",
+                m->name ? m->name : "", m->name ? "\"" : "", m->nick ? " as " : "",
+                m->nick ? m->nick : "");
+        if (m->autojoin)
+            ui_info(ui, w, CHATLINE_INFO, "    joined at login%s",
+                    m->password ? ", with a password" : "");
+    }
 }

@@ -162,6 +162,9 @@ void ui_cmd_nick(struct ui *ui, const char *nick);
 void ui_cmd_topic(struct ui *ui, const char *topic);
 void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason);
 void ui_cmd_names(struct ui *ui);
+void ui_cmd_bookmark(struct ui *ui, const char *name);
+void ui_cmd_bookmark_remove(struct ui *ui, const char *room);
+void ui_cmd_bookmark_list(struct ui *ui);
 /* Online: join the account's autojoin rooms, once per time online. */
 void ui_rooms_autojoin(struct ui *ui);
 void ui_rooms_free(struct ui *ui);

@@ -42,6 +42,18 @@ void muc_rooms_free(struct muc_rooms *r)
     *r = (struct muc_rooms){0};
 }
 
+void muc_bookmarks_free(struct muc_bookmarks *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->items[i].jid);
+        free(b->items[i].name);
+        free(b->items[i].nick);
+        free(b->items[i].password);
+    }
+    free(b->items);
+    *b = (struct muc_bookmarks){0};
+}
+
 struct muc_room *muc_find(const struct muc_rooms *r, const char *room)
 {
     for (size_t i = 0; room && i < r->n; i++)

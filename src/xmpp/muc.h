@@ -31,12 +31,25 @@ struct muc_room {
     size_t noccupants, cap;
 };
 
+/* A room bookmark (XEP-0402), as the server keeps it for all our clients. */
+struct muc_bookmark {
+    char *jid;                    /* room@service */
+    char *name, *nick, *password; /* NULL when not given */
+    bool autojoin;
+};
+
+struct muc_bookmarks {
+    struct muc_bookmark *items;
+    size_t n;
+};
+
 struct muc_rooms {
     struct muc_room **rooms;
     size_t n, cap;
 };
 
 void muc_rooms_free(struct muc_rooms *r);
+void muc_bookmarks_free(struct muc_bookmarks *b);
 /* The room with this bare JID (compared as JIDs), or NULL. */
 struct muc_room *muc_find(const struct muc_rooms *r, const char *room);
 /* Adds a room we are joining, or returns the one we have (its nick and

@@ -727,6 +727,8 @@ static void on_timer_closed(uv_handle_t *h)
  * set are NULL, so this also undoes a half-made session_new. */
 static void release_state(struct session *s)
 {
+    muc_bookmarks_free(&s->bookmarks);
+    free(s->bookmark_room);
     muc_rooms_free(&s->mucs);
     sm_free(&s->sm);
     roster_free(s->roster);

@@ -110,6 +110,9 @@ enum session_event_type {
     SESSION_EV_MUC_SUBJECT,  /* .jid's subject is .text, set by .nick (NULL: the room) */
     SESSION_EV_MUC_INVITE,   /* .inviter invites us to .jid: .text the reason,
                                 .room_password if any */
+    SESSION_EV_BOOKMARKS,    /* XEP-0402: .sub_type "list" (fetched; rooms marked
+                                autojoin are being joined), "saved" or "removed"
+                                (.jid the room, .condition when the server refused) */
     SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
                                 .condition "result" or the error condition,
                                 .text/.len the whole stanza */
@@ -237,6 +240,15 @@ int session_muc_invite(struct session *s, const char *room, const char *jid, con
 const struct muc_room *session_muc_room(const struct session *s, const char *room);
 size_t session_muc_count(const struct session *s);
 const struct muc_room *session_muc_at(const struct session *s, size_t i);
+
+/* Room bookmarks (XEP-0402), kept by the server for all our clients.
+ * Saving replaces the room's bookmark. The outcome comes as
+ * SESSION_EV_BOOKMARKS; both return 0, or -1 when offline or the room is
+ * not a JID. */
+int session_bookmark_set(struct session *s, const char *room, const char *name, const char *nick,
+                         const char *password, bool autojoin);
+int session_bookmark_remove(struct session *s, const char *room);
+const struct muc_bookmarks *session_bookmarks(const struct session *s);
 
 /* Send <iq type=type to=to> with the given child XML; the answer comes
  * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */

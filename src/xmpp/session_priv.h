@@ -91,8 +91,13 @@ struct session {
     bool fatal;        /* a failure that retrying will not fix */
     struct scram *scram;
 
-    struct sm_state sm;    /* XEP-0198 */
-    struct muc_rooms mucs; /* XEP-0045 */
+    struct sm_state sm;             /* XEP-0198 */
+    struct muc_rooms mucs;          /* XEP-0045 */
+    struct muc_bookmarks bookmarks; /* XEP-0402, as last fetched */
+    char bookmarks_id[32];          /* our fetch in flight */
+    char bookmark_set_id[32];       /* our publish or retract in flight */
+    char *bookmark_room;            /* ...and the room it is about */
+    bool bookmark_removing;
 
     struct roster *roster;
     char *caps_ver;            /* our XEP-0115 verification string */
@@ -212,6 +217,10 @@ void im_send_presence(struct session *s);
  * (or is a groupchat body, which im.c delivers). */
 bool muc_presence(struct session *s, mxml_node_t *p);
 bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
+/* bookmarks.c: fetch (and autojoin) after a new login; the answers to
+ * our bookmark queries (true if iq was one). */
+void bookmarks_fetch(struct session *s);
+bool bookmarks_answer(struct session *s, mxml_node_t *iq);
 /* The answer to our instant-room request; true if iq was one. */
 bool muc_iq_answer(struct session *s, mxml_node_t *iq);
 /* Our presence changed: tell the rooms. */

@@ -2,13 +2,16 @@
  * component (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
  * each side sees, groupchat messages (and our own coming back), the
  * subject, nick changes and a refused one, a refused join, history for a
- * late joiner, a mediated invitation, and leaving. */
+ * late joiner, a mediated invitation, leaving, and a bookmark (XEP-0402)
+ * that the account's next login joins by itself. */
 #include "harness.h"
 #include "xmpp/jid.h"
 
 struct muc_client {
     struct tclient c;
     int joined, created, left, subjects, invites, errors, groupchats, delayed;
+    int bookmark_lists, bookmark_changes;
+    char bookmark_change[64]; /* "saved" or "removed", ":condition" when refused */
     char left_how[32], left_condition[64];
     char subject[256], subject_by[64];
     char last_nick_change[128]; /* "old>new" */
@@ -56,6 +59,15 @@ static void on_muc_event(void *ud, const struct session_event *ev)
         break;
     case SESSION_EV_ERROR:
         m->errors += ev->condition != NULL;
+        break;
+    case SESSION_EV_BOOKMARKS:
+        if (strcmp(ev->sub_type, "list") == 0) {
+            m->bookmark_lists++;
+        } else {
+            m->bookmark_changes++;
+            snprintf(m->bookmark_change, sizeof m->bookmark_change, "%s%s%s", ev->sub_type,
+                     ev->condition ? ":" : "", ev->condition ? ev->condition : "");
+        }
         break;
     case SESSION_EV_MESSAGE:
         if (ev->msg->type && strcmp(ev->msg->type, "groupchat") == 0 && ev->msg->body) {
@@ -218,6 +230,26 @@ int main(void)
     CHECK(session_muc_room(b.c.s, room) == NULL);
     CHECK(wait_text(a.occupant_events, "leave:benjamin"));
     CHECK(occupants(&a, room) == 2); /* ann and cat */
+
+    /* A bookmark with autojoin: the account's next login joins the room
+     * by itself, under the bookmark's nick. */
+    CHECK(session_bookmark_set(a.c.s, room, "Tea room", "annex", NULL, true) == 0);
+    CHECK(wait_for(&a, &a.bookmark_changes, 1));
+    CHECK_STR(a.bookmark_change, "saved");
+    struct muc_client a2;
+    start(&a2, "muc_ann");
+    CHECK(wait_for(&a2, &a2.joined, 1));
+    const struct muc_bookmarks *bm = session_bookmarks(a2.c.s);
+    CHECK(bm->n == 1 && jid_bare_equal(bm->items[0].jid, room) && bm->items[0].autojoin);
+    CHECK(bm->n == 1 && strcmp(bm->items[0].name, "Tea room") == 0);
+    CHECK(session_muc_room(a2.c.s, room) &&
+          strcmp(session_muc_room(a2.c.s, room)->nick, "annex") == 0);
+    CHECK(session_bookmark_remove(a2.c.s, room) == 0);
+    CHECK(wait_for(&a2, &a2.bookmark_changes, 1));
+    CHECK_STR(a2.bookmark_change, "removed");
+    CHECK(wait_for(&a2, &a2.bookmark_lists, 2));
+    CHECK(session_bookmarks(a2.c.s)->n == 0);
+    stop(&a2);
 
     /* Bad arguments are refused before anything is sent. */
     CHECK(session_muc_join(a.c.s, "not a jid", "x", NULL) == -1);

@@ -3,7 +3,8 @@
 # /join opens the room's window (created, then joined), occupants come and
 # go, messages show once each on both sides, the subject goes into the
 # title, Tab completes a nick, /nick, /names, /part, a refused join says
-# why, and the account's autojoin joins at login.
+# why, the account's autojoin joins at login, and /bookmark saves, lists
+# and removes a room bookmark.
 . "$(dirname "$0")/lib.sh"
 
 send() { # WINDOW TEXT: type a line and Enter
@@ -80,6 +81,16 @@ send pal "/part off to bed"
 check "leaving is shown to the room" ui_wait me "bertram left (off to bed)"
 check "and to the one who left" ui_wait pal "you left the room"
 check "the title says so" ui_wait_line pal 0 "$room (not in it)"
+
+# Bookmarks (XEP-0402): the current room, listed, then removed.
+ui_keys me M-2
+send me "/bookmark Tea room"
+check "/bookmark saves the room" ui_wait me "bookmark of $room saved"
+send me "/bookmark list"
+check "/bookmark list shows it" ui_wait me "$room \"Tea room\" as anna"
+check "to be joined at login" ui_wait me "joined at login"
+send me "/bookmark remove"
+check "/bookmark remove removes it" ui_wait me "bookmark of $room removed"
 
 for who in me pal third auto; do
 	send "$who" "/quit"

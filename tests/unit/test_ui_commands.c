@@ -109,8 +109,9 @@ static void test_help(void)
     roster_once = roster_seen == 1;
     CHECK(roster_once);
     /* 15 names, /password, /passwd, /vault, /xml, the six of issue 5,
-     * /correct, and the six of group chat */
-    CHECK(n == 32);
+     * /correct, the six of group chat and /bookmark */
+    CHECK(n == 33);
+    CHECK(strstr(commands_help("bookmark"), "/bookmark remove [ROOM]") != NULL);
     CHECK(commands_help("join") && strstr(commands_help("/join"), "ROOM@SERVICE[/NICK]"));
     CHECK(commands_help("part") && commands_help("nick") && commands_help("topic"));
     CHECK(commands_help("invite") && commands_help("names"));
