@@ -144,28 +144,33 @@ static void add_option(mxml_node_t *x, const char *var, const char *value, const
     stanza_add_text_child(f, "value", value);
 }
 
-static bool remember_room(struct session *s, const char *room, bool removing)
+/* The <iq type='set'> of a publish or retract about room, which is
+ * remembered for the answer; NULL when offline or room is no JID. */
+static mxml_node_t *change_iq(struct session *s, const char *room, bool removing,
+                              mxml_node_t **pubsub, mxml_node_t **verb)
 {
     char *bare = room ? jid_bare_of(room) : NULL;
     if (!bare || s->state != SESSION_ONLINE) {
         free(bare);
-        return false;
+        return NULL;
     }
     free(s->bookmark_room);
     s->bookmark_room = bare;
     s->bookmark_removing = removing;
-    return true;
+    mxml_node_t *iq =
+        new_pubsub_iq(s, "set", s->bookmark_set_id, sizeof s->bookmark_set_id, pubsub);
+    *verb = stanza_add(*pubsub, removing ? "retract" : "publish");
+    stanza_set_attr(*verb, "node", NODE_BOOKMARKS);
+    return iq;
 }
 
 int session_bookmark_set(struct session *s, const char *room, const char *name, const char *nick,
                          const char *password, bool autojoin)
 {
-    if (!remember_room(s, room, false))
+    mxml_node_t *ps, *publish;
+    mxml_node_t *iq = change_iq(s, room, false, &ps, &publish);
+    if (!iq)
         return -1;
-    mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "set", s->bookmark_set_id, sizeof s->bookmark_set_id, &ps);
-    mxml_node_t *publish = stanza_add(ps, "publish");
-    stanza_set_attr(publish, "node", NODE_BOOKMARKS);
     mxml_node_t *item = stanza_add(publish, "item");
     stanza_set_attr(item, "id", s->bookmark_room);
     mxml_node_t *conf = stanza_add(item, "conference");
@@ -195,12 +200,10 @@ int session_bookmark_set(struct session *s, const char *room, const char *name, 
 
 int session_bookmark_remove(struct session *s, const char *room)
 {
-    if (!remember_room(s, room, true))
+    mxml_node_t *ps, *retract;
+    mxml_node_t *iq = change_iq(s, room, true, &ps, &retract);
+    if (!iq)
         return -1;
-    mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "set", s->bookmark_set_id, sizeof s->bookmark_set_id, &ps);
-    mxml_node_t *retract = stanza_add(ps, "retract");
-    stanza_set_attr(retract, "node", NODE_BOOKMARKS);
     stanza_set_attr(retract, "notify", "true");
     stanza_set_attr(stanza_add(retract, "item"), "id", s->bookmark_room);
     return send_and_free(s, iq);
