@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/ui/valgrind.sh - a normal session under valgrind: log in, chat,
-# quit. The release objects (no sanitizers, which valgrind cannot run
+# join a room and talk there, quit. The release objects (no sanitizers, which valgrind cannot run
 # beside), linked against the shared libraries because valgrind cannot
 # watch the heap of a static binary, must leak nothing and make no memory
 # errors. The peer runs the static release binary itself, build/tuktuk.
@@ -38,6 +38,16 @@ check "and reads it" ui_wait peer "hello from valgrind"
 ui_type peer "/msg $me@localhost and back"
 ui_keys peer Enter
 check "the answer arrives" ui_wait me "and back" 30
+# A group chat too: join (creating the room), talk, leave.
+ui_type me "/join vg$$@${TUKTUK_TEST_MUC:-conference.localhost}/vg"
+ui_keys me Enter
+check "joins a room under valgrind" ui_wait me "you created the room as vg" 30
+ui_type me "hello room"
+ui_keys me Enter
+check "and talks there" ui_wait me "vg> hello room" 30
+ui_type me "/part"
+ui_keys me Enter
+check "and leaves it" ui_wait me "you left the room" 30
 ui_type me "/quit"
 ui_keys me Enter
 status=$(UI_WAIT=60 ui_wait_exit "$me")
