@@ -150,7 +150,7 @@ static mxml_node_t *change_iq(struct session *s, const char *room, bool removing
                               mxml_node_t **pubsub, mxml_node_t **verb)
 {
     char *bare = room ? jid_bare_of(room) : NULL;
-    if (!bare || s->state != SESSION_ONLINE) {
+    if (!bare || !session_online(s)) {
         free(bare);
         return NULL;
     }

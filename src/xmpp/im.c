@@ -316,17 +316,22 @@ static const char *show_element(enum presence_show show)
     }
 }
 
+void im_add_show(struct session *s, mxml_node_t *presence)
+{
+    const char *show = show_element(s->show);
+    if (show)
+        stanza_add_text_child(presence, "show", show);
+    if (s->status && *s->status)
+        stanza_add_text_child(presence, "status", s->status);
+}
+
 void im_send_presence(struct session *s)
 {
     s->sm.presence_changed = false;
     mxml_node_t *p = stanza_new("presence");
-    const char *show = show_element(s->show);
     char prio[16];
     snprintf(prio, sizeof prio, "%d", s->priority);
-    if (show)
-        stanza_add_text_child(p, "show", show);
-    if (s->status && *s->status)
-        stanza_add_text_child(p, "status", s->status);
+    im_add_show(s, p);
     stanza_add_text_child(p, "priority", prio);
     disco_add_caps(s, p);
     session_send_node(s, p, false);
@@ -555,16 +560,11 @@ void im_stanza(struct session *s, mxml_node_t *el)
 
 /* --- commands from the user --- */
 
-static bool online(const struct session *s)
-{
-    return s->state == SESSION_ONLINE && s->conn;
-}
-
 static int send_body(struct session *s, const char *to, const char *type, const char *body,
                      const char *thread, const char *replace_id, char *id_out, size_t id_len)
 {
     char id[32];
-    if (!online(s) || !to || !body || !stanza_valid_text(body, strlen(body)))
+    if (!session_online(s) || !to || !body || !stanza_valid_text(body, strlen(body)))
         return -1;
     char *bare = jid_bare_of(to);
     if (!bare)
@@ -616,7 +616,7 @@ int session_set_presence(struct session *s, enum presence_show show, const char 
     free(s->status);
     s->status = status ? strdup(status) : NULL;
     s->priority = priority;
-    if (online(s))
+    if (session_online(s))
         im_send_presence(s);
     else
         s->sm.presence_changed = true; /* a resumed session must say it */
@@ -650,7 +650,7 @@ static int send_roster_item(struct session *s, const char *jid, const char *name
 int session_roster_set(struct session *s, const char *jid, const char *name, const char *group)
 {
     char *bare = jid ? jid_bare_of(jid) : NULL;
-    if (!online(s) || !bare) {
+    if (!session_online(s) || !bare) {
         free(bare);
         return -1;
     }
@@ -671,7 +671,7 @@ int session_roster_set(struct session *s, const char *jid, const char *name, con
 int session_roster_remove(struct session *s, const char *jid)
 {
     char *bare = jid ? jid_bare_of(jid) : NULL;
-    int rc = online(s) && bare ? send_roster_item(s, bare, NULL, NULL, 0, true) : -1;
+    int rc = session_online(s) && bare ? send_roster_item(s, bare, NULL, NULL, 0, true) : -1;
     free(bare);
     return rc;
 }
@@ -683,7 +683,7 @@ int session_send_subscription(struct session *s, const char *jid, const char *ty
     for (size_t i = 0; i < 4 && type; i++)
         known |= strcmp(types[i], type) == 0;
     char *bare = jid ? jid_bare_of(jid) : NULL;
-    if (!online(s) || !bare || !known) {
+    if (!session_online(s) || !bare || !known) {
         free(bare);
         return -1;
     }
@@ -733,7 +733,7 @@ static mxml_node_t *parse_one_element(const char *xml, char *err, size_t errlen)
 
 int session_send_raw(struct session *s, const char *xml, char *err, size_t errlen)
 {
-    if (!online(s)) {
+    if (!session_online(s)) {
         snprintf(err, errlen, "not connected");
         return -1;
     }
@@ -751,7 +751,7 @@ int session_send_iq(struct session *s, const char *to, const char *type, const c
                     char *id_out, size_t id_len)
 {
     char err[200];
-    if (!online(s) || !type)
+    if (!session_online(s) || !type)
         return -1;
     mxml_node_t *child = child_xml ? parse_one_element(child_xml, err, sizeof err) : NULL;
     if (child_xml && !child)
@@ -780,7 +780,7 @@ int session_send_chatstate(struct session *s, const char *to, const char *state)
     char *bare = to ? jid_bare_of(to) : NULL;
     bool wanted = bare && knows_chatstates(s, bare);
     free(bare);
-    if (!online(s) || !known || !wanted)
+    if (!session_online(s) || !known || !wanted)
         return -1;
     mxml_node_t *m = stanza_new("message");
     int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", "chat");

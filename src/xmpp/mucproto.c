@@ -24,11 +24,6 @@
 #define NS_MUC_OWNER NS_MUC "#owner"
 #define NS_CONFERENCE "jabber:x:conference"
 
-static bool online(const struct session *s)
-{
-    return s->state == SESSION_ONLINE && s->conn;
-}
-
 /* "room@service/nick", or NULL if that is not a valid occupant JID. */
 static char *occupant_jid(const char *room, const char *nick)
 {
@@ -44,15 +39,6 @@ static char *occupant_jid(const char *room, const char *nick)
     return full;
 }
 
-static void add_show(struct session *s, mxml_node_t *p)
-{
-    static const char *const names[] = {"chat", NULL, "away", "xa", "dnd", NULL};
-    if (s->show <= SHOW_OFFLINE && names[s->show])
-        stanza_add_text_child(p, "show", names[s->show]);
-    if (s->status && *s->status)
-        stanza_add_text_child(p, "status", s->status);
-}
-
 static void send_join(struct session *s, struct muc_room *room)
 {
     char *to = occupant_jid(room->jid, room->nick);
@@ -60,7 +46,7 @@ static void send_join(struct session *s, struct muc_room *room)
         return;
     mxml_node_t *p = stanza_new("presence");
     stanza_set_attr(p, "to", to);
-    add_show(s, p);
+    im_add_show(s, p);
     mxml_node_t *x = stanza_add(p, "x");
     stanza_set_attr(x, "xmlns", NS_MUC);
     mxml_node_t *history = stanza_add(x, "history");
@@ -86,7 +72,7 @@ int session_muc_join(struct session *s, const char *room, const char *nick, cons
     char *bare = to ? jid_bare_of(to) : NULL;
     bool room_ok = bare && jid_bare_equal(bare, room) && !jid_resource_of(room);
     free(to);
-    if (!online(s) || !room_ok) {
+    if (!session_online(s) || !room_ok) {
         free(bare);
         return -1;
     }
@@ -111,7 +97,7 @@ static int send_presence_to(struct session *s, const char *room, const char *nic
     if (status && *status)
         stanza_add_text_child(p, "status", status);
     else if (!type)
-        add_show(s, p);
+        im_add_show(s, p);
     int rc = session_send_node(s, p, false);
     mxmlDelete(p);
     free(to);
@@ -121,7 +107,7 @@ static int send_presence_to(struct session *s, const char *room, const char *nic
 int session_muc_part(struct session *s, const char *room, const char *status)
 {
     struct muc_room *r = muc_find(&s->mucs, room);
-    if (!r || !online(s))
+    if (!r || !session_online(s))
         return -1;
     if (!r->joined) {
         /* Still joining, or refused: nothing to leave but the model. */
@@ -135,7 +121,7 @@ int session_muc_part(struct session *s, const char *room, const char *status)
 int session_muc_nick(struct session *s, const char *room, const char *nick)
 {
     struct muc_room *r = muc_find(&s->mucs, room);
-    if (!r || !r->joined || !online(s))
+    if (!r || !r->joined || !session_online(s))
         return -1;
     return send_presence_to(s, r->jid, nick, NULL, NULL);
 }
@@ -146,7 +132,7 @@ static int send_to_room(struct session *s, const char *room, const char *type,
                         const char *a, const char *b)
 {
     struct muc_room *r = muc_find(&s->mucs, room);
-    if (!r || !r->joined || !online(s))
+    if (!r || !r->joined || !session_online(s))
         return -1;
     char id[32];
     session_next_id(s, id, sizeof id);

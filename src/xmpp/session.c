@@ -129,6 +129,18 @@ int session_send_node(struct session *s, mxml_node_t *node, bool redact)
     return rc;
 }
 
+int session_send_shown(struct session *s, const char *xml, size_t len)
+{
+    int rc = session_send_text(s, xml, len);
+    session_emit_xml(s, xml, len, true);
+    return rc;
+}
+
+bool session_online(const struct session *s)
+{
+    return s->state == SESSION_ONLINE && s->conn;
+}
+
 bool session_tls_on(const struct session *s)
 {
     return s->conn && conn_tls_active(s->conn);
@@ -148,8 +160,7 @@ void session_send_stream_header(struct session *s)
         return;
     framer_reset(s->framer);
     s->phase = PHASE_STREAM_START;
-    session_send_text(s, header, (size_t)n);
-    session_emit_xml(s, header, (size_t)n, true);
+    session_send_shown(s, header, (size_t)n);
 }
 
 static void stop_timer(uv_timer_t *t)
@@ -190,14 +201,21 @@ static void forget_presence(struct session *s)
     }
 }
 
+/* A new session will take this one's place: the unconfirmed messages
+ * wait for it; presences and rooms come again with it. */
+static void start_over(struct session *s)
+{
+    sm_keep_messages(&s->sm);
+    forget_presence(s);
+    muc_connection_lost(s, false);
+}
+
 void session_resume_failed(struct session *s, const char *why)
 {
     char info[300];
     snprintf(info, sizeof info, "could not resume the session (%s): logging in again", why);
     session_emit_text(s, SESSION_EV_INFO, info);
-    sm_keep_messages(&s->sm);
-    forget_presence(s);
-    muc_connection_lost(s, false);
+    start_over(s);
 }
 
 /* The session ended for good: say what may not have reached the server. */
@@ -221,11 +239,8 @@ static void session_over(struct session *s)
  * else keep the unacknowledged messages for the new session. */
 static void session_interrupted(struct session *s)
 {
-    if (sm_resumable(s))
-        return;
-    sm_keep_messages(&s->sm);
-    forget_presence(s);
-    muc_connection_lost(s, false);
+    if (!sm_resumable(s))
+        start_over(s);
 }
 
 static unsigned backoff_delay_ms(struct session *s)
@@ -284,8 +299,7 @@ void session_stream_error(struct session *s, const char *condition, const char *
                      "<stream:error><%s xmlns='" NS_STREAMS "'/></stream:error></stream:stream>",
                      condition);
     if (n > 0 && (size_t)n < sizeof xml) {
-        session_send_text(s, xml, (size_t)n);
-        session_emit_xml(s, xml, (size_t)n, true);
+        session_send_shown(s, xml, (size_t)n);
     }
     char why[400];
     snprintf(why, sizeof why, "stream error sent (%s): %s", condition, text ? text : "");
@@ -481,8 +495,7 @@ static void on_ping_timer(uv_timer_t *t)
     int n =
         snprintf(xml, sizeof xml, "<iq type='get' id='%s' to='%s'><ping xmlns='" NS_PING "'/></iq>",
                  id, s->jid.domain);
-    session_send_text(s, xml, (size_t)n);
-    session_emit_xml(s, xml, (size_t)n, true);
+    session_send_shown(s, xml, (size_t)n);
     s->ping_outstanding = true;
     uv_timer_start(&s->ping_timer, on_ping_timer, s->ping_timeout_ms, 0);
 }
@@ -802,8 +815,7 @@ void session_disconnect(struct session *s, const char *status)
         session_send_node(s, p, false);
         mxmlDelete(p);
     }
-    session_send_text(s, "</stream:stream>", 16);
-    session_emit_xml(s, "</stream:stream>", 16, true);
+    session_send_shown(s, "</stream:stream>", 16);
     stop_timer(&s->ping_timer);
     session_set_state(s, SESSION_CLOSING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->close_timeout_ms, 0);

@@ -135,6 +135,8 @@ struct session {
 };
 
 /* session.c */
+/* Logged in, with a connection: stanzas can be sent. */
+bool session_online(const struct session *s);
 /* The stream is encrypted: asked of the connection, never mirrored. */
 bool session_tls_on(const struct session *s);
 void session_emit(struct session *s, const struct session_event *ev);
@@ -144,6 +146,8 @@ void session_set_state(struct session *s, enum session_state st, const char *why
  * event (SASL payloads). Returns 0 or -1. */
 int session_send_node(struct session *s, mxml_node_t *node, bool redact);
 int session_send_text(struct session *s, const char *xml, size_t len);
+/* The same, and shown on the XML console and log. */
+int session_send_shown(struct session *s, const char *xml, size_t len);
 /* Shows one element in or out on the XML console and log. */
 void session_emit_xml(struct session *s, const char *text, size_t len, bool outgoing);
 /* A stream-management resumption cannot happen: the unacknowledged
@@ -211,6 +215,8 @@ void im_roster_scanned(struct session *s);
  * <item/> as it arrives. */
 bool im_take_roster_item(mxml_node_t *item, void *session);
 void im_send_presence(struct session *s);
+/* Our <show/> and <status/>, as set, into a presence. */
+void im_add_show(struct session *s, mxml_node_t *presence);
 
 /* mucproto.c */
 /* A room's presence or message; false if it is not from a room of ours

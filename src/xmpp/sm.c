@@ -117,18 +117,12 @@ bool sm_resumable(const struct session *s)
     return s->sm.enabled && s->sm.id && !s->user_closing && !s->fatal;
 }
 
-static void send_shown(struct session *s, const char *xml, size_t len)
-{
-    session_send_text(s, xml, len);
-    session_emit_xml(s, xml, len, true);
-}
-
 static void request_ack(struct session *s)
 {
     if (!s->sm.enabled || s->sm.requested || s->sm.nqueue == 0)
         return;
     s->sm.requested = true;
-    send_shown(s, request_xml, sizeof request_xml - 1);
+    session_send_shown(s, request_xml, sizeof request_xml - 1);
 }
 
 void sm_sending(struct session *s, const char *xml, size_t len)
@@ -164,7 +158,7 @@ void sm_send_later(struct session *s)
     s->sm.later = NULL;
     s->sm.nlater = 0;
     for (size_t i = 0; i < n; i++) {
-        send_shown(s, later[i].text, later[i].len);
+        session_send_shown(s, later[i].text, later[i].len);
         free(later[i].text);
     }
     free(later);
@@ -220,7 +214,7 @@ void sm_enable(struct session *s)
     sm_reset(&s->sm);
     s->sm.counting = true;
     static const char enable[] = "<enable xmlns='" NS_SM "' resume='true'/>";
-    send_shown(s, enable, sizeof enable - 1);
+    session_send_shown(s, enable, sizeof enable - 1);
 }
 
 bool sm_try_resume(struct session *s, mxml_node_t *features)
@@ -266,7 +260,7 @@ static void on_resumed(struct session *s, mxml_node_t *el)
     size_t again = 0;
     for (size_t i = 0; i < nold; i++) {
         if (old[i].text) {
-            send_shown(s, old[i].text, old[i].len);
+            session_send_shown(s, old[i].text, old[i].len);
             again++;
         }
         free(old[i].text);
@@ -287,7 +281,7 @@ void sm_element(struct session *s, mxml_node_t *el)
     if (strcmp(name, "r") == 0 && s->sm.enabled) {
         char xml[64];
         int n = snprintf(xml, sizeof xml, "<a xmlns='" NS_SM "' h='%u'/>", (unsigned)s->sm.handled);
-        send_shown(s, xml, (size_t)n);
+        session_send_shown(s, xml, (size_t)n);
     } else if (strcmp(name, "a") == 0 && s->sm.enabled) {
         s->sm.requested = false;
         if (take_ack(s, el))
