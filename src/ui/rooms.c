@@ -56,18 +56,19 @@ static const struct muc_room *current_room(struct ui *ui, const char *command, b
     return r;
 }
 
+/* Letters and digits, and any byte of a multi-byte character: what a nick
+ * must not touch to be named as a word. */
+static bool word_byte(char c)
+{
+    return (c & 0x80) || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 static bool names_us(const char *text, const char *nick)
 {
     size_t n = nick ? strlen(nick) : 0;
-    for (const char *p = text; n && (p = strstr(p, nick)); p++) {
-        bool start = p == text || !((p[-1] & 0x80) || (p[-1] >= '0' && p[-1] <= '9') ||
-                                    ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'));
-        char after = p[n];
-        bool end = !((after & 0x80) || (after >= '0' && after <= '9') ||
-                     ((after | 0x20) >= 'a' && (after | 0x20) <= 'z'));
-        if (start && end)
+    for (const char *p = text; n && (p = strstr(p, nick)); p++)
+        if ((p == text || !word_byte(p[-1])) && !word_byte(p[n]))
             return true;
-    }
     return false;
 }
 
@@ -86,10 +87,7 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
     const char *nick = jid_resource_of(m->from);
     bool ours = groupchat && nick && r->nick && strcmp(nick, r->nick) == 0;
     char who[300];
-    if (!nick)
-        snprintf(who, sizeof who, "%s", "*room*");
-    else
-        snprintf(who, sizeof who, groupchat ? "%s" : "%s (private)", nick);
+    snprintf(who, sizeof who, "%s%s", nick ? nick : "*room*", groupchat ? "" : " (private)");
     if (!m->delayed)
         ui_log_message(ui, r->jid, m->stamp, ours, who, m->body);
     ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
