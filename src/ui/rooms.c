@@ -214,7 +214,8 @@ void ui_room_event(struct ui *ui, const struct session_event *ev)
         on_left(ui, ev);
         break;
     case SESSION_EV_MUC_SUBJECT:
-        if ((w = room_window(ui, ev->jid)))
+        /* A room with no subject says so at every join: not worth a line. */
+        if ((w = room_window(ui, ev->jid)) && (ev->nick || ev->text[0]))
             ui_info(ui, w, CHATLINE_INFO, "%s%s: %s", ev->nick ? ev->nick : "topic",
                     ev->nick ? " set the topic" : "", ev->text[0] ? ev->text : "(none)");
         ui_dirty(ui, UI_DIRTY_TITLE);
