@@ -235,7 +235,8 @@ void ui_room_event(struct ui *ui, const struct session_event *ev)
     }
 }
 
-/* Title: "room: tea@conference.example.org (3 here) -- topic". */
+/* Title: "room: tea@conference.example.org -- topic (3 here, you are
+ * NICK)": the subject first, so that a narrow pane still shows it. */
 void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
 {
     const struct muc_room *r = session_muc_room(ui->session, w->jid);
@@ -243,8 +244,9 @@ void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     if (!r || !r->joined)
         snprintf(buf, len, "room: %s (not in it)%s", w->jid, more);
     else
-        snprintf(buf, len, "room: %s (%zu here, you are %s)%s%s%s", w->jid, r->noccupants, r->nick,
-                 r->subject && r->subject[0] ? " -- " : "", r->subject ? r->subject : "", more);
+        snprintf(buf, len, "room: %s%s%s (%zu here, you are %s)%s", w->jid,
+                 r->subject && r->subject[0] ? " -- " : "", r->subject ? r->subject : "",
+                 r->noccupants, r->nick, more);
 }
 
 /* "/join tea" means tea@conference.OURDOMAIN; the nick defaults to our
