@@ -14,18 +14,6 @@ RUN=$TUKTUK_TEST_RUNDIR
 W=160
 H=50
 
-# ui_wait_re WINDOW REGEX: wait until a screen row matches REGEX (ERE).
-ui_wait_re() {
-	local win=$1 re=$2 deadline=$((SECONDS + UI_WAIT))
-	while [ "$SECONDS" -le "$deadline" ]; do
-		ui_screen "$win" | grep -qE -- "$re" && return 0
-		sleep 0.1
-	done
-	echo "# timed out waiting for /$re/ in window $win; screen was:" >&2
-	ui_screen "$win" | sed 's/^/# | /' >&2
-	return 1
-}
-
 # wait_change WINDOW BEFORE: wait (briefly) until the screen differs from
 # BEFORE; fails when it does not change, e.g. at the top of the scrollback.
 wait_change() {

@@ -100,17 +100,28 @@ ui_screen() {
 	tm capture-pane -p -t "ui:$1" 2>/dev/null
 }
 
-# ui_wait WINDOW TEXT [SECONDS]: wait until TEXT (fixed string) is on screen.
-ui_wait() {
-	local win=$1 text=$2 limit=${3:-$UI_WAIT}
+# ui_wait_grep WINDOW FLAG PATTERN SHOWN SECONDS: wait until grep FLAG
+# (-F or -E) finds PATTERN on screen; SHOWN names it in the timeout message.
+ui_wait_grep() {
+	local win=$1 flag=$2 pattern=$3 shown=$4 limit=$5
 	local deadline=$((SECONDS + limit))
 	while [ "$SECONDS" -le "$deadline" ]; do
-		ui_screen "$win" | grep -qF -- "$text" && return 0
+		ui_screen "$win" | grep -q "$flag" -- "$pattern" && return 0
 		sleep 0.1
 	done
-	echo "# timed out waiting for '$text' in window $win; screen was:" >&2
+	echo "# timed out waiting for $shown in window $win; screen was:" >&2
 	ui_screen "$win" | sed 's/^/# | /' >&2
 	return 1
+}
+
+# ui_wait WINDOW TEXT [SECONDS]: wait until TEXT (fixed string) is on screen.
+ui_wait() {
+	ui_wait_grep "$1" -F "$2" "'$2'" "${3:-$UI_WAIT}"
+}
+
+# ui_wait_re WINDOW REGEX: wait until a screen row matches REGEX (ERE).
+ui_wait_re() {
+	ui_wait_grep "$1" -E "$2" "/$2/" "$UI_WAIT"
 }
 
 # ui_wait_gone WINDOW TEXT [SECONDS]: wait until TEXT is no longer shown.
