@@ -269,14 +269,15 @@ static void on_reconnect_timer(uv_timer_t *t)
 void session_lost(struct session *s, const char *why)
 {
     drop_connection(s);
-    bool retrying = (s->redirect_pending || s->reconnect) && !s->user_closing && !s->fatal;
+    bool retrying = (s->reconnect_now || s->reconnect) && !s->user_closing && !s->fatal;
     if (retrying)
         session_interrupted(s);
     else
         session_over(s);
-    if (s->redirect_pending && !s->user_closing && !s->fatal) {
-        /* RFC 6120 §4.9.3.19: being sent elsewhere is part of logging in. */
-        s->redirect_pending = false;
+    if (s->reconnect_now && !s->user_closing && !s->fatal) {
+        /* RFC 6120 §4.9.3.19: being sent elsewhere is part of logging in,
+         * and so is another try at channel binding (negotiate.c). */
+        s->reconnect_now = false;
         session_set_state(s, SESSION_RECONNECT_WAIT, why);
         s->reconnect_at = uv_now(s->loop);
         uv_timer_start(&s->reconnect_timer, on_reconnect_timer, 0, 0);
@@ -352,7 +353,7 @@ static void handle_stream_error(struct session *s, mxml_node_t *el)
             }
             host = NULL;
             s->backoff_step = 0;
-            s->redirect_pending = true;
+            s->reconnect_now = true;
         }
         free(host);
     } else if (strcmp(cond, "conflict") == 0 || strcmp(cond, "not-authorized") == 0 ||
@@ -542,6 +543,11 @@ static void on_conn_failed(void *ud, const char *reason, const struct conn_cert_
         struct session_event ev = {.type = SESSION_EV_CERT_REFUSED, .cert = cert, .text = reason};
         session_emit(s, &ev);
     }
+    if (s->cb_max_tls12 && s->phase < PHASE_SASL) {
+        /* TLS 1.2 for tls-unique did not work out: no second try at it. */
+        s->cb_max_tls12 = false;
+        s->cb_no_tls12 = true;
+    }
     session_lost(s, reason);
 }
 
@@ -590,6 +596,7 @@ static void connect_now(struct session *s)
         .ca_file = s->ca_file,
         .pinned_sha256 = s->pinned,
         .connect_timeout_ms = s->connect_timeout_ms,
+        .max_tls12 = s->cb_max_tls12,
     };
     session_set_state(s, SESSION_CONNECTING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->connect_timeout_ms, 0);
@@ -679,6 +686,16 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     s->priority = cfg->priority;
     s->reconnect = cfg->reconnect;
     s->register_first = cfg->register_account;
+    int cb = negotiate_cb_setting(cfg->channel_binding);
+    if (cb < 0) {
+        snprintf(err, errlen,
+                 "channel_binding %s: use auto, tls-exporter, tls-unique, tls-server-end-point "
+                 "or none",
+                 cfg->channel_binding);
+        return -1;
+    }
+    s->cb_config = (enum session_cb)cb;
+    s->cb_current = -1;
     s->scram_key = copy_scram_key(cfg->scram_key);
     s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
     s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
@@ -793,6 +810,10 @@ int session_connect(struct session *s)
     s->redirects = 0;
     free(s->redirect_server);
     s->redirect_server = NULL;
+    /* The user starts over: channel binding is worked out afresh too. */
+    s->cb_refused = 0;
+    s->cb_max_tls12 = s->cb_no_tls12 = s->cb_said_binding = false;
+    s->cb_tried[0] = '\0';
     connect_now(s);
     return 0;
 }

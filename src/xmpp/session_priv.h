@@ -34,6 +34,12 @@
 #define NS_CORRECT "urn:xmpp:message-correct:0"
 #define NS_DATA "jabber:x:data"
 
+#define NS_SASL_CB "urn:xmpp:sasl-cb:0"
+
+/* The account's channel_binding setting. */
+enum session_cb { SESSION_CB_AUTO, SESSION_CB_EXPORTER, SESSION_CB_UNIQUE, SESSION_CB_END_POINT,
+                  SESSION_CB_NONE };
+
 /* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */
 enum session_phase {
     PHASE_IDLE,
@@ -70,7 +76,7 @@ struct session {
     char *redirect_server; /* see-other-host, RFC 6120 §4.9.3.19 */
     int redirect_port;
     int redirects;
-    bool redirect_pending; /* follow see-other-host at once, reconnect or not */
+    bool reconnect_now; /* see-other-host, or another channel binding: at once */
     unsigned ping_idle_ms, ping_timeout_ms, connect_timeout_ms, close_timeout_ms;
     bool reconnect;
 
@@ -90,6 +96,16 @@ struct session {
     bool user_closing; /* the user asked to go offline */
     bool fatal;        /* a failure that retrying will not fix */
     struct scram *scram;
+    /* Channel binding (negotiate.c). What the server refused is kept for
+     * the session's life, so that a reconnect goes straight to a type
+     * that works: a bit per type, whether TLS 1.3 was given up for
+     * tls-unique, and the server's words for the final message. */
+    enum session_cb cb_config;
+    int cb_current; /* type of the <auth/> in flight, -1: not bound */
+    unsigned cb_refused;
+    bool cb_max_tls12, cb_no_tls12;
+    bool cb_said_binding; /* a refusal named the binding, not the password */
+    char cb_tried[240];
 
     struct sm_state sm;             /* XEP-0198 */
     struct muc_rooms mucs;          /* XEP-0045 */
@@ -174,6 +190,8 @@ void negotiate_bind(struct session *s);
 /* Stop: only the user can supply the password (SESSION_EV_AUTH_FAILED,
  * condition "password-required"). */
 void negotiate_need_password(struct session *s, const char *why);
+/* The account's channel_binding value; -1 if it names no setting. */
+int negotiate_cb_setting(const char *value);
 
 /* register.c */
 void register_start(struct session *s, mxml_node_t *features);
