@@ -15,6 +15,7 @@
 
 #include "xml/stanza.h"
 #include "xmpp/caps.h"
+#include "xmpp/redact.h"
 #include "xmpp/session_priv.h"
 
 #define BACKOFF_BASE_MS 1000
@@ -83,48 +84,30 @@ int session_send_text(struct session *s, const char *xml, size_t len)
     return rc;
 }
 
+/* Every element shown on the console or written to the log passes here,
+ * in and out, and loses its secrets on the way (redact.c). */
 void session_emit_xml(struct session *s, const char *text, size_t len, bool outgoing)
 {
-    struct session_event ev = {
-        .type = SESSION_EV_XML, .text = text, .len = len, .outgoing = outgoing};
+    size_t rlen = 0;
+    char *clean = redact_xml(text, len, &rlen);
+    struct session_event ev = {.type = SESSION_EV_XML,
+                               .text = clean ? clean : text,
+                               .len = clean ? rlen : len,
+                               .outgoing = outgoing};
     session_emit(s, &ev);
+    free(clean);
 }
 
-/* SASL payloads carry proofs and, with PLAIN, the password itself: they
- * never reach the XML log or console. */
-static char *redacted_copy(mxml_node_t *node, size_t *len)
-{
-    mxml_node_t *copy = stanza_new(stanza_local(node));
-    if (!copy)
-        return NULL;
-    const char *ns = stanza_ns(node);
-    const char *mech = stanza_attr(node, "mechanism");
-    stanza_set_attr(copy, "xmlns", ns);
-    if (mech)
-        stanza_set_attr(copy, "mechanism", mech);
-    stanza_add_text(copy, "[redacted]");
-    char *text = stanza_serialize(copy, len);
-    mxmlDelete(copy);
-    return text;
-}
-
-int session_send_node(struct session *s, mxml_node_t *node, bool redact)
+int session_send_node(struct session *s, mxml_node_t *node, bool secret)
 {
     size_t len = 0;
     char *xml = stanza_serialize(node, &len);
     if (!xml)
         return -1;
     int rc = session_send_text(s, xml, len);
-    if (redact) {
-        size_t rlen = 0;
-        char *shown = redacted_copy(node, &rlen);
-        if (shown)
-            session_emit_xml(s, shown, rlen, true);
-        free(shown);
+    session_emit_xml(s, xml, len, true);
+    if (secret)
         sodium_memzero(xml, len);
-    } else {
-        session_emit_xml(s, xml, len, true);
-    }
     free(xml);
     return rc;
 }
@@ -383,15 +366,7 @@ void session_handle_stanza(struct session *s, const char *text, size_t len)
         session_stream_error(s, "not-well-formed", err);
         return;
     }
-    if (strcmp(stanza_ns(el), NS_SASL) == 0) {
-        size_t rlen = 0;
-        char *shown = redacted_copy(el, &rlen);
-        if (shown)
-            session_emit_xml(s, shown, rlen, false);
-        free(shown);
-    } else {
-        session_emit_xml(s, text, len, false);
-    }
+    session_emit_xml(s, text, len, false);
     if (stanza_is(el, NS_CLIENT, "message") || stanza_is(el, NS_CLIENT, "presence") ||
         stanza_is(el, NS_CLIENT, "iq"))
         sm_handled(s);

@@ -9,32 +9,11 @@
 
 #include "xml/framer.h"
 #include "xmpp/jid.h"
+#include "xmpp/ns.h"
 #include "xmpp/scram.h"
 #include "xmpp/session.h"
 #include "xmpp/sm.h"
 
-#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
-#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
-#define NS_BIND "urn:ietf:params:xml:ns:xmpp-bind"
-#define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
-#define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
-#define NS_ROSTER "jabber:iq:roster"
-#define NS_PING "urn:xmpp:ping"
-#define NS_DELAY "urn:xmpp:delay"
-#define NS_CAPS "http://jabber.org/protocol/caps"
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define NS_VERSION "jabber:iq:version"
-#define NS_REGISTER "jabber:iq:register"
-#define NS_TIME "urn:xmpp:time"
-#define NS_CARBONS "urn:xmpp:carbons:2"
-#define NS_FORWARD "urn:xmpp:forward:0"
-#define NS_RECEIPTS "urn:xmpp:receipts"
-#define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
-#define NS_CORRECT "urn:xmpp:message-correct:0"
-#define NS_DATA "jabber:x:data"
-
-#define NS_SASL_CB "urn:xmpp:sasl-cb:0"
 
 /* The account's channel_binding setting. */
 enum session_cb { SESSION_CB_AUTO, SESSION_CB_EXPORTER, SESSION_CB_UNIQUE, SESSION_CB_END_POINT,
@@ -158,9 +137,9 @@ bool session_tls_on(const struct session *s);
 void session_emit(struct session *s, const struct session_event *ev);
 void session_emit_text(struct session *s, enum session_event_type type, const char *text);
 void session_set_state(struct session *s, enum session_state st, const char *why);
-/* Serialise and send; redact replaces the element's text in the XML
- * event (SASL payloads). Returns 0 or -1. */
-int session_send_node(struct session *s, mxml_node_t *node, bool redact);
+/* Serialise and send, and show it (without secrets, see redact.c);
+ * secret: the serialised copy is wiped. Returns 0 or -1. */
+int session_send_node(struct session *s, mxml_node_t *node, bool secret);
 int session_send_text(struct session *s, const char *xml, size_t len);
 /* The same, and shown on the XML console and log. */
 int session_send_shown(struct session *s, const char *xml, size_t len);
