@@ -141,21 +141,22 @@ static unsigned cb_listed(mxml_node_t *features, bool *listed)
     return types;
 }
 
-/* The type for this <auth/>, its data in cb[*len]; -1 when none is left. */
-static int cb_pick(struct session *s, bool listed, unsigned types, unsigned char *cb, size_t cap,
-                   size_t *len)
+/* The type for this <auth/>, its data in cb[*len]; -1 when none is left
+ * on this connection. s->cb_listed and s->cb_types hold the server's list
+ * (XEP-0440), read from the features. */
+static int cb_pick(struct session *s, unsigned char *cb, size_t cap, size_t *len)
 {
     /* Unlisted, TLS 1.3 has only tls-exporter (RFC 9266 §4); TLS 1.2 has
      * tls-unique first, the default before it (RFC 5929 §3). */
     static const int listed_order[] = {CB_EXPORTER, CB_UNIQUE, CB_END_POINT};
     static const int tls12_order[] = {CB_UNIQUE, CB_EXPORTER, CB_END_POINT};
-    bool tls13 = conn_tls_13(s->conn);
+    bool tls13 = conn_tls_13(s->conn), listed = s->cb_listed;
     const int *order = !listed && !tls13 ? tls12_order : listed_order;
     int n = !listed && tls13 && s->cb_config == SESSION_CB_AUTO ? 1 : CB_COUNT;
     for (int k = 0; k < n; k++) {
         int i = order[k];
         bool allowed = s->cb_config == SESSION_CB_AUTO
-                           ? !listed || (types & (1u << i))
+                           ? !listed || (s->cb_types & (1u << i))
                            : (int)s->cb_config == SESSION_CB_EXPORTER + i;
         if (!allowed || (s->cb_refused & (1u << i)))
             continue;
@@ -166,6 +167,26 @@ static int cb_pick(struct session *s, bool listed, unsigned types, unsigned char
     return -1;
 }
 
+/* Whether a type is left to try on a connection like this one. */
+static int cb_next(struct session *s)
+{
+    unsigned char scratch[64];
+    size_t len = 0;
+    int next = cb_pick(s, scratch, sizeof scratch, &len);
+    sodium_memzero(scratch, sizeof scratch);
+    return next;
+}
+
+/* Nothing left on TLS 1.3, but tls-unique is still untried: it exists
+ * only on TLS 1.2, so the next connection offers no more than that. */
+static bool cb_tls12_left(struct session *s)
+{
+    bool unique_ok = s->cb_config == SESSION_CB_AUTO || s->cb_config == SESSION_CB_UNIQUE;
+    return conn_tls_13(s->conn) && !s->cb_max_tls12 && !s->cb_no_tls12 && unique_ok &&
+           !(s->cb_refused & (1u << CB_UNIQUE)) &&
+           (!s->cb_listed || (s->cb_types & (1u << CB_UNIQUE)));
+}
+
 static void cb_note(struct session *s, const char *fmt, const char *a, const char *b)
 {
     size_t used = strlen(s->cb_tried);
@@ -173,24 +194,11 @@ static void cb_note(struct session *s, const char *fmt, const char *a, const cha
         snprintf(s->cb_tried + used, sizeof s->cb_tried - used, fmt, used ? "; " : "", a, b);
 }
 
-/* Nothing left to bind with on this connection. On TLS 1.3, where
- * tls-unique does not exist, a new connection on TLS 1.2 may still have
- * it; else the login stops here, saying why. */
 static void auth_failed(struct session *s, const char *condition, const char *why);
 
-static void cb_exhausted(struct session *s, bool listed, unsigned types)
+/* No type is left: the login stops, saying why. */
+static void cb_give_up(struct session *s)
 {
-    bool unique_ok = s->cb_config == SESSION_CB_AUTO || s->cb_config == SESSION_CB_UNIQUE;
-    if (conn_tls_13(s->conn) && !s->cb_max_tls12 && !s->cb_no_tls12 && unique_ok &&
-        !(s->cb_refused & (1u << CB_UNIQUE)) && (!listed || (types & (1u << CB_UNIQUE)))) {
-        s->cb_max_tls12 = true;
-        session_emit_text(s, SESSION_EV_INFO,
-                          "channel binding: trying tls-unique, which needs TLS 1.2");
-        s->reconnect_now = true;
-        session_send_text(s, "</stream:stream>", 16);
-        session_lost(s, "reconnecting for channel binding over TLS 1.2");
-        return;
-    }
     char why[512];
     if (s->cb_tried[0] && !s->cb_said_binding) {
         /* Refusals without a reason: as likely the password. */
@@ -209,8 +217,19 @@ static void cb_exhausted(struct session *s, bool listed, unsigned types)
                  "cannot log in: the server wants channel binding (-PLUS) but tuktuk and the "
                  "server share no binding type on this connection%s. To log in without "
                  "binding, set channel_binding = none for this account (docs/security.md)",
-                 listed && !types ? " (the server listed only types tuktuk does not know)" : "");
+                 s->cb_listed && !s->cb_types
+                     ? " (the server listed only types tuktuk does not know)"
+                     : "");
     negotiate_fail(s, why);
+}
+
+/* Starts a new connection for the next try (the caller said which). */
+static void cb_retry(struct session *s, const char *note)
+{
+    session_emit_text(s, SESSION_EV_INFO, note);
+    s->reconnect_now = true;
+    session_send_text(s, "</stream:stream>", 16);
+    session_lost(s, "reconnecting for channel binding");
 }
 
 /* A refusal of a bound login that names the binding, or names nothing,
@@ -323,13 +342,18 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         negotiate_need_password(s, "a password is needed to log in");
         return;
     }
-    bool server_plus = any_plus_offered(mechs), listed = false;
-    unsigned types = cb_listed(features, &listed);
+    bool server_plus = any_plus_offered(mechs);
+    s->cb_types = cb_listed(features, &s->cb_listed);
     unsigned char cb[64];
     size_t cb_len = 0;
-    int cb_type = s->cb_config == SESSION_CB_NONE ? -1 : cb_pick(s, listed, types, cb, sizeof cb, &cb_len);
+    int cb_type = s->cb_config == SESSION_CB_NONE ? -1 : cb_pick(s, cb, sizeof cb, &cb_len);
     if (server_plus && cb_type < 0 && s->cb_config != SESSION_CB_NONE) {
-        cb_exhausted(s, listed, types);
+        if (cb_tls12_left(s)) {
+            s->cb_max_tls12 = true;
+            cb_retry(s, "channel binding: the server lists tls-unique, which needs TLS 1.2");
+        } else {
+            cb_give_up(s);
+        }
         return;
     }
     s->phase = PHASE_SASL;
@@ -375,20 +399,26 @@ static void sasl_failure(struct session *s, mxml_node_t *el)
     bool has_text = text && *text;
     bool said = false;
     if (s->cb_current >= 0 && cb_maybe_at_fault(text, &said)) {
-        /* Try the next type on a new connection (see cb_pick). */
+        /* Maybe the binding's fault: the next type, on a new connection. */
         const char *type = cb_names[s->cb_current];
         s->cb_refused |= 1u << s->cb_current;
         s->cb_said_binding |= said;
-        cb_note(s, "%s%s: %s", type, has_text ? text : cond);
-        char note[300];
-        snprintf(note, sizeof note, "the server refused channel binding with %s%s%s%s; trying another",
-                 type, has_text ? " (" : "", has_text ? text : "", has_text ? ")" : "");
-        free(text);
         s->cb_current = -1;
-        session_emit_text(s, SESSION_EV_INFO, note);
-        s->reconnect_now = true;
-        session_send_text(s, "</stream:stream>", 16);
-        session_lost(s, "reconnecting for another channel binding");
+        const char *reason = has_text ? text : cond;
+        cb_note(s, "%s%s: %s", type, reason);
+        int next = cb_next(s);
+        bool tls12 = next < 0 && cb_tls12_left(s);
+        char note[400];
+        snprintf(note, sizeof note, "channel binding: the server refused %s (%s); trying %s%s", type,
+                 reason, tls12 ? "tls-unique" : next >= 0 ? cb_names[next] : "",
+                 tls12 ? " over TLS 1.2" : "");
+        free(text);
+        if (next < 0 && !tls12) {
+            cb_give_up(s);
+            return;
+        }
+        s->cb_max_tls12 |= tls12;
+        cb_retry(s, note);
         return;
     }
     char why[400];
@@ -474,8 +504,10 @@ static void sasl_success(struct session *s, mxml_node_t *el)
             negotiate_fail(s, why);
             return;
         }
-        char info[120];
-        snprintf(info, sizeof info, "authenticated with %s", scram_mechanism(s->scram));
+        char info[160];
+        snprintf(info, sizeof info, "authenticated with %s%s%s%s", scram_mechanism(s->scram),
+                 s->cb_current >= 0 ? " (channel binding " : "",
+                 s->cb_current >= 0 ? cb_names[s->cb_current] : "", s->cb_current >= 0 ? ")" : "");
         session_emit_text(s, SESSION_EV_INFO, info);
         emit_authenticated(s);
         scram_free(s->scram);

@@ -82,6 +82,8 @@ struct session {
     enum session_cb cb_config;
     int cb_current; /* type of the <auth/> in flight, -1: not bound */
     unsigned cb_refused;
+    bool cb_listed;    /* the server sent a XEP-0440 list... */
+    unsigned cb_types; /* ...of these types (a bit per type) */
     bool cb_max_tls12, cb_no_tls12;
     bool cb_said_binding; /* a refusal named the binding, not the password */
     char cb_tried[240];
