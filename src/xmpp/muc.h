@@ -31,7 +31,8 @@ struct muc_room {
     size_t noccupants, cap;
 };
 
-/* A room bookmark (XEP-0402), as the server keeps it for all our clients. */
+/* A room bookmark (XEP-0402, or XEP-0048 read only), as the server keeps
+ * it for all our clients. */
 struct muc_bookmark {
     char *jid;                    /* room@service */
     char *name, *nick, *password; /* NULL when not given */
@@ -49,6 +50,7 @@ struct muc_rooms {
 };
 
 void muc_rooms_free(struct muc_rooms *r);
+void muc_bookmark_clear(struct muc_bookmark *b);
 void muc_bookmarks_free(struct muc_bookmarks *b);
 /* The room with this bare JID (compared as JIDs), or NULL. */
 struct muc_room *muc_find(const struct muc_rooms *r, const char *room);

@@ -90,11 +90,15 @@ struct session {
 
     struct sm_state sm;             /* XEP-0198 */
     struct muc_rooms mucs;          /* XEP-0045 */
-    struct muc_bookmarks bookmarks; /* XEP-0402, as last fetched */
-    char bookmarks_id[32];          /* our fetch in flight */
-    char bookmark_set_id[32];       /* our publish or retract in flight */
-    char *bookmark_room;            /* ...and the room it is about */
+    struct muc_bookmarks bookmarks;         /* XEP-0402 and XEP-0048, as last fetched */
+    struct muc_bookmarks bookmarks_part[3]; /* a fetch's answers so far */
+    char bookmarks_ids[3][32];              /* its queries in flight */
+    char bookmark_set_id[32];               /* our publish or retract in flight */
+    char *bookmark_room;                    /* ...and the room it is about */
     bool bookmark_removing;
+    struct muc_bookmark bookmark_new; /* being published (jid NULL: not), for each step */
+    int bookmark_step;          /* enum publish_step in bookmarks.c */
+    bool bookmark_configured;
 
     struct roster *roster;
     char *caps_ver;            /* our XEP-0115 verification string */
