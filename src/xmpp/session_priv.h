@@ -204,6 +204,8 @@ bool vcard_answer(struct session *s, mxml_node_t *iq);
 /* The defined condition of a stanza's <error/> (RFC 6120 §8.3.3), or
  * "undefined-condition". */
 const char *im_error_condition(mxml_node_t *stanza);
+/* The human text of a stanza error (RFC 6120 §8.3.2), or NULL. Caller frees. */
+char *im_error_text(mxml_node_t *stanza);
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 /* XEP-0280: ask the server for copies of our other resources' chats. */
