@@ -325,6 +325,8 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
     }
     bool server_plus = any_plus_offered(mechs), listed = false;
     unsigned types = cb_listed(features, &listed);
+    s->cb_server_listed = listed; /* for a refusal on this connection */
+    s->cb_server_types = types;
     unsigned char cb[64];
     size_t cb_len = 0;
     int cb_type = s->cb_config == SESSION_CB_NONE ? -1 : cb_pick(s, listed, types, cb, sizeof cb, &cb_len);
@@ -375,17 +377,29 @@ static void sasl_failure(struct session *s, mxml_node_t *el)
     bool has_text = text && *text;
     bool said = false;
     if (s->cb_current >= 0 && cb_maybe_at_fault(text, &said)) {
-        /* Try the next type on a new connection (see cb_pick). */
         const char *type = cb_names[s->cb_current];
         s->cb_refused |= 1u << s->cb_current;
         s->cb_said_binding |= said;
         cb_note(s, "%s%s: %s", type, has_text ? text : cond);
-        char note[300];
-        snprintf(note, sizeof note, "the server refused channel binding with %s%s%s%s; trying another",
-                 type, has_text ? " (" : "", has_text ? text : "", has_text ? ")" : "");
-        free(text);
         s->cb_current = -1;
+        /* The next type is chosen here, from this connection's list and
+         * TLS version, which the next connection would only repeat: when
+         * none is left, TLS 1.2 or the end comes now, without a connection
+         * that could not even try a binding. */
+        unsigned char cb[64];
+        size_t cb_len = 0;
+        int next = cb_pick(s, s->cb_server_listed, s->cb_server_types, cb, sizeof cb, &cb_len);
+        sodium_memzero(cb, sizeof cb);
+        char note[300];
+        snprintf(note, sizeof note, "the server refused channel binding with %s%s%s%s%s", type,
+                 has_text ? " (" : "", has_text ? text : "", has_text ? ")" : "",
+                 next >= 0 ? "; trying another" : "");
+        free(text);
         session_emit_text(s, SESSION_EV_INFO, note);
+        if (next < 0) {
+            cb_exhausted(s, s->cb_server_listed, s->cb_server_types);
+            return;
+        }
         s->reconnect_now = true;
         session_send_text(s, "</stream:stream>", 16);
         session_lost(s, "reconnecting for another channel binding");

@@ -105,6 +105,8 @@ struct session {
     unsigned cb_refused;
     bool cb_max_tls12, cb_no_tls12;
     bool cb_said_binding; /* a refusal named the binding, not the password */
+    bool cb_server_listed;    /* this connection's XEP-0440 list: sent at all, */
+    unsigned cb_server_types; /* and its types, a bit per type */
     char cb_tried[240];
 
     struct sm_state sm;             /* XEP-0198 */
