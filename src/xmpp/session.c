@@ -182,6 +182,7 @@ static void drop_connection(struct session *s)
     stop_timer(&s->ping_timer);
     s->phase = PHASE_IDLE;
     s->authenticated = false;
+    s->cb_current = -1; /* its <auth/> went with it */
     s->ping_outstanding = false;
     s->stop_reading = true;
     s->sm.requested = false;
