@@ -327,6 +327,8 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
     unsigned types = cb_listed(features, &listed);
     s->cb_server_listed = listed; /* for a refusal on this connection */
     s->cb_server_types = types;
+    if (s->cb_max_tls12)
+        s->cb_tls12_worked = true;
     unsigned char cb[64];
     size_t cb_len = 0;
     int cb_type = s->cb_config == SESSION_CB_NONE ? -1 : cb_pick(s, listed, types, cb, sizeof cb, &cb_len);

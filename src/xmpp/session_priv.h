@@ -104,6 +104,8 @@ struct session {
     int cb_current; /* type of the <auth/> in flight, -1: not bound */
     unsigned cb_refused;
     bool cb_max_tls12, cb_no_tls12;
+    bool cb_capped;       /* this connection was opened with max_tls12 */
+    bool cb_tls12_worked; /* a connection capped at TLS 1.2 reached SASL */
     bool cb_said_binding; /* a refusal named the binding, not the password */
     bool cb_server_listed;    /* this connection's XEP-0440 list: sent at all, */
     unsigned cb_server_types; /* and its types, a bit per type */
