@@ -36,8 +36,9 @@ void disco_answer_info(struct session *s, mxml_node_t *iq, mxml_node_t *query)
     mxmlDelete(reply);
 }
 
-void disco_answer_version(struct session *s, mxml_node_t *iq)
+void disco_answer_version(struct session *s, mxml_node_t *iq, mxml_node_t *query)
 {
+    (void)query;
     mxml_node_t *reply = im_reply_new(iq, "result");
     mxml_node_t *q = stanza_add(reply, "query");
     stanza_set_attr(q, "xmlns", NS_VERSION);
@@ -47,8 +48,9 @@ void disco_answer_version(struct session *s, mxml_node_t *iq)
     mxmlDelete(reply);
 }
 
-void disco_answer_time(struct session *s, mxml_node_t *iq)
+void disco_answer_time(struct session *s, mxml_node_t *iq, mxml_node_t *time_el)
 {
+    (void)time_el;
     char utc[32], tzo[16];
     time_t now = time(NULL);
     struct tm gm, local;

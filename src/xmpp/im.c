@@ -120,10 +120,7 @@ static void roster_done(struct session *s, bool received)
     } else {
         session_emit_text(s, SESSION_EV_ERROR, "the server refused to send the roster");
     }
-    im_send_presence(s);
-    im_enable_carbons(s);
-    muc_rejoin(s);
-    bookmarks_fetch(s);
+    routes_after_login(s);
     session_ready(s);
 }
 
@@ -155,8 +152,7 @@ mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type)
     return reply;
 }
 
-static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
-                          const char *condition)
+void im_answer_iq(struct session *s, mxml_node_t *iq, const char *type, const char *condition)
 {
     mxml_node_t *reply = im_reply_new(iq, type);
     if (condition) {
@@ -169,7 +165,7 @@ static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
     mxmlDelete(reply);
 }
 
-static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query)
+void im_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query)
 {
     const char *from = stanza_attr(iq, "from");
     /* §2.1.6: only our own account may push; anyone else is forging. */
@@ -177,12 +173,12 @@ static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *quer
         char why[300];
         snprintf(why, sizeof why, "ignored a roster push from %s (not from our server)", from);
         session_emit_text(s, SESSION_EV_INFO, why);
-        send_iq_reply(s, iq, "error", "service-unavailable");
+        im_answer_iq(s, iq, "error", "service-unavailable");
         return;
     }
     mxml_node_t *item = stanza_child(query, NS_ROSTER, "item");
     char *bare = item ? apply_item(s, item) : NULL;
-    send_iq_reply(s, iq, "result", NULL);
+    im_answer_iq(s, iq, "result", NULL);
     if (bare) {
         struct session_event ev = {.type = SESSION_EV_ROSTER_PUSH, .jid = bare};
         session_emit(s, &ev);
@@ -236,25 +232,20 @@ static void on_iq(struct session *s, mxml_node_t *iq)
     if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
         if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
             on_roster_result(s, iq);
-        else if (!register_password_answer(s, iq) && !disco_caps_answer(s, iq) &&
+        else if (!request_answer(s, iq) && !register_password_answer(s, iq) && !disco_caps_answer(s, iq) &&
                  !vcard_answer(s, iq) && !muc_iq_answer(s, iq) && !bookmarks_answer(s, iq))
             emit_iq_result(s, iq);
         return;
     }
-    mxml_node_t *child = stanza_first_element(iq);
     bool get = strcmp(type, "get") == 0, set = strcmp(type, "set") == 0;
-    if (set && child && stanza_is(child, NS_ROSTER, "query"))
-        on_roster_push(s, iq, child);
-    else if (get && child && stanza_is(child, NS_PING, "ping"))
-        send_iq_reply(s, iq, "result", NULL);
-    else if (get && child && stanza_is(child, NS_DISCO_INFO, "query"))
-        disco_answer_info(s, iq, child);
-    else if (get && child && stanza_is(child, NS_VERSION, "query"))
-        disco_answer_version(s, iq);
-    else if (get && child && stanza_is(child, NS_TIME, "time"))
-        disco_answer_time(s, iq);
-    else if (get || set)
-        send_iq_reply(s, iq, "error", "service-unavailable");
+    if (get || set)
+        routes_request(s, iq, get);
+}
+
+void im_answer_ping(struct session *s, mxml_node_t *iq, mxml_node_t *ping)
+{
+    (void)ping;
+    im_answer_iq(s, iq, "result", NULL); /* XEP-0199 §4 */
 }
 
 /* --- presence, RFC 6121 §3-§4 --- */

@@ -36,5 +36,6 @@
 #define NS_MUC_OWNER NS_MUC "#owner"
 #define NS_CONFERENCE "jabber:x:conference"
 #define NS_HINTS "urn:xmpp:hints"
+#define NS_BLOCKING "urn:xmpp:blocking"
 
 #endif

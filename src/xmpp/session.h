@@ -118,6 +118,10 @@ enum session_event_type {
     SESSION_EV_BOOKMARKS,    /* XEP-0402: .sub_type "list" (fetched; rooms marked
                                 autojoin are being joined), "saved" or "removed"
                                 (.jid the room, .condition when the server refused) */
+    SESSION_EV_BLOCKING,     /* XEP-0191: .sub_type "list" (fetched; .condition set
+                                when the server has no blocking), "blocked" or
+                                "unblocked" (.jid; NULL: everyone unblocked), or
+                                "refused" (.jid, .condition) */
     SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
                                 .condition "result" or the error condition,
                                 .text/.len the whole stanza */
@@ -254,6 +258,17 @@ int session_bookmark_set(struct session *s, const char *room, const char *name, 
                          const char *password, bool autojoin);
 int session_bookmark_remove(struct session *s, const char *room);
 const struct muc_bookmarks *session_bookmarks(const struct session *s);
+
+/* Blocking (XEP-0191). block and unblock (jid NULL: everyone) return 0
+ * when the request went out, -1 when offline, the JID is bad or the
+ * server has no blocking; the list changes, and SESSION_EV_BLOCKING
+ * comes, when the server confirms it. The list holds bare JIDs and lives
+ * until the next change. */
+int session_block(struct session *s, const char *jid);
+int session_unblock(struct session *s, const char *jid);
+bool session_blocking_supported(const struct session *s);
+bool session_is_blocked(const struct session *s, const char *jid);
+const char *const *session_blocked(const struct session *s, size_t *n);
 
 /* Send <iq type=type to=to> with the given child XML; the answer comes
  * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */

@@ -10,6 +10,7 @@
 #include "xml/framer.h"
 #include "xmpp/jid.h"
 #include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/scram.h"
 #include "xmpp/session.h"
 #include "xmpp/sm.h"
@@ -115,6 +116,12 @@ struct session {
     char *status;
     int priority;
 
+    struct request_table requests; /* our IQs in flight (request.c) */
+    struct {
+        char **jids; /* bare, as the server last told (XEP-0191) */
+        size_t n;
+        bool supported;
+    } blocked;
     uv_timer_t phase_timer; /* login and close deadlines */
     uv_timer_t ping_timer;
     uv_timer_t reconnect_timer;
@@ -189,8 +196,8 @@ void negotiate_tls_ready(struct session *s);
 
 /* disco.c */
 void disco_answer_info(struct session *s, mxml_node_t *iq, mxml_node_t *query);
-void disco_answer_version(struct session *s, mxml_node_t *iq);
-void disco_answer_time(struct session *s, mxml_node_t *iq);
+void disco_answer_version(struct session *s, mxml_node_t *iq, mxml_node_t *query);
+void disco_answer_time(struct session *s, mxml_node_t *iq, mxml_node_t *time_el);
 /* Adds our <c/> (XEP-0115) to an outgoing presence. */
 void disco_add_caps(struct session *s, mxml_node_t *presence);
 /* The client behind a presence's <c/>: its name when known, else
@@ -210,6 +217,11 @@ const char *im_error_condition(mxml_node_t *stanza);
 char *im_error_text(mxml_node_t *stanza);
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
+/* Answers iq with an empty result, or an error of this condition. */
+void im_answer_iq(struct session *s, mxml_node_t *iq, const char *type, const char *condition);
+/* Requests routed to im.c (routes.c): a roster push, a ping. */
+void im_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query);
+void im_answer_ping(struct session *s, mxml_node_t *iq, mxml_node_t *ping);
 /* XEP-0280: ask the server for copies of our other resources' chats. */
 void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
@@ -224,6 +236,17 @@ bool im_take_roster_item(mxml_node_t *item, void *session);
 void im_send_presence(struct session *s);
 /* Our <show/> and <status/>, as set, into a presence. */
 void im_add_show(struct session *s, mxml_node_t *presence);
+
+/* routes.c: a get or set that came to us goes to its handler (or is
+ * refused); the steps after a new login run in order. */
+void routes_request(struct session *s, mxml_node_t *iq, bool get);
+void routes_after_login(struct session *s);
+
+/* blocking.c (XEP-0191): the list after login, the server's pushes, and
+ * the list freed. */
+void blocking_fetch(struct session *s);
+void blocking_push(struct session *s, mxml_node_t *iq, mxml_node_t *child);
+void blocking_clear(struct session *s);
 
 /* mucproto.c */
 /* A room's presence or message; false if it is not from a room of ours
