@@ -95,8 +95,9 @@ struct session {
     struct muc_rooms mucs;          /* XEP-0045 */
     struct muc_bookmarks bookmarks;         /* XEP-0402 and XEP-0048, as last fetched */
     struct muc_bookmarks bookmarks_part[3]; /* a fetch's answers so far */
-    char bookmarks_ids[3][32];              /* its queries in flight */
-    char bookmark_set_id[32];               /* our publish or retract in flight */
+    unsigned bookmarks_gen;                 /* of the latest fetch... */
+    int bookmarks_waiting;                  /* ...and its answers still to come */
+    unsigned bookmark_change_gen;           /* of the latest publish or retract */
     char *bookmark_room;                    /* ...and the room it is about */
     bool bookmark_removing;
     struct muc_bookmark bookmark_new; /* being published (jid NULL: not), for each step */
@@ -253,10 +254,8 @@ void blocking_clear(struct session *s);
  * (or is a groupchat body, which im.c delivers). */
 bool muc_presence(struct session *s, mxml_node_t *p);
 bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
-/* bookmarks.c: fetch (and autojoin) after a new login; the answers to
- * our bookmark queries (true if iq was one). */
+/* bookmarks.c: fetch (and autojoin) after a new login. */
 void bookmarks_fetch(struct session *s);
-bool bookmarks_answer(struct session *s, mxml_node_t *iq);
 /* The answer to our instant-room request; true if iq was one. */
 bool muc_iq_answer(struct session *s, mxml_node_t *iq);
 /* Our presence changed: tell the rooms. */
