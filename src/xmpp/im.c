@@ -233,7 +233,7 @@ static void on_iq(struct session *s, mxml_node_t *iq)
         if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
             on_roster_result(s, iq);
         else if (!request_answer(s, iq) && !register_password_answer(s, iq) && !disco_caps_answer(s, iq) &&
-                 !vcard_answer(s, iq) && !muc_iq_answer(s, iq))
+                 !muc_iq_answer(s, iq))
             emit_iq_result(s, iq);
         return;
     }

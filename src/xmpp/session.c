@@ -781,8 +781,6 @@ static void release_state(struct session *s)
     free(s->saved_features);
     for (size_t i = 0; i < sizeof s->chatstate_peers / sizeof s->chatstate_peers[0]; i++)
         free(s->chatstate_peers[i]);
-    free(s->vcard_value);
-    free(s->vcard4_jid);
     if (s->new_password)
         sodium_free(s->new_password);
 }

@@ -134,11 +134,6 @@ struct session {
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     bool roster_fresh;   /* the roster being received has replaced the old one */
-    char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
-    char vcard4_id[32]; /* the XEP-0292 query, tried before vcard-temp */
-    char *vcard4_jid;   /* whom it asked (NULL: us), for the fallback */
-    int vcard_field;    /* index of the field being changed */
-    char *vcard_value;  /* its new value, NULL to remove it */
     char id_prefix[12];
     unsigned id_counter;
     bool have_refused_cert;
@@ -207,8 +202,6 @@ char *disco_client_of(struct session *s, mxml_node_t *presence, const char *from
 /* An answer to one of our caps queries; returns true if el was one. */
 bool disco_caps_answer(struct session *s, mxml_node_t *iq);
 
-/* vcard.c: an answer to one of our vCard queries; true if el was one. */
-bool vcard_answer(struct session *s, mxml_node_t *iq);
 
 /* im.c */
 /* The defined condition of a stanza's <error/> (RFC 6120 §8.3.3), or
