@@ -232,8 +232,7 @@ static void on_iq(struct session *s, mxml_node_t *iq)
     if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
         if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
             on_roster_result(s, iq);
-        else if (!request_answer(s, iq) && !register_password_answer(s, iq) && !disco_caps_answer(s, iq) &&
-                 !muc_iq_answer(s, iq))
+        else if (!request_answer(s, iq))
             emit_iq_result(s, iq);
         return;
     }

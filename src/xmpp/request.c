@@ -66,8 +66,8 @@ void request_table_init(uv_loop_t *loop, struct request_table *t, void *data)
     t->timer.data = data;
 }
 
-int session_iq(struct session *s, mxml_node_t *iq, unsigned timeout_ms, iq_answer_fn answer,
-               void *ctx)
+static int ask(struct session *s, mxml_node_t *iq, unsigned timeout_ms, iq_answer_fn answer,
+               void *ctx, bool secret)
 {
     struct request_table *rt = &s->requests;
     /* Bound is enough: the steps after login ask before we are online. */
@@ -87,7 +87,7 @@ int session_iq(struct session *s, mxml_node_t *iq, unsigned timeout_ms, iq_answe
     const char *to = stanza_attr(iq, "to");
     r->to = to ? strdup(to) : NULL;
     if ((to && !r->to) || stanza_set_attr(iq, "id", r->id) < 0 ||
-        session_send_node(s, iq, false) < 0) {
+        session_send_node(s, iq, secret) < 0) {
         free(r->to);
         return -1;
     }
@@ -97,6 +97,17 @@ int session_iq(struct session *s, mxml_node_t *iq, unsigned timeout_ms, iq_answe
     rt->n++;
     arm(s);
     return 0;
+}
+
+int session_iq(struct session *s, mxml_node_t *iq, unsigned timeout_ms, iq_answer_fn answer,
+               void *ctx)
+{
+    return ask(s, iq, timeout_ms, answer, ctx, false);
+}
+
+int session_iq_secret(struct session *s, mxml_node_t *iq, iq_answer_fn answer, void *ctx)
+{
+    return ask(s, iq, 0, answer, ctx, true);
 }
 
 /* §8.1.2.1: the answer comes from whom we asked; for a request to our

@@ -49,6 +49,10 @@ void request_table_init(uv_loop_t *loop, struct request_table *t, void *data);
 int session_iq(struct session *s, mxml_node_t *iq, unsigned timeout_ms, iq_answer_fn answer,
                void *ctx);
 
+/* The same for a request that carries a secret (a new password): the
+ * serialised copy is wiped after sending (session_send_node). */
+int session_iq_secret(struct session *s, mxml_node_t *iq, iq_answer_fn answer, void *ctx);
+
 /* An IQ result or error came in: true if it answered one of ours. */
 bool request_answer(struct session *s, mxml_node_t *iq);
 

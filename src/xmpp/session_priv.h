@@ -71,7 +71,6 @@ struct session {
     bool register_submitted;
     char *saved_features; /* post-TLS features, for SASL after registering */
     char *new_password;   /* sodium_malloc'd, while a change is pending */
-    char password_change_id[32];
     bool stop_reading; /* the current chunk must not be processed further */
     bool user_closing; /* the user asked to go offline */
     bool fatal;        /* a failure that retrying will not fix */
@@ -109,10 +108,7 @@ struct session {
     char *chatstate_peers[32]; /* bare JIDs seen sending chat states (XEP-0085 §5.1) */
     size_t chatstate_next;
     struct caps_cache *caps; /* other clients', by verification string */
-    struct {
-        char id[32];
-        char ver[64];
-    } caps_queries[16]; /* disco#info queries in flight for the cache */
+    int caps_asking; /* disco#info queries in flight for the cache (disco.c) */
     enum presence_show show;
     char *status;
     int priority;
@@ -186,8 +182,6 @@ int negotiate_cb_setting(const char *value);
 /* register.c */
 void register_start(struct session *s, mxml_node_t *features);
 void register_stanza(struct session *s, mxml_node_t *el);
-/* An answer to a password change; returns true if el was one. */
-bool register_password_answer(struct session *s, mxml_node_t *el);
 void negotiate_tls_ready(struct session *s);
 
 /* disco.c */
@@ -199,8 +193,6 @@ void disco_add_caps(struct session *s, mxml_node_t *presence);
 /* The client behind a presence's <c/>: its name when known, else
  * "node#ver" while one query for it is sent. Caller frees; NULL if none. */
 char *disco_client_of(struct session *s, mxml_node_t *presence, const char *from);
-/* An answer to one of our caps queries; returns true if el was one. */
-bool disco_caps_answer(struct session *s, mxml_node_t *iq);
 
 
 /* im.c */
@@ -249,8 +241,6 @@ bool muc_presence(struct session *s, mxml_node_t *p);
 bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
 /* bookmarks.c: fetch (and autojoin) after a new login. */
 void bookmarks_fetch(struct session *s);
-/* The answer to our instant-room request; true if iq was one. */
-bool muc_iq_answer(struct session *s, mxml_node_t *iq);
 /* Our presence changed: tell the rooms. */
 void muc_send_presence(struct session *s);
 /* A new login: join every room again. */
