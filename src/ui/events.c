@@ -409,23 +409,6 @@ static void on_chatstate(struct ui *ui, const struct session_event *ev)
 
 /* ---- dispatch ---- */
 
-/* Answers to our iqs: errors always (a roster change the server refused),
- * results only when they carry something (the answer to a /raw query),
- * not the empty acknowledgements of roster changes. */
-static void on_iq_result(struct ui *ui, const struct session_event *ev)
-{
-    const char *text = ev->text ? ev->text : "";
-    int len = ev->text ? (int)ev->len : 0;
-    bool error = ev->condition && strcmp(ev->condition, "result") != 0;
-    int tags = 0;
-    for (int i = 0; i < len; i++)
-        tags += text[i] == '<';
-    if (!error && tags <= 1)
-        return;
-    ui_info(ui, NULL, error ? CHATLINE_ERROR : CHATLINE_INFO, "answer from %s (%s): %.*s",
-            ev->jid ? ev->jid : "the server", ev->condition ? ev->condition : "result", len, text);
-}
-
 static void on_cert(struct ui *ui, const struct session_event *ev)
 {
     const struct conn_cert_info *c = ev->cert;
@@ -486,9 +469,8 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
     case SESSION_EV_INFO:
         ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text ? ev->text : "");
         break;
-    case SESSION_EV_IQ_RESULT:
-        if (!ui_query_answer(ui, ev))
-            on_iq_result(ui, ev);
+    case SESSION_EV_QUERY:
+        ui_query_event(ui, ev);
         break;
     case SESSION_EV_RECEIPT:
         on_receipt(ui, ev);

@@ -505,7 +505,6 @@ void ui_free(struct ui *ui)
     ui_secret_free(ui);
     ui_console_free(ui);
     ui_typing_free(ui);
-    ui_iq_free(ui);
     ui_subreq_free(ui);
     ui_rooms_free(ui);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,

@@ -92,7 +92,6 @@ struct ui {
     bool composing;
     uint64_t composing_at; /* uv_now when "composing" was last sent */
 
-    struct ui_iq *iqs;      /* queries.c: our queries waiting for an answer */
     struct subreqs subreqs; /* subscription requests not yet answered */
 
     /* Own presence as the user chose it; auto-away changes what is sent. */
@@ -181,10 +180,9 @@ void ui_query_ping(struct ui *ui, const char *jid);
 void ui_query_disco(struct ui *ui, const char *jid);
 void ui_query_vcard(struct ui *ui, const char *jid);
 void ui_vcard_set(struct ui *ui, const char *field, const char *value);
-/* SESSION_EV_IQ_RESULT: true if it answered one of our queries. */
-bool ui_query_answer(struct ui *ui, const struct session_event *ev);
+/* SESSION_EV_QUERY: the answer to /version, /ping, /disco. */
+void ui_query_event(struct ui *ui, const struct session_event *ev);
 void ui_vcard_event(struct ui *ui, const struct session_event *ev);
-void ui_iq_free(struct ui *ui);
 
 /* events.c: subscription requests waiting for an answer (roster "?") */
 void ui_subreq_answered(struct ui *ui, const char *bare_jid);

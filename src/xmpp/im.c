@@ -11,6 +11,7 @@
 #include "xml/framer.h"
 #include "xml/stanza.h"
 #include "xmpp/rosterscan.h"
+#include "xmpp/redact.h"
 #include "xmpp/session_priv.h"
 
 static bool attr_is(mxml_node_t *el, const char *name, const char *value)
@@ -208,21 +209,6 @@ char *im_error_text(mxml_node_t *stanza)
     return text;
 }
 
-static void emit_iq_result(struct session *s, mxml_node_t *iq)
-{
-    const char *condition = attr_is(iq, "type", "error") ? im_error_condition(iq) : "result";
-    size_t len = 0;
-    char *xml = stanza_serialize(iq, &len);
-    struct session_event ev = {.type = SESSION_EV_IQ_RESULT,
-                               .id = stanza_attr(iq, "id"),
-                               .jid = stanza_attr(iq, "from"),
-                               .condition = condition,
-                               .text = xml,
-                               .len = len};
-    session_emit(s, &ev);
-    free(xml);
-}
-
 static void on_iq(struct session *s, mxml_node_t *iq)
 {
     const char *type = stanza_attr(iq, "type");
@@ -232,8 +218,8 @@ static void on_iq(struct session *s, mxml_node_t *iq)
     if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
         if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
             on_roster_result(s, iq);
-        else if (!request_answer(s, iq))
-            emit_iq_result(s, iq);
+        else
+            request_answer(s, iq); /* else nobody asked: dropped (§8.2.3) */
         return;
     }
     bool get = strcmp(type, "get") == 0, set = strcmp(type, "set") == 0;
@@ -626,14 +612,25 @@ int session_set_presence(struct session *s, enum presence_show show, const char 
     return 0;
 }
 
+/* A refused roster change is said; a done one shows as the push that
+ * follows (RFC 6121 §2.3.3). The context is the contact's JID. */
+static void on_roster_set(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    char *jid = ctx;
+    if (how == IQ_ERROR || how == IQ_TIMEOUT) {
+        char why[400];
+        snprintf(why, sizeof why, "the server refused the roster change for %s: %s", jid,
+                 how == IQ_ERROR ? im_error_condition(iq) : "no answer");
+        session_emit_text(s, SESSION_EV_ERROR, why);
+    }
+    free(jid);
+}
+
 static int send_roster_item(struct session *s, const char *jid, const char *name,
                             const char *const *groups, size_t ngroups, bool remove)
 {
-    char id[32];
-    session_next_id(s, id, sizeof id);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", "set");
-    stanza_set_attr(iq, "id", id);
     mxml_node_t *q = stanza_add(iq, "query");
     stanza_set_attr(q, "xmlns", NS_ROSTER);
     mxml_node_t *item = stanza_add(q, "item");
@@ -644,8 +641,10 @@ static int send_roster_item(struct session *s, const char *jid, const char *name
         rc |= stanza_set_attr(item, "name", name);
     for (size_t i = 0; i < ngroups; i++)
         rc |= stanza_add_text_child(item, "group", groups[i]) ? 0 : -1;
-    if (rc == 0)
-        rc = session_send_node(s, iq, false);
+    char *ctx = rc == 0 ? strdup(jid) : NULL;
+    rc = ctx ? session_iq(s, iq, 0, on_roster_set, ctx) : -1;
+    if (rc < 0)
+        free(ctx);
     mxmlDelete(iq);
     return rc == 0 ? 0 : -1;
 }
@@ -734,6 +733,24 @@ static mxml_node_t *parse_one_element(const char *xml, char *err, size_t errlen)
     return el;
 }
 
+static void on_raw_answer(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    (void)ctx;
+    if (how == IQ_GONE)
+        return;
+    size_t len = 0;
+    char *xml = iq ? stanza_serialize(iq, &len) : NULL;
+    char *clean = xml ? redact_xml(xml, len, &len) : NULL;
+    char text[2048];
+    snprintf(text, sizeof text, "answer to /raw from %s (%s)%s%s",
+             iq && stanza_attr(iq, "from") ? stanza_attr(iq, "from") : "the server",
+             how == IQ_RESULT ? "result" : how == IQ_ERROR ? im_error_condition(iq) : "no answer",
+             xml ? ": " : "", clean ? clean : xml ? xml : "");
+    session_emit_text(s, how == IQ_RESULT ? SESSION_EV_INFO : SESSION_EV_ERROR, text);
+    free(clean);
+    free(xml);
+}
+
 int session_send_raw(struct session *s, const char *xml, char *err, size_t errlen)
 {
     if (!session_online(s)) {
@@ -743,36 +760,16 @@ int session_send_raw(struct session *s, const char *xml, char *err, size_t errle
     mxml_node_t *el = parse_one_element(xml, err, errlen);
     if (!el)
         return -1;
-    int rc = session_send_node(s, el, false);
+    /* A request typed raw is asked like any other, so that its answer is
+     * said (with a new id: ours must be unique). */
+    const char *type = stanza_attr(el, "type");
+    bool request = stanza_is(el, NS_CLIENT, "iq") && type &&
+                   (strcmp(type, "get") == 0 || strcmp(type, "set") == 0);
+    int rc = request ? session_iq(s, el, 0, on_raw_answer, NULL) : session_send_node(s, el, false);
     mxmlDelete(el);
     if (rc < 0)
         snprintf(err, errlen, "could not send");
     return rc;
-}
-
-int session_send_iq(struct session *s, const char *to, const char *type, const char *child_xml,
-                    char *id_out, size_t id_len)
-{
-    char err[200];
-    if (!session_online(s) || !type)
-        return -1;
-    mxml_node_t *child = child_xml ? parse_one_element(child_xml, err, sizeof err) : NULL;
-    if (child_xml && !child)
-        return -1;
-    char id[32];
-    session_next_id(s, id, sizeof id);
-    mxml_node_t *iq = stanza_new("iq");
-    int rc = stanza_set_attr(iq, "type", type) | stanza_set_attr(iq, "id", id);
-    if (to)
-        rc |= stanza_set_attr(iq, "to", to);
-    if (child)
-        mxmlAdd(iq, MXML_ADD_AFTER, MXML_ADD_TO_PARENT, child);
-    if (rc == 0)
-        rc = session_send_node(s, iq, false);
-    mxmlDelete(iq);
-    if (rc == 0 && id_out)
-        snprintf(id_out, id_len, "%s", id);
-    return rc == 0 ? 0 : -1;
 }
 
 int session_send_chatstate(struct session *s, const char *to, const char *state)
