@@ -3,17 +3,21 @@
  * details, add, remove, rename) and tab completion's candidates.
  *
  * commands.c has already checked each command's shape; here we check
- * what depends on the session (a JID that parses, being online) and
- * report every refusal as one line in the status window, never more. */
+ * what depends on the session (being online, and what a JID argument
+ * stands for: resolve.c reads an address or a contact's name, and
+ * refuses a word that names nobody instead of sending it to a server)
+ * and report every refusal as one line in the status window, never more. */
 #include "core/pins.h"
 #include "ui/ui_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui/chatlog.h"
 #include "ui/commands.h"
+#include "ui/resolve.h"
 #include "xmpp/jid.h"
 
 #define HISTORY_LINES 20
@@ -139,12 +143,26 @@ static void send_text(struct ui *ui, struct chatwin *w, const char *text)
 
 /* ---- commands ---- */
 
-/* The bare JID in arg, or NULL after telling the user. Caller frees. */
-static char *want_jid(struct ui *ui, const char *arg)
+/* The JID that what the user typed stands for (resolve.c: an address,
+ * or a contact's name), or NULL after telling the user why not. A
+ * resource typed with it is kept. Caller frees. */
+static char *resolve_arg(struct ui *ui, const char *arg, unsigned flags)
 {
-    char *bare = arg ? jid_bare_of(arg) : NULL;
-    if (!bare)
-        ui_status_error(ui, "not a valid JID: %s", arg ? arg : "(none)");
+    char msg[1500];
+    const char *us = session_bare_jid(ui->session);
+    const char *domain = strchr(us, '@') ? strchr(us, '@') + 1 : us;
+    char *jid = resolve_jid(session_roster(ui->session), arg, flags, domain, msg, sizeof msg);
+    if (!jid)
+        ui_status_error(ui, "%s", msg);
+    return jid;
+}
+
+/* The same as a bare JID. */
+static char *want_jid(struct ui *ui, const char *arg, unsigned flags)
+{
+    char *jid = resolve_arg(ui, arg, flags);
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    free(jid);
     return bare;
 }
 
@@ -190,7 +208,7 @@ static void cmd_msg(struct ui *ui, const char *jid_arg, const char *text)
 {
     if (ui_room_private(ui, jid_arg, text))
         return;
-    char *jid = want_jid(ui, jid_arg);
+    char *jid = want_jid(ui, jid_arg, 0);
     if (!jid)
         return;
     struct chatwin *w = ui_open_chat(ui, jid, true);
@@ -214,7 +232,9 @@ static void cmd_close(struct ui *ui)
 static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_arg,
                            const char *value)
 {
-    char *jid = want_jid(ui, jid_arg);
+    /* Adding takes an address or a contact's name (to ask again for
+     * their presence); the other changes only a contact on the roster. */
+    char *jid = want_jid(ui, jid_arg, id == CMD_ROSTER_ADD ? 0 : RESOLVE_IN_ROSTER);
     if (!jid)
         return;
     const struct roster_item *it = roster_find(session_roster(ui->session), jid);
@@ -239,7 +259,7 @@ static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_ar
 
 static void cmd_subscription(struct ui *ui, const char *jid_arg, const char *type)
 {
-    char *jid = want_jid(ui, jid_arg);
+    char *jid = want_jid(ui, jid_arg, 0);
     if (!jid)
         return;
     int rc = session_send_subscription(ui->session, jid, type);
@@ -342,7 +362,8 @@ static void cmd_info(struct ui *ui, const char *arg)
         ui_status_error(ui, "no contact here; usage: /info [JID]");
         return;
     }
-    char *bare = want_jid(ui, jid);
+    /* The current chat's JID is one already: no name to read in it. */
+    char *bare = arg ? want_jid(ui, arg, 0) : strdup(jid);
     if (bare)
         ui_roster_details(ui, bare);
     /* The details name each resource's client from its caps; the exact
@@ -358,19 +379,18 @@ static void cmd_info(struct ui *ui, const char *arg)
     free(bare);
 }
 
-/* A JID argument that must parse; full JIDs stay full. NULL = told. */
-static bool valid_jid(struct ui *ui, const char *jid)
-{
-    char *bare = want_jid(ui, jid);
-    free(bare);
-    return bare != NULL;
-}
-
+/* /version, /ping and /disco may ask a server, /vcard a person; full
+ * JIDs stay full. */
 static void run_query(struct ui *ui, const struct command *c)
 {
+    char *resolved = NULL;
     const char *jid = c->arg[0];
-    if (jid && c->id != CMD_VCARD_SET && !valid_jid(ui, jid))
-        return;
+    if (jid && c->id != CMD_VCARD_SET) {
+        resolved = resolve_arg(ui, jid, c->id == CMD_VCARD ? 0 : RESOLVE_SERVER);
+        if (!resolved)
+            return;
+        jid = resolved;
+    }
     switch (c->id) {
     case CMD_VERSION:
         ui_query_version(ui, jid);
@@ -390,6 +410,15 @@ static void run_query(struct ui *ui, const struct command *c)
     default:
         break;
     }
+    free(resolved);
+}
+
+static void cmd_invite(struct ui *ui, const char *jid_arg, const char *reason)
+{
+    char *jid = resolve_arg(ui, jid_arg, 0);
+    if (jid)
+        ui_cmd_invite(ui, jid, reason);
+    free(jid);
 }
 
 static void run(struct ui *ui, const struct command *c)
@@ -487,7 +516,7 @@ static void run(struct ui *ui, const struct command *c)
         ui_cmd_topic(ui, c->arg[0]);
         break;
     case CMD_INVITE:
-        ui_cmd_invite(ui, c->arg[0], c->arg[1]);
+        cmd_invite(ui, c->arg[0], c->arg[1]);
         break;
     case CMD_NAMES:
         ui_cmd_names(ui);
