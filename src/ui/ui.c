@@ -107,6 +107,18 @@ void ui_status_error(struct ui *ui, const char *fmt, ...)
         ui_info(ui, chatwins_current(&ui->wins), CHATLINE_ERROR, "%s", buf);
 }
 
+void ui_status_note(struct ui *ui, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ui_info(ui, ui->wins.w[0], CHATLINE_INFO, "%s", buf);
+    if (ui->wins.current != 0)
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "%s", buf);
+}
+
 void ui_notice(struct ui *ui, const char *text)
 {
     ui_info(ui, NULL, CHATLINE_INFO, "%s", text);

@@ -116,6 +116,9 @@ struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum
 void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ui_status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line for the status window that the user should see now (a roster
+ * change): in the current window too. */
+void ui_status_note(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_select_window(struct ui *ui, size_t index);
 void ui_redraw_all(struct ui *ui);
 void ui_suspend(struct ui *ui);
