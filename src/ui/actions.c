@@ -43,6 +43,16 @@ const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size
     return buf;
 }
 
+const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), bare_jid);
+    if (it && it->name && it->name[0] && strcmp(it->name, bare_jid) != 0)
+        snprintf(buf, len, "%s (%s)", it->name, bare_jid);
+    else
+        snprintf(buf, len, "%s", bare_jid);
+    return buf;
+}
+
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len)
 {
     local_part(session_bare_jid(ui->session), buf, len);
@@ -597,6 +607,44 @@ void ui_roster_details(struct ui *ui, const char *jid)
     }
 }
 
+/* The answer without the spaces around it. */
+static bool answer_is(const char *text, const char *word)
+{
+    if (!text)
+        return false;
+    while (*text == ' ')
+        text++;
+    size_t n = strlen(text);
+    while (n > 0 && text[n - 1] == ' ')
+        n--;
+    return n == strlen(word) && strncasecmp(text, word, n) == 0;
+}
+
+/* Only the typed word "remove" removes: no stray letter, and no word of
+ * a sentence typed into the roster by mistake, can be that answer. */
+static void answer_remove(struct ui *ui, const char *jid, const char *text)
+{
+    char who[600];
+    if (answer_is(text, "remove")) {
+        cmd_roster_set(ui, CMD_ROSTER_REMOVE, jid, NULL);
+        return;
+    }
+    ui_status_note(ui, "not removed: %s%s", ui_contact_who(ui, jid, who, sizeof who),
+                   text && text[0] ? " (only the word remove removes)" : "");
+}
+
+/* Enter on the name as it was (or on nothing) changes nothing. */
+static void answer_rename(struct ui *ui, const char *jid, const char *text)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    const char *old = it && it->name ? it->name : "";
+    char who[600];
+    if (text && text[0] && strcmp(text, old) != 0)
+        cmd_roster_set(ui, CMD_ROSTER_RENAME, jid, text);
+    else
+        ui_status_note(ui, "not renamed: %s", ui_contact_who(ui, jid, who, sizeof who));
+}
+
 void ui_prompt_answer(struct ui *ui, const char *answer)
 {
     enum ui_prompt p = ui->prompt;
@@ -610,17 +658,15 @@ void ui_prompt_answer(struct ui *ui, const char *answer)
     ui->prompt_jid = NULL;
     input_clear(ui->in);
     ui_dirty(ui, UI_DIRTY_INPUT);
-    if (text && text[0]) {
-        if (p == UI_PROMPT_ADD) {
-            char *sp = strchr(text, ' ');
-            if (sp)
-                *sp++ = '\0';
-            cmd_roster_set(ui, CMD_ROSTER_ADD, text, sp && *sp ? sp : NULL);
-        } else if (p == UI_PROMPT_REMOVE && strcmp(text, "y") == 0) {
-            cmd_roster_set(ui, CMD_ROSTER_REMOVE, jid, NULL);
-        } else if (p == UI_PROMPT_RENAME) {
-            cmd_roster_set(ui, CMD_ROSTER_RENAME, jid, text);
-        }
+    if (p == UI_PROMPT_ADD && text && text[0]) {
+        char *sp = strchr(text, ' ');
+        if (sp)
+            *sp++ = '\0';
+        cmd_roster_set(ui, CMD_ROSTER_ADD, text, sp && *sp ? sp : NULL);
+    } else if (p == UI_PROMPT_REMOVE && jid) {
+        answer_remove(ui, jid, text);
+    } else if (p == UI_PROMPT_RENAME && jid) {
+        answer_rename(ui, jid, text);
     }
     free(text);
     free(jid);

@@ -29,7 +29,7 @@ enum {
 
 enum ui_focus { UI_FOCUS_INPUT, UI_FOCUS_ROSTER };
 
-/* A question asked on the input line (roster a/d/r, passwords...). */
+/* A question asked on the input line (roster Insert/d/F2, passwords...). */
 enum ui_prompt {
     UI_PROMPT_NONE,
     UI_PROMPT_ADD,
@@ -138,6 +138,8 @@ void ui_prompt_answer(struct ui *ui, const char *answer);
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c);
 const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len);
+/* "Bob (bob@example.org)", or the JID alone when the roster has no name. */
+const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,

@@ -158,6 +158,31 @@ ui_row() {
 	printf '%s\n' "${lines[$r]:-}"
 }
 
+# ui_cursor WINDOW: "FLAG ROW COL" of the terminal cursor (FLAG 1 when
+# shown, ROW 0-based from the top).
+ui_cursor() {
+	tm display-message -p -t "ui:$1" '#{cursor_flag} #{cursor_y} #{cursor_x}' 2>/dev/null
+}
+
+# ui_wait_cursor WINDOW WHERE: wait until the cursor is shown on the input
+# line (WHERE=input: the last row) or in the roster pane (WHERE=roster:
+# between the title and the status line, left of column 24).
+ui_wait_cursor() {
+	local win=$1 where=$2 deadline=$((SECONDS + UI_WAIT)) flag row col rows
+	while [ "$SECONDS" -le "$deadline" ]; do
+		read -r flag row col <<<"$(ui_cursor "$win")"
+		rows=$(tm display-message -p -t "ui:$win" '#{pane_height}' 2>/dev/null)
+		if [ "${flag:-0}" = 1 ] && [ -n "$rows" ]; then
+			[ "$where" = input ] && [ "$row" -eq $((rows - 1)) ] && return 0
+			[ "$where" = roster ] && [ "$row" -ge 1 ] && [ "$row" -le $((rows - 3)) ] &&
+				[ "$col" -lt 24 ] && return 0
+		fi
+		sleep 0.1
+	done
+	echo "# timed out waiting for the cursor in the $where of window $win: $(ui_cursor "$win")" >&2
+	return 1
+}
+
 ui_keys() {
 	local win=$1
 	shift
