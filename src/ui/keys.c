@@ -193,8 +193,7 @@ static bool global_key(struct ui *ui, int r, wint_t ch, bool alt)
             ui->paste = true; /* pasted text is typing: it goes to the input line */
             if (ui->focus != UI_FOCUS_INPUT && ui->prompt == UI_PROMPT_NONE)
                 set_focus(ui, UI_FOCUS_INPUT);
-        }
-        else
+        } else
             return false;
         return true;
     }

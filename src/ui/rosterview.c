@@ -459,8 +459,8 @@ void rosterview_update_noted(struct rosterview *rv, const struct roster *r, cons
     else if (renamed)
         off = (size_t)snprintf(note, len, "renamed %s to %s", who, c->label);
     if (moved && off < len)
-        snprintf(note + off, len - off, "%s%s to %s", off ? ", moved" : "moved ",
-                 off ? "" : who, now);
+        snprintf(note + off, len - off, "%s%s to %s", off ? ", moved" : "moved ", off ? "" : who,
+                 now);
 }
 
 void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned unread)

@@ -440,8 +440,8 @@ void screen_draw_input(struct screen *s, const char *prompt, struct input *in, b
     wmove(w, 0, 0);
     /* A question may be long ("remove NAME (JID)? ..."): it gets all but
      * a few columns, and never less than half the line. */
-    int pc = put_str(w, prompt, width - 16 > width / 2 ? width - 16 : width / 2,
-                     THEME_INPUT_PROMPT, s);
+    int pc =
+        put_str(w, prompt, width - 16 > width / 2 ? width - 16 : width / 2, THEME_INPUT_PROMPT, s);
     int field = width - pc;
     size_t start = 0;
     int cursor_col = 0;
