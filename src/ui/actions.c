@@ -674,13 +674,34 @@ void ui_prompt_answer(struct ui *ui, const char *answer)
 
 /* ---- tab completion ---- */
 
+/* Tab completes what the word under the cursor takes: a command's name,
+ * its subcommand, a contact's address (listed by name) where a JID goes,
+ * a room where a room goes, and names or nicks in text. */
+
 static void complete_commands(struct input_candidates *c, bool slash)
 {
     for (size_t i = 0; commands_name(i); i++)
         input_candidates_add(c, commands_name(i) + (slash ? 0 : 1));
 }
 
-static void complete_contacts(struct ui *ui, struct input_candidates *c)
+/* Where a JID goes: the contacts' addresses, found and listed by name
+ * too; and the people of the open chat windows, who may not be on the
+ * roster. */
+static void complete_addresses(struct ui *ui, struct input_candidates *c)
+{
+    struct roster *r = session_roster(ui->session);
+    for (size_t i = 0; i < roster_count(r); i++) {
+        const struct roster_item *it = roster_at(r, i);
+        if (it->in_roster)
+            input_candidates_add_labelled(c, it->jid, it->name);
+    }
+    for (size_t i = 1; i < ui->wins.n; i++)
+        if (ui->wins.w[i]->kind == CHATWIN_CHAT)
+            input_candidates_add(c, ui->wins.w[i]->jid);
+}
+
+/* In text: names (as you would write them) and addresses. */
+static void complete_names(struct ui *ui, struct input_candidates *c)
 {
     struct roster *r = session_roster(ui->session);
     for (size_t i = 0; i < roster_count(r); i++) {
@@ -694,25 +715,96 @@ static void complete_contacts(struct ui *ui, struct input_candidates *c)
             input_candidates_add(c, ui->wins.w[i]->jid);
 }
 
+/* Where a room goes: the rooms we are in or have a window for, and the
+ * bookmarks (found and listed by their name too). */
+static void complete_rooms(struct ui *ui, struct input_candidates *c)
+{
+    for (size_t i = 0; i < session_muc_count(ui->session); i++)
+        input_candidates_add(c, session_muc_at(ui->session, i)->jid);
+    for (size_t i = 1; i < ui->wins.n; i++)
+        if (ui->wins.w[i]->kind == CHATWIN_ROOM)
+            input_candidates_add(c, ui->wins.w[i]->jid);
+    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    for (size_t i = 0; b && i < b->n; i++)
+        input_candidates_add_labelled(c, b->items[i].jid, b->items[i].name);
+}
+
+/* Is the command line's first word "/NAME" (and its second SUB)? */
+static bool command_is(const char *line, const char *name, const char *sub)
+{
+    size_t n = strlen(name);
+    if (strncmp(line, name, n) != 0 || (line[n] != ' ' && line[n] != '\0'))
+        return false;
+    if (!sub)
+        return true;
+    const char *p = line + n;
+    while (*p == ' ')
+        p++;
+    size_t m = strlen(sub);
+    return strncmp(p, sub, m) == 0 && (p[m] == ' ' || p[m] == '\0');
+}
+
+/* The commands whose argument 1 is a JID (resolve.c reads it). */
+static bool takes_jid(const char *line)
+{
+    static const char *const cmds[] = {"/msg",  "/info",        "/vcard",     "/version",
+                                       "/ping", "/disco",       "/subscribe", "/authorize",
+                                       "/deny", "/unsubscribe", "/invite"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (command_is(line, cmds[i], NULL))
+            return !command_is(line, "/vcard", "set");
+    return false;
+}
+
+/* A command line: true when it was one (even with nothing to offer). */
+static bool complete_command_args(struct ui *ui, const char *line, int word_index,
+                                  struct input_candidates *c)
+{
+    static const char *const shows[] = {"online", "chat", "away", "xa", "dnd"};
+    static const char *const roster_subs[] = {"add", "remove", "rename", "group"};
+    static const char *const bookmark_subs[] = {"list", "remove"};
+    static const char *const vcard_fields[] = {"FN",  "NICKNAME", "EMAIL", "URL", "BDAY",
+                                               "TEL", "ORG",      "TITLE", "NOTE"};
+    if (word_index == 1 && command_is(line, "/status", NULL)) {
+        for (size_t i = 0; i < 5; i++)
+            input_candidates_add(c, shows[i]);
+    } else if (word_index == 1 && command_is(line, "/roster", NULL)) {
+        for (size_t i = 0; i < 4; i++)
+            input_candidates_add(c, roster_subs[i]);
+    } else if (word_index == 2 && command_is(line, "/roster", NULL)) {
+        complete_addresses(ui, c);
+    } else if (word_index == 1 && command_is(line, "/help", NULL)) {
+        complete_commands(c, false);
+    } else if (word_index == 1 && command_is(line, "/bookmark", NULL)) {
+        for (size_t i = 0; i < 2; i++)
+            input_candidates_add(c, bookmark_subs[i]);
+    } else if ((word_index == 1 && command_is(line, "/join", NULL)) ||
+               (word_index == 2 && command_is(line, "/bookmark", "remove"))) {
+        complete_rooms(ui, c);
+    } else if (word_index == 1 && takes_jid(line)) {
+        complete_addresses(ui, c);
+        /* In a room, /msg + Tab also offers its occupants, privately. */
+        if (command_is(line, "/msg", NULL))
+            ui_room_complete_private(ui, c);
+    } else if (word_index == 2 && command_is(line, "/vcard", "set")) {
+        for (size_t i = 0; i < sizeof vcard_fields / sizeof vcard_fields[0]; i++)
+            input_candidates_add(c, vcard_fields[i]);
+    } else {
+        return false; /* text (a message, a reason, a topic) */
+    }
+    return true;
+}
+
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c)
 {
     struct ui *ui = ud;
-    static const char *const shows[] = {"online", "chat", "away", "xa", "dnd"};
-    static const char *const roster_subs[] = {"add", "remove", "rename", "group"};
     if (word_index == 0 && line[0] == '/') {
         complete_commands(c, true);
         return;
     }
-    if (word_index == 1 && strncmp(line, "/status ", 8) == 0) {
-        for (size_t i = 0; i < 5; i++)
-            input_candidates_add(c, shows[i]);
-    } else if (word_index == 1 && strncmp(line, "/roster ", 8) == 0) {
-        for (size_t i = 0; i < 4; i++)
-            input_candidates_add(c, roster_subs[i]);
-    } else if (word_index == 1 && strncmp(line, "/help ", 6) == 0) {
-        complete_commands(c, false);
-    } else if (line[0] == '/' || !ui_room_complete(ui, word_index, c)) {
-        complete_contacts(ui, c);
-    }
+    if (line[0] == '/' && line[1] != '/' && complete_command_args(ui, line, word_index, c))
+        return;
+    if (!ui_room_complete(ui, word_index, c))
+        complete_names(ui, c);
 }

@@ -269,6 +269,8 @@ static void input_key(struct ui *ui, int r, wint_t ch, bool alt)
     else if (ch == KEY_ESC) {
         if (ui->prompt != UI_PROMPT_NONE)
             ui_prompt_answer(ui, NULL);
+        else
+            input_choices_end(ui->in); /* Tab's list goes; the line stays */
     } else if (ch == CTL('c')) {
         if (input_len(ui->in) == 0)
             ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "type /quit to leave");
@@ -434,6 +436,16 @@ static void handle(struct ui *ui, int r, wint_t ch, bool alt)
     input_key(ui, r, ch, alt);
 }
 
+/* Tab's candidates take the status line's place (ui.c) until a key ends
+ * the completion: repaint that row when they come or go. */
+static void handle_listed(struct ui *ui, int r, wint_t ch, bool alt)
+{
+    bool listed = input_choices(ui->in) > 0;
+    handle(ui, r, ch, alt);
+    if (listed || input_choices(ui->in) > 0)
+        ui_dirty(ui, UI_DIRTY_STATUS);
+}
+
 int ui_keys_drain(struct ui *ui)
 {
     int keys = 0;
@@ -445,17 +457,17 @@ int ui_keys_drain(struct ui *ui)
         keys++;
         if (r != KEY_CODE_YES && ch == KEY_ESC && !ui->paste) {
             if (ui->esc_pending)
-                handle(ui, OK, KEY_ESC, false);
+                handle_listed(ui, OK, KEY_ESC, false);
             ui->esc_pending = true;
             continue;
         }
         bool alt = ui->esc_pending;
         ui->esc_pending = false;
-        handle(ui, r, ch, alt);
+        handle_listed(ui, r, ch, alt);
     }
     if (ui->esc_pending) {
         ui->esc_pending = false;
-        handle(ui, OK, KEY_ESC, false);
+        handle_listed(ui, OK, KEY_ESC, false);
     }
     if (keys) {
         ui_activity(ui);

@@ -214,8 +214,28 @@ static const char *state_text(struct ui *ui, char *buf, size_t len)
     }
 }
 
+/* Tab's candidates, while there are several, in place of the status
+ * line: 16 around the one on the input line are more than a row shows. */
+static void draw_choices(struct ui *ui, size_t total)
+{
+    char bufs[16][200];
+    const char *items[16];
+    long cur = input_choice_current(ui->in);
+    size_t first = cur > 0 ? (size_t)cur - (size_t)cur % 16 : 0, n = 0;
+    for (; n < 16 && first + n < total; n++)
+        items[n] = input_choice(ui->in, first + n, bufs[n], sizeof bufs[n]);
+    struct statusbar_seg segs[24];
+    size_t nseg = statusbar_build_choices(items, n, first, total, cur, ui->scr.lay.cols, segs, 24);
+    screen_draw_status(&ui->scr, segs, nseg);
+}
+
 static void draw_status(struct ui *ui)
 {
+    size_t choices = input_choices(ui->in);
+    if (choices) {
+        draw_choices(ui, choices);
+        return;
+    }
     struct statusbar_window win[64];
     size_t nwin = ui->wins.n < 64 ? ui->wins.n : 64;
     for (size_t i = 0; i < nwin; i++) {

@@ -161,6 +161,8 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text);
 void ui_room_closing(struct ui *ui, struct chatwin *w);
 /* Nick completion in a room window; false elsewhere. */
 bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c);
+/* In a room window: its occupants as ROOM@SERVICE/NICK, for /msg. */
+void ui_room_complete_private(struct ui *ui, struct input_candidates *c);
 void ui_cmd_join(struct ui *ui, const char *arg, const char *password);
 void ui_cmd_part(struct ui *ui, const char *message);
 void ui_cmd_nick(struct ui *ui, const char *nick);

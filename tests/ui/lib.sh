@@ -124,6 +124,25 @@ ui_wait_re() {
 	ui_wait_grep "$1" -E "$2" "/$2/" "$UI_WAIT"
 }
 
+# ui_chat_text WINDOW: the chat pane's rows as one line, joined by
+# spaces, so that a text wrapped onto the next row (at a space) is found.
+ui_chat_text() {
+	ui_screen "$1" | sed -n '2,$p' | sed -e 's/^[^│]*│//' -e 's/^ *//' | tr '\n' ' '
+}
+
+# ui_wait_said WINDOW TEXT: wait until the chat pane shows TEXT, wrapped
+# or not.
+ui_wait_said() {
+	local deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_chat_text "$1" | grep -qF -- "$2" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$2' in the chat pane of window $1; screen was:" >&2
+	ui_screen "$1" | sed 's/^/# | /' >&2
+	return 1
+}
+
 # ui_wait_gone WINDOW TEXT [SECONDS]: wait until TEXT is no longer shown.
 ui_wait_gone() {
 	local win=$1 text=$2 limit=${3:-$UI_WAIT}
