@@ -648,6 +648,8 @@ static void answer_rename(struct ui *ui, const char *jid, const char *text)
 void ui_prompt_answer(struct ui *ui, const char *answer)
 {
     enum ui_prompt p = ui->prompt;
+    /* The keys go back where they were: the roster, maybe (see ui.c). */
+    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
     if (ui_prompt_is_secret(p) || p == UI_PROMPT_STORE) {
         ui_secret_answer(ui, p, answer);
         return;

@@ -264,8 +264,8 @@ static void input_key(struct ui *ui, int r, wint_t ch, bool alt)
     }
     if (ch == '\r' || ch == '\n')
         input_keycode(ui, KEY_ENTER);
-    else if (ch == '\t')
-        input_complete(ui->in, ui_complete, ui);
+    else if (ch == '\t' && !ui_prompt_is_secret(ui->prompt))
+        input_complete(ui->in, ui_complete, ui); /* a list would show what a password starts with */
     else if (ch == KEY_ESC) {
         if (ui->prompt != UI_PROMPT_NONE)
             ui_prompt_answer(ui, NULL);

@@ -426,7 +426,10 @@ void ui_room_complete_private(struct ui *ui, struct input_candidates *c)
     const struct muc_room *r =
         w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
     for (size_t i = 0; r && i < r->noccupants; i++) {
-        if (r->nick && strcmp(r->occupants[i].nick, r->nick) == 0)
+        /* Not ourselves, and not a nick with a space: the command line
+         * would cut it there. */
+        if ((r->nick && strcmp(r->occupants[i].nick, r->nick) == 0) ||
+            strchr(r->occupants[i].nick, ' '))
             continue;
         size_t n = strlen(r->jid) + strlen(r->occupants[i].nick) + 2;
         char *full = xalloc_realloc(NULL, n);
