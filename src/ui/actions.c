@@ -607,25 +607,13 @@ void ui_roster_details(struct ui *ui, const char *jid)
     }
 }
 
-/* The answer without the spaces around it. */
-static bool answer_is(const char *text, const char *word)
-{
-    if (!text)
-        return false;
-    while (*text == ' ')
-        text++;
-    size_t n = strlen(text);
-    while (n > 0 && text[n - 1] == ' ')
-        n--;
-    return n == strlen(word) && strncasecmp(text, word, n) == 0;
-}
-
-/* Only the typed word "remove" removes: no stray letter, and no word of
- * a sentence typed into the roster by mistake, can be that answer. */
+/* Only the typed word "remove" removes, and nothing else on the line
+ * (not even a space before it: "d remove" is no answer): no stray
+ * letter, and no sentence typed into the roster by mistake, can be it. */
 static void answer_remove(struct ui *ui, const char *jid, const char *text)
 {
     char who[600];
-    if (answer_is(text, "remove")) {
+    if (text && strcasecmp(text, "remove") == 0) {
         cmd_roster_set(ui, CMD_ROSTER_REMOVE, jid, NULL);
         return;
     }

@@ -50,6 +50,17 @@ sync_server() {
 	return 1
 }
 
+# TEXT shows on COUNT rows of the screen.
+shown_times() {
+	local deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		[ "$(ui_screen me | grep -cF -- "$1")" -eq "$2" ] && return 0
+		sleep 0.1
+	done
+	ui_screen me | sed 's/^/# | /' >&2
+	return 1
+}
+
 # The roster pane (left of the separator) shows TEXT.
 roster_has() {
 	ui_screen me | sed 's/│.*//' | grep -qF -- "$1"
@@ -121,8 +132,13 @@ check "y is only a letter in the answer" ui_wait_line me -1 "Enter (Esc: keep): 
 ui_keys me Enter
 check "any other answer keeps the contact" ui_wait me "not removed: Bob ($B@$DOMAIN)"
 ui_keys me d
+ui_type me " remove"
+ui_keys me Enter
+check "so does the word with anything around it" shown_times "not removed: Bob" 2
+ui_keys me d
 ui_keys me Escape
-check "Esc keeps the contact too, and the roster has the keys again" focus_on_roster
+check "Esc keeps the contact too" shown_times "not removed: Bob" 3
+check "... and the roster has the keys again" focus_on_roster
 check "Bob is still there" sync_server
 check "... after a round trip" roster_has "Bob"
 ui_keys me M-r g j d
