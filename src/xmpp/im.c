@@ -92,7 +92,7 @@ static void apply_scanned(void *session, const struct roster_scan_item *item)
 
 bool im_scan_roster(struct session *s, const char *text, size_t len)
 {
-    return s->phase == PHASE_ROSTER && roster_scan(text, len, s->pending_id, apply_scanned, s);
+    return s->phase == PHASE_ROSTER && roster_scan(text, len, s->pending_id, apply_scanned, s, NULL);
 }
 
 bool im_take_roster_item(mxml_node_t *item, void *session)
