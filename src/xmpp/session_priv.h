@@ -20,6 +20,7 @@
 #define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define NS_ROSTER "jabber:iq:roster"
+#define NS_ROSTERVER "urn:xmpp:features:rosterver"
 #define NS_PING "urn:xmpp:ping"
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_CAPS "http://jabber.org/protocol/caps"
@@ -123,6 +124,8 @@ struct session {
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     bool roster_fresh;   /* the roster being received has replaced the old one */
+    bool roster_ver_offered; /* the server's features offer roster versioning */
+    bool roster_ver_sent;    /* our roster get named a version we hold */
     char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
     char vcard4_id[32]; /* the XEP-0292 query, tried before vcard-temp */
     char *vcard4_jid;   /* whom it asked (NULL: us), for the fallback */
@@ -206,6 +209,8 @@ mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 /* XEP-0280: ask the server for copies of our other resources' chats. */
 void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
+/* The stream features after SASL: is roster versioning offered? */
+void im_roster_features(struct session *s, mxml_node_t *features);
 void im_request_roster(struct session *s);
 /* The roster result the quick way (rosterscan.c): true if text was it and
  * its items are applied; im_roster_scanned then finishes the login. */
