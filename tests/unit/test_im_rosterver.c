@@ -1,4 +1,4 @@
-/* test_rosterver.c - roster versioning (RFC 6121 §2.6) in the session,
+/* test_im_rosterver.c - roster versioning (RFC 6121 §2.6) in the session,
  * without a server: stanzas go straight into session_handle_stanza, as
  * tests/fuzz/fuzz_session.c feeds them, and what the session sends is read
  * from its SESSION_EV_XML events. Covers what the roster get carries with
