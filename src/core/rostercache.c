@@ -384,8 +384,8 @@ static const char *read_record(struct roster *r, char **f, size_t n, int *stage,
                                size_t *items)
 {
     if (*stage == 1) {
-        char *owner = n == 2 && strcmp(f[0], "account") == 0 && decode(f[1]) ? jid_bare_of(f[1])
-                                                                                : NULL;
+        char *owner =
+            n == 2 && strcmp(f[0], "account") == 0 && decode(f[1]) ? jid_bare_of(f[1]) : NULL;
         bool mine = owner && strcmp(owner, bare) == 0;
         free(owner);
         (*stage)++;

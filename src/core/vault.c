@@ -174,8 +174,8 @@ static void sync_dir(const char *dir)
     close(fd);
 }
 
-int vault_write_stream(const char *dir, const char *name, vault_fill_fn fill, void *ctx,
-                       char *err, size_t errlen)
+int vault_write_stream(const char *dir, const char *name, vault_fill_fn fill, void *ctx, char *err,
+                       size_t errlen)
 {
     char *final = path_join(dir, name);
     size_t tn = strlen(dir) + strlen(name) + 16;

@@ -95,7 +95,7 @@ int vault_write_file(const char *dir, const char *name, const void *data, size_t
  * returns 0, or -1 with errno set: for a file too large to build in
  * memory first (the roster cache, core/rostercache.c). */
 typedef int (*vault_fill_fn)(void *ctx, int fd);
-int vault_write_stream(const char *dir, const char *name, vault_fill_fn fill, void *ctx,
-                       char *err, size_t errlen);
+int vault_write_stream(const char *dir, const char *name, vault_fill_fn fill, void *ctx, char *err,
+                       size_t errlen);
 
 #endif

@@ -124,7 +124,8 @@ struct session {
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     bool roster_fresh;   /* the roster being received has replaced the old one */
-    bool roster_ver_offered; /* the server's features offer roster versioning */
+    /* Roster versioning, RFC 6121 §2.6 (im.c). */
+    bool roster_ver_offered; /* the server's features offer it */
     bool roster_ver_sent;    /* our roster get named a version we hold */
     char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
     char vcard4_id[32]; /* the XEP-0292 query, tried before vcard-temp */

@@ -12,7 +12,9 @@
  *   - across a restart, through the cache file (core/rostercache.c): a
  *     new session loaded from it receives no item and has the same roster;
  *     a truncated file is ignored and the roster is fetched whole.
- * Every account is made fresh here. */
+ * Every account is made fresh here, with a name of its own, so that the
+ * test can run again against the same server (Prosody keeps the rosters
+ * of offline users it has loaded, and would not see the files rewritten). */
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,15 +28,16 @@ struct vclient {
     char get_id[64];  /* our last roster get */
     char get_ver[256];
     bool get_had_ver;
-    bool answered;      /* its answer arrived */
-    bool answer_items;  /* ... with a <query/> (a full roster) */
-    size_t answer_len;  /* ... of this many bytes */
-    bool saw_feature;   /* the stream features offered roster versioning */
+    bool answered;     /* its answer arrived */
+    bool answer_items; /* ... with a <query/> (a full roster) */
+    size_t answer_len; /* ... of this many bytes */
+    bool saw_feature;  /* the stream features offered roster versioning */
     int pushes;
 };
 
 static uv_loop_t loop;
 static char rundir[512], tmpdir[512];
+static char ann[32], ben[32], ann_jid[64], ben_jid[64];
 
 static void on_event(void *ud, const struct session_event *ev)
 {
@@ -78,8 +81,7 @@ static int prosody(const char *fmt, const char *a, const char *b)
     return harness_prosody(args);
 }
 
-static void client(struct vclient *v, const char *user, const char *password,
-                   const char *resource)
+static void client(struct vclient *v, const char *user, const char *password, const char *resource)
 {
     memset(v, 0, sizeof *v);
     char jid[128], err[256] = "";
@@ -185,14 +187,14 @@ static int has_item(void *arg)
 static int approved(void *arg)
 {
     struct vclient *b = arg;
-    const struct roster_item *it = roster_find(session_roster(b->c.s), "rv_ann@localhost");
+    const struct roster_item *it = roster_find(session_roster(b->c.s), ann_jid);
     return it && (it->sub == ROSTER_SUB_FROM || it->sub == ROSTER_SUB_BOTH);
 }
 
 static int asking(void *arg)
 {
     struct vclient *v = arg;
-    const struct roster_item *it = roster_find(session_roster(v->c.s), "rv_ben@localhost");
+    const struct roster_item *it = roster_find(session_roster(v->c.s), ben_jid);
     return it && it->ask;
 }
 
@@ -215,13 +217,13 @@ static size_t unchanged_login(struct vclient *v, const char *expect)
 static void test_versioned_logins(void)
 {
     struct vclient a, b;
-    make_user("rv_ann", "ann-pw");
-    make_user("rv_ben", "ben-pw");
-    CHECK(prosody("roster %s %s %s", "rv_ann", "300") == 0);
-    CHECK(prosody("roster %s %s %s", "rv_ben", "0") == 0);
+    make_user(ann, "ann-pw");
+    make_user(ben, "ben-pw");
+    CHECK(prosody("roster %s %s %s", ann, "300") == 0);
+    CHECK(prosody("roster %s %s %s", ben, "0") == 0);
 
     /* First login: ver='' (RFC 6121 §2.6.2), the whole roster. */
-    client(&a, "rv_ann", "ann-pw", "rv");
+    client(&a, ann, "ann-pw", "rv");
     CHECK(login(&a));
     CHECK(a.saw_feature);
     CHECK(a.get_had_ver && a.get_ver[0] == '\0');
@@ -239,14 +241,14 @@ static void test_versioned_logins(void)
     logout(&a);
 
     /* Changed while offline: a contact added to the stored roster. */
-    CHECK(prosody("rosteradd %s %s %s", "rv_ann", "newguy@localhost 'New Guy' Pals") == 0);
+    CHECK(prosody("rosteradd %s %s %s", ann, "newguy@localhost 'New Guy' Pals") == 0);
     CHECK(login(&a));
     CHECK(a.get_had_ver && a.get_ver[0] != '\0');
     CHECK(a.answer_items); /* Prosody sends the whole roster when it changed */
     const struct roster_item *ng = roster_find(session_roster(a.c.s), "newguy@localhost");
     CHECK(ng && ng->name && strcmp(ng->name, "New Guy") == 0 && ng->ngroups == 1 &&
           strcmp(ng->groups[0], "Pals") == 0);
-    char *second = full_fetch("rv_ann", "ann-pw");
+    char *second = full_fetch(ann, "ann-pw");
     char *have = snapshot(a.c.s);
     CHECK(same(have, second));
     free(have);
@@ -261,20 +263,20 @@ static void test_versioned_logins(void)
           strcmp(roster_version(session_roster(a.c.s)), old) != 0);
     /* Another account's answer, while we are offline: we ask rv_ben to
      * see his presence, log out, and he approves. */
-    CHECK(session_send_subscription(a.c.s, "rv_ben@localhost", "subscribe") == 0);
+    CHECK(session_send_subscription(a.c.s, ben_jid, "subscribe") == 0);
     CHECK(harness_wait(&loop, asking, &a, 5000));
     logout(&a);
-    client(&b, "rv_ben", "ben-pw", "rv");
+    client(&b, ben, "ben-pw", "rv");
     CHECK(login(&b));
-    CHECK(session_send_subscription(b.c.s, "rv_ann@localhost", "subscribed") == 0);
+    CHECK(session_send_subscription(b.c.s, ann_jid, "subscribed") == 0);
     CHECK(harness_wait(&loop, approved, &b, 5000));
     logout(&b);
     drop(&b);
     CHECK(login(&a));
-    const struct roster_item *ben = roster_find(session_roster(a.c.s), "rv_ben@localhost");
-    CHECK(ben && ben->sub == ROSTER_SUB_TO && !ben->ask);
+    const struct roster_item *it = roster_find(session_roster(a.c.s), ben_jid);
+    CHECK(it && it->sub == ROSTER_SUB_TO && !it->ask);
     CHECK(roster_find(session_roster(a.c.s), "pushed@localhost") != NULL);
-    char *third = full_fetch("rv_ann", "ann-pw");
+    char *third = full_fetch(ann, "ann-pw");
     have = snapshot(a.c.s);
     CHECK(same(have, third));
     free(have);
@@ -284,11 +286,12 @@ static void test_versioned_logins(void)
     unchanged_login(&a, third);
 
     /* Across a restart: the cache file, then a new session. */
-    char jid[64] = "rv_ann@localhost", err[512] = "";
+    const char *jid = ann_jid;
+    char err[512] = "";
     CHECK(rostercache_save(tmpdir, jid, session_roster(a.c.s), err, sizeof err) == 0);
     logout(&a);
     drop(&a);
-    client(&a, "rv_ann", "ann-pw", "rv");
+    client(&a, ann, "ann-pw", "rv");
     CHECK(rostercache_load(tmpdir, jid, session_roster(a.c.s), err, sizeof err) == 1);
     unchanged_login(&a, third);
     logout(&a);
@@ -298,7 +301,7 @@ static void test_versioned_logins(void)
     char *path = rostercache_path(tmpdir, jid);
     struct stat st;
     CHECK(path && stat(path, &st) == 0 && truncate(path, st.st_size / 2) == 0);
-    client(&a, "rv_ann", "ann-pw", "rv");
+    client(&a, ann, "ann-pw", "rv");
     CHECK(rostercache_load(tmpdir, jid, session_roster(a.c.s), err, sizeof err) == -1);
     CHECK(roster_count(session_roster(a.c.s)) == 0);
     CHECK(login(&a));
@@ -318,6 +321,10 @@ int main(void)
 {
     snprintf(rundir, sizeof rundir, "%s", harness_env("TUKTUK_TEST_RUNDIR"));
     snprintf(tmpdir, sizeof tmpdir, "%s/data", harness_env("TUKTUK_TEST_TMP"));
+    snprintf(ann, sizeof ann, "rvann%d", (int)getpid());
+    snprintf(ben, sizeof ben, "rvben%d", (int)getpid());
+    snprintf(ann_jid, sizeof ann_jid, "%s@localhost", ann);
+    snprintf(ben_jid, sizeof ben_jid, "%s@localhost", ben);
     uv_loop_init(&loop);
     test_versioned_logins();
     uv_run(&loop, UV_RUN_NOWAIT);

@@ -45,10 +45,11 @@ static struct session *new_session(void)
  * id and leaves the get in last_out. */
 static void login(struct session *s, bool offered, char *id, size_t idlen)
 {
-    const char *xml = offered ? "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
-                                "<ver xmlns='urn:xmpp:features:rosterver'/></stream:features>"
-                              : "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
-                                "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
+    const char *xml = offered
+                          ? "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
+                            "<ver xmlns='urn:xmpp:features:rosterver'/></stream:features>"
+                          : "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
+                            "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
     mxml_node_t *features = stanza_parse(xml, strlen(xml), NULL, 0);
     im_roster_features(s, features);
     mxmlDelete(features);
@@ -237,8 +238,9 @@ static void test_empty_roster(void)
     CHECK_STR(roster_version(s->roster), "v10");
     /* A full result without a version leaves us without one. */
     login(s, true, id, sizeof id);
-    feedf(s, "<iq type='result' id='%s'><query xmlns='jabber:iq:roster'>"
-             "<item jid='z@example.org'/></query></iq>",
+    feedf(s,
+          "<iq type='result' id='%s'><query xmlns='jabber:iq:roster'>"
+          "<item jid='z@example.org'/></query></iq>",
           id);
     CHECK(roster_count(s->roster) == 1 && roster_version(s->roster) == NULL);
     login(s, true, id, sizeof id);
@@ -258,8 +260,9 @@ static void test_refused(void)
     login(s, true, id, sizeof id);
     feedf(s, FULL_ROSTER, id);
     login(s, true, id, sizeof id);
-    feedf(s, "<iq type='error' id='%s'><error type='wait'><resource-constraint "
-             "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+    feedf(s,
+          "<iq type='error' id='%s'><error type='wait'><resource-constraint "
+          "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
           id);
     CHECK(roster_count(s->roster) == 3);
     CHECK_STR(roster_version(s->roster), "v1");

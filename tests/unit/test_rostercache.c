@@ -64,7 +64,7 @@ static struct roster *sample(void)
     roster_set(r, "bob@example.org", "Bob", g1, 2, ROSTER_SUB_BOTH, false);
     roster_set(r, "carol@example.org", NULL, NULL, 0, ROSTER_SUB_NONE, true); /* no name */
     roster_set(r, "dave@example.org", "", g2, 2, ROSTER_SUB_TO, false);       /* empty name */
-    roster_set(r, "erin@example.org", "%", NULL, 0, ROSTER_SUB_FROM, false); /* a lone % */
+    roster_set(r, "erin@example.org", "%", NULL, 0, ROSTER_SUB_FROM, false);  /* a lone % */
     roster_set(r, "frank@example.org", "a\x7f\tz %41 \xf0\x9f\x98\x80", g1, 1, ROSTER_SUB_BOTH,
                false);
     roster_set(r, "example.net", "a server", NULL, 0, ROSTER_SUB_BOTH, false); /* domain JID */
@@ -136,8 +136,9 @@ static void test_round_trip(void)
     /* The file is text a person can read. */
     size_t len;
     char *text = slurp(&len);
-    CHECK(text && strncmp(text, "tuktuk-roster\t1\naccount\talice@example.org\n"
-                                "version\tver 1%09%25<&>\n",
+    CHECK(text && strncmp(text,
+                          "tuktuk-roster\t1\naccount\talice@example.org\n"
+                          "version\tver 1%09%25<&>\n",
                           60) == 0);
     CHECK(text && strstr(text, "item\tcarol@example.org\tnone\tsubscribe\t%\n"));
     CHECK(text && strstr(text, "item\terin@example.org\tfrom\t-\t%25\n"));

@@ -63,9 +63,10 @@ static void test_references(void)
              "6:roster 3:e@x 19:Tom & \"Jerry\" <3 '> - - 3:R&D 1:\n - ");
     /* Character references, decimal and hex, to 1-, 2-, 3- and 4-byte
      * UTF-8; text keeps its spaces and newlines exactly. */
-    accepted(IQ QUERY "<item jid='f@x' name='&#65;&#xe9;&#x20AC;&#128512;'>"
-                      "<group> two\n lines </group></item></query></iq>",
-             "6:roster 3:f@x 10:A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 - - 12: two\n lines  1:\n - ");
+    accepted(
+        IQ QUERY "<item jid='f@x' name='&#65;&#xe9;&#x20AC;&#128512;'>"
+                 "<group> two\n lines </group></item></query></iq>",
+        "6:roster 3:f@x 10:A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 - - 12: two\n lines  1:\n - ");
     /* Raw UTF-8 passes through. */
     accepted(IQ QUERY "<item jid='g@x' name='\xe5\xbc\xa0\xe4\xb8\x89'/></query></iq>", NULL);
 }
