@@ -340,7 +340,7 @@ int main(void)
     session_free(s);
     uv_run(&loop, UV_RUN_NOWAIT);
     uv_loop_close(&loop);
-    if (started)
-        sh("scripts/prosody stop %s >/dev/null%s", own, "");
+    if (started && sh("scripts/prosody stop %s >/dev/null%s", own, "") == 0)
+        sh("rm -rf %s%s", own, "");
     return 0;
 }
