@@ -561,6 +561,7 @@ static void start_bind(struct session *s, mxml_node_t *features)
     }
     mxml_node_t *sess = stanza_child(features, NS_SESSION, "session");
     s->session_required = sess && !stanza_child(sess, NS_SESSION, "optional");
+    im_roster_features(s, features);
     /* XEP-0198 §5: a resumed session needs no new resource. */
     if (!sm_try_resume(s, features))
         send_bind(s, s->resource_wanted);

@@ -12,6 +12,7 @@
 #define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define NS_ROSTER "jabber:iq:roster"
+#define NS_ROSTERVER "urn:xmpp:features:rosterver"
 #define NS_PING "urn:xmpp:ping"
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_CAPS "http://jabber.org/protocol/caps"

@@ -130,6 +130,9 @@ struct session {
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     bool roster_fresh;   /* the roster being received has replaced the old one */
+    /* Roster versioning, RFC 6121 §2.6 (im.c). */
+    bool roster_ver_offered; /* the server's features offer it */
+    bool roster_ver_sent;    /* our roster get named a version we hold */
     char id_prefix[12];
     unsigned id_counter;
     bool have_refused_cert;
@@ -211,6 +214,8 @@ void im_answer_ping(struct session *s, mxml_node_t *iq, mxml_node_t *ping);
 /* XEP-0280: ask the server for copies of our other resources' chats. */
 void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
+/* The stream features after SASL: is roster versioning offered? */
+void im_roster_features(struct session *s, mxml_node_t *features);
 void im_request_roster(struct session *s);
 /* The roster result the quick way (rosterscan.c): true if text was it and
  * its items are applied; im_roster_scanned then finishes the login. */

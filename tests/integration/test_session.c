@@ -278,7 +278,8 @@ static void test_big_roster(void)
         mxml_node_t *iq = stanza_parse(c.roster_result, c.roster_result_len, NULL, 0);
         const char *id = iq ? stanza_attr(iq, "id") : NULL;
         size_t items = 0;
-        CHECK(id && roster_scan(c.roster_result, c.roster_result_len, id, count_item, &items));
+        CHECK(id &&
+              roster_scan(c.roster_result, c.roster_result_len, id, count_item, &items, NULL));
         CHECK(items == 2000);
         mxmlDelete(iq);
     }
