@@ -30,7 +30,6 @@
 #define NODE_BOOKMARKS "urn:xmpp:bookmarks:1"
 
 #define NODE_LEGACY "storage:bookmarks"
-#define NS_PRIVATE "jabber:iq:private"
 
 /* Where a publish stands (see the header): the steps after a refusal. */
 enum publish_step { STEP_OPTIONS, STEP_CONFIGURE, STEP_PLAIN, STEP_CONFIGURE_AGAIN };

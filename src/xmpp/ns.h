@@ -38,5 +38,6 @@
 #define NS_CONFERENCE "jabber:x:conference"
 #define NS_HINTS "urn:xmpp:hints"
 #define NS_BLOCKING "urn:xmpp:blocking"
+#define NS_PRIVATE "jabber:iq:private"
 
 #endif
