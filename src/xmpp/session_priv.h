@@ -181,6 +181,15 @@ void negotiate_bind(struct session *s);
 void negotiate_need_password(struct session *s, const char *why);
 /* The account's channel_binding value; -1 if it names no setting. */
 int negotiate_cb_setting(const char *value);
+/* XEP-0440: the binding types a server lists in its features, a bit per
+ * type (tls-exporter, tls-unique, tls-server-end-point); *listed: the
+ * list was there at all. */
+unsigned negotiate_cb_listed(mxml_node_t *features, bool *listed);
+/* The binding type to try (the bit's index), or -1: from the list, the
+ * TLS version, the types this connection can give (available), the
+ * setting (enum session_cb) and the types refused already. */
+int negotiate_cb_choose(bool listed, unsigned types, bool tls13, unsigned available,
+                        int config, unsigned refused);
 
 /* register.c */
 void register_start(struct session *s, mxml_node_t *features);
