@@ -1,14 +1,11 @@
-/* commands.c - the command line language of the input line.
- *
- * One table describes every command: its name (and subcommand, for
- * /roster), how many words it needs, whether its last argument takes the
- * rest of the line verbatim (a message, a status text, raw XML), its
- * usage and its help. Parsing checks the shape of the arguments, so that
- * ui.c only ever sees well-formed commands; what they mean for the
+/* commands.c - reading the input line with the table of commands
+ * (cmds.c): which command, how many words, whether the last argument takes
+ * the rest of the line verbatim (a message, a status text, raw XML), and
+ * the values a few commands check (a presence, a priority, a vCard field).
+ * So cmds.c only ever sees well-formed commands; what they mean for the
  * session (which contact a JID argument names, are we online) is checked
- * there. Text that
- * does not start with '/' is something to say, and "//text" says
- * "/text". */
+ * there. Text that does not start with '/' is something to say, and
+ * "//text" says "/text". */
 #include "ui/commands.h"
 
 #include <errno.h>
@@ -17,109 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-struct command_spec {
-    const char *name;
-    const char *sub;
-    enum command_id id;
-    int req, max; /* words required, and at most */
-    bool rest;    /* the last argument is the rest of the line */
-    const char *usage;
-    const char *help;
-};
-
-static const struct command_spec specs[] = {
-    {"connect", NULL, CMD_CONNECT, 0, 1, false, "/connect [ACCOUNT]",
-     "Log in (again) with the account tuktuk was started with."},
-    {"disconnect", NULL, CMD_DISCONNECT, 0, 0, false, "/disconnect",
-     "Log out: unavailable presence, then close the stream. No reconnect follows."},
-    {"quit", NULL, CMD_QUIT, 0, 1, true, "/quit [MESSAGE]",
-     "Send unavailable presence with MESSAGE, close the stream and exit."},
-    {"msg", NULL, CMD_MSG, 1, 2, true, "/msg JID [TEXT]",
-     "Open a chat window with JID, and send TEXT if given. JID is an address, or a contact's "
-     "name (Tab completes both); a name two contacts share, or a word that names nobody, is "
-     "refused, never taken for a server."},
-    {"close", NULL, CMD_CLOSE, 0, 0, false, "/close",
-     "Close the current window (the status window stays)."},
-    {"status", NULL, CMD_STATUS, 1, 2, true, "/status online|chat|away|xa|dnd [MESSAGE]",
-     "Set your presence and its status message."},
-    {"priority", NULL, CMD_PRIORITY, 1, 1, false, "/priority N",
-     "Set your presence priority (-128 to 127)."},
-    {"help", NULL, CMD_HELP, 0, 1, false, "/help [COMMAND]", "List the commands, or explain one."},
-    {"roster", "add", CMD_ROSTER_ADD, 1, 2, true, "/roster add JID [NAME]",
-     "Add JID (an address) to your roster, named NAME, and ask to see their presence."},
-    {"roster", "remove", CMD_ROSTER_REMOVE, 1, 1, false, "/roster remove JID",
-     "Remove JID (an address or a contact's name) from your roster; this also cancels the "
-     "subscriptions. The status window confirms it."},
-    {"roster", "rename", CMD_ROSTER_RENAME, 2, 2, true, "/roster rename JID NAME",
-     "Change the name shown for JID."},
-    {"roster", "group", CMD_ROSTER_GROUP, 2, 2, true, "/roster group JID GROUP",
-     "Move JID into GROUP (its only group)."},
-    {"subscribe", NULL, CMD_SUBSCRIBE, 1, 1, false, "/subscribe JID",
-     "Ask JID to share their presence with you."},
-    {"authorize", NULL, CMD_AUTHORIZE, 1, 1, false, "/authorize JID",
-     "Allow JID to see your presence."},
-    {"deny", NULL, CMD_DENY, 1, 1, false, "/deny JID",
-     "Refuse JID's request, or stop sharing your presence with JID."},
-    {"unsubscribe", NULL, CMD_UNSUBSCRIBE, 1, 1, false, "/unsubscribe JID",
-     "Stop receiving JID's presence."},
-    {"correct", NULL, CMD_CORRECT, 1, 1, true, "/correct TEXT",
-     "Replace your last message in this chat with TEXT (XEP-0308); the peer's client shows "
-     "the correction in its place."},
-    {"me", NULL, CMD_ME, 1, 1, true, "/me TEXT",
-     "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245)."},
-    {"info", NULL, CMD_INFO, 0, 1, false, "/info [JID]",
-     "Contact details: JID, name, groups, subscription, each resource with show, status, "
-     "priority and client. Without JID: the current chat's contact."},
-    {"vcard", "set", CMD_VCARD_SET, 1, 2, true, "/vcard set FIELD [VALUE]",
-     "Change one field of your vCard: FN, NICKNAME, EMAIL, URL, BDAY, TEL, ORG, TITLE or "
-     "NOTE. Without VALUE the field is removed."},
-    {"vcard", NULL, CMD_VCARD, 0, 1, false, "/vcard [JID]",
-     "Show JID's vCard (XEP-0054): name, nickname, email, URL, birthday, phone, "
-     "organisation, title, note. Without JID: your own."},
-    {"disco", NULL, CMD_DISCO, 0, 1, false, "/disco [JID]",
-     "Ask JID (default: your server) what it is and which features it has (XEP-0030)."},
-    {"version", NULL, CMD_VERSION, 1, 1, false, "/version JID",
-     "Ask which software JID runs (XEP-0092). A contact's bare JID asks its best resource."},
-    {"ping", NULL, CMD_PING, 0, 1, false, "/ping [JID]",
-     "Ping JID (default: your server) and show the round trip in milliseconds (XEP-0199)."},
-    {"join", NULL, CMD_JOIN, 1, 2, false, "/join ROOM@SERVICE[/NICK] [PASSWORD]",
-     "Join a group chat room (XEP-0045) in a window of its own. The nick defaults to your "
-     "JID's localpart; a ROOM without @SERVICE is on conference.YOURDOMAIN."},
-    {"part", NULL, CMD_PART, 0, 1, true, "/part [MESSAGE]",
-     "Leave the current room; its window stays until /close."},
-    {"nick", NULL, CMD_NICK, 1, 1, true, "/nick NICK", "Change your nick in the current room."},
-    {"topic", NULL, CMD_TOPIC, 0, 1, true, "/topic [TEXT]",
-     "Show the current room's subject, or set it to TEXT."},
-    {"invite", NULL, CMD_INVITE, 1, 2, true, "/invite JID [REASON]",
-     "Invite JID to the current room (through the room, XEP-0045 7.8.2)."},
-    {"names", NULL, CMD_NAMES, 0, 0, false, "/names",
-     "List the current room's occupants with their presence and role."},
-    {"bookmark", "list", CMD_BOOKMARK_LIST, 0, 0, false, "/bookmark list",
-     "List your room bookmarks (XEP-0402), which the server keeps for all your clients."},
-    {"bookmark", "remove", CMD_BOOKMARK_REMOVE, 0, 1, false, "/bookmark remove [ROOM]",
-     "Remove the bookmark of ROOM (default: the current room)."},
-    {"bookmark", NULL, CMD_BOOKMARK, 0, 1, true, "/bookmark [NAME]",
-     "Bookmark the current room, with your nick, its password and autojoin: it is joined at "
-     "every login, from any of your clients."},
-    {"xml", NULL, CMD_XML, 0, 0, false, "/xml",
-     "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
-     "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw."},
-    {"raw", NULL, CMD_RAW, 1, 1, true, "/raw XML",
-     "Send one XML element as is, after checking that it is well-formed."},
-    {"tls", "trust", CMD_TLS_TRUST, 0, 0, false, "/tls trust",
-     "Trust the certificate that was just refused, by its fingerprint, and reconnect."},
-    {"password", NULL, CMD_PASSWORD, 0, 0, false, "/password",
-     "Store or change the password kept in the encrypted vault (asked without echo)."},
-    {"passwd", NULL, CMD_PASSWD, 0, 0, false, "/passwd",
-     "Change your password on the server (XEP-0077); the vault follows once the server "
-     "accepts it."},
-    {"vault", "passphrase", CMD_VAULT_PASSPHRASE, 0, 0, false, "/vault passphrase",
-     "Set, change or (empty answer) remove the vault's master passphrase. With one, the "
-     "vault is encrypted with a key derived from it (Argon2id), asked once per start."},
-};
-
-#define NSPECS (sizeof specs / sizeof specs[0])
 
 static const char *skip_space(const char *p)
 {
@@ -152,24 +46,24 @@ static bool word_is(const char *p, size_t n, const char *w)
 }
 
 /* Find the spec for "name [sub]"; *p moves past what was consumed. */
-static const struct command_spec *find_spec(const char **p, bool *name_known)
+static const struct command_entry *find_entry(const char **p, bool *name_known)
 {
     size_t n = word_len(*p);
     const char *name = *p;
     const char *after = skip_space(name + n);
     size_t sn = word_len(after);
     *name_known = false;
-    for (size_t i = 0; i < NSPECS; i++) {
-        if (!word_is(name, n, specs[i].name))
+    for (size_t i = 0; i < commands_count; i++) {
+        if (!word_is(name, n, commands_table[i].name))
             continue;
         *name_known = true;
-        if (!specs[i].sub) {
+        if (!commands_table[i].sub) {
             *p = name + n;
-            return &specs[i];
+            return &commands_table[i];
         }
-        if (word_is(after, sn, specs[i].sub)) {
+        if (word_is(after, sn, commands_table[i].sub)) {
             *p = after + sn;
-            return &specs[i];
+            return &commands_table[i];
         }
     }
     return NULL;
@@ -181,7 +75,7 @@ static int fail(char *err, size_t errlen, const char *why, const char *usage)
     return -1;
 }
 
-static int parse_args(const struct command_spec *s, const char *p, struct command *out, char *err,
+static int parse_args(const struct command_entry *s, const char *p, struct command *out, char *err,
                       size_t errlen)
 {
     int n = 0;
@@ -200,9 +94,9 @@ static int parse_args(const struct command_spec *s, const char *p, struct comman
     return 0;
 }
 
-static int check_values(const struct command_spec *s, struct command *out, char *err, size_t errlen)
+static int check_values(const struct command_entry *s, struct command *out, char *err, size_t errlen)
 {
-    if (s->id == CMD_STATUS) {
+    if (s->value == VALUE_SHOW) {
         static const char *const shows[] = {"chat", "online", "away", "xa", "dnd"};
         for (int i = 0; i < 5; i++) {
             if (strcmp(out->arg[0], shows[i]) == 0) {
@@ -212,7 +106,7 @@ static int check_values(const struct command_spec *s, struct command *out, char 
         }
         return fail(err, errlen, "unknown presence", s->usage);
     }
-    if (s->id == CMD_VCARD_SET) {
+    if (s->value == VALUE_VCARD_FIELD) {
         static const char *const fields[] = {"FN",  "NICKNAME", "EMAIL", "URL", "BDAY",
                                              "TEL", "ORG",      "TITLE", "NOTE"};
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -223,7 +117,7 @@ static int check_values(const struct command_spec *s, struct command *out, char 
         }
         return fail(err, errlen, "unknown vCard field", s->usage);
     }
-    if (s->id == CMD_PRIORITY) {
+    if (s->value == VALUE_PRIORITY) {
         char *end;
         errno = 0;
         long v = strtol(out->arg[0], &end, 10);
@@ -238,13 +132,13 @@ int commands_parse(const char *line, struct command *out, char *err, size_t errl
 {
     memset(out, 0, sizeof *out);
     if (line[0] != '/' || line[1] == '/') {
-        out->id = CMD_SAY;
+        out->entry = NULL;
         out->arg[0] = dup_n(line + (line[0] == '/'), strlen(line + (line[0] == '/')));
         return 0;
     }
     const char *p = line + 1;
     bool known;
-    const struct command_spec *s = find_spec(&p, &known);
+    const struct command_entry *s = find_entry(&p, &known);
     if (!s) {
         size_t n = word_len(line);
         if (known)
@@ -255,12 +149,34 @@ int commands_parse(const char *line, struct command *out, char *err, size_t errl
                      n > 40 ? 40 : (int)n, line);
         return -1;
     }
-    out->id = s->id;
+    out->entry = s;
     if (parse_args(s, p, out, err, errlen) != 0 || check_values(s, out, err, errlen) != 0) {
         commands_clear(out);
         return -1;
     }
     return 0;
+}
+
+bool commands_is(const struct command *c, const char *name, const char *sub)
+{
+    if (!c->entry)
+        return strcmp(name, "say") == 0;
+    return strcmp(c->entry->name, name) == 0 &&
+           (sub ? c->entry->sub && strcmp(c->entry->sub, sub) == 0 : !c->entry->sub);
+}
+
+const struct command_entry *commands_entry_of(const char *line, int *first_arg_word)
+{
+    if (line[0] != '/' || line[1] == '/')
+        return NULL;
+    const char *p = line + 1;
+    bool known;
+    const struct command_entry *e = find_entry(&p, &known);
+    if (e && e->sub && !*p)
+        e = NULL; /* "/roster add" with the cursor still on "add" */
+    if (first_arg_word)
+        *first_arg_word = e && e->sub ? 2 : 1;
+    return e;
 }
 
 void commands_clear(struct command *c)
@@ -278,11 +194,11 @@ const char *commands_help(const char *name)
     if (name[0] == '/')
         name++;
     buf[0] = '\0';
-    for (size_t i = 0; i < NSPECS; i++) {
-        if (strcmp(specs[i].name, name) != 0)
+    for (size_t i = 0; i < commands_count; i++) {
+        if (strcmp(commands_table[i].name, name) != 0)
             continue;
         int n = snprintf(buf + off, sizeof buf - off, "%s%s\n    %s", off ? "\n" : "",
-                         specs[i].usage, specs[i].help);
+                         commands_table[i].usage, commands_table[i].help);
         if (n > 0 && (size_t)n < sizeof buf - off)
             off += (size_t)n;
     }
@@ -293,12 +209,12 @@ const char *commands_name(size_t i)
 {
     /* Distinct names in table order: /roster's subcommands share one. */
     size_t k = 0;
-    for (size_t j = 0; j < NSPECS; j++) {
-        if (j > 0 && strcmp(specs[j].name, specs[j - 1].name) == 0)
+    for (size_t j = 0; j < commands_count; j++) {
+        if (j > 0 && strcmp(commands_table[j].name, commands_table[j - 1].name) == 0)
             continue;
         if (k++ == i) {
             static char buf[32];
-            snprintf(buf, sizeof buf, "/%s", specs[j].name);
+            snprintf(buf, sizeof buf, "/%s", commands_table[j].name);
             return buf;
         }
     }
@@ -308,8 +224,8 @@ const char *commands_name(size_t i)
 const char *commands_summary(size_t i)
 {
     static char buf[256];
-    if (i >= NSPECS)
+    if (i >= commands_count)
         return NULL;
-    snprintf(buf, sizeof buf, "%-42s %s", specs[i].usage, specs[i].help);
+    snprintf(buf, sizeof buf, "%-42s %s", commands_table[i].usage, commands_table[i].help);
     return buf;
 }

@@ -1,66 +1,63 @@
-/* commands.h - parsing what the user typed into a command with checked
- * arguments, and the help texts (see commands.c). ui.c carries them out. */
+/* commands.h - the command line language of the input line: the table of
+ * commands (cmds.c), and parsing a line into one with checked arguments
+ * (commands.c). */
 #ifndef TUKTUK_UI_COMMANDS_H
 #define TUKTUK_UI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xmpp/roster.h"
 
-enum command_id {
-    CMD_SAY, /* plain text for the current window: arg[0] */
-    CMD_CONNECT,
-    CMD_DISCONNECT,
-    CMD_QUIT,
-    CMD_MSG,
-    CMD_CLOSE,
-    CMD_STATUS,
-    CMD_PRIORITY,
-    CMD_HELP,
-    CMD_ROSTER_ADD,
-    CMD_ROSTER_REMOVE,
-    CMD_ROSTER_RENAME,
-    CMD_ROSTER_GROUP,
-    CMD_SUBSCRIBE,
-    CMD_AUTHORIZE,
-    CMD_DENY,
-    CMD_UNSUBSCRIBE,
-    CMD_RAW,
-    CMD_TLS_TRUST,
-    CMD_PASSWORD,
-    CMD_PASSWD,
-    CMD_VAULT_PASSPHRASE,
-    CMD_XML,
-    CMD_ME,        /* arg[0]: the action */
-    CMD_CORRECT,   /* arg[0]: the corrected text of our last message */
-    CMD_INFO,      /* arg[0]: JID or NULL (the current chat) */
-    CMD_VCARD,     /* arg[0]: JID or NULL (our own) */
-    CMD_VCARD_SET, /* arg[0]: field, upper case; arg[1]: value or NULL */
-    CMD_DISCO,     /* arg[0]: JID or NULL (the server) */
-    CMD_VERSION,   /* arg[0]: JID */
-    CMD_PING,      /* arg[0]: JID or NULL (the server) */
-    CMD_JOIN,      /* arg[0]: ROOM[@SERVICE][/NICK]; arg[1]: password or NULL */
-    CMD_PART,      /* arg[0]: message or NULL */
-    CMD_NICK,      /* arg[0]: the new nick */
-    CMD_TOPIC,     /* arg[0]: the new subject, or NULL to show it */
-    CMD_INVITE,    /* arg[0]: JID; arg[1]: reason or NULL */
-    CMD_NAMES,
-    CMD_BOOKMARK,        /* arg[0]: a name for it, or NULL */
-    CMD_BOOKMARK_REMOVE, /* arg[0]: the room, or NULL (the current one) */
-    CMD_BOOKMARK_LIST
+struct ui;
+struct command;
+
+/* What the first argument is: what Tab offers for it. */
+enum command_arg {
+    ARG_TEXT,       /* a message, a reason, a name: nothing to offer */
+    ARG_CONTACT,    /* a JID: an address or a contact's name (resolve.c) */
+    ARG_ROOM,       /* a room: ours and the bookmarks */
+    ARG_SHOW,       /* online, chat, away, xa, dnd */
+    ARG_COMMAND,    /* a command's name */
+    ARG_VCARD_FIELD /* FN, NICKNAME... */
 };
 
+/* Checks beyond the number of words, made while parsing. */
+enum command_value { VALUE_ANY, VALUE_SHOW, VALUE_PRIORITY, VALUE_VCARD_FIELD };
+
+typedef void (*command_fn)(struct ui *ui, const struct command *c);
+
+struct command_entry {
+    const char *name, *sub; /* "roster", "add"; sub NULL for most */
+    int req, max;           /* words required, and at most */
+    bool rest;              /* the last argument is the rest of the line */
+    enum command_value value;
+    enum command_arg arg;
+    const char *usage, *help;
+    command_fn run;
+};
+
+extern const struct command_entry commands_table[];
+extern const size_t commands_count;
+
 struct command {
-    enum command_id id;
-    char *arg[2];            /* owned; NULL when not given */
-    enum presence_show show; /* CMD_STATUS */
-    int priority;            /* CMD_PRIORITY */
+    const struct command_entry *entry; /* NULL: text to say, in arg[0] */
+    char *arg[2];                      /* owned; NULL when not given */
+    enum presence_show show;           /* VALUE_SHOW */
+    int priority;                      /* VALUE_PRIORITY */
 };
 
 /* Parse one input line. Returns 0, or -1 with a one-line message that
  * includes the usage in err. The caller frees with commands_clear. */
 int commands_parse(const char *line, struct command *out, char *err, size_t errlen);
 void commands_clear(struct command *c);
+/* Is c the command "name [sub]"? ("say" for text to say.) */
+bool commands_is(const struct command *c, const char *name, const char *sub);
+
+/* The entry a command line starts with ("/roster add bob" gives roster
+ * add) and the index of the word its first argument is; NULL when the
+ * line names none (or a command whose subcommand is still missing). */
+const struct command_entry *commands_entry_of(const char *line, int *first_arg_word);
 
 /* Help for one command ("msg" or "/msg"; "roster" covers its
  * subcommands): usage and text, possibly several lines. NULL if unknown. */

@@ -177,6 +177,42 @@ static void rename_window(struct ui *ui, const char *bare)
         chatwin_set_name(w, ui_contact_name(ui, bare, name, sizeof name));
 }
 
+/* The roster's ! marks follow the block list (XEP-0191). */
+static void blocked_refresh(struct ui *ui)
+{
+    struct roster *r = session_roster(ui->session);
+    for (size_t i = 0; i < roster_count(r); i++) {
+        const char *jid = roster_at(r, i)->jid;
+        rosterview_set_blocked(ui->rv, jid, session_is_blocked(ui->session, jid));
+    }
+    ui_dirty(ui, UI_DIRTY_ROSTER);
+}
+
+/* Every change of the block list is said, whichever client of ours made
+ * it; the list itself at login only when it is not empty. */
+static void on_blocking(struct ui *ui, const struct session_event *ev)
+{
+    char who[600] = "everyone";
+    const char *jid = ev->jid && ev->jid[0] ? ev->jid : NULL;
+    if (jid)
+        ui_contact_who(ui, jid, who, sizeof who);
+    if (strcmp(ev->sub_type, "blocked") == 0) {
+        ui_info(ui, NULL, CHATLINE_INFO, "blocked %s", who);
+    } else if (strcmp(ev->sub_type, "unblocked") == 0) {
+        ui_info(ui, NULL, CHATLINE_INFO, "unblocked %s", who);
+    } else if (strcmp(ev->sub_type, "refused") == 0) {
+        ui_status_error(ui, "the server did not change the block list for %s: %s", who,
+                        ev->condition ? ev->condition : "refused");
+    } else {
+        size_t n = 0;
+        session_blocked(ui->session, &n);
+        if (n)
+            ui_info(ui, NULL, CHATLINE_INFO, "you block %zu address%s (/blocked lists them)", n,
+                    n == 1 ? "" : "es");
+    }
+    blocked_refresh(ui);
+}
+
 static void on_roster(struct ui *ui)
 {
     rosterview_reload(ui->rv, session_roster(ui->session));
@@ -188,6 +224,7 @@ static void on_roster(struct ui *ui)
         rename_window(ui, w->jid);
     }
     subreq_refresh(ui);
+    blocked_refresh(ui);
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 
@@ -198,6 +235,7 @@ static void on_roster_push(struct ui *ui, const char *bare)
 {
     char note[1500];
     rosterview_update_noted(ui->rv, session_roster(ui->session), bare, note, sizeof note);
+    rosterview_set_blocked(ui->rv, bare, session_is_blocked(ui->session, bare));
     rename_window(ui, bare);
     if (note[0])
         ui_status_note(ui, "%s", note);
@@ -518,6 +556,9 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         break;
     case SESSION_EV_XML:
         ui_console_stanza(ui, ev);
+        break;
+    case SESSION_EV_BLOCKING:
+        on_blocking(ui, ev);
         break;
     default:
         break; /* an event newer than this UI: nothing to show */

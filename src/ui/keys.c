@@ -396,6 +396,12 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
     } else if (k == KEY_F(2)) {
         if (jid)
             ask_rename(ui, jid);
+    } else if (k == KEY_F(3) && jid) {
+        /* Blocking asks first, as removing does; unblocking undoes it. */
+        if (session_is_blocked(ui->session, jid))
+            ui_unblock(ui, jid);
+        else
+            ui_ask(ui, UI_PROMPT_BLOCK, jid);
     } else if (k == KEY_IC) {
         ui_ask(ui, UI_PROMPT_ADD, NULL);
     } else if (k < 0 && ch == KEY_ESC) {

@@ -38,6 +38,7 @@ struct contact {
     enum presence_show show;
     unsigned unread;
     bool asking; /* asked to see our presence; not answered yet */
+    bool blocked; /* on our block list (XEP-0191) */
     struct group **groups;
     size_t ngroups;
     struct contact *hnext;
@@ -472,6 +473,15 @@ void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned
     }
 }
 
+void rosterview_set_blocked(struct rosterview *rv, const char *bare_jid, bool blocked)
+{
+    struct contact *c = contact_find(rv, bare_jid);
+    if (c && c->blocked != blocked) {
+        c->blocked = blocked;
+        rv->rows_dirty = true;
+    }
+}
+
 void rosterview_set_asking(struct rosterview *rv, const char *bare_jid, bool asking)
 {
     struct contact *c = contact_find(rv, bare_jid);
@@ -594,6 +604,7 @@ bool rosterview_row(struct rosterview *rv, size_t i, struct rosterview_row *out)
     out->show = e->c->show;
     out->unread = e->c->unread;
     out->asking = e->c->asking;
+    out->blocked = e->c->blocked;
     return true;
 }
 

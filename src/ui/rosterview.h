@@ -26,7 +26,8 @@ struct rosterview_row {
     const char *label;      /* contact rows: name, or JID when it has none */
     enum presence_show show;
     unsigned unread;
-    bool asking; /* contact rows: a subscription request waits for an answer */
+    bool asking;  /* contact rows: a subscription request waits for an answer */
+    bool blocked; /* contact rows: on our block list */
 };
 
 struct rosterview;
@@ -54,6 +55,7 @@ void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned
  * with '?', and shown even while offline contacts are hidden). Kept until
  * cleared or the contact is reloaded. */
 void rosterview_set_asking(struct rosterview *rv, const char *bare_jid, bool asking);
+void rosterview_set_blocked(struct rosterview *rv, const char *bare_jid, bool blocked);
 
 bool rosterview_show_offline(const struct rosterview *rv);
 void rosterview_set_show_offline(struct rosterview *rv, bool show);

@@ -276,7 +276,7 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
     } else {
         enum theme_role role = show_role(r->show);
         wattr_set(w, s->attr[role] | sel, s->pair[role], NULL);
-        waddch(w, r->asking ? '?' : ' ');
+        waddch(w, r->blocked ? '!' : r->asking ? '?' : ' ');
         waddch(w, ' ');
         waddch(w, (chtype)show_marker(r->show));
         waddch(w, ' ');

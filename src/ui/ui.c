@@ -269,6 +269,10 @@ static const char *prompt_text(struct ui *ui, char *buf, size_t len)
         snprintf(buf, len, "remove %s? type remove and Enter (Esc: keep): ",
                  ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
         return buf;
+    case UI_PROMPT_BLOCK:
+        snprintf(buf, len, "block %s? type block and Enter (Esc: don't): ",
+                 ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
+        return buf;
     case UI_PROMPT_RENAME:
         snprintf(buf, len, "rename %s to: ", ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
         return buf;

@@ -35,6 +35,7 @@ enum ui_prompt {
     UI_PROMPT_ADD,
     UI_PROMPT_REMOVE,
     UI_PROMPT_RENAME,
+    UI_PROMPT_BLOCK,
     UI_PROMPT_LOGIN_PASSWORD, /* the server refused, or none was known */
     UI_PROMPT_STORE,          /* keep the password just accepted? (y/n) */
     UI_PROMPT_VAULT_PASSWORD, /* /password */
@@ -132,10 +133,25 @@ int ui_keys_drain(struct ui *ui);
 /* actions.c */
 void ui_submit_line(struct ui *ui, char *line);
 struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus);
+/* Sends text to w's contact, logs it and shows it (or says why not). */
+void ui_send_text(struct ui *ui, struct chatwin *w, const char *text);
 void ui_roster_details(struct ui *ui, const char *jid);
 void ui_prompt_answer(struct ui *ui, const char *answer);
+
+/* complete.c: Tab's candidates for the word under the cursor. */
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c);
+
+/* cmds.c: what a line without a command does in the current window;
+ * leaving; the roster changes that commands and roster keys share. */
+void ui_say(struct ui *ui, const char *text);
+void ui_quit(struct ui *ui, const char *message);
+/* XEP-0191, for /block, /unblock and the roster's F3. */
+void ui_block(struct ui *ui, const char *jid);
+void ui_unblock(struct ui *ui, const char *jid);
+enum ui_roster_change { UI_ROSTER_ADD, UI_ROSTER_REMOVE, UI_ROSTER_RENAME, UI_ROSTER_GROUP };
+void ui_roster_change(struct ui *ui, enum ui_roster_change id, const char *jid_arg,
+                      const char *value);
 const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 /* "Bob (bob@example.org)", or the JID alone when the roster has no name. */
 const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len);

@@ -1,0 +1,663 @@
+/* cmds.c - every command of the input line, as one table: its name
+ * (and subcommand), how many words it takes, whether its last argument is
+ * the rest of the line, what its first argument is (for Tab and for the
+ * checks commands.c makes), its usage and help, and the function that
+ * runs it. Adding a command is one function and one row here; /help and
+ * the man page's list come from the table (the man page is checked
+ * against it by test_ui_commands).
+ *
+ * commands.c has already checked each command's shape; here we check
+ * what depends on the session (being online, and what a JID argument
+ * stands for: resolve.c reads an address or a contact's name, and
+ * refuses a word that names nobody instead of sending it to a server)
+ * and report every refusal as one line in the status window, never more. */
+#include "core/pins.h"
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/commands.h"
+#include "ui/resolve.h"
+#include "xmpp/jid.h"
+
+/* The JID that what the user typed stands for (resolve.c: an address,
+ * or a contact's name), or NULL after telling the user why not. A
+ * resource typed with it is kept. Caller frees. */
+static char *resolve_arg(struct ui *ui, const char *arg, unsigned flags)
+{
+    char msg[1500];
+    const char *us = session_bare_jid(ui->session);
+    const char *domain = strchr(us, '@') ? strchr(us, '@') + 1 : us;
+    char *jid = resolve_jid(session_roster(ui->session), arg, flags, domain, msg, sizeof msg);
+    if (!jid)
+        ui_status_error(ui, "%s", msg);
+    return jid;
+}
+
+/* The same as a bare JID. */
+static char *want_jid(struct ui *ui, const char *arg, unsigned flags)
+{
+    char *jid = resolve_arg(ui, arg, flags);
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    free(jid);
+    return bare;
+}
+
+static void result(struct ui *ui, int rc, const char *what)
+{
+    if (rc != 0)
+        ui_status_error(ui, "%s failed: you are not online", what);
+}
+
+static void cmd_help(struct ui *ui, const struct command *c)
+{
+    const char *name = c->arg[0];
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (name) {
+        const char *h = commands_help(name);
+        if (h)
+            ui_info(ui, w, CHATLINE_INFO, "%s", h);
+        else
+            ui_status_error(ui, "no help for %s: /help lists the commands", name);
+        return;
+    }
+    ui_info(ui, w, CHATLINE_INFO, "Commands (/help COMMAND for more):");
+    for (size_t i = 0; commands_summary(i); i++)
+        ui_info(ui, w, CHATLINE_INFO, "  %s", commands_summary(i));
+    ui_info(
+        ui, w, CHATLINE_INFO,
+        "Keys: Alt-1..0 windows, Alt-a next unread, Alt-r roster, PgUp/PgDn scroll, "
+        "Tab completes. Text not starting with / goes to the current chat; //text sends /text.");
+}
+
+void ui_quit(struct ui *ui, const char *message)
+{
+    ui->quitting = true;
+    if (session_state(ui->session) == SESSION_OFFLINE) {
+        if (ui->opt.on_quit)
+            ui->opt.on_quit(ui->opt.ud, 0);
+        return;
+    }
+    ui_info(ui, NULL, CHATLINE_INFO, "leaving...");
+    session_disconnect(ui->session, message);
+}
+
+static void cmd_msg(struct ui *ui, const struct command *c)
+{
+    const char *jid_arg = c->arg[0], *text = c->arg[1];
+    if (ui_room_private(ui, jid_arg, text))
+        return;
+    char *jid = want_jid(ui, jid_arg, 0);
+    if (!jid)
+        return;
+    struct chatwin *w = ui_open_chat(ui, jid, true);
+    if (text)
+        ui_send_text(ui, w, text);
+    free(jid);
+}
+
+static void cmd_close(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    if (ui->wins.current == 0) {
+        ui_status_error(ui, "the status window (1) cannot be closed");
+        return;
+    }
+    if (chatwins_current(&ui->wins)->kind == CHATWIN_ROOM)
+        ui_room_closing(ui, chatwins_current(&ui->wins));
+    chatwins_close(&ui->wins, ui->wins.current);
+    ui_select_window(ui, ui->wins.current);
+}
+
+void ui_roster_change(struct ui *ui, enum ui_roster_change id, const char *jid_arg,
+                      const char *value)
+{
+    /* Adding takes an address or a contact's name (to ask again for
+     * their presence); the other changes only a contact on the roster. */
+    char *jid = want_jid(ui, jid_arg, id == UI_ROSTER_ADD ? 0 : RESOLVE_IN_ROSTER);
+    if (!jid)
+        return;
+    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    int rc;
+    if (id == UI_ROSTER_ADD) {
+        rc = session_roster_set(ui->session, jid, value, NULL);
+        /* Adding someone means wanting their presence: ask for it too. */
+        if (rc == 0 && !(it && (it->sub == ROSTER_SUB_TO || it->sub == ROSTER_SUB_BOTH)))
+            rc = session_send_subscription(ui->session, jid, "subscribe");
+    } else if (id == UI_ROSTER_RENAME) {
+        rc = session_roster_set(ui->session, jid, value, NULL); /* keeps every group */
+    } else if (id == UI_ROSTER_GROUP) {
+        rc = session_roster_set(ui->session, jid, NULL, value); /* keeps the name */
+    } else {
+        rc = session_roster_remove(ui->session, jid);
+    }
+    result(ui, rc, "roster change");
+    if (rc == 0 && id == UI_ROSTER_GROUP && it && it->ngroups > 1)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s had several groups; now only %s", jid, value);
+    free(jid);
+}
+
+static void subscription(struct ui *ui, const char *jid_arg, const char *type)
+{
+    char *jid = want_jid(ui, jid_arg, 0);
+    if (!jid)
+        return;
+    int rc = session_send_subscription(ui->session, jid, type);
+    result(ui, rc, type);
+    /* Answering a request (either way) clears its roster mark. */
+    if (rc == 0 && (strcmp(type, "subscribed") == 0 || strcmp(type, "unsubscribed") == 0))
+        ui_subreq_answered(ui, jid);
+    free(jid);
+}
+
+static void cmd_tls_trust(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    const struct conn_cert_info *cert = session_refused_cert(ui->session);
+    if (!cert) {
+        ui_status_error(ui, "no certificate was refused");
+        return;
+    }
+    char err[300] = "";
+    if (!ui->data_dir ||
+        pins_set(ui->data_dir, session_bare_jid(ui->session), cert->sha256, err, sizeof err) < 0)
+        ui_status_error(ui, "the trust is NOT saved (only for this run): %s",
+                        err[0] ? err : "no data folder");
+    else
+        ui_info(ui, NULL, CHATLINE_INFO, "saved: this account trusts the certificate %s",
+                cert->sha256);
+    ui_info(ui, NULL, CHATLINE_INFO, "trusting the certificate with SHA-256 %s", cert->sha256);
+    session_set_pinned_cert(ui->session, cert->sha256);
+    if (session_connect(ui->session) != 0)
+        ui_status_error(ui, "already connecting");
+}
+
+void ui_say(struct ui *ui, const char *text)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (w->kind == CHATWIN_XML) {
+        ui_console_send(ui, text);
+        return;
+    }
+    if (w->kind == CHATWIN_ROOM) {
+        ui_room_say(ui, w, text);
+        return;
+    }
+    if (w->kind != CHATWIN_CHAT) {
+        ui_status_error(ui, "this is the status window: /msg JID TEXT, or pick a contact "
+                            "in the roster (Alt-r, then Enter)");
+        return;
+    }
+    ui_send_text(ui, w, text);
+}
+
+/* The current chat's peer, for commands whose JID is optional there. */
+static const char *current_chat_jid(struct ui *ui)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    return w->kind == CHATWIN_CHAT ? w->jid : NULL;
+}
+
+static void cmd_correct(struct ui *ui, const struct command *c)
+{
+    const char *text = c->arg[0];
+    struct chatwin *w = chatwins_current(&ui->wins);
+    struct chatline *last = w->kind == CHATWIN_CHAT ? chatwin_last_sent(w) : NULL;
+    if (!last) {
+        ui_status_error(ui, "/correct: no message of yours to correct in this window");
+        return;
+    }
+    if (session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) != 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "correction not sent: %s",
+                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid"
+                                                             : "you are not online");
+        return;
+    }
+    ui_log_message(ui, w->jid, time(NULL), true, session_bare_jid(ui->session), text);
+    chatwin_correct(last, text);
+    ui_dirty(ui, UI_DIRTY_CHAT);
+}
+
+static void cmd_me(struct ui *ui, const struct command *c)
+{
+    const char *text = c->arg[0];
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (w->kind != CHATWIN_CHAT && w->kind != CHATWIN_ROOM) {
+        ui_status_error(ui, "/me works in a chat or room window: /msg JID first");
+        return;
+    }
+    size_t n = strlen(text) + 5;
+    char *body = malloc(n);
+    if (!body)
+        abort();
+    snprintf(body, n, "/me %s", text);
+    if (w->kind == CHATWIN_ROOM)
+        ui_room_say(ui, w, body);
+    else
+        ui_send_text(ui, w, body);
+    free(body);
+}
+
+static void cmd_info(struct ui *ui, const struct command *c)
+{
+    const char *arg = c->arg[0];
+    const char *jid = arg ? arg : current_chat_jid(ui);
+    if (!jid) {
+        ui_status_error(ui, "no contact here; usage: /info [JID]");
+        return;
+    }
+    /* The current chat's JID is one already: no name to read in it. */
+    char *bare = arg ? want_jid(ui, arg, 0) : strdup(jid);
+    if (bare)
+        ui_roster_details(ui, bare);
+    /* The details name each resource's client from its caps; the exact
+     * version comes from asking each one (XEP-0092). */
+    const struct roster_item *it = bare ? roster_find(session_roster(ui->session), bare) : NULL;
+    for (size_t i = 0; it && i < it->nres && i < 8; i++) {
+        char full[1024];
+        if (!it->res[i].name[0])
+            continue;
+        snprintf(full, sizeof full, "%s/%s", bare, it->res[i].name);
+        ui_query_version(ui, full);
+    }
+    free(bare);
+}
+
+/* /version, /ping and /disco may ask a server, /vcard a person; full
+ * JIDs stay full. NULL: nothing typed; else the JID, or NULL after the
+ * user was told why not (*refused). Caller frees. */
+static char *query_target(struct ui *ui, const struct command *c, unsigned flags, bool *refused)
+{
+    char *jid = c->arg[0] ? resolve_arg(ui, c->arg[0], flags) : NULL;
+    *refused = c->arg[0] && !jid;
+    return jid;
+}
+
+static void run_query(struct ui *ui, const struct command *c, unsigned flags,
+                      void (*ask)(struct ui *, const char *))
+{
+    bool refused;
+    char *jid = query_target(ui, c, flags, &refused);
+    if (!refused)
+        ask(ui, jid);
+    free(jid);
+}
+
+static void cmd_version(struct ui *ui, const struct command *c)
+{
+    run_query(ui, c, RESOLVE_SERVER, ui_query_version);
+}
+
+static void cmd_ping(struct ui *ui, const struct command *c)
+{
+    run_query(ui, c, RESOLVE_SERVER, ui_query_ping);
+}
+
+static void cmd_disco(struct ui *ui, const struct command *c)
+{
+    run_query(ui, c, RESOLVE_SERVER, ui_query_disco);
+}
+
+static void cmd_vcard(struct ui *ui, const struct command *c)
+{
+    run_query(ui, c, 0, ui_query_vcard);
+}
+
+static void cmd_vcard_set(struct ui *ui, const struct command *c)
+{
+    ui_vcard_set(ui, c->arg[0], c->arg[1]);
+}
+
+static void cmd_invite(struct ui *ui, const struct command *c)
+{
+    const char *jid_arg = c->arg[0], *reason = c->arg[1];
+    char *jid = resolve_arg(ui, jid_arg, 0);
+    if (jid)
+        ui_cmd_invite(ui, jid, reason);
+    free(jid);
+}
+
+static void cmd_connect(struct ui *ui, const struct command *c)
+{
+    if (c->arg[0] && strcmp(c->arg[0], session_bare_jid(ui->session)) != 0)
+        ui_status_error(ui, "this session is %s; start tuktuk -a %s for another account",
+                        session_bare_jid(ui->session), c->arg[0]);
+    else if (session_connect(ui->session) != 0)
+        ui_status_error(ui, "already connected or connecting; /disconnect first");
+}
+
+static void cmd_disconnect(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    session_disconnect(ui->session, NULL);
+}
+
+static void cmd_quit(struct ui *ui, const struct command *c)
+{
+    ui_quit(ui, c->arg[0]);
+}
+
+static void cmd_status(struct ui *ui, const struct command *c)
+{
+    ui->show = c->show;
+    free(ui->status);
+    ui->status = c->arg[1] ? strdup(c->arg[1]) : NULL;
+    ui_presence_apply(ui);
+}
+
+static void cmd_priority(struct ui *ui, const struct command *c)
+{
+    ui->priority = c->priority;
+    ui_presence_apply(ui);
+}
+
+static void cmd_roster_add(struct ui *ui, const struct command *c)
+{
+    ui_roster_change(ui, UI_ROSTER_ADD, c->arg[0], c->arg[1]);
+}
+
+static void cmd_roster_remove(struct ui *ui, const struct command *c)
+{
+    ui_roster_change(ui, UI_ROSTER_REMOVE, c->arg[0], NULL);
+}
+
+static void cmd_roster_rename(struct ui *ui, const struct command *c)
+{
+    ui_roster_change(ui, UI_ROSTER_RENAME, c->arg[0], c->arg[1]);
+}
+
+static void cmd_roster_group(struct ui *ui, const struct command *c)
+{
+    ui_roster_change(ui, UI_ROSTER_GROUP, c->arg[0], c->arg[1]);
+}
+
+static void cmd_subscribe(struct ui *ui, const struct command *c)
+{
+    subscription(ui, c->arg[0], "subscribe");
+}
+
+static void cmd_authorize(struct ui *ui, const struct command *c)
+{
+    subscription(ui, c->arg[0], "subscribed");
+}
+
+static void cmd_deny(struct ui *ui, const struct command *c)
+{
+    subscription(ui, c->arg[0], "unsubscribed");
+}
+
+static void cmd_unsubscribe(struct ui *ui, const struct command *c)
+{
+    subscription(ui, c->arg[0], "unsubscribe");
+}
+
+static void cmd_raw(struct ui *ui, const struct command *c)
+{
+    ui_console_send(ui, c->arg[0]);
+}
+
+static void cmd_xml(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    ui_console_open(ui);
+}
+
+static void cmd_password(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    ui_ask(ui, UI_PROMPT_VAULT_PASSWORD, NULL);
+}
+
+static void cmd_vault_passphrase(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    ui_ask(ui, UI_PROMPT_PASSPHRASE, NULL);
+}
+
+static void cmd_passwd(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    if (session_state(ui->session) != SESSION_ONLINE)
+        ui_status_error(ui, "/passwd: you must be online to change the password");
+    else
+        ui_ask(ui, UI_PROMPT_NEW_PASSWORD, NULL);
+}
+
+static void cmd_join(struct ui *ui, const struct command *c)
+{
+    ui_cmd_join(ui, c->arg[0], c->arg[1]);
+}
+
+static void cmd_part(struct ui *ui, const struct command *c)
+{
+    ui_cmd_part(ui, c->arg[0]);
+}
+
+static void cmd_nick(struct ui *ui, const struct command *c)
+{
+    ui_cmd_nick(ui, c->arg[0]);
+}
+
+static void cmd_topic(struct ui *ui, const struct command *c)
+{
+    ui_cmd_topic(ui, c->arg[0]);
+}
+
+static void cmd_names(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    ui_cmd_names(ui);
+}
+
+static void cmd_bookmark(struct ui *ui, const struct command *c)
+{
+    ui_cmd_bookmark(ui, c->arg[0]);
+}
+
+static void cmd_bookmark_remove(struct ui *ui, const struct command *c)
+{
+    ui_cmd_bookmark_remove(ui, c->arg[0]);
+}
+
+static void cmd_bookmark_list(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    ui_cmd_bookmark_list(ui);
+}
+
+/* ---- blocking (XEP-0191): the session says when the server has done it ---- */
+
+static void blocking_failed(struct ui *ui, const char *what)
+{
+    ui_status_error(ui, "%s: %s", what,
+                    session_state(ui->session) != SESSION_ONLINE ? "you are not online"
+                                                                 : "your server does not offer "
+                                                                   "blocking");
+}
+
+void ui_block(struct ui *ui, const char *jid)
+{
+    if (session_block(ui->session, jid) != 0)
+        blocking_failed(ui, "/block");
+}
+
+void ui_unblock(struct ui *ui, const char *jid)
+{
+    if (session_unblock(ui->session, jid) != 0)
+        blocking_failed(ui, "/unblock");
+}
+
+static void cmd_block(struct ui *ui, const struct command *c)
+{
+    char *jid = want_jid(ui, c->arg[0], 0);
+    if (jid)
+        ui_block(ui, jid);
+    free(jid);
+}
+
+static void cmd_unblock(struct ui *ui, const struct command *c)
+{
+    bool all = !c->arg[0] || strcmp(c->arg[0], "all") == 0;
+    char *jid = all ? NULL : want_jid(ui, c->arg[0], 0);
+    if (all || jid)
+        ui_unblock(ui, jid);
+    free(jid);
+}
+
+static void cmd_blocked(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    size_t n = 0;
+    const char *const *jids = session_blocked(ui->session, &n);
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (n == 0)
+        ui_info(ui, w, CHATLINE_INFO, "you block nobody");
+    for (size_t i = 0; i < n; i++)
+        ui_info(ui, w, CHATLINE_INFO, "blocked: %s", jids[i]);
+}
+
+const struct command_entry commands_table[] = {
+    {"connect", NULL, 0, 1, false, VALUE_ANY, ARG_TEXT, "/connect [ACCOUNT]",
+     "Log in (again) with the account tuktuk was started with.",
+     cmd_connect},
+    {"disconnect", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/disconnect",
+     "Log out: unavailable presence, then close the stream. No reconnect follows.",
+     cmd_disconnect},
+    {"quit", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/quit [MESSAGE]",
+     "Send unavailable presence with MESSAGE, close the stream and exit.",
+     cmd_quit},
+    {"msg", NULL, 1, 2, true, VALUE_ANY, ARG_CONTACT, "/msg JID [TEXT]",
+     "Open a chat window with JID, and send TEXT if given. JID is an address, or a contact's "
+     "name (Tab completes both); a name two contacts share, or a word that names nobody, is "
+     "refused, never taken for a server.",
+     cmd_msg},
+    {"close", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/close",
+     "Close the current window (the status window stays).",
+     cmd_close},
+    {"status", NULL, 1, 2, true, VALUE_SHOW, ARG_SHOW, "/status online|chat|away|xa|dnd [MESSAGE]",
+     "Set your presence and its status message.",
+     cmd_status},
+    {"priority", NULL, 1, 1, false, VALUE_PRIORITY, ARG_TEXT, "/priority N",
+     "Set your presence priority (-128 to 127).",
+     cmd_priority},
+    {"help", NULL, 0, 1, false, VALUE_ANY, ARG_COMMAND, "/help [COMMAND]",
+     "List the commands, or explain one.",
+     cmd_help},
+    {"roster", "add", 1, 2, true, VALUE_ANY, ARG_CONTACT, "/roster add JID [NAME]",
+     "Add JID (an address) to your roster, named NAME, and ask to see their presence.",
+     cmd_roster_add},
+    {"roster", "remove", 1, 1, false, VALUE_ANY, ARG_CONTACT, "/roster remove JID",
+     "Remove JID (an address or a contact's name) from your roster; this also cancels the "
+     "subscriptions. The status window confirms it.",
+     cmd_roster_remove},
+    {"roster", "rename", 2, 2, true, VALUE_ANY, ARG_CONTACT, "/roster rename JID NAME",
+     "Change the name shown for JID.",
+     cmd_roster_rename},
+    {"roster", "group", 2, 2, true, VALUE_ANY, ARG_CONTACT, "/roster group JID GROUP",
+     "Move JID into GROUP (its only group).",
+     cmd_roster_group},
+    {"subscribe", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/subscribe JID",
+     "Ask JID to share their presence with you.",
+     cmd_subscribe},
+    {"authorize", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/authorize JID",
+     "Allow JID to see your presence.",
+     cmd_authorize},
+    {"deny", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/deny JID",
+     "Refuse JID's request, or stop sharing your presence with JID.",
+     cmd_deny},
+    {"unsubscribe", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/unsubscribe JID",
+     "Stop receiving JID's presence.",
+     cmd_unsubscribe},
+    {"correct", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/correct TEXT",
+     "Replace your last message in this chat with TEXT (XEP-0308); the peer's client shows "
+     "the correction in its place.",
+     cmd_correct},
+    {"me", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/me TEXT",
+     "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245).",
+     cmd_me},
+    {"info", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/info [JID]",
+     "Contact details: JID, name, groups, subscription, each resource with show, status, "
+     "priority and client. Without JID: the current chat's contact.",
+     cmd_info},
+    {"vcard", "set", 1, 2, true, VALUE_VCARD_FIELD, ARG_VCARD_FIELD, "/vcard set FIELD [VALUE]",
+     "Change one field of your vCard: FN, NICKNAME, EMAIL, URL, BDAY, TEL, ORG, TITLE or "
+     "NOTE. Without VALUE the field is removed.",
+     cmd_vcard_set},
+    {"vcard", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/vcard [JID]",
+     "Show JID's vCard (XEP-0054): name, nickname, email, URL, birthday, phone, "
+     "organisation, title, note. Without JID: your own.",
+     cmd_vcard},
+    {"disco", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/disco [JID]",
+     "Ask JID (default: your server) what it is and which features it has (XEP-0030).",
+     cmd_disco},
+    {"version", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/version JID",
+     "Ask which software JID runs (XEP-0092). A contact's bare JID asks its best resource.",
+     cmd_version},
+    {"ping", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/ping [JID]",
+     "Ping JID (default: your server) and show the round trip in milliseconds (XEP-0199).",
+     cmd_ping},
+    {"join", NULL, 1, 2, false, VALUE_ANY, ARG_ROOM, "/join ROOM@SERVICE[/NICK] [PASSWORD]",
+     "Join a group chat room (XEP-0045) in a window of its own. The nick defaults to your "
+     "JID's localpart; a ROOM without @SERVICE is on conference.YOURDOMAIN.",
+     cmd_join},
+    {"part", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/part [MESSAGE]",
+     "Leave the current room; its window stays until /close.",
+     cmd_part},
+    {"nick", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/nick NICK",
+     "Change your nick in the current room.",
+     cmd_nick},
+    {"topic", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/topic [TEXT]",
+     "Show the current room's subject, or set it to TEXT.",
+     cmd_topic},
+    {"invite", NULL, 1, 2, true, VALUE_ANY, ARG_CONTACT, "/invite JID [REASON]",
+     "Invite JID to the current room (through the room, XEP-0045 7.8.2).",
+     cmd_invite},
+    {"names", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/names",
+     "List the current room's occupants with their presence and role.",
+     cmd_names},
+    {"bookmark", "list", 0, 0, false, VALUE_ANY, ARG_TEXT, "/bookmark list",
+     "List your room bookmarks (XEP-0402), which the server keeps for all your clients.",
+     cmd_bookmark_list},
+    {"bookmark", "remove", 0, 1, false, VALUE_ANY, ARG_ROOM, "/bookmark remove [ROOM]",
+     "Remove the bookmark of ROOM (default: the current room).",
+     cmd_bookmark_remove},
+    {"bookmark", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/bookmark [NAME]",
+     "Bookmark the current room, with your nick, its password and autojoin: it is joined at "
+     "every login, from any of your clients.",
+     cmd_bookmark},
+    {"block", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/block JID",
+     "Block JID (XEP-0191): the server drops everything they send you and shows them "
+     "nothing of you, for all your clients. The roster marks them with !.",
+     cmd_block},
+    {"unblock", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/unblock JID|all",
+     "Unblock JID, or everyone with all.",
+     cmd_unblock},
+    {"blocked", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/blocked",
+     "List the JIDs you block.",
+     cmd_blocked},
+    {"xml", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/xml",
+     "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
+     "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw.",
+     cmd_xml},
+    {"raw", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/raw XML",
+     "Send one XML element as is, after checking that it is well-formed.",
+     cmd_raw},
+    {"tls", "trust", 0, 0, false, VALUE_ANY, ARG_TEXT, "/tls trust",
+     "Trust the certificate that was just refused, by its fingerprint, and reconnect.",
+     cmd_tls_trust},
+    {"password", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/password",
+     "Store or change the password kept in the encrypted vault (asked without echo).",
+     cmd_password},
+    {"passwd", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/passwd",
+     "Change your password on the server (XEP-0077); the vault follows once the server "
+     "accepts it.",
+     cmd_passwd},
+    {"vault", "passphrase", 0, 0, false, VALUE_ANY, ARG_TEXT, "/vault passphrase",
+     "Set, change or (empty answer) remove the vault's master passphrase. With one, the "
+     "vault is encrypted with a key derived from it (Argon2id), asked once per start.",
+     cmd_vault_passphrase},
+};
+
+const size_t commands_count = sizeof commands_table / sizeof commands_table[0];
