@@ -226,6 +226,7 @@ static int create_session(struct app *app)
         .priority = app->account.priority,
         .reconnect = true,
         .register_account = app->register_account,
+        .channel_binding = app->account.channel_binding,
     };
     char err[256] = "";
     app->session = session_new(&app->loop, &cfg, on_session_event, app, err, sizeof err);

@@ -27,6 +27,7 @@ int account_resolve(const struct options *opt, const struct config *cfg, struct 
     out->jid = pick(opt->jid, sec ? sec->jid : NULL);
     out->server = pick(opt->server, sec ? sec->server : NULL);
     out->ca_file = pick(opt->ca_file, sec ? sec->ca_file : NULL);
+    out->channel_binding = pick(NULL, sec ? sec->channel_binding : NULL);
     out->resource = pick(opt->resource, sec ? sec->resource : NULL);
     out->port = opt->port ? opt->port : (sec ? sec->port : 0);
     out->tls = opt->tls_given || !sec ? opt->tls : sec->tls;
@@ -41,6 +42,7 @@ void account_clear(struct account *a)
     free(a->jid);
     free(a->server);
     free(a->ca_file);
+    free(a->channel_binding);
     free(a->resource);
     memset(a, 0, sizeof *a);
 }

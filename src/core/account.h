@@ -16,6 +16,7 @@ struct account {
     int port;
     enum conn_tls_mode tls;
     char *ca_file;
+    char *channel_binding;
     char *resource;
     int priority;
     enum config_password_mode password_mode;

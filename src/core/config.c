@@ -14,6 +14,7 @@
  *   autojoin = room@conference.example.org/nick, other@conference.example.org
  *   password_mode = full|scram  (what the vault keeps, see docs/security.md)
  *   ca_file = /path/to/ca.pem
+ *   channel_binding = auto|tls-exporter|tls-unique|tls-server-end-point|none
  *   [ui]
  *   theme = default             roster_width = 10..200 (24)
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
@@ -63,6 +64,7 @@ static const struct key account_keys[] = {
     {"autojoin", V_LIST, ACC(autojoin), 0, 0},
     {"password_mode", V_PWMODE, ACC(password_mode), 0, 0},
     {"ca_file", V_STR, ACC(ca_file), 0, 0},
+    {"channel_binding", V_STR, ACC(channel_binding), 0, 0},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -525,6 +527,7 @@ static void account_free(struct config_account *a)
     free(a->server);
     free(a->resource);
     free(a->ca_file);
+    free(a->channel_binding);
     for (size_t i = 0; i < a->nautojoin; i++)
         free(a->autojoin[i]);
     free(a->autojoin);

@@ -25,6 +25,7 @@ struct config_account {
     size_t nautojoin;
     enum config_password_mode password_mode;
     char *ca_file; /* extra trusted PEM file, or NULL */
+    char *channel_binding; /* NULL/auto, a type, or none (docs/security.md) */
 };
 
 struct config_binding {

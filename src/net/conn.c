@@ -82,6 +82,7 @@ struct conn {
     char *domain, *server, *ca_file, *pinned;
     int port;
     enum conn_tls_mode mode;
+    bool max_tls12;
     unsigned timeout_ms;
 
     struct srv_request *srv;
@@ -362,7 +363,7 @@ static bool flush_held(struct conn *c)
 static bool start_tls(struct conn *c)
 {
     char err[256];
-    c->tls = tls_new(c->domain, c->ca_file, tls_out, c, err, sizeof err);
+    c->tls = tls_new(c->domain, c->ca_file, c->max_tls12, tls_out, c, err, sizeof err);
     if (!c->tls) {
         snprintf(c->last_error, sizeof c->last_error, "%s", err);
         return false;
@@ -490,11 +491,14 @@ bool conn_tls_active(const struct conn *c)
     return c->tls_active;
 }
 
-int conn_tls_exporter(struct conn *c, unsigned char out[32])
+size_t conn_channel_binding(struct conn *c, const char *type, unsigned char *out, size_t cap)
 {
-    if (!c->tls_active)
-        return -1;
-    return tls_exporter(c->tls, out);
+    return c->tls_active ? tls_channel_binding(c->tls, type, out, cap) : 0;
+}
+
+bool conn_tls_13(struct conn *c)
+{
+    return c->tls_active && tls_is_13(c->tls);
 }
 
 const char *conn_tls_description(const struct conn *c)
@@ -753,6 +757,7 @@ static bool copy_config(struct conn *c, const struct conn_config *cfg)
     c->pinned = dup_or_null(cfg->pinned_sha256);
     c->port = cfg->port;
     c->mode = cfg->tls;
+    c->max_tls12 = cfg->max_tls12;
     c->timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : CONN_DEFAULT_TIMEOUT_MS;
     return c->domain && (c->server || !cfg->server) && (c->ca_file || !cfg->ca_file) &&
            (c->pinned || !cfg->pinned_sha256);

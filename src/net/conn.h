@@ -19,6 +19,7 @@ struct conn_config {
     const char *pinned_sha256;   /* hex fingerprint accepted even if the chain
                                     does not verify (the user trusted it), or NULL */
     unsigned connect_timeout_ms; /* per target; 0 means 10000 */
+    bool max_tls12;              /* offer no TLS 1.3 (for tls-unique, see negotiate.c) */
 };
 
 /* What the user needs to decide about a refused certificate. */
@@ -72,9 +73,10 @@ int conn_write(struct conn *c, const char *data, size_t len);
 int conn_starttls(struct conn *c);
 
 bool conn_tls_active(const struct conn *c);
-/* RFC 9266 tls-exporter channel binding (32 bytes). Returns 0 or -1
- * (no TLS, or TLS below 1.3 where tls-exporter is unsafe). */
-int conn_tls_exporter(struct conn *c, unsigned char out[32]);
+/* Channel-binding data of a type (tls_channel_binding in tls.h): its
+ * length, or 0 without TLS or where that type is not safe here. */
+size_t conn_channel_binding(struct conn *c, const char *type, unsigned char *out, size_t cap);
+bool conn_tls_13(struct conn *c);
 /* e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384", or "" before TLS. */
 const char *conn_tls_description(const struct conn *c);
 

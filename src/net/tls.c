@@ -16,8 +16,12 @@
  * SHA-256 fingerprint to decide. No application data is sent before that
  * decision.
  *
- * RFC 9266 tls-exporter is only offered on TLS 1.3: on 1.2 without the
- * extended master secret it would not be unique to the connection. */
+ * Channel binding (tls_channel_binding) gives each type only where it is
+ * unique to this connection: tls-exporter (RFC 9266) on TLS 1.3, or on 1.2
+ * with the extended master secret (RFC 7627); tls-unique (RFC 5929 §3)
+ * only below TLS 1.3, where it is defined; tls-server-end-point (RFC 5929
+ * §4) on any version, as it names the server's certificate, not the
+ * session. */
 #include "net/tls.h"
 
 #include <ctype.h>
@@ -87,7 +91,7 @@ static void load_system_store(SSL_CTX *ctx)
     ERR_clear_error(); /* no system store is not fatal: pinning still works */
 }
 
-static SSL_CTX *make_ctx(const char *ca_file, char *err, size_t errlen)
+static SSL_CTX *make_ctx(const char *ca_file, bool max_tls12, char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) {
@@ -95,6 +99,11 @@ static SSL_CTX *make_ctx(const char *ca_file, char *err, size_t errlen)
         return NULL;
     }
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    if (max_tls12)
+        SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    /* tls-unique is only unique to a connection without renegotiation
+     * (RFC 5929 §3.1, the triple handshake): we never renegotiate. */
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     load_system_store(ctx);
     if (ca_file && SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
@@ -127,8 +136,8 @@ static bool setup_ssl(struct tls *t, const char *domain)
     return true;
 }
 
-struct tls *tls_new(const char *domain, const char *ca_file, tls_out_fn out, void *ud, char *err,
-                    size_t errlen)
+struct tls *tls_new(const char *domain, const char *ca_file, bool max_tls12, tls_out_fn out,
+                    void *ud, char *err, size_t errlen)
 {
     struct tls *t = calloc(1, sizeof *t);
     if (!t) {
@@ -137,7 +146,7 @@ struct tls *tls_new(const char *domain, const char *ca_file, tls_out_fn out, voi
     }
     t->out = out;
     t->ud = ud;
-    t->ctx = make_ctx(ca_file, err, errlen);
+    t->ctx = make_ctx(ca_file, max_tls12, err, errlen);
     if (!t->ctx) {
         free(t);
         return NULL;
@@ -353,16 +362,68 @@ bool tls_verify(struct tls *t, const char *pinned, struct conn_cert_info *info)
     return false;
 }
 
-int tls_exporter(struct tls *t, unsigned char out[32])
+static size_t cb_exporter(struct tls *t, unsigned char *out, size_t cap)
 {
     static const char label[] = "EXPORTER-Channel-Binding";
-    if (!t->done || SSL_version(t->ssl) < TLS1_3_VERSION)
-        return -1;
+    /* RFC 9266 §3: on TLS 1.2 only with the extended master secret. */
+    if (cap < 32 || (SSL_version(t->ssl) < TLS1_3_VERSION && SSL_get_extms_support(t->ssl) != 1))
+        return 0;
     if (SSL_export_keying_material(t->ssl, out, 32, label, sizeof label - 1, NULL, 0, 0) != 1) {
         ERR_clear_error();
-        return -1;
+        return 0;
     }
+    return 32;
+}
+
+/* RFC 5929 §3.1: the first Finished message of the latest handshake: ours
+ * in a full handshake, the server's in a resumed one. */
+static size_t cb_unique(struct tls *t, unsigned char *out, size_t cap)
+{
+    if (SSL_version(t->ssl) >= TLS1_3_VERSION)
+        return 0; /* RFC 8446 §C.5: not defined for TLS 1.3 */
+    size_t n = SSL_session_reused(t->ssl) ? SSL_get_peer_finished(t->ssl, out, cap)
+                                          : SSL_get_finished(t->ssl, out, cap);
+    return n <= cap ? n : 0;
+}
+
+/* RFC 5929 §4.1: the hash of the server's certificate, with the hash of
+ * its signature algorithm, SHA-256 in place of MD5 or SHA-1. A signature
+ * without a separate hash (Ed25519) has no defined binding. */
+static size_t cb_end_point(struct tls *t, unsigned char *out, size_t cap)
+{
+    X509 *cert = SSL_get1_peer_certificate(t->ssl);
+    if (!cert)
+        return 0;
+    int md_nid = NID_undef;
+    const EVP_MD *md = NULL;
+    if (X509_get_signature_info(cert, &md_nid, NULL, NULL, NULL) == 1) {
+        if (md_nid == NID_md5 || md_nid == NID_sha1)
+            md_nid = NID_sha256;
+        md = md_nid == NID_undef ? NULL : EVP_get_digestbynid(md_nid);
+    }
+    unsigned len = 0;
+    bool ok = md && (size_t)EVP_MD_get_size(md) <= cap && X509_digest(cert, md, out, &len) == 1;
+    X509_free(cert);
+    ERR_clear_error();
+    return ok ? len : 0;
+}
+
+size_t tls_channel_binding(struct tls *t, const char *type, unsigned char *out, size_t cap)
+{
+    if (!t->done)
+        return 0;
+    if (strcmp(type, "tls-exporter") == 0)
+        return cb_exporter(t, out, cap);
+    if (strcmp(type, "tls-unique") == 0)
+        return cb_unique(t, out, cap);
+    if (strcmp(type, "tls-server-end-point") == 0)
+        return cb_end_point(t, out, cap);
     return 0;
+}
+
+bool tls_is_13(struct tls *t)
+{
+    return t->done && SSL_version(t->ssl) >= TLS1_3_VERSION;
 }
 
 const char *tls_description(struct tls *t)

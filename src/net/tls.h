@@ -16,10 +16,10 @@ typedef void (*tls_out_fn)(void *ud, const char *buf, size_t len);
 enum tls_status { TLS_OK, TLS_AGAIN, TLS_CLOSED, TLS_ERROR };
 
 /* A client session for domain (SNI and the certificate's name), trusting
- * the system store plus ca_file (may be NULL). On failure returns NULL and
- * writes the reason to err. */
-struct tls *tls_new(const char *domain, const char *ca_file, tls_out_fn out, void *ud, char *err,
-                    size_t errlen);
+ * the system store plus ca_file (may be NULL), TLS 1.2 or later (only 1.2
+ * with max_tls12). On failure returns NULL and writes the reason to err. */
+struct tls *tls_new(const char *domain, const char *ca_file, bool max_tls12, tls_out_fn out,
+                    void *ud, char *err, size_t errlen);
 void tls_free(struct tls *t);
 
 /* Ciphertext received from the server. Returns 0 or -1. */
@@ -42,8 +42,13 @@ const char *tls_error(const struct tls *t);
  * pinned (may be NULL). On refusal fills info and returns false. */
 bool tls_verify(struct tls *t, const char *pinned, struct conn_cert_info *info);
 
-/* RFC 9266 tls-exporter; -1 below TLS 1.3 or before the handshake. */
-int tls_exporter(struct tls *t, unsigned char out[32]);
+/* Channel-binding data of type ("tls-exporter", "tls-unique" or
+ * "tls-server-end-point") into out; returns its length, or 0 where this
+ * connection cannot give that type safely (see tls.c) or before the
+ * handshake. 64 bytes of room is always enough. */
+size_t tls_channel_binding(struct tls *t, const char *type, unsigned char *out, size_t cap);
+/* The handshake finished on TLS 1.3. */
+bool tls_is_13(struct tls *t);
 /* e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384". */
 const char *tls_description(struct tls *t);
 

@@ -14,7 +14,6 @@
 #include "xml/stanza.h"
 #include "xmpp/session_priv.h"
 
-#define NS_PUBSUB "http://jabber.org/protocol/pubsub"
 #define NODE_BOOKMARKS "urn:xmpp:bookmarks:1"
 
 static mxml_node_t *new_pubsub_iq(struct session *s, const char *type, char *id, size_t idlen,

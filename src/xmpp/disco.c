@@ -147,7 +147,7 @@ static char *answer_ver(mxml_node_t *query, char **name)
             if (!stanza_attr(e, "var"))
                 return NULL;
             features[nf++] = stanza_attr(e, "var");
-        } else if (stanza_is(e, "jabber:x:data", "x")) {
+        } else if (stanza_is(e, NS_DATA, "x")) {
             return NULL; /* extended forms: not hashed here, so not trusted */
         }
     }

@@ -786,7 +786,7 @@ int session_send_chatstate(struct session *s, const char *to, const char *state)
     int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", "chat");
     stanza_set_attr(stanza_add(m, state), "xmlns", NS_CHATSTATES);
     /* XEP-0334: a state alone is not worth archiving or keeping offline. */
-    stanza_set_attr(stanza_add(m, "no-store"), "xmlns", "urn:xmpp:hints");
+    stanza_set_attr(stanza_add(m, "no-store"), "xmlns", NS_HINTS);
     if (rc == 0)
         rc = session_send_node(s, m, false);
     mxmlDelete(m);

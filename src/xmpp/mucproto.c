@@ -19,10 +19,6 @@
 #include "xmpp/muc.h"
 #include "xmpp/session_priv.h"
 
-#define NS_MUC "http://jabber.org/protocol/muc"
-#define NS_MUC_USER NS_MUC "#user"
-#define NS_MUC_OWNER NS_MUC "#owner"
-#define NS_CONFERENCE "jabber:x:conference"
 
 /* "room@service/nick", or NULL if that is not a valid occupant JID. */
 static char *occupant_jid(const char *room, const char *nick)

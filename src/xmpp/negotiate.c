@@ -96,6 +96,150 @@ static bool any_plus_offered(mxml_node_t *mechs)
            offered(mechs, "SCRAM-SHA-512-PLUS");
 }
 
+/* --- channel binding (RFC 5802 §6, RFC 5929, RFC 9266, XEP-0440) ---
+ *
+ * The type is chosen from what the server lists (XEP-0440), strongest
+ * first. A server that lists nothing gets the type its TLS version makes
+ * the default: tls-exporter on TLS 1.3 (RFC 9266 §4), tls-unique on 1.2
+ * (RFC 5929). If it refuses that binding (a refusal that names the
+ * binding, or says nothing), we reconnect and try the next type, and on
+ * TLS 1.3 with nothing left, TLS 1.2 for tls-unique, which servers that
+ * predate RFC 9266 (ejabberd 23.01) know. Every try still binds: nothing
+ * here falls back to an unbound login, which an attacker could provoke.
+ * When no type is left the login stops with the reason, not a password
+ * prompt. docs/security.md weighs this. */
+
+static const char *const cb_names[] = {"tls-exporter", "tls-unique", "tls-server-end-point"};
+enum { CB_EXPORTER, CB_UNIQUE, CB_END_POINT, CB_COUNT };
+
+int negotiate_cb_setting(const char *value)
+{
+    if (!value || !*value || strcmp(value, "auto") == 0)
+        return SESSION_CB_AUTO;
+    if (strcmp(value, "none") == 0)
+        return SESSION_CB_NONE;
+    for (int i = 0; i < CB_COUNT; i++)
+        if (strcmp(value, cb_names[i]) == 0)
+            return SESSION_CB_EXPORTER + i;
+    return -1;
+}
+
+/* XEP-0440 §2: the types the server lists, a bit per cb_names index; *listed
+ * says whether it sent the list at all. Unknown types are ignored. */
+static unsigned cb_listed(mxml_node_t *features, bool *listed)
+{
+    mxml_node_t *l = stanza_child(features, NS_SASL_CB, "sasl-channel-binding");
+    unsigned types = 0;
+    *listed = l != NULL;
+    for (mxml_node_t *c = l ? stanza_child(l, NS_SASL_CB, "channel-binding") : NULL; c;
+         c = stanza_next(c, NS_SASL_CB, "channel-binding")) {
+        const char *type = stanza_attr(c, "type");
+        for (int i = 0; type && i < CB_COUNT; i++)
+            if (strcmp(type, cb_names[i]) == 0)
+                types |= 1u << i;
+    }
+    return types;
+}
+
+/* The type for this <auth/>, its data in cb[*len]; -1 when none is left
+ * on this connection. s->cb_listed and s->cb_types hold the server's list
+ * (XEP-0440), read from the features. */
+static int cb_pick(struct session *s, unsigned char *cb, size_t cap, size_t *len)
+{
+    /* Unlisted, TLS 1.3 has only tls-exporter (RFC 9266 §4); TLS 1.2 has
+     * tls-unique first, the default before it (RFC 5929 §3). */
+    static const int listed_order[] = {CB_EXPORTER, CB_UNIQUE, CB_END_POINT};
+    static const int tls12_order[] = {CB_UNIQUE, CB_EXPORTER, CB_END_POINT};
+    bool tls13 = conn_tls_13(s->conn), listed = s->cb_listed;
+    const int *order = !listed && !tls13 ? tls12_order : listed_order;
+    int n = !listed && tls13 && s->cb_config == SESSION_CB_AUTO ? 1 : CB_COUNT;
+    for (int k = 0; k < n; k++) {
+        int i = order[k];
+        bool allowed = s->cb_config == SESSION_CB_AUTO
+                           ? !listed || (s->cb_types & (1u << i))
+                           : (int)s->cb_config == SESSION_CB_EXPORTER + i;
+        if (!allowed || (s->cb_refused & (1u << i)))
+            continue;
+        *len = conn_channel_binding(s->conn, cb_names[i], cb, cap);
+        if (*len)
+            return i;
+    }
+    return -1;
+}
+
+/* Whether a type is left to try on a connection like this one. */
+static int cb_next(struct session *s)
+{
+    unsigned char scratch[64];
+    size_t len = 0;
+    int next = cb_pick(s, scratch, sizeof scratch, &len);
+    sodium_memzero(scratch, sizeof scratch);
+    return next;
+}
+
+/* Nothing left on TLS 1.3, but tls-unique is still untried: it exists
+ * only on TLS 1.2, so the next connection offers no more than that. */
+static bool cb_tls12_left(struct session *s)
+{
+    bool unique_ok = s->cb_config == SESSION_CB_AUTO || s->cb_config == SESSION_CB_UNIQUE;
+    return conn_tls_13(s->conn) && !s->cb_max_tls12 && !s->cb_no_tls12 && unique_ok &&
+           !(s->cb_refused & (1u << CB_UNIQUE)) &&
+           (!s->cb_listed || (s->cb_types & (1u << CB_UNIQUE)));
+}
+
+static void cb_note(struct session *s, const char *fmt, const char *a, const char *b)
+{
+    size_t used = strlen(s->cb_tried);
+    if (used + 2 < sizeof s->cb_tried)
+        snprintf(s->cb_tried + used, sizeof s->cb_tried - used, fmt, used ? "; " : "", a, b);
+}
+
+static void auth_failed(struct session *s, const char *condition, const char *why);
+
+/* No type is left: the login stops, saying why. */
+static void cb_give_up(struct session *s)
+{
+    char why[512];
+    if (s->cb_tried[0] && !s->cb_said_binding) {
+        /* Refusals without a reason: as likely the password. */
+        snprintf(why, sizeof why, "login refused (%s)", s->cb_tried);
+        auth_failed(s, "not-authorized", why);
+        return;
+    }
+    if (s->cb_tried[0])
+        snprintf(why, sizeof why,
+                 "login refused: the server did not accept channel binding (%s). This is not "
+                 "about the password. To log in without binding, set channel_binding = none "
+                 "for this account (docs/security.md)",
+                 s->cb_tried);
+    else
+        snprintf(why, sizeof why,
+                 "cannot log in: the server wants channel binding (-PLUS) but tuktuk and the "
+                 "server share no binding type on this connection%s. To log in without "
+                 "binding, set channel_binding = none for this account (docs/security.md)",
+                 s->cb_listed && !s->cb_types
+                     ? " (the server listed only types tuktuk does not know)"
+                     : "");
+    negotiate_fail(s, why);
+}
+
+/* Starts a new connection for the next try (the caller said which). */
+static void cb_retry(struct session *s, const char *note)
+{
+    session_emit_text(s, SESSION_EV_INFO, note);
+    s->reconnect_now = true;
+    session_send_text(s, "</stream:stream>", 16);
+    session_lost(s, "reconnecting for channel binding");
+}
+
+/* A refusal of a bound login that names the binding, or names nothing,
+ * may be the binding's fault; one that gives another reason is not. */
+static bool cb_maybe_at_fault(const char *text, bool *said)
+{
+    *said = text && (strstr(text, "binding") || strstr(text, "Binding"));
+    return !text || !*text || *said;
+}
+
 static void send_sasl(struct session *s, const char *name, const char *mech, const char *raw,
                       size_t len)
 {
@@ -124,39 +268,33 @@ static bool key_fits(const struct session *s, const struct mech_choice *m)
     return strcmp(s->scram_key->mechanism, want) == 0;
 }
 
-static int start_scram(struct session *s, const struct mech_choice *m, bool server_plus)
+/* cb_type/cb: the binding chosen (NULL: none). With a -PLUS mechanism it
+ * is used ("p="); with a plain one it only tells the server we could have
+ * ("y", RFC 5802 §6), which a server that offered -PLUS refuses, catching
+ * an attacker who stripped them. */
+static void start_scram(struct session *s, const struct mech_choice *m, bool server_plus,
+                        const char *cb_type, const unsigned char *cb, size_t cb_len)
 {
-    unsigned char cb[32];
-    bool bind = conn_tls_exporter(s->conn, cb) == 0;
-    if (m->plus && !bind)
-        return -1;
-    /* RFC 5802 §6: able to bind but offered no -PLUS, we say so ("y"), so
-     * that a server which does support binding sees the -PLUS mechanisms
-     * were stripped on the way, and refuses. */
-    bool give_cb = bind && (m->plus || !server_plus);
     char err[200] = "";
     const struct session_scram_key *key = s->password ? NULL : s->scram_key;
-    s->scram = scram_new(m->hash, s->jid.local, s->password, give_cb ? "tls-exporter" : NULL,
-                         give_cb ? cb : NULL, give_cb ? sizeof cb : 0, server_plus && m->plus, NULL,
-                         err, sizeof err);
-    sodium_memzero(cb, sizeof cb);
+    s->scram = scram_new(m->hash, s->jid.local, s->password, cb_type, cb, cb_len,
+                         server_plus && m->plus, NULL, err, sizeof err);
     if (!s->scram) {
         negotiate_fail(s, err[0] ? err : "SCRAM could not start");
-        return 0;
+        return;
     }
     if (key && scram_use_salted(s->scram, key->salted, key->salted_len, key->salt, key->salt_len,
                                 key->iterations) < 0) {
         negotiate_fail(s, "the stored SCRAM key does not fit this mechanism");
-        return 0;
+        return;
     }
     char *first = scram_client_first(s->scram);
     if (!first) {
         negotiate_fail(s, "out of memory");
-        return 0;
+        return;
     }
     send_sasl(s, "auth", scram_mechanism(s->scram), first, strlen(first));
     free(first);
-    return 0;
 }
 
 static void start_plain(struct session *s)
@@ -205,10 +343,23 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         return;
     }
     bool server_plus = any_plus_offered(mechs);
+    s->cb_types = cb_listed(features, &s->cb_listed);
+    unsigned char cb[64];
+    size_t cb_len = 0;
+    int cb_type = s->cb_config == SESSION_CB_NONE ? -1 : cb_pick(s, cb, sizeof cb, &cb_len);
+    if (server_plus && cb_type < 0 && s->cb_config != SESSION_CB_NONE) {
+        if (cb_tls12_left(s)) {
+            s->cb_max_tls12 = true;
+            cb_retry(s, "channel binding: the server lists tls-unique, which needs TLS 1.2");
+        } else {
+            cb_give_up(s);
+        }
+        return;
+    }
     s->phase = PHASE_SASL;
     for (size_t i = 0; i < sizeof mech_order / sizeof mech_order[0]; i++) {
         const struct mech_choice *m = &mech_order[i];
-        if (!offered(mechs, m->name) || !key_fits(s, m))
+        if (!offered(mechs, m->name) || !key_fits(s, m) || (m->plus && cb_type < 0))
             continue;
         if (!m->scram) {
             if (!session_tls_on(s))
@@ -216,9 +367,16 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
             start_plain(s);
             return;
         }
-        if (start_scram(s, m, server_plus) == 0)
-            return;
+        /* "n" when a plain mechanism is taken although -PLUS was offered:
+         * only when the setting is none or the stored key fits no -PLUS. */
+        bool give = cb_type >= 0 && (m->plus || !server_plus);
+        s->cb_current = give && m->plus ? cb_type : -1;
+        start_scram(s, m, server_plus, give ? cb_names[cb_type] : NULL, give ? cb : NULL,
+                    give ? cb_len : 0);
+        sodium_memzero(cb, sizeof cb);
+        return;
     }
+    sodium_memzero(cb, sizeof cb);
     if (!s->password)
         negotiate_need_password(s, "the stored SCRAM key does not fit what the server offers; "
                                    "the password is needed");
@@ -239,6 +397,30 @@ static void sasl_failure(struct session *s, mxml_node_t *el)
         }
     }
     bool has_text = text && *text;
+    bool said = false;
+    if (s->cb_current >= 0 && cb_maybe_at_fault(text, &said)) {
+        /* Maybe the binding's fault: the next type, on a new connection. */
+        const char *type = cb_names[s->cb_current];
+        s->cb_refused |= 1u << s->cb_current;
+        s->cb_said_binding |= said;
+        s->cb_current = -1;
+        const char *reason = has_text ? text : cond;
+        cb_note(s, "%s%s: %s", type, reason);
+        int next = cb_next(s);
+        bool tls12 = next < 0 && cb_tls12_left(s);
+        char note[400];
+        snprintf(note, sizeof note, "channel binding: the server refused %s (%s); trying %s%s", type,
+                 reason, tls12 ? "tls-unique" : next >= 0 ? cb_names[next] : "",
+                 tls12 ? " over TLS 1.2" : "");
+        free(text);
+        if (next < 0 && !tls12) {
+            cb_give_up(s);
+            return;
+        }
+        s->cb_max_tls12 |= tls12;
+        cb_retry(s, note);
+        return;
+    }
     char why[400];
     snprintf(why, sizeof why, "login refused: %s%s%s%s", cond, has_text ? " (" : "",
              has_text ? text : "", has_text ? ")" : "");
@@ -322,8 +504,10 @@ static void sasl_success(struct session *s, mxml_node_t *el)
             negotiate_fail(s, why);
             return;
         }
-        char info[120];
-        snprintf(info, sizeof info, "authenticated with %s", scram_mechanism(s->scram));
+        char info[160];
+        snprintf(info, sizeof info, "authenticated with %s%s%s%s", scram_mechanism(s->scram),
+                 s->cb_current >= 0 ? " (channel binding " : "",
+                 s->cb_current >= 0 ? cb_names[s->cb_current] : "", s->cb_current >= 0 ? ")" : "");
         session_emit_text(s, SESSION_EV_INFO, info);
         emit_authenticated(s);
         scram_free(s->scram);

@@ -15,6 +15,7 @@
 
 #include "xml/stanza.h"
 #include "xmpp/caps.h"
+#include "xmpp/redact.h"
 #include "xmpp/session_priv.h"
 
 #define BACKOFF_BASE_MS 1000
@@ -83,48 +84,30 @@ int session_send_text(struct session *s, const char *xml, size_t len)
     return rc;
 }
 
+/* Every element shown on the console or written to the log passes here,
+ * in and out, and loses its secrets on the way (redact.c). */
 void session_emit_xml(struct session *s, const char *text, size_t len, bool outgoing)
 {
-    struct session_event ev = {
-        .type = SESSION_EV_XML, .text = text, .len = len, .outgoing = outgoing};
+    size_t rlen = 0;
+    char *clean = redact_xml(text, len, &rlen);
+    struct session_event ev = {.type = SESSION_EV_XML,
+                               .text = clean ? clean : text,
+                               .len = clean ? rlen : len,
+                               .outgoing = outgoing};
     session_emit(s, &ev);
+    free(clean);
 }
 
-/* SASL payloads carry proofs and, with PLAIN, the password itself: they
- * never reach the XML log or console. */
-static char *redacted_copy(mxml_node_t *node, size_t *len)
-{
-    mxml_node_t *copy = stanza_new(stanza_local(node));
-    if (!copy)
-        return NULL;
-    const char *ns = stanza_ns(node);
-    const char *mech = stanza_attr(node, "mechanism");
-    stanza_set_attr(copy, "xmlns", ns);
-    if (mech)
-        stanza_set_attr(copy, "mechanism", mech);
-    stanza_add_text(copy, "[redacted]");
-    char *text = stanza_serialize(copy, len);
-    mxmlDelete(copy);
-    return text;
-}
-
-int session_send_node(struct session *s, mxml_node_t *node, bool redact)
+int session_send_node(struct session *s, mxml_node_t *node, bool secret)
 {
     size_t len = 0;
     char *xml = stanza_serialize(node, &len);
     if (!xml)
         return -1;
     int rc = session_send_text(s, xml, len);
-    if (redact) {
-        size_t rlen = 0;
-        char *shown = redacted_copy(node, &rlen);
-        if (shown)
-            session_emit_xml(s, shown, rlen, true);
-        free(shown);
+    session_emit_xml(s, xml, len, true);
+    if (secret)
         sodium_memzero(xml, len);
-    } else {
-        session_emit_xml(s, xml, len, true);
-    }
     free(xml);
     return rc;
 }
@@ -269,14 +252,15 @@ static void on_reconnect_timer(uv_timer_t *t)
 void session_lost(struct session *s, const char *why)
 {
     drop_connection(s);
-    bool retrying = (s->redirect_pending || s->reconnect) && !s->user_closing && !s->fatal;
+    bool retrying = (s->reconnect_now || s->reconnect) && !s->user_closing && !s->fatal;
     if (retrying)
         session_interrupted(s);
     else
         session_over(s);
-    if (s->redirect_pending && !s->user_closing && !s->fatal) {
-        /* RFC 6120 §4.9.3.19: being sent elsewhere is part of logging in. */
-        s->redirect_pending = false;
+    if (s->reconnect_now && !s->user_closing && !s->fatal) {
+        /* RFC 6120 §4.9.3.19: being sent elsewhere is part of logging in,
+         * and so is another try at channel binding (negotiate.c). */
+        s->reconnect_now = false;
         session_set_state(s, SESSION_RECONNECT_WAIT, why);
         s->reconnect_at = uv_now(s->loop);
         uv_timer_start(&s->reconnect_timer, on_reconnect_timer, 0, 0);
@@ -352,7 +336,7 @@ static void handle_stream_error(struct session *s, mxml_node_t *el)
             }
             host = NULL;
             s->backoff_step = 0;
-            s->redirect_pending = true;
+            s->reconnect_now = true;
         }
         free(host);
     } else if (strcmp(cond, "conflict") == 0 || strcmp(cond, "not-authorized") == 0 ||
@@ -382,15 +366,7 @@ void session_handle_stanza(struct session *s, const char *text, size_t len)
         session_stream_error(s, "not-well-formed", err);
         return;
     }
-    if (strcmp(stanza_ns(el), NS_SASL) == 0) {
-        size_t rlen = 0;
-        char *shown = redacted_copy(el, &rlen);
-        if (shown)
-            session_emit_xml(s, shown, rlen, false);
-        free(shown);
-    } else {
-        session_emit_xml(s, text, len, false);
-    }
+    session_emit_xml(s, text, len, false);
     if (stanza_is(el, NS_CLIENT, "message") || stanza_is(el, NS_CLIENT, "presence") ||
         stanza_is(el, NS_CLIENT, "iq"))
         sm_handled(s);
@@ -542,6 +518,11 @@ static void on_conn_failed(void *ud, const char *reason, const struct conn_cert_
         struct session_event ev = {.type = SESSION_EV_CERT_REFUSED, .cert = cert, .text = reason};
         session_emit(s, &ev);
     }
+    if (s->cb_max_tls12 && s->phase < PHASE_SASL) {
+        /* TLS 1.2 for tls-unique did not work out: no second try at it. */
+        s->cb_max_tls12 = false;
+        s->cb_no_tls12 = true;
+    }
     session_lost(s, reason);
 }
 
@@ -590,6 +571,7 @@ static void connect_now(struct session *s)
         .ca_file = s->ca_file,
         .pinned_sha256 = s->pinned,
         .connect_timeout_ms = s->connect_timeout_ms,
+        .max_tls12 = s->cb_max_tls12,
     };
     session_set_state(s, SESSION_CONNECTING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->connect_timeout_ms, 0);
@@ -679,6 +661,16 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     s->priority = cfg->priority;
     s->reconnect = cfg->reconnect;
     s->register_first = cfg->register_account;
+    int cb = negotiate_cb_setting(cfg->channel_binding);
+    if (cb < 0) {
+        snprintf(err, errlen,
+                 "channel_binding %s: use auto, tls-exporter, tls-unique, tls-server-end-point "
+                 "or none",
+                 cfg->channel_binding);
+        return -1;
+    }
+    s->cb_config = (enum session_cb)cb;
+    s->cb_current = -1;
     s->scram_key = copy_scram_key(cfg->scram_key);
     s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
     s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
@@ -793,6 +785,10 @@ int session_connect(struct session *s)
     s->redirects = 0;
     free(s->redirect_server);
     s->redirect_server = NULL;
+    /* The user starts over: channel binding is worked out afresh too. */
+    s->cb_refused = 0;
+    s->cb_max_tls12 = s->cb_no_tls12 = s->cb_said_binding = false;
+    s->cb_tried[0] = '\0';
     connect_now(s);
     return 0;
 }

@@ -53,6 +53,10 @@ struct session_config {
     unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 20000 */
     unsigned connect_timeout_ms; /* whole login; 0 = 30000 */
     unsigned close_timeout_ms;   /* wait for the server's </stream:stream>; 0 = 2000 */
+    /* SCRAM channel binding: NULL or "auto" (negotiate.c chooses), one of
+     * "tls-exporter", "tls-unique", "tls-server-end-point", or "none"
+     * (never bind: weaker, docs/security.md). */
+    const char *channel_binding;
 };
 
 struct session_message {

@@ -9,30 +9,15 @@
 
 #include "xml/framer.h"
 #include "xmpp/jid.h"
+#include "xmpp/ns.h"
 #include "xmpp/scram.h"
 #include "xmpp/session.h"
 #include "xmpp/sm.h"
 
-#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
-#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
-#define NS_BIND "urn:ietf:params:xml:ns:xmpp-bind"
-#define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
-#define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
-#define NS_ROSTER "jabber:iq:roster"
-#define NS_PING "urn:xmpp:ping"
-#define NS_DELAY "urn:xmpp:delay"
-#define NS_CAPS "http://jabber.org/protocol/caps"
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define NS_VERSION "jabber:iq:version"
-#define NS_REGISTER "jabber:iq:register"
-#define NS_TIME "urn:xmpp:time"
-#define NS_CARBONS "urn:xmpp:carbons:2"
-#define NS_FORWARD "urn:xmpp:forward:0"
-#define NS_RECEIPTS "urn:xmpp:receipts"
-#define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
-#define NS_CORRECT "urn:xmpp:message-correct:0"
-#define NS_DATA "jabber:x:data"
+
+/* The account's channel_binding setting. */
+enum session_cb { SESSION_CB_AUTO, SESSION_CB_EXPORTER, SESSION_CB_UNIQUE, SESSION_CB_END_POINT,
+                  SESSION_CB_NONE };
 
 /* Where the negotiation stands (RFC 6120 §4.3, §5, §6, §7). */
 enum session_phase {
@@ -70,7 +55,7 @@ struct session {
     char *redirect_server; /* see-other-host, RFC 6120 §4.9.3.19 */
     int redirect_port;
     int redirects;
-    bool redirect_pending; /* follow see-other-host at once, reconnect or not */
+    bool reconnect_now; /* see-other-host, or another channel binding: at once */
     unsigned ping_idle_ms, ping_timeout_ms, connect_timeout_ms, close_timeout_ms;
     bool reconnect;
 
@@ -90,6 +75,18 @@ struct session {
     bool user_closing; /* the user asked to go offline */
     bool fatal;        /* a failure that retrying will not fix */
     struct scram *scram;
+    /* Channel binding (negotiate.c). What the server refused is kept for
+     * the session's life, so that a reconnect goes straight to a type
+     * that works: a bit per type, whether TLS 1.3 was given up for
+     * tls-unique, and the server's words for the final message. */
+    enum session_cb cb_config;
+    int cb_current; /* type of the <auth/> in flight, -1: not bound */
+    unsigned cb_refused;
+    bool cb_listed;    /* the server sent a XEP-0440 list... */
+    unsigned cb_types; /* ...of these types (a bit per type) */
+    bool cb_max_tls12, cb_no_tls12;
+    bool cb_said_binding; /* a refusal named the binding, not the password */
+    char cb_tried[240];
 
     struct sm_state sm;             /* XEP-0198 */
     struct muc_rooms mucs;          /* XEP-0045 */
@@ -142,9 +139,9 @@ bool session_tls_on(const struct session *s);
 void session_emit(struct session *s, const struct session_event *ev);
 void session_emit_text(struct session *s, enum session_event_type type, const char *text);
 void session_set_state(struct session *s, enum session_state st, const char *why);
-/* Serialise and send; redact replaces the element's text in the XML
- * event (SASL payloads). Returns 0 or -1. */
-int session_send_node(struct session *s, mxml_node_t *node, bool redact);
+/* Serialise and send, and show it (without secrets, see redact.c);
+ * secret: the serialised copy is wiped. Returns 0 or -1. */
+int session_send_node(struct session *s, mxml_node_t *node, bool secret);
 int session_send_text(struct session *s, const char *xml, size_t len);
 /* The same, and shown on the XML console and log. */
 int session_send_shown(struct session *s, const char *xml, size_t len);
@@ -174,6 +171,8 @@ void negotiate_bind(struct session *s);
 /* Stop: only the user can supply the password (SESSION_EV_AUTH_FAILED,
  * condition "password-required"). */
 void negotiate_need_password(struct session *s, const char *why);
+/* The account's channel_binding value; -1 if it names no setting. */
+int negotiate_cb_setting(const char *value);
 
 /* register.c */
 void register_start(struct session *s, mxml_node_t *features);

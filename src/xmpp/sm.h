@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NS_SM "urn:xmpp:sm:3"
+#include "xmpp/ns.h"
 
 struct session;
 

@@ -13,9 +13,6 @@
 #include "xml/stanza.h"
 #include "xmpp/session_priv.h"
 
-#define NS_VCARD "vcard-temp"
-#define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
-#define NS_PUBSUB "http://jabber.org/protocol/pubsub"
 #define NODE_VCARD4 "urn:xmpp:vcard4"
 
 /* The fields we show: the name users type, the element, and for nested

@@ -19,6 +19,7 @@
 
 #include "../check.h"
 #include "net/conn.h"
+#include "net/tls.h"
 
 #define GUARD_MS 15000
 
@@ -57,7 +58,8 @@ struct probe {
     struct conn_cert_info cert;
     char buf[65536];
     size_t len;
-    bool exporter_ok;
+    size_t exporter_len, unique_len, end_point_len;
+    unsigned char end_point[64];
     char desc[128];
 };
 
@@ -123,8 +125,14 @@ static void on_tls_ready(void *ud)
 static void features_done(struct probe *p)
 {
     p->phase = FINISHED;
-    unsigned char cb[32] = {0}, zero[32] = {0};
-    p->exporter_ok = conn_tls_exporter(p->conn, cb) == 0 && memcmp(cb, zero, 32) != 0;
+    unsigned char cb[64] = {0}, zero[64] = {0};
+    p->exporter_len = conn_channel_binding(p->conn, "tls-exporter", cb, sizeof cb);
+    if (memcmp(cb, zero, sizeof cb) == 0)
+        p->exporter_len = 0;
+    p->unique_len = conn_channel_binding(p->conn, "tls-unique", cb, sizeof cb);
+    p->end_point_len =
+        conn_channel_binding(p->conn, "tls-server-end-point", p->end_point, sizeof p->end_point);
+    CHECK(conn_channel_binding(p->conn, "tls-bogus", cb, sizeof cb) == 0);
     snprintf(p->desc, sizeof p->desc, "%s", conn_tls_description(p->conn));
     if (p->shutdown_after) {
         static const char end[] = "</stream:stream>";
@@ -229,7 +237,7 @@ static void run(struct probe *p, const struct conn_config *cfg)
 static struct conn_config config(const char *server, int port, enum conn_tls_mode mode,
                                  const char *ca, const char *pinned)
 {
-    struct conn_config cfg = {domain, server, port, mode, ca, pinned, 5000};
+    struct conn_config cfg = {domain, server, port, mode, ca, pinned, 5000, false};
     return cfg;
 }
 
@@ -247,7 +255,7 @@ static void test_starttls(bool hold)
     CHECK(p->statuses > 0);
     CHECK(strncmp(p->desc, "TLSv1.", 6) == 0);
     if (strncmp(p->desc, "TLSv1.3", 7) == 0)
-        CHECK(p->exporter_ok);
+        CHECK(p->exporter_len == 32 && p->unique_len == 0);
     if (p->failed)
         fprintf(stderr, "starttls failed: %s\n", p->reason);
     free(p);
@@ -263,9 +271,33 @@ static void test_direct_tls(void)
     CHECK(p->tls_ready == 0);
     CHECK(p->phase == FINISHED);
     CHECK_STR(p->desc, "TLSv1.3 TLS_AES_256_GCM_SHA384");
-    CHECK(p->exporter_ok); /* RFC 9266 on TLS 1.3 */
+    CHECK(p->exporter_len == 32); /* RFC 9266 on TLS 1.3 */
+    CHECK(p->unique_len == 0);    /* RFC 8446 §C.5: undefined on 1.3 */
+    CHECK(p->end_point_len == 32);
     if (p->failed)
         fprintf(stderr, "direct TLS failed: %s\n", p->reason);
+    free(p);
+}
+
+/* Capped at TLS 1.2 (the channel-binding fallback in negotiate.c):
+ * tls-unique is the 12-byte Finished message, tls-exporter is there with
+ * the extended master secret, and tls-server-end-point is the SHA-256 of
+ * the leaf, the same digest as its fingerprint. */
+static void test_tls12(const char *fingerprint)
+{
+    struct probe *p = calloc(1, sizeof *p);
+    struct conn_config cfg = config("127.0.0.1", tls_port, CONN_TLS_DIRECT, ca_file, NULL);
+    cfg.max_tls12 = true;
+    run(p, &cfg);
+    CHECK(!p->guard_fired);
+    CHECK(p->phase == FINISHED);
+    CHECK(strncmp(p->desc, "TLSv1.2 ", 8) == 0);
+    CHECK(p->unique_len == 12);
+    CHECK(p->exporter_len == 32);
+    CHECK(p->end_point_len == 32);
+    char hex[200];
+    tls_format_fingerprint(p->end_point, p->end_point_len, hex, sizeof hex);
+    CHECK_STR(hex, fingerprint);
     free(p);
 }
 
@@ -741,6 +773,8 @@ int main(void)
     test_direct_tls();
     test_refused(fingerprint, sizeof fingerprint);
     test_refused_starttls();
+    if (fingerprint[0])
+        test_tls12(fingerprint);
     if (fingerprint[0])
         test_pinned(fingerprint);
     test_wrong_domain();
