@@ -78,9 +78,9 @@ int main(void)
     uv_loop_init(&loop);
     char args[800];
     snprintf(args, sizeof args, "adduser %s d_ann pw-disco d_bob pw-disco", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     snprintf(args, sizeof args, "rosteradd %s d_ann d_bob@localhost Bob Friends", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
 
     struct watch ann, bob, bob2;
     start(&ann, "d_ann", "desk");

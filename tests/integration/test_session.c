@@ -19,7 +19,7 @@ static void make_user(const char *user, const char *password)
 {
     char args[600];
     snprintf(args, sizeof args, "adduser %s %s %s", rundir_args, user, password);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
 }
 
 /* Mutual subscription between a and b (both offline). */
@@ -27,7 +27,7 @@ static void make_friends(const char *a, const char *b, const char *group)
 {
     char args[600];
     snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s %s", rundir_args, a, b, b, group);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
 }
 
 static void test_starttls_login(void)
@@ -266,7 +266,7 @@ static void test_big_roster(void)
     make_user("s_big", "pw-big");
     char args[600];
     snprintf(args, sizeof args, "roster %s s_big 2000", rundir_args);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     CHECK(harness_client(&c, &loop, "s_big", "pw-big", false, ca, NULL) == 0);
     session_connect(c.s);
     CHECK(harness_wait(&loop, has_roster, &c, 20000));
@@ -387,7 +387,7 @@ static void test_reconnect_after_restart(void)
     CHECK(session_set_presence(c.s, SHOW_DND, "busy", 3) == 0);
     char args[600];
     snprintf(args, sizeof args, "restart %s", rundir_args);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     CHECK(harness_wait(&loop, back_online, &c, 30000));
     bool saw_wait = false;
     for (int i = 0; i < c.nstates; i++)

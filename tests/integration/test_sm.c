@@ -219,13 +219,13 @@ static void make_pair(const char *a, const char *b)
     char args[600];
     snprintf(args, sizeof args, "adduser %s %s %s-pw %s %s-pw", harness_env("TUKTUK_TEST_RUNDIR"),
              a, a, b, b);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s Friends",
              harness_env("TUKTUK_TEST_RUNDIR"), a, b, b);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     snprintf(args, sizeof args, "rosteradd %s %s %s@localhost %s Friends",
              harness_env("TUKTUK_TEST_RUNDIR"), b, a, a);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
 }
 
 static int resumable_and_acked(void *arg)

@@ -92,7 +92,7 @@ int main(void)
     snprintf(ann_jid, sizeof ann_jid, "%s@localhost", ann_user);
     snprintf(args, sizeof args, "adduser %s %s pw-card %s pw-card",
              harness_env("TUKTUK_TEST_RUNDIR"), ann_user, bob_user);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     struct card ann, bob;
     start(&ann, ann_user);
     start(&bob, bob_user);
