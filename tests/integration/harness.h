@@ -153,8 +153,8 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
     case SESSION_EV_XML:
         c->xml_events++;
         if (getenv("TUKTUK_TEST_XML")) /* a debugging aid: every stanza on stderr */
-            fprintf(stderr, "%s %s %.*s\n", c->bound[0] ? c->bound : "?", ev->outgoing ? ">>" : "<<",
-                    (int)ev->len, ev->text);
+            fprintf(stderr, "%s %s %.*s\n", c->bound[0] ? c->bound : "?",
+                    ev->outgoing ? ">>" : "<<", (int)ev->len, ev->text);
         if (!ev->outgoing && ev->len > 3 && memcmp(ev->text, "<iq", 3) == 0 &&
             harness_contains(ev->text, ev->len, "jabber:iq:roster") &&
             harness_contains(ev->text, ev->len, "result")) {
@@ -306,7 +306,7 @@ static inline int harness_server(const char *args)
 
 /* Says, in the test's output, that something is checked differently on
  * this server, and why. */
-#define HARNESS_NOTE(...)                                                                         \
+#define HARNESS_NOTE(...)                                                                          \
     do {                                                                                           \
         printf("note (%s): ", harness_server_name());                                              \
         printf(__VA_ARGS__);                                                                       \

@@ -1,8 +1,9 @@
 /* test_disco.c - what two real sessions learn about each other through
- * the project's Prosody: entity capabilities (XEP-0115) resolved with one
- * verified disco#info query per verification string, software version
- * (XEP-0092), entity time (XEP-0202), and service-unavailable for an IQ
- * nobody understands (RFC 6120 §8.4). */
+ * the project's test server (Prosody, then ejabberd): entity
+ * capabilities (XEP-0115) resolved with one verified disco#info query per
+ * verification string, software version (XEP-0092), entity time
+ * (XEP-0202), and service-unavailable for an IQ nobody understands
+ * (RFC 6120 §8.4). */
 
 #include "harness.h"
 

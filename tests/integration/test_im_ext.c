@@ -1,5 +1,5 @@
 /* test_im_ext.c - message extensions between real accounts on the
- * project's Prosody: carbons (XEP-0280) to our other resource, both ways,
+ * project's test servers: carbons (XEP-0280) to our other resource, both ways,
  * and a forged carbon from another account ignored (CVE-2017-5592's
  * hole); delivery receipts (XEP-0184); chat states (XEP-0085). */
 

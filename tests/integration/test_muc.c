@@ -1,5 +1,5 @@
-/* test_muc.c - group chat (XEP-0045) against the test Prosody's MUC
- * component (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
+/* test_muc.c - group chat (XEP-0045) against the test server's MUC
+ * service (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
  * each side sees, groupchat messages (and our own coming back), the
  * subject, nick changes and a refused one, a refused join, history for a
  * late joiner, a mediated invitation, leaving, and a bookmark (XEP-0402)

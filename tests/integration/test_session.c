@@ -281,8 +281,9 @@ static void test_big_roster(void)
     session_connect(c.s);
     CHECK(harness_wait(&loop, has_roster, &c, 20000));
     CHECK(roster_count(session_roster(c.s)) == 2000);
-    /* Prosody's roster result is in the plain shape that the session reads
-     * without a tree (rosterscan.c), not the general way. */
+    /* The server's roster result (Prosody's and ejabberd's alike) is in
+     * the plain shape that the session reads without a tree
+     * (rosterscan.c), not the general way. */
     CHECK(c.roster_result != NULL);
     if (c.roster_result) {
         mxml_node_t *iq = stanza_parse(c.roster_result, c.roster_result_len, NULL, 0);

@@ -1,4 +1,4 @@
-/* test_sm.c - stream management (XEP-0198) against the test Prosody,
+/* test_sm.c - stream management (XEP-0198) against the test server,
  * through a TCP relay of our own on loopback that can cut the connection,
  * swallow what the client sends, or turn connections away: acknowledgements
  * empty the queue; a cut connection resumes with nothing lost either way
@@ -380,7 +380,7 @@ static void on_allow(uv_timer_t *t)
 }
 
 /* The connection stays away longer than the server keeps the session (5 s
- * in scripts/prosody): the client logs in anew and sends the message the
+ * in scripts/prosody and scripts/ejabberd): the client logs in anew and sends the message the
  * server never confirmed again, telling the user. */
 static void test_resume_failed(void)
 {
