@@ -26,21 +26,21 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(PKGS))) -lresolv -lm
 endif
 
-# The release binary is a static PIE with packed relative relocations: it
-# maps only the library code it uses and keeps ASLR. That is what keeps
-# peak RSS after login under 8 MB (docs/benchmarks.md); the price is a
-# rebuild after a security update of OpenSSL or glibc (docs/security.md).
-# LINK=shared links against the system's shared libraries instead.
+# build/tuktuk, what `make` builds and `make install` installs, is linked
+# against the system's shared libraries, as a distribution ships it: a
+# security update of OpenSSL or glibc reaches it without a rebuild.
+# `make static` builds build/static/tuktuk instead, a static PIE with packed
+# relative relocations, for copying to a machine without the libraries.
+# It maps only the library code it uses and keeps ASLR, and
 # scripts/hot-text.ld puts the code a session runs first (scripts/hot-text
-# explains and regenerates it).
-LINK ?= static
+# explains and regenerates it): the smallest memory (docs/benchmarks.md).
+# The linker's warnings about getaddrinfo, getpwuid and dlopen in a static
+# glibc program are real: those calls still load glibc's shared NSS
+# modules at run time, so the machine needs a compatible glibc
+# (docs/security.md, "Library updates").
 HARDEN := -Wl,-z,relro,-z,now
 STATIC_LINK := -static-pie -Wl,-z,pack-relative-relocs $(HARDEN) $(STATIC_LIBS)
-ifeq ($(LINK),static)
-  REL_LINK := $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
-else
-  REL_LINK := $(HARDEN) $(PKG_LIBS)
-endif
+REL_LINK := $(HARDEN) $(PKG_LIBS)
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTUKTUK_VERSION='"$(VERSION)"' \
@@ -62,23 +62,23 @@ INT_BIN  := $(INT_SRC:tests/integration/%.c=build/asan/tests/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/rel/bench/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all test test-build bench fuzz format install clean demo
+.PHONY: all static test test-build bench fuzz format install clean demo
 all: build/tuktuk
 
-build/tuktuk: build/rel/src/main.o $(REL_OBJ) scripts/hot-text.ld
-	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(REL_LINK)
+build/tuktuk: build/rel/src/main.o $(REL_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(REL_LINK)
+
+static: build/static/tuktuk
+
+build/static/tuktuk: build/rel/src/main.o $(REL_OBJ) scripts/hot-text.ld
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
 
 # The static link in archive order, with a link map: what scripts/hot-text
 # measures.
 build/unordered/tuktuk: build/rel/src/main.o $(REL_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(STATIC_LINK) -Wl,-Map,$@.map
-
-# The same objects against the shared libraries, for valgrind, which cannot
-# watch the heap of a static binary.
-build/shared/tuktuk: build/rel/src/main.o $(REL_OBJ)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(HARDEN) $(PKG_LIBS)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -113,7 +113,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^ $(PKG_LIBS)
 
-test-build: build/tuktuk build/shared/tuktuk build/asan/tuktuk $(UNIT_BIN) $(INT_BIN)
+test-build: build/tuktuk build/asan/tuktuk $(UNIT_BIN) $(INT_BIN)
 
 test: test-build
 	tests/run
@@ -131,8 +131,9 @@ format:
 
 install: build/tuktuk
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/tuktuk/themes
-	install -m 755 build/tuktuk $(DESTDIR)$(PREFIX)/bin/tuktuk
+		$(DESTDIR)$(PREFIX)/share/tuktuk/themes $(DESTDIR)$(PREFIX)/share/doc/tuktuk
+	install -s -m 755 build/tuktuk $(DESTDIR)$(PREFIX)/bin/tuktuk
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tuktuk/
 	install -m 644 docs/tuktuk.1 $(DESTDIR)$(PREFIX)/share/man/man1/tuktuk.1
 	install -m 644 themes/* $(DESTDIR)$(PREFIX)/share/tuktuk/themes/
 

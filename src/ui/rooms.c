@@ -215,9 +215,14 @@ void ui_room_event(struct ui *ui, const struct session_event *ev)
         break;
     case SESSION_EV_MUC_SUBJECT:
         /* A room with no subject says so at every join: not worth a line. */
-        if ((w = room_window(ui, ev->jid)) && (ev->nick || ev->text[0]))
-            ui_info(ui, w, CHATLINE_INFO, "%s%s: %s", ev->nick ? ev->nick : "topic",
-                    ev->nick ? " set the topic" : "", ev->text[0] ? ev->text : "(none)");
+        if (!(w = room_window(ui, ev->jid)) || !(ev->nick || ev->text[0]))
+            ;
+        else if (strcmp(ev->sub_type, "current") == 0)
+            ui_info(ui, w, CHATLINE_INFO, "topic: %s%s%s%s", ev->text[0] ? ev->text : "(none)",
+                    ev->nick ? " (set by " : "", ev->nick ? ev->nick : "", ev->nick ? ")" : "");
+        else
+            ui_info(ui, w, CHATLINE_INFO, "%s set the topic: %s", ev->nick ? ev->nick : "someone",
+                    ev->text[0] ? ev->text : "(none)");
         ui_dirty(ui, UI_DIRTY_TITLE);
         break;
     case SESSION_EV_BOOKMARKS:

@@ -1,12 +1,24 @@
 /* bookmarks.c - room bookmarks (XEP-0402: PEP node urn:xmpp:bookmarks:1),
- * which the server keeps for all of the account's clients (Prosody's
- * mod_bookmarks also shows them to clients of the older XEP-0048).
+ * which the server keeps for all of the account's clients, plus the older
+ * XEP-0048 ones, read only.
  *
  * What we chose: after each new login the bookmarks are fetched, and the
  * rooms marked autojoin that we are not in already are joined, with the
- * bookmark's nick (else our JID's localpart) and password. Publishing
- * uses the XEP's publish options (whitelist access, one item per room),
- * so that other people never see them. */
+ * bookmark's nick (else our JID's localpart) and password. Three queries
+ * go out at once: XEP-0402's node, XEP-0048's PEP node storage:bookmarks
+ * and its private XML storage (XEP-0049). Servers that keep old bookmarks
+ * without converting them (ejabberd 23.01 mirrors them to PEP) still get
+ * their rooms joined; a room found twice counts once, XEP-0402 first.
+ * Changes are written to XEP-0402 only.
+ *
+ * Publishing uses the XEP's publish options (whitelist access, every item
+ * kept), so that other people never see them and no bookmark pushes out
+ * another. A server that refuses those options (ejabberd 23.01 knows
+ * neither pubsub#max_items nor pubsub#send_last_published_item, and its
+ * nodes keep one item by default) gets the node configured instead
+ * (XEP-0060 §8.2, as owner), then a publish with the options it knows;
+ * a node that did not exist yet is configured once more after that first
+ * publish has created it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +28,27 @@
 
 #define NODE_BOOKMARKS "urn:xmpp:bookmarks:1"
 
-static mxml_node_t *new_pubsub_iq(struct session *s, const char *type, char *id, size_t idlen,
-                                  mxml_node_t **pubsub)
+#define NODE_LEGACY "storage:bookmarks"
+#define NS_PRIVATE "jabber:iq:private"
+
+/* Where a publish stands (see the header): the steps after a refusal. */
+enum publish_step { STEP_OPTIONS, STEP_CONFIGURE, STEP_PLAIN, STEP_CONFIGURE_AGAIN };
+
+static mxml_node_t *new_iq(struct session *s, const char *type, char *id, size_t idlen)
 {
     session_next_id(s, id, idlen);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", type);
     stanza_set_attr(iq, "id", id);
+    return iq;
+}
+
+static mxml_node_t *new_pubsub_iq(struct session *s, const char *type, const char *ns, char *id,
+                                  size_t idlen, mxml_node_t **pubsub)
+{
+    mxml_node_t *iq = new_iq(s, type, id, idlen);
     *pubsub = stanza_add(iq, "pubsub");
-    stanza_set_attr(*pubsub, "xmlns", NS_PUBSUB);
+    stanza_set_attr(*pubsub, "xmlns", ns);
     return iq;
 }
 
@@ -35,17 +59,34 @@ static int send_and_free(struct session *s, mxml_node_t *iq)
     return rc;
 }
 
-void bookmarks_fetch(struct session *s)
+static void fetch_node(struct session *s, const char *node, char *id, size_t idlen)
 {
     mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "get", s->bookmarks_id, sizeof s->bookmarks_id, &ps);
-    stanza_set_attr(stanza_add(ps, "items"), "node", NODE_BOOKMARKS);
+    mxml_node_t *iq = new_pubsub_iq(s, "get", NS_PUBSUB, id, idlen, &ps);
+    stanza_set_attr(stanza_add(ps, "items"), "node", node);
     send_and_free(s, iq);
 }
 
-static char *child_text_of(mxml_node_t *el, const char *name)
+/* The three queries of a fetch, in the order their rooms count. */
+enum { FETCH_402, FETCH_PEP_048, FETCH_PRIVATE_048, FETCHES };
+
+void bookmarks_fetch(struct session *s)
 {
-    mxml_node_t *c = stanza_child(el, NODE_BOOKMARKS, name);
+    for (int i = 0; i < FETCHES; i++)
+        muc_bookmarks_free(&s->bookmarks_part[i]);
+    fetch_node(s, NODE_BOOKMARKS, s->bookmarks_ids[FETCH_402], sizeof s->bookmarks_ids[0]);
+    fetch_node(s, NODE_LEGACY, s->bookmarks_ids[FETCH_PEP_048], sizeof s->bookmarks_ids[0]);
+    mxml_node_t *iq =
+        new_iq(s, "get", s->bookmarks_ids[FETCH_PRIVATE_048], sizeof s->bookmarks_ids[0]);
+    mxml_node_t *q = stanza_add(iq, "query");
+    stanza_set_attr(q, "xmlns", NS_PRIVATE);
+    stanza_set_attr(stanza_add(q, "storage"), "xmlns", NODE_LEGACY);
+    send_and_free(s, iq);
+}
+
+static char *child_text_of(mxml_node_t *el, const char *ns, const char *name)
+{
+    mxml_node_t *c = stanza_child(el, ns, name);
     char *t = c ? stanza_text(c) : NULL;
     if (t && !*t) {
         free(t);
@@ -54,34 +95,76 @@ static char *child_text_of(mxml_node_t *el, const char *name)
     return t;
 }
 
-static void read_items(struct session *s, mxml_node_t *iq)
+static bool has_room(const struct muc_bookmarks *b, const char *room)
 {
-    mxml_node_t *items = stanza_child(stanza_child(iq, NS_PUBSUB, "pubsub"), NS_PUBSUB, "items");
-    muc_bookmarks_free(&s->bookmarks);
-    size_t n = 0;
-    for (mxml_node_t *it = stanza_child(items, NS_PUBSUB, "item"); it;
-         it = stanza_next(it, NS_PUBSUB, "item"))
-        n++;
-    s->bookmarks.items = n ? calloc(n, sizeof *s->bookmarks.items) : NULL;
-    for (mxml_node_t *it = stanza_child(items, NS_PUBSUB, "item"); it && s->bookmarks.items;
+    for (size_t i = 0; i < b->n; i++)
+        if (jid_bare_equal(b->items[i].jid, room))
+            return true;
+    return false;
+}
+
+/* One <conference/> of either XEP into the list (room: its bare JID,
+ * taken over), unless the room is there already. */
+static void add_conference(struct muc_bookmarks *b, mxml_node_t *conf, const char *ns, char *room)
+{
+    struct muc_bookmark *grown = room && !has_room(b, room)
+                                     ? realloc(b->items, (b->n + 1) * sizeof *b->items)
+                                     : NULL;
+    if (!grown) {
+        free(room);
+        return;
+    }
+    b->items = grown;
+    const char *autojoin = stanza_attr(conf, "autojoin");
+    const char *name = stanza_attr(conf, "name");
+    struct muc_bookmark *m = &b->items[b->n++];
+    m->jid = room;
+    m->name = name && *name ? strdup(name) : NULL;
+    m->nick = child_text_of(conf, ns, "nick");
+    m->password = child_text_of(conf, ns, "password");
+    m->autojoin = autojoin && (strcmp(autojoin, "true") == 0 || strcmp(autojoin, "1") == 0);
+}
+
+static mxml_node_t *pubsub_items(mxml_node_t *iq)
+{
+    return stanza_child(stanza_child(iq, NS_PUBSUB, "pubsub"), NS_PUBSUB, "items");
+}
+
+/* XEP-0402: an item per room, its id the room's JID. */
+static void read_items(struct muc_bookmarks *b, mxml_node_t *iq)
+{
+    for (mxml_node_t *it = stanza_child(pubsub_items(iq), NS_PUBSUB, "item"); it;
          it = stanza_next(it, NS_PUBSUB, "item")) {
         mxml_node_t *conf = stanza_child(it, NODE_BOOKMARKS, "conference");
-        char *room = stanza_attr(it, "id") ? jid_bare_of(stanza_attr(it, "id")) : NULL;
-        if (!conf || !room) {
-            free(room);
-            continue;
-        }
-        const char *autojoin = stanza_attr(conf, "autojoin");
-        const char *name = stanza_attr(conf, "name");
-        struct muc_bookmark *b = &s->bookmarks.items[s->bookmarks.n++];
-        b->jid = room;
-        b->name = name && *name ? strdup(name) : NULL;
-        b->nick = child_text_of(conf, "nick");
-        b->password = child_text_of(conf, "password");
-        b->autojoin = autojoin && (strcmp(autojoin, "true") == 0 || strcmp(autojoin, "1") == 0);
+        const char *id = stanza_attr(it, "id");
+        if (conf && id)
+            add_conference(b, conf, NODE_BOOKMARKS, jid_bare_of(id));
     }
 }
 
+/* XEP-0048: every room in one <storage/>, in a PEP item or in private
+ * XML storage. */
+static void read_storage(struct muc_bookmarks *b, mxml_node_t *storage)
+{
+    for (mxml_node_t *c = stanza_child(storage, NODE_LEGACY, "conference"); c;
+         c = stanza_next(c, NODE_LEGACY, "conference")) {
+        const char *room = stanza_attr(c, "jid");
+        if (room)
+            add_conference(b, c, NODE_LEGACY, jid_bare_of(room));
+    }
+}
+
+static void read_legacy(struct muc_bookmarks *b, mxml_node_t *iq, bool pep)
+{
+    if (!pep) {
+        read_storage(b, stanza_child(stanza_child(iq, NS_PRIVATE, "query"), NODE_LEGACY,
+                                     "storage"));
+        return;
+    }
+    for (mxml_node_t *it = stanza_child(pubsub_items(iq), NS_PUBSUB, "item"); it;
+         it = stanza_next(it, NS_PUBSUB, "item"))
+        read_storage(b, stanza_child(it, NODE_LEGACY, "storage"));
+}
 /* Our JID's localpart, the nick when a bookmark has none. */
 static void default_nick(struct session *s, char *out, size_t len)
 {
@@ -106,6 +189,88 @@ static void emit(struct session *s, const char *what, const char *room, const ch
     session_emit(s, &ev);
 }
 
+/* All three answers are in: one list, XEP-0402 first. */
+static void fetch_done(struct session *s)
+{
+    muc_bookmarks_free(&s->bookmarks);
+    for (int i = 0; i < FETCHES; i++) {
+        struct muc_bookmarks *part = &s->bookmarks_part[i];
+        for (size_t k = 0; k < part->n; k++) {
+            struct muc_bookmark *m = &part->items[k];
+            struct muc_bookmark *grown =
+                has_room(&s->bookmarks, m->jid)
+                    ? NULL
+                    : realloc(s->bookmarks.items, (s->bookmarks.n + 1) * sizeof *grown);
+            if (grown) {
+                s->bookmarks.items = grown;
+                s->bookmarks.items[s->bookmarks.n++] = *m;
+                *m = (struct muc_bookmark){0};
+            }
+        }
+        muc_bookmarks_free(part);
+    }
+    join_marked(s);
+    emit(s, "list", NULL, NULL);
+}
+
+static bool answer_fetch(struct session *s, mxml_node_t *iq, const char *id, bool ok)
+{
+    int which = -1;
+    for (int i = 0; i < FETCHES; i++)
+        if (s->bookmarks_ids[i][0] && strcmp(id, s->bookmarks_ids[i]) == 0)
+            which = i;
+    if (which < 0)
+        return false;
+    s->bookmarks_ids[which][0] = '\0';
+    /* An error is an empty list: item-not-found when there are none yet,
+     * service-unavailable where a server has no such storage. */
+    if (ok && which == FETCH_402)
+        read_items(&s->bookmarks_part[which], iq);
+    else if (ok)
+        read_legacy(&s->bookmarks_part[which], iq, which == FETCH_PEP_048);
+    for (int i = 0; i < FETCHES; i++)
+        if (s->bookmarks_ids[i][0])
+            return true;
+    fetch_done(s);
+    return true;
+}
+
+static mxml_node_t *owner_configure_iq(struct session *s);
+static mxml_node_t *publish_iq(struct session *s, bool with_options);
+
+/* A publish or retract was answered: done, or the next step after a
+ * refusal of the publish options (see the header). */
+static void answer_change(struct session *s, mxml_node_t *iq, bool ok)
+{
+    const char *cond = ok ? NULL : im_error_condition(iq);
+    enum publish_step step = s->bookmark_step;
+    bool publishing = !s->bookmark_removing && s->bookmark_new.jid;
+    mxml_node_t *next = NULL;
+    if (publishing && step == STEP_OPTIONS && !ok) {
+        s->bookmark_step = STEP_CONFIGURE;
+        next = owner_configure_iq(s);
+    } else if (publishing && step == STEP_CONFIGURE) {
+        /* item-not-found: no node yet; the publish creates it. */
+        s->bookmark_configured = ok;
+        s->bookmark_step = STEP_PLAIN;
+        next = publish_iq(s, false);
+    } else if (publishing && step == STEP_PLAIN && ok && !s->bookmark_configured) {
+        s->bookmark_step = STEP_CONFIGURE_AGAIN;
+        next = owner_configure_iq(s);
+    }
+    if (next) {
+        send_and_free(s, next);
+        return;
+    }
+    /* A node that could not be configured after it was created still
+     * holds the bookmark: saved, though a later one may push it out. */
+    bool saved = ok || step == STEP_CONFIGURE_AGAIN;
+    emit(s, s->bookmark_removing ? "removed" : "saved", s->bookmark_room, saved ? NULL : cond);
+    muc_bookmark_clear(&s->bookmark_new);
+    if (saved)
+        bookmarks_fetch(s); /* our list follows what the server has */
+}
+
 bool bookmarks_answer(struct session *s, mxml_node_t *iq)
 {
     const char *id = stanza_attr(iq, "id");
@@ -113,22 +278,11 @@ bool bookmarks_answer(struct session *s, mxml_node_t *iq)
     bool ok = type && strcmp(type, "result") == 0;
     if (!id)
         return false;
-    if (s->bookmarks_id[0] && strcmp(id, s->bookmarks_id) == 0) {
-        s->bookmarks_id[0] = '\0';
-        if (ok)
-            read_items(s, iq);
-        else
-            muc_bookmarks_free(&s->bookmarks); /* item-not-found: none yet */
-        join_marked(s);
-        emit(s, "list", NULL, NULL);
+    if (answer_fetch(s, iq, id, ok))
         return true;
-    }
     if (s->bookmark_set_id[0] && strcmp(id, s->bookmark_set_id) == 0) {
         s->bookmark_set_id[0] = '\0';
-        emit(s, s->bookmark_removing ? "removed" : "saved", s->bookmark_room,
-             ok ? NULL : im_error_condition(iq));
-        if (ok)
-            bookmarks_fetch(s); /* our list follows what the server has */
+        answer_change(s, iq, ok);
         return true;
     }
     return false;
@@ -143,54 +297,91 @@ static void add_option(mxml_node_t *x, const char *var, const char *value, const
     stanza_add_text_child(f, "value", value);
 }
 
-/* The <iq type='set'> of a publish or retract about room, which is
- * remembered for the answer; NULL when offline or room is no JID. */
-static mxml_node_t *change_iq(struct session *s, const char *room, bool removing,
-                              mxml_node_t **pubsub, mxml_node_t **verb)
+/* The options XEP-0402 §5 asks for: every item kept, seen by us only.
+ * full: also those that ejabberd 23.01 refuses in publish-options. */
+static void add_node_options(mxml_node_t *parent, const char *form_type, bool full)
+{
+    mxml_node_t *x = stanza_add(parent, "x");
+    stanza_set_attr(x, "xmlns", NS_DATA);
+    stanza_set_attr(x, "type", "submit");
+    add_option(x, "FORM_TYPE", form_type, "hidden");
+    add_option(x, "pubsub#persist_items", "true", NULL);
+    if (full) {
+        add_option(x, "pubsub#max_items", "max", NULL);
+        add_option(x, "pubsub#send_last_published_item", "never", NULL);
+    }
+    add_option(x, "pubsub#access_model", "whitelist", NULL);
+}
+
+/* XEP-0060 §8.2.4: the node's configuration, set by us as its owner. */
+static mxml_node_t *owner_configure_iq(struct session *s)
+{
+    mxml_node_t *ps;
+    mxml_node_t *iq = new_pubsub_iq(s, "set", NS_PUBSUB_OWNER, s->bookmark_set_id,
+                                    sizeof s->bookmark_set_id, &ps);
+    mxml_node_t *conf = stanza_add(ps, "configure");
+    stanza_set_attr(conf, "node", NODE_BOOKMARKS);
+    add_node_options(conf, NS_PUBSUB "#node_config", true);
+    return iq;
+}
+
+/* The publish of s->bookmark_new; NULL if a value cannot be sent. */
+static mxml_node_t *publish_iq(struct session *s, bool with_options)
+{
+    const struct muc_bookmark *b = &s->bookmark_new;
+    mxml_node_t *ps;
+    mxml_node_t *iq = new_pubsub_iq(s, "set", NS_PUBSUB, s->bookmark_set_id,
+                                    sizeof s->bookmark_set_id, &ps);
+    mxml_node_t *publish = stanza_add(ps, "publish");
+    stanza_set_attr(publish, "node", NODE_BOOKMARKS);
+    mxml_node_t *item = stanza_add(publish, "item");
+    stanza_set_attr(item, "id", b->jid);
+    mxml_node_t *conf = stanza_add(item, "conference");
+    stanza_set_attr(conf, "xmlns", NODE_BOOKMARKS);
+    stanza_set_attr(conf, "autojoin", b->autojoin ? "true" : "false");
+    bool bad = b->name && stanza_set_attr(conf, "name", b->name) < 0;
+    bad |= b->nick && !stanza_add_text_child(conf, "nick", b->nick);
+    bad |= b->password && !stanza_add_text_child(conf, "password", b->password);
+    if (bad) {
+        mxmlDelete(iq);
+        return NULL;
+    }
+    add_node_options(stanza_add(ps, "publish-options"), NS_PUBSUB "#publish-options",
+                     with_options);
+    return iq;
+}
+
+/* Remembers what a change is about; false when offline or room is no JID. */
+static bool change_begins(struct session *s, const char *room, bool removing)
 {
     char *bare = room ? jid_bare_of(room) : NULL;
     if (!bare || !session_online(s)) {
         free(bare);
-        return NULL;
+        return false;
     }
     free(s->bookmark_room);
     s->bookmark_room = bare;
     s->bookmark_removing = removing;
-    mxml_node_t *iq =
-        new_pubsub_iq(s, "set", s->bookmark_set_id, sizeof s->bookmark_set_id, pubsub);
-    *verb = stanza_add(*pubsub, removing ? "retract" : "publish");
-    stanza_set_attr(*verb, "node", NODE_BOOKMARKS);
-    return iq;
+    s->bookmark_step = STEP_OPTIONS;
+    s->bookmark_configured = false;
+    muc_bookmark_clear(&s->bookmark_new);
+    return true;
 }
 
 int session_bookmark_set(struct session *s, const char *room, const char *name, const char *nick,
                          const char *password, bool autojoin)
 {
-    mxml_node_t *ps, *publish;
-    mxml_node_t *iq = change_iq(s, room, false, &ps, &publish);
-    if (!iq)
+    if (!change_begins(s, room, false))
         return -1;
-    mxml_node_t *item = stanza_add(publish, "item");
-    stanza_set_attr(item, "id", s->bookmark_room);
-    mxml_node_t *conf = stanza_add(item, "conference");
-    stanza_set_attr(conf, "xmlns", NODE_BOOKMARKS);
-    stanza_set_attr(conf, "autojoin", autojoin ? "true" : "false");
-    int rc = name && *name ? stanza_set_attr(conf, "name", name) : 0;
-    if (nick && *nick && !stanza_add_text_child(conf, "nick", nick))
-        rc = -1;
-    if (password && *password && !stanza_add_text_child(conf, "password", password))
-        rc = -1;
-    /* XEP-0402 §5: one item per room, kept, and visible to us only. */
-    mxml_node_t *x = stanza_add(stanza_add(ps, "publish-options"), "x");
-    stanza_set_attr(x, "xmlns", NS_DATA);
-    stanza_set_attr(x, "type", "submit");
-    add_option(x, "FORM_TYPE", NS_PUBSUB "#publish-options", "hidden");
-    add_option(x, "pubsub#persist_items", "true", NULL);
-    add_option(x, "pubsub#max_items", "max", NULL);
-    add_option(x, "pubsub#send_last_published_item", "never", NULL);
-    add_option(x, "pubsub#access_model", "whitelist", NULL);
-    if (rc < 0) {
-        mxmlDelete(iq);
+    struct muc_bookmark *b = &s->bookmark_new;
+    b->jid = strdup(s->bookmark_room);
+    b->name = name && *name ? strdup(name) : NULL;
+    b->nick = nick && *nick ? strdup(nick) : NULL;
+    b->password = password && *password ? strdup(password) : NULL;
+    b->autojoin = autojoin;
+    mxml_node_t *iq = b->jid ? publish_iq(s, true) : NULL;
+    if (!iq) {
+        muc_bookmark_clear(b);
         s->bookmark_set_id[0] = '\0';
         return -1;
     }
@@ -199,10 +390,13 @@ int session_bookmark_set(struct session *s, const char *room, const char *name, 
 
 int session_bookmark_remove(struct session *s, const char *room)
 {
-    mxml_node_t *ps, *retract;
-    mxml_node_t *iq = change_iq(s, room, true, &ps, &retract);
-    if (!iq)
+    if (!change_begins(s, room, true))
         return -1;
+    mxml_node_t *ps;
+    mxml_node_t *iq = new_pubsub_iq(s, "set", NS_PUBSUB, s->bookmark_set_id,
+                                    sizeof s->bookmark_set_id, &ps);
+    mxml_node_t *retract = stanza_add(ps, "retract");
+    stanza_set_attr(retract, "node", NODE_BOOKMARKS);
     stanza_set_attr(retract, "notify", "true");
     stanza_set_attr(stanza_add(retract, "item"), "id", s->bookmark_room);
     return send_and_free(s, iq);

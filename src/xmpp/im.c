@@ -201,6 +201,17 @@ const char *im_error_condition(mxml_node_t *stanza)
     return "undefined-condition";
 }
 
+char *im_error_text(mxml_node_t *stanza)
+{
+    mxml_node_t *t = stanza_child(stanza_child(stanza, NULL, "error"), NS_STANZAS, "text");
+    char *text = t ? stanza_text(t) : NULL;
+    if (text && !*text) {
+        free(text);
+        text = NULL;
+    }
+    return text;
+}
+
 static void emit_iq_result(struct session *s, mxml_node_t *iq)
 {
     const char *condition = attr_is(iq, "type", "error") ? im_error_condition(iq) : "result";
@@ -368,8 +379,7 @@ static char *error_text(mxml_node_t *msg)
     if (!err)
         return NULL;
     const char *cond = im_error_condition(msg);
-    mxml_node_t *t = stanza_child(err, NS_STANZAS, "text");
-    char *text = t ? stanza_text(t) : NULL;
+    char *text = im_error_text(msg);
     size_t n = strlen(cond) + (text ? strlen(text) : 0) + 4;
     char *out = malloc(n);
     if (out)
@@ -491,7 +501,10 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
                           ? stanza_attr(stanza_child(m, NS_CORRECT, "replace"), "id")
                           : NULL,
     };
-    if (body || subject || error) {
+    /* A bounced chat state is no failed message: nothing the user wrote
+     * was lost, so nothing is said. */
+    bool bounced_state = error && !body && !subject && msg.chat_state;
+    if ((body || subject || error) && !bounced_state) {
         struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
         session_emit(s, &ev);
     }
@@ -778,7 +791,11 @@ int session_send_chatstate(struct session *s, const char *to, const char *state)
     for (size_t i = 0; i < sizeof chat_states / sizeof chat_states[0] && state; i++)
         known |= strcmp(chat_states[i], state) == 0;
     char *bare = to ? jid_bare_of(to) : NULL;
-    bool wanted = bare && knows_chatstates(s, bare);
+    /* A contact with no available resource would only bounce it back
+     * (ejabberd: service-unavailable); the roster tells, others we
+     * cannot know about. */
+    const struct roster_item *it = bare ? roster_find(s->roster, bare) : NULL;
+    bool wanted = bare && knows_chatstates(s, bare) && (!it || it->nres > 0);
     free(bare);
     if (!session_online(s) || !known || !wanted)
         return -1;

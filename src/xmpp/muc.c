@@ -42,14 +42,19 @@ void muc_rooms_free(struct muc_rooms *r)
     *r = (struct muc_rooms){0};
 }
 
+void muc_bookmark_clear(struct muc_bookmark *b)
+{
+    free(b->jid);
+    free(b->name);
+    free(b->nick);
+    free(b->password);
+    *b = (struct muc_bookmark){0};
+}
+
 void muc_bookmarks_free(struct muc_bookmarks *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->items[i].jid);
-        free(b->items[i].name);
-        free(b->items[i].nick);
-        free(b->items[i].password);
-    }
+    for (size_t i = 0; i < b->n; i++)
+        muc_bookmark_clear(&b->items[i]);
     free(b->items);
     *b = (struct muc_bookmarks){0};
 }

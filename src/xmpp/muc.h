@@ -24,6 +24,7 @@ struct muc_room {
     char *nick;     /* ours */
     char *password; /* to join again after a new login */
     char *subject;
+    bool subject_seen;  /* since the join: the next subject is a change */
     bool joined;        /* our own presence came back (status 110) */
     time_t last_seen;   /* of the newest message: history is asked from there */
     char unlock_id[32]; /* our instant-room request in flight (status 201) */
@@ -31,7 +32,8 @@ struct muc_room {
     size_t noccupants, cap;
 };
 
-/* A room bookmark (XEP-0402), as the server keeps it for all our clients. */
+/* A room bookmark (XEP-0402, or XEP-0048 read only), as the server keeps
+ * it for all our clients. */
 struct muc_bookmark {
     char *jid;                    /* room@service */
     char *name, *nick, *password; /* NULL when not given */
@@ -49,6 +51,7 @@ struct muc_rooms {
 };
 
 void muc_rooms_free(struct muc_rooms *r);
+void muc_bookmark_clear(struct muc_bookmark *b);
 void muc_bookmarks_free(struct muc_bookmarks *b);
 /* The room with this bare JID (compared as JIDs), or NULL. */
 struct muc_room *muc_find(const struct muc_rooms *r, const char *room);

@@ -40,6 +40,7 @@ static void send_join(struct session *s, struct muc_room *room)
     char *to = occupant_jid(room->jid, room->nick);
     if (!to)
         return;
+    room->subject_seen = false;
     mxml_node_t *p = stanza_new("presence");
     stanza_set_attr(p, "to", to);
     im_add_show(s, p);
@@ -379,11 +380,14 @@ bool muc_presence(struct session *s, mxml_node_t *p)
 {
     const char *from = stanza_attr(p, "from");
     struct muc_room *room = from ? muc_find(&s->mucs, from) : NULL;
+    mxml_node_t *x = stanza_child(p, NS_MUC_USER, "x");
+    /* An occupant's presence from a room we are not in: what a room
+     * still sends for a session that another replaced (ejabberd). It is
+     * no contact's presence, so it is dropped here. */
     if (!room)
-        return false;
+        return x != NULL;
     const char *nick = jid_resource_of(from);
     const char *type = stanza_attr(p, "type");
-    mxml_node_t *x = stanza_child(p, NS_MUC_USER, "x");
     struct muc_codes c = status_codes(x);
     if (type && strcmp(type, "error") == 0)
         join_refused(s, room, p);
@@ -439,7 +443,12 @@ bool muc_message(struct session *s, mxml_node_t *m, time_t stamp)
     char *text = stanza_text(subject);
     free(room->subject);
     room->subject = text;
+    /* XEP-0045 §7.2.15: the subject ends the join, with or without a
+     * <delay/> (ejabberd sends none): that one was set before, not now. */
+    bool at_join = !room->subject_seen || stanza_child(m, NS_DELAY, "delay");
+    room->subject_seen = true;
     struct session_event ev = {.type = SESSION_EV_MUC_SUBJECT,
+                               .sub_type = at_join ? "current" : "changed",
                                .jid = room->jid,
                                .nick = jid_resource_of(from),
                                .text = text ? text : ""};

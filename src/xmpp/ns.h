@@ -28,6 +28,7 @@
 #define NS_SASL_CB "urn:xmpp:sasl-cb:0"
 #define NS_SM "urn:xmpp:sm:3"
 #define NS_PUBSUB "http://jabber.org/protocol/pubsub"
+#define NS_PUBSUB_OWNER NS_PUBSUB "#owner"
 #define NS_VCARD "vcard-temp"
 #define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
 #define NS_MUC "http://jabber.org/protocol/muc"

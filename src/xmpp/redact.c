@@ -84,7 +84,7 @@ char *redact_xml(const char *xml, size_t len, size_t *out_len)
     }
     bool changed = false;
     if (strcmp(stanza_ns(el), NS_SASL) == 0) {
-        if (!stanza_is(el, NS_SASL, "failure") && mxmlGetFirstChild(el))
+        if (!stanza_is(el, NS_SASL, "failure"))
             mask_text(el, &changed);
     } else {
         walk(el, &changed);

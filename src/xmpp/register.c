@@ -168,8 +168,10 @@ void register_stanza(struct session *s, mxml_node_t *el)
         return;
     }
     const char *cond = im_error_condition(el);
-    char why[300];
-    snprintf(why, sizeof why, "registration failed: %s (%s)", explain(cond), cond);
+    char why[300], *said = im_error_text(el);
+    snprintf(why, sizeof why, "registration failed: %s (%s%s%s)", explain(cond), cond,
+             said ? ": " : "", said ? said : "");
+    free(said);
     struct session_event ev = {.type = SESSION_EV_REGISTERED, .condition = cond, .text = why};
     session_emit(s, &ev);
     negotiate_fail(s, why);
@@ -210,7 +212,12 @@ bool register_password_answer(struct session *s, mxml_node_t *el)
         session_set_password(s, s->new_password);
         snprintf(text, sizeof text, "password changed on the server");
     } else {
-        snprintf(text, sizeof text, "password NOT changed: %s (%s)", explain(cond), cond);
+        /* The server's own words when it gives them ("The password is
+         * too weak"), else our reading of the condition. */
+        char *said = im_error_text(el);
+        snprintf(text, sizeof text, "password NOT changed: %s (%s)", said ? said : explain(cond),
+                 cond);
+        free(said);
     }
     sodium_free(s->new_password);
     s->new_password = NULL;

@@ -733,6 +733,9 @@ static void on_timer_closed(uv_handle_t *h)
 static void release_state(struct session *s)
 {
     muc_bookmarks_free(&s->bookmarks);
+    for (size_t i = 0; i < sizeof s->bookmarks_part / sizeof s->bookmarks_part[0]; i++)
+        muc_bookmarks_free(&s->bookmarks_part[i]);
+    muc_bookmark_clear(&s->bookmark_new);
     free(s->bookmark_room);
     muc_rooms_free(&s->mucs);
     sm_free(&s->sm);

@@ -111,7 +111,8 @@ enum session_event_type {
                                 "destroy", "removed", "error" (.condition, .text),
                                 "lost" (joined again after a new login) or
                                 "offline"; .text a reason when given */
-    SESSION_EV_MUC_SUBJECT,  /* .jid's subject is .text, set by .nick (NULL: the room) */
+    SESSION_EV_MUC_SUBJECT,  /* .jid's subject is .text, set by .nick (NULL: the room);
+                                .sub_type "current" (at the join) or "changed" */
     SESSION_EV_MUC_INVITE,   /* .inviter invites us to .jid: .text the reason,
                                 .room_password if any */
     SESSION_EV_BOOKMARKS,    /* XEP-0402: .sub_type "list" (fetched; rooms marked

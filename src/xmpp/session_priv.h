@@ -90,11 +90,15 @@ struct session {
 
     struct sm_state sm;             /* XEP-0198 */
     struct muc_rooms mucs;          /* XEP-0045 */
-    struct muc_bookmarks bookmarks; /* XEP-0402, as last fetched */
-    char bookmarks_id[32];          /* our fetch in flight */
-    char bookmark_set_id[32];       /* our publish or retract in flight */
-    char *bookmark_room;            /* ...and the room it is about */
+    struct muc_bookmarks bookmarks;         /* XEP-0402 and XEP-0048, as last fetched */
+    struct muc_bookmarks bookmarks_part[3]; /* a fetch's answers so far */
+    char bookmarks_ids[3][32];              /* its queries in flight */
+    char bookmark_set_id[32];               /* our publish or retract in flight */
+    char *bookmark_room;                    /* ...and the room it is about */
     bool bookmark_removing;
+    struct muc_bookmark bookmark_new; /* being published (jid NULL: not), for each step */
+    int bookmark_step;          /* enum publish_step in bookmarks.c */
+    bool bookmark_configured;
 
     struct roster *roster;
     char *caps_ver;            /* our XEP-0115 verification string */
@@ -200,6 +204,8 @@ bool vcard_answer(struct session *s, mxml_node_t *iq);
 /* The defined condition of a stanza's <error/> (RFC 6120 §8.3.3), or
  * "undefined-condition". */
 const char *im_error_condition(mxml_node_t *stanza);
+/* The human text of a stanza error (RFC 6120 §8.3.2), or NULL. Caller frees. */
+char *im_error_text(mxml_node_t *stanza);
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
 /* XEP-0280: ask the server for copies of our other resources' chats. */

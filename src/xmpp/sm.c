@@ -14,6 +14,7 @@
  *    since the server will not send them again when it succeeds;
  *  - a session that ends for good with messages unacknowledged says how
  *    many may not have reached the server. */
+#define _GNU_SOURCE /* memmem */
 #include "xmpp/sm.h"
 
 #include <stdio.h>
@@ -157,11 +158,19 @@ void sm_send_later(struct session *s)
         return;
     s->sm.later = NULL;
     s->sm.nlater = 0;
+    size_t messages = 0;
     for (size_t i = 0; i < n; i++) {
+        /* Chat states and presences go too, but only what the user wrote
+         * counts as a message. */
+        messages += later[i].len > 8 && memcmp(later[i].text, "<message", 8) == 0 &&
+                    memmem(later[i].text, later[i].len, "<body", 5) != NULL;
         session_send_shown(s, later[i].text, later[i].len);
         free(later[i].text);
     }
     free(later);
+    if (messages == 0)
+        return;
+    n = messages;
     char info[160];
     snprintf(info, sizeof info,
              "sent again %zu message%s that the server had not confirmed when the connection "

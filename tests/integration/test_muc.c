@@ -2,8 +2,8 @@
  * service (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
  * each side sees, groupchat messages (and our own coming back), the
  * subject, nick changes and a refused one, a refused join, history for a
- * late joiner, a mediated invitation, leaving, and a bookmark (XEP-0402)
- * that the account's next login joins by itself. */
+ * late joiner, a mediated invitation, leaving, and bookmarks (XEP-0402, and
+ * an old XEP-0048 one) that the account's next login joins by itself. */
 #include "harness.h"
 #include "xmpp/jid.h"
 
@@ -231,24 +231,60 @@ int main(void)
     CHECK(wait_text(a.occupant_events, "leave:benjamin"));
     CHECK(occupants(&a, room) == 2); /* ann and cat */
 
-    /* A bookmark with autojoin: the account's next login joins the room
-     * by itself, under the bookmark's nick. */
+    /* A bookmark kept by an older client (XEP-0048 in private storage):
+     * Prosody converts it to XEP-0402, ejabberd mirrors it to PEP
+     * storage:bookmarks; either way the next login finds and joins it. */
+    char old_room[256], legacy[600], err[128];
+    snprintf(old_room, sizeof old_room, "old@%s", service);
+    snprintf(legacy, sizeof legacy,
+             "<iq type='set' id='legacy1'><query xmlns='jabber:iq:private'>"
+             "<storage xmlns='storage:bookmarks'><conference jid='%s' autojoin='true' "
+             "name='Old room'><nick>oldie</nick></conference></storage></query></iq>",
+             old_room);
+    CHECK(session_send_raw(a.c.s, legacy, err, sizeof err) == 0);
+
+    /* Two bookmarks with autojoin on the first: the second must not push
+     * the first out (an ejabberd node keeps one item unless configured),
+     * and the account's next login joins the room under the bookmark's
+     * nick. */
+    char room2[256];
+    snprintf(room2, sizeof room2, "coffee@%s", service);
     CHECK(session_bookmark_set(a.c.s, room, "Tea room", "annex", NULL, true) == 0);
     CHECK(wait_for(&a, &a.bookmark_changes, 1));
     CHECK_STR(a.bookmark_change, "saved");
+    CHECK(session_bookmark_set(a.c.s, room2, "Coffee", NULL, NULL, false) == 0);
+    CHECK(wait_for(&a, &a.bookmark_changes, 2));
+    CHECK_STR(a.bookmark_change, "saved");
     struct muc_client a2;
     start(&a2, "muc_ann");
-    CHECK(wait_for(&a2, &a2.joined, 1));
+    CHECK(wait_for(&a2, &a2.joined, 2));
     const struct muc_bookmarks *bm = session_bookmarks(a2.c.s);
-    CHECK(bm->n == 1 && jid_bare_equal(bm->items[0].jid, room) && bm->items[0].autojoin);
-    CHECK(bm->n == 1 && strcmp(bm->items[0].name, "Tea room") == 0);
+    CHECK(bm->n == 3);
+    const struct muc_bookmark *tea = NULL, *coffee = NULL, *old = NULL;
+    for (size_t i = 0; i < bm->n; i++) {
+        if (jid_bare_equal(bm->items[i].jid, room))
+            tea = &bm->items[i];
+        else if (jid_bare_equal(bm->items[i].jid, room2))
+            coffee = &bm->items[i];
+        else if (jid_bare_equal(bm->items[i].jid, old_room))
+            old = &bm->items[i];
+    }
+    CHECK(tea && tea->autojoin && tea->name && strcmp(tea->name, "Tea room") == 0);
+    CHECK(coffee && !coffee->autojoin);
+    CHECK(old && old->autojoin && old->nick && strcmp(old->nick, "oldie") == 0);
     CHECK(session_muc_room(a2.c.s, room) &&
           strcmp(session_muc_room(a2.c.s, room)->nick, "annex") == 0);
+    CHECK(session_muc_room(a2.c.s, old_room) &&
+          strcmp(session_muc_room(a2.c.s, old_room)->nick, "oldie") == 0);
+    CHECK(session_muc_room(a2.c.s, room2) == NULL);
     CHECK(session_bookmark_remove(a2.c.s, room) == 0);
     CHECK(wait_for(&a2, &a2.bookmark_changes, 1));
     CHECK_STR(a2.bookmark_change, "removed");
     CHECK(wait_for(&a2, &a2.bookmark_lists, 2));
-    CHECK(session_bookmarks(a2.c.s)->n == 0);
+    bm = session_bookmarks(a2.c.s);
+    CHECK(bm->n == 2);
+    for (size_t i = 0; i < bm->n; i++)
+        CHECK(!jid_bare_equal(bm->items[i].jid, room));
     stop(&a2);
 
     /* Bad arguments are refused before anything is sent. */

@@ -3,12 +3,12 @@
 # join a room and talk there, quit. The release objects (no sanitizers, which valgrind cannot run
 # beside), linked against the shared libraries because valgrind cannot
 # watch the heap of a static binary, must leak nothing and make no memory
-# errors. The peer runs the static release binary itself, build/tuktuk.
+# errors. The peer runs the release binary without valgrind.
 . "$(dirname "$0")/lib.sh"
 
-REL_BIN=$UI_ROOT/build/shared/tuktuk
-if ! command -v valgrind >/dev/null || [ ! -x "$REL_BIN" ] || [ ! -x "$UI_ROOT/build/tuktuk" ]; then
-	not_ok "valgrind, build/tuktuk and build/shared/tuktuk are needed (scripts/deps, make test-build)"
+REL_BIN=$UI_ROOT/build/tuktuk
+if ! command -v valgrind >/dev/null || [ ! -x "$REL_BIN" ]; then
+	not_ok "valgrind and build/tuktuk are needed (scripts/deps, make test-build)"
 	ui_done
 	exit 1
 fi
