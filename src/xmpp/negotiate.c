@@ -344,6 +344,8 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
     }
     bool server_plus = any_plus_offered(mechs);
     s->cb_types = cb_listed(features, &s->cb_listed);
+    if (s->cb_max_tls12)
+        s->cb_tls12_worked = true; /* a TLS 1.2 connection reached SASL */
     unsigned char cb[64];
     size_t cb_len = 0;
     int cb_type = s->cb_config == SESSION_CB_NONE ? -1 : cb_pick(s, cb, sizeof cb, &cb_len);

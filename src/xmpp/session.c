@@ -165,6 +165,8 @@ static void drop_connection(struct session *s)
     stop_timer(&s->ping_timer);
     s->phase = PHASE_IDLE;
     s->authenticated = false;
+    s->cb_current = -1; /* its <auth/> went with it */
+    s->cb_capped = false;
     s->ping_outstanding = false;
     s->stop_reading = true;
     s->sm.requested = false;
@@ -249,8 +251,26 @@ static void on_reconnect_timer(uv_timer_t *t)
     connect_now(s);
 }
 
+/* A connection capped at TLS 1.2 for tls-unique (negotiate.c) ends before
+ * SASL: whether the handshake failed, nothing came in time or the server
+ * hung up, TLS 1.2 did not work out. No second try at it (retrying would
+ * go on as long as the server does this), and back to TLS 1.3 at once,
+ * where the login ends with the binding's reason (cb_give_up). Once a
+ * connection on TLS 1.2 got as far as SASL, a loss is the network's, and
+ * the types TLS 1.2 has are still to be tried; a redirect (see-other-host)
+ * says nothing about TLS 1.2 either. */
+static void cb_tls12_lost(struct session *s)
+{
+    if (!s->cb_capped || s->cb_tls12_worked || s->reconnect_now)
+        return;
+    s->cb_max_tls12 = false;
+    s->cb_no_tls12 = true;
+    s->reconnect_now = !s->fatal && !s->user_closing;
+}
+
 void session_lost(struct session *s, const char *why)
 {
+    cb_tls12_lost(s);
     drop_connection(s);
     bool retrying = (s->reconnect_now || s->reconnect) && !s->user_closing && !s->fatal;
     if (retrying)
@@ -518,11 +538,6 @@ static void on_conn_failed(void *ud, const char *reason, const struct conn_cert_
         struct session_event ev = {.type = SESSION_EV_CERT_REFUSED, .cert = cert, .text = reason};
         session_emit(s, &ev);
     }
-    if (s->cb_max_tls12 && s->phase < PHASE_SASL) {
-        /* TLS 1.2 for tls-unique did not work out: no second try at it. */
-        s->cb_max_tls12 = false;
-        s->cb_no_tls12 = true;
-    }
     session_lost(s, reason);
 }
 
@@ -573,6 +588,7 @@ static void connect_now(struct session *s)
         .connect_timeout_ms = s->connect_timeout_ms,
         .max_tls12 = s->cb_max_tls12,
     };
+    s->cb_capped = s->cb_max_tls12;
     session_set_state(s, SESSION_CONNECTING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->connect_timeout_ms, 0);
     if (conn_open(s->conn, &cfg) < 0)
@@ -790,7 +806,7 @@ int session_connect(struct session *s)
     s->redirect_server = NULL;
     /* The user starts over: channel binding is worked out afresh too. */
     s->cb_refused = 0;
-    s->cb_max_tls12 = s->cb_no_tls12 = s->cb_said_binding = false;
+    s->cb_max_tls12 = s->cb_no_tls12 = s->cb_tls12_worked = s->cb_said_binding = false;
     s->cb_tried[0] = '\0';
     connect_now(s);
     return 0;

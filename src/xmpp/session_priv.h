@@ -85,6 +85,8 @@ struct session {
     bool cb_listed;    /* the server sent a XEP-0440 list... */
     unsigned cb_types; /* ...of these types (a bit per type) */
     bool cb_max_tls12, cb_no_tls12;
+    bool cb_capped;       /* this connection was opened with max_tls12 */
+    bool cb_tls12_worked; /* a connection capped at TLS 1.2 reached SASL */
     bool cb_said_binding; /* a refusal named the binding, not the password */
     char cb_tried[240];
 

@@ -2,12 +2,21 @@
  * server never does: strip STARTTLS, send malformed or forbidden XML,
  * exceed limits, fall silent, or hang up. The client must answer with the
  * right stream error, never send credentials in the clear, and neither
- * crash nor hang. */
+ * crash nor hang.
+ *
+ * Past TLS (tls_script.h, direct TLS with the test certificate), the
+ * server refuses SCRAM channel bindings in every way negotiate.c has to
+ * tell apart: the client must pick the type from the XEP-0440 list and the
+ * TLS version, move on to the next type or to TLS 1.2 only when the
+ * refusal may be the binding's fault, stop with a reason that is not a
+ * password prompt when nothing is left, and never loop. That part uses the
+ * certificate in TUKTUK_TEST_RUNDIR and TUKTUK_TEST_CA (tests/run). */
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "harness.h"
+#include "tls_script.h"
 
 #define HEADER                                                                                     \
     "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "                                   \
@@ -264,6 +273,465 @@ static void test_see_other_host(void)
     server_stop(&second);
 }
 
+/* --- channel binding, past TLS --- */
+
+#define PASSWORD "secret-password"
+#define GUARD_MS 8000
+#define NS_SASL_ATTR "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'"
+#define MECH(name) "<mechanism>" name "</mechanism>"
+#define PLUS_MECHS MECH("SCRAM-SHA-256-PLUS") MECH("SCRAM-SHA-1-PLUS") MECH("SCRAM-SHA-256")
+#define PLAIN_MECHS MECH("SCRAM-SHA-256") MECH("SCRAM-SHA-1")
+#define CB_LIST(types)                                                                             \
+    "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>" types "</sasl-channel-binding>"
+#define CB(type) "<channel-binding type='" type "'/>"
+/* Stream header and features, as the answer to the client's header. */
+#define FEATURES(mechs, list)                                                                      \
+    HEADER "<stream:features><mechanisms " NS_SASL_ATTR ">" mechs "</mechanisms>" list             \
+           "</stream:features>"
+#define FAILURE(cond, text) "<failure " NS_SASL_ATTR "><" cond "/>" text "</failure>"
+#define TEXT(t) "<text xml:lang='en'>" t "</text>"
+#define REFUSE_BINDING FAILURE("not-authorized", TEXT("Invalid channel binding"))
+#define REFUSE_PASSWORD FAILURE("not-authorized", TEXT("Invalid username or password"))
+#define REFUSE_SILENTLY FAILURE("not-authorized", "")
+
+/* A script: features after the client's header, `reply` to its <auth/>. */
+struct sasl_script {
+    struct ts_step steps[3];
+};
+
+static const struct ts_step *sasl_script(struct sasl_script *sc, const char *features,
+                                         const char *reply)
+{
+    sc->steps[0] = (struct ts_step){"<stream:stream", features};
+    sc->steps[1] = (struct ts_step){"</auth>", reply};
+    sc->steps[2] = (struct ts_step){NULL, NULL};
+    return sc->steps;
+}
+
+struct cb_client {
+    struct tclient c; /* first: the harness's handler is given this */
+    int errors;       /* SESSION_EV_ERROR */
+    char auth_text[512];
+    int tls12_notices;
+    unsigned longest_wait; /* seconds, the longest reconnection delay */
+    int failed_before;     /* check_failed_count when the case began */
+};
+
+static void on_cb_event(void *ud, const struct session_event *ev)
+{
+    struct cb_client *cc = ud;
+    harness_on_event(&cc->c, ev);
+    if (ev->type == SESSION_EV_ERROR)
+        cc->errors++;
+    if (ev->type == SESSION_EV_AUTH_FAILED)
+        snprintf(cc->auth_text, sizeof cc->auth_text, "%s", ev->text ? ev->text : "");
+    if (ev->type == SESSION_EV_INFO && ev->text &&
+        strncmp(ev->text, "channel binding:", 16) == 0 && strstr(ev->text, "TLS 1.2"))
+        cc->tls12_notices++;
+    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_RECONNECT_WAIT &&
+        session_reconnect_in(cc->c.s) > cc->longest_wait)
+        cc->longest_wait = session_reconnect_in(cc->c.s);
+}
+
+/* Logs in to the scripted server, reconnecting as the app does, until the
+ * session gives up by itself: every case here must end offline, and one
+ * still trying after GUARD_MS loops. `binding` is the account's
+ * channel_binding setting; timeout_ms bounds each login. Returns whether
+ * it ended. */
+static bool cb_login(struct cb_client *cc, struct ts_server *ts, const char *binding,
+                     unsigned timeout_ms)
+{
+    memset(cc, 0, sizeof *cc);
+    char err[200] = "";
+    struct session_config cfg = {
+        .jid = "victim@localhost",
+        .password = PASSWORD,
+        .server = "127.0.0.1",
+        .port = ts->port,
+        .tls = CONN_TLS_DIRECT,
+        .ca_file = harness_env("TUKTUK_TEST_CA"),
+        .reconnect = true,
+        .connect_timeout_ms = timeout_ms,
+        .channel_binding = binding,
+    };
+    cc->failed_before = check_failed_count;
+    cc->c.s = session_new(&loop, &cfg, on_cb_event, cc, err, sizeof err);
+    cc->c.secret = PASSWORD;
+    if (!cc->c.s) {
+        fprintf(stderr, "session_new: %s\n", err);
+        return false;
+    }
+    session_connect(cc->c.s);
+    return harness_wait(&loop, harness_is_offline, &cc->c, GUARD_MS);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* What every case checks at the end: it ended, and the password never
+ * left (only PLAIN, when a case allows it, carries it, inside TLS). A
+ * failed case shows what the server saw. */
+static void cb_end(struct cb_client *cc, struct ts_server *ts, const char *name, bool ended,
+                   bool plain_ok)
+{
+    CHECK(ended);
+    CHECK(strstr(ts->received, PASSWORD) == NULL);
+    for (int i = 0; i < ts->nauths && !plain_ok; i++)
+        CHECK(strcmp(ts->auth_mech[i], "PLAIN") != 0);
+    CHECK(cc->c.saw_secret_in_xml == 0);
+    if (check_failed_count > cc->failed_before)
+        fprintf(stderr,
+                "case %s: ended=%d connections=%d auths=%d (%s | %s | %s) versions %s %s %s "
+                "error \"%s\" auth failed %d \"%s\"\n",
+                name, ended, ts->connections, ts->nauths, ts->auth[0], ts->auth[1], ts->auth[2],
+                ts->version[0], ts->version[1], ts->version[2], cc->c.last_error, cc->c.auth_failed,
+                cc->auth_text);
+    harness_free(&cc->c, &loop);
+    ts_stop(ts);
+}
+
+#define NO_SHARED_TYPE "cannot log in: the server wants channel binding (-PLUS) but tuktuk and the"
+#define NOT_ACCEPTED "login refused: the server did not accept channel binding ("
+
+/* -PLUS offered, but the list names nothing tuktuk knows: no login can
+ * be bound, and an unbound one is what an attacker would want. One
+ * connection, no <auth/> at all, a fatal error that says why. */
+static void test_cb_unknown_types(void)
+{
+    static const char *const features[] = {
+        FEATURES(PLUS_MECHS, CB_LIST(CB("tls-bogus"))),
+        FEATURES(PLUS_MECHS, "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'/>"),
+        FEATURES(PLUS_MECHS, CB_LIST("<channel-binding/>")),
+        FEATURES(PLUS_MECHS, CB_LIST(CB("") CB("tls-exporter-ish") CB("tls-") CB("p=tls-unique"))),
+        /* Known names in the wrong places do not count either. */
+        FEATURES(PLUS_MECHS, CB_LIST("<channel-binding xmlns='urn:xmpp:sasl-cb:1' "
+                                     "type='tls-exporter'/><other type='tls-exporter'/>"
+                                     "<channel-binding><type>tls-exporter</type>"
+                                     "</channel-binding>")),
+    };
+    size_t n = sizeof features / sizeof features[0];
+    for (size_t i = 0; i < 2 * n; i++) {
+        struct ts_server ts;
+        struct cb_client cc;
+        struct sasl_script sc;
+        /* Each list on TLS 1.3, then on a server that speaks only 1.2. */
+        bool tls12 = i >= n;
+        if (ts_start(&ts, &loop, 0, tls12 ? TLS1_2_VERSION : 0) < 0) {
+            CHECK(!"tls server");
+            return;
+        }
+        ts.scripts[0] = sasl_script(&sc, features[i % n], REFUSE_BINDING);
+        bool ended = cb_login(&cc, &ts, NULL, 3000);
+        CHECK(ts.connections == 1);
+        CHECK(ts.nauths == 0);
+        CHECK(strstr(ts.received, "<auth") == NULL);
+        CHECK(starts(cc.c.last_error, NO_SHARED_TYPE));
+        CHECK(strstr(cc.c.last_error, "listed only types tuktuk does not know") != NULL);
+        CHECK(cc.errors == 1);
+        CHECK(cc.c.auth_failed == 0);
+        CHECK_STR(ts.version[0], tls12 ? "TLSv1.2" : "TLSv1.3");
+        cb_end(&cc, &ts, "unknown types", ended, false);
+    }
+}
+
+/* The list has only tls-server-end-point, which the server then
+ * refuses as a binding: nothing else may be tried (tls-unique is not
+ * listed, so no TLS 1.2 either), and the login stops saying it is the
+ * binding, not the password. */
+static void test_cb_end_point_refused(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc;
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.scripts[0] =
+        sasl_script(&sc, FEATURES(PLUS_MECHS, CB_LIST(CB("tls-server-end-point"))), REFUSE_BINDING);
+    bool ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 1);
+    CHECK(starts(ts.auth[0], "p=tls-server-end-point,,n=victim,r="));
+    CHECK_STR(ts.auth_mech[0], "SCRAM-SHA-256-PLUS");
+    /* The refusal leaves this connection nothing: no other is opened
+     * just to find that out. */
+    CHECK(ts.connections == 1);
+    CHECK(starts(cc.c.last_error, NOT_ACCEPTED "tls-server-end-point: Invalid channel binding)"));
+    CHECK(cc.errors == 1);
+    CHECK(cc.c.auth_failed == 0);
+    CHECK(cc.tls12_notices == 0);
+    cb_end(&cc, &ts, "end-point refused", ended, false);
+}
+
+/* No list on TLS 1.3: tls-exporter only (RFC 9266). Refused as a
+ * binding, TLS 1.2 comes next with tls-unique (RFC 5929), then
+ * tls-server-end-point on that same TLS 1.2; all refused, the error names
+ * each. */
+static void test_cb_exporter_then_tls12(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc;
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.scripts[0] = sasl_script(&sc, FEATURES(PLUS_MECHS, ""), REFUSE_BINDING);
+    bool ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 3);
+    CHECK(starts(ts.auth[0], "p=tls-exporter,,"));
+    CHECK_STR(ts.version[0], "TLSv1.3");
+    /* The very next connection is the TLS 1.2 one. */
+    CHECK(starts(ts.auth[1], "p=tls-unique,,"));
+    CHECK(ts.auth_conn[1] == 1);
+    CHECK_STR(ts.version[1], "TLSv1.2");
+    CHECK(starts(ts.auth[2], "p=tls-server-end-point,,"));
+    CHECK_STR(ts.version[2], "TLSv1.2");
+    CHECK(ts.connections == 3);
+    CHECK(cc.tls12_notices == 1);
+    CHECK(starts(cc.c.last_error, NOT_ACCEPTED "tls-exporter: Invalid channel binding; "
+                                               "tls-unique: Invalid channel binding; "
+                                               "tls-server-end-point: Invalid channel binding)"));
+    CHECK(cc.c.auth_failed == 0);
+    cb_end(&cc, &ts, "exporter then TLS 1.2", ended, false);
+
+    /* A list of tls-unique alone on TLS 1.3, where it does not exist,
+     * goes to TLS 1.2 at once, without an <auth/> on 1.3. */
+    if (ts_start(&ts, &loop, 0, 0) < 0)
+        return;
+    ts.scripts[0] =
+        sasl_script(&sc, FEATURES(PLUS_MECHS, CB_LIST(CB("tls-unique"))), REFUSE_BINDING);
+    ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 1);
+    CHECK(starts(ts.auth[0], "p=tls-unique,,"));
+    CHECK(ts.auth_conn[0] == 1);
+    CHECK_STR(ts.version[0], "TLSv1.3");
+    CHECK_STR(ts.version[1], "TLSv1.2");
+    CHECK(ts.connections == 2);
+    CHECK(starts(cc.c.last_error, NOT_ACCEPTED "tls-unique: Invalid channel binding)"));
+    cb_end(&cc, &ts, "tls-unique listed", ended, false);
+}
+
+/* A refusal that gives another reason is about the credentials: the
+ * usual AUTH_FAILED at once, no other binding, no other connection. */
+static void test_cb_wrong_password(void)
+{
+    static const char *const features[] = {
+        FEATURES(PLUS_MECHS, ""),
+        FEATURES(PLUS_MECHS, CB_LIST(CB("tls-exporter") CB("tls-server-end-point"))),
+    };
+    for (int i = 0; i < 2; i++) {
+        struct ts_server ts;
+        struct cb_client cc;
+        struct sasl_script sc;
+        if (ts_start(&ts, &loop, 0, 0) < 0) {
+            CHECK(!"tls server");
+            return;
+        }
+        ts.scripts[0] = sasl_script(&sc, features[i], REFUSE_PASSWORD);
+        bool ended = cb_login(&cc, &ts, NULL, 3000);
+        CHECK(ts.connections == 1);
+        CHECK(ts.nauths == 1);
+        CHECK(starts(ts.auth[0], "p=tls-exporter,,"));
+        CHECK(cc.c.auth_failed == 1);
+        CHECK_STR(cc.c.auth_condition, "not-authorized");
+        CHECK_STR(cc.auth_text, "login refused: not-authorized (Invalid username or password)");
+        CHECK(cc.errors == 0);
+        cb_end(&cc, &ts, "wrong password", ended, false);
+    }
+}
+
+/* Refusals that name nothing may be the password as well: after the
+ * listed types, an AUTH_FAILED that shows what was tried. */
+static void test_cb_silent_refusals(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc;
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.scripts[0] = sasl_script(
+        &sc, FEATURES(PLUS_MECHS, CB_LIST(CB("tls-exporter") CB("tls-server-end-point"))),
+        REFUSE_SILENTLY);
+    bool ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 2);
+    CHECK(starts(ts.auth[0], "p=tls-exporter,,"));
+    CHECK(starts(ts.auth[1], "p=tls-server-end-point,,"));
+    CHECK(ts.connections == 2);
+    CHECK(cc.c.auth_failed == 1);
+    CHECK_STR(cc.auth_text,
+              "login refused (tls-exporter: not-authorized; tls-server-end-point: not-authorized)");
+    CHECK(cc.errors == 0);
+    cb_end(&cc, &ts, "silent refusals", ended, false);
+}
+
+/* The gs2 header for what the server offers and lists. No -PLUS
+ * offered although we could bind: "y" (RFC 5802 §6), so that a server
+ * that did offer -PLUS (an attacker stripped it) refuses us. The account
+ * setting channel_binding = none gives "n" even when -PLUS is offered,
+ * and a type it names is the one used. A list in another namespace is no
+ * list; one that names a type twice is still that type. */
+static void test_cb_gs2_flags(void)
+{
+    static const struct {
+        const char *features, *binding, *gs2, *mech;
+        int max_version;
+    } cases[] = {
+        {FEATURES(PLAIN_MECHS, CB_LIST(CB("tls-exporter") CB("tls-server-end-point"))), NULL,
+         "y,,n=victim,r=", "SCRAM-SHA-256", 0},
+        {FEATURES(PLAIN_MECHS, ""), NULL, "y,,n=victim,r=", "SCRAM-SHA-256", 0},
+        {FEATURES(PLAIN_MECHS, CB_LIST(CB("tls-unique"))), NULL, "y,,", "SCRAM-SHA-256",
+         TLS1_2_VERSION},
+        {FEATURES(PLUS_MECHS, CB_LIST(CB("tls-exporter"))), "none",
+         "n,,n=victim,r=", "SCRAM-SHA-256", 0},
+        {FEATURES(MECH("SCRAM-SHA-1-PLUS") MECH("SCRAM-SHA-1"), ""), NULL, "p=tls-exporter,,",
+         "SCRAM-SHA-1-PLUS", 0},
+        {FEATURES(PLUS_MECHS, ""), "tls-server-end-point", "p=tls-server-end-point,,",
+         "SCRAM-SHA-256-PLUS", 0},
+        {FEATURES(PLUS_MECHS, "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:1'>" CB(
+                                  "tls-server-end-point") "</sasl-channel-binding>"),
+         NULL, "p=tls-exporter,,", "SCRAM-SHA-256-PLUS", 0},
+        {FEATURES(PLUS_MECHS,
+                  CB_LIST(CB("tls-server-end-point") CB("tls-bogus") CB("tls-server-end-point"))),
+         NULL, "p=tls-server-end-point,,", "SCRAM-SHA-256-PLUS", 0},
+        {FEATURES(PLUS_MECHS, CB_LIST(CB("tls-server-end-point") CB("tls-unique"))), NULL,
+         "p=tls-unique,,", "SCRAM-SHA-256-PLUS", TLS1_2_VERSION},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ts_server ts;
+        struct cb_client cc;
+        struct sasl_script sc;
+        if (ts_start(&ts, &loop, 0, cases[i].max_version) < 0) {
+            CHECK(!"tls server");
+            return;
+        }
+        ts.scripts[0] = sasl_script(&sc, cases[i].features, REFUSE_PASSWORD);
+        bool ended = cb_login(&cc, &ts, cases[i].binding, 3000);
+        CHECK(ts.nauths == 1);
+        if (!starts(ts.auth[0], cases[i].gs2))
+            fprintf(stderr, "gs2 case %zu: %s\n", i, ts.auth[0]);
+        CHECK(starts(ts.auth[0], cases[i].gs2));
+        CHECK_STR(ts.auth_mech[0], cases[i].mech);
+        CHECK(cc.c.auth_failed == 1);
+        cb_end(&cc, &ts, "gs2 flags", ended, false);
+    }
+}
+
+/* A server that speaks only TLS 1.3 refuses tls-exporter: the try at
+ * TLS 1.2 fails in the handshake, and the login ends with the binding's
+ * reason, at once and without going round again. */
+static void test_cb_no_tls12(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc;
+    if (ts_start(&ts, &loop, TLS1_3_VERSION, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.scripts[0] = sasl_script(&sc, FEATURES(PLUS_MECHS, ""), REFUSE_BINDING);
+    bool ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 1);
+    CHECK(starts(ts.auth[0], "p=tls-exporter,,"));
+    CHECK(ts.handshake_failures == 1);
+    CHECK(ts.connections == 3);
+    CHECK(starts(cc.c.last_error, NOT_ACCEPTED "tls-exporter: Invalid channel binding)"));
+    CHECK(cc.c.auth_failed == 0);
+    /* Straight back to TLS 1.3: no backoff delay in between. */
+    CHECK(cc.longest_wait == 0);
+    cb_end(&cc, &ts, "no TLS 1.2", ended, false);
+}
+
+/* A server behind something that swallows TLS 1.2 without a word: the
+ * login deadline ends that try, and it is the last one; the login ends
+ * with the binding's reason instead of waiting for TLS 1.2 again and
+ * again. */
+static void test_cb_tls12_silent(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc;
+    if (ts_start(&ts, &loop, TLS1_3_VERSION, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.mute_on_failure = true;
+    ts.scripts[0] = sasl_script(&sc, FEATURES(PLUS_MECHS, ""), REFUSE_BINDING);
+    bool ended = cb_login(&cc, &ts, NULL, 1000);
+    CHECK(ts.nauths == 1);
+    CHECK(ts.handshake_failures == 1);
+    CHECK(ts.connections == 3);
+    CHECK_STR(ts.version[1], "");
+    CHECK_STR(ts.version[2], "TLSv1.3");
+    CHECK(starts(cc.c.last_error, NOT_ACCEPTED "tls-exporter: Invalid channel binding)"));
+    CHECK(cc.longest_wait == 0);
+    cb_end(&cc, &ts, "TLS 1.2 silent", ended, false);
+}
+
+/* A connection lost on the way (the server restarting) is not the server
+ * refusing TLS 1.2: the binding types TLS 1.2 has are still tried. */
+static void test_cb_tls12_interrupted(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc;
+    static const struct ts_step hang_up_at_once[] = {{"", NULL}, {NULL, NULL}};
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    const struct ts_step *refuse = sasl_script(&sc, FEATURES(PLUS_MECHS, ""), REFUSE_BINDING);
+    ts.scripts[0] = refuse;          /* TLS 1.3: tls-exporter refused */
+    ts.scripts[1] = refuse;          /* TLS 1.2: tls-unique refused */
+    ts.scripts[2] = hang_up_at_once; /* the server is away for a moment */
+    ts.scripts[3] = refuse;          /* TLS 1.2 again: tls-server-end-point */
+    bool ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 3);
+    CHECK(starts(ts.auth[1], "p=tls-unique,,"));
+    CHECK(starts(ts.auth[2], "p=tls-server-end-point,,"));
+    CHECK(ts.auth_conn[2] == 3);
+    CHECK_STR(ts.version[3], "TLSv1.2");
+    CHECK(ts.connections == 4);
+    CHECK(strstr(cc.c.last_error, "tls-server-end-point: Invalid channel binding") != NULL);
+    cb_end(&cc, &ts, "TLS 1.2 interrupted", ended, false);
+}
+
+/* A -PLUS login sent elsewhere before the answer (see-other-host, which
+ * reconnects at once), then a server that offers PLAIN only and refuses
+ * it: that refusal is about the password, not about a binding the
+ * connection before had in flight. */
+static void test_cb_stale_attempt(void)
+{
+    struct ts_server ts;
+    struct cb_client cc;
+    struct sasl_script sc1, sc2;
+    static char redirect[300];
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    snprintf(redirect, sizeof redirect,
+             "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+             "127.0.0.1:%d</see-other-host></stream:error></stream:stream>",
+             ts.port);
+    ts.scripts[0] = sasl_script(&sc1, FEATURES(PLUS_MECHS, ""), redirect);
+    ts.scripts[1] = sasl_script(&sc2, FEATURES(MECH("PLAIN"), ""), REFUSE_SILENTLY);
+    bool ended = cb_login(&cc, &ts, NULL, 3000);
+    CHECK(ts.nauths == 2);
+    CHECK(starts(ts.auth[0], "p=tls-exporter,,"));
+    CHECK_STR(ts.auth_mech[1], "PLAIN");
+    CHECK(ts.connections == 2);
+    CHECK(cc.c.auth_failed == 1);
+    CHECK_STR(cc.auth_text, "login refused: not-authorized");
+    CHECK(cc.tls12_notices == 0);
+    /* PLAIN carries the password, inside TLS: the one case it leaves. */
+    cb_end(&cc, &ts, "stale attempt", ended, true);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -272,6 +740,16 @@ int main(void)
     test_forbidden_xml();
     test_limits();
     test_silent_and_hangup();
+    test_cb_unknown_types();
+    test_cb_end_point_refused();
+    test_cb_exporter_then_tls12();
+    test_cb_wrong_password();
+    test_cb_silent_refusals();
+    test_cb_gs2_flags();
+    test_cb_no_tls12();
+    test_cb_tls12_silent();
+    test_cb_tls12_interrupted();
+    test_cb_stale_attempt();
     uv_run(&loop, UV_RUN_NOWAIT);
     return check_done();
 }
