@@ -106,8 +106,10 @@ build/rel/bench/%: build/rel/tests/bench/%.o $(REL_OBJ)
 # libFuzzer needs clang; the fuzz targets link only the XML layer.
 FUZZ_CC  ?= clang
 # The framer target needs only src/xml; the session target also the
-# protocol and network layers (no UI, no core).
-FUZZ_LIB := $(filter src/xml/% src/xmpp/% src/net/%,$(LIB_SRC))
+# protocol and network layers (no UI); the roster cache target its file
+# in core and what that file needs.
+FUZZ_LIB := $(filter src/xml/% src/xmpp/% src/net/% src/core/rostercache.c src/core/vault.c \
+	src/core/path.c src/core/config.c,$(LIB_SRC))
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \

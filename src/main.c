@@ -2,7 +2,10 @@
  * builds the libuv loop, and wires the layers together: a session
  * (src/xmpp) whose events go to the terminal UI (src/ui) or, when there is
  * no terminal, to a plain log on stdout, and to the XML log when one is
- * asked for. */
+ * asked for. The session's roster is filled from the roster cache
+ * (src/core/rostercache.c) before the first login and written back when
+ * its version changes, so that a login with an unchanged roster receives
+ * no items (RFC 6121 §2.6). */
 
 #include <ncurses.h>
 #include <openssl/crypto.h>
@@ -21,6 +24,7 @@
 #include "core/options.h"
 #include "core/pins.h"
 #include "core/prompt.h"
+#include "core/rostercache.h"
 #include "core/xmllog.h"
 #include "ui/ui.h"
 #include "xmpp/session.h"
@@ -39,6 +43,9 @@ struct app {
     struct xmllog *xmllog;
     bool xmllog_failed;
     uv_signal_t sigint, sigterm;
+    uv_timer_t roster_timer;
+    char *roster_saved_ver; /* the version in the roster cache file, or NULL */
+    bool roster_save_failed;
     bool quitting;
     bool register_account;
     int exit_status;
@@ -104,6 +111,63 @@ static void log_xml(struct app *app, const struct session_event *ev)
     }
 }
 
+/* A burst of roster pushes after a login (RFC 6121 §2.6.3) becomes one
+ * write of the cache, this long after the first. */
+#define ROSTER_SAVE_DELAY_MS 2000
+
+static bool same_version(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Writes the roster cache when the roster's version is not the one on
+ * disk: the version names the items, so the same version means the same
+ * file. A failure is said once. */
+static void save_roster(struct app *app)
+{
+    uv_timer_stop(&app->roster_timer);
+    const struct roster *r = session_roster(app->session);
+    const char *ver = roster_version(r);
+    if (same_version(ver, app->roster_saved_ver))
+        return;
+    char err[600];
+    if (rostercache_save(app->data_dir, session_bare_jid(app->session), r, err, sizeof err) < 0) {
+        if (!app->roster_save_failed)
+            notice(app, err);
+        app->roster_save_failed = true;
+        return;
+    }
+    free(app->roster_saved_ver);
+    app->roster_saved_ver = ver ? strdup(ver) : NULL;
+}
+
+static void on_roster_timer(uv_timer_t *t)
+{
+    save_roster(t->data);
+}
+
+static void roster_changed(struct app *app)
+{
+    if (!same_version(roster_version(session_roster(app->session)), app->roster_saved_ver) &&
+        !uv_is_active((uv_handle_t *)&app->roster_timer))
+        uv_timer_start(&app->roster_timer, on_roster_timer, ROSTER_SAVE_DELAY_MS, 0);
+}
+
+/* Before the first login: the roster and version of the last run. A file
+ * that cannot be used is said, and the login fetches the whole roster. */
+static void load_roster(struct app *app)
+{
+    char err[600];
+    struct roster *r = session_roster(app->session);
+    if (rostercache_load(app->data_dir, session_bare_jid(app->session), r, err, sizeof err) < 0) {
+        char line[700];
+        snprintf(line, sizeof line, "%s; the whole roster will be fetched", err);
+        notice(app, line);
+    }
+    if (roster_version(r))
+        app->roster_saved_ver = strdup(roster_version(r));
+}
+
 static void on_session_event(void *ud, const struct session_event *ev)
 {
     struct app *app = ud;
@@ -113,6 +177,8 @@ static void on_session_event(void *ud, const struct session_event *ev)
         ui_session_event(app->ui, ev);
     else
         plain_log(ev);
+    if (ev->type == SESSION_EV_ROSTER || ev->type == SESSION_EV_ROSTER_PUSH)
+        roster_changed(app);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
@@ -248,6 +314,9 @@ static int run(struct app *app)
         notice(app, app->warnings[i]);
     if (app->cred.notice[0])
         notice(app, app->cred.notice);
+    uv_timer_init(&app->loop, &app->roster_timer);
+    app->roster_timer.data = app;
+    load_roster(app);
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
     app->sigint.data = app->sigterm.data = app;
@@ -255,11 +324,13 @@ static int run(struct app *app)
     uv_signal_start(&app->sigterm, on_signal, SIGTERM);
     session_connect(app->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
+    save_roster(app);
     if (app->ui) {
         ui_free(app->ui);
         app->ui = NULL;
     }
     session_free(app->session);
+    uv_close((uv_handle_t *)&app->roster_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_run(&app->loop, UV_RUN_DEFAULT);
@@ -307,6 +378,7 @@ static void cleanup(struct app *app)
     config_warnings_free(app->warnings, app->nwarnings);
     free(app->config_dir);
     free(app->data_dir);
+    free(app->roster_saved_ver);
     xmllog_close(app->xmllog);
 }
 

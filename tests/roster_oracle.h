@@ -1,7 +1,8 @@
 /* roster_oracle.h - what a roster result holds, read two ways, for the
  * tests of src/xmpp/rosterscan.c: by roster_scan itself, and through a
  * Mini-XML tree the way src/xmpp/im.c reads one (apply_item). Both give
- * the same summary, one line per item, when the scan accepts the stanza.
+ * the same summary, one line per item then the roster version (RFC 6121
+ * §2.6), when the scan accepts the stanza.
  * Used by tests/unit/test_rosterscan.c and tests/fuzz/fuzz_rosterscan.c. */
 #ifndef TUKTUK_ROSTER_ORACLE_H
 #define TUKTUK_ROSTER_ORACLE_H
@@ -61,11 +62,14 @@ static void oracle_on_item(void *ctx, const struct roster_scan_item *it)
 static char *oracle_scan(const char *text, size_t len, const char *id)
 {
     struct summary sum = {0};
+    char *ver = NULL;
     summary_add(&sum, "roster");
-    if (!roster_scan(text, len, id, oracle_on_item, &sum)) {
+    if (!roster_scan(text, len, id, oracle_on_item, &sum, &ver)) {
         free(sum.text);
         return NULL;
     }
+    summary_add(&sum, ver);
+    free(ver);
     return sum.text;
 }
 
@@ -101,6 +105,7 @@ static char *oracle_tree(const char *text, size_t len, const char *id)
         for (size_t i = 0; i < ngroups; i++)
             free(groups[i]);
     }
+    summary_add(&sum, stanza_attr(query, "ver"));
     mxmlDelete(iq);
     return sum.text;
 }

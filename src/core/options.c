@@ -1,4 +1,4 @@
-/* options.c - parses the command line described in CONTRACT.md. It only
+/* options.c - parses the command line (README.md, tuktuk.1). It only
  * fills a struct: reading files and connecting are main.c's business, so
  * every rule here can be checked by a unit test. */
 

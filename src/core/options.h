@@ -1,4 +1,4 @@
-/* options.h - the command line of CONTRACT.md, parsed without side
+/* options.h - the command line (README.md, tuktuk.1), parsed without side
  * effects so that it can be tested (see options.c). */
 #ifndef TUKTUK_OPTIONS_H
 #define TUKTUK_OPTIONS_H

@@ -174,8 +174,8 @@ static void sync_dir(const char *dir)
     close(fd);
 }
 
-int vault_write_file(const char *dir, const char *name, const void *data, size_t len, char *err,
-                     size_t errlen)
+int vault_write_stream(const char *dir, const char *name, vault_fill_fn fill, void *ctx, char *err,
+                       size_t errlen)
 {
     char *final = path_join(dir, name);
     size_t tn = strlen(dir) + strlen(name) + 16;
@@ -192,7 +192,7 @@ int vault_write_file(const char *dir, const char *name, const void *data, size_t
     if (fd < 0)
         goto fail;
     step = "write";
-    if (fchmod(fd, 0600) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (fchmod(fd, 0600) < 0 || fill(ctx, fd) < 0 || fsync(fd) < 0) {
         int e = errno;
         close(fd);
         errno = e;
@@ -217,6 +217,24 @@ fail:
     free(final);
     free(tmp);
     return -1;
+}
+
+struct buffer {
+    const void *data;
+    size_t len;
+};
+
+static int fill_buffer(void *ctx, int fd)
+{
+    const struct buffer *b = ctx;
+    return write_all(fd, b->data, b->len);
+}
+
+int vault_write_file(const char *dir, const char *name, const void *data, size_t len, char *err,
+                     size_t errlen)
+{
+    struct buffer b = {data, len};
+    return vault_write_stream(dir, name, fill_buffer, &b, err, errlen);
 }
 
 /* Reads a whole file. Returns 0, 1 if it does not exist, -1 on error

@@ -91,5 +91,11 @@ int vault_set_passphrase(struct vault *v, const char *passphrase, char *err, siz
  * so. Also used by pins.c. Returns 0 or -1. */
 int vault_write_file(const char *dir, const char *name, const void *data, size_t len, char *err,
                      size_t errlen);
+/* The same for a file written piece by piece by fill(ctx, fd), which
+ * returns 0, or -1 with errno set: for a file too large to build in
+ * memory first (the roster cache, core/rostercache.c). */
+typedef int (*vault_fill_fn)(void *ctx, int fd);
+int vault_write_stream(const char *dir, const char *name, vault_fill_fn fill, void *ctx, char *err,
+                       size_t errlen);
 
 #endif

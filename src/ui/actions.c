@@ -3,17 +3,21 @@
  * details, add, remove, rename) and tab completion's candidates.
  *
  * commands.c has already checked each command's shape; here we check
- * what depends on the session (a JID that parses, being online) and
- * report every refusal as one line in the status window, never more. */
+ * what depends on the session (being online, and what a JID argument
+ * stands for: resolve.c reads an address or a contact's name, and
+ * refuses a word that names nobody instead of sending it to a server)
+ * and report every refusal as one line in the status window, never more. */
 #include "core/pins.h"
 #include "ui/ui_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui/chatlog.h"
 #include "ui/commands.h"
+#include "ui/resolve.h"
 #include "xmpp/jid.h"
 
 #define HISTORY_LINES 20
@@ -36,6 +40,16 @@ const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size
         snprintf(buf, len, "%s", it->name);
     else
         local_part(bare_jid, buf, len);
+    return buf;
+}
+
+const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), bare_jid);
+    if (it && it->name && it->name[0] && strcmp(it->name, bare_jid) != 0)
+        snprintf(buf, len, "%s (%s)", it->name, bare_jid);
+    else
+        snprintf(buf, len, "%s", bare_jid);
     return buf;
 }
 
@@ -139,12 +153,26 @@ static void send_text(struct ui *ui, struct chatwin *w, const char *text)
 
 /* ---- commands ---- */
 
-/* The bare JID in arg, or NULL after telling the user. Caller frees. */
-static char *want_jid(struct ui *ui, const char *arg)
+/* The JID that what the user typed stands for (resolve.c: an address,
+ * or a contact's name), or NULL after telling the user why not. A
+ * resource typed with it is kept. Caller frees. */
+static char *resolve_arg(struct ui *ui, const char *arg, unsigned flags)
 {
-    char *bare = arg ? jid_bare_of(arg) : NULL;
-    if (!bare)
-        ui_status_error(ui, "not a valid JID: %s", arg ? arg : "(none)");
+    char msg[1500];
+    const char *us = session_bare_jid(ui->session);
+    const char *domain = strchr(us, '@') ? strchr(us, '@') + 1 : us;
+    char *jid = resolve_jid(session_roster(ui->session), arg, flags, domain, msg, sizeof msg);
+    if (!jid)
+        ui_status_error(ui, "%s", msg);
+    return jid;
+}
+
+/* The same as a bare JID. */
+static char *want_jid(struct ui *ui, const char *arg, unsigned flags)
+{
+    char *jid = resolve_arg(ui, arg, flags);
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    free(jid);
     return bare;
 }
 
@@ -190,7 +218,7 @@ static void cmd_msg(struct ui *ui, const char *jid_arg, const char *text)
 {
     if (ui_room_private(ui, jid_arg, text))
         return;
-    char *jid = want_jid(ui, jid_arg);
+    char *jid = want_jid(ui, jid_arg, 0);
     if (!jid)
         return;
     struct chatwin *w = ui_open_chat(ui, jid, true);
@@ -214,7 +242,9 @@ static void cmd_close(struct ui *ui)
 static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_arg,
                            const char *value)
 {
-    char *jid = want_jid(ui, jid_arg);
+    /* Adding takes an address or a contact's name (to ask again for
+     * their presence); the other changes only a contact on the roster. */
+    char *jid = want_jid(ui, jid_arg, id == CMD_ROSTER_ADD ? 0 : RESOLVE_IN_ROSTER);
     if (!jid)
         return;
     const struct roster_item *it = roster_find(session_roster(ui->session), jid);
@@ -239,7 +269,7 @@ static void cmd_roster_set(struct ui *ui, enum command_id id, const char *jid_ar
 
 static void cmd_subscription(struct ui *ui, const char *jid_arg, const char *type)
 {
-    char *jid = want_jid(ui, jid_arg);
+    char *jid = want_jid(ui, jid_arg, 0);
     if (!jid)
         return;
     int rc = session_send_subscription(ui->session, jid, type);
@@ -342,7 +372,8 @@ static void cmd_info(struct ui *ui, const char *arg)
         ui_status_error(ui, "no contact here; usage: /info [JID]");
         return;
     }
-    char *bare = want_jid(ui, jid);
+    /* The current chat's JID is one already: no name to read in it. */
+    char *bare = arg ? want_jid(ui, arg, 0) : strdup(jid);
     if (bare)
         ui_roster_details(ui, bare);
     /* The details name each resource's client from its caps; the exact
@@ -358,19 +389,18 @@ static void cmd_info(struct ui *ui, const char *arg)
     free(bare);
 }
 
-/* A JID argument that must parse; full JIDs stay full. NULL = told. */
-static bool valid_jid(struct ui *ui, const char *jid)
-{
-    char *bare = want_jid(ui, jid);
-    free(bare);
-    return bare != NULL;
-}
-
+/* /version, /ping and /disco may ask a server, /vcard a person; full
+ * JIDs stay full. */
 static void run_query(struct ui *ui, const struct command *c)
 {
+    char *resolved = NULL;
     const char *jid = c->arg[0];
-    if (jid && c->id != CMD_VCARD_SET && !valid_jid(ui, jid))
-        return;
+    if (jid && c->id != CMD_VCARD_SET) {
+        resolved = resolve_arg(ui, jid, c->id == CMD_VCARD ? 0 : RESOLVE_SERVER);
+        if (!resolved)
+            return;
+        jid = resolved;
+    }
     switch (c->id) {
     case CMD_VERSION:
         ui_query_version(ui, jid);
@@ -390,6 +420,15 @@ static void run_query(struct ui *ui, const struct command *c)
     default:
         break;
     }
+    free(resolved);
+}
+
+static void cmd_invite(struct ui *ui, const char *jid_arg, const char *reason)
+{
+    char *jid = resolve_arg(ui, jid_arg, 0);
+    if (jid)
+        ui_cmd_invite(ui, jid, reason);
+    free(jid);
 }
 
 static void run(struct ui *ui, const struct command *c)
@@ -487,7 +526,7 @@ static void run(struct ui *ui, const struct command *c)
         ui_cmd_topic(ui, c->arg[0]);
         break;
     case CMD_INVITE:
-        ui_cmd_invite(ui, c->arg[0], c->arg[1]);
+        cmd_invite(ui, c->arg[0], c->arg[1]);
         break;
     case CMD_NAMES:
         ui_cmd_names(ui);
@@ -568,9 +607,37 @@ void ui_roster_details(struct ui *ui, const char *jid)
     }
 }
 
+/* Only the typed word "remove" removes, and nothing else on the line
+ * (not even a space before it: "d remove" is no answer): no stray
+ * letter, and no sentence typed into the roster by mistake, can be it. */
+static void answer_remove(struct ui *ui, const char *jid, const char *text)
+{
+    char who[600];
+    if (text && strcasecmp(text, "remove") == 0) {
+        cmd_roster_set(ui, CMD_ROSTER_REMOVE, jid, NULL);
+        return;
+    }
+    ui_status_note(ui, "not removed: %s%s", ui_contact_who(ui, jid, who, sizeof who),
+                   text && text[0] ? " (only the word remove removes)" : "");
+}
+
+/* Enter on the name as it was (or on nothing) changes nothing. */
+static void answer_rename(struct ui *ui, const char *jid, const char *text)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    const char *old = it && it->name ? it->name : "";
+    char who[600];
+    if (text && text[0] && strcmp(text, old) != 0)
+        cmd_roster_set(ui, CMD_ROSTER_RENAME, jid, text);
+    else
+        ui_status_note(ui, "not renamed: %s", ui_contact_who(ui, jid, who, sizeof who));
+}
+
 void ui_prompt_answer(struct ui *ui, const char *answer)
 {
     enum ui_prompt p = ui->prompt;
+    /* The keys go back where they were: the roster, maybe (see ui.c). */
+    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
     if (ui_prompt_is_secret(p) || p == UI_PROMPT_STORE) {
         ui_secret_answer(ui, p, answer);
         return;
@@ -581,17 +648,15 @@ void ui_prompt_answer(struct ui *ui, const char *answer)
     ui->prompt_jid = NULL;
     input_clear(ui->in);
     ui_dirty(ui, UI_DIRTY_INPUT);
-    if (text && text[0]) {
-        if (p == UI_PROMPT_ADD) {
-            char *sp = strchr(text, ' ');
-            if (sp)
-                *sp++ = '\0';
-            cmd_roster_set(ui, CMD_ROSTER_ADD, text, sp && *sp ? sp : NULL);
-        } else if (p == UI_PROMPT_REMOVE && strcmp(text, "y") == 0) {
-            cmd_roster_set(ui, CMD_ROSTER_REMOVE, jid, NULL);
-        } else if (p == UI_PROMPT_RENAME) {
-            cmd_roster_set(ui, CMD_ROSTER_RENAME, jid, text);
-        }
+    if (p == UI_PROMPT_ADD && text && text[0]) {
+        char *sp = strchr(text, ' ');
+        if (sp)
+            *sp++ = '\0';
+        cmd_roster_set(ui, CMD_ROSTER_ADD, text, sp && *sp ? sp : NULL);
+    } else if (p == UI_PROMPT_REMOVE && jid) {
+        answer_remove(ui, jid, text);
+    } else if (p == UI_PROMPT_RENAME && jid) {
+        answer_rename(ui, jid, text);
     }
     free(text);
     free(jid);
@@ -599,13 +664,34 @@ void ui_prompt_answer(struct ui *ui, const char *answer)
 
 /* ---- tab completion ---- */
 
+/* Tab completes what the word under the cursor takes: a command's name,
+ * its subcommand, a contact's address (listed by name) where a JID goes,
+ * a room where a room goes, and names or nicks in text. */
+
 static void complete_commands(struct input_candidates *c, bool slash)
 {
     for (size_t i = 0; commands_name(i); i++)
         input_candidates_add(c, commands_name(i) + (slash ? 0 : 1));
 }
 
-static void complete_contacts(struct ui *ui, struct input_candidates *c)
+/* Where a JID goes: the contacts' addresses, found and listed by name
+ * too; and the people of the open chat windows, who may not be on the
+ * roster. */
+static void complete_addresses(struct ui *ui, struct input_candidates *c)
+{
+    struct roster *r = session_roster(ui->session);
+    for (size_t i = 0; i < roster_count(r); i++) {
+        const struct roster_item *it = roster_at(r, i);
+        if (it->in_roster)
+            input_candidates_add_labelled(c, it->jid, it->name);
+    }
+    for (size_t i = 1; i < ui->wins.n; i++)
+        if (ui->wins.w[i]->kind == CHATWIN_CHAT)
+            input_candidates_add(c, ui->wins.w[i]->jid);
+}
+
+/* In text: names (as you would write them) and addresses. */
+static void complete_names(struct ui *ui, struct input_candidates *c)
 {
     struct roster *r = session_roster(ui->session);
     for (size_t i = 0; i < roster_count(r); i++) {
@@ -619,25 +705,96 @@ static void complete_contacts(struct ui *ui, struct input_candidates *c)
             input_candidates_add(c, ui->wins.w[i]->jid);
 }
 
+/* Where a room goes: the rooms we are in or have a window for, and the
+ * bookmarks (found and listed by their name too). */
+static void complete_rooms(struct ui *ui, struct input_candidates *c)
+{
+    for (size_t i = 0; i < session_muc_count(ui->session); i++)
+        input_candidates_add(c, session_muc_at(ui->session, i)->jid);
+    for (size_t i = 1; i < ui->wins.n; i++)
+        if (ui->wins.w[i]->kind == CHATWIN_ROOM)
+            input_candidates_add(c, ui->wins.w[i]->jid);
+    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    for (size_t i = 0; b && i < b->n; i++)
+        input_candidates_add_labelled(c, b->items[i].jid, b->items[i].name);
+}
+
+/* Is the command line's first word "/NAME" (and its second SUB)? */
+static bool command_is(const char *line, const char *name, const char *sub)
+{
+    size_t n = strlen(name);
+    if (strncmp(line, name, n) != 0 || (line[n] != ' ' && line[n] != '\0'))
+        return false;
+    if (!sub)
+        return true;
+    const char *p = line + n;
+    while (*p == ' ')
+        p++;
+    size_t m = strlen(sub);
+    return strncmp(p, sub, m) == 0 && (p[m] == ' ' || p[m] == '\0');
+}
+
+/* The commands whose argument 1 is a JID (resolve.c reads it). */
+static bool takes_jid(const char *line)
+{
+    static const char *const cmds[] = {"/msg",  "/info",        "/vcard",     "/version",
+                                       "/ping", "/disco",       "/subscribe", "/authorize",
+                                       "/deny", "/unsubscribe", "/invite"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (command_is(line, cmds[i], NULL))
+            return !command_is(line, "/vcard", "set");
+    return false;
+}
+
+/* A command line: true when it was one (even with nothing to offer). */
+static bool complete_command_args(struct ui *ui, const char *line, int word_index,
+                                  struct input_candidates *c)
+{
+    static const char *const shows[] = {"online", "chat", "away", "xa", "dnd"};
+    static const char *const roster_subs[] = {"add", "remove", "rename", "group"};
+    static const char *const bookmark_subs[] = {"list", "remove"};
+    static const char *const vcard_fields[] = {"FN",  "NICKNAME", "EMAIL", "URL", "BDAY",
+                                               "TEL", "ORG",      "TITLE", "NOTE"};
+    if (word_index == 1 && command_is(line, "/status", NULL)) {
+        for (size_t i = 0; i < 5; i++)
+            input_candidates_add(c, shows[i]);
+    } else if (word_index == 1 && command_is(line, "/roster", NULL)) {
+        for (size_t i = 0; i < 4; i++)
+            input_candidates_add(c, roster_subs[i]);
+    } else if (word_index == 2 && command_is(line, "/roster", NULL)) {
+        complete_addresses(ui, c);
+    } else if (word_index == 1 && command_is(line, "/help", NULL)) {
+        complete_commands(c, false);
+    } else if (word_index == 1 && command_is(line, "/bookmark", NULL)) {
+        for (size_t i = 0; i < 2; i++)
+            input_candidates_add(c, bookmark_subs[i]);
+    } else if ((word_index == 1 && command_is(line, "/join", NULL)) ||
+               (word_index == 2 && command_is(line, "/bookmark", "remove"))) {
+        complete_rooms(ui, c);
+    } else if (word_index == 1 && takes_jid(line)) {
+        complete_addresses(ui, c);
+        /* In a room, /msg + Tab also offers its occupants, privately. */
+        if (command_is(line, "/msg", NULL))
+            ui_room_complete_private(ui, c);
+    } else if (word_index == 2 && command_is(line, "/vcard", "set")) {
+        for (size_t i = 0; i < sizeof vcard_fields / sizeof vcard_fields[0]; i++)
+            input_candidates_add(c, vcard_fields[i]);
+    } else {
+        return false; /* text (a message, a reason, a topic) */
+    }
+    return true;
+}
+
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c)
 {
     struct ui *ui = ud;
-    static const char *const shows[] = {"online", "chat", "away", "xa", "dnd"};
-    static const char *const roster_subs[] = {"add", "remove", "rename", "group"};
     if (word_index == 0 && line[0] == '/') {
         complete_commands(c, true);
         return;
     }
-    if (word_index == 1 && strncmp(line, "/status ", 8) == 0) {
-        for (size_t i = 0; i < 5; i++)
-            input_candidates_add(c, shows[i]);
-    } else if (word_index == 1 && strncmp(line, "/roster ", 8) == 0) {
-        for (size_t i = 0; i < 4; i++)
-            input_candidates_add(c, roster_subs[i]);
-    } else if (word_index == 1 && strncmp(line, "/help ", 6) == 0) {
-        complete_commands(c, false);
-    } else if (line[0] == '/' || !ui_room_complete(ui, word_index, c)) {
-        complete_contacts(ui, c);
-    }
+    if (line[0] == '/' && line[1] != '/' && complete_command_args(ui, line, word_index, c))
+        return;
+    if (!ui_room_complete(ui, word_index, c))
+        complete_names(ui, c);
 }

@@ -1,5 +1,5 @@
 /* bindings.h - the keys that act anywhere (window switching, focus,
- * redraw...), with their defaults from CONTRACT.md and the user's
+ * redraw...), with their defaults (docs/ui.md) and the user's
  * "bind.KEY = action" lines from the config (see bindings.c). */
 #ifndef TUKTUK_UI_BINDINGS_H
 #define TUKTUK_UI_BINDINGS_H

@@ -5,7 +5,8 @@
  * rest of the line verbatim (a message, a status text, raw XML), its
  * usage and its help. Parsing checks the shape of the arguments, so that
  * ui.c only ever sees well-formed commands; what they mean for the
- * session (is the JID valid, are we online) is checked there. Text that
+ * session (which contact a JID argument names, are we online) is checked
+ * there. Text that
  * does not start with '/' is something to say, and "//text" says
  * "/text". */
 #include "ui/commands.h"
@@ -35,7 +36,9 @@ static const struct command_spec specs[] = {
     {"quit", NULL, CMD_QUIT, 0, 1, true, "/quit [MESSAGE]",
      "Send unavailable presence with MESSAGE, close the stream and exit."},
     {"msg", NULL, CMD_MSG, 1, 2, true, "/msg JID [TEXT]",
-     "Open a chat window with JID, and send TEXT if given."},
+     "Open a chat window with JID, and send TEXT if given. JID is an address, or a contact's "
+     "name (Tab completes both); a name two contacts share, or a word that names nobody, is "
+     "refused, never taken for a server."},
     {"close", NULL, CMD_CLOSE, 0, 0, false, "/close",
      "Close the current window (the status window stays)."},
     {"status", NULL, CMD_STATUS, 1, 2, true, "/status online|chat|away|xa|dnd [MESSAGE]",
@@ -44,9 +47,10 @@ static const struct command_spec specs[] = {
      "Set your presence priority (-128 to 127)."},
     {"help", NULL, CMD_HELP, 0, 1, false, "/help [COMMAND]", "List the commands, or explain one."},
     {"roster", "add", CMD_ROSTER_ADD, 1, 2, true, "/roster add JID [NAME]",
-     "Add JID to your roster, named NAME, and ask to see their presence."},
+     "Add JID (an address) to your roster, named NAME, and ask to see their presence."},
     {"roster", "remove", CMD_ROSTER_REMOVE, 1, 1, false, "/roster remove JID",
-     "Remove JID from your roster (this also cancels the subscriptions)."},
+     "Remove JID (an address or a contact's name) from your roster; this also cancels the "
+     "subscriptions. The status window confirms it."},
     {"roster", "rename", CMD_ROSTER_RENAME, 2, 2, true, "/roster rename JID NAME",
      "Change the name shown for JID."},
     {"roster", "group", CMD_ROSTER_GROUP, 2, 2, true, "/roster group JID GROUP",

@@ -9,7 +9,8 @@
  * message another of our resources sent is our own line in the peer's
  * window, quietly; a receipt marks our line delivered; the peer's chat
  * state goes into the title; a subscription request waits, marked in the
- * roster, until it is answered (subreqs.c).
+ * roster, until it is answered (subreqs.c); every change of the roster
+ * that the server pushes is said in the status window.
  *
  * Auto-away needs no polling: a one-shot timer re-armed by each key
  * notices idleness, and an inotify watch (uv_fs_event) on the tmux socket
@@ -188,6 +189,18 @@ static void on_roster(struct ui *ui)
     }
     subreq_refresh(ui);
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
+}
+
+/* The server confirms every roster change with a push, ours and those of
+ * our other clients alike: each one is said, so that nothing changes the
+ * roster silently. */
+static void on_roster_push(struct ui *ui, const char *bare)
+{
+    char note[1500];
+    rosterview_update_noted(ui->rv, session_roster(ui->session), bare, note, sizeof note);
+    rename_window(ui, bare);
+    if (note[0])
+        ui_status_note(ui, "%s", note);
 }
 
 static void on_presence(struct ui *ui, const struct session_event *ev)
@@ -409,23 +422,6 @@ static void on_chatstate(struct ui *ui, const struct session_event *ev)
 
 /* ---- dispatch ---- */
 
-/* Answers to our iqs: errors always (a roster change the server refused),
- * results only when they carry something (the answer to a /raw query),
- * not the empty acknowledgements of roster changes. */
-static void on_iq_result(struct ui *ui, const struct session_event *ev)
-{
-    const char *text = ev->text ? ev->text : "";
-    int len = ev->text ? (int)ev->len : 0;
-    bool error = ev->condition && strcmp(ev->condition, "result") != 0;
-    int tags = 0;
-    for (int i = 0; i < len; i++)
-        tags += text[i] == '<';
-    if (!error && tags <= 1)
-        return;
-    ui_info(ui, NULL, error ? CHATLINE_ERROR : CHATLINE_INFO, "answer from %s (%s): %.*s",
-            ev->jid ? ev->jid : "the server", ev->condition ? ev->condition : "result", len, text);
-}
-
 static void on_cert(struct ui *ui, const struct session_event *ev)
 {
     const struct conn_cert_info *c = ev->cert;
@@ -453,10 +449,8 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         on_roster(ui);
         break;
     case SESSION_EV_ROSTER_PUSH:
-        if (ev->jid) {
-            rosterview_update(ui->rv, session_roster(ui->session), ev->jid);
-            rename_window(ui, ev->jid);
-        }
+        if (ev->jid)
+            on_roster_push(ui, ev->jid);
         subreq_refresh(ui);
         ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
         break;
@@ -486,9 +480,8 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
     case SESSION_EV_INFO:
         ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text ? ev->text : "");
         break;
-    case SESSION_EV_IQ_RESULT:
-        if (!ui_query_answer(ui, ev))
-            on_iq_result(ui, ev);
+    case SESSION_EV_QUERY:
+        ui_query_event(ui, ev);
         break;
     case SESSION_EV_RECEIPT:
         on_receipt(ui, ev);

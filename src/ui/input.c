@@ -6,10 +6,18 @@
  * accent is never left alone or split from its letter. Keys map to
  * readline's meanings (Ctrl-A/E/B/F/K/U/W/Y, Alt-B/F); ui.c decides which
  * key is which op, so this file knows nothing about terminals and is
- * tested on its own. */
+ * tested on its own.
+ *
+ * Tab completes as shells do: one match is put in with a space after
+ * it; several put in what they have in common and are listed (ui.c shows
+ * the list on the status line), and Tab again cycles through them. A
+ * candidate may carry a label that it is also found by: a contact's
+ * address is what goes on the line, and its name is how the user knows
+ * it ("al" finds Alice, and puts in alice@example.org). */
 #include "ui/input.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,7 +27,8 @@
 #include "ui/xalloc.h"
 
 struct input_candidates {
-    char **items;
+    char **items;  /* what goes on the line */
+    char **labels; /* how the user knows it, or NULL */
     size_t n, cap;
 };
 
@@ -28,7 +37,7 @@ struct completion {
     size_t word_start; /* where the replaced word begins */
     size_t shown_len;  /* bytes of the candidate currently inserted */
     struct input_candidates cand;
-    size_t idx;
+    long idx; /* the candidate on the line; -1 while only listed */
 };
 
 struct input {
@@ -60,9 +69,12 @@ struct input *input_new(unsigned history_max)
 
 static void candidates_clear(struct input_candidates *c)
 {
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
         free(c->items[i]);
+        free(c->labels[i]);
+    }
     free(c->items);
+    free(c->labels);
     memset(c, 0, sizeof *c);
 }
 
@@ -405,45 +417,120 @@ void input_view(struct input *in, int cols, size_t *start, int *cursor_col)
     *cursor_col = textwidth_cols(in->buf + in->scroll, in->cursor - in->scroll);
 }
 
-void input_candidates_add(struct input_candidates *c, const char *candidate)
+void input_candidates_add_labelled(struct input_candidates *c, const char *candidate,
+                                   const char *label)
 {
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
-        char **items = realloc(c->items, cap * sizeof *items);
-        if (!items)
-            return;
-        c->items = items;
+        c->items = xalloc_realloc(c->items, cap * sizeof *c->items);
+        c->labels = xalloc_realloc(c->labels, cap * sizeof *c->labels);
         c->cap = cap;
     }
-    c->items[c->n++] = xalloc_strndup(candidate, strlen(candidate));
+    c->items[c->n] = xalloc_strdup(candidate);
+    c->labels[c->n] =
+        label && label[0] && strcmp(label, candidate) != 0 ? xalloc_strdup(label) : NULL;
+    c->n++;
 }
 
-static int cmp_candidate(const void *a, const void *b)
+void input_candidates_add(struct input_candidates *c, const char *candidate)
 {
-    return strcasecmp(*(char *const *)a, *(char *const *)b);
+    input_candidates_add_labelled(c, candidate, NULL);
 }
 
-/* Keep the candidates that start with prefix; sort; drop duplicates. */
+/* The word, or the label or one of its words ("smi" finds "Alan Smith"),
+ * starts with prefix. */
+static bool candidate_matches(const char *item, const char *label, const char *prefix, size_t plen)
+{
+    if (strncasecmp(item, prefix, plen) == 0)
+        return true;
+    for (const char *p = label; p && *p; p = strchr(p, ' ')) {
+        while (*p == ' ')
+            p++;
+        if (*p && strncasecmp(p, prefix, plen) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* What a list shows, and sorts by: the label first. */
+static const char *sort_key(const struct input_candidates *c, size_t i)
+{
+    return c->labels[i] ? c->labels[i] : c->items[i];
+}
+
+static const struct input_candidates *sorting; /* qsort has no context */
+
+static int cmp_by_item(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int d = strcmp(sorting->items[i], sorting->items[j]);
+    /* Of two equal words, the labelled one first: it is kept. */
+    if (d == 0)
+        d = (sorting->labels[i] == NULL) - (sorting->labels[j] == NULL);
+    return d ? d : (i > j) - (i < j);
+}
+
+static int cmp_by_key(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int d = strcasecmp(sort_key(sorting, i), sort_key(sorting, j));
+    if (d == 0)
+        d = strcmp(sorting->items[i], sorting->items[j]);
+    return d;
+}
+
+static void candidates_permute(struct input_candidates *c, const size_t *order, size_t n)
+{
+    char **items = xalloc_realloc(NULL, (n ? n : 1) * sizeof *items);
+    char **labels = xalloc_realloc(NULL, (n ? n : 1) * sizeof *labels);
+    for (size_t k = 0; k < n; k++) {
+        items[k] = c->items[order[k]];
+        labels[k] = c->labels[order[k]];
+    }
+    memcpy(c->items, items, n * sizeof *items);
+    memcpy(c->labels, labels, n * sizeof *labels);
+    free(items);
+    free(labels);
+    c->n = n;
+}
+
+/* Keep the candidates that match prefix; drop duplicate words (keeping
+ * one with a label); sort by what the list shows. Sorting by word first
+ * makes duplicates neighbours, so that 10,000 contacts stay fast. */
 static void candidates_filter(struct input_candidates *c, const char *prefix, size_t plen)
 {
     size_t k = 0;
     for (size_t i = 0; i < c->n; i++) {
-        if (strncasecmp(c->items[i], prefix, plen) == 0)
-            c->items[k++] = c->items[i];
-        else
+        if (candidate_matches(c->items[i], c->labels[i], prefix, plen)) {
+            c->items[k] = c->items[i];
+            c->labels[k++] = c->labels[i];
+        } else {
             free(c->items[i]);
+            free(c->labels[i]);
+        }
     }
     c->n = k;
-    if (c->n)
-        qsort(c->items, c->n, sizeof *c->items, cmp_candidate);
-    k = 0;
+    if (c->n == 0)
+        return;
+    size_t *order = xalloc_realloc(NULL, c->n * sizeof *order);
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = i;
+    sorting = c;
+    qsort(order, c->n, sizeof *order, cmp_by_item);
+    size_t kept = 0;
     for (size_t i = 0; i < c->n; i++) {
-        if (k > 0 && strcmp(c->items[k - 1], c->items[i]) == 0)
-            free(c->items[i]);
-        else
-            c->items[k++] = c->items[i];
+        if (kept > 0 && strcmp(c->items[order[kept - 1]], c->items[order[i]]) == 0) {
+            free(c->items[order[i]]);
+            free(c->labels[order[i]]);
+            c->items[order[i]] = c->labels[order[i]] = NULL;
+        } else {
+            order[kept++] = order[i];
+        }
     }
-    c->n = k;
+    qsort(order, kept, sizeof *order, cmp_by_key);
+    sorting = NULL;
+    candidates_permute(c, order, kept);
+    free(order);
 }
 
 static int word_index_at(const char *line, size_t pos)
@@ -455,13 +542,19 @@ static int word_index_at(const char *line, size_t pos)
     return idx;
 }
 
-static void show_candidate(struct input *in)
+static void replace_word(struct input *in, const char *text, size_t len)
 {
     struct completion *cp = &in->comp;
     cut(in, cp->word_start, cp->word_start + cp->shown_len, false);
+    insert_raw(in, text, len);
+    cp->shown_len = len;
+}
+
+static void show_candidate(struct input *in)
+{
+    struct completion *cp = &in->comp;
     const char *cand = cp->cand.items[cp->idx];
-    insert_raw(in, cand, strlen(cand));
-    cp->shown_len = strlen(cand);
+    replace_word(in, cand, strlen(cand));
     /* A single match is final: add the space the next word needs. */
     if (cp->cand.n == 1 && (in->cursor == in->len || in->buf[in->cursor] != ' ')) {
         insert_raw(in, " ", 1);
@@ -469,11 +562,35 @@ static void show_candidate(struct input *in)
     }
 }
 
+/* Several matches: put in what their words have in common, when each
+ * word starts with what was typed (a match by its label may not), and
+ * that is more than what was typed. Never half a character. */
+static void show_common(struct input *in, size_t plen)
+{
+    struct completion *cp = &in->comp;
+    const char *typed = in->buf + cp->word_start;
+    const char *first = cp->cand.items[0];
+    size_t common = strlen(first);
+    for (size_t i = 0; i < cp->cand.n; i++) {
+        const char *w = cp->cand.items[i];
+        if (strncasecmp(w, typed, plen) != 0)
+            return;
+        size_t k = 0;
+        while (k < common && w[k] && w[k] == first[k])
+            k++;
+        common = k;
+    }
+    while (common > 0 && ((unsigned char)first[common] & 0xC0) == 0x80)
+        common--;
+    if (common > plen)
+        replace_word(in, first, common);
+}
+
 bool input_complete(struct input *in, input_completer fn, void *ud)
 {
     struct completion *cp = &in->comp;
     if (cp->active && cp->cand.n > 1) {
-        cp->idx = (cp->idx + 1) % cp->cand.n;
+        cp->idx = (cp->idx + 1) % (long)cp->cand.n;
         show_candidate(in);
         return true;
     }
@@ -490,7 +607,39 @@ bool input_complete(struct input *in, input_completer fn, void *ud)
     cp->active = true;
     cp->word_start = start;
     cp->shown_len = in->cursor - start;
-    cp->idx = 0;
-    show_candidate(in);
+    if (cp->cand.n == 1) {
+        cp->idx = 0;
+        show_candidate(in);
+    } else {
+        cp->idx = -1; /* listed; the next Tab puts in the first */
+        show_common(in, in->cursor - start);
+    }
     return true;
+}
+
+size_t input_choices(const struct input *in)
+{
+    return in->comp.active && in->comp.cand.n > 1 ? in->comp.cand.n : 0;
+}
+
+const char *input_choice(const struct input *in, size_t i, char *buf, size_t len)
+{
+    const struct input_candidates *c = &in->comp.cand;
+    if (i >= input_choices(in))
+        return NULL;
+    if (c->labels[i])
+        snprintf(buf, len, "%s <%s>", c->labels[i], c->items[i]);
+    else
+        snprintf(buf, len, "%s", c->items[i]);
+    return buf;
+}
+
+long input_choice_current(const struct input *in)
+{
+    return input_choices(in) ? in->comp.idx : -1;
+}
+
+void input_choices_end(struct input *in)
+{
+    completion_end(in);
 }

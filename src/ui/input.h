@@ -57,12 +57,26 @@ void input_view(struct input *in, int cols, size_t *start, int *cursor_col);
 /* Tab completion. The completer is told the line, where the word under
  * completion starts and its index (0 = first word), and adds candidates;
  * the input keeps those that start with the word (case-insensitive),
- * sorted, and cycles through them on each call until another key. */
+ * sorted. One is put in with a space after it; of several, what they
+ * have in common is put in and they are listed (input_choices), and each
+ * further call puts in the next one, until another key. */
 struct input_candidates;
 void input_candidates_add(struct input_candidates *c, const char *candidate);
+/* A candidate the user knows by label (a contact's name): found by the
+ * label or any of its words too, listed as "label <candidate>", and the
+ * candidate is what goes on the line. */
+void input_candidates_add_labelled(struct input_candidates *c, const char *candidate,
+                                   const char *label);
 typedef void (*input_completer)(void *ud, const char *line, size_t word_start, int word_index,
                                 struct input_candidates *c);
 /* Returns false when nothing matched. */
 bool input_complete(struct input *in, input_completer fn, void *ud);
+/* While a completion lists several candidates: how many (else 0), each as
+ * listed, and which one is on the line (-1 before the second Tab). */
+size_t input_choices(const struct input *in);
+const char *input_choice(const struct input *in, size_t i, char *buf, size_t len);
+long input_choice_current(const struct input *in);
+/* Stop listing (Esc), leaving the line as it is. */
+void input_choices_end(struct input *in);
 
 #endif

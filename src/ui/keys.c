@@ -9,7 +9,16 @@
  * Keys go first to a paste in progress (everything is text, newlines
  * included), then to the global bindings of the contract (windows,
  * scrolling, redraw, focus), then to whichever of the input line or the
- * roster has the focus. */
+ * roster has the focus.
+ *
+ * The roster takes only the keys it uses, and none of its letters
+ * changes the server's roster on its own: any other printable key leaves
+ * the roster and is typed on the input line, so that a word or a command
+ * typed there by mistake ends up on the input line instead of running
+ * one-key commands ("study" once reached d, and its y answered "remove?").
+ * Removing takes d and then the typed word "remove"; renaming and adding
+ * take keys that typing cannot produce (F2, Insert). Switching windows
+ * gives the focus back to the input line. */
 #include "ui/ui_int.h"
 #include "xml/utf8.h"
 
@@ -113,23 +122,31 @@ static void set_focus(struct ui *ui, enum ui_focus f)
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_INPUT | UI_DIRTY_TITLE);
 }
 
+/* A window key means reading or writing in that window: the keys go to
+ * its input line, even if the roster had them (or no window changed). */
+static void switch_window(struct ui *ui, size_t index)
+{
+    if (ui->focus != UI_FOCUS_INPUT)
+        set_focus(ui, UI_FOCUS_INPUT);
+    ui_select_window(ui, index);
+}
+
 static void step_window(struct ui *ui, int dir)
 {
     size_t n = ui->wins.n, cur = ui->wins.current;
-    ui_select_window(ui, dir < 0 ? (cur + n - 1) % n : (cur + 1) % n);
+    switch_window(ui, dir < 0 ? (cur + n - 1) % n : (cur + 1) % n);
 }
 
 static bool run_action(struct ui *ui, enum binding_action a)
 {
     if (a >= BIND_WINDOW_1 && a <= BIND_WINDOW_10) {
-        ui_select_window(ui, (size_t)(a - BIND_WINDOW_1));
+        switch_window(ui, (size_t)(a - BIND_WINDOW_1));
         return true;
     }
     switch (a) {
     case BIND_NEXT_UNREAD: {
         long next = chatwins_next_unread(&ui->wins);
-        if (next >= 0)
-            ui_select_window(ui, (size_t)next);
+        switch_window(ui, next >= 0 ? (size_t)next : ui->wins.current);
         return true;
     }
     case BIND_ROSTER_FOCUS:
@@ -172,9 +189,11 @@ static bool global_key(struct ui *ui, int r, wint_t ch, bool alt)
             scroll_chat(ui, -1);
         else if (k == KEY_RESIZE)
             ui_redraw_all(ui);
-        else if (k == key_paste_start)
-            ui->paste = true;
-        else
+        else if (k == key_paste_start) {
+            ui->paste = true; /* pasted text is typing: it goes to the input line */
+            if (ui->focus != UI_FOCUS_INPUT && ui->prompt == UI_PROMPT_NONE)
+                set_focus(ui, UI_FOCUS_INPUT);
+        } else
             return false;
         return true;
     }
@@ -245,11 +264,13 @@ static void input_key(struct ui *ui, int r, wint_t ch, bool alt)
     }
     if (ch == '\r' || ch == '\n')
         input_keycode(ui, KEY_ENTER);
-    else if (ch == '\t')
-        input_complete(ui->in, ui_complete, ui);
+    else if (ch == '\t' && !ui_prompt_is_secret(ui->prompt))
+        input_complete(ui->in, ui_complete, ui); /* a list would show what a password starts with */
     else if (ch == KEY_ESC) {
         if (ui->prompt != UI_PROMPT_NONE)
             ui_prompt_answer(ui, NULL);
+        else
+            input_choices_end(ui->in); /* Tab's list goes; the line stays */
     } else if (ch == CTL('c')) {
         if (input_len(ui->in) == 0)
             ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "type /quit to leave");
@@ -315,7 +336,17 @@ void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid)
     ui->prompt_jid = jid ? strdup(jid) : NULL;
     ui->prompt = p;
     input_clear(ui->in);
-    ui_dirty(ui, UI_DIRTY_INPUT);
+    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
+}
+
+/* F2: the new name starts as the old one, so that Enter alone changes
+ * nothing and a typo is mended rather than retyped. */
+static void ask_rename(struct ui *ui, const char *jid)
+{
+    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    ui_ask(ui, UI_PROMPT_RENAME, jid);
+    if (it && it->name)
+        input_set_text(ui->in, it->name);
 }
 
 static void roster_enter(struct ui *ui)
@@ -335,38 +366,48 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
 {
     const char *jid = rosterview_selected_jid(ui->rv);
     int k = r == KEY_CODE_YES ? (int)ch : -1;
+    if (k < 0)
+        ch = ch == '\n' ? '\r' : ch;
     ui_dirty(ui, UI_DIRTY_ROSTER);
-    if (ch == 'j' || k == KEY_DOWN)
+    if (k == KEY_DOWN || (k < 0 && ch == 'j'))
         rosterview_move(ui->rv, 1);
-    else if (ch == 'k' || k == KEY_UP)
+    else if (k == KEY_UP || (k < 0 && ch == 'k'))
         rosterview_move(ui->rv, -1);
-    else if (ch == 'g' || k == KEY_HOME)
+    else if (k == KEY_HOME || (k < 0 && ch == 'g'))
         rosterview_select(ui->rv, 0);
-    else if (ch == 'G' || k == KEY_END)
+    else if (k == KEY_END || (k < 0 && ch == 'G'))
         rosterview_select(ui->rv, (size_t)-1);
-    else if (ch == '\r' || ch == '\n' || k == KEY_ENTER)
+    else if (k == KEY_ENTER || (k < 0 && ch == '\r'))
         roster_enter(ui);
-    else if (ch == '/') {
+    else if (k < 0 && ch == 'f') {
         ui->filtering = true;
         ui_dirty(ui, UI_DIRTY_TITLE);
-    } else if (ch == ' ')
+    } else if (k < 0 && ch == ' ')
         rosterview_toggle_group(ui->rv);
-    else if (ch == 'o') {
+    else if (k < 0 && ch == 'o') {
         rosterview_set_show_offline(ui->rv, !rosterview_show_offline(ui->rv));
         ui_dirty(ui, UI_DIRTY_TITLE);
-    } else if (ch == 'i' && jid)
-        ui_roster_details(ui, jid);
-    else if (ch == 'a')
+    } else if (k < 0 && ch == 'i') {
+        if (jid)
+            ui_roster_details(ui, jid);
+    } else if (k == KEY_DC || (k < 0 && ch == 'd')) {
+        if (jid)
+            ui_ask(ui, UI_PROMPT_REMOVE, jid);
+    } else if (k == KEY_F(2)) {
+        if (jid)
+            ask_rename(ui, jid);
+    } else if (k == KEY_IC) {
         ui_ask(ui, UI_PROMPT_ADD, NULL);
-    else if (ch == 'd' && jid)
-        ui_ask(ui, UI_PROMPT_REMOVE, jid);
-    else if (ch == 'r' && jid)
-        ui_ask(ui, UI_PROMPT_RENAME, jid);
-    else if (ch == KEY_ESC) {
+    } else if (k < 0 && ch == KEY_ESC) {
         if (rosterview_filter(ui->rv)[0])
             filter_key(ui, OK, KEY_ESC);
         else
             set_focus(ui, UI_FOCUS_INPUT);
+    } else if (k < 0 && printable(ch)) {
+        /* Not a roster key: the user is typing. "/" included, so that a
+         * command line typed here is a command. */
+        set_focus(ui, UI_FOCUS_INPUT);
+        input_key(ui, r, ch, false);
     }
 }
 
@@ -381,7 +422,7 @@ static void handle(struct ui *ui, int r, wint_t ch, bool alt)
     if (global_key(ui, r, ch, alt))
         return;
     /* A question on the input line takes the keys until answered. */
-    if ((ui->prompt == UI_PROMPT_REMOVE || ui->prompt == UI_PROMPT_STORE) && r != KEY_CODE_YES) {
+    if (ui->prompt == UI_PROMPT_STORE && r != KEY_CODE_YES) {
         ui_prompt_answer(ui, ch == 'y' || ch == 'Y' ? "y" : NULL);
         return;
     }
@@ -395,6 +436,16 @@ static void handle(struct ui *ui, int r, wint_t ch, bool alt)
     input_key(ui, r, ch, alt);
 }
 
+/* Tab's candidates take the status line's place (ui.c) until a key ends
+ * the completion: repaint that row when they come or go. */
+static void handle_listed(struct ui *ui, int r, wint_t ch, bool alt)
+{
+    bool listed = input_choices(ui->in) > 0;
+    handle(ui, r, ch, alt);
+    if (listed || input_choices(ui->in) > 0)
+        ui_dirty(ui, UI_DIRTY_STATUS);
+}
+
 int ui_keys_drain(struct ui *ui)
 {
     int keys = 0;
@@ -406,17 +457,17 @@ int ui_keys_drain(struct ui *ui)
         keys++;
         if (r != KEY_CODE_YES && ch == KEY_ESC && !ui->paste) {
             if (ui->esc_pending)
-                handle(ui, OK, KEY_ESC, false);
+                handle_listed(ui, OK, KEY_ESC, false);
             ui->esc_pending = true;
             continue;
         }
         bool alt = ui->esc_pending;
         ui->esc_pending = false;
-        handle(ui, r, ch, alt);
+        handle_listed(ui, r, ch, alt);
     }
     if (ui->esc_pending) {
         ui->esc_pending = false;
-        handle(ui, OK, KEY_ESC, false);
+        handle_listed(ui, OK, KEY_ESC, false);
     }
     if (keys) {
         ui_activity(ui);

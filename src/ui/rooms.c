@@ -423,6 +423,27 @@ bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c)
     return true;
 }
 
+/* In a room, "/msg " + Tab offers its occupants: ROOM@SERVICE/NICK,
+ * found and listed by the nick. */
+void ui_room_complete_private(struct ui *ui, struct input_candidates *c)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    const struct muc_room *r =
+        w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
+    for (size_t i = 0; r && i < r->noccupants; i++) {
+        /* Not ourselves, and not a nick with a space: the command line
+         * would cut it there. */
+        if ((r->nick && strcmp(r->occupants[i].nick, r->nick) == 0) ||
+            strchr(r->occupants[i].nick, ' '))
+            continue;
+        size_t n = strlen(r->jid) + strlen(r->occupants[i].nick) + 2;
+        char *full = xalloc_realloc(NULL, n);
+        snprintf(full, n, "%s/%s", r->jid, r->occupants[i].nick);
+        input_candidates_add_labelled(c, full, r->occupants[i].nick);
+        free(full);
+    }
+}
+
 void ui_cmd_bookmark(struct ui *ui, const char *name)
 {
     const struct muc_room *r = current_room(ui, "/bookmark", false);

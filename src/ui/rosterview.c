@@ -11,12 +11,18 @@
  * The visible rows (group headers, then the contacts that pass the
  * offline toggle, collapse and filter) are rebuilt lazily, once per paint
  * at most, and the pane draws only the rows on screen. The selection
- * follows its contact or group across rebuilds. */
+ * follows its contact or group across rebuilds.
+ *
+ * The view also knows what a contact looked like before a push (the
+ * model has already changed when the push is told), so it is the one to
+ * say what the push changed: added, removed, renamed, moved. Nothing else
+ * keeps a copy of the roster for that. */
 #include "ui/rosterview.h"
 #include "ui/xalloc.h"
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +386,81 @@ void rosterview_update(struct rosterview *rv, const struct roster *r, const char
     else
         c = contact_new(rv, it);
     contact_insert(rv, c);
+}
+
+/* ---- what a push changed, in words ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The contact's groups, sorted (a push may list them in another order),
+ * joined with ", "; "no group" for the default one. */
+static void groups_text(const struct contact *c, char *buf, size_t len)
+{
+    const char *names[64];
+    size_t n = 0, off = 0;
+    for (size_t i = 0; i < c->ngroups && n < 64; i++)
+        if (!c->groups[i]->is_default)
+            names[n++] = c->groups[i]->name;
+    buf[0] = '\0';
+    if (n == 0) {
+        snprintf(buf, len, "no group");
+        return;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && off < len; i++)
+        off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", names[i]);
+}
+
+/* "Bob (bob@example.org)", or the JID alone for a contact without a name. */
+static void who_text(const struct contact *c, char *buf, size_t len)
+{
+    if (strcmp(c->label, c->jid) == 0)
+        snprintf(buf, len, "%s", c->jid);
+    else
+        snprintf(buf, len, "%s (%s)", c->label, c->jid);
+}
+
+void rosterview_update_noted(struct rosterview *rv, const struct roster *r, const char *bare_jid,
+                             char *note, size_t len)
+{
+    char who[600] = "", groups[600] = "", label[300] = "", now[600];
+    const struct contact *c = contact_find(rv, bare_jid);
+    bool had = c != NULL;
+    if (had) {
+        who_text(c, who, sizeof who);
+        groups_text(c, groups, sizeof groups);
+        snprintf(label, sizeof label, "%s", c->label);
+    }
+    rosterview_update(rv, r, bare_jid);
+    c = contact_find(rv, bare_jid);
+    note[0] = '\0';
+    if (!had && c) {
+        who_text(c, who, sizeof who);
+        groups_text(c, groups, sizeof groups);
+        bool grouped = strcmp(groups, "no group") != 0;
+        snprintf(note, len, "added %s%s%s", who, grouped ? " to " : "", grouped ? groups : "");
+        return;
+    }
+    if (had && !c) {
+        snprintf(note, len, "removed %s", who);
+        return;
+    }
+    if (!c)
+        return;
+    bool renamed = strcmp(label, c->label) != 0;
+    groups_text(c, now, sizeof now);
+    bool moved = strcmp(groups, now) != 0;
+    size_t off = 0;
+    if (renamed && strcmp(c->label, c->jid) == 0)
+        off = (size_t)snprintf(note, len, "removed the name of %s", who);
+    else if (renamed)
+        off = (size_t)snprintf(note, len, "renamed %s to %s", who, c->label);
+    if (moved && off < len)
+        snprintf(note + off, len - off, "%s%s to %s", off ? ", moved" : "moved ", off ? "" : who,
+                 now);
 }
 
 void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned unread)

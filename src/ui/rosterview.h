@@ -40,6 +40,15 @@ void rosterview_reload(struct rosterview *rv, const struct roster *r);
  * model and move it to its place without sorting everything again. */
 void rosterview_update(struct rosterview *rv, const struct roster *r, const char *bare_jid);
 
+/* rosterview_update for a roster push, and what changed there that the
+ * user sees in the roster, as one sentence for the status window:
+ * "added Bob (bob@example.org) to Friends", "removed Bob
+ * (bob@example.org)", "renamed Bob (bob@example.org) to Robert", "moved
+ * Bob (bob@example.org) to Work". note is "" when nothing of that changed
+ * (a subscription state, say). */
+void rosterview_update_noted(struct rosterview *rv, const struct roster *r, const char *bare_jid,
+                             char *note, size_t len);
+
 void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned unread);
 /* Mark a contact whose subscription request waits for an answer (shown
  * with '?', and shown even while offline contacts are hidden). Kept until

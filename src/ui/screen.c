@@ -130,11 +130,7 @@ void screen_resize(struct screen *s)
     s->input = make(1, l->cols, l->rows - 1, 0);
     if (s->input)
         leaveok(s->input, FALSE);
-    if (s->sep) {
-        wattr_set(s->sep, s->attr[THEME_BORDER], s->pair[THEME_BORDER], NULL);
-        mvwvline(s->sep, 0, 0, ACS_VLINE, l->pane_h);
-        wnoutrefresh(s->sep);
-    }
+    screen_draw_separator(s, false);
 }
 
 void screen_init(struct screen *s, const struct theme *t, int roster_width)
@@ -201,13 +197,19 @@ static void fill_row(WINDOW *w, int y, int width, attr_t attr, short pair)
     wmove(w, y, 0);
 }
 
-void screen_draw_title(struct screen *s, const char *roster_title, const char *chat_title)
+void screen_draw_title(struct screen *s, const char *roster_title, const char *chat_title,
+                       bool roster_focused)
 {
     WINDOW *w = s->title;
     fill_row(w, 0, s->lay.cols, s->attr[THEME_TITLE], s->pair[THEME_TITLE]);
     if (s->lay.roster_w) {
+        /* The roster's part of the title is drawn like its selection while
+         * it has the keys: where the keys go shows at a glance. */
+        attr_t a = s->attr[THEME_TITLE] | (roster_focused ? s->attr[THEME_ROSTER_SELECTED] : 0);
+        fill_row(w, 0, s->lay.roster_w, a, s->pair[THEME_TITLE]);
         wmove(w, 0, 1);
-        put_str(w, roster_title, s->lay.roster_w - 1, THEME_TITLE, s);
+        screen_put(w, roster_title, strlen(roster_title), s->lay.roster_w - 1, a,
+                   s->pair[THEME_TITLE]);
         wattr_set(w, s->attr[THEME_TITLE], s->pair[THEME_TITLE], NULL);
         mvwaddch(w, 0, s->lay.roster_w, ACS_VLINE);
     }
@@ -293,7 +295,7 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
     }
 }
 
-void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused)
+void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused, bool cursor)
 {
     WINDOW *w = s->roster;
     if (!w)
@@ -308,7 +310,19 @@ void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused)
         wmove(w, y, 0);
         draw_roster_row(s, &row, focused && top + (size_t)y == sel);
     }
+    wmove(w, sel >= top ? (int)(sel - top) : 0, 0);
+    leaveok(w, cursor ? FALSE : TRUE);
     wnoutrefresh(w);
+}
+
+void screen_draw_separator(struct screen *s, bool roster_focused)
+{
+    if (!s->sep)
+        return;
+    attr_t a = s->attr[THEME_BORDER] | (roster_focused ? s->attr[THEME_ROSTER_SELECTED] : 0);
+    wattr_set(s->sep, a, s->pair[THEME_BORDER], NULL);
+    mvwvline(s->sep, 0, 0, ACS_VLINE, s->lay.pane_h);
+    wnoutrefresh(s->sep);
 }
 
 /* ---- chat pane ---- */
@@ -418,17 +432,22 @@ void screen_draw_status(struct screen *s, const struct statusbar_seg *segs, size
 }
 
 void screen_draw_input(struct screen *s, const char *prompt, struct input *in, bool mask,
-                       bool show_cursor)
+                       bool show_cursor, const char *hint)
 {
     WINDOW *w = s->input;
     int width = s->lay.cols;
     werase(w);
     wmove(w, 0, 0);
-    int pc = put_str(w, prompt, width / 2, THEME_INPUT_PROMPT, s);
+    /* A question may be long ("remove NAME (JID)? ..."): it gets all but
+     * a few columns, and never less than half the line. */
+    int pc =
+        put_str(w, prompt, width - 16 > width / 2 ? width - 16 : width / 2, THEME_INPUT_PROMPT, s);
     int field = width - pc;
     size_t start = 0;
     int cursor_col = 0;
-    if (mask) {
+    if (hint && input_len(in) == 0) {
+        put_str(w, hint, field - 1, THEME_INPUT_PROMPT, s);
+    } else if (mask) {
         /* A password shows nothing, not even stars that give its length
          * away to anyone looking over a shoulder or at a recording. */
         cursor_col = 0;

@@ -45,14 +45,22 @@ void screen_free(struct screen *s);
 /* The terminal's size changed (after resizeterm): rebuild the windows. */
 void screen_resize(struct screen *s);
 
-void screen_draw_title(struct screen *s, const char *roster_title, const char *chat_title);
-void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused);
+/* roster_focused: the roster's part is drawn as its selection is. */
+void screen_draw_title(struct screen *s, const char *roster_title, const char *chat_title,
+                       bool roster_focused);
+/* focused: the selection is highlighted; cursor: the terminal's cursor
+ * goes on it (refresh the roster last for that). */
+void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused, bool cursor);
+/* The line between the roster and the chat, highlighted while the roster
+ * has the keys. */
+void screen_draw_separator(struct screen *s, bool roster_focused);
 void screen_draw_chat(struct screen *s, struct chatwin *w, const char *tsfmt);
 void screen_draw_status(struct screen *s, const struct statusbar_seg *segs, size_t n);
-/* The input line with prompt; mask shows '*' for each character. The
- * cursor is left there when show_cursor. */
+/* The input line with prompt; mask shows nothing of the text. The
+ * cursor is left there when show_cursor. hint, if not NULL, is shown
+ * instead of an empty line. */
 void screen_draw_input(struct screen *s, const char *prompt, struct input *in, bool mask,
-                       bool show_cursor);
+                       bool show_cursor, const char *hint);
 
 /* Draw UTF-8 text at the cursor, at most maxcols columns, substituting
  * controls. Returns the columns used. */

@@ -7,7 +7,10 @@
  * windows: every chat window, and the status window when it is current
  * or has news. The current window is highlighted, windows with unread
  * messages carry a '*' and are listed again in [act: ...], as irssi
- * users expect. Names are cut to keep one window from filling the line. */
+ * users expect. Names are cut to keep one window from filling the line.
+ *
+ * While Tab has several candidates, the line lists them instead: a shell
+ * prints them under the prompt, and this is the row under our pane. */
 #include "ui/statusbar.h"
 
 #include <stdio.h>
@@ -105,5 +108,70 @@ size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *
     int excess = info->width > 0 ? total_width(segs, n) - info->width : 0;
     if (excess > 0 && n > 0)
         shorten_account(&segs[0], excess, account);
+    return n;
+}
+
+/* Columns that items [from, ...) take, each with its separating space,
+ * up to the first that does not fit in room; *count says how many fit. */
+static int fitting(const char *const *items, size_t nitems, size_t from, int room, size_t *count)
+{
+    int used = 0;
+    *count = 0;
+    for (size_t i = from; i < nitems; i++) {
+        char cut[96];
+        textwidth_truncate(items[i], 60, cut, sizeof cut);
+        int w = textwidth_str(cut) + 1;
+        if (room > 0 && used + w > room)
+            break;
+        used += w;
+        (*count)++;
+    }
+    return used;
+}
+
+/* How many items from `from` fit, with "Tab:" and the notes around them. */
+static size_t choices_fitting(const char *const *items, size_t nitems, size_t from, size_t first,
+                              size_t total, int width)
+{
+    size_t count;
+    if (width <= 0)
+        return nitems - from;
+    char note[32];
+    int room = width - 5; /* "Tab: " */
+    if (first + from > 0)
+        room -= snprintf(note, sizeof note, "(%zu before) ", first + from);
+    fitting(items, nitems, from, room, &count);
+    if (first + from + count < total) { /* then "(+N more)" needs its room too */
+        room -= snprintf(note, sizeof note, "(+%zu more)", total - first - from);
+        fitting(items, nitems, from, room, &count);
+    }
+    return count ? count : (from < nitems ? 1 : 0); /* one, cut by the screen if need be */
+}
+
+size_t statusbar_build_choices(const char *const *items, size_t nitems, size_t first, size_t total,
+                               long current, int width, struct statusbar_seg *segs, size_t max)
+{
+    char buf[96];
+    size_t n = 0, from = 0;
+    size_t shown = choices_fitting(items, nitems, from, first, total, width);
+    if (current >= 0 && (size_t)current >= first + shown && (size_t)current < first + nitems) {
+        from = (size_t)current - first;
+        shown = choices_fitting(items, nitems, from, first, total, width);
+    }
+    add(segs, max, &n, THEME_STATUSBAR, "Tab:");
+    if (first + from > 0) {
+        snprintf(buf, sizeof buf, "(%zu before)", first + from);
+        add(segs, max, &n, THEME_STATUSBAR, buf);
+    }
+    for (size_t i = from; i < from + shown; i++) {
+        char cut[96];
+        textwidth_truncate(items[i], 60, cut, sizeof cut);
+        bool cur = current >= 0 && first + i == (size_t)current;
+        add(segs, max, &n, cur ? THEME_STATUSBAR_CURRENT : THEME_STATUSBAR, cut);
+    }
+    if (first + from + shown < total) {
+        snprintf(buf, sizeof buf, "(+%zu more)", total - (first + from + shown));
+        add(segs, max, &n, THEME_STATUSBAR, buf);
+    }
     return n;
 }

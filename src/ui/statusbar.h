@@ -1,6 +1,7 @@
 /* statusbar.h - the status line's content: account, own presence,
- * connection state, the windows and which have unread messages. Built as
- * coloured segments; screen.c draws them (see statusbar.c). */
+ * connection state, the windows and which have unread messages; or, for
+ * a moment, the candidates of a Tab completion. Built as coloured
+ * segments; screen.c draws them (see statusbar.c). */
 #ifndef TUKTUK_UI_STATUSBAR_H
 #define TUKTUK_UI_STATUSBAR_H
 
@@ -34,5 +35,14 @@ struct statusbar_seg {
  * one space when drawn. When they do not fit in info->width, the account
  * gives up its resource, then columns, before the windows do. */
 size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *segs, size_t max);
+
+/* The candidates of a Tab completion, shown in place of the status line
+ * until the next key, as shells list them:
+ *     Tab: Alan <cee@example.org> Alice <bee@example.org> (+3 more)
+ * items are candidates first .. first+nitems-1 of total; current (-1:
+ * none) is highlighted, and the list starts later when it would not
+ * show otherwise. As many as fit in width (0 = no limit). */
+size_t statusbar_build_choices(const char *const *items, size_t nitems, size_t first, size_t total,
+                               long current, int width, struct statusbar_seg *segs, size_t max);
 
 #endif

@@ -107,6 +107,18 @@ void ui_status_error(struct ui *ui, const char *fmt, ...)
         ui_info(ui, chatwins_current(&ui->wins), CHATLINE_ERROR, "%s", buf);
 }
 
+void ui_status_note(struct ui *ui, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ui_info(ui, ui->wins.w[0], CHATLINE_INFO, "%s", buf);
+    if (ui->wins.current != 0)
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "%s", buf);
+}
+
 void ui_notice(struct ui *ui, const char *text)
 {
     ui_info(ui, NULL, CHATLINE_INFO, "%s", text);
@@ -163,16 +175,28 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
                  more);
 }
 
+/* The roster has the keys: focused, and no question waits on the input
+ * line. The focus shows in three places: "> " moves from the input line
+ * to the roster's title (drawn like the selection, with the line beside
+ * the roster), the input line says where the keys go, and the cursor sits
+ * on the roster's selection. */
+static bool roster_has_keys(const struct ui *ui)
+{
+    return ui->focus == UI_FOCUS_ROSTER && ui->prompt == UI_PROMPT_NONE;
+}
+
 static void draw_title(struct ui *ui)
 {
     char left[300], right[1024];
     const char *filter = rosterview_filter(ui->rv);
+    const char *mark = roster_has_keys(ui) ? "> " : "";
     if (ui->filtering || filter[0])
-        snprintf(left, sizeof left, "roster /%s%s", filter, ui->filtering ? "_" : "");
+        snprintf(left, sizeof left, "%sroster /%s%s", mark, filter, ui->filtering ? "_" : "");
     else
-        snprintf(left, sizeof left, "roster%s", rosterview_show_offline(ui->rv) ? "" : " (online)");
+        snprintf(left, sizeof left, "%sroster%s", mark,
+                 rosterview_show_offline(ui->rv) ? "" : " (online)");
     chat_title(ui, chatwins_current(&ui->wins), right, sizeof right);
-    screen_draw_title(&ui->scr, left, right);
+    screen_draw_title(&ui->scr, left, right, roster_has_keys(ui));
 }
 
 static const char *state_text(struct ui *ui, char *buf, size_t len)
@@ -190,8 +214,28 @@ static const char *state_text(struct ui *ui, char *buf, size_t len)
     }
 }
 
+/* Tab's candidates, while there are several, in place of the status
+ * line: 16 around the one on the input line are more than a row shows. */
+static void draw_choices(struct ui *ui, size_t total)
+{
+    char bufs[16][200];
+    const char *items[16];
+    long cur = input_choice_current(ui->in);
+    size_t first = cur > 0 ? (size_t)cur - (size_t)cur % 16 : 0, n = 0;
+    for (; n < 16 && first + n < total; n++)
+        items[n] = input_choice(ui->in, first + n, bufs[n], sizeof bufs[n]);
+    struct statusbar_seg segs[24];
+    size_t nseg = statusbar_build_choices(items, n, first, total, cur, ui->scr.lay.cols, segs, 24);
+    screen_draw_status(&ui->scr, segs, nseg);
+}
+
 static void draw_status(struct ui *ui)
 {
+    size_t choices = input_choices(ui->in);
+    if (choices) {
+        draw_choices(ui, choices);
+        return;
+    }
     struct statusbar_window win[64];
     size_t nwin = ui->wins.n < 64 ? ui->wins.n : 64;
     for (size_t i = 0; i < nwin; i++) {
@@ -217,14 +261,16 @@ static void draw_status(struct ui *ui)
 
 static const char *prompt_text(struct ui *ui, char *buf, size_t len)
 {
+    char who[300];
     switch (ui->prompt) {
     case UI_PROMPT_ADD:
-        return "add contact (JID [NAME]): ";
+        return "add contact (JID [NAME], Esc: cancel): ";
     case UI_PROMPT_REMOVE:
-        snprintf(buf, len, "remove %s? (y/n) ", ui->prompt_jid);
+        snprintf(buf, len, "remove %s? type remove and Enter (Esc: keep): ",
+                 ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
         return buf;
     case UI_PROMPT_RENAME:
-        snprintf(buf, len, "rename %s to: ", ui->prompt_jid);
+        snprintf(buf, len, "rename %s to: ", ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
         return buf;
     case UI_PROMPT_LOGIN_PASSWORD:
         snprintf(buf, len, "password for %s (Esc: cancel): ", session_bare_jid(ui->session));
@@ -250,10 +296,13 @@ static const char *prompt_text(struct ui *ui, char *buf, size_t len)
 static void draw_input(struct ui *ui)
 {
     char buf[512];
-    bool cursor = ui->focus == UI_FOCUS_INPUT || ui->prompt != UI_PROMPT_NONE;
-    curs_set(cursor ? 1 : 0);
-    screen_draw_input(&ui->scr, prompt_text(ui, buf, sizeof buf), ui->in,
-                      ui_prompt_is_secret(ui->prompt), cursor);
+    bool roster = roster_has_keys(ui);
+    /* The cursor is where the keys go: here, or on the roster's selection
+     * (which is refreshed after this, see paint). */
+    curs_set(!roster || ui->scr.roster ? 1 : 0);
+    screen_draw_input(&ui->scr, roster ? "  " : prompt_text(ui, buf, sizeof buf), ui->in,
+                      ui_prompt_is_secret(ui->prompt), !roster,
+                      roster ? "keys go to the roster (Esc, or typing, comes back here)" : NULL);
 }
 
 static void update_term_title(struct ui *ui)
@@ -279,18 +328,23 @@ static void paint(struct ui *ui)
     ui->dirty = 0;
     if (d & UI_DIRTY_TITLE)
         draw_title(ui);
-    if (d & UI_DIRTY_ROSTER)
-        screen_draw_roster(&ui->scr, ui->rv, ui->focus == UI_FOCUS_ROSTER);
+    if (d & UI_DIRTY_ROSTER) {
+        screen_draw_roster(&ui->scr, ui->rv, ui->focus == UI_FOCUS_ROSTER, roster_has_keys(ui));
+        screen_draw_separator(&ui->scr, roster_has_keys(ui));
+    }
     if (d & UI_DIRTY_CHAT)
         screen_draw_chat(&ui->scr, chatwins_current(&ui->wins), ui->tsfmt);
     if (d & UI_DIRTY_STATUS)
         draw_status(ui);
     /* The input line goes last: the last window refreshed places the
-     * cursor, so it must be the input line's even when it did not change. */
+     * cursor, so it must be the input line's even when it did not change;
+     * or the roster's, while it has the keys. */
     if (d & UI_DIRTY_INPUT)
         draw_input(ui);
     else
         wnoutrefresh(ui->scr.input);
+    if (roster_has_keys(ui) && ui->scr.roster)
+        wnoutrefresh(ui->scr.roster);
     doupdate();
     if (ui->bell) {
         beep();
@@ -505,7 +559,6 @@ void ui_free(struct ui *ui)
     ui_secret_free(ui);
     ui_console_free(ui);
     ui_typing_free(ui);
-    ui_iq_free(ui);
     ui_subreq_free(ui);
     ui_rooms_free(ui);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,

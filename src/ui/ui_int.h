@@ -29,7 +29,7 @@ enum {
 
 enum ui_focus { UI_FOCUS_INPUT, UI_FOCUS_ROSTER };
 
-/* A question asked on the input line (roster a/d/r, passwords...). */
+/* A question asked on the input line (roster Insert/d/F2, passwords...). */
 enum ui_prompt {
     UI_PROMPT_NONE,
     UI_PROMPT_ADD,
@@ -92,7 +92,6 @@ struct ui {
     bool composing;
     uint64_t composing_at; /* uv_now when "composing" was last sent */
 
-    struct ui_iq *iqs;      /* queries.c: our queries waiting for an answer */
     struct subreqs subreqs; /* subscription requests not yet answered */
 
     /* Own presence as the user chose it; auto-away changes what is sent. */
@@ -116,6 +115,9 @@ struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum
 void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ui_status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line for the status window that the user should see now (a roster
+ * change): in the current window too. */
+void ui_status_note(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_select_window(struct ui *ui, size_t index);
 void ui_redraw_all(struct ui *ui);
 void ui_suspend(struct ui *ui);
@@ -135,6 +137,8 @@ void ui_prompt_answer(struct ui *ui, const char *answer);
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
                  struct input_candidates *c);
 const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len);
+/* "Bob (bob@example.org)", or the JID alone when the roster has no name. */
+const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
@@ -156,6 +160,8 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text);
 void ui_room_closing(struct ui *ui, struct chatwin *w);
 /* Nick completion in a room window; false elsewhere. */
 bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c);
+/* In a room window: its occupants as ROOM@SERVICE/NICK, for /msg. */
+void ui_room_complete_private(struct ui *ui, struct input_candidates *c);
 void ui_cmd_join(struct ui *ui, const char *arg, const char *password);
 void ui_cmd_part(struct ui *ui, const char *message);
 void ui_cmd_nick(struct ui *ui, const char *nick);
@@ -181,10 +187,9 @@ void ui_query_ping(struct ui *ui, const char *jid);
 void ui_query_disco(struct ui *ui, const char *jid);
 void ui_query_vcard(struct ui *ui, const char *jid);
 void ui_vcard_set(struct ui *ui, const char *field, const char *value);
-/* SESSION_EV_IQ_RESULT: true if it answered one of our queries. */
-bool ui_query_answer(struct ui *ui, const struct session_event *ev);
+/* SESSION_EV_QUERY: the answer to /version, /ping, /disco. */
+void ui_query_event(struct ui *ui, const struct session_event *ev);
 void ui_vcard_event(struct ui *ui, const struct session_event *ev);
-void ui_iq_free(struct ui *ui);
 
 /* events.c: subscription requests waiting for an answer (roster "?") */
 void ui_subreq_answered(struct ui *ui, const char *bare_jid);

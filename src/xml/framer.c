@@ -14,6 +14,7 @@
  * compacting the buffer only has to move start, pos and len.
  */
 #include "xml/framer.h"
+#include "xml/stanza.h"
 #include "xml/utf8.h"
 
 #include <stdbool.h>
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NS_STREAMS "http://etherx.jabber.org/streams"
 #define DEFAULT_MAX_STANZA ((size_t)1 << 20)
 #define DEFAULT_MAX_DEPTH 64
 #define DEFAULT_MAX_ATTRS 64
@@ -594,7 +594,7 @@ static bool header_ns_ok(const struct framer *f, const char *name, size_t len)
         return false;
     for (int i = 0; i < f->nattrs; i++) {
         if (span_is(f, &f->attrs[i].name, want, (size_t)n))
-            return span_is(f, &f->attrs[i].value, NS_STREAMS, strlen(NS_STREAMS));
+            return span_is(f, &f->attrs[i].value, NS_STREAM, strlen(NS_STREAM));
     }
     return false;
 }

@@ -19,6 +19,7 @@
  * (XEP-0060 §8.2, as owner), then a publish with the options it knows;
  * a node that did not exist yet is configured once more after that first
  * publish has created it. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,59 +30,60 @@
 #define NODE_BOOKMARKS "urn:xmpp:bookmarks:1"
 
 #define NODE_LEGACY "storage:bookmarks"
-#define NS_PRIVATE "jabber:iq:private"
 
 /* Where a publish stands (see the header): the steps after a refusal. */
 enum publish_step { STEP_OPTIONS, STEP_CONFIGURE, STEP_PLAIN, STEP_CONFIGURE_AGAIN };
 
-static mxml_node_t *new_iq(struct session *s, const char *type, char *id, size_t idlen)
+static mxml_node_t *new_iq(const char *type)
 {
-    session_next_id(s, id, idlen);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", type);
-    stanza_set_attr(iq, "id", id);
     return iq;
 }
 
-static mxml_node_t *new_pubsub_iq(struct session *s, const char *type, const char *ns, char *id,
-                                  size_t idlen, mxml_node_t **pubsub)
+static mxml_node_t *new_pubsub_iq(const char *type, const char *ns, mxml_node_t **pubsub)
 {
-    mxml_node_t *iq = new_iq(s, type, id, idlen);
+    mxml_node_t *iq = new_iq(type);
     *pubsub = stanza_add(iq, "pubsub");
     stanza_set_attr(*pubsub, "xmlns", ns);
     return iq;
 }
 
-static int send_and_free(struct session *s, mxml_node_t *iq)
+static int ask_and_free(struct session *s, mxml_node_t *iq, iq_answer_fn answer, unsigned gen)
 {
-    int rc = session_send_node(s, iq, false);
+    int rc = session_iq(s, iq, 0, answer, (void *)(uintptr_t)gen);
     mxmlDelete(iq);
     return rc;
 }
 
-static void fetch_node(struct session *s, const char *node, char *id, size_t idlen)
-{
-    mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "get", NS_PUBSUB, id, idlen, &ps);
-    stanza_set_attr(stanza_add(ps, "items"), "node", node);
-    send_and_free(s, iq);
-}
-
-/* The three queries of a fetch, in the order their rooms count. */
+/* The three queries of a fetch, in the order their rooms count. A fetch
+ * tells its answers apart by the context: the generation of the fetch
+ * (an older fetch's late answers are dropped) times FETCHES, plus which
+ * query it was. */
 enum { FETCH_402, FETCH_PEP_048, FETCH_PRIVATE_048, FETCHES };
+
+static void on_fetched(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx);
 
 void bookmarks_fetch(struct session *s)
 {
     for (int i = 0; i < FETCHES; i++)
         muc_bookmarks_free(&s->bookmarks_part[i]);
-    fetch_node(s, NODE_BOOKMARKS, s->bookmarks_ids[FETCH_402], sizeof s->bookmarks_ids[0]);
-    fetch_node(s, NODE_LEGACY, s->bookmarks_ids[FETCH_PEP_048], sizeof s->bookmarks_ids[0]);
-    mxml_node_t *iq =
-        new_iq(s, "get", s->bookmarks_ids[FETCH_PRIVATE_048], sizeof s->bookmarks_ids[0]);
+    unsigned base = ++s->bookmarks_gen * FETCHES;
+    s->bookmarks_waiting = FETCHES;
+    static const char *const nodes[] = {NODE_BOOKMARKS, NODE_LEGACY};
+    for (int i = FETCH_402; i <= FETCH_PEP_048; i++) {
+        mxml_node_t *ps;
+        mxml_node_t *iq = new_pubsub_iq("get", NS_PUBSUB, &ps);
+        stanza_set_attr(stanza_add(ps, "items"), "node", nodes[i]);
+        if (ask_and_free(s, iq, on_fetched, base + (unsigned)i) < 0)
+            s->bookmarks_waiting--;
+    }
+    mxml_node_t *iq = new_iq("get");
     mxml_node_t *q = stanza_add(iq, "query");
     stanza_set_attr(q, "xmlns", NS_PRIVATE);
     stanza_set_attr(stanza_add(q, "storage"), "xmlns", NODE_LEGACY);
-    send_and_free(s, iq);
+    if (ask_and_free(s, iq, on_fetched, base + FETCH_PRIVATE_048) < 0)
+        s->bookmarks_waiting--;
 }
 
 static char *child_text_of(mxml_node_t *el, const char *ns, const char *name)
@@ -213,42 +215,39 @@ static void fetch_done(struct session *s)
     emit(s, "list", NULL, NULL);
 }
 
-static bool answer_fetch(struct session *s, mxml_node_t *iq, const char *id, bool ok)
+static void on_fetched(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
-    int which = -1;
-    for (int i = 0; i < FETCHES; i++)
-        if (s->bookmarks_ids[i][0] && strcmp(id, s->bookmarks_ids[i]) == 0)
-            which = i;
-    if (which < 0)
-        return false;
-    s->bookmarks_ids[which][0] = '\0';
+    unsigned tag = (unsigned)(uintptr_t)ctx, which = tag % FETCHES;
+    if (how == IQ_GONE || tag / FETCHES != s->bookmarks_gen)
+        return; /* the next login fetches again */
     /* An error is an empty list: item-not-found when there are none yet,
      * service-unavailable where a server has no such storage. */
-    if (ok && which == FETCH_402)
+    if (how == IQ_RESULT && which == FETCH_402)
         read_items(&s->bookmarks_part[which], iq);
-    else if (ok)
+    else if (how == IQ_RESULT)
         read_legacy(&s->bookmarks_part[which], iq, which == FETCH_PEP_048);
-    for (int i = 0; i < FETCHES; i++)
-        if (s->bookmarks_ids[i][0])
-            return true;
-    fetch_done(s);
-    return true;
+    if (--s->bookmarks_waiting == 0)
+        fetch_done(s);
 }
 
-static mxml_node_t *owner_configure_iq(struct session *s);
+static mxml_node_t *owner_configure_iq(void);
 static mxml_node_t *publish_iq(struct session *s, bool with_options);
 
 /* A publish or retract was answered: done, or the next step after a
- * refusal of the publish options (see the header). */
-static void answer_change(struct session *s, mxml_node_t *iq, bool ok)
+ * refusal of the publish options (see the header). The context is the
+ * change's generation: a newer change makes an older one's answers moot. */
+static void on_changed(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
-    const char *cond = ok ? NULL : im_error_condition(iq);
+    if (how == IQ_GONE || (unsigned)(uintptr_t)ctx != s->bookmark_change_gen)
+        return;
+    bool ok = how == IQ_RESULT;
+    const char *cond = ok ? NULL : how == IQ_TIMEOUT ? "timeout" : im_error_condition(iq);
     enum publish_step step = s->bookmark_step;
     bool publishing = !s->bookmark_removing && s->bookmark_new.jid;
     mxml_node_t *next = NULL;
     if (publishing && step == STEP_OPTIONS && !ok) {
         s->bookmark_step = STEP_CONFIGURE;
-        next = owner_configure_iq(s);
+        next = owner_configure_iq();
     } else if (publishing && step == STEP_CONFIGURE) {
         /* item-not-found: no node yet; the publish creates it. */
         s->bookmark_configured = ok;
@@ -256,12 +255,10 @@ static void answer_change(struct session *s, mxml_node_t *iq, bool ok)
         next = publish_iq(s, false);
     } else if (publishing && step == STEP_PLAIN && ok && !s->bookmark_configured) {
         s->bookmark_step = STEP_CONFIGURE_AGAIN;
-        next = owner_configure_iq(s);
+        next = owner_configure_iq();
     }
-    if (next) {
-        send_and_free(s, next);
+    if (next && ask_and_free(s, next, on_changed, s->bookmark_change_gen) == 0)
         return;
-    }
     /* A node that could not be configured after it was created still
      * holds the bookmark: saved, though a later one may push it out. */
     bool saved = ok || step == STEP_CONFIGURE_AGAIN;
@@ -269,23 +266,6 @@ static void answer_change(struct session *s, mxml_node_t *iq, bool ok)
     muc_bookmark_clear(&s->bookmark_new);
     if (saved)
         bookmarks_fetch(s); /* our list follows what the server has */
-}
-
-bool bookmarks_answer(struct session *s, mxml_node_t *iq)
-{
-    const char *id = stanza_attr(iq, "id");
-    const char *type = stanza_attr(iq, "type");
-    bool ok = type && strcmp(type, "result") == 0;
-    if (!id)
-        return false;
-    if (answer_fetch(s, iq, id, ok))
-        return true;
-    if (s->bookmark_set_id[0] && strcmp(id, s->bookmark_set_id) == 0) {
-        s->bookmark_set_id[0] = '\0';
-        answer_change(s, iq, ok);
-        return true;
-    }
-    return false;
 }
 
 static void add_option(mxml_node_t *x, const char *var, const char *value, const char *type)
@@ -314,11 +294,10 @@ static void add_node_options(mxml_node_t *parent, const char *form_type, bool fu
 }
 
 /* XEP-0060 §8.2.4: the node's configuration, set by us as its owner. */
-static mxml_node_t *owner_configure_iq(struct session *s)
+static mxml_node_t *owner_configure_iq(void)
 {
     mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "set", NS_PUBSUB_OWNER, s->bookmark_set_id,
-                                    sizeof s->bookmark_set_id, &ps);
+    mxml_node_t *iq = new_pubsub_iq("set", NS_PUBSUB_OWNER, &ps);
     mxml_node_t *conf = stanza_add(ps, "configure");
     stanza_set_attr(conf, "node", NODE_BOOKMARKS);
     add_node_options(conf, NS_PUBSUB "#node_config", true);
@@ -330,8 +309,7 @@ static mxml_node_t *publish_iq(struct session *s, bool with_options)
 {
     const struct muc_bookmark *b = &s->bookmark_new;
     mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "set", NS_PUBSUB, s->bookmark_set_id,
-                                    sizeof s->bookmark_set_id, &ps);
+    mxml_node_t *iq = new_pubsub_iq("set", NS_PUBSUB, &ps);
     mxml_node_t *publish = stanza_add(ps, "publish");
     stanza_set_attr(publish, "node", NODE_BOOKMARKS);
     mxml_node_t *item = stanza_add(publish, "item");
@@ -363,6 +341,7 @@ static bool change_begins(struct session *s, const char *room, bool removing)
     s->bookmark_room = bare;
     s->bookmark_removing = removing;
     s->bookmark_step = STEP_OPTIONS;
+    s->bookmark_change_gen++;
     s->bookmark_configured = false;
     muc_bookmark_clear(&s->bookmark_new);
     return true;
@@ -380,12 +359,11 @@ int session_bookmark_set(struct session *s, const char *room, const char *name, 
     b->password = password && *password ? strdup(password) : NULL;
     b->autojoin = autojoin;
     mxml_node_t *iq = b->jid ? publish_iq(s, true) : NULL;
-    if (!iq) {
+    if (!iq || ask_and_free(s, iq, on_changed, s->bookmark_change_gen) < 0) {
         muc_bookmark_clear(b);
-        s->bookmark_set_id[0] = '\0';
         return -1;
     }
-    return send_and_free(s, iq);
+    return 0;
 }
 
 int session_bookmark_remove(struct session *s, const char *room)
@@ -393,13 +371,12 @@ int session_bookmark_remove(struct session *s, const char *room)
     if (!change_begins(s, room, true))
         return -1;
     mxml_node_t *ps;
-    mxml_node_t *iq = new_pubsub_iq(s, "set", NS_PUBSUB, s->bookmark_set_id,
-                                    sizeof s->bookmark_set_id, &ps);
+    mxml_node_t *iq = new_pubsub_iq("set", NS_PUBSUB, &ps);
     mxml_node_t *retract = stanza_add(ps, "retract");
     stanza_set_attr(retract, "node", NODE_BOOKMARKS);
     stanza_set_attr(retract, "notify", "true");
     stanza_set_attr(stanza_add(retract, "item"), "id", s->bookmark_room);
-    return send_and_free(s, iq);
+    return ask_and_free(s, iq, on_changed, s->bookmark_change_gen);
 }
 
 const struct muc_bookmarks *session_bookmarks(const struct session *s)

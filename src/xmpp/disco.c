@@ -36,8 +36,9 @@ void disco_answer_info(struct session *s, mxml_node_t *iq, mxml_node_t *query)
     mxmlDelete(reply);
 }
 
-void disco_answer_version(struct session *s, mxml_node_t *iq)
+void disco_answer_version(struct session *s, mxml_node_t *iq, mxml_node_t *query)
 {
+    (void)query;
     mxml_node_t *reply = im_reply_new(iq, "result");
     mxml_node_t *q = stanza_add(reply, "query");
     stanza_set_attr(q, "xmlns", NS_VERSION);
@@ -47,8 +48,9 @@ void disco_answer_version(struct session *s, mxml_node_t *iq)
     mxmlDelete(reply);
 }
 
-void disco_answer_time(struct session *s, mxml_node_t *iq)
+void disco_answer_time(struct session *s, mxml_node_t *iq, mxml_node_t *time_el)
 {
+    (void)time_el;
     char utc[32], tzo[16];
     time_t now = time(NULL);
     struct tm gm, local;
@@ -75,31 +77,33 @@ void disco_add_caps(struct session *s, mxml_node_t *presence)
     stanza_set_attr(c, "ver", s->caps_ver);
 }
 
+static void on_caps(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx);
+
+/* At most CAPS_ASKING queries in flight: a hostile roster of endless new
+ * strings cannot make us send endless queries. */
+#define CAPS_ASKING 16
+
 static void ask_caps(struct session *s, const char *to, const char *node, const char *ver)
 {
-    size_t slot = sizeof s->caps_queries / sizeof s->caps_queries[0];
-    for (size_t i = 0; i < sizeof s->caps_queries / sizeof s->caps_queries[0]; i++)
-        if (!s->caps_queries[i].id[0]) {
-            slot = i;
-            break;
-        }
-    if (slot == sizeof s->caps_queries / sizeof s->caps_queries[0] ||
-        strlen(ver) >= sizeof s->caps_queries[0].ver) {
+    char *want = s->caps_asking < CAPS_ASKING ? strdup(ver) : NULL;
+    if (!want) {
         caps_cache_forget(s->caps, ver); /* busy: ask again on a later presence */
         return;
     }
     char nodever[512];
     snprintf(nodever, sizeof nodever, "%s#%s", node, ver);
     mxml_node_t *iq = stanza_new("iq");
-    session_next_id(s, s->caps_queries[slot].id, sizeof s->caps_queries[slot].id);
-    snprintf(s->caps_queries[slot].ver, sizeof s->caps_queries[slot].ver, "%s", ver);
     stanza_set_attr(iq, "type", "get");
     stanza_set_attr(iq, "to", to);
-    stanza_set_attr(iq, "id", s->caps_queries[slot].id);
     mxml_node_t *q = stanza_add(iq, "query");
     stanza_set_attr(q, "xmlns", NS_DISCO_INFO);
     stanza_set_attr(q, "node", nodever);
-    session_send_node(s, iq, false);
+    if (session_iq(s, iq, 0, on_caps, want) == 0) {
+        s->caps_asking++;
+    } else {
+        caps_cache_forget(s->caps, ver);
+        free(want);
+    }
     mxmlDelete(iq);
 }
 
@@ -175,28 +179,21 @@ static void name_resources(struct session *s, const char *ver, const char *name)
     }
 }
 
-bool disco_caps_answer(struct session *s, mxml_node_t *iq)
+/* The answer is believed only if its features hash to the string asked
+ * (XEP-0115 §5.4); the context is that string. */
+static void on_caps(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
-    const char *id = stanza_attr(iq, "id");
-    size_t n = sizeof s->caps_queries / sizeof s->caps_queries[0], slot = n;
-    for (size_t i = 0; id && i < n; i++)
-        if (s->caps_queries[i].id[0] && strcmp(s->caps_queries[i].id, id) == 0)
-            slot = i;
-    if (slot == n)
-        return false;
-    char ver[64];
-    snprintf(ver, sizeof ver, "%s", s->caps_queries[slot].ver);
-    s->caps_queries[slot].id[0] = '\0';
-    mxml_node_t *query = stanza_child(iq, NS_DISCO_INFO, "query");
-    const char *type = stanza_attr(iq, "type");
+    char *ver = ctx;
+    s->caps_asking--;
+    mxml_node_t *query = how == IQ_RESULT ? stanza_child(iq, NS_DISCO_INFO, "query") : NULL;
     char *name = NULL;
-    char *got = query && type && strcmp(type, "result") == 0 ? answer_ver(query, &name) : NULL;
+    char *got = query ? answer_ver(query, &name) : NULL;
     if (got && strcmp(got, ver) == 0) {
         caps_cache_set(s->caps, ver, name ? name : "unnamed client");
         name_resources(s, ver, name ? name : "unnamed client");
-    } else {
+    } else if (how != IQ_GONE) {
         caps_cache_forget(s->caps, ver); /* wrong or no answer: believe nothing */
     }
     free(got);
-    return true;
+    free(ver);
 }

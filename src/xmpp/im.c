@@ -1,7 +1,8 @@
-/* im.c - instant messaging and presence, RFC 6121: the roster (get,
- * pushes, changes), presence per resource, subscriptions, and messages of
- * every type. Also answers the few IQs every client must (RFC 6120 §8.4:
- * an unknown get or set is answered with an error, never ignored). */
+/* im.c - instant messaging and presence, RFC 6121: the roster (get with
+ * versioning, pushes, changes), presence per resource, subscriptions, and
+ * messages of every type. Also answers the few IQs every client must
+ * (RFC 6120 §8.4: an unknown get or set is answered with an error, never
+ * ignored). */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "xml/framer.h"
 #include "xml/stanza.h"
 #include "xmpp/rosterscan.h"
+#include "xmpp/redact.h"
 #include "xmpp/session_priv.h"
 
 static bool attr_is(mxml_node_t *el, const char *name, const char *value)
@@ -19,21 +21,46 @@ static bool attr_is(mxml_node_t *el, const char *name, const char *value)
     return v && strcmp(v, value) == 0;
 }
 
-/* --- roster, RFC 6121 §2 --- */
+/* --- roster, RFC 6121 §2 ---
+ *
+ * Roster versioning (§2.6). When the server's features offer it, our
+ * roster get names the version of the roster we hold, or ver='' when we
+ * hold none (§2.6.2: that is how a client starts using it). The server
+ * answers with the whole roster and its new version, which replaces ours
+ * as it always did, or with an empty result: the roster we hold is
+ * current, and each change since our version follows as a roster push
+ * carrying the version it leads to (§2.6.3). The roster and its version
+ * stay in s->roster across reconnects and new logins, and main.c may fill
+ * them from the cache of the last run (core/rostercache.c) before the
+ * first one; so a reconnect with an unchanged roster of 10,000 contacts
+ * receives one empty result instead of 1 MB. */
+
+void im_roster_features(struct session *s, mxml_node_t *features)
+{
+    s->roster_ver_offered = stanza_child(features, NS_ROSTERVER, "ver") != NULL;
+}
 
 void im_request_roster(struct session *s)
 {
     /* §2.2: the roster comes before initial presence, so that presence
      * from contacts has somewhere to land. */
     session_next_id(s, s->pending_id, sizeof s->pending_id);
-    char xml[160];
-    int n = snprintf(xml, sizeof xml, "<iq type='get' id='%s'><query xmlns='" NS_ROSTER "'/></iq>",
-                     s->pending_id);
-    mxml_node_t *iq = stanza_parse(xml, (size_t)n, NULL, 0);
-    if (iq) {
-        session_send_node(s, iq, false);
-        mxmlDelete(iq);
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "get");
+    stanza_set_attr(iq, "id", s->pending_id);
+    mxml_node_t *query = stanza_add(iq, "query");
+    stanza_set_attr(query, "xmlns", NS_ROSTER);
+    /* §2.6.1: 'ver' goes only to a server that offers versioning. A
+     * version that is not XML text (a damaged cache) counts as none. */
+    const char *ver = roster_version(s->roster);
+    s->roster_ver_sent = false;
+    if (s->roster_ver_offered) {
+        s->roster_ver_sent = ver && *ver && stanza_set_attr(query, "ver", ver) == 0;
+        if (!s->roster_ver_sent)
+            stanza_set_attr(query, "ver", "");
     }
+    session_send_node(s, iq, false);
+    mxmlDelete(iq);
     s->phase = PHASE_ROSTER;
     s->roster_fresh = false;
 }
@@ -73,12 +100,20 @@ static char *apply_item(struct session *s, mxml_node_t *item)
     return bare;
 }
 
-/* The old roster goes only once the server has sent a new one. */
+/* The old roster (and its version) goes only once the server has sent a
+ * new one. */
 static void start_fresh_roster(struct session *s)
 {
     if (!s->roster_fresh)
         roster_clear(s->roster);
     s->roster_fresh = true;
+}
+
+/* A whole roster is in: it is the state that ver (NULL: none) names. */
+static void finish_full_roster(struct session *s, const char *ver)
+{
+    start_fresh_roster(s); /* when it had no items */
+    roster_set_version(s->roster, ver);
 }
 
 static void apply_scanned(void *session, const struct roster_scan_item *item)
@@ -92,7 +127,12 @@ static void apply_scanned(void *session, const struct roster_scan_item *item)
 
 bool im_scan_roster(struct session *s, const char *text, size_t len)
 {
-    return s->phase == PHASE_ROSTER && roster_scan(text, len, s->pending_id, apply_scanned, s);
+    char *ver = NULL;
+    if (s->phase != PHASE_ROSTER || !roster_scan(text, len, s->pending_id, apply_scanned, s, &ver))
+        return false;
+    finish_full_roster(s, ver);
+    free(ver);
+    return true;
 }
 
 bool im_take_roster_item(mxml_node_t *item, void *session)
@@ -114,16 +154,12 @@ bool im_take_roster_item(mxml_node_t *item, void *session)
 static void roster_done(struct session *s, bool received)
 {
     if (received) {
-        start_fresh_roster(s);
         struct session_event ev = {.type = SESSION_EV_ROSTER};
         session_emit(s, &ev);
     } else {
         session_emit_text(s, SESSION_EV_ERROR, "the server refused to send the roster");
     }
-    im_send_presence(s);
-    im_enable_carbons(s);
-    muc_rejoin(s);
-    bookmarks_fetch(s);
+    routes_after_login(s);
     session_ready(s);
 }
 
@@ -135,12 +171,20 @@ void im_roster_scanned(struct session *s)
 static void on_roster_result(struct session *s, mxml_node_t *iq)
 {
     bool received = attr_is(iq, "type", "result");
-    if (received) {
+    mxml_node_t *query = received ? stanza_child(iq, NS_ROSTER, "query") : NULL;
+    if (query) {
         start_fresh_roster(s);
-        mxml_node_t *query = stanza_child(iq, NS_ROSTER, "query");
         for (mxml_node_t *it = stanza_child(query, NS_ROSTER, "item"); it;
              it = stanza_next(it, NS_ROSTER, "item"))
             free(apply_item(s, it));
+        finish_full_roster(s, stanza_attr(query, "ver"));
+    } else if (received && s->roster_ver_sent) {
+        /* §2.6.3: no query at all: the roster we named is current. What a
+         * full result would have dropped goes: contacts known only by
+         * their presence, which are not on the roster. */
+        roster_drop_presence_only(s->roster);
+    } else if (received) {
+        finish_full_roster(s, NULL); /* an empty roster, said tersely */
     }
     roster_done(s, received);
 }
@@ -155,8 +199,7 @@ mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type)
     return reply;
 }
 
-static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
-                          const char *condition)
+void im_answer_iq(struct session *s, mxml_node_t *iq, const char *type, const char *condition)
 {
     mxml_node_t *reply = im_reply_new(iq, type);
     if (condition) {
@@ -169,7 +212,7 @@ static void send_iq_reply(struct session *s, mxml_node_t *iq, const char *type,
     mxmlDelete(reply);
 }
 
-static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query)
+void im_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query)
 {
     const char *from = stanza_attr(iq, "from");
     /* §2.1.6: only our own account may push; anyone else is forging. */
@@ -177,12 +220,18 @@ static void on_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *quer
         char why[300];
         snprintf(why, sizeof why, "ignored a roster push from %s (not from our server)", from);
         session_emit_text(s, SESSION_EV_INFO, why);
-        send_iq_reply(s, iq, "error", "service-unavailable");
+        im_answer_iq(s, iq, "error", "service-unavailable");
         return;
     }
     mxml_node_t *item = stanza_child(query, NS_ROSTER, "item");
     char *bare = item ? apply_item(s, item) : NULL;
-    send_iq_reply(s, iq, "result", NULL);
+    /* §2.6.3: a push names the version it leads to. One without a version
+     * leaves ours as it was: after our next login the server sends this
+     * change again, which is harmless. */
+    const char *ver = stanza_attr(query, "ver");
+    if (bare && ver)
+        roster_set_version(s->roster, ver);
+    im_answer_iq(s, iq, "result", NULL);
     if (bare) {
         struct session_event ev = {.type = SESSION_EV_ROSTER_PUSH, .jid = bare};
         session_emit(s, &ev);
@@ -212,21 +261,6 @@ char *im_error_text(mxml_node_t *stanza)
     return text;
 }
 
-static void emit_iq_result(struct session *s, mxml_node_t *iq)
-{
-    const char *condition = attr_is(iq, "type", "error") ? im_error_condition(iq) : "result";
-    size_t len = 0;
-    char *xml = stanza_serialize(iq, &len);
-    struct session_event ev = {.type = SESSION_EV_IQ_RESULT,
-                               .id = stanza_attr(iq, "id"),
-                               .jid = stanza_attr(iq, "from"),
-                               .condition = condition,
-                               .text = xml,
-                               .len = len};
-    session_emit(s, &ev);
-    free(xml);
-}
-
 static void on_iq(struct session *s, mxml_node_t *iq)
 {
     const char *type = stanza_attr(iq, "type");
@@ -236,25 +270,19 @@ static void on_iq(struct session *s, mxml_node_t *iq)
     if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
         if (s->phase == PHASE_ROSTER && strcmp(id, s->pending_id) == 0)
             on_roster_result(s, iq);
-        else if (!register_password_answer(s, iq) && !disco_caps_answer(s, iq) &&
-                 !vcard_answer(s, iq) && !muc_iq_answer(s, iq) && !bookmarks_answer(s, iq))
-            emit_iq_result(s, iq);
+        else
+            request_answer(s, iq); /* else nobody asked: dropped (§8.2.3) */
         return;
     }
-    mxml_node_t *child = stanza_first_element(iq);
     bool get = strcmp(type, "get") == 0, set = strcmp(type, "set") == 0;
-    if (set && child && stanza_is(child, NS_ROSTER, "query"))
-        on_roster_push(s, iq, child);
-    else if (get && child && stanza_is(child, NS_PING, "ping"))
-        send_iq_reply(s, iq, "result", NULL);
-    else if (get && child && stanza_is(child, NS_DISCO_INFO, "query"))
-        disco_answer_info(s, iq, child);
-    else if (get && child && stanza_is(child, NS_VERSION, "query"))
-        disco_answer_version(s, iq);
-    else if (get && child && stanza_is(child, NS_TIME, "time"))
-        disco_answer_time(s, iq);
-    else if (get || set)
-        send_iq_reply(s, iq, "error", "service-unavailable");
+    if (get || set)
+        routes_request(s, iq, get);
+}
+
+void im_answer_ping(struct session *s, mxml_node_t *iq, mxml_node_t *ping)
+{
+    (void)ping;
+    im_answer_iq(s, iq, "result", NULL); /* XEP-0199 §4 */
 }
 
 /* --- presence, RFC 6121 §3-§4 --- */
@@ -636,14 +664,25 @@ int session_set_presence(struct session *s, enum presence_show show, const char 
     return 0;
 }
 
+/* A refused roster change is said; a done one shows as the push that
+ * follows (RFC 6121 §2.3.3). The context is the contact's JID. */
+static void on_roster_set(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    char *jid = ctx;
+    if (how == IQ_ERROR || how == IQ_TIMEOUT) {
+        char why[400];
+        snprintf(why, sizeof why, "the server refused the roster change for %s: %s", jid,
+                 how == IQ_ERROR ? im_error_condition(iq) : "no answer");
+        session_emit_text(s, SESSION_EV_ERROR, why);
+    }
+    free(jid);
+}
+
 static int send_roster_item(struct session *s, const char *jid, const char *name,
                             const char *const *groups, size_t ngroups, bool remove)
 {
-    char id[32];
-    session_next_id(s, id, sizeof id);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", "set");
-    stanza_set_attr(iq, "id", id);
     mxml_node_t *q = stanza_add(iq, "query");
     stanza_set_attr(q, "xmlns", NS_ROSTER);
     mxml_node_t *item = stanza_add(q, "item");
@@ -654,8 +693,10 @@ static int send_roster_item(struct session *s, const char *jid, const char *name
         rc |= stanza_set_attr(item, "name", name);
     for (size_t i = 0; i < ngroups; i++)
         rc |= stanza_add_text_child(item, "group", groups[i]) ? 0 : -1;
-    if (rc == 0)
-        rc = session_send_node(s, iq, false);
+    char *ctx = rc == 0 ? strdup(jid) : NULL;
+    rc = ctx ? session_iq(s, iq, 0, on_roster_set, ctx) : -1;
+    if (rc < 0)
+        free(ctx);
     mxmlDelete(iq);
     return rc == 0 ? 0 : -1;
 }
@@ -744,6 +785,24 @@ static mxml_node_t *parse_one_element(const char *xml, char *err, size_t errlen)
     return el;
 }
 
+static void on_raw_answer(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    (void)ctx;
+    if (how == IQ_GONE)
+        return;
+    size_t len = 0;
+    char *xml = iq ? stanza_serialize(iq, &len) : NULL;
+    char *clean = xml ? redact_xml(xml, len, &len) : NULL;
+    char text[2048];
+    snprintf(text, sizeof text, "answer to /raw from %s (%s)%s%s",
+             iq && stanza_attr(iq, "from") ? stanza_attr(iq, "from") : "the server",
+             how == IQ_RESULT ? "result" : how == IQ_ERROR ? im_error_condition(iq) : "no answer",
+             xml ? ": " : "", clean ? clean : xml ? xml : "");
+    session_emit_text(s, how == IQ_RESULT ? SESSION_EV_INFO : SESSION_EV_ERROR, text);
+    free(clean);
+    free(xml);
+}
+
 int session_send_raw(struct session *s, const char *xml, char *err, size_t errlen)
 {
     if (!session_online(s)) {
@@ -753,36 +812,16 @@ int session_send_raw(struct session *s, const char *xml, char *err, size_t errle
     mxml_node_t *el = parse_one_element(xml, err, errlen);
     if (!el)
         return -1;
-    int rc = session_send_node(s, el, false);
+    /* A request typed raw is asked like any other, so that its answer is
+     * said (with a new id: ours must be unique). */
+    const char *type = stanza_attr(el, "type");
+    bool request = stanza_is(el, NS_CLIENT, "iq") && type &&
+                   (strcmp(type, "get") == 0 || strcmp(type, "set") == 0);
+    int rc = request ? session_iq(s, el, 0, on_raw_answer, NULL) : session_send_node(s, el, false);
     mxmlDelete(el);
     if (rc < 0)
         snprintf(err, errlen, "could not send");
     return rc;
-}
-
-int session_send_iq(struct session *s, const char *to, const char *type, const char *child_xml,
-                    char *id_out, size_t id_len)
-{
-    char err[200];
-    if (!session_online(s) || !type)
-        return -1;
-    mxml_node_t *child = child_xml ? parse_one_element(child_xml, err, sizeof err) : NULL;
-    if (child_xml && !child)
-        return -1;
-    char id[32];
-    session_next_id(s, id, sizeof id);
-    mxml_node_t *iq = stanza_new("iq");
-    int rc = stanza_set_attr(iq, "type", type) | stanza_set_attr(iq, "id", id);
-    if (to)
-        rc |= stanza_set_attr(iq, "to", to);
-    if (child)
-        mxmlAdd(iq, MXML_ADD_AFTER, MXML_ADD_TO_PARENT, child);
-    if (rc == 0)
-        rc = session_send_node(s, iq, false);
-    mxmlDelete(iq);
-    if (rc == 0 && id_out)
-        snprintf(id_out, id_len, "%s", id);
-    return rc == 0 ? 0 : -1;
 }
 
 int session_send_chatstate(struct session *s, const char *to, const char *state)

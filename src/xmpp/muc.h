@@ -27,7 +27,6 @@ struct muc_room {
     bool subject_seen;  /* since the join: the next subject is a change */
     bool joined;        /* our own presence came back (status 110) */
     time_t last_seen;   /* of the newest message: history is asked from there */
-    char unlock_id[32]; /* our instant-room request in flight (status 201) */
     struct muc_occupant *occupants;
     size_t noccupants, cap;
 };

@@ -208,19 +208,39 @@ static char *text_of(mxml_node_t *parent, const char *ns, const char *name)
 
 /* §10.1.2: accept the default configuration of a room we created. The
  * room stays locked to others until the answer: we are "joined" then. */
+/* XEP-0045 §10.1.2: the answer to our instant-room request ends the
+ * creation. The context is the room's JID: the room may be gone by then. */
+static void on_unlocked(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    char *jid = ctx;
+    struct muc_room *room = how == IQ_GONE ? NULL : muc_find(&s->mucs, jid);
+    free(jid);
+    if (!room)
+        return;
+    if (how != IQ_RESULT) {
+        char why[400];
+        snprintf(why, sizeof why, "%s: the new room could not be unlocked: %s", room->jid,
+                 how == IQ_ERROR ? im_error_condition(iq) : "no answer");
+        session_emit_text(s, SESSION_EV_ERROR, why);
+    }
+    struct session_event ev = {
+        .type = SESSION_EV_MUC_JOINED, .jid = room->jid, .nick = room->nick, .text = "created"};
+    session_emit(s, &ev);
+}
+
 static void make_instant(struct session *s, struct muc_room *room)
 {
-    session_next_id(s, room->unlock_id, sizeof room->unlock_id);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", "set");
     stanza_set_attr(iq, "to", room->jid);
-    stanza_set_attr(iq, "id", room->unlock_id);
     mxml_node_t *q = stanza_add(iq, "query");
     stanza_set_attr(q, "xmlns", NS_MUC_OWNER);
     mxml_node_t *x = stanza_add(q, "x");
     stanza_set_attr(x, "xmlns", NS_DATA);
     stanza_set_attr(x, "type", "submit");
-    session_send_node(s, iq, false);
+    char *jid = strdup(room->jid);
+    if (!jid || session_iq(s, iq, 0, on_unlocked, jid) < 0)
+        free(jid);
     mxmlDelete(iq);
 }
 
@@ -351,29 +371,6 @@ static void occupant_here(struct session *s, struct muc_room *room, const char *
     free(full);
     free(show_text);
     free(status);
-}
-
-bool muc_iq_answer(struct session *s, mxml_node_t *iq)
-{
-    const char *id = stanza_attr(iq, "id");
-    for (size_t i = 0; id && i < s->mucs.n; i++) {
-        struct muc_room *room = s->mucs.rooms[i];
-        if (!room->unlock_id[0] || strcmp(room->unlock_id, id) != 0)
-            continue;
-        room->unlock_id[0] = '\0';
-        const char *type = stanza_attr(iq, "type");
-        if (type && strcmp(type, "result") != 0) {
-            char why[400];
-            snprintf(why, sizeof why, "%s: the new room could not be unlocked: %s", room->jid,
-                     im_error_condition(iq));
-            session_emit_text(s, SESSION_EV_ERROR, why);
-        }
-        struct session_event ev = {
-            .type = SESSION_EV_MUC_JOINED, .jid = room->jid, .nick = room->nick, .text = "created"};
-        session_emit(s, &ev);
-        return true;
-    }
-    return false;
 }
 
 bool muc_presence(struct session *s, mxml_node_t *p)

@@ -126,7 +126,7 @@ int negotiate_cb_setting(const char *value)
 
 /* XEP-0440 §2: the types the server lists, a bit per cb_names index; *listed
  * says whether it sent the list at all. Unknown types are ignored. */
-static unsigned cb_listed(mxml_node_t *features, bool *listed)
+unsigned negotiate_cb_listed(mxml_node_t *features, bool *listed)
 {
     mxml_node_t *l = stanza_child(features, NS_SASL_CB, "sasl-channel-binding");
     unsigned types = 0;
@@ -141,30 +141,44 @@ static unsigned cb_listed(mxml_node_t *features, bool *listed)
     return types;
 }
 
-/* The type for this <auth/>, its data in cb[*len]; -1 when none is left
- * on this connection. s->cb_listed and s->cb_types hold the server's list
- * (XEP-0440), read from the features. */
-static int cb_pick(struct session *s, unsigned char *cb, size_t cap, size_t *len)
+int negotiate_cb_choose(bool listed, unsigned types, bool tls13, unsigned available,
+                        int config, unsigned refused)
 {
     /* Unlisted, TLS 1.3 has only tls-exporter (RFC 9266 §4); TLS 1.2 has
      * tls-unique first, the default before it (RFC 5929 §3). */
     static const int listed_order[] = {CB_EXPORTER, CB_UNIQUE, CB_END_POINT};
     static const int tls12_order[] = {CB_UNIQUE, CB_EXPORTER, CB_END_POINT};
-    bool tls13 = conn_tls_13(s->conn), listed = s->cb_listed;
     const int *order = !listed && !tls13 ? tls12_order : listed_order;
-    int n = !listed && tls13 && s->cb_config == SESSION_CB_AUTO ? 1 : CB_COUNT;
+    int n = !listed && tls13 && config == SESSION_CB_AUTO ? 1 : CB_COUNT;
+    if (config == SESSION_CB_NONE)
+        return -1;
     for (int k = 0; k < n; k++) {
         int i = order[k];
-        bool allowed = s->cb_config == SESSION_CB_AUTO
-                           ? !listed || (s->cb_types & (1u << i))
-                           : (int)s->cb_config == SESSION_CB_EXPORTER + i;
-        if (!allowed || (s->cb_refused & (1u << i)))
-            continue;
-        *len = conn_channel_binding(s->conn, cb_names[i], cb, cap);
-        if (*len)
+        bool allowed = config == SESSION_CB_AUTO ? !listed || (types & (1u << i))
+                                                 : config == SESSION_CB_EXPORTER + i;
+        if (allowed && !(refused & (1u << i)) && (available & (1u << i)))
             return i;
     }
     return -1;
+}
+
+/* The type for this <auth/>, its data in cb[*len]; -1 when none is left
+ * on this connection. s->cb_listed and s->cb_types hold the server's list
+ * (XEP-0440), read from the features. */
+static int cb_pick(struct session *s, unsigned char *cb, size_t cap, size_t *len)
+{
+    unsigned available = 0;
+    for (int i = 0; i < CB_COUNT; i++)
+        if (conn_channel_binding(s->conn, cb_names[i], cb, cap))
+            available |= 1u << i;
+    int i = negotiate_cb_choose(s->cb_listed, s->cb_types, conn_tls_13(s->conn), available,
+                                (int)s->cb_config, s->cb_refused);
+    *len = i >= 0 ? conn_channel_binding(s->conn, cb_names[i], cb, cap) : 0;
+    if (i < 0 || !*len) {
+        sodium_memzero(cb, cap);
+        return -1;
+    }
+    return i;
 }
 
 /* Whether a type is left to try on a connection like this one. */
@@ -343,7 +357,7 @@ void negotiate_start_sasl(struct session *s, mxml_node_t *features)
         return;
     }
     bool server_plus = any_plus_offered(mechs);
-    s->cb_types = cb_listed(features, &s->cb_listed);
+    s->cb_types = negotiate_cb_listed(features, &s->cb_listed);
     if (s->cb_max_tls12)
         s->cb_tls12_worked = true; /* a TLS 1.2 connection reached SASL */
     unsigned char cb[64];
@@ -561,6 +575,7 @@ static void start_bind(struct session *s, mxml_node_t *features)
     }
     mxml_node_t *sess = stanza_child(features, NS_SESSION, "session");
     s->session_required = sess && !stanza_child(sess, NS_SESSION, "optional");
+    im_roster_features(s, features);
     /* XEP-0198 §5: a resumed session needs no new resource. */
     if (!sm_try_resume(s, features))
         send_bind(s, s->resource_wanted);

@@ -12,6 +12,7 @@
 #define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define NS_ROSTER "jabber:iq:roster"
+#define NS_ROSTERVER "urn:xmpp:features:rosterver"
 #define NS_PING "urn:xmpp:ping"
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_CAPS "http://jabber.org/protocol/caps"
@@ -36,5 +37,7 @@
 #define NS_MUC_OWNER NS_MUC "#owner"
 #define NS_CONFERENCE "jabber:x:conference"
 #define NS_HINTS "urn:xmpp:hints"
+#define NS_BLOCKING "urn:xmpp:blocking"
+#define NS_PRIVATE "jabber:iq:private"
 
 #endif

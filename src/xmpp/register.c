@@ -16,10 +16,12 @@
 static mxml_node_t *new_register_iq(struct session *s, const char *type, const char *to, char *id,
                                     size_t idlen, mxml_node_t **query)
 {
-    session_next_id(s, id, idlen);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", type);
-    stanza_set_attr(iq, "id", id);
+    if (id) { /* else session_iq gives it one */
+        session_next_id(s, id, idlen);
+        stanza_set_attr(iq, "id", id);
+    }
     if (to)
         stanza_set_attr(iq, "to", to);
     *query = stanza_add(iq, "query");
@@ -177,36 +179,19 @@ void register_stanza(struct session *s, mxml_node_t *el)
     negotiate_fail(s, why);
 }
 
-int session_change_password(struct session *s, const char *new_password)
+static void on_password_changed(struct session *s, enum iq_outcome how, mxml_node_t *el,
+                                void *ctx)
 {
-    if (s->state != SESSION_ONLINE || !new_password || !*new_password ||
-        !stanza_valid_text(new_password, strlen(new_password)))
-        return -1;
-    size_t len = strlen(new_password);
-    if (s->new_password)
-        sodium_free(s->new_password);
-    s->new_password = sodium_malloc(len + 1);
+    (void)ctx;
     if (!s->new_password)
-        return -1;
-    memcpy(s->new_password, new_password, len + 1);
-    mxml_node_t *query;
-    mxml_node_t *iq = new_register_iq(s, "set", s->jid.domain, s->password_change_id,
-                                      sizeof s->password_change_id, &query);
-    stanza_add_text_child(query, "username", s->jid.local);
-    stanza_add_text_child(query, "password", new_password);
-    int rc = session_send_node(s, iq, true);
-    mxmlDelete(iq);
-    return rc;
-}
-
-bool register_password_answer(struct session *s, mxml_node_t *el)
-{
-    const char *id = stanza_attr(el, "id");
-    if (!s->new_password || !id || strcmp(id, s->password_change_id) != 0)
-        return false;
-    const char *type = stanza_attr(el, "type");
-    bool ok = type && strcmp(type, "result") == 0;
-    const char *cond = ok ? "result" : im_error_condition(el);
+        return;
+    if (how == IQ_GONE) { /* the outcome is unknown; the user may try again */
+        sodium_free(s->new_password);
+        s->new_password = NULL;
+        return;
+    }
+    bool ok = how == IQ_RESULT;
+    const char *cond = ok ? "result" : how == IQ_ERROR ? im_error_condition(el) : "timeout";
     char text[300];
     if (ok) {
         session_set_password(s, s->new_password);
@@ -214,8 +199,9 @@ bool register_password_answer(struct session *s, mxml_node_t *el)
     } else {
         /* The server's own words when it gives them ("The password is
          * too weak"), else our reading of the condition. */
-        char *said = im_error_text(el);
-        snprintf(text, sizeof text, "password NOT changed: %s (%s)", said ? said : explain(cond),
+        char *said = how == IQ_ERROR ? im_error_text(el) : NULL;
+        snprintf(text, sizeof text, "password NOT changed: %s (%s)",
+                 said ? said : how == IQ_ERROR ? explain(cond) : "the server did not answer",
                  cond);
         free(said);
     }
@@ -226,5 +212,27 @@ bool register_password_answer(struct session *s, mxml_node_t *el)
                                .text = text,
                                .secret = ok ? s->password : NULL};
     session_emit(s, &ev);
-    return true;
+}
+
+int session_change_password(struct session *s, const char *new_password)
+{
+    if (s->state != SESSION_ONLINE || s->new_password || !new_password || !*new_password ||
+        !stanza_valid_text(new_password, strlen(new_password)))
+        return -1;
+    size_t len = strlen(new_password);
+    s->new_password = sodium_malloc(len + 1);
+    if (!s->new_password)
+        return -1;
+    memcpy(s->new_password, new_password, len + 1);
+    mxml_node_t *query;
+    mxml_node_t *iq = new_register_iq(s, "set", s->jid.domain, NULL, 0, &query);
+    stanza_add_text_child(query, "username", s->jid.local);
+    stanza_add_text_child(query, "password", new_password);
+    int rc = session_iq_secret(s, iq, on_password_changed, NULL);
+    mxmlDelete(iq);
+    if (rc < 0) {
+        sodium_free(s->new_password);
+        s->new_password = NULL;
+    }
+    return rc;
 }

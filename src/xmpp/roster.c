@@ -19,7 +19,13 @@
  * that all land in one chain.
  *
  * Keys are normalised with jid_bare_of, so "Juliet@Capulet.LIT/balcony"
- * finds "juliet@capulet.lit". A JID that does not parse is never stored. */
+ * finds "juliet@capulet.lit". A JID that does not parse is never stored.
+ *
+ * The roster also carries its version (RFC 6121 §2.6), the server's
+ * opaque name for the state of these items. It lives here, beside the
+ * items it describes, so that whatever keeps the items (the session
+ * across reconnects, core/rostercache.c across runs) keeps the version
+ * with them, and a roster_clear drops both. */
 #include "xmpp/roster.h"
 
 #include <stdint.h>
@@ -39,6 +45,7 @@ struct roster {
     size_t *slots; /* index + 1 into items, 0 when empty */
     size_t nslots; /* a power of two */
     unsigned char key[crypto_shorthash_KEYBYTES];
+    char *ver; /* RFC 6121 §2.6, or NULL */
 };
 
 static uint64_t hash_jid(const struct roster *r, const char *jid)
@@ -239,6 +246,25 @@ void roster_clear(struct roster *r)
         item_free(r->items[i]);
     r->count = 0;
     memset(r->slots, 0, r->nslots * sizeof *r->slots);
+    free(r->ver);
+    r->ver = NULL;
+}
+
+const char *roster_version(const struct roster *r)
+{
+    return r->ver;
+}
+
+int roster_set_version(struct roster *r, const char *ver)
+{
+    free(r->ver);
+    r->ver = NULL;
+    if (!ver)
+        return 0;
+    if (strlen(ver) > ROSTER_VER_MAX)
+        return -1;
+    r->ver = strdup(ver);
+    return r->ver ? 0 : -1;
 }
 
 void roster_free(struct roster *r)
@@ -351,6 +377,14 @@ static void remove_at_slot(struct roster *r, size_t slot)
         r->hashes[idx] = r->hashes[last];
     }
     r->count--;
+}
+
+/* Walks down so that the last item moved into a hole has been seen. */
+void roster_drop_presence_only(struct roster *r)
+{
+    for (size_t i = r->count; i-- > 0;)
+        if (!r->items[i]->in_roster)
+            remove_at_slot(r, slot_of_index(r, i));
 }
 
 bool roster_remove(struct roster *r, const char *bare_jid)

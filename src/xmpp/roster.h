@@ -44,8 +44,22 @@ struct roster_item *roster_set(struct roster *r, const char *bare_jid, const cha
                                bool ask);
 /* Remove (subscription="remove"). Returns true if it was there. */
 bool roster_remove(struct roster *r, const char *bare_jid);
-/* Drop every item (a new full roster result replaces the old one). */
+/* Drop every item (a new full roster result replaces the old one), and
+ * the version with them. */
 void roster_clear(struct roster *r);
+/* Drop the presence-only items (in_roster false), as a new full roster
+ * result would: used when the server says the roster we hold is current. */
+void roster_drop_presence_only(struct roster *r);
+
+/* The roster version (RFC 6121 §2.6): the server's name for the state of
+ * the items we hold, sent back at the next login so that an unchanged
+ * roster is not sent again. NULL when we have none. A version longer
+ * than ROSTER_VER_MAX bytes is not kept (the next login then fetches the
+ * whole roster). roster_set_version returns 0, or -1 when ver was not
+ * kept (too long, out of memory); either way the old one is gone. */
+#define ROSTER_VER_MAX 1024
+const char *roster_version(const struct roster *r);
+int roster_set_version(struct roster *r, const char *ver);
 
 struct roster_item *roster_find(const struct roster *r, const char *bare_jid);
 size_t roster_count(const struct roster *r);

@@ -11,16 +11,17 @@
  * recognise that shape. On anything else (namespace prefixes or
  * declarations, CDATA, other children, text, attribute values with
  * whitespace characters that XML would normalise) it gives up, and the
- * session parses the stanza the general way. */
+ * session parses the stanza the general way. The query's 'ver' attribute,
+ * the roster version of RFC 6121 §2.6, is decoded like any other value. */
 #include "xmpp/rosterscan.h"
+#include "xml/stanza.h"
 #include "xml/utf8.h"
+#include "xmpp/ns.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NS_CLIENT "jabber:client"
-#define NS_ROSTER "jabber:iq:roster"
 #define MAX_ATTRS 16
 
 struct span {
@@ -307,12 +308,25 @@ static bool read_iq(struct scan *s, const char *want_id)
            span_is(*type, "result") && (id = attr(&t, "id")) && span_is(*id, want_id);
 }
 
-static bool read_query(struct scan *s, roster_scan_fn fn, void *ctx)
+/* The version is copied out before the items reuse buf. */
+static bool read_ver(struct scan *s, const struct tag *t, char **ver)
+{
+    size_t off;
+    if (!put_attr(s, t, "ver", &off))
+        return false;
+    if (off == SIZE_MAX || !ver)
+        return true;
+    *ver = strdup(s->buf + off);
+    return *ver != NULL;
+}
+
+static bool read_query(struct scan *s, roster_scan_fn fn, void *ctx, char **ver)
 {
     struct tag t;
     skip_space(s);
     if (!looking_at(s, "<") || looking_at(s, "<!") || !read_start_tag(s, &t) ||
-        !span_is(t.name, "query") || !attr(&t, "xmlns") || !namespaces_plain(&t, NS_ROSTER))
+        !span_is(t.name, "query") || !attr(&t, "xmlns") || !namespaces_plain(&t, NS_ROSTER) ||
+        !read_ver(s, &t, ver))
         return false;
     while (!t.empty) {
         skip_space(s);
@@ -324,10 +338,12 @@ static bool read_query(struct scan *s, roster_scan_fn fn, void *ctx)
     return true;
 }
 
-bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item, void *ctx)
+bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item, void *ctx,
+                 char **ver)
 {
     struct scan s = {.p = text, .end = text + len};
-    bool ok = want_id && read_iq(&s, want_id) && read_query(&s, item, ctx);
+    char *found = NULL;
+    bool ok = want_id && read_iq(&s, want_id) && read_query(&s, item, ctx, &found);
     if (ok) {
         skip_space(&s);
         ok = read_end_tag(&s, "iq");
@@ -335,5 +351,9 @@ bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_
         ok = ok && s.p == s.end;
     }
     free(s.buf);
+    if (ok && ver)
+        *ver = found;
+    else
+        free(found);
     return ok;
 }

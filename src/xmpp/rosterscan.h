@@ -21,8 +21,11 @@ typedef void (*roster_scan_fn)(void *ctx, const struct roster_scan_item *item);
 /* text is one stanza as the framer passed it (checked well-formed). If it
  * is <iq type='result' id='want_id'> holding a jabber:iq:roster <query/>
  * in the plain shape servers send, calls item() for each <item/> in order
- * and returns true. Returns false for anything else, possibly after some
+ * and returns true; then *ver (when ver is not NULL) is the query's roster
+ * version (RFC 6121 §2.6.3) decoded, for the caller to free, or NULL when
+ * it has none. Returns false for anything else, possibly after some
  * item() calls: the caller then parses the stanza the general way. */
-bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item, void *ctx);
+bool roster_scan(const char *text, size_t len, const char *want_id, roster_scan_fn item, void *ctx,
+                 char **ver);
 
 #endif

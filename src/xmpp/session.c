@@ -190,6 +190,7 @@ static void forget_presence(struct session *s)
  * wait for it; presences and rooms come again with it. */
 static void start_over(struct session *s)
 {
+    request_all_gone(s);
     sm_keep_messages(&s->sm);
     forget_presence(s);
     muc_connection_lost(s, false);
@@ -216,6 +217,7 @@ static void session_over(struct session *s)
         session_emit_text(s, SESSION_EV_ERROR, why);
     }
     sm_free(&s->sm);
+    request_all_gone(s);
     forget_presence(s);
     muc_connection_lost(s, true);
 }
@@ -727,11 +729,14 @@ struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
         free(s);
         return NULL;
     }
-    uv_timer_init(loop, &s->phase_timer);
-    uv_timer_init(loop, &s->ping_timer);
-    uv_timer_init(loop, &s->reconnect_timer);
-    s->phase_timer.data = s->ping_timer.data = s->reconnect_timer.data = s;
-    s->open_handles = 3;
+    uv_timer_t *timers[] = {&s->phase_timer, &s->ping_timer, &s->reconnect_timer};
+    for (size_t i = 0; i < sizeof timers / sizeof timers[0]; i++) {
+        uv_timer_init(loop, timers[i]);
+        timers[i]->data = s;
+    }
+    request_table_init(loop, &s->requests, s);
+    /* Each handle's close callback counts down; the last one frees. */
+    s->open_handles = (int)(sizeof timers / sizeof timers[0]) + 1;
     session_set_password(s, cfg->password);
     return s;
 }
@@ -754,6 +759,7 @@ static void release_state(struct session *s)
     muc_bookmark_clear(&s->bookmark_new);
     free(s->bookmark_room);
     muc_rooms_free(&s->mucs);
+    blocking_clear(s);
     sm_free(&s->sm);
     roster_free(s->roster);
     caps_cache_free(s->caps);
@@ -775,8 +781,6 @@ static void release_state(struct session *s)
     free(s->saved_features);
     for (size_t i = 0; i < sizeof s->chatstate_peers / sizeof s->chatstate_peers[0]; i++)
         free(s->chatstate_peers[i]);
-    free(s->vcard_value);
-    free(s->vcard4_jid);
     if (s->new_password)
         sodium_free(s->new_password);
 }
@@ -787,10 +791,12 @@ void session_free(struct session *s)
         return;
     s->freeing = true;
     drop_connection(s);
+    request_all_gone(s); /* their contexts are freed; no event is emitted */
     release_state(s);
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->ping_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->reconnect_timer, on_timer_closed);
+    uv_close((uv_handle_t *)&s->requests.timer, on_timer_closed);
 }
 
 int session_connect(struct session *s)

@@ -118,9 +118,33 @@ enum session_event_type {
     SESSION_EV_BOOKMARKS,    /* XEP-0402: .sub_type "list" (fetched; rooms marked
                                 autojoin are being joined), "saved" or "removed"
                                 (.jid the room, .condition when the server refused) */
-    SESSION_EV_IQ_RESULT     /* answer to session_send_iq: .id, .jid (from),
-                                .condition "result" or the error condition,
-                                .text/.len the whole stanza */
+    SESSION_EV_BLOCKING,     /* XEP-0191: .sub_type "list" (fetched; .condition set
+                                when the server has no blocking), "blocked" or
+                                "unblocked" (.jid; NULL: everyone unblocked), or
+                                "refused" (.jid, .condition) */
+    SESSION_EV_QUERY         /* the answer to a session_query_*: .jid asked, .condition
+                                "result", the error condition or
+                                "remote-server-timeout", .query the values */
+};
+
+/* The answer to a query about another entity (session_query_*). Lists
+ * and strings are NULL or empty when the answer had none. */
+enum session_query_kind {
+    SESSION_QUERY_VERSION, /* XEP-0092: name, version, os */
+    SESSION_QUERY_PING,    /* XEP-0199: only rtt_ms */
+    SESSION_QUERY_DISCO,   /* XEP-0030 disco#info: identities, features */
+    SESSION_QUERY_TIME     /* XEP-0202: tzo, utc */
+};
+
+struct session_query {
+    enum session_query_kind kind;
+    unsigned rtt_ms; /* from asking to the answer */
+    const char *name, *version, *os;
+    const char *const *identities; /* "category/type \"name\"" */
+    size_t nidentities;
+    const char *const *features;
+    size_t nfeatures;
+    const char *tzo, *utc;
 };
 
 /* The vCard fields tuktuk shows and edits (XEP-0054); NULL when absent. */
@@ -139,7 +163,8 @@ struct session_event {
     const char *status;
     int priority;
     const char *sub_type;
-    const char *id; /* SESSION_EV_IQ_RESULT: the id session_send_iq gave */
+    const char *id;                    /* SESSION_EV_RECEIPT: the message's id */
+    const struct session_query *query; /* SESSION_EV_QUERY */
     const struct session_message *msg;
     const struct conn_cert_info *cert;
     bool outgoing;
@@ -255,9 +280,24 @@ int session_bookmark_set(struct session *s, const char *room, const char *name, 
 int session_bookmark_remove(struct session *s, const char *room);
 const struct muc_bookmarks *session_bookmarks(const struct session *s);
 
-/* Send <iq type=type to=to> with the given child XML; the answer comes
- * back as SESSION_EV_IQ_RESULT. Returns 0 or -1. */
-int session_send_iq(struct session *s, const char *to, const char *type, const char *child_xml,
-                    char *id_out, size_t id_len);
+/* Blocking (XEP-0191). block and unblock (jid NULL: everyone) return 0
+ * when the request went out, -1 when offline, the JID is bad or the
+ * server has no blocking; the list changes, and SESSION_EV_BLOCKING
+ * comes, when the server confirms it. The list holds bare JIDs and lives
+ * until the next change. */
+int session_block(struct session *s, const char *jid);
+int session_unblock(struct session *s, const char *jid);
+bool session_blocking_supported(const struct session *s);
+bool session_is_blocked(const struct session *s, const char *jid);
+const char *const *session_blocked(const struct session *s, size_t *n);
+
+/* Questions to another entity; the answer comes as SESSION_EV_QUERY.
+ * version and time need a JID (a contact's bare JID means its best
+ * resource); ping and disco without one ask our server. Return 0, or -1
+ * when offline. */
+int session_query_version(struct session *s, const char *jid);
+int session_query_ping(struct session *s, const char *jid);
+int session_query_disco(struct session *s, const char *jid);
+int session_query_time(struct session *s, const char *jid);
 
 #endif

@@ -10,6 +10,7 @@
 #include "xml/framer.h"
 #include "xmpp/jid.h"
 #include "xmpp/ns.h"
+#include "xmpp/request.h"
 #include "xmpp/scram.h"
 #include "xmpp/session.h"
 #include "xmpp/sm.h"
@@ -70,7 +71,6 @@ struct session {
     bool register_submitted;
     char *saved_features; /* post-TLS features, for SASL after registering */
     char *new_password;   /* sodium_malloc'd, while a change is pending */
-    char password_change_id[32];
     bool stop_reading; /* the current chunk must not be processed further */
     bool user_closing; /* the user asked to go offline */
     bool fatal;        /* a failure that retrying will not fix */
@@ -94,8 +94,9 @@ struct session {
     struct muc_rooms mucs;          /* XEP-0045 */
     struct muc_bookmarks bookmarks;         /* XEP-0402 and XEP-0048, as last fetched */
     struct muc_bookmarks bookmarks_part[3]; /* a fetch's answers so far */
-    char bookmarks_ids[3][32];              /* its queries in flight */
-    char bookmark_set_id[32];               /* our publish or retract in flight */
+    unsigned bookmarks_gen;                 /* of the latest fetch... */
+    int bookmarks_waiting;                  /* ...and its answers still to come */
+    unsigned bookmark_change_gen;           /* of the latest publish or retract */
     char *bookmark_room;                    /* ...and the room it is about */
     bool bookmark_removing;
     struct muc_bookmark bookmark_new; /* being published (jid NULL: not), for each step */
@@ -107,14 +108,17 @@ struct session {
     char *chatstate_peers[32]; /* bare JIDs seen sending chat states (XEP-0085 §5.1) */
     size_t chatstate_next;
     struct caps_cache *caps; /* other clients', by verification string */
-    struct {
-        char id[32];
-        char ver[64];
-    } caps_queries[16]; /* disco#info queries in flight for the cache */
+    int caps_asking; /* disco#info queries in flight for the cache (disco.c) */
     enum presence_show show;
     char *status;
     int priority;
 
+    struct request_table requests; /* our IQs in flight (request.c) */
+    struct {
+        char **jids; /* bare, as the server last told (XEP-0191) */
+        size_t n;
+        bool supported;
+    } blocked;
     uv_timer_t phase_timer; /* login and close deadlines */
     uv_timer_t ping_timer;
     uv_timer_t reconnect_timer;
@@ -126,11 +130,9 @@ struct session {
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     bool roster_fresh;   /* the roster being received has replaced the old one */
-    char vcard_get_id[32], vcard_fetch_id[32], vcard_set_id[32];
-    char vcard4_id[32]; /* the XEP-0292 query, tried before vcard-temp */
-    char *vcard4_jid;   /* whom it asked (NULL: us), for the fallback */
-    int vcard_field;    /* index of the field being changed */
-    char *vcard_value;  /* its new value, NULL to remove it */
+    /* Roster versioning, RFC 6121 §2.6 (im.c). */
+    bool roster_ver_offered; /* the server's features offer it */
+    bool roster_ver_sent;    /* our roster get named a version we hold */
     char id_prefix[12];
     unsigned id_counter;
     bool have_refused_cert;
@@ -179,28 +181,31 @@ void negotiate_bind(struct session *s);
 void negotiate_need_password(struct session *s, const char *why);
 /* The account's channel_binding value; -1 if it names no setting. */
 int negotiate_cb_setting(const char *value);
+/* XEP-0440: the binding types a server lists in its features, a bit per
+ * type (tls-exporter, tls-unique, tls-server-end-point); *listed: the
+ * list was there at all. */
+unsigned negotiate_cb_listed(mxml_node_t *features, bool *listed);
+/* The binding type to try (the bit's index), or -1: from the list, the
+ * TLS version, the types this connection can give (available), the
+ * setting (enum session_cb) and the types refused already. */
+int negotiate_cb_choose(bool listed, unsigned types, bool tls13, unsigned available,
+                        int config, unsigned refused);
 
 /* register.c */
 void register_start(struct session *s, mxml_node_t *features);
 void register_stanza(struct session *s, mxml_node_t *el);
-/* An answer to a password change; returns true if el was one. */
-bool register_password_answer(struct session *s, mxml_node_t *el);
 void negotiate_tls_ready(struct session *s);
 
 /* disco.c */
 void disco_answer_info(struct session *s, mxml_node_t *iq, mxml_node_t *query);
-void disco_answer_version(struct session *s, mxml_node_t *iq);
-void disco_answer_time(struct session *s, mxml_node_t *iq);
+void disco_answer_version(struct session *s, mxml_node_t *iq, mxml_node_t *query);
+void disco_answer_time(struct session *s, mxml_node_t *iq, mxml_node_t *time_el);
 /* Adds our <c/> (XEP-0115) to an outgoing presence. */
 void disco_add_caps(struct session *s, mxml_node_t *presence);
 /* The client behind a presence's <c/>: its name when known, else
  * "node#ver" while one query for it is sent. Caller frees; NULL if none. */
 char *disco_client_of(struct session *s, mxml_node_t *presence, const char *from);
-/* An answer to one of our caps queries; returns true if el was one. */
-bool disco_caps_answer(struct session *s, mxml_node_t *iq);
 
-/* vcard.c: an answer to one of our vCard queries; true if el was one. */
-bool vcard_answer(struct session *s, mxml_node_t *iq);
 
 /* im.c */
 /* The defined condition of a stanza's <error/> (RFC 6120 §8.3.3), or
@@ -210,9 +215,16 @@ const char *im_error_condition(mxml_node_t *stanza);
 char *im_error_text(mxml_node_t *stanza);
 /* A reply to iq (RFC 6120 §8.2.3): same id, back to its sender. */
 mxml_node_t *im_reply_new(mxml_node_t *iq, const char *type);
+/* Answers iq with an empty result, or an error of this condition. */
+void im_answer_iq(struct session *s, mxml_node_t *iq, const char *type, const char *condition);
+/* Requests routed to im.c (routes.c): a roster push, a ping. */
+void im_roster_push(struct session *s, mxml_node_t *iq, mxml_node_t *query);
+void im_answer_ping(struct session *s, mxml_node_t *iq, mxml_node_t *ping);
 /* XEP-0280: ask the server for copies of our other resources' chats. */
 void im_enable_carbons(struct session *s);
 void im_stanza(struct session *s, mxml_node_t *el);
+/* The stream features after SASL: is roster versioning offered? */
+void im_roster_features(struct session *s, mxml_node_t *features);
 void im_request_roster(struct session *s);
 /* The roster result the quick way (rosterscan.c): true if text was it and
  * its items are applied; im_roster_scanned then finishes the login. */
@@ -225,17 +237,24 @@ void im_send_presence(struct session *s);
 /* Our <show/> and <status/>, as set, into a presence. */
 void im_add_show(struct session *s, mxml_node_t *presence);
 
+/* routes.c: a get or set that came to us goes to its handler (or is
+ * refused); the steps after a new login run in order. */
+void routes_request(struct session *s, mxml_node_t *iq, bool get);
+void routes_after_login(struct session *s);
+
+/* blocking.c (XEP-0191): the list after login, the server's pushes, and
+ * the list freed. */
+void blocking_fetch(struct session *s);
+void blocking_push(struct session *s, mxml_node_t *iq, mxml_node_t *child);
+void blocking_clear(struct session *s);
+
 /* mucproto.c */
 /* A room's presence or message; false if it is not from a room of ours
  * (or is a groupchat body, which im.c delivers). */
 bool muc_presence(struct session *s, mxml_node_t *p);
 bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
-/* bookmarks.c: fetch (and autojoin) after a new login; the answers to
- * our bookmark queries (true if iq was one). */
+/* bookmarks.c: fetch (and autojoin) after a new login. */
 void bookmarks_fetch(struct session *s);
-bool bookmarks_answer(struct session *s, mxml_node_t *iq);
-/* The answer to our instant-room request; true if iq was one. */
-bool muc_iq_answer(struct session *s, mxml_node_t *iq);
 /* Our presence changed: tell the rooms. */
 void muc_send_presence(struct session *s);
 /* A new login: join every room again. */

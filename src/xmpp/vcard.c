@@ -104,80 +104,119 @@ static void emit_set_outcome(struct session *s, const char *cond)
     emit_card_with(s, s->bare, NULL, cond, field_text, true);
 }
 
-static int send_get(struct session *s, const char *jid, char *id, size_t idlen)
+/* The condition an answer gives the UI: "result", the error's, or
+ * "timeout" / "gone" when none came. */
+static const char *outcome(enum iq_outcome how, mxml_node_t *iq)
 {
-    if (s->state != SESSION_ONLINE)
-        return -1;
-    session_next_id(s, id, idlen);
-    mxml_node_t *iq = stanza_new("iq");
-    stanza_set_attr(iq, "type", "get");
-    stanza_set_attr(iq, "id", id);
-    if (jid)
-        stanza_set_attr(iq, "to", jid);
-    stanza_set_attr(stanza_add(iq, "vCard"), "xmlns", NS_VCARD);
-    int rc = session_send_node(s, iq, false);
+    switch (how) {
+    case IQ_RESULT:
+        return "result";
+    case IQ_ERROR:
+        return im_error_condition(iq);
+    case IQ_TIMEOUT:
+        return "remote-server-timeout";
+    default:
+        return "gone";
+    }
+}
+
+/* A request about jid (NULL: ourselves), which the context keeps. */
+static int ask(struct session *s, mxml_node_t *iq, iq_answer_fn answer, void *ctx)
+{
+    int rc = s->state == SESSION_ONLINE ? session_iq(s, iq, 0, answer, ctx) : -1;
     mxmlDelete(iq);
     return rc;
 }
 
-int session_vcard_request(struct session *s, const char *jid)
+static mxml_node_t *temp_get(const char *jid)
 {
-    if (s->state != SESSION_ONLINE)
-        return -1;
-    free(s->vcard4_jid);
-    s->vcard4_jid = jid ? strdup(jid) : NULL;
-    session_next_id(s, s->vcard4_id, sizeof s->vcard4_id);
     mxml_node_t *iq = stanza_new("iq");
     stanza_set_attr(iq, "type", "get");
-    stanza_set_attr(iq, "id", s->vcard4_id);
+    if (jid)
+        stanza_set_attr(iq, "to", jid);
+    stanza_set_attr(stanza_add(iq, "vCard"), "xmlns", NS_VCARD);
+    return iq;
+}
+
+/* vcard-temp's answer to a look-up. */
+static void on_temp(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    char *jid = ctx;
+    const char *cond = outcome(how, iq);
+    bool ok = how == IQ_RESULT;
+    /* No vCard yet is an empty one, not an error (XEP-0054 §3.1). */
+    bool empty = strcmp(cond, "item-not-found") == 0;
+    if (how != IQ_GONE)
+        emit_card(s, jid ? jid : s->bare,
+                  ok || empty ? stanza_child(iq, NS_VCARD, "vCard") : NULL,
+                  ok || empty ? "result" : cond);
+    free(jid);
+}
+
+/* The vCard4 answer, or the fallback to vcard-temp when there is none. */
+static void on_vcard4(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    char *jid = ctx;
+    mxml_node_t *items = how == IQ_RESULT ? stanza_child(stanza_child(iq, NS_PUBSUB, "pubsub"),
+                                                         NS_PUBSUB, "items")
+                                          : NULL;
+    mxml_node_t *item = items ? stanza_child(items, NS_PUBSUB, "item") : NULL;
+    mxml_node_t *card = item ? stanza_child(item, NS_VCARD4, "vcard") : NULL;
+    if (how == IQ_GONE) {
+        free(jid);
+    } else if (card) {
+        emit_card_with(s, jid ? jid : s->bare, card, "result", field4_text, false);
+        free(jid);
+    } else if (ask(s, temp_get(jid), on_temp, jid) < 0) {
+        emit_card(s, jid ? jid : s->bare, NULL, "remote-server-not-found");
+        free(jid);
+    }
+}
+
+int session_vcard_request(struct session *s, const char *jid)
+{
+    char *asked = jid ? strdup(jid) : NULL;
+    if (jid && !asked)
+        return -1;
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "get");
     stanza_set_attr(iq, "to", jid ? jid : s->bare); /* PEP lives at the bare JID */
     mxml_node_t *ps = stanza_add(iq, "pubsub");
     stanza_set_attr(ps, "xmlns", NS_PUBSUB);
     mxml_node_t *items = stanza_add(ps, "items");
     stanza_set_attr(items, "node", NODE_VCARD4);
     stanza_set_attr(items, "max_items", "1");
-    int rc = session_send_node(s, iq, false);
-    mxmlDelete(iq);
+    int rc = ask(s, iq, on_vcard4, asked);
+    if (rc < 0)
+        free(asked);
     return rc;
 }
 
-/* The vCard4 answer, or the fallback to vcard-temp when there is none. */
-static void vcard4_answer(struct session *s, mxml_node_t *iq, const char *from)
+/* A change of one field: our card is read, the field replaced in it, and
+ * the whole card published, so that the other fields stay. */
+struct change {
+    size_t field;
+    char *value; /* NULL: remove the field */
+};
+
+static void change_free(struct change *c)
 {
-    s->vcard4_id[0] = '\0';
-    mxml_node_t *items = stanza_child(stanza_child(iq, NS_PUBSUB, "pubsub"), NS_PUBSUB, "items");
-    mxml_node_t *item = items ? stanza_child(items, NS_PUBSUB, "item") : NULL;
-    mxml_node_t *card = item ? stanza_child(item, NS_VCARD4, "vcard") : NULL;
-    if (card) {
-        emit_card_with(s, from, card, "result", field4_text, false);
-        return;
-    }
-    char *jid = s->vcard4_jid;
-    s->vcard4_jid = NULL;
-    if (send_get(s, jid, s->vcard_get_id, sizeof s->vcard_get_id) < 0)
-        emit_card(s, from, NULL, "remote-server-not-found");
-    free(jid);
+    free(c->value);
+    free(c);
 }
 
-int session_vcard_set(struct session *s, const char *field, const char *value)
+static void on_published(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
-    int i = field_index(field);
-    if (i < 0 || (value && !stanza_valid_text(value, strlen(value))))
-        return -1;
-    free(s->vcard_value);
-    s->vcard_value = value && *value ? strdup(value) : NULL;
-    s->vcard_field = i;
-    return send_get(s, NULL, s->vcard_fetch_id, sizeof s->vcard_fetch_id);
+    (void)ctx;
+    if (how != IQ_GONE)
+        emit_set_outcome(s, outcome(how, iq));
 }
 
 /* Replace the field in a copy of our card and publish it. */
-static void publish(struct session *s, mxml_node_t *old)
+static void publish(struct session *s, mxml_node_t *old, const struct change *c)
 {
-    size_t i = (size_t)s->vcard_field;
     mxml_node_t *iq = stanza_new("iq");
-    session_next_id(s, s->vcard_set_id, sizeof s->vcard_set_id);
     stanza_set_attr(iq, "type", "set");
-    stanza_set_attr(iq, "id", s->vcard_set_id);
     mxml_node_t *card = stanza_add(iq, "vCard");
     stanza_set_attr(card, "xmlns", NS_VCARD);
     /* Keep every other element as it was, by moving it across. */
@@ -185,60 +224,46 @@ static void publish(struct session *s, mxml_node_t *old)
     while (e) {
         mxml_node_t *next = stanza_next_element(e);
         const char *name = stanza_local(e);
-        if (strcmp(name, fields[i].element) != 0 &&
-            !(fields[i].alias && strcmp(name, fields[i].alias) == 0))
+        if (strcmp(name, fields[c->field].element) != 0 &&
+            !(fields[c->field].alias && strcmp(name, fields[c->field].alias) == 0))
             mxmlAdd(card, MXML_ADD_AFTER, MXML_ADD_TO_PARENT, e);
         e = next;
     }
-    if (s->vcard_value) {
-        mxml_node_t *f = stanza_add(card, fields[i].element);
-        if (fields[i].child)
-            stanza_add_text_child(f, fields[i].child, s->vcard_value);
+    if (c->value) {
+        mxml_node_t *f = stanza_add(card, fields[c->field].element);
+        if (fields[c->field].child)
+            stanza_add_text_child(f, fields[c->field].child, c->value);
         else
-            stanza_add_text(f, s->vcard_value);
+            stanza_add_text(f, c->value);
     }
-    session_send_node(s, iq, false);
-    mxmlDelete(iq);
+    if (ask(s, iq, on_published, NULL) < 0)
+        emit_set_outcome(s, "gone");
 }
 
-static const char *condition_of(mxml_node_t *iq)
+static void on_own_card(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
-    const char *type = stanza_attr(iq, "type");
-    return type && strcmp(type, "result") == 0 ? "result" : im_error_condition(iq);
-}
-
-bool vcard_answer(struct session *s, mxml_node_t *iq)
-{
-    const char *id = stanza_attr(iq, "id");
-    if (!id)
-        return false;
-    const char *cond = condition_of(iq);
-    mxml_node_t *card = stanza_child(iq, NS_VCARD, "vCard");
-    const char *from = stanza_attr(iq, "from") ? stanza_attr(iq, "from") : s->bare;
-    if (strcmp(id, s->vcard4_id) == 0) {
-        vcard4_answer(s, iq, from);
-        return true;
-    }
-    if (strcmp(id, s->vcard_get_id) == 0) {
-        s->vcard_get_id[0] = '\0';
-        bool ok = strcmp(cond, "result") == 0;
-        /* No vCard yet is an empty one, not an error (XEP-0054 §3.1). */
-        emit_card(s, from, ok || strcmp(cond, "item-not-found") == 0 ? card : NULL,
-                  ok || !strcmp(cond, "item-not-found") ? "result" : cond);
-        return true;
-    }
-    if (strcmp(id, s->vcard_fetch_id) == 0) {
-        s->vcard_fetch_id[0] = '\0';
-        if (strcmp(cond, "result") == 0 || strcmp(cond, "item-not-found") == 0)
-            publish(s, card);
-        else
-            emit_set_outcome(s, cond);
-        return true;
-    }
-    if (strcmp(id, s->vcard_set_id) == 0) {
-        s->vcard_set_id[0] = '\0';
+    struct change *c = ctx;
+    const char *cond = outcome(how, iq);
+    if (how == IQ_RESULT || strcmp(cond, "item-not-found") == 0)
+        publish(s, stanza_child(iq, NS_VCARD, "vCard"), c);
+    else if (how != IQ_GONE)
         emit_set_outcome(s, cond);
-        return true;
+    change_free(c);
+}
+
+int session_vcard_set(struct session *s, const char *field, const char *value)
+{
+    int i = field_index(field);
+    if (i < 0 || (value && !stanza_valid_text(value, strlen(value))))
+        return -1;
+    struct change *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    c->field = (size_t)i;
+    c->value = value && *value ? strdup(value) : NULL;
+    if ((value && *value && !c->value) || ask(s, temp_get(NULL), on_own_card, c) < 0) {
+        change_free(c);
+        return -1;
     }
-    return false;
+    return 0;
 }

@@ -121,7 +121,7 @@ static double apply_roster(struct roster *r, const char *xml, size_t len)
 {
     double t0 = now_ms();
     roster_clear(r);
-    if (!roster_scan(xml, len, "r1", apply_item, r)) {
+    if (!roster_scan(xml, len, "r1", apply_item, r, NULL)) {
         fprintf(stderr, "bench_ui_roster: the roster result did not scan\n");
         exit(1);
     }

@@ -5,7 +5,9 @@
  * caps, vCards, registration answers) as if it had arrived online. An
  * input that starts with 'R' is taken while the roster is awaited instead
  * (as id "r1"), so that the roster result's two readers (rosterscan.c and
- * the item-by-item tree) are fuzzed through the session too. Stream
+ * the item-by-item tree) are fuzzed through the session too; 'V' does the
+ * same after a roster get that named a version (RFC 6121 §2.6), so that an
+ * empty result keeps the roster and pushes carry versions. Stream
  * management (XEP-0198) is on, as if enabled, and we are in the group
  * chat room room@conf.example.org as "me". Nothing
  * may crash, leak or trip the sanitizers; what the handlers send goes
@@ -36,7 +38,7 @@ static void on_event(void *ud, const struct session_event *ev)
         events += (int)strlen(ev->vcard->fn) & 1;
 }
 
-static struct session *online_session(bool awaiting_roster)
+static struct session *online_session(bool awaiting_roster, bool versioned)
 {
     char err[200];
     struct session_config cfg = {.jid = "me@example.org/fuzz", .password = "pw"};
@@ -51,6 +53,10 @@ static struct session *online_session(bool awaiting_roster)
     snprintf(s->pending_id, sizeof s->pending_id, "r1");
     s->full = strdup("me@example.org/fuzz");
     roster_set(s->roster, "friend@example.org", "Friend", NULL, 0, ROSTER_SUB_BOTH, false);
+    if (versioned) {
+        roster_set_version(s->roster, "v0");
+        s->roster_ver_offered = s->roster_ver_sent = true;
+    }
     /* In one group chat room, so that its presences and messages are read. */
     struct muc_room *room = muc_add(&s->mucs, "room@conf.example.org", "me", NULL);
     if (room)
@@ -65,8 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uv_loop_init(&loop);
         ready = true;
     }
-    bool awaiting_roster = size > 0 && data[0] == 'R';
-    struct session *s = online_session(awaiting_roster);
+    bool versioned = size > 0 && data[0] == 'V';
+    bool awaiting_roster = versioned || (size > 0 && data[0] == 'R');
+    struct session *s = online_session(awaiting_roster, versioned);
     struct framer *f = framer_new(NULL);
     framer_feed(f, header, sizeof header - 1);
     framer_feed(f, (const char *)data + awaiting_roster, size - awaiting_roster);

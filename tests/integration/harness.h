@@ -304,6 +304,12 @@ static inline int harness_server(const char *args)
     return system(cmd);
 }
 
+/* The name harness_server() had when Prosody was the only test server. */
+static inline int harness_prosody(const char *args)
+{
+    return harness_server(args);
+}
+
 /* Says, in the test's output, that something is checked differently on
  * this server, and why. */
 #define HARNESS_NOTE(...)                                                                          \

@@ -2,7 +2,8 @@
  * the project's test server (Prosody, then ejabberd): entity
  * capabilities (XEP-0115) resolved with one verified disco#info query per
  * verification string, software version (XEP-0092), entity time
- * (XEP-0202), and service-unavailable for an IQ nobody understands
+ * (XEP-0202), disco#info and ping asked through the session's typed
+ * queries, and service-unavailable for an IQ nobody understands
  * (RFC 6120 §8.4). */
 
 #include "harness.h"
@@ -13,10 +14,12 @@ static char rundir[512];
 struct watch {
     struct tclient c;
     int caps_queries_out; /* our disco#info queries with a node#ver */
-    char last_id[64];
     char last_condition[64];
-    char last_xml[4096];
-    int iq_results;
+    char last_jid[256];
+    char name[64], utc[64], tzo[16];
+    bool has_time_feature, client_identity;
+    int answers;
+    char raw_answer[512]; /* the /raw answer's line */
 };
 
 static void on_event(void *ud, const struct session_event *ev)
@@ -28,12 +31,25 @@ static void on_event(void *ud, const struct session_event *ev)
         harness_contains(ev->text, ev->len, "#") &&
         harness_contains(ev->text, ev->len, "type=\"get\""))
         w->caps_queries_out++;
-    if (ev->type == SESSION_EV_IQ_RESULT) {
-        w->iq_results++;
-        snprintf(w->last_id, sizeof w->last_id, "%s", ev->id ? ev->id : "");
-        snprintf(w->last_condition, sizeof w->last_condition, "%s", ev->condition);
-        snprintf(w->last_xml, sizeof w->last_xml, "%.*s", (int)ev->len, ev->text);
+    if ((ev->type == SESSION_EV_INFO || ev->type == SESSION_EV_ERROR) && ev->text &&
+        strncmp(ev->text, "answer to /raw", 14) == 0) {
+        snprintf(w->raw_answer, sizeof w->raw_answer, "%s", ev->text);
+        w->answers++;
     }
+    if (ev->type != SESSION_EV_QUERY)
+        return;
+    const struct session_query *q = ev->query;
+    w->answers++;
+    snprintf(w->last_condition, sizeof w->last_condition, "%s", ev->condition);
+    snprintf(w->last_jid, sizeof w->last_jid, "%s", ev->jid);
+    snprintf(w->name, sizeof w->name, "%s", q->name ? q->name : "");
+    snprintf(w->utc, sizeof w->utc, "%s", q->utc ? q->utc : "");
+    snprintf(w->tzo, sizeof w->tzo, "%s", q->tzo ? q->tzo : "");
+    w->has_time_feature = w->client_identity = false;
+    for (size_t i = 0; i < q->nfeatures; i++)
+        w->has_time_feature |= strcmp(q->features[i], "urn:xmpp:time") == 0;
+    for (size_t i = 0; i < q->nidentities; i++)
+        w->client_identity |= strncmp(q->identities[i], "client/", 7) == 0;
 }
 
 static void start(struct watch *w, const char *user, const char *resource)
@@ -60,17 +76,15 @@ static int knows_client(void *arg)
 static int answered(void *arg)
 {
     struct watch *w = arg;
-    return w->iq_results > 0;
+    return w->answers > 0;
 }
 
-/* Sends an iq and waits for its answer. */
-static void ask(struct watch *w, const char *to, const char *child)
+/* Asks with one of the session's queries and waits for its answer. */
+static void ask(struct watch *w, int (*query)(struct session *, const char *), const char *to)
 {
-    char id[64] = "";
-    w->iq_results = 0;
-    CHECK(session_send_iq(w->c.s, to, "get", child, id, sizeof id) == 0);
+    w->answers = 0;
+    CHECK(query(w->c.s, to) == 0);
     CHECK(harness_wait(&loop, answered, w, 5000));
-    CHECK_STR(w->last_id, id);
 }
 
 int main(void)
@@ -103,18 +117,28 @@ int main(void)
     for (size_t r = 0; it && r < it->nres; r++)
         CHECK_STR(it->res[r].client, "tuktuk");
 
-    ask(&ann, "d_bob@localhost/laptop", "<query xmlns='jabber:iq:version'/>");
+    ask(&ann, session_query_version, "d_bob@localhost/laptop");
     CHECK_STR(ann.last_condition, "result");
-    CHECK(strstr(ann.last_xml, "<name>tuktuk</name>") != NULL);
-    ask(&ann, "d_bob@localhost/laptop", "<time xmlns='urn:xmpp:time'/>");
-    CHECK(strstr(ann.last_xml, "<utc>") != NULL && strstr(ann.last_xml, "<tzo>") != NULL);
-    ask(&ann, "d_bob@localhost/laptop", "<query xmlns='http://jabber.org/protocol/disco#info'/>");
-    CHECK(strstr(ann.last_xml, "urn:xmpp:time") != NULL);
-    CHECK(strstr(ann.last_xml, "category=\"client\"") != NULL);
-    ask(&ann, "d_bob@localhost/laptop", "<query xmlns='urn:example:nobody-knows'/>");
-    CHECK_STR(ann.last_condition, "service-unavailable");
-    ask(&ann, "localhost", "<ping xmlns='urn:xmpp:ping'/>");
+    CHECK_STR(ann.name, "tuktuk");
+    /* A bare JID means the contact's best resource. */
+    ask(&ann, session_query_time, "d_bob@localhost");
+    CHECK(strncmp(ann.last_jid, "d_bob@localhost/", 16) == 0);
+    CHECK(strlen(ann.utc) >= 20 && ann.utc[strlen(ann.utc) - 1] == 'Z');
+    CHECK(ann.tzo[0] == '+' || ann.tzo[0] == '-' || ann.tzo[0] == 'Z');
+    ask(&ann, session_query_disco, "d_bob@localhost/laptop");
+    CHECK(ann.has_time_feature && ann.client_identity);
+    ask(&ann, session_query_ping, NULL);
     CHECK_STR(ann.last_condition, "result");
+    CHECK_STR(ann.last_jid, "localhost");
+    /* A request nobody understands, typed raw: refused, and said so. */
+    char err[128];
+    ann.answers = 0;
+    CHECK(session_send_raw(ann.c.s,
+                           "<iq type='get' to='d_bob@localhost/laptop' id='x'>"
+                           "<query xmlns='urn:example:nobody-knows'/></iq>",
+                           err, sizeof err) == 0);
+    CHECK(harness_wait(&loop, answered, &ann, 5000));
+    CHECK(strstr(ann.raw_answer, "(service-unavailable)") != NULL);
 
     struct watch *all[] = {&ann, &bob, &bob2};
     for (int i = 0; i < 3; i++)

@@ -104,8 +104,8 @@ scenario() {
 	check "${W}x${H} the roster's unread count goes" ui_wait_gone me "* Bob (1)"
 	check "${W}x${H} layout with wide text in the chat" has_layout "$W" "$H"
 
-	# Live filter: / types it, Esc clears it.
-	ui_keys me M-r /
+	# Live filter: f types it, Esc clears it.
+	ui_keys me M-r f
 	ui_type me "zo"
 	check "${W}x${H} the filter shows in the roster title" ui_wait me "roster /zo_"
 	check "${W}x${H} the filter hides what does not match" ui_wait_gone me "* Bob"
@@ -120,6 +120,8 @@ scenario() {
 	ui_keys me Space
 	check "${W}x${H} Space expands it again" ui_wait me "* Bob"
 	ui_keys me Escape
+	check "${W}x${H} Esc gives the keys back to the input line" \
+		ui_wait_gone me "keys go to the roster"
 
 	# Resize to the other size and back: same screen, nothing garbled.
 	ui_wait me "Bob> second message" >/dev/null

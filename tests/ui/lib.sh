@@ -124,6 +124,25 @@ ui_wait_re() {
 	ui_wait_grep "$1" -E "$2" "/$2/" "$UI_WAIT"
 }
 
+# ui_chat_text WINDOW: the chat pane's rows as one line, joined by
+# spaces, so that a text wrapped onto the next row (at a space) is found.
+ui_chat_text() {
+	ui_screen "$1" | sed -n '2,$p' | sed -e 's/^[^│]*│//' -e 's/^ *//' | tr '\n' ' '
+}
+
+# ui_wait_said WINDOW TEXT: wait until the chat pane shows TEXT, wrapped
+# or not.
+ui_wait_said() {
+	local deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_chat_text "$1" | grep -qF -- "$2" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$2' in the chat pane of window $1; screen was:" >&2
+	ui_screen "$1" | sed 's/^/# | /' >&2
+	return 1
+}
+
 # ui_wait_gone WINDOW TEXT [SECONDS]: wait until TEXT is no longer shown.
 ui_wait_gone() {
 	local win=$1 text=$2 limit=${3:-$UI_WAIT}
@@ -156,6 +175,31 @@ ui_row() {
 	local n=${#lines[@]} r=$2
 	[ "$r" -lt 0 ] && r=$((n + r))
 	printf '%s\n' "${lines[$r]:-}"
+}
+
+# ui_cursor WINDOW: "FLAG ROW COL" of the terminal cursor (FLAG 1 when
+# shown, ROW 0-based from the top).
+ui_cursor() {
+	tm display-message -p -t "ui:$1" '#{cursor_flag} #{cursor_y} #{cursor_x}' 2>/dev/null
+}
+
+# ui_wait_cursor WINDOW WHERE: wait until the cursor is shown on the input
+# line (WHERE=input: the last row) or in the roster pane (WHERE=roster:
+# between the title and the status line, left of column 24).
+ui_wait_cursor() {
+	local win=$1 where=$2 deadline=$((SECONDS + UI_WAIT)) flag row col rows
+	while [ "$SECONDS" -le "$deadline" ]; do
+		read -r flag row col <<<"$(ui_cursor "$win")"
+		rows=$(tm display-message -p -t "ui:$win" '#{pane_height}' 2>/dev/null)
+		if [ "${flag:-0}" = 1 ] && [ -n "$rows" ]; then
+			[ "$where" = input ] && [ "$row" -eq $((rows - 1)) ] && return 0
+			[ "$where" = roster ] && [ "$row" -ge 1 ] && [ "$row" -le $((rows - 3)) ] &&
+				[ "$col" -lt 24 ] && return 0
+		fi
+		sleep 0.1
+	done
+	echo "# timed out waiting for the cursor in the $where of window $win: $(ui_cursor "$win")" >&2
+	return 1
 }
 
 ui_keys() {

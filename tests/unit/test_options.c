@@ -1,4 +1,4 @@
-/* test_options.c - the command line of CONTRACT.md. */
+/* test_options.c - the command line, as README.md and tuktuk.1 give it. */
 
 #include "../check.h"
 #include "core/options.h"

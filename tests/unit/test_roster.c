@@ -1,6 +1,7 @@
 /* test_roster.c - the roster model: items, groups, per-resource presence,
- * the best resource, presence-only items, and 10,000+ items through the
- * hash table. Run under ASan/LeakSanitizer, so every path must free. */
+ * the best resource, presence-only items, the roster version, and 10,000+
+ * items through the hash table. Run under ASan/LeakSanitizer, so every
+ * path must free. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,65 @@ static void test_all_offline_and_clear(void)
     roster_free(r);
 }
 
+/* RFC 6121 §2.6: the version belongs to the items; clearing drops both. */
+static void test_version(void)
+{
+    struct roster *r = roster_new();
+    CHECK(roster_version(r) == NULL);
+    CHECK(roster_set_version(r, "v1") == 0);
+    CHECK_STR(roster_version(r), "v1");
+    CHECK(roster_set_version(r, "") == 0);
+    CHECK_STR(roster_version(r), "");
+    CHECK(roster_set_version(r, NULL) == 0 && roster_version(r) == NULL);
+
+    char big[ROSTER_VER_MAX + 2];
+    memset(big, 'v', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    roster_set_version(r, "old");
+    CHECK(roster_set_version(r, big) == -1); /* too long: none kept, not the old one */
+    CHECK(roster_version(r) == NULL);
+    big[ROSTER_VER_MAX] = '\0';
+    CHECK(roster_set_version(r, big) == 0 && strlen(roster_version(r)) == ROSTER_VER_MAX);
+
+    roster_set(r, "a@x", NULL, NULL, 0, ROSTER_SUB_BOTH, false);
+    roster_clear(r);
+    CHECK(roster_version(r) == NULL);
+    roster_set_version(r, "kept until freed");
+    roster_free(r); /* LeakSanitizer checks the version went too */
+}
+
+/* What a new full roster result would drop when the server says ours is
+ * current: presence-only items, wherever they sit in the array. */
+static void test_drop_presence_only(void)
+{
+    struct roster *r = roster_new();
+    char jid[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(jid, sizeof jid, "c%d@x", i);
+        if (i % 3 == 0)
+            roster_presence(r, jid, "res", SHOW_ONLINE, NULL, 0, NULL);
+        else
+            roster_set(r, jid, NULL, NULL, 0, ROSTER_SUB_BOTH, false);
+    }
+    roster_presence(r, "c1@x", "res", SHOW_AWAY, NULL, 0, NULL); /* on the roster, online */
+    roster_set_version(r, "v");
+    roster_drop_presence_only(r);
+    CHECK(roster_count(r) == 66);
+    int bad = 0;
+    for (size_t i = 0; i < roster_count(r); i++)
+        bad += !roster_at(r, i)->in_roster;
+    for (int i = 0; i < 100; i++) {
+        snprintf(jid, sizeof jid, "c%d@x", i);
+        bad += (roster_find(r, jid) != NULL) != (i % 3 != 0);
+    }
+    CHECK(bad == 0);
+    CHECK(roster_find(r, "c1@x")->nres == 1);
+    CHECK_STR(roster_version(r), "v");
+    roster_drop_presence_only(r); /* nothing left to drop */
+    CHECK(roster_count(r) == 66);
+    roster_free(r);
+}
+
 static void test_remove(void)
 {
     struct roster *r = roster_new();
@@ -366,6 +426,8 @@ int main(void)
     test_presence_only();
     test_resources();
     test_all_offline_and_clear();
+    test_version();
+    test_drop_presence_only();
     test_remove();
     test_names();
     test_many();

@@ -1,6 +1,7 @@
 /* test_ui_chatwin.c - windows and scrollback: numbering, unread counts,
  * Alt-a order, the ring's limit, wrapping with a prefix and wide text,
- * scroll clamping; and the status line's segments. */
+ * scroll clamping; and the status line's segments, and Tab's candidates
+ * listed in its place. */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,6 +272,36 @@ static void test_jump_scroll(void)
     chatwins_free(&ws);
 }
 
+/* Tab's candidates in place of the status line. */
+static const char *choices(const char *const *items, size_t nitems, size_t first, size_t total,
+                           long current, int width)
+{
+    static char buf[512];
+    struct statusbar_seg segs[16];
+    size_t n = statusbar_build_choices(items, nitems, first, total, current, width, segs, 16);
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s%s", i ? " " : "",
+                                segs[i].role == THEME_STATUSBAR_CURRENT ? "*" : "", segs[i].text);
+    return buf;
+}
+
+static void test_statusbar_choices(void)
+{
+    const char *items[] = {"Alan <cee@example.org>", "Alice <bee@example.org>", "Amy", "Ann"};
+    CHECK_STR(choices(items, 4, 0, 4, -1, 0),
+              "Tab: Alan <cee@example.org> Alice <bee@example.org> Amy Ann");
+    CHECK_STR(choices(items, 4, 0, 4, 1, 80),
+              "Tab: Alan <cee@example.org> *Alice <bee@example.org> Amy Ann");
+    /* narrow: what fits, and how many more */
+    CHECK_STR(choices(items, 4, 0, 4, -1, 50), "Tab: Alan <cee@example.org> (+3 more)");
+    /* the one on the line is always shown */
+    CHECK_STR(choices(items, 4, 0, 4, 2, 50), "Tab: (2 before) *Amy Ann");
+    /* items are a window of a longer list */
+    CHECK_STR(choices(items + 2, 2, 2, 10, 3, 80), "Tab: (2 before) Amy *Ann (+6 more)");
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -281,5 +312,6 @@ int main(void)
     test_layout();
     test_delivered_and_action();
     test_statusbar();
+    test_statusbar_choices();
     return check_done();
 }

@@ -1,6 +1,8 @@
 /* test_ui_input.c - the line editor: readline keys on UTF-8 text with
  * wide and combining characters, kill/yank, history, horizontal scroll
- * and tab completion. */
+ * and tab completion as shells do it (one match put in, several listed
+ * then cycled), with candidates found by a label such as a contact's
+ * name. */
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,28 +149,90 @@ static void test_complete(void)
 {
     struct input *in = input_new(0);
     int calls = 0;
+    char buf[100];
     type(in, "/q");
     CHECK(input_complete(in, completer, &calls));
     CHECK_STR(input_text(in), "/quit ");
+    CHECK(input_choices(in) == 0); /* one match: nothing to list */
     input_clear(in);
+    /* several: listed, the line keeps the word until Tab again */
     type(in, "/m");
     CHECK(input_complete(in, completer, &calls));
+    CHECK_STR(input_text(in), "/m");
+    CHECK(input_choices(in) == 2 && input_choice_current(in) == -1);
+    CHECK_STR(input_choice(in, 0, buf, sizeof buf), "/me");
+    CHECK_STR(input_choice(in, 1, buf, sizeof buf), "/msg");
+    CHECK(input_choice(in, 2, buf, sizeof buf) == NULL);
+    CHECK(input_complete(in, completer, &calls));
     CHECK_STR(input_text(in), "/me");
+    CHECK(input_choice_current(in) == 0);
     CHECK(input_complete(in, completer, &calls));
     CHECK_STR(input_text(in), "/msg");
     CHECK(input_complete(in, completer, &calls));
     CHECK_STR(input_text(in), "/me");
     type(in, " b");
+    CHECK(input_choices(in) == 0); /* typing ends the list */
+    CHECK(input_complete(in, completer, &calls));
+    CHECK_STR(input_text(in), "/me b"); /* "Bob" and "bob@localhost" share only "b" */
+    CHECK(input_choices(in) == 2);      /* the duplicate is gone */
     CHECK(input_complete(in, completer, &calls));
     CHECK_STR(input_text(in), "/me Bob");
     CHECK(input_complete(in, completer, &calls));
-    CHECK_STR(input_text(in), "/me bob@localhost"); /* the duplicate is gone */
-    CHECK(input_complete(in, completer, &calls));
-    CHECK_STR(input_text(in), "/me Bob");
+    CHECK_STR(input_text(in), "/me bob@localhost");
+    input_choices_end(in);
+    CHECK(input_choices(in) == 0);
+    CHECK_STR(input_text(in), "/me bob@localhost");
     input_clear(in);
     type(in, "zzz");
     CHECK(!input_complete(in, completer, &calls));
     CHECK_STR(input_text(in), "zzz");
+    input_free(in);
+}
+
+static void contacts(void *ud, const char *line, size_t word_start, int word_index,
+                     struct input_candidates *c)
+{
+    input_candidates_add_labelled(c, "bee@localhost", "Alice");
+    input_candidates_add_labelled(c, "cee@localhost", "Alan Smith");
+    input_candidates_add(c, "alfred@example.org");
+    input_candidates_add_labelled(c, "alfred@example.org", "Alfred"); /* the label is kept */
+    input_candidates_add_labelled(c, "dee@localhost", "Dee");
+    input_candidates_add_labelled(c, "dora@localhost", "");
+    input_candidates_add_labelled(c, "doris@localhost", "doris@localhost"); /* no label */
+}
+
+/* Candidates found by their label, listed by it, put in as themselves. */
+static void test_complete_labelled(void)
+{
+    struct input *in = input_new(0);
+    char buf[100];
+    type(in, "/msg al");
+    CHECK(input_complete(in, contacts, NULL));
+    CHECK_STR(input_text(in), "/msg al"); /* found by names: nothing in common to add */
+    CHECK(input_choices(in) == 3);
+    CHECK_STR(input_choice(in, 0, buf, sizeof buf), "Alan Smith <cee@localhost>");
+    CHECK_STR(input_choice(in, 1, buf, sizeof buf), "Alfred <alfred@example.org>");
+    CHECK_STR(input_choice(in, 2, buf, sizeof buf), "Alice <bee@localhost>");
+    CHECK(input_complete(in, contacts, NULL));
+    CHECK_STR(input_text(in), "/msg cee@localhost");
+    input_clear(in);
+    type(in, "/msg ALI");
+    CHECK(input_complete(in, contacts, NULL));
+    CHECK_STR(input_text(in), "/msg bee@localhost "); /* one: the address, and a space */
+    input_clear(in);
+    type(in, "/msg smi");
+    CHECK(input_complete(in, contacts, NULL)); /* a word of the name */
+    CHECK_STR(input_text(in), "/msg cee@localhost ");
+    input_clear(in);
+    type(in, "/msg do");
+    CHECK(input_complete(in, contacts, NULL));
+    CHECK_STR(input_text(in), "/msg dor"); /* the words' common part */
+    CHECK(input_choices(in) == 2);
+    CHECK_STR(input_choice(in, 1, buf, sizeof buf), "doris@localhost");
+    input_clear(in);
+    type(in, "/msg de");
+    CHECK(input_complete(in, contacts, NULL));
+    CHECK_STR(input_text(in), "/msg dee@localhost ");
     input_free(in);
 }
 
@@ -210,6 +274,7 @@ int main(void)
     test_history();
     test_view();
     test_complete();
+    test_complete_labelled();
     test_limit();
     return check_done();
 }

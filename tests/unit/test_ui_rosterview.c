@@ -1,7 +1,8 @@
 /* test_ui_rosterview.c - the roster pane's view over a real roster model:
  * order (group, presence, name), the default group, collapse, the
  * offline toggle, the live filter, selection that follows its contact,
- * incremental updates, and a 10,000-contact roster. */
+ * incremental updates and what each one changed in words, and a
+ * 10,000-contact roster. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -164,6 +165,49 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* What a push changed, said in words for the status window. */
+static void test_notes(void)
+{
+    struct roster *r = sample();
+    struct rosterview *rv = rosterview_new(false);
+    char note[300];
+    rosterview_reload(rv, r);
+    add(r, "amy@example.org", "Amy", "Work");
+    rosterview_update_noted(rv, r, "amy@example.org", note, sizeof note);
+    CHECK_STR(note, "added Amy (amy@example.org) to Work");
+    add(r, "nina@example.org", NULL, NULL);
+    rosterview_update_noted(rv, r, "nina@example.org", note, sizeof note);
+    CHECK_STR(note, "added nina@example.org");
+    add(r, "amy@example.org", "Amy B.", "Work");
+    rosterview_update_noted(rv, r, "amy@example.org", note, sizeof note);
+    CHECK_STR(note, "renamed Amy (amy@example.org) to Amy B.");
+    add(r, "amy@example.org", "Amy B.", "Friends");
+    rosterview_update_noted(rv, r, "amy@example.org", note, sizeof note);
+    CHECK_STR(note, "moved Amy B. (amy@example.org) to Friends");
+    add(r, "amy@example.org", "Amy", NULL);
+    rosterview_update_noted(rv, r, "amy@example.org", note, sizeof note);
+    CHECK_STR(note, "renamed Amy B. (amy@example.org) to Amy, moved to no group");
+    add(r, "amy@example.org", NULL, NULL);
+    rosterview_update_noted(rv, r, "amy@example.org", note, sizeof note);
+    CHECK_STR(note, "removed the name of Amy (amy@example.org)");
+    /* the same groups in another order, or a new subscription: nothing to say */
+    const char *ab[2] = {"Work", "Friends"};
+    roster_set(r, "zed@localhost", "Zed", ab, 2, ROSTER_SUB_TO, false);
+    rosterview_update_noted(rv, r, "zed@localhost", note, sizeof note);
+    CHECK_STR(note, "");
+    roster_remove(r, "zed@localhost");
+    rosterview_update_noted(rv, r, "zed@localhost", note, sizeof note);
+    CHECK_STR(note, "removed Zed (zed@localhost)");
+    /* a presence-only entry is not on the roster: it was never shown */
+    rosterview_update_noted(rv, r, "stranger@localhost", note, sizeof note);
+    CHECK_STR(note, "");
+    /* a removal of someone not shown is no news either */
+    rosterview_update_noted(rv, r, "nobody@localhost", note, sizeof note);
+    CHECK_STR(note, "");
+    rosterview_free(rv);
+    roster_free(r);
+}
+
 static void test_big(void)
 {
     struct roster *r = roster_new();
@@ -202,6 +246,7 @@ int main(void)
     test_updates();
     test_collapse_filter();
     test_selection();
+    test_notes();
     test_big();
     return check_done();
 }

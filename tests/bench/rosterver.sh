@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# tests/bench/rosterver.sh - the roster cache seen from outside (RFC 6121
+# §2.6 roster versioning; src/core/rostercache.c): the release binary
+# with 10,000 contacts at 120x40, started
+#   - without a roster cache (a fresh data folder): the server sends the
+#     whole roster, 1 MB;
+#   - with the cache the previous run left (the roster has not changed
+#     since): the server sends an empty result and the roster comes from
+#     the file.
+# For each: the time from start until the last roster row of the first
+# screen is shown, and peak RSS (VmHWM) once the screen has settled.
+# Three runs each, alternated; each starts once Prosody is idle again (a
+# logout with 10,000 contacts keeps it busy for seconds). Bytes on the
+# wire are measured in-process by build/rel/bench/bench_rosterver.
+#
+# Run by scripts/bench (make bench), which provides the Prosody; run
+# alone, it starts a private one. See docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+PTY=$ROOT/build/rel/bench/bench_ui_pty
+TUKTUK=$ROOT/build/tuktuk
+for b in "$PTY" "$TUKTUK"; do
+	[ -x "$b" ] || {
+		echo "rosterver.sh: $b missing: run make bench"
+		exit 0
+	}
+done
+
+own_prosody=
+if [ -z "${TUKTUK_BENCH_RUNDIR:-}" ]; then
+	own_prosody=$(mktemp -d /tmp/tuktuk-rvbench.XXXXXX)
+	scripts/prosody start "$own_prosody" >/dev/null
+	# shellcheck source=/dev/null
+	. "$own_prosody/env"
+	TUKTUK_BENCH_RUNDIR=$own_prosody
+	TUKTUK_BENCH_C2S_PORT=$PROSODY_C2S_PORT
+	TUKTUK_BENCH_CA=$PROSODY_CA
+fi
+RUN=$TUKTUK_BENCH_RUNDIR
+W=$RUN/rosterver
+rm -rf "$W"
+mkdir -p "$W"
+cleanup() {
+	if [ -n "$own_prosody" ]; then
+		scripts/prosody stop "$own_prosody" >/dev/null 2>&1 || true
+		rm -rf "$own_prosody"
+	fi
+}
+trap cleanup EXIT
+
+export TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset TMUX
+USER_=rvcache10k
+PW=bench-rvcache-pw
+scripts/prosody adduser "$RUN" "$USER_" "$PW" >/dev/null
+scripts/prosody roster "$RUN" "$USER_" 10000
+echo "$PW" >"$W/pw"
+chmod 600 "$W/pw"
+# The last roster row of the first screen (as in ui.sh).
+MARK="Contact 0143"
+
+cat >"$W/script" <<-EOF
+	wait 20000 $MARK
+	settle 1000 20000
+	rss
+	send /quit\r
+	exit 5000
+EOF
+
+# Prosody's CPU ticks; wait until they stop moving for 300 ms.
+server_ticks() {
+	awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[12] + f[13] }' \
+		"/proc/$(cat "$RUN/prosody.pid")/stat" 2>/dev/null || echo -1
+}
+settle_server() {
+	local last now quiet=0 i
+	last=$(server_ticks)
+	for ((i = 0; i < 200 && quiet < 3; i++)); do
+		sleep 0.1
+		now=$(server_ticks)
+		if [ "$now" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+		last=$now
+	done
+}
+
+# run TAG: one start with the data folder $W/home (kept between runs).
+run() {
+	settle_server
+	timeout 120 "$PTY" 40 120 "$W/$1.tty" "$TUKTUK" --jid "$USER_@localhost" \
+		--server 127.0.0.1 --port "$TUKTUK_BENCH_C2S_PORT" --ca-file "$TUKTUK_BENCH_CA" \
+		--password-file "$W/pw" -d "$W/home/data" -c "$W/home/conf" \
+		<"$W/script" >"$W/$1.out" 2>"$W/$1.err" || true
+}
+
+field() { # FILE KEY COLUMN
+	awk -v k="$2" -v c="$3" '$1 == k { print $c; exit }' "$1"
+}
+
+median() {
+	tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+declare -A T R
+for i in 1 2 3; do
+	rm -rf "$W/home"
+	mkdir -p "$W/home/data" "$W/home/conf"
+	run "cold$i"
+	[ -s "$W/home/data/roster/$USER_@localhost" ] || echo "  note: run $i left no roster cache"
+	run "warm$i"
+	for k in cold warm; do
+		out=$W/$k$i.out
+		if [ "$(field "$out" wait 2)" = OK ]; then
+			T[$k]+=" $(awk -v t="$(field "$out" wait 3)" 'BEGIN { printf "%.3f", t / 1000 }')"
+		else
+			T[$k]+=" timeout"
+		fi
+		r=$(field "$out" rss 2)
+		[ -n "$r" ] && R[$k]+=" $(awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')"
+	done
+done
+size=$(stat -c %s "$W/home/data/roster/$USER_@localhost" 2>/dev/null || echo '?')
+echo "-- 10,000 contacts, 120x40: start to roster visible, and peak RSS (medians of 3)"
+for k in cold warm; do
+	what="without a roster cache (whole roster sent)"
+	[ "$k" = warm ] && what="with the roster cache (roster unchanged: no item sent)"
+	printf '  %-56s %s s (runs:%s), peak RSS %s MB (runs:%s)\n' "$what" \
+		"$(echo "${T[$k]}" | tr ' ' '\n' | grep -v timeout | median)" "${T[$k]}" \
+		"$(echo "${R[$k]:-}" | median)" "${R[$k]:-}"
+done
+echo "  roster cache file: $size bytes"
