@@ -33,7 +33,7 @@ static void start(struct blocker *b, const char *user, const char *resource)
     char args[400], pw[64], jid[256], err[256];
     snprintf(pw, sizeof pw, "%s-pw", user);
     snprintf(args, sizeof args, "adduser %s %s %s", harness_env("TUKTUK_TEST_RUNDIR"), user, pw);
-    CHECK(harness_server(args) == 0);
+    CHECK(harness_prosody(args) == 0);
     snprintf(jid, sizeof jid, "%s@%s/%s", user, harness_env("TUKTUK_TEST_DOMAIN"), resource);
     struct session_config cfg = harness_config(jid, pw);
     b->c.s = session_new(&loop, &cfg, on_event, b, err, sizeof err);

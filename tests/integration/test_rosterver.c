@@ -71,14 +71,14 @@ static void make_user(const char *user, const char *password)
 {
     char args[700];
     snprintf(args, sizeof args, "adduser %s %s %s", rundir, user, password);
-    CHECK(harness_server(args) == 0);
+    CHECK(harness_prosody(args) == 0);
 }
 
 static int prosody(const char *fmt, const char *a, const char *b)
 {
     char args[1200];
     snprintf(args, sizeof args, fmt, rundir, a, b);
-    return harness_server(args);
+    return harness_prosody(args);
 }
 
 static void client(struct vclient *v, const char *user, const char *password, const char *resource)
