@@ -1,5 +1,6 @@
-/* harness.h - drives real sessions against the project's Prosody (started
- * by tests/run, which exports TUKTUK_TEST_*). Each client records what its
+/* harness.h - drives real sessions against the project's test server,
+ * Prosody or ejabberd (started by tests/run, which exports TUKTUK_TEST_*;
+ * TUKTUK_TEST_SERVER says which). Each client records what its
  * session reported so that tests can wait for a condition with a
  * deadline instead of sleeping. */
 #ifndef TUKTUK_HARNESS_H
@@ -151,6 +152,9 @@ static inline void harness_on_event(void *ud, const struct session_event *ev)
         break;
     case SESSION_EV_XML:
         c->xml_events++;
+        if (getenv("TUKTUK_TEST_XML")) /* a debugging aid: every stanza on stderr */
+            fprintf(stderr, "%s %s %.*s\n", c->bound[0] ? c->bound : "?",
+                    ev->outgoing ? ">>" : "<<", (int)ev->len, ev->text);
         if (!ev->outgoing && ev->len > 3 && memcmp(ev->text, "<iq", 3) == 0 &&
             harness_contains(ev->text, ev->len, "jabber:iq:roster") &&
             harness_contains(ev->text, ev->len, "result")) {
@@ -272,12 +276,47 @@ static inline void harness_free(struct tclient *c, uv_loop_t *loop)
     uv_run(loop, UV_RUN_NOWAIT);
 }
 
-/* Runs scripts/prosody with the test run folder. */
-static inline int harness_prosody(const char *args)
+/* Which server the test runs against: "prosody" or "ejabberd"
+ * (TUKTUK_TEST_SERVER, set by tests/run). */
+static inline const char *harness_server_name(void)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "scripts/prosody %s >/dev/null", args);
+    const char *v = getenv("TUKTUK_TEST_SERVER");
+    return v && *v ? v : "prosody";
+}
+
+static inline bool harness_server_is(const char *name)
+{
+    return strcmp(harness_server_name(), name) == 0;
+}
+
+/* Runs the test server's script (TUKTUK_TEST_SERVER_SCRIPT: scripts/prosody
+ * or scripts/ejabberd, same sub-commands) with ARGS, e.g. "adduser RUNDIR
+ * u pw" or "restart RUNDIR". Returns system()'s status. */
+static inline int harness_server(const char *args)
+{
+    const char *script = getenv("TUKTUK_TEST_SERVER_SCRIPT");
+    if (!script || !*script)
+        script = getenv("TUKTUK_TEST_PROSODY");
+    if (!script || !*script)
+        script = "scripts/prosody";
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null", script, args);
     return system(cmd);
 }
+
+/* The name harness_server() had when Prosody was the only test server. */
+static inline int harness_prosody(const char *args)
+{
+    return harness_server(args);
+}
+
+/* Says, in the test's output, that something is checked differently on
+ * this server, and why. */
+#define HARNESS_NOTE(...)                                                                          \
+    do {                                                                                           \
+        printf("note (%s): ", harness_server_name());                                              \
+        printf(__VA_ARGS__);                                                                       \
+        printf("\n");                                                                              \
+    } while (0)
 
 #endif

@@ -1,13 +1,13 @@
-/* test_conn.c - the connection against a real Prosody started by tests/run
- * (TUKTUK_TEST_C2S_PORT, TUKTUK_TEST_TLS_PORT, TUKTUK_TEST_CA,
- * TUKTUK_TEST_DOMAIN). Each scenario drives a real uv loop, bounded by a
- * guard timer so that a hang is a failure, not a stuck test: STARTTLS
- * (RFC 6120 §5.4) up to SASL features, writes held during the handshake,
- * direct TLS (XEP-0368), a refused then pinned certificate, a closed port,
- * several addresses for one name, conn_free from inside callbacks, a
- * graceful shutdown, tls-exporter (RFC 9266), and reads paused while a
- * server that does not read leaves our writes piling up. Looking for XML is a
- * plain strstr on the bytes: the XML layer is not under test here. */
+/* test_conn.c - the connection against a real server started by tests/run,
+ * Prosody then ejabberd (TUKTUK_TEST_C2S_PORT, TUKTUK_TEST_TLS_PORT,
+ * TUKTUK_TEST_CA, TUKTUK_TEST_DOMAIN). Each scenario drives a real uv loop,
+ * bounded by a guard timer so that a hang is a failure, not a stuck test:
+ * STARTTLS (RFC 6120 §5.4) up to SASL features, writes held during the
+ * handshake, direct TLS (XEP-0368), a refused then pinned certificate, a
+ * closed port, several addresses for one name, conn_free from inside
+ * callbacks, a graceful shutdown, tls-exporter (RFC 9266), and reads paused
+ * while a server that does not read leaves our writes piling up. Looking for
+ * XML is a plain strstr on the bytes: the XML layer is not under test here. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -753,7 +753,7 @@ static bool read_env(void)
     if (!c2s || !tls || !domain || !ca_file) {
         fprintf(stderr, "test_conn: TUKTUK_TEST_C2S_PORT, TUKTUK_TEST_TLS_PORT, "
                         "TUKTUK_TEST_DOMAIN and TUKTUK_TEST_CA must be set: run it through "
-                        "tests/run, which starts Prosody\n");
+                        "tests/run, which starts the test servers\n");
         return false;
     }
     c2s_port = atoi(c2s);

@@ -1,9 +1,10 @@
 /* test_disco.c - what two real sessions learn about each other through
- * the project's Prosody: entity capabilities (XEP-0115) resolved with one
- * verified disco#info query per verification string, software version
- * (XEP-0092), entity time (XEP-0202), disco#info and ping asked through
- * the session's typed queries, and service-unavailable for an IQ nobody
- * understands (RFC 6120 §8.4). */
+ * the project's test server (Prosody, then ejabberd): entity
+ * capabilities (XEP-0115) resolved with one verified disco#info query per
+ * verification string, software version (XEP-0092), entity time
+ * (XEP-0202), disco#info and ping asked through the session's typed
+ * queries, and service-unavailable for an IQ nobody understands
+ * (RFC 6120 §8.4). */
 
 #include "harness.h"
 
@@ -92,9 +93,9 @@ int main(void)
     uv_loop_init(&loop);
     char args[800];
     snprintf(args, sizeof args, "adduser %s d_ann pw-disco d_bob pw-disco", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     snprintf(args, sizeof args, "rosteradd %s d_ann d_bob@localhost Bob Friends", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
 
     struct watch ann, bob, bob2;
     start(&ann, "d_ann", "desk");

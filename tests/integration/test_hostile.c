@@ -1,5 +1,5 @@
 /* test_hostile.c - a scripted hostile server on loopback, for what a real
- * Prosody never does: strip STARTTLS, send malformed or forbidden XML,
+ * server never does: strip STARTTLS, send malformed or forbidden XML,
  * exceed limits, fall silent, or hang up. The client must answer with the
  * right stream error, never send credentials in the clear, and neither
  * crash nor hang.

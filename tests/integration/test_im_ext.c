@@ -1,5 +1,5 @@
 /* test_im_ext.c - message extensions between real accounts on the
- * project's Prosody: carbons (XEP-0280) to our other resource, both ways,
+ * project's test servers: carbons (XEP-0280) to our other resource, both ways,
  * and a forged carbon from another account ignored (CVE-2017-5592's
  * hole); delivery receipts (XEP-0184); chat states (XEP-0085). */
 
@@ -93,9 +93,9 @@ int main(void)
     char args[900];
     const char *rundir = harness_env("TUKTUK_TEST_RUNDIR");
     snprintf(args, sizeof args, "adduser %s x_ann pw-ext x_bob pw-ext x_eve pw-ext", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     snprintf(args, sizeof args, "rosteradd %s x_ann x_bob@localhost Bob Friends", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
 
     struct peer desk, laptop, bob, eve;
     start(&desk, "x_ann", "desk");
@@ -146,7 +146,7 @@ int main(void)
 
     /* An offline message keeps its original time (XEP-0203). */
     snprintf(args, sizeof args, "adduser %s x_away pw-ext", rundir);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     time_t sent_at = time(NULL);
     CHECK(session_send_message(bob.c.s, "x_away@localhost", "chat", "while you were away", NULL,
                                NULL, 0) == 0);

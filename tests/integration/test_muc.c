@@ -1,5 +1,5 @@
-/* test_muc.c - group chat (XEP-0045) against the test Prosody's MUC
- * component (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
+/* test_muc.c - group chat (XEP-0045) against the test server's MUC
+ * service (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
  * each side sees, groupchat messages (and our own coming back), the
  * subject, nick changes and a refused one, a refused join, history for a
  * late joiner, a mediated invitation, leaving, and bookmarks (XEP-0402, and
@@ -88,7 +88,7 @@ static void start(struct muc_client *m, const char *user)
     char args[400], pw[64], jid[256], err[256];
     snprintf(pw, sizeof pw, "%s-pw", user);
     snprintf(args, sizeof args, "adduser %s %s %s", harness_env("TUKTUK_TEST_RUNDIR"), user, pw);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     snprintf(jid, sizeof jid, "%s@%s", user, harness_env("TUKTUK_TEST_DOMAIN"));
     struct session_config cfg = harness_config(jid, pw);
     m->c.s = session_new(&loop, &cfg, on_muc_event, m, err, sizeof err);

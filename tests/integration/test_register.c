@@ -1,4 +1,4 @@
-/* test_register.c - XEP-0077 against the project's Prosody: creating an
+/* test_register.c - XEP-0077 against the project's servers: creating an
  * account before logging in (over TLS only), a name that is taken, and
  * changing the password on the server. */
 

@@ -1,4 +1,4 @@
-/* test_vcard.c - vCards (XEP-0054) on the project's Prosody: our own set
+/* test_vcard.c - vCards (XEP-0054) on the project's test servers: our own set
  * field by field without losing the others, read back by us and by
  * another account, a field removed, and an unknown field refused. */
 
@@ -92,7 +92,7 @@ int main(void)
     snprintf(ann_jid, sizeof ann_jid, "%s@localhost", ann_user);
     snprintf(args, sizeof args, "adduser %s %s pw-card %s pw-card",
              harness_env("TUKTUK_TEST_RUNDIR"), ann_user, bob_user);
-    CHECK(harness_prosody(args) == 0);
+    CHECK(harness_server(args) == 0);
     struct card ann, bob;
     start(&ann, ann_user);
     start(&bob, bob_user);
@@ -113,8 +113,16 @@ int main(void)
     get(&bob, ann_jid);
     CHECK_STR(bob.jid, ann_jid);
     CHECK_STR(bob.fn, "Ann Example");
-    /* Once published, the card is read as vCard4 over PEP (XEP-0292). */
-    CHECK(bob.vcard4_answers > 0 && bob.temp_queries == 0);
+    if (harness_server_is("ejabberd")) {
+        /* ejabberd 23.01 keeps vcard-temp only: nothing mirrors it to
+         * vCard4 over PEP, as Prosody's mod_vcard_legacy does. So the
+         * vCard4 node is missing, and the card comes from the fallback. */
+        HARNESS_NOTE("no vCard4 over PEP (XEP-0292) here: read through the vcard-temp fallback");
+        CHECK(bob.vcard4_answers == 0 && bob.temp_queries == 1);
+    } else {
+        /* Once published, the card is read as vCard4 over PEP (XEP-0292). */
+        CHECK(bob.vcard4_answers > 0 && bob.temp_queries == 0);
+    }
 
     set(&ann, "NICKNAME", NULL);
     get(&ann, NULL);
