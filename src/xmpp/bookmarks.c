@@ -246,6 +246,7 @@ static void on_changed(struct session *s, enum iq_outcome how, mxml_node_t *iq, 
     bool publishing = !s->bookmark_removing && s->bookmark_new.jid;
     mxml_node_t *next = NULL;
     if (publishing && step == STEP_OPTIONS && !ok) {
+        s->bookmark_options_refused = true; /* the next publish starts below */
         s->bookmark_step = STEP_CONFIGURE;
         next = owner_configure_iq();
     } else if (publishing && step == STEP_CONFIGURE) {
@@ -358,7 +359,13 @@ int session_bookmark_set(struct session *s, const char *room, const char *name, 
     b->nick = nick && *nick ? strdup(nick) : NULL;
     b->password = password && *password ? strdup(password) : NULL;
     b->autojoin = autojoin;
-    mxml_node_t *iq = b->jid ? publish_iq(s, true) : NULL;
+    /* A server that refused the options once gets the node configured
+     * first from then on, and no options it does not know. */
+    if (s->bookmark_options_refused)
+        s->bookmark_step = STEP_CONFIGURE;
+    mxml_node_t *iq = !b->jid                        ? NULL
+                      : s->bookmark_options_refused ? owner_configure_iq()
+                                                    : publish_iq(s, true);
     if (!iq || ask_and_free(s, iq, on_changed, s->bookmark_change_gen) < 0) {
         muc_bookmark_clear(b);
         return -1;

@@ -118,6 +118,10 @@ char *disco_client_of(struct session *s, mxml_node_t *presence, const char *from
     const char *name = caps_cache_name(s->caps, ver);
     if (name)
         return strdup(name);
+    /* Our own presence, reflected by the server: no need to ask
+     * ourselves what we are. */
+    if (s->full && s->caps_ver && strcmp(from, s->full) == 0 && strcmp(ver, s->caps_ver) == 0)
+        return strdup(caps_self_identity.name);
     /* Only SHA-1 can be verified here (XEP-0115 §5.1 mandates it). */
     if (strcmp(hash, "sha-1") == 0 && caps_cache_want(s->caps, ver))
         ask_caps(s, from, node, ver);

@@ -102,6 +102,7 @@ struct session {
     struct muc_bookmark bookmark_new; /* being published (jid NULL: not), for each step */
     int bookmark_step;          /* enum publish_step in bookmarks.c */
     bool bookmark_configured;
+    bool bookmark_options_refused; /* the server knows not all publish-options */
 
     struct roster *roster;
     char *caps_ver;            /* our XEP-0115 verification string */

@@ -50,6 +50,7 @@ struct tclient {
     int saw_secret_in_xml;
     int sasl_unredacted; /* SASL elements shown with their payload */
     char mechanism[32];
+    char auth_info[200]; /* "authenticated with ...", as the session said it */
     unsigned char salt[256], salted[64];
     size_t salt_len, salted_len;
     unsigned iterations;
@@ -87,6 +88,8 @@ static inline bool harness_contains(const char *hay, size_t len, const char *nee
 static inline void harness_on_event(void *ud, const struct session_event *ev)
 {
     struct tclient *c = ud;
+    if (ev->type == SESSION_EV_INFO && ev->text && strncmp(ev->text, "authenticated with", 18) == 0)
+        snprintf(c->auth_info, sizeof c->auth_info, "%s", ev->text);
     switch (ev->type) {
     case SESSION_EV_STATE:
         if (c->nstates < 32)
