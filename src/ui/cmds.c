@@ -425,48 +425,6 @@ static void cmd_passwd(struct ui *ui, const struct command *c)
         ui_ask(ui, UI_PROMPT_NEW_PASSWORD, NULL);
 }
 
-static void cmd_join(struct ui *ui, const struct command *c)
-{
-    ui_cmd_join(ui, c->arg[0], c->arg[1]);
-}
-
-static void cmd_part(struct ui *ui, const struct command *c)
-{
-    ui_cmd_part(ui, c->arg[0]);
-}
-
-static void cmd_nick(struct ui *ui, const struct command *c)
-{
-    ui_cmd_nick(ui, c->arg[0]);
-}
-
-static void cmd_topic(struct ui *ui, const struct command *c)
-{
-    ui_cmd_topic(ui, c->arg[0]);
-}
-
-static void cmd_names(struct ui *ui, const struct command *c)
-{
-    (void)c;
-    ui_cmd_names(ui);
-}
-
-static void cmd_bookmark(struct ui *ui, const struct command *c)
-{
-    ui_cmd_bookmark(ui, c->arg[0]);
-}
-
-static void cmd_bookmark_remove(struct ui *ui, const struct command *c)
-{
-    ui_cmd_bookmark_remove(ui, c->arg[0]);
-}
-
-static void cmd_bookmark_list(struct ui *ui, const struct command *c)
-{
-    (void)c;
-    ui_cmd_bookmark_list(ui);
-}
-
 /* ---- blocking (XEP-0191): the session says when the server has done it ---- */
 
 static void blocking_failed(struct ui *ui, const char *what)
@@ -601,32 +559,32 @@ const struct command_entry commands_table[] = {
     {"join", NULL, 1, 2, false, VALUE_ANY, ARG_ROOM, "/join ROOM@SERVICE[/NICK] [PASSWORD]",
      "Join a group chat room (XEP-0045) in a window of its own. The nick defaults to your "
      "JID's localpart; a ROOM without @SERVICE is on conference.YOURDOMAIN.",
-     cmd_join},
+     ui_cmd_join},
     {"part", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/part [MESSAGE]",
      "Leave the current room; its window stays until /close.",
-     cmd_part},
+     ui_cmd_part},
     {"nick", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/nick NICK",
      "Change your nick in the current room.",
-     cmd_nick},
+     ui_cmd_nick},
     {"topic", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/topic [TEXT]",
      "Show the current room's subject, or set it to TEXT.",
-     cmd_topic},
+     ui_cmd_topic},
     {"invite", NULL, 1, 2, true, VALUE_ANY, ARG_CONTACT, "/invite JID [REASON]",
      "Invite JID to the current room (through the room, XEP-0045 7.8.2).",
      cmd_invite},
     {"names", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/names",
      "List the current room's occupants with their presence and role.",
-     cmd_names},
+     ui_cmd_names},
     {"bookmark", "list", 0, 0, false, VALUE_ANY, ARG_TEXT, "/bookmark list",
      "List your room bookmarks (XEP-0402), which the server keeps for all your clients.",
-     cmd_bookmark_list},
+     ui_cmd_bookmark_list},
     {"bookmark", "remove", 0, 1, false, VALUE_ANY, ARG_ROOM, "/bookmark remove [ROOM]",
      "Remove the bookmark of ROOM (default: the current room).",
-     cmd_bookmark_remove},
+     ui_cmd_bookmark_remove},
     {"bookmark", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/bookmark [NAME]",
      "Bookmark the current room, with your nick, its password and autojoin: it is joined at "
      "every login, from any of your clients.",
-     cmd_bookmark},
+     ui_cmd_bookmark},
     {"block", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/block JID",
      "Block JID (XEP-0191): the server drops everything they send you and shows them "
      "nothing of you, for all your clients. The roster marks them with !.",

@@ -12,6 +12,8 @@
  * with its own time but not logged again. */
 #include "ui/ui_int.h"
 
+#include "ui/commands.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,8 +284,9 @@ static void join(struct ui *ui, const char *arg, const char *password, bool focu
     ui_info(ui, w, CHATLINE_INFO, "joining %s as %s...", room, nick);
 }
 
-void ui_cmd_join(struct ui *ui, const char *arg, const char *password)
+void ui_cmd_join(struct ui *ui, const struct command *c)
 {
+    const char *arg = c->arg[0], *password = c->arg[1];
     join(ui, arg, password, true);
 }
 
@@ -305,8 +308,9 @@ void ui_rooms_free(struct ui *ui)
     ui->nautojoin = 0;
 }
 
-void ui_cmd_part(struct ui *ui, const char *message)
+void ui_cmd_part(struct ui *ui, const struct command *c)
 {
+    const char *message = c->arg[0];
     const struct muc_room *r = current_room(ui, "/part", false);
     if (r && session_muc_part(ui->session, r->jid, message) != 0)
         ui_status_error(ui, "/part: you are not online");
@@ -320,15 +324,17 @@ void ui_room_closing(struct ui *ui, struct chatwin *w)
         session_muc_part(ui->session, r->jid, NULL);
 }
 
-void ui_cmd_nick(struct ui *ui, const char *nick)
+void ui_cmd_nick(struct ui *ui, const struct command *c)
 {
+    const char *nick = c->arg[0];
     const struct muc_room *r = current_room(ui, "/nick", true);
     if (r && session_muc_nick(ui->session, r->jid, nick) != 0)
         ui_status_error(ui, "/nick: not a valid nick, or you are not online");
 }
 
-void ui_cmd_topic(struct ui *ui, const char *topic)
+void ui_cmd_topic(struct ui *ui, const struct command *c)
 {
+    const char *topic = c->arg[0];
     const struct muc_room *r = current_room(ui, "/topic", true);
     if (!r)
         return;
@@ -351,8 +357,9 @@ void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason)
         ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "invited %s", jid);
 }
 
-void ui_cmd_names(struct ui *ui)
+void ui_cmd_names(struct ui *ui, const struct command *c)
 {
+    (void)c;
     const struct muc_room *r = current_room(ui, "/names", true);
     if (!r)
         return;
@@ -444,23 +451,26 @@ void ui_room_complete_private(struct ui *ui, struct input_candidates *c)
     }
 }
 
-void ui_cmd_bookmark(struct ui *ui, const char *name)
+void ui_cmd_bookmark(struct ui *ui, const struct command *c)
 {
+    const char *name = c->arg[0];
     const struct muc_room *r = current_room(ui, "/bookmark", false);
     if (r && session_bookmark_set(ui->session, r->jid, name, r->nick, r->password, true) != 0)
         ui_status_error(ui, "/bookmark: you are not online");
 }
 
-void ui_cmd_bookmark_remove(struct ui *ui, const char *room)
+void ui_cmd_bookmark_remove(struct ui *ui, const struct command *c)
 {
+    const char *room = c->arg[0];
     const struct muc_room *r = room ? NULL : current_room(ui, "/bookmark remove", false);
     const char *jid = room ? room : r ? r->jid : NULL;
     if (jid && session_bookmark_remove(ui->session, jid) != 0)
         ui_status_error(ui, "/bookmark remove: not a valid room, or you are not online");
 }
 
-void ui_cmd_bookmark_list(struct ui *ui)
+void ui_cmd_bookmark_list(struct ui *ui, const struct command *c)
 {
+    (void)c;
     const struct muc_bookmarks *b = session_bookmarks(ui->session);
     struct chatwin *w = chatwins_current(&ui->wins);
     if (b->n == 0)

@@ -178,15 +178,17 @@ void ui_room_closing(struct ui *ui, struct chatwin *w);
 bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c);
 /* In a room window: its occupants as ROOM@SERVICE/NICK, for /msg. */
 void ui_room_complete_private(struct ui *ui, struct input_candidates *c);
-void ui_cmd_join(struct ui *ui, const char *arg, const char *password);
-void ui_cmd_part(struct ui *ui, const char *message);
-void ui_cmd_nick(struct ui *ui, const char *nick);
-void ui_cmd_topic(struct ui *ui, const char *topic);
+struct command;
+/* Commands of the table in cmds.c that rooms.c runs. */
+void ui_cmd_join(struct ui *ui, const struct command *c);
+void ui_cmd_part(struct ui *ui, const struct command *c);
+void ui_cmd_nick(struct ui *ui, const struct command *c);
+void ui_cmd_topic(struct ui *ui, const struct command *c);
 void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason);
-void ui_cmd_names(struct ui *ui);
-void ui_cmd_bookmark(struct ui *ui, const char *name);
-void ui_cmd_bookmark_remove(struct ui *ui, const char *room);
-void ui_cmd_bookmark_list(struct ui *ui);
+void ui_cmd_names(struct ui *ui, const struct command *c);
+void ui_cmd_bookmark(struct ui *ui, const struct command *c);
+void ui_cmd_bookmark_remove(struct ui *ui, const struct command *c);
+void ui_cmd_bookmark_list(struct ui *ui, const struct command *c);
 /* Online: join the account's autojoin rooms, once per time online. */
 void ui_rooms_autojoin(struct ui *ui);
 void ui_rooms_free(struct ui *ui);
