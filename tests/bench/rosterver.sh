@@ -20,37 +20,9 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PTY=$ROOT/build/rel/bench/bench_ui_pty
 TUKTUK=$ROOT/build/tuktuk
-for b in "$PTY" "$TUKTUK"; do
-	[ -x "$b" ] || {
-		echo "rosterver.sh: $b missing: run make bench"
-		exit 0
-	}
-done
-
-own_prosody=
-if [ -z "${TUKTUK_BENCH_RUNDIR:-}" ]; then
-	own_prosody=$(mktemp -d /tmp/tuktuk-rvbench.XXXXXX)
-	scripts/prosody start "$own_prosody" >/dev/null
-	# shellcheck source=/dev/null
-	. "$own_prosody/env"
-	TUKTUK_BENCH_RUNDIR=$own_prosody
-	TUKTUK_BENCH_C2S_PORT=$PROSODY_C2S_PORT
-	TUKTUK_BENCH_CA=$PROSODY_CA
-fi
-RUN=$TUKTUK_BENCH_RUNDIR
-W=$RUN/rosterver
-rm -rf "$W"
-mkdir -p "$W"
-cleanup() {
-	if [ -n "$own_prosody" ]; then
-		scripts/prosody stop "$own_prosody" >/dev/null 2>&1 || true
-		rm -rf "$own_prosody"
-	fi
-}
-trap cleanup EXIT
-
-export TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset TMUX
+. tests/bench/lib.sh
+bench_need rosterver.sh "$PTY" "$TUKTUK"
+bench_server rosterver
 USER_=rvcache10k
 PW=bench-rvcache-pw
 scripts/prosody adduser "$RUN" "$USER_" "$PW" >/dev/null

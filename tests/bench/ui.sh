@@ -28,39 +28,9 @@ ROOT=$PWD
 PTY=$ROOT/build/rel/bench/bench_ui_pty
 PEERBIN=$ROOT/build/rel/bench/bench_ui_peer
 TUKTUK=$ROOT/build/tuktuk
-for b in "$PTY" "$PEERBIN" "$TUKTUK"; do
-	[ -x "$b" ] || {
-		echo "ui.sh: $b missing: run make bench"
-		exit 0
-	}
-done
-
-own_prosody=
-if [ -z "${TUKTUK_BENCH_RUNDIR:-}" ]; then
-	own_prosody=$(mktemp -d /tmp/tuktuk-uibench.XXXXXX)
-	scripts/prosody start "$own_prosody" >/dev/null
-	# shellcheck source=/dev/null
-	. "$own_prosody/env"
-	TUKTUK_BENCH_RUNDIR=$own_prosody
-	TUKTUK_BENCH_C2S_PORT=$PROSODY_C2S_PORT
-	TUKTUK_BENCH_CA=$PROSODY_CA
-fi
-RUN=$TUKTUK_BENCH_RUNDIR
-PORT=$TUKTUK_BENCH_C2S_PORT
-CA=$TUKTUK_BENCH_CA
-W=$RUN/ui
-rm -rf "$W"
-mkdir -p "$W"
-cleanup() {
-	if [ -n "$own_prosody" ]; then
-		scripts/prosody stop "$own_prosody" >/dev/null 2>&1 || true
-		rm -rf "$own_prosody"
-	fi
-}
-trap cleanup EXIT
-
-export TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset TMUX
+. tests/bench/lib.sh
+bench_need ui.sh "$PTY" "$PEERBIN" "$TUKTUK"
+bench_server ui
 ROWS=40 COLS=120
 
 # Accounts: uiroster2k (2,000 contacts), uiroster10k (10,000), uipeer (no

@@ -1,0 +1,48 @@
+# tests/bench/lib.sh - what the shell benchmarks share, sourced from the
+# repository root: the binaries they need, and the Prosody they measure
+# against (the one scripts/bench started, named by TUKTUK_BENCH_RUNDIR,
+# else one of their own, stopped at exit).
+
+# bench_need NAME BIN...: every BIN is built, else say so and exit 0
+# (a benchmark that cannot run is not a failure of the tests).
+bench_need() {
+	local name=$1 b
+	shift
+	for b in "$@"; do
+		[ -x "$b" ] || {
+			echo "$name: $b missing: run make bench"
+			exit 0
+		}
+	done
+}
+
+# bench_server TAG: sets RUN, PORT, CA and an empty work folder W
+# (RUN/TAG), starting a Prosody of our own when none was given.
+bench_server() {
+	bench_own=
+	if [ -z "${TUKTUK_BENCH_RUNDIR:-}" ]; then
+		bench_own=$(mktemp -d "/tmp/tuktuk-$1bench.XXXXXX")
+		scripts/prosody start "$bench_own" >/dev/null
+		# shellcheck source=/dev/null
+		. "$bench_own/env"
+		TUKTUK_BENCH_RUNDIR=$bench_own
+		TUKTUK_BENCH_C2S_PORT=$PROSODY_C2S_PORT
+		TUKTUK_BENCH_CA=$PROSODY_CA
+	fi
+	RUN=$TUKTUK_BENCH_RUNDIR
+	PORT=$TUKTUK_BENCH_C2S_PORT
+	CA=$TUKTUK_BENCH_CA
+	W=$RUN/$1
+	rm -rf "$W"
+	mkdir -p "$W"
+	trap bench_cleanup EXIT
+	export TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+	unset TMUX
+}
+
+bench_cleanup() {
+	if [ -n "${bench_own:-}" ]; then
+		scripts/prosody stop "$bench_own" >/dev/null 2>&1 || true
+		rm -rf "$bench_own"
+	fi
+}
