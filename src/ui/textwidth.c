@@ -8,56 +8,20 @@
  * the network can never desynchronise the layout) and ask wcwidth() for
  * the width, which needs an UTF-8 locale. */
 #include "ui/textwidth.h"
+#include "xml/utf8.h"
 
 #include <string.h>
 
 #define REPLACEMENT 0xFFFD
 
-static size_t decode_len(unsigned char c, wchar_t *min)
-{
-    if (c >= 0xC2 && c <= 0xDF) {
-        *min = 0x80;
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        *min = 0x800;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        *min = 0x10000;
-        return 4;
-    }
-    return 0;
-}
-
 size_t textwidth_decode(const char *s, size_t len, wchar_t *wc)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80) {
-        *wc = u[0];
-        return 1;
-    }
-    wchar_t min;
-    size_t n = decode_len(u[0], &min);
-    if (n == 0 || n > len) {
-        *wc = REPLACEMENT;
-        return 1;
-    }
-    wchar_t v = u[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *wc = REPLACEMENT;
-            return 1;
-        }
-        v = (v << 6) | (u[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-    if (v < min || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
-        *wc = REPLACEMENT;
-        return 1;
-    }
-    *wc = v;
-    return n;
+    uint32_t cp;
+    size_t n = utf8_decode((const unsigned char *)s, len, &cp);
+    /* A broken byte shows as U+FFFD and costs one byte, so that the rest
+     * of the line still shows. */
+    *wc = n ? (wchar_t)cp : REPLACEMENT;
+    return n ? n : 1;
 }
 
 int textwidth_char(wchar_t wc)

@@ -1,6 +1,7 @@
-/* utf8.c - validates one UTF-8 sequence. Overlong forms, surrogates
- * (ED A0..BF ..) and U+FFFE/U+FFFF are invalid: they are not XML Chars
- * (XML 1.0 §2.2), and RFC 6120 §11.6 requires UTF-8. */
+/* utf8.c - validates one UTF-8 sequence for XML: overlong forms,
+ * surrogates (ED A0..BF ..) and U+FFFE/U+FFFF are invalid there: they are
+ * not XML Chars (XML 1.0 §2.2), and RFC 6120 §11.6 requires UTF-8. Also
+ * the project's one decoder (RFC 3629) and one encoder of a code point. */
 
 #include "xml/utf8.h"
 
@@ -32,6 +33,30 @@ int utf8_char_len(const unsigned char *p, size_t avail)
     }
     if (c == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
         return 0;
+    return n;
+}
+
+size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    if (avail == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+    if (n == 0 || n > avail || s[0] > 0xF4)
+        return 0;
+    uint32_t c = s[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
     return n;
 }
 

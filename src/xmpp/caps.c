@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "xmpp/caps.h"
-#include "xmpp/scram.h"
+#include "xml/base64.h"
 
 #define CACHE_MAX 256
 
@@ -117,7 +117,7 @@ char *caps_ver(const struct caps_identity *ids, size_t nids, const char *const *
     char *ver = NULL;
     if (build_input(&t, ids, nids, features, nfeatures) &&
         EVP_Digest(t.p, t.len, digest, &dlen, EVP_sha1(), NULL) == 1)
-        ver = scram_base64_encode(digest, dlen);
+        ver = base64_encode(digest, dlen);
     free(t.p);
     return ver;
 }

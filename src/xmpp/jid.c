@@ -16,6 +16,7 @@
  *  - the resource is kept exactly as sent (RFC 7622 §3.4: it is compared
  *    as is, and may contain spaces). */
 #include "xmpp/jid.h"
+#include "xml/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -38,33 +39,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-/* Decodes one strict UTF-8 sequence (RFC 3629) of at most avail bytes.
- * Returns its length, 0 if invalid. */
-static size_t utf8_next(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    size_t n;
-    uint32_t c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-    if (n == 0 || n > avail || s[0] > 0xF4)
-        return 0;
-    c = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
 }
 
 /* Whether code point c may appear in the given part. */
@@ -98,7 +72,7 @@ static int check_part(enum jid_part part, const char *s, size_t len, char *err, 
     }
     while (off < len) {
         uint32_t c;
-        size_t n = utf8_next(p + off, len - off, &c);
+        size_t n = utf8_decode(p + off, len - off, &c);
         if (n == 0) {
             set_err(err, errlen, "invalid UTF-8 in %s", part_names[part]);
             return -1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xml/stanza.h"
+#include "xml/base64.h"
 #include "xmpp/session_priv.h"
 
 void negotiate_fail(struct session *s, const char *why)
@@ -257,7 +258,7 @@ static bool cb_maybe_at_fault(const char *text, bool *said)
 static void send_sasl(struct session *s, const char *name, const char *mech, const char *raw,
                       size_t len)
 {
-    char *b64 = scram_base64_encode((const unsigned char *)raw, len);
+    char *b64 = base64_encode((const unsigned char *)raw, len);
     mxml_node_t *el = stanza_new(name);
     stanza_set_attr(el, "xmlns", NS_SASL);
     if (mech)
@@ -454,7 +455,7 @@ static unsigned char *decode_payload(mxml_node_t *el, size_t *len)
         raw = calloc(1, 1);
         *len = 0;
     } else {
-        raw = scram_base64_decode(b64, strlen(b64), len);
+        raw = base64_decode(b64, strlen(b64), len);
     }
     free(b64);
     return raw;

@@ -24,59 +24,20 @@
 #include <openssl/crypto.h>
 #include <stringprep.h>
 
-/* Length of the UTF-8 sequence that starts with byte b, 0 if b cannot
- * start one. */
-static size_t utf8_seq_len(unsigned char b)
-{
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF)
-        return 2;
-    if (b >= 0xE0 && b <= 0xEF)
-        return 3;
-    if (b >= 0xF0 && b <= 0xF4)
-        return 4;
-    return 0;
-}
-
-/* Decodes one strict UTF-8 sequence (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF). Returns its length, 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    size_t n = utf8_seq_len(s[0]);
-    uint32_t c;
-
-    if (n == 0)
-        return 0;
-    if (n == 1) {
-        *cp = s[0];
-        return 1;
-    }
-    c = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 /* Decodes in into ucs4 (room for at least strlen(in) code points).
  * Returns the number of code points, or -1 if in is not valid UTF-8. */
 static long decode_all(const char *in, uint32_t *ucs4)
 {
     const unsigned char *p = (const unsigned char *)in;
+    size_t left = strlen(in);
     long n = 0;
 
-    while (*p) {
-        size_t len = utf8_decode(p, &ucs4[n]);
+    while (left) {
+        size_t len = utf8_decode(p, left, &ucs4[n]);
         if (len == 0)
             return -1;
         p += len;
+        left -= len;
         n++;
     }
     return n;

@@ -26,6 +26,7 @@
  * wiped with OPENSSL_cleanse before their memory is freed, so this module
  * depends on OpenSSL only. */
 #include "xmpp/scram.h"
+#include "xml/base64.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -145,98 +146,6 @@ static void sanitize(const char *in, size_t len, char *out, size_t outlen)
     for (i = 0; i < len && i + 1 < outlen; i++)
         out[i] = (in[i] >= 0x20 && in[i] < 0x7F) ? in[i] : '?';
     out[i] = '\0';
-}
-
-/* ---- base64 (RFC 4648 §4, with padding, as RFC 5802 §7 requires) ---- */
-
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-char *scram_base64_encode(const unsigned char *data, size_t len)
-{
-    size_t o = 0;
-    char *out;
-
-    if ((!data && len) || len > SIZE_MAX / 2)
-        return NULL;
-    out = malloc(4 * ((len + 2) / 3) + 1);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16;
-        if (i + 1 < len)
-            v |= (uint32_t)data[i + 1] << 8;
-        if (i + 2 < len)
-            v |= data[i + 2];
-        out[o++] = b64_alphabet[(v >> 18) & 63];
-        out[o++] = b64_alphabet[(v >> 12) & 63];
-        out[o++] = i + 1 < len ? b64_alphabet[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < len ? b64_alphabet[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Decodes one group of four characters into v; pad is how many of them
- * are the final '=' padding. Returns -1 on a character out of place. */
-static int b64_group(const char *g, size_t pad, uint32_t *v)
-{
-    *v = 0;
-    for (size_t j = 0; j < 4; j++) {
-        int d = (j >= 4 - pad) ? 0 : b64_value(g[j]);
-        if (d < 0)
-            return -1;
-        *v = (*v << 6) | (uint32_t)d;
-    }
-    return 0;
-}
-
-/* Strict: length a multiple of four, '=' only as final padding, and the
- * unused bits before the padding zero, so each value has one encoding. */
-unsigned char *scram_base64_decode(const char *text, size_t len, size_t *out_len)
-{
-    size_t pad = 0, o = 0;
-    unsigned char *out;
-
-    if (!text || len % 4)
-        return NULL;
-    if (len > 0 && text[len - 1] == '=')
-        pad = (text[len - 2] == '=') ? 2 : 1;
-    out = malloc(len / 4 * 3 + 1);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < len; i += 4) {
-        size_t gpad = (i + 4 == len) ? pad : 0;
-        uint32_t v;
-        if (b64_group(text + i, gpad, &v) < 0 || (gpad == 2 && (v & 0xFFFF)) ||
-            (gpad == 1 && (v & 0xFF))) {
-            free(out);
-            return NULL;
-        }
-        out[o++] = (unsigned char)(v >> 16);
-        if (gpad < 2)
-            out[o++] = (unsigned char)(v >> 8);
-        if (gpad < 1)
-            out[o++] = (unsigned char)v;
-    }
-    if (out_len)
-        *out_len = o;
-    return out;
 }
 
 /* ---- setting up ---- */
@@ -365,7 +274,7 @@ static int init_nonce(struct scram *s, const char *nonce, char *err, size_t errl
             set_err(err, errlen, "SCRAM: no random bytes for the nonce");
             return -1;
         }
-        s->nonce = scram_base64_encode(raw, sizeof raw);
+        s->nonce = base64_encode(raw, sizeof raw);
     }
     if (!s->nonce) {
         set_err(err, errlen, "SCRAM: out of memory");
@@ -577,7 +486,7 @@ static int compute_keys(struct scram *s, const char *auth, unsigned char *proof)
 static int salt_password(struct scram *s, const struct server_first *sf, char *err, size_t errlen)
 {
     size_t salt_len = 0;
-    unsigned char *salt = scram_base64_decode(sf->salt.value, sf->salt.len, &salt_len);
+    unsigned char *salt = base64_decode(sf->salt.value, sf->salt.len, &salt_len);
     unsigned iter = 0;
     int ok;
 
@@ -643,7 +552,7 @@ static char *final_without_proof(const struct scram *s, const struct scram_attr 
     memcpy(cbind, s->gs2, glen);
     if (s->cb_len)
         memcpy(cbind + glen, s->cb, s->cb_len);
-    c64 = scram_base64_encode(cbind, glen + s->cb_len);
+    c64 = base64_encode(cbind, glen + s->cb_len);
     nonce_str = copy_message(nonce->value, nonce->len);
     if (c64 && nonce_str)
         out = join("c=", c64, ",r=", nonce_str, NULL);
@@ -662,7 +571,7 @@ static char *build_final(struct scram *s, const char *server_first, const struct
     if (without)
         auth = join(s->first_bare, ",", server_first, ",", without, NULL);
     if (auth && compute_keys(s, auth, proof) == 0)
-        p64 = scram_base64_encode(proof, s->hlen);
+        p64 = base64_encode(proof, s->hlen);
     if (p64)
         out = join(without, ",p=", p64, NULL);
     OPENSSL_cleanse(proof, sizeof proof);
@@ -716,7 +625,7 @@ char *scram_client_final(struct scram *s, const char *server_first, size_t len, 
 static int check_verifier(struct scram *s, const struct scram_attr *v, char *err, size_t errlen)
 {
     size_t n = 0;
-    unsigned char *sig = scram_base64_decode(v->value, v->len, &n);
+    unsigned char *sig = base64_decode(v->value, v->len, &n);
     bool same = sig && n == s->hlen && CRYPTO_memcmp(sig, s->server_sig, s->hlen) == 0;
 
     free(sig);

@@ -59,8 +59,4 @@ const unsigned char *scram_salt(const struct scram *s, size_t *len, unsigned *it
  * "store the salted password" mode; sets *len. NULL before. */
 const unsigned char *scram_salted_password(const struct scram *s, size_t *len);
 
-/* Base64 helpers used by SASL. Caller frees; NULL on bad input. */
-char *scram_base64_encode(const unsigned char *data, size_t len);
-unsigned char *scram_base64_decode(const char *text, size_t len, size_t *out_len);
-
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../check.h"
+#include "xml/base64.h"
 #include "xmpp/scram.h"
 
 static char err[256];
@@ -359,9 +360,9 @@ static void test_gs2_flags(void)
 
 static void check_roundtrip(const unsigned char *data, size_t len)
 {
-    char *enc = scram_base64_encode(data, len);
+    char *enc = base64_encode(data, len);
     size_t n = 999;
-    unsigned char *dec = enc ? scram_base64_decode(enc, strlen(enc), &n) : NULL;
+    unsigned char *dec = enc ? base64_decode(enc, strlen(enc), &n) : NULL;
 
     CHECK(dec != NULL && n == len && (len == 0 || memcmp(dec, data, len) == 0));
     free(enc);
@@ -371,7 +372,7 @@ static void check_roundtrip(const unsigned char *data, size_t len)
 static void expect_decode_fails(const char *text)
 {
     size_t n;
-    unsigned char *dec = scram_base64_decode(text, strlen(text), &n);
+    unsigned char *dec = base64_decode(text, strlen(text), &n);
 
     CHECK(dec == NULL);
     free(dec);
@@ -385,7 +386,7 @@ static void test_base64(void)
     unsigned char bytes[256];
 
     for (size_t i = 0; i < 7; i++) {
-        char *enc = scram_base64_encode((const unsigned char *)plain[i], strlen(plain[i]));
+        char *enc = base64_encode((const unsigned char *)plain[i], strlen(plain[i]));
         CHECK_STR(enc, coded[i]);
         free(enc);
     }
@@ -403,7 +404,7 @@ static void test_base64(void)
     expect_decode_fails("Zm9v!A==");
     expect_decode_fails("Zm 9v");
     expect_decode_fails("Zm9v\n");
-    CHECK(scram_base64_decode(NULL, 0, NULL) == NULL);
+    CHECK(base64_decode(NULL, 0, NULL) == NULL);
 }
 
 int main(void)
