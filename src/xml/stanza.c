@@ -496,6 +496,12 @@ static const char *node_text(mxml_node_t *n, bool *space)
     return s;
 }
 
+char *stanza_child_text(mxml_node_t *el, const char *ns, const char *local)
+{
+    mxml_node_t *c = el ? stanza_child(el, ns, local) : NULL;
+    return c ? stanza_text(c) : NULL;
+}
+
 char *stanza_text(mxml_node_t *el)
 {
     struct sbuf sb = {0};

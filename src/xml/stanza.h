@@ -47,6 +47,9 @@ mxml_node_t *stanza_first_element(mxml_node_t *el);
 mxml_node_t *stanza_next_element(mxml_node_t *el);
 /* Attribute value or NULL. */
 const char *stanza_attr(mxml_node_t *el, const char *name);
+/* The text of el's first child (ns, local), or NULL when there is no
+ * such child ("" when it is empty). Caller frees. */
+char *stanza_child_text(mxml_node_t *el, const char *ns, const char *local);
 /* All text of el's direct children (text and CDATA) joined, exactly as
  * received. Caller frees. Never NULL unless out of memory. */
 char *stanza_text(mxml_node_t *el);

@@ -86,10 +86,10 @@ void bookmarks_fetch(struct session *s)
         s->bookmarks_waiting--;
 }
 
+/* An empty nick or password is none. */
 static char *child_text_of(mxml_node_t *el, const char *ns, const char *name)
 {
-    mxml_node_t *c = stanza_child(el, ns, name);
-    char *t = c ? stanza_text(c) : NULL;
+    char *t = stanza_child_text(el, ns, name);
     if (t && !*t) {
         free(t);
         t = NULL;

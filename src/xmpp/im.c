@@ -287,12 +287,6 @@ void im_answer_ping(struct session *s, mxml_node_t *iq, mxml_node_t *ping)
 
 /* --- presence, RFC 6121 §3-§4 --- */
 
-/* Text of a jabber:client child, or NULL when the child is absent. */
-static char *child_text(mxml_node_t *el, const char *name)
-{
-    mxml_node_t *child = stanza_child(el, NS_CLIENT, name);
-    return child ? stanza_text(child) : NULL;
-}
 
 static void on_presence(struct session *s, mxml_node_t *p)
 {
@@ -317,9 +311,9 @@ static void on_presence(struct session *s, mxml_node_t *p)
         return;
     }
     const char *resource = jid_resource_of(from);
-    char *show_text = child_text(p, "show");
-    char *status = child_text(p, "status");
-    char *prio_text = child_text(p, "priority");
+    char *show_text = stanza_child_text(p, NS_CLIENT, "show");
+    char *status = stanza_child_text(p, NS_CLIENT, "status");
+    char *prio_text = stanza_child_text(p, NS_CLIENT, "priority");
     char *client = type ? NULL : disco_client_of(s, p, from);
     enum presence_show show = type ? SHOW_OFFLINE : presence_show_parse(show_text);
     int priority = prio_text ? atoi(prio_text) : 0;
@@ -505,9 +499,9 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
     if (!from)
         from = sent && s->full ? s->full : s->jid.domain;
     message_extras(s, m, from, sent || received);
-    char *body = child_text(m, "body");
-    char *subject = child_text(m, "subject");
-    char *thread = child_text(m, "thread");
+    char *body = stanza_child_text(m, NS_CLIENT, "body");
+    char *subject = stanza_child_text(m, NS_CLIENT, "subject");
+    char *thread = stanza_child_text(m, NS_CLIENT, "thread");
     char *error = error_text(m);
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
     time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;

@@ -200,12 +200,6 @@ static struct muc_codes status_codes(mxml_node_t *x)
     return c;
 }
 
-static char *text_of(mxml_node_t *parent, const char *ns, const char *name)
-{
-    mxml_node_t *el = parent ? stanza_child(parent, ns, name) : NULL;
-    return el ? stanza_text(el) : NULL;
-}
-
 /* §10.1.2: accept the default configuration of a room we created. The
  * room stays locked to others until the answer: we are "joined" then. */
 /* XEP-0045 §10.1.2: the answer to our instant-room request ends the
@@ -258,7 +252,7 @@ static void emit_left(struct session *s, const char *room, const char *how, cons
 static void join_refused(struct session *s, struct muc_room *room, mxml_node_t *p)
 {
     const char *condition = im_error_condition(p);
-    char *text = text_of(stanza_child(p, NULL, "error"), NS_STANZAS, "text");
+    char *text = stanza_child_text(stanza_child(p, NULL, "error"), NS_STANZAS, "text");
     char *jid = strdup(room->jid);
     if (room->joined) {
         /* A nick change or presence the room refused: we are still in. */
@@ -282,9 +276,9 @@ static void occupant_gone(struct session *s, struct muc_room *room, const char *
 {
     mxml_node_t *item = stanza_child(x, NS_MUC_USER, "item");
     /* A kick or ban has the moderator's reason; a part, the status. */
-    char *reason = text_of(item, NS_MUC_USER, "reason");
+    char *reason = stanza_child_text(item, NS_MUC_USER, "reason");
     if (!reason)
-        reason = text_of(p, NS_CLIENT, "status");
+        reason = stanza_child_text(p, NS_CLIENT, "status");
     bool self = c.self || strcmp(nick, room->nick) == 0;
     const char *new_nick = item ? stanza_attr(item, "nick") : NULL;
     char *full = occupant_jid(room->jid, nick);
@@ -306,7 +300,7 @@ static void occupant_gone(struct session *s, struct muc_room *room, const char *
         session_emit(s, &ev);
     } else if (self) {
         mxml_node_t *destroy = stanza_child(x, NS_MUC_USER, "destroy");
-        char *why = destroy ? text_of(destroy, NS_MUC_USER, "reason") : NULL;
+        char *why = destroy ? stanza_child_text(destroy, NS_MUC_USER, "reason") : NULL;
         const char *how = c.kicked    ? "kick"
                           : c.banned  ? "ban"
                           : destroy   ? "destroy"
@@ -337,8 +331,8 @@ static void occupant_here(struct session *s, struct muc_room *room, const char *
                           mxml_node_t *p, mxml_node_t *x, struct muc_codes c)
 {
     mxml_node_t *item = stanza_child(x, NS_MUC_USER, "item");
-    char *show_text = text_of(p, NS_CLIENT, "show");
-    char *status = text_of(p, NS_CLIENT, "status");
+    char *show_text = stanza_child_text(p, NS_CLIENT, "show");
+    char *status = stanza_child_text(p, NS_CLIENT, "status");
     enum presence_show show = presence_show_parse(show_text);
     bool known = muc_occupant(room, nick) != NULL;
     muc_occupant_set(room, nick, show, status, item ? stanza_attr(item, "role") : NULL,
@@ -417,8 +411,8 @@ bool muc_message(struct session *s, mxml_node_t *m, time_t stamp)
     mxml_node_t *invite = x ? stanza_child(x, NS_MUC_USER, "invite") : NULL;
     mxml_node_t *direct = stanza_child(m, NS_CONFERENCE, "x");
     if (invite && from && !jid_resource_of(from)) {
-        char *password = text_of(x, NS_MUC_USER, "password");
-        on_invite(s, from, stanza_attr(invite, "from"), text_of(invite, NS_MUC_USER, "reason"),
+        char *password = stanza_child_text(x, NS_MUC_USER, "password");
+        on_invite(s, from, stanza_attr(invite, "from"), stanza_child_text(invite, NS_MUC_USER, "reason"),
                   password);
         free(password);
         return true;

@@ -40,12 +40,6 @@ static char *target(struct session *s, const char *jid, bool client)
     return full;
 }
 
-static char *text_of(mxml_node_t *parent, const char *ns, const char *name)
-{
-    mxml_node_t *c = stanza_child(parent, ns, name);
-    return c ? stanza_text(c) : NULL;
-}
-
 /* "category/type" and the name, as disco#info gives each identity. */
 static char *identity_of(mxml_node_t *id)
 {
@@ -102,12 +96,12 @@ static void on_answer(struct session *s, enum iq_outcome how, mxml_node_t *iq, v
     char **ids = NULL, **features = NULL;
     mxml_node_t *body = how == IQ_RESULT ? stanza_first_element(iq) : NULL;
     if (q->kind == SESSION_QUERY_VERSION && body) {
-        a.name = name = text_of(body, NS_VERSION, "name");
-        a.version = version = text_of(body, NS_VERSION, "version");
-        a.os = os = text_of(body, NS_VERSION, "os");
+        a.name = name = stanza_child_text(body, NS_VERSION, "name");
+        a.version = version = stanza_child_text(body, NS_VERSION, "version");
+        a.os = os = stanza_child_text(body, NS_VERSION, "os");
     } else if (q->kind == SESSION_QUERY_TIME && body) {
-        a.tzo = tzo = text_of(body, NS_TIME, "tzo");
-        a.utc = utc = text_of(body, NS_TIME, "utc");
+        a.tzo = tzo = stanza_child_text(body, NS_TIME, "tzo");
+        a.utc = utc = stanza_child_text(body, NS_TIME, "utc");
     } else if (q->kind == SESSION_QUERY_DISCO && body) {
         a.nidentities = collect(body, NS_DISCO_INFO, "identity", identity_of, &ids);
         a.nfeatures = collect(body, NS_DISCO_INFO, "feature", feature_of, &features);
