@@ -27,7 +27,7 @@
 
 #define PINS_FILE "trusted-certs"
 #define PINS_FILE_MAX (1u << 20)
-#define PINS_JID_MAX 3071
+#define PINS_JID_MAX PATH_JID_MAX
 
 /* Canonical "AB:CD:..." from 64 hex digits with any colons or blanks. */
 static bool norm_fingerprint(const char *in, char *out)
@@ -47,24 +47,6 @@ static bool norm_fingerprint(const char *in, char *out)
     }
     *out = '\0';
     return digits == 64;
-}
-
-/* Bare JID, ASCII lowercased, the same rule as the vault's. */
-static bool norm_jid(const char *jid, size_t n, char *out)
-{
-    size_t bare = 0;
-    while (bare < n && jid[bare] != '/')
-        bare++;
-    if (bare == 0 || bare > PINS_JID_MAX)
-        return false;
-    for (size_t i = 0; i < bare; i++) {
-        unsigned char c = (unsigned char)jid[i];
-        if (c <= ' ')
-            return false;
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    out[bare] = '\0';
-    return true;
 }
 
 /* The whole file as a string. Returns 0, 1 when absent, -1 on error. */
@@ -97,7 +79,7 @@ static bool line_matches(const char *line, size_t len, const char *jid, char *fp
     size_t j = strcspn(line, " \t\n");
     if (j > len)
         j = len;
-    if (len == 0 || line[0] == '#' || !norm_jid(line, j, ljid) || strcmp(ljid, jid) != 0)
+    if (len == 0 || line[0] == '#' || !path_norm_jid(line, j, ljid) || strcmp(ljid, jid) != 0)
         return false;
     size_t s = j;
     while (s < len && (line[s] == ' ' || line[s] == '\t'))
@@ -121,7 +103,7 @@ int pins_get(const char *data_dir, const char *jid, char *out, size_t outlen)
 {
     char bare[PINS_JID_MAX + 1], fp[PINS_FINGERPRINT_LEN];
     char *text;
-    if (!jid || !norm_jid(jid, strlen(jid), bare))
+    if (!jid || !path_norm_jid(jid, strlen(jid), bare))
         return 0;
     int r = read_pins(data_dir, &text);
     if (r != 0)
@@ -176,30 +158,15 @@ static int rewrite(const char *dir, const char *jid, const char *fp, int *remove
     return r;
 }
 
-/* Serialises writers with the vault's folder lock; returns the fd. */
-static int lock_dir(const char *dir, char *err, size_t errlen)
-{
-    if (config_dir_make(dir, err, errlen) < 0)
-        return -1;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-        snprintf(err, errlen, "cannot lock %s: %s", dir, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 static int change(const char *dir, const char *jid, const char *fp, char *err, size_t errlen)
 {
     char bare[PINS_JID_MAX + 1];
     int removed = 0;
-    if (!jid || !norm_jid(jid, strlen(jid), bare)) {
+    if (!jid || !path_norm_jid(jid, strlen(jid), bare)) {
         snprintf(err, errlen, "invalid JID for a certificate pin");
         return -1;
     }
-    int fd = lock_dir(dir, err, errlen);
+    int fd = path_lock_dir(dir, err, errlen);
     if (fd < 0)
         return -1;
     int r = rewrite(dir, bare, fp, &removed, err, errlen);

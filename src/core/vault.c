@@ -128,22 +128,13 @@ static void key_close(struct vault *v)
 }
 
 /* The bare JID, ASCII lowercased: the record's identity and part of its
- * AD. Full stringprep is the session's job; this only makes "Alice@X/res"
- * and "alice@x" the same account. */
+ * AD (path_norm_jid). */
 static int norm_jid(const char *jid, char *out, char *err, size_t errlen)
 {
-    size_t n = 0;
-    if (jid)
-        n = strcspn(jid, "/");
-    if (n == 0 || n > VAULT_JID_MAX) {
+    if (!jid || !path_norm_jid(jid, strlen(jid), out)) {
         snprintf(err, errlen, "invalid JID for the vault");
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)jid[i];
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    out[n] = '\0';
     return 0;
 }
 
@@ -804,22 +795,6 @@ bool vault_has_passphrase(const char *data_dir)
 
 /* ---- changes ------------------------------------------------------- */
 
-/* Takes the folder lock that serialises writers (several tuktuk may share
- * a data folder). Returns the folder's fd, or -1. */
-static int lock_dir(struct vault *v, char *err, size_t errlen)
-{
-    if (config_dir_make(v->dir, err, errlen) < 0)
-        return -1;
-    int fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-        snprintf(err, errlen, "cannot lock %s: %s", v->dir, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Under the lock, re-reads the vault so that another tuktuk's changes
  * survive ours. A file we cannot read stops the change, unless we are
  * replacing it. */
@@ -892,7 +867,7 @@ static int commit(struct vault *v, const unsigned char *keyhdr, const unsigned c
 static int change(struct vault *v, const char *jid, struct rec *rec, bool *found, char *err,
                   size_t errlen)
 {
-    int fd = lock_dir(v, err, errlen);
+    int fd = path_lock_dir(v->dir, err, errlen);
     if (fd < 0 || sync_disk(v, err, errlen) < 0)
         goto fail;
     if (!v->key_on_disk && v->keyhdr[9] == SRC_KEYFILE) {
@@ -1161,7 +1136,7 @@ int vault_set_passphrase(struct vault *v, const char *passphrase, char *err, siz
         return -1;
     }
     key_open(v);
-    int r = -1, fd = lock_dir(v, err, errlen);
+    int r = -1, fd = path_lock_dir(v->dir, err, errlen);
     if (fd >= 0 && sync_disk(v, err, errlen) == 0)
         r = rekey(v, passphrase, newkey, err, errlen);
     if (fd >= 0)

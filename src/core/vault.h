@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VAULT_JID_MAX 3071      /* RFC 7622 bare JID, bytes */
+#include "core/path.h"
+
+#define VAULT_JID_MAX PATH_JID_MAX /* RFC 7622 bare JID, bytes */
 #define VAULT_PASSWORD_MAX 4096 /* bytes of UTF-8 */
 #define VAULT_MECH_MAX 31       /* "SCRAM-SHA-512-PLUS" fits */
 #define VAULT_SALT_MAX 256

@@ -16,6 +16,7 @@
  * unassigned code points are refused (STRINGPREP_NO_UNASSIGNED). */
 #include "xmpp/saslprep.h"
 #include "xml/utf8.h"
+#include "xmpp/wipe.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,14 +42,6 @@ static long decode_all(const char *in, uint32_t *ucs4)
         n++;
     }
     return n;
-}
-
-static void wipe_free(void *p, size_t len)
-{
-    if (p) {
-        OPENSSL_cleanse(p, len);
-        free(p);
-    }
 }
 
 /* Runs the profile on a copy of the n code points in src, growing the

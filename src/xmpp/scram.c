@@ -27,6 +27,7 @@
  * depends on OpenSSL only. */
 #include "xmpp/scram.h"
 #include "xml/base64.h"
+#include "xmpp/wipe.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -96,20 +97,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-static void wipe_free(void *p, size_t len)
-{
-    if (p) {
-        OPENSSL_cleanse(p, len);
-        free(p);
-    }
-}
-
-static void wipe_free_str(char *p)
-{
-    if (p)
-        wipe_free(p, strlen(p));
 }
 
 /* Concatenates the NULL-terminated list of strings. Caller frees. */
