@@ -103,11 +103,10 @@ build/rel/bench/%: build/rel/tests/bench/%.o $(REL_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# libFuzzer needs clang; the fuzz targets link only the XML layer.
+# libFuzzer needs clang. The fuzz targets link the XML, protocol and
+# network layers (no UI); the roster cache target also its file in core
+# and what that file needs.
 FUZZ_CC  ?= clang
-# The framer target needs only src/xml; the session target also the
-# protocol and network layers (no UI); the roster cache target its file
-# in core and what that file needs.
 FUZZ_LIB := $(filter src/xml/% src/xmpp/% src/net/% src/core/rostercache.c src/core/vault.c \
 	src/core/path.c src/core/config.c,$(LIB_SRC))
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)

@@ -1,7 +1,9 @@
 /* ui_int.h - what the UI's own files share: the ui struct and the
- * functions that cross between ui.c (loop and terminal), keys.c (keys),
- * actions.c (commands and roster actions) and events.c (session events
- * and auto-away). Not for use outside src/ui. */
+ * functions that cross between them: ui.c (loop and terminal), keys.c
+ * (keys), cmds.c (the commands), complete.c (Tab), actions.c (chats,
+ * sending, roster actions), events.c (session events and auto-away),
+ * rooms.c, queries.c, console.c, secrets.c and typing.c. Not for use
+ * outside src/ui. */
 #ifndef TUKTUK_UI_INT_H
 #define TUKTUK_UI_INT_H
 

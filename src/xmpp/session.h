@@ -178,6 +178,11 @@ struct session_event {
     const char *room_password; /* SESSION_EV_MUC_INVITE */
 };
 
+/* Events come from inside the session's own calls and callbacks, one at
+ * a time. Every pointer in an event (strings, .msg, .query, .vcard...)
+ * lives only until the handler returns: copy what you keep. A handler may
+ * call back into the session (send, set presence, connect, disconnect),
+ * but must not free it (session_free) from inside a handler. */
 typedef void (*session_handler)(void *ud, const struct session_event *ev);
 
 struct session;

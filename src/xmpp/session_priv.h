@@ -1,6 +1,9 @@
 /* session_priv.h - the session's inner state, shared by the files that
- * make up the session module (session.c, negotiate.c, im.c) and no one
- * else. */
+ * make up the session module and no one else: the core (session.c, the
+ * stream and its life; negotiate.c, register.c; request.c and routes.c,
+ * where requests and answers go; sm.c) and the features, each one file
+ * (im.c, disco.c, queries.c, vcard.c, mucproto.c, bookmarks.c,
+ * blocking.c). A feature needs no field here unless it keeps state. */
 #ifndef TUKTUK_SESSION_PRIV_H
 #define TUKTUK_SESSION_PRIV_H
 
