@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tuktuk - terminal XMPP client. See README.md and docs/architecture.md.
 
 VERSION := 0.1.0

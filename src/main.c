@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - parses the command line, reads the config and the password,
  * builds the libuv loop, and wires the layers together: a session
  * (src/xmpp) whose events go to the terminal UI (src/ui) or, when there is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cb_oracle.h - what any choice of channel-binding type must respect,
  * whatever the server listed (xmpp/negotiate.c, negotiate_cb_choose):
  * shared by the unit test and the fuzz target, which tries every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check.h - the tiny assertion kit every test program uses. Each program
  * ends with check_done(), which prints "N passed, N failed". */
 #ifndef TUKTUK_CHECK_H

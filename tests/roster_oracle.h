@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* roster_oracle.h - what a roster result holds, read two ways, for the
  * tests of src/xmpp/rosterscan.c: by roster_scan itself, and through a
  * Mini-XML tree the way src/xmpp/im.c reads one (apply_item). Both give

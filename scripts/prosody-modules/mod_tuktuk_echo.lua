@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 -- mod_tuktuk_echo: a built-in chat partner for the demo and the tests.
 --
 -- echo@HOST answers every chat message with the same text prefixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* account.c - merges the chosen [account NAME] section with the command
  * line. The command line wins, key by key, so that `tuktuk -a work
  * --server other.example` does what it says. */

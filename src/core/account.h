@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* account.h - the account to log in with: a config file section chosen
  * with -a (or the first one), overridden by the command line (see
  * account.c). */

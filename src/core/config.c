@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* config.c - reads the INI-style config file and finds the folders.
  *
  * The file is forgiving on purpose: a client that refuses to start over a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* config.h - the INI-style config file and the config/data folders (see
  * config.c, whose top comment lists every key and its default). */
 #ifndef TUKTUK_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* credentials.c - finds the password without ever showing it: a file
  * given on the command line (scripts and tests) or the encrypted vault;
  * failing both, the UI asks when the server wants it. A vault that cannot be read is reported and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* credentials.h - where the password comes from at start: the
  * --password-file, else the vault; else the UI asks the user (no echo),
  * who may keep it in the vault once the server has accepted it (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* options.c - parses the command line (README.md, tuktuk.1). It only
  * fills a struct: reading files and connecting are main.c's business, so
  * every rule here can be checked by a unit test. */

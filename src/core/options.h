@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* options.h - the command line (README.md, tuktuk.1), parsed without side
  * effects so that it can be tested (see options.c). */
 #ifndef TUKTUK_OPTIONS_H

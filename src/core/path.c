@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* path.c - one way to name a file in a folder, for the config file, the
  * vault, its key, the trusted certificates and the roster cache alike;
  * one lock for the writers of a folder; one name for an account. */

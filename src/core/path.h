@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* path.h - file names under the config and data folders, the lock that
  * serialises writers to a folder, and the name a JID has in our files. */
 #ifndef TUKTUK_PATH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pins.c - trust on purpose. When a server's certificate does not verify,
  * the user may decide to trust it anyway with /tls trust; we remember that
  * decision as the SHA-256 fingerprint of that exact certificate, for that

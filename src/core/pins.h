@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pins.h - certificates the user trusted on purpose (/tls trust), one
  * SHA-256 fingerprint per account in DATA/trusted-certs (see pins.c). */
 #ifndef TUKTUK_PINS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* prompt.c - reads answers from /dev/tty, so that a password never passes
  * through stdin redirections or the shell history, and turns echo off
  * while a secret is typed. Used only before curses takes the terminal. */

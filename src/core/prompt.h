@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* prompt.h - questions asked on the terminal before the full-screen UI
  * starts: the JID when none is configured, and the vault's master
  * passphrase (without echo). See prompt.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rostercache.c - the roster between runs.
  *
  * Roster versioning (RFC 6121 §2.6) lets a client that kept the roster

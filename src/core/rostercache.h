@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rostercache.h - the roster kept between runs, with its version (RFC
  * 6121 §2.6), in DATA/roster/JID, so that the first login of a new run can
  * ask the server only for what changed (see rostercache.c for why and for

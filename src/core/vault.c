@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vault.c - the password vault: one small file, DATA/vault, holding one
  * record per account, each a password or a SCRAM salted password,
  * encrypted with XChaCha20-Poly1305 under a key that comes from the master

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vault.h - the encrypted password vault DATA/vault (see vault.c; the file
  * format and its guarantees are in docs/vault.md).
  *

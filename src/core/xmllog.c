@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xmllog.c - appends "TIME >> xml" (sent) and "TIME << xml" (received)
  * lines. The file is opened with O_APPEND and mode 0600 so that a log of
  * private conversations is never world-readable, even for a moment. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xmllog.h - the --xml-log file: every stanza in and out, one per line,
  * created with mode 0600. Payloads arrive already redacted by the
  * session (see xmllog.c). */

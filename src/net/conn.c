@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* conn.c - one client connection to an XMPP server, as bytes.
  *
  * The story of a connection: resolve the domain's SRV records (srv.c, off

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* conn.h - one client connection: DNS SRV lookup, TCP via libuv, TLS via
  * OpenSSL memory BIOs (STARTTLS or direct TLS). Knows bytes, not XML
  * (see conn.c, srv.c, tls.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* srv.c - where to connect for a JID's domain.
  *
  * RFC 6120 §3.2.1 tells a client to look up _xmpp-client._tcp.DOMAIN and

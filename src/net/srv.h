@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* srv.h - DNS SRV lookup for XMPP clients (RFC 6120 §3.2, XEP-0368),
  * run off the loop, and the RFC 2782 ordering of its answer (see srv.c). */
 #ifndef TUKTUK_SRV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls.c - the client side of TLS for the connection, with no socket of its
  * own.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls.h - a TLS client session over OpenSSL memory BIOs, fed and drained by
  * the connection (see tls.c). Knows no sockets. */
 #ifndef TUKTUK_TLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* actions.c - what the user's chats need: names shown for contacts, a
  * chat window opened with its recent history, text sent and logged, a
  * line from the input line handed to its command (cmds.c) or said, and

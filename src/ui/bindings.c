@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bindings.c - maps keys to the actions that work wherever the focus is.
  * Key names follow Emacs and mcabber: "M-x" is Alt-x (ESC x on the wire),
  * "C-x" is Ctrl-x. Keys that ncurses reports as codes (PgUp, Alt-Left)

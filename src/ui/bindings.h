@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bindings.h - the keys that act anywhere (window switching, focus,
  * redraw...), with their defaults (docs/ui.md) and the user's
  * "bind.KEY = action" lines from the config (see bindings.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chatlog.c - message history on disk.
  *
  * Each conversation is one file, $DATA/history/ACCOUNT/CONTACT.log, one

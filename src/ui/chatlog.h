@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chatlog.h - message history files: $DATA/history/ACCOUNT/CONTACT.log,
  * one grep-friendly line per message, mode 0600 (see chatlog.c). */
 #ifndef TUKTUK_UI_CHATLOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chatwin.c - windows and their scrollback.
  *
  * Each window keeps its lines in a ring (10,000 by default), so a chat

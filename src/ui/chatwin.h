@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chatwin.h - the windows: window 1 is the status window, then one per
  * chat, and the XML console once opened. Each keeps a scrollback ring of
  * lines, an unread count and a scroll position, and knows how its lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmds.c - every command of the input line, as one table: its name
  * (and subcommand), how many words it takes, whether its last argument is
  * the rest of the line, what its first argument is (for Tab and for the

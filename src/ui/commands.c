@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* commands.c - reading the input line with the table of commands
  * (cmds.c): which command, how many words, whether the last argument takes
  * the rest of the line verbatim (a message, a status text, raw XML), and

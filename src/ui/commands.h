@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* commands.h - the command line language of the input line: the table of
  * commands (cmds.c), and parsing a line into one with checked arguments
  * (commands.c). */

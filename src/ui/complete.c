@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* complete.c - Tab completes what the word under the cursor takes: a
  * command's name, its subcommand, and for its first argument what the
  * command's row in the table says it is (cmds.c: a contact's address,

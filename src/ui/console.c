@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* console.c - the XML console: a window that shows every stanza sent and
  * received, like a telnet session, and sends what is typed into it as
  * raw XML.

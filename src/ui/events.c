@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* events.c - what the session tells us, shown; and auto-away.
  *
  * Session events only update the models (roster view, windows) and mark

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* input.c - the line editor behind the input line.
  *
  * The line is kept as UTF-8 bytes with the cursor as a byte offset that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* input.h - the input line: an UTF-8 line editor with readline keys, a
  * kill buffer, history, horizontal scrolling and tab completion. Pure
  * text: no curses here (see input.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keys.c - from keystrokes to actions.
  *
  * ncurses decodes function keys; we add the sequences it may not know

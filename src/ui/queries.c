@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* queries.c - asking other entities about themselves, and showing the
  * answers: /version, /ping, /disco and /vcard. The session asks and reads
  * the answers (xmpp/queries.c, xmpp/vcard.c); this file only words them.

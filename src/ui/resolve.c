@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* resolve.c - from what the user typed to the JID a command acts on.
  *
  * People know their contacts by name, and Tab used to complete names:

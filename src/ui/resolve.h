@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* resolve.h - the word a user typed where a command wants a JID, read
  * against the roster: an address stays an address, a roster name becomes
  * its contact's JID, and a word that is neither is refused instead of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rooms.c - group chat rooms (XEP-0045) on the screen: a window per room
  * (its subject and head count in the title), occupants coming and going,
  * our own messages as the room sends them back, private messages from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rosterview.c - the roster pane's model of what to show.
  *
  * A contact in two groups appears twice, so the view keeps one entry per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rosterview.h - what the roster pane shows: the roster model sorted by
  * group, then presence, then name, with collapsible groups, a toggle for
  * offline contacts, a live filter and a selection. No curses here (see

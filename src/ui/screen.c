@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* screen.c - drawing the panes with ncursesw.
  *
  * Each pane is its own curses window. A pane is redrawn into its window

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* screen.h - the curses side of the UI: the layout of the panes, colours
  * from the theme, and drawing each pane into its own curses window so
  * that only what changed reaches the terminal (see screen.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* secrets.c - passwords typed on the input line: after a refused login,
  * for /password (the vault) and for /passwd (the server, XEP-0077). They
  * are never echoed (not even as stars, which would show their length),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* statusbar.c - what the status line says.
  *
  *     [alice@localhost/tuktuk] [online] [1:status] [2:bob*] [act: 2]

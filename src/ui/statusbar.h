@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* statusbar.h - the status line's content: account, own presence,
  * connection state, the windows and which have unread messages; or, for
  * a moment, the candidates of a Tab completion. Built as coloured

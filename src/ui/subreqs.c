@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* subreqs.c - who asked to see our presence and has no answer yet.
  *
  * RFC 6121 §3.1.3: an incoming subscription request waits for the user.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* subreqs.h - subscription requests waiting for the user's answer: a
  * small set of bare JIDs, kept until /authorize or /deny, or until the
  * roster shows the request answered (see subreqs.c). No curses. */

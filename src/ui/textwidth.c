@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* textwidth.c - how many terminal columns UTF-8 text takes.
  *
  * Everything the UI lays out (roster names, chat lines, the input line)

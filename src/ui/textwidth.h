@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* textwidth.h - display columns of UTF-8 text: wide (CJK, emoji) and
  * combining characters, truncation and word wrap by column, never by byte
  * (see textwidth.c). Needs an UTF-8 LC_CTYPE (setlocale) for wcwidth. */

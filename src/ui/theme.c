@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* theme.c - theme files: one "role = colours and attributes" per line.
  *
  * A style names a foreground and optionally a background colour (a name

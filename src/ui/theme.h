@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* theme.h - colours and attributes by role, read from theme files (format
  * in docs/themes.md). Pure parsing: screen.c turns styles into curses
  * colour pairs (see theme.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* typing.c - telling a chat partner that we type (XEP-0085 §5).
  *
  * Keys typed into a chat window (text, not a command) say "composing",

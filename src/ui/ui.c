@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ui.c - the UI's life cycle and its place in the libuv loop.
  *
  * The terminal is driven by ncursesw, but the loop is libuv's: stdin is

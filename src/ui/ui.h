@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ui.h - the full-screen ncursesw interface: roster pane, chat windows,
  * status line and input line. It reads the session's state and events
  * and calls the session's commands; it never touches a socket. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ui_int.h - what the UI's own files share: the ui struct and the
  * functions that cross between them: ui.c (loop and terminal), keys.c
  * (keys), cmds.c (the commands), complete.c (Tab), actions.c (chats,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xalloc.c - see xalloc.h. The network side never aborts on memory: it
  * reports and carries on. Only the UI, where a failed allocation leaves
  * a half-drawn screen and no way to tell the user, takes this way out. */

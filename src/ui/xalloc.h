@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xalloc.h - allocation for the UI, which has nothing sensible left to do
  * when memory runs out: these abort instead of returning NULL, so that
  * drawing code does not drown in checks (see xalloc.c). */

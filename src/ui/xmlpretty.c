@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xmlpretty.c - the XML console's pretty-printer.
  *
  * A stanza arrives as one line of serialised XML, which is hard to read

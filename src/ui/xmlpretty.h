@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xmlpretty.h - one stanza's raw text as short indented lines for the XML
  * console: one element per line, text kept, raw text when the input is
  * not simple XML. No Mini-XML, no allocation (see xmlpretty.c). */

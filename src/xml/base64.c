@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* base64.c - base64 (RFC 4648 §4, with padding), the encoding of binary
  * data in XML text (xs:base64Binary): SASL payloads (RFC 6120 §6.4.2,
  * RFC 5802 §7), caps verification strings (XEP-0115), and what comes next

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* base64.h - base64 with padding, strict on input (see base64.c). */
 #ifndef TUKTUK_BASE64_H
 #define TUKTUK_BASE64_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* framer.c - incremental XMPP stanza framer.
  *
  * An XMPP stream is one long XML document: <stream:stream> opens it, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* framer.h - incremental XMPP stanza framer (see framer.c). */
 #ifndef TUKTUK_FRAMER_H
 #define TUKTUK_FRAMER_H

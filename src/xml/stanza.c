@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stanza.c - Mini-XML glue: parse framed stanzas, resolve namespaces,
  * build and serialise outgoing stanzas.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stanza.h - Mini-XML glue: parse one framed stanza, resolve namespaces,
  * build and serialise outgoing stanzas (see stanza.c). */
 #ifndef TUKTUK_STANZA_H

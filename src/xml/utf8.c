@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* utf8.c - validates one UTF-8 sequence for XML: overlong forms,
  * surrogates (ED A0..BF ..) and U+FFFE/U+FFFF are invalid there: they are
  * not XML Chars (XML 1.0 §2.2), and RFC 6120 §11.6 requires UTF-8. Also

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* utf8.h - the one UTF-8 check the XML layer uses, for the framer's
  * incoming bytes and for text we are asked to send, and the one decoder
  * and the one encoder of a code point (see utf8.c). */

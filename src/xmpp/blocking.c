@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* blocking.c - XEP-0191 Blocking Command: the server drops everything
  * from the JIDs on our block list and shows them nothing of us.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bookmarks.c - room bookmarks (XEP-0402: PEP node urn:xmpp:bookmarks:1),
  * which the server keeps for all of the account's clients, plus the older
  * XEP-0048 ones, read only.

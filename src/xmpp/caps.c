@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* caps.c - XEP-0115 entity capabilities. The verification string hashes
  * our sorted identities and features, so that a server or contact who has
  * seen the same string once knows our features without asking again. The

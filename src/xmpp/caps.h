@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* caps.h - entity capabilities (XEP-0115): our own verification string,
  * and a small cache of other clients' capabilities by verification
  * string, so that 2,000 contacts running the same client cost one query

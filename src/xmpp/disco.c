@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* disco.c - what tuktuk says about itself and learns about others:
  * service discovery answers (XEP-0030), software version (XEP-0092),
  * entity time (XEP-0202), and entity capabilities (XEP-0115) both ways.

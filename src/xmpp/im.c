@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* im.c - instant messaging and presence, RFC 6121: the roster (get with
  * versioning, pushes, changes), presence per resource, subscriptions, and
  * messages of every type. Also answers the few IQs every client must

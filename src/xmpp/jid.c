@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* jid.c - JIDs (RFC 7622): "localpart@domainpart/resourcepart".
  *
  * The split follows RFC 7622 §3.1: everything after the first '/' is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* jid.h - JID parsing and comparison (RFC 7622 basics). */
 #ifndef TUKTUK_JID_H
 #define TUKTUK_JID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* muc.c - the model of group chat rooms (XEP-0045): which rooms we are in
  * or joining, with our nick and password there, their subject, and their
  * occupants by nick. No protocol here (that is mucproto.c). Nicks are

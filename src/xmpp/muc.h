@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* muc.h - group chat rooms (XEP-0045) as the session knows them: the
  * rooms we are in or joining, and their occupants (see muc.c). The UI
  * reads them through session_muc_room and session_muc_at. */

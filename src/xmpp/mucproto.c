@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mucproto.c - group chat (XEP-0045) on the wire: joining (with a
  * password, and history since the last message we saw), leaving, nick
  * changes, the subject, invitations (mediated, and XEP-0249 direct), and

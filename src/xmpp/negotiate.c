@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* negotiate.c - stream negotiation, RFC 6120 §4-§7: STARTTLS (required:
  * plaintext is never an option), SASL (SCRAM-SHA-256/-1 and their -PLUS
  * variants, PLAIN only inside TLS), resource binding and, only where the

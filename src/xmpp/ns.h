@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ns.h - every XML namespace the protocol layer speaks, in one place, so
  * that a feature file names a constant and a typo is a compile error.
  * The stream's own (jabber:client, the streams namespace) live in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* queries.c - asking another entity about itself: its software
  * (XEP-0092), whether it answers (XEP-0199), what it is and offers
  * (XEP-0030 disco#info) and its clock (XEP-0202). Each is a typed call

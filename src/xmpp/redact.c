@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* redact.c - keeps secrets out of what the XML console and --xml-log show,
  * whichever way the stanza went. Servers echo what they were sent:
  * ejabberd copies a submitted <password/> into its error replies to a

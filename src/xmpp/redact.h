@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* redact.h - secrets out of the XML that the console and the log show
  * (see redact.c). */
 #ifndef TUKTUK_REDACT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* register.c - in-band registration and password change, XEP-0077. With
  * --register the account is created right after TLS (never before: the
  * password must not cross the network in the clear), then SASL goes on

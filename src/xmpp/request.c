@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* request.c - the registry of the IQs we asked (RFC 6120 §8.2.3).
  *
  * A feature asks with session_iq(): the request, a callback and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* request.h - the session's requests in flight: every IQ we ask is
  * answered exactly once, by its answer, its error, a timeout or the end of
  * the session (see request.c). For the files of the session module. */

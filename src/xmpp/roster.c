@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* roster.c - the roster (RFC 6121 §2) and who is online (RFC 6121 §4).
  *
  * Items live in two structures:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* roster.h - the roster model (RFC 6121 §2) with per-resource presence
  * (RFC 6121 §4). Pure data: no I/O, no XML (see roster.c). */
 #ifndef TUKTUK_ROSTER_H

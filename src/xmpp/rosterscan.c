@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rosterscan.c - the roster result (RFC 6121 §2.1.4) read straight from
  * the framer's text, without a tree.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rosterscan.h - read a roster result without building a tree (see
  * rosterscan.c). */
 #ifndef TUKTUK_ROSTERSCAN_H

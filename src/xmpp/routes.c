@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* routes.c - where the requests that come to us go, and what runs after
  * each new login. These two tables are what makes an extension one file
  * plus a row here (docs/architecture.md, "Adding an extension"): the

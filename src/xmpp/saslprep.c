@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* saslprep.c - SASLprep (RFC 4013) of passwords and usernames.
  *
  * SASLprep is a stringprep (RFC 3454) profile: map (B.1 "commonly mapped

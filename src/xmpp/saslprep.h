@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* saslprep.h - SASLprep (RFC 4013) of passwords and usernames. */
 #ifndef TUKTUK_SASLPREP_H
 #define TUKTUK_SASLPREP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* scram.c - the client side of SASL SCRAM (RFC 5802), with SHA-1 or
  * SHA-256 (RFC 7677) and the -PLUS variants bound to the TLS channel with
  * tls-exporter (RFC 9266).

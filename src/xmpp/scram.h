@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* scram.h - SASL SCRAM client (RFC 5802, RFC 7677, RFC 9266 channel
  * binding), pure: no I/O (see scram.c). */
 #ifndef TUKTUK_SCRAM_H

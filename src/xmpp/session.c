@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session.c - the life of one XMPP session: connecting, reading the stream
  * through the framer, timers for login, dead-connection detection
  * (XEP-0199) and reconnection with capped exponential backoff, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session.h - one XMPP account's session: stream negotiation, SASL,
  * binding, roster, presence and messages (RFC 6120, RFC 6121). It knows
  * the protocol and nothing about the screen: everything it learns is

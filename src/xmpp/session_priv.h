@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session_priv.h - the session's inner state, shared by the files that
  * make up the session module and no one else: the core (session.c, the
  * stream and its life; negotiate.c, register.c; request.c and routes.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sm.c - stream management (XEP-0198): acknowledgements, so that we know
  * which of our stanzas the server has, and resumption, so that a dropped
  * connection comes back without losing what was in flight either way.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sm.h - stream management, XEP-0198 (see sm.c). Part of the session
  * module: only session.c, negotiate.c and im.c use it. */
 #ifndef TUKTUK_SM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vcard.c - vCards: reading a contact's or our own, from vCard4 over PEP
  * (XEP-0292) where the account has one, else vcard-temp (XEP-0054); and
  * changing one field of ours. A change is read-modify-write: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wipe.h - freeing memory that held a secret (a password, a key, a
  * proof): wiped first with OPENSSL_cleanse, which the compiler may not
  * remove. The protocol layer depends on OpenSSL already; libsodium's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_framer.c - throughput of the stanza framer on a synthetic stream.
  *
  * Builds about 100 MB (or argv[1] MB) of mixed stanzas in memory: chat

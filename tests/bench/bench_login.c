@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_login.c - login time against the local Prosody: from
  * session_connect (TCP connect to 127.0.0.1, no DNS) to SESSION_ONLINE
  * (STARTTLS, SCRAM, bind, roster, initial presence). Prints the median of

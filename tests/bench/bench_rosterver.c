@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_rosterver.c - what roster versioning (RFC 6121 §2.6) saves at a
  * reconnect with an unchanged roster of 10,000 contacts, against the
  * local Prosody (whose mod_roster offers versioning).

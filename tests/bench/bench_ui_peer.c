@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_ui_peer.c - the other side of the UI benchmarks: logs in with the
  * project's session API, sends COUNT chat messages to TO as fast as the
  * session takes them, waits until the server has routed them all (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_ui_pty.c - a small "expect" for the UI benchmarks: runs a
  * terminal program under a pseudo-terminal of our own (posix_openpt, no
  * -lutil), reads everything it writes to the terminal, and follows a

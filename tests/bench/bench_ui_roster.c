@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_ui_roster.c - the 10,000-contact roster, inside the process: the
  * real UI (ui_new, ui_session_event, its libuv loop) drawing into a
  * pseudo-terminal of 120x40 that a thread drains, as a terminal would.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/lib.sh - what the shell benchmarks share, sourced from the
 # repository root: the binaries they need, and the Prosody they measure
 # against (the one scripts/bench started, named by TUKTUK_BENCH_RUNDIR,

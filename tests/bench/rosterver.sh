@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/rosterver.sh - the roster cache seen from outside (RFC 6121
 # §2.6 roster versioning; src/core/rostercache.c): the release binary
 # with 10,000 contacts at 120x40, started

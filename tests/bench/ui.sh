@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/ui.sh - the full-screen UI measured from outside, against the
 # local Prosody, side by side with mcabber and Profanity (issue 3):
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_cb.c - libFuzzer target: stream features from a hostile server,
  * read for their channel-binding list (XEP-0440, negotiate_cb_listed),
  * then the choice of a type (negotiate_cb_choose) for every TLS version,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_framer.c - libFuzzer target for the framer and the Mini-XML glue.
  *
  * The input is fed twice: whole, and in pseudo-random chunks (1 byte up to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_rostercache.c - libFuzzer target: the roster cache file reader
  * (src/core/rostercache.c) on any bytes. It must never crash, leak or
  * trip the sanitizers, and a file it refuses must leave the roster empty

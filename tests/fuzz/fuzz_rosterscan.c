@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_rosterscan.c - libFuzzer target: the roster result read without a
  * tree (src/xmpp/rosterscan.c) against the Mini-XML reading of the same
  * stanza. The input is a run of stanzas after a stream header; every one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_session.c - libFuzzer target for what a hostile server or contact
  * can send once we are logged in: each input is cut into stanzas by the
  * framer (behind a fixed stream header) and every stanza goes through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* harness.h - drives real sessions against the project's test server,
  * Prosody or ejabberd (started by tests/run, which exports TUKTUK_TEST_*;
  * TUKTUK_TEST_SERVER says which). Each client records what its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_blocking.c - XEP-0191 blocking against the test server: the list
  * fetched at login, a block that silences a contact until the unblock,
  * the list as a second resource of ours sees it, a change made there

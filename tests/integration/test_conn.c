@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_conn.c - the connection against a real server started by tests/run,
  * Prosody then ejabberd (TUKTUK_TEST_C2S_PORT, TUKTUK_TEST_TLS_PORT,
  * TUKTUK_TEST_CA, TUKTUK_TEST_DOMAIN). Each scenario drives a real uv loop,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_disco.c - what two real sessions learn about each other through
  * the project's test server (Prosody, then ejabberd): entity
  * capabilities (XEP-0115) resolved with one verified disco#info query per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_hostile.c - a scripted hostile server on loopback, for what a real
  * server never does: strip STARTTLS, send malformed or forbidden XML,
  * exceed limits, fall silent, or hang up. The client must answer with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_im_ext.c - message extensions between real accounts on the
  * project's test servers: carbons (XEP-0280) to our other resource, both ways,
  * and a forged carbon from another account ignored (CVE-2017-5592's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_muc.c - group chat (XEP-0045) against the test server's MUC
  * service (TUKTUK_TEST_MUC): creating a room, joining it, the occupants
  * each side sees, groupchat messages (and our own coming back), the

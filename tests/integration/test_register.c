@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_register.c - XEP-0077 against the project's servers: creating an
  * account before logging in (over TLS only), a name that is taken, and
  * changing the password on the server. */

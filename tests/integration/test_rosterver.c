@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_rosterver.c - roster versioning (RFC 6121 §2.6) against the
  * project's Prosody, whose mod_roster offers it (a number that grows with
  * each change; an unchanged roster gets an empty result, a changed one the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_session.c - the protocol core against the project's real servers
  * (Prosody, then ejabberd): SCRAM over STARTTLS and direct TLS, wrong
  * password, untrusted certificate, messages, presence, a 2,000-contact

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sm.c - stream management (XEP-0198) against the test server,
  * through a TCP relay of our own on loopback that can cut the connection,
  * swallow what the client sends, or turn connections away: acknowledgements

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_vcard.c - vCards (XEP-0054) on the project's test servers: our own set
  * field by field without losing the others, read back by us and by
  * another account, a field removed, and an unknown field refused. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls_script.h - a scripted XMPP server behind direct TLS (XEP-0368) on
  * loopback, for what a real Prosody cannot be made to do once TLS is up:
  * refuse a channel binding, list odd XEP-0440 types, speak only TLS 1.2

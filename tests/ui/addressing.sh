@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/addressing.sh - commands send to the contact the user named
 # (issue 9, item 2). Tab after /msg completes a contact's address (the
 # name only shows in the list), and with several matches it lists them on

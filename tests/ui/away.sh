@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/away.sh - auto-away on tmux detach, without polling: tuktuk
 # watches the tmux socket, whose owner-execute bit tmux sets while a
 # client is attached. Started in a detached session, tuktuk is away; a

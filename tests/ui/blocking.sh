@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/blocking.sh - blocking (XEP-0191) as a user meets it: /block
 # with a contact's name, the server's confirmation in the status window,
 # the ! mark in the roster, /blocked, a message from the blocked contact

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/chat.sh - the real binary in tmux against the project's Prosody,
 # at 120x40 and at 80x24: log in, roster with groups, offline toggle, CJK,
 # emoji and combining names aligned, j/k + Enter opens a chat, a message

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/console.sh - the XML console, with the real binary in tmux
 # against the project's Prosody: /xml opens window 2 and shows the login
 # from before it was opened, with the SASL payloads redacted and the

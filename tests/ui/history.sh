@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/history.sh - a history file that cannot be written (here its
 # folder is a plain file; a full disk looks the same to tuktuk) is said on
 # screen, and the messages are shown all the same: nothing is lost

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/im.sh - one-to-one chat complete (issue 5), the real binary in
 # tmux against the project's Prosody, with three accounts and four
 # clients: me (twice: two resources of one account, the second on a

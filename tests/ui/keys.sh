@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/keys.sh - key bindings from the config file: a rebound key
 # works, an unbound one does nothing, and a bad line is reported with its
 # reason while the rest still applies.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/lib.sh - helpers for the tmux tests of the real binary; sourced
 # by the executable tests/ui/*.sh (this file is not executable, so
 # tests/run does not run it on its own).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/muc.sh - group chat in the real binary, two users at 100x30:
 # /join opens the room's window (created, then joined), occupants come and
 # go, messages show once each on both sides, the subject goes into the

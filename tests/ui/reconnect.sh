@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/reconnect.sh - the server goes away and comes back, with the
 # real binary at 100x30: the status line counts down to the next attempt,
 # the client comes back by itself, says that the old session could not be

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/rostercache.sh - the roster cache of the real binary (RFC 6121
 # §2.6 roster versioning, src/core/rostercache.c), over three restarts:
 #   1. the first run writes DATA/roster/JID, mode 0600;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/rosterkeys.sh - typing into the roster never changes the
 # server's roster (issue 9, item 1). With the roster focused, a word such
 # as "study" (whose d and y once removed the selected contact) leaves the

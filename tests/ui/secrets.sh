@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/secrets.sh - passwords and certificates in the real binary:
 # a refused login asks for the password without echo and offers the
 # vault once the server accepted it; the next start logs in from the vault;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/terms.sh - the UI works with TERM set to tmux-256color,
 # screen-256color, xterm-256color and vt100 (monochrome, 80x24): it logs
 # in, draws the roster, status and input lines, opens a chat with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/valgrind.sh - a normal session under valgrind: log in, chat,
 # join a room and talk there, quit. The release objects (no sanitizers, which valgrind cannot run
 # beside), linked against the shared libraries because valgrind cannot

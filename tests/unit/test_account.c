@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_account.c - config section + command line merging. */
 
 #include "../check.h"

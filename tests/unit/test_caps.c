@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_caps.c - XEP-0115 verification strings (the XEP's own example)
  * and the capabilities cache. */
 

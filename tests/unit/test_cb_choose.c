@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_cb_choose.c - the choice of a channel-binding type
  * (xmpp/negotiate.c): from the server's XEP-0440 list (garbage in it
  * ignored), the TLS version, what the connection can give, the account's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_config.c - the config file parser (values, defaults, warnings with
  * file and line, never fatal) and the folder resolution (-c/-d, XDG
  * variables, HOME) and creation with mode 0700. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_framer.c - the stanza framer against a recorded session split at
  * every byte, every construct RFC 6120 §11 forbids, and the limits. */
 #include "../check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_im_rosterver.c - roster versioning (RFC 6121 §2.6) in the session,
  * without a server: stanzas go straight into session_handle_stanza, as
  * tests/fuzz/fuzz_session.c feeds them, and what the session sends is read

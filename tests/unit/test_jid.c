@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_jid.c - JID parsing, normalisation and comparison (RFC 7622). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_muc_model.c - the model of group chat rooms (src/xmpp/muc.c): rooms found
  * as JIDs, joining the same room twice, occupants added, changed, renamed
  * by removal and addition, and forgotten with the connection. */

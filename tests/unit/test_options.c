@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_options.c - the command line, as README.md and tuktuk.1 give it. */
 
 #include "../check.h"

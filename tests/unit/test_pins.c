@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_pins.c - pinned certificate fingerprints in DATA/trusted-certs:
  * canonical form, one pin per account, other lines kept, mode 0600, and a
  * failed write that leaves the old file as it was. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_redact.c - secrets never reach the XML console or log: SASL
  * payloads, <password/> wherever it stands (ejabberd echoes it in error
  * replies), secret data-form fields; a SASL failure's reason, a message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_roster.c - the roster model: items, groups, per-resource presence,
  * the best resource, presence-only items, the roster version, and 10,000+
  * items through the hash table. Run under ASan/LeakSanitizer, so every

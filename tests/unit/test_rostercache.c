@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_rostercache.c - the roster cache file (core/rostercache.c): a
  * round trip keeps every field exactly (absent and empty names, escapes,
  * groups, pending requests) and the version; presence-only items stay

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_rosterscan.c - the roster result read without a tree: what it
  * accepts reads exactly as the Mini-XML tree does, and whatever it does
  * not know it refuses (the session then parses the general way). */

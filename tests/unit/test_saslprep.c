@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_saslprep.c - SASLprep against the RFC 4013 §3 examples, plus the
  * space mapping, NFKC expansion and UTF-8 validation. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_scram.c - the SCRAM client against the RFC 5802 §5 and RFC 7677 §3
  * examples, a -PLUS exchange computed independently (Python hashlib), and
  * every way a server message can be refused. */

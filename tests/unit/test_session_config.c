@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_session_config.c - session_new refuses what cannot be an account
  * (no JID, no user part, a JID that does not parse, a channel_binding
  * setting that names no type) with a reason, and leaks nothing on the way

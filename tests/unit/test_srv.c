@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_srv.c - the RFC 2782 ordering of SRV records (srv_plan) with fixed
  * records and a scripted random source, the XEP-0368 merging per TLS mode,
  * the parsing of a hand-built DNS answer, and the certificate fingerprint

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_stanza.c - Mini-XML glue: namespaces, iteration, exact text,
  * escaping, builders and the one-line serialiser. */
 #include "../check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_bindings.c - default keys and "bind.KEY = action" lines. */
 
 #include "../check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_chatlog.c - history files: path and mode, escaping of newlines
  * and backslashes, reading back the most recent messages in order. */
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_chatwin.c - windows and scrollback: numbering, unread counts,
  * Alt-a order, the ring's limit, wrapping with a prefix and wide text,
  * scroll clamping; and the status line's segments, and Tab's candidates

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_commands.c - parsing the input line into commands: arguments
  * that take the rest of the line, subcommands, value checks, and the
  * one-line errors with usage for everything else. */

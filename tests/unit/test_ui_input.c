@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_input.c - the line editor: readline keys on UTF-8 text with
  * wide and combining characters, kill/yank, history, horizontal scroll
  * and tab completion as shells do it (one match put in, several listed

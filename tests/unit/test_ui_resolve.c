@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_resolve.c - the word typed where a command wants a JID: an
  * address stays one (resource kept, case normalised), a roster name in
  * any case is its contact, a name two contacts share is refused with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_rosterview.c - the roster pane's view over a real roster model:
  * order (group, presence, name), the default group, collapse, the
  * offline toggle, the live filter, selection that follows its contact,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_screen.c - the layout of the panes for a terminal size: the
  * roster keeps its configured width when there is room, gives way to the
  * chat on small terminals, and disappears below 30 columns. */

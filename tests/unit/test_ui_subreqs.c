@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_subreqs.c - the state machine of subscription requests: a
  * request waits once however often it is repeated (the server repeats
  * offline ones at each login), goes when answered or withdrawn, and goes

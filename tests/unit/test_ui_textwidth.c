@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_textwidth.c - column counting, truncation and word wrap with
  * CJK, emoji, combining characters and broken UTF-8. */
 #include <locale.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_theme.c - theme files: the shipped themes parse, the built-in
  * theme equals themes/default, a broken line is named and the defaults
  * are used, and colours fall back for 8-colour and monochrome terminals. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_xmlpretty.c - the XML console's pretty-printer: one element per
  * line, indentation, text-only elements on one line, stream headers and
  * ends, quotes holding '>', and hostile input (unbalanced, binary, huge,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_vault.c - the password vault: round trips with and without a master
  * passphrase, file modes, every way a vault can be damaged or tampered
  * with, fresh nonces, and writes that fail half way (a full tmpfs when we
