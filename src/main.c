@@ -276,6 +276,14 @@ static int start_ui(struct app *app)
     return 0;
 }
 
+/* The config's TLS mode as the connection names it. */
+static enum conn_tls_mode tls_of(enum config_tls tls)
+{
+    return tls == CONFIG_TLS_DIRECT      ? CONN_TLS_DIRECT
+           : tls == CONFIG_TLS_STARTTLS ? CONN_TLS_STARTTLS
+                                        : CONN_TLS_AUTO;
+}
+
 static int create_session(struct app *app)
 {
     char pinned[PINS_FINGERPRINT_LEN] = "";
@@ -286,7 +294,7 @@ static int create_session(struct app *app)
         .scram_key = credentials_scram_key(&app->cred),
         .server = app->account.server,
         .port = app->account.port,
-        .tls = app->account.tls,
+        .tls = tls_of(app->account.tls),
         .ca_file = app->account.ca_file,
         .pinned_sha256 = have_pin ? pinned : NULL,
         .resource = app->account.resource,

@@ -15,7 +15,7 @@ struct account {
     char *jid;  /* NULL when neither the config nor --jid gives one */
     char *server;
     int port;
-    enum conn_tls_mode tls;
+    enum config_tls tls;
     char *ca_file;
     char *channel_binding;
     char *resource;

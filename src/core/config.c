@@ -258,11 +258,11 @@ static bool set_value(struct parser *p, const struct key *k, char *base, const c
         return true;
     case V_TLS:
         if (strcmp(v, "auto") == 0)
-            *(enum conn_tls_mode *)f = CONN_TLS_AUTO;
+            *(enum config_tls *)f = CONFIG_TLS_AUTO;
         else if (strcmp(v, "starttls") == 0)
-            *(enum conn_tls_mode *)f = CONN_TLS_STARTTLS;
+            *(enum config_tls *)f = CONFIG_TLS_STARTTLS;
         else if (strcmp(v, "direct") == 0)
-            *(enum conn_tls_mode *)f = CONN_TLS_DIRECT;
+            *(enum config_tls *)f = CONFIG_TLS_DIRECT;
         else
             return false;
         return true;
@@ -316,7 +316,7 @@ static void add_account(struct parser *p, const char *name)
     c->accounts = grown;
     memset(&grown[c->naccounts], 0, sizeof *grown);
     grown[c->naccounts].name = copy;
-    grown[c->naccounts].tls = CONN_TLS_AUTO;
+    grown[c->naccounts].tls = CONFIG_TLS_AUTO;
     grown[c->naccounts].password_mode = CONFIG_PASSWORD_FULL;
     c->naccounts++;
     p->sec = SEC_ACCOUNT;

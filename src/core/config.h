@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/conn.h"
+/* How to secure the connection, as the command line and the config say
+ * it; main.c hands it to the session (net/conn.h has the same three). */
+enum config_tls { CONFIG_TLS_AUTO, CONFIG_TLS_STARTTLS, CONFIG_TLS_DIRECT };
 
 enum config_password_mode {
     CONFIG_PASSWORD_FULL,  /* the vault keeps the password itself */
@@ -19,7 +21,7 @@ struct config_account {
     char *jid;    /* NULL when the section has none (warned) */
     char *server; /* NULL: SRV lookup */
     int port;     /* 0: default */
-    enum conn_tls_mode tls;
+    enum config_tls tls;
     char *resource;  /* NULL: random tuktuk.XXXX */
     int priority;    /* -128..127, default 0 */
     char **autojoin; /* room@service[/nick], nautojoin of them */

@@ -71,14 +71,14 @@ static int parse_port(const char *text, int *port)
     return 0;
 }
 
-static int parse_tls(const char *text, enum conn_tls_mode *mode)
+static int parse_tls(const char *text, enum config_tls *mode)
 {
     if (strcmp(text, "auto") == 0)
-        *mode = CONN_TLS_AUTO;
+        *mode = CONFIG_TLS_AUTO;
     else if (strcmp(text, "starttls") == 0)
-        *mode = CONN_TLS_STARTTLS;
+        *mode = CONFIG_TLS_STARTTLS;
     else if (strcmp(text, "direct") == 0)
-        *mode = CONN_TLS_DIRECT;
+        *mode = CONFIG_TLS_DIRECT;
     else
         return -1;
     return 0;

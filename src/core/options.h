@@ -7,14 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/conn.h"
+#include "core/config.h"
 
 struct options {
     const char *account;
     const char *jid;
     const char *server;
     int port;
-    enum conn_tls_mode tls;
+    enum config_tls tls;
     bool tls_given;
     const char *ca_file;
     const char *password_file;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ui/chatlog.h"
+#include "core/chatlog.h"
 #include "ui/commands.h"
 #include "ui/resolve.h"
 #include "xmpp/jid.h"

@@ -21,7 +21,7 @@ int main(void)
     CHECK_STR(a.name, "home");
     CHECK_STR(a.jid, "me@home.example");
     CHECK_STR(a.server, "h.example");
-    CHECK(a.port == 5223 && a.tls == CONN_TLS_DIRECT && a.priority == 7);
+    CHECK(a.port == 5223 && a.tls == CONFIG_TLS_DIRECT && a.priority == 7);
     account_clear(&a);
 
     opt.account = "work";
@@ -29,7 +29,7 @@ int main(void)
     CHECK(account_resolve(&opt, cfg, &a, err, sizeof err) == 0);
     CHECK_STR(a.jid, "me@work.example");
     CHECK_STR(a.server, "override.example");
-    CHECK(a.port == 0 && a.tls == CONN_TLS_AUTO);
+    CHECK(a.port == 0 && a.tls == CONFIG_TLS_AUTO);
     account_clear(&a);
 
     opt.account = "nope";

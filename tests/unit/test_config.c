@@ -68,7 +68,7 @@ static void test_full_file(void)
     CHECK_STR(a->name, "work");
     CHECK_STR(a->jid, "alice@work.example");
     CHECK_STR(a->server, "xmpp.work.example");
-    CHECK(a->port == 5223 && a->tls == CONN_TLS_DIRECT && a->priority == -5);
+    CHECK(a->port == 5223 && a->tls == CONFIG_TLS_DIRECT && a->priority == -5);
     CHECK_STR(a->resource, "laptop");
     CHECK(a->nautojoin == 2);
     CHECK_STR(a->autojoin[0], "team@conference.work.example/alice");
@@ -77,7 +77,7 @@ static void test_full_file(void)
     CHECK_STR(a->ca_file, "/etc/work-ca.pem");
     const struct config_account *h = config_account(c, "home");
     CHECK(h && strcmp(h->jid, "alice@home.example") == 0);
-    CHECK(h && h->server == NULL && h->port == 0 && h->tls == CONN_TLS_AUTO);
+    CHECK(h && h->server == NULL && h->port == 0 && h->tls == CONFIG_TLS_AUTO);
     CHECK(h && h->password_mode == CONFIG_PASSWORD_FULL && h->nautojoin == 0);
     CHECK(config_account(c, "nope") == NULL);
     CHECK_STR(c->ui.theme, "dark");
@@ -168,7 +168,7 @@ static void test_unknown_and_bad(void)
     CHECK(warned("test.ini:19: ", "duplicate [account a]"));
     CHECK(nwarnings == 15);
     const struct config_account *a = config_account(c, "a");
-    CHECK(a && a->port == 0 && a->tls == CONN_TLS_AUTO && a->priority == 0);
+    CHECK(a && a->port == 0 && a->tls == CONFIG_TLS_AUTO && a->priority == 0);
     CHECK(a && a->password_mode == CONFIG_PASSWORD_FULL && a->server == NULL);
     CHECK_STR(a->jid, "a@example.org"); /* the duplicate did not override */
     CHECK(c->ui.roster_width == 24 && c->ui.show_offline && c->ui.scrollback == 10000);

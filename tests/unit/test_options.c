@@ -22,7 +22,7 @@ int main(void)
     CHECK_STR(o.jid, "a@b");
     CHECK_STR(o.server, "h");
     CHECK(o.port == 5223);
-    CHECK(o.tls == CONN_TLS_DIRECT && o.tls_given);
+    CHECK(o.tls == CONFIG_TLS_DIRECT && o.tls_given);
     CHECK_STR(o.ca_file, "ca.pem");
     CHECK_STR(o.password_file, "pw");
     CHECK_STR(o.resource, "r");
@@ -37,7 +37,7 @@ int main(void)
     char *version[] = {"tuktuk", "--version"};
     CHECK(parse(&o, err, sizeof err, 2, version) == 0 && o.version);
     char *defaults[] = {"tuktuk"};
-    CHECK(parse(&o, err, sizeof err, 1, defaults) == 0 && o.tls == CONN_TLS_AUTO && o.port == 0);
+    CHECK(parse(&o, err, sizeof err, 1, defaults) == 0 && o.tls == CONFIG_TLS_AUTO && o.port == 0);
 
     /* Bad usage: one line naming the problem. */
     char *badport[] = {"tuktuk", "--port", "70000"};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test_ui_chatlog.c - history files: path and mode, escaping of newlines
+/* test_chatlog.c - history files (core/chatlog.c): path and mode, escaping of newlines
  * and backslashes, reading back the most recent messages in order. */
 #include <signal.h>
 #include <sys/resource.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../check.h"
-#include "ui/chatlog.h"
+#include "core/chatlog.h"
 
 struct seen {
     int n;

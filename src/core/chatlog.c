@@ -13,7 +13,7 @@
  * message is appended before it is shown, so what the user saw is on
  * disk. Reading back takes only the file's tail, so a log of years opens
  * as fast as a new one. */
-#include "ui/chatlog.h"
+#include "core/chatlog.h"
 
 #include <errno.h>
 #include <fcntl.h>

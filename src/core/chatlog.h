@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chatlog.h - message history files: $DATA/history/ACCOUNT/CONTACT.log,
  * one grep-friendly line per message, mode 0600 (see chatlog.c). */
-#ifndef TUKTUK_UI_CHATLOG_H
-#define TUKTUK_UI_CHATLOG_H
+#ifndef TUKTUK_CHATLOG_H
+#define TUKTUK_CHATLOG_H
 
 #include <stdbool.h>
 #include <stddef.h>
