@@ -212,8 +212,9 @@ void ui_roster_details(struct ui *ui, const char *jid)
 /* Only the typed word "remove" removes, and nothing else on the line
  * (not even a space before it: "d remove" is no answer): no stray
  * letter, and no sentence typed into the roster by mistake, can be it. */
-static void answer_remove(struct ui *ui, const char *jid, const char *text)
+void ui_answer_remove(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
 {
+    (void)p;
     char who[600];
     if (text && strcasecmp(text, "remove") == 0) {
         ui_roster_change(ui, UI_ROSTER_REMOVE, jid, NULL);
@@ -224,8 +225,9 @@ static void answer_remove(struct ui *ui, const char *jid, const char *text)
 }
 
 /* Enter on the name as it was (or on nothing) changes nothing. */
-static void answer_rename(struct ui *ui, const char *jid, const char *text)
+void ui_answer_rename(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
 {
+    (void)p;
     const struct roster_item *it = roster_find(session_roster(ui->session), jid);
     const char *old = it && it->name ? it->name : "";
     char who[600];
@@ -235,37 +237,30 @@ static void answer_rename(struct ui *ui, const char *jid, const char *text)
         ui_status_note(ui, "not renamed: %s", ui_contact_who(ui, jid, who, sizeof who));
 }
 
-void ui_prompt_answer(struct ui *ui, const char *answer)
+/* "JID [NAME]"; nothing typed adds nobody. */
+void ui_answer_add(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
 {
-    enum ui_prompt p = ui->prompt;
-    /* The keys go back where they were: the roster, maybe (see ui.c). */
-    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
-    if (ui_prompt_is_secret(p) || p == UI_PROMPT_STORE) {
-        ui_secret_answer(ui, p, answer);
+    (void)p;
+    (void)jid;
+    if (!text || !text[0])
         return;
-    }
-    char *jid = ui->prompt_jid;
-    char *text = answer ? strdup(answer) : NULL;
-    ui->prompt = UI_PROMPT_NONE;
-    ui->prompt_jid = NULL;
-    input_clear(ui->in);
-    ui_dirty(ui, UI_DIRTY_INPUT);
-    if (p == UI_PROMPT_ADD && text && text[0]) {
-        char *sp = strchr(text, ' ');
-        if (sp)
-            *sp++ = '\0';
-        ui_roster_change(ui, UI_ROSTER_ADD, text, sp && *sp ? sp : NULL);
-    } else if (p == UI_PROMPT_REMOVE && jid) {
-        answer_remove(ui, jid, text);
-    } else if (p == UI_PROMPT_RENAME && jid) {
-        answer_rename(ui, jid, text);
-    } else if (p == UI_PROMPT_BLOCK && jid) {
-        char who[600];
-        if (text && strcasecmp(text, "block") == 0)
-            ui_block(ui, jid);
-        else
-            ui_status_note(ui, "not blocked: %s", ui_contact_who(ui, jid, who, sizeof who));
-    }
-    free(text);
-    free(jid);
+    char *line = strdup(text);
+    if (!line)
+        return;
+    char *sp = strchr(line, ' ');
+    if (sp)
+        *sp++ = '\0';
+    ui_roster_change(ui, UI_ROSTER_ADD, line, sp && *sp ? sp : NULL);
+    free(line);
+}
+
+/* As removing: only the typed word "block" blocks. */
+void ui_answer_block(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
+{
+    (void)p;
+    char who[600];
+    if (text && strcasecmp(text, "block") == 0)
+        ui_block(ui, jid);
+    else
+        ui_status_note(ui, "not blocked: %s", ui_contact_who(ui, jid, who, sizeof who));
 }

@@ -331,15 +331,6 @@ static void filter_key(struct ui *ui, int r, wint_t ch)
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
 }
 
-void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid)
-{
-    free(ui->prompt_jid);
-    ui->prompt_jid = jid ? strdup(jid) : NULL;
-    ui->prompt = p;
-    input_clear(ui->in);
-    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
-}
-
 /* F2: the new name starts as the old one, so that Enter alone changes
  * nothing and a typo is mended rather than retyped. */
 static void ask_rename(struct ui *ui, const char *jid)

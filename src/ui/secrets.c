@@ -11,13 +11,6 @@
 
 #include "ui/ui_int.h"
 
-bool ui_prompt_is_secret(enum ui_prompt p)
-{
-    return p == UI_PROMPT_LOGIN_PASSWORD || p == UI_PROMPT_VAULT_PASSWORD ||
-           p == UI_PROMPT_NEW_PASSWORD || p == UI_PROMPT_NEW_PASSWORD_AGAIN ||
-           p == UI_PROMPT_PASSPHRASE || p == UI_PROMPT_PASSPHRASE_AGAIN;
-}
-
 static void forget_secret(struct ui *ui)
 {
     if (ui->secret)
@@ -54,8 +47,16 @@ static void store(struct ui *ui, const char *password)
         ui_status_error(ui, "%s", msg);
 }
 
-static void login_with(struct ui *ui, const char *password)
+/* After a refused login: try again with this one (nothing: stay out). */
+void ui_answer_login(struct ui *ui, enum ui_prompt p, const char *jid, const char *password)
 {
+    (void)p;
+    (void)jid;
+    if (!password || !password[0]) {
+        ui_info(ui, NULL, CHATLINE_INFO, "not logging in; /connect to try again");
+        forget_secret(ui);
+        return;
+    }
     if (!keep_secret(ui, password))
         return;
     ui->offer_store = ui->opt.store_password != NULL;
@@ -64,8 +65,14 @@ static void login_with(struct ui *ui, const char *password)
         ui_status_error(ui, "already connecting");
 }
 
-static void new_password(struct ui *ui, enum ui_prompt p, const char *text)
+/* /passwd asks twice; the server is asked only when both agree. */
+void ui_answer_new_password(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
 {
+    (void)jid;
+    if (!text || !text[0]) {
+        forget_secret(ui);
+        return;
+    }
     if (p == UI_PROMPT_NEW_PASSWORD) {
         if (keep_secret(ui, text))
             ui_ask(ui, UI_PROMPT_NEW_PASSWORD_AGAIN, NULL);
@@ -81,9 +88,15 @@ static void new_password(struct ui *ui, enum ui_prompt p, const char *text)
     forget_secret(ui);
 }
 
-static void new_passphrase(struct ui *ui, enum ui_prompt p, const char *text)
+/* /vault passphrase asks twice too; empty means "no passphrase". */
+void ui_answer_passphrase(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
 {
+    (void)jid;
     char msg[300] = "";
+    if (!text) {
+        forget_secret(ui);
+        return;
+    }
     if (p == UI_PROMPT_PASSPHRASE) {
         if (keep_secret(ui, text))
             ui_ask(ui, UI_PROMPT_PASSPHRASE_AGAIN, NULL);
@@ -100,31 +113,28 @@ static void new_passphrase(struct ui *ui, enum ui_prompt p, const char *text)
     forget_secret(ui);
 }
 
-void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer)
+/* /password: kept in the vault, and used from now on. */
+void ui_answer_vault_password(struct ui *ui, enum ui_prompt p, const char *jid,
+                              const char *text)
 {
-    ui->prompt = UI_PROMPT_NONE;
-    free(ui->prompt_jid);
-    ui->prompt_jid = NULL;
-    if (p == UI_PROMPT_STORE) {
-        if (answer && strcmp(answer, "y") == 0 && ui->secret)
-            store(ui, ui->secret);
+    (void)p;
+    (void)jid;
+    if (!text || !text[0]) {
         forget_secret(ui);
-    } else if (answer && (p == UI_PROMPT_PASSPHRASE || p == UI_PROMPT_PASSPHRASE_AGAIN)) {
-        new_passphrase(ui, p, answer); /* empty means "no passphrase" here */
-    } else if (!answer || !answer[0]) {
-        if (p == UI_PROMPT_LOGIN_PASSWORD)
-            ui_info(ui, NULL, CHATLINE_INFO, "not logging in; /connect to try again");
-        forget_secret(ui);
-    } else if (p == UI_PROMPT_LOGIN_PASSWORD) {
-        login_with(ui, answer);
-    } else if (p == UI_PROMPT_VAULT_PASSWORD) {
-        store(ui, answer);
-        session_set_password(ui->session, answer);
-    } else {
-        new_password(ui, p, answer);
+        return;
     }
-    input_wipe(ui->in);
-    ui_dirty(ui, UI_DIRTY_INPUT);
+    store(ui, text);
+    session_set_password(ui->session, text);
+}
+
+/* The password the server just accepted, offered for the vault. */
+void ui_answer_store(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
+{
+    (void)p;
+    (void)jid;
+    if (text && strcmp(text, "y") == 0 && ui->secret)
+        store(ui, ui->secret);
+    forget_secret(ui);
 }
 
 void ui_secret_event(struct ui *ui, const struct session_event *ev)

@@ -260,44 +260,6 @@ static void draw_status(struct ui *ui)
     screen_draw_status(&ui->scr, segs, n);
 }
 
-static const char *prompt_text(struct ui *ui, char *buf, size_t len)
-{
-    char who[300];
-    switch (ui->prompt) {
-    case UI_PROMPT_ADD:
-        return "add contact (JID [NAME], Esc: cancel): ";
-    case UI_PROMPT_REMOVE:
-        snprintf(buf, len, "remove %s? type remove and Enter (Esc: keep): ",
-                 ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
-        return buf;
-    case UI_PROMPT_BLOCK:
-        snprintf(buf, len, "block %s? type block and Enter (Esc: don't): ",
-                 ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
-        return buf;
-    case UI_PROMPT_RENAME:
-        snprintf(buf, len, "rename %s to: ", ui_contact_who(ui, ui->prompt_jid, who, sizeof who));
-        return buf;
-    case UI_PROMPT_LOGIN_PASSWORD:
-        snprintf(buf, len, "password for %s (Esc: cancel): ", session_bare_jid(ui->session));
-        return buf;
-    case UI_PROMPT_STORE:
-        return "keep this password in the encrypted vault? (y/n) ";
-    case UI_PROMPT_VAULT_PASSWORD:
-        return "password to keep in the vault (Esc: cancel): ";
-    case UI_PROMPT_NEW_PASSWORD:
-        return "new password for the server (Esc: cancel): ";
-    case UI_PROMPT_NEW_PASSWORD_AGAIN:
-        return "the new password again: ";
-    case UI_PROMPT_PASSPHRASE:
-        return "new vault passphrase (empty: none, Esc: cancel): ";
-    case UI_PROMPT_PASSPHRASE_AGAIN:
-        return "the vault passphrase again: ";
-    case UI_PROMPT_NONE:
-        break;
-    }
-    return "> ";
-}
-
 static void draw_input(struct ui *ui)
 {
     char buf[512];
@@ -305,7 +267,7 @@ static void draw_input(struct ui *ui)
     /* The cursor is where the keys go: here, or on the roster's selection
      * (which is refreshed after this, see paint). */
     curs_set(!roster || ui->scr.roster ? 1 : 0);
-    screen_draw_input(&ui->scr, roster ? "  " : prompt_text(ui, buf, sizeof buf), ui->in,
+    screen_draw_input(&ui->scr, roster ? "  " : ui_prompt_text(ui, buf, sizeof buf), ui->in,
                       ui_prompt_is_secret(ui->prompt), !roster,
                       roster ? "keys go to the roster (Esc, or typing, comes back here)" : NULL);
 }

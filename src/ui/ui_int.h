@@ -128,8 +128,6 @@ void ui_suspend(struct ui *ui);
 
 /* keys.c */
 void ui_keys_setup(void);
-/* Ask a question on the input line; jid is what it is about, or NULL. */
-void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid);
 /* Returns the number of keys read. */
 int ui_keys_drain(struct ui *ui);
 
@@ -139,7 +137,6 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus);
 /* Sends text to w's contact, logs it and shows it (or says why not). */
 void ui_send_text(struct ui *ui, struct chatwin *w, const char *text);
 void ui_roster_details(struct ui *ui, const char *jid);
-void ui_prompt_answer(struct ui *ui, const char *answer);
 
 /* complete.c: Tab's candidates for the word under the cursor. */
 void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
@@ -216,11 +213,28 @@ void ui_vcard_event(struct ui *ui, const struct session_event *ev);
 void ui_subreq_answered(struct ui *ui, const char *bare_jid);
 void ui_subreq_free(struct ui *ui);
 
-/* secrets.c */
+/* prompts.c: the questions of the input line (the table), their text,
+ * and where their answers go. */
 bool ui_prompt_is_secret(enum ui_prompt p);
-/* Takes the answer to a password prompt (NULL: cancelled) and wipes the
- * input line. */
-void ui_secret_answer(struct ui *ui, enum ui_prompt p, const char *answer);
+const char *ui_prompt_text(struct ui *ui, char *buf, size_t len);
+/* Ask a question on the input line; jid is what it is about, or NULL. */
+void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid);
+/* The answer typed (NULL: Esc) goes to the prompt's function. */
+void ui_prompt_answer(struct ui *ui, const char *answer);
+
+/* The answers to the prompts (NULL: Esc); jid: what it is about. In
+ * actions.c: */
+void ui_answer_add(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_remove(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_rename(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_block(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+/* In secrets.c: */
+void ui_answer_login(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_store(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_vault_password(struct ui *ui, enum ui_prompt p, const char *jid,
+                              const char *text);
+void ui_answer_new_password(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_passphrase(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
 void ui_secret_event(struct ui *ui, const struct session_event *ev);
 void ui_secret_free(struct ui *ui);
 

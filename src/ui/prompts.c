@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* prompts.c - the questions asked on the input line, as data: what each
+ * says (around the contact or account it is about), whether its answer is
+ * a secret (never echoed, never kept in the history, wiped once used),
+ * and the function that takes the answer. A new question is one row
+ * here and one answer function. */
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum prompt_about { ABOUT_NOTHING, ABOUT_CONTACT, ABOUT_ACCOUNT };
+
+struct prompt_kind {
+    const char *before, *after; /* the question, around what it is about */
+    enum prompt_about about;
+    bool secret;
+    /* The answer (NULL: Esc), and the contact it is about, if any. */
+    void (*answer)(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+};
+
+static const struct prompt_kind prompts[] = {
+    [UI_PROMPT_NONE] = {"> ", "", ABOUT_NOTHING, false, NULL},
+    [UI_PROMPT_ADD] = {"add contact (JID [NAME], Esc: cancel): ", "", ABOUT_NOTHING, false,
+                       ui_answer_add},
+    [UI_PROMPT_REMOVE] = {"remove ", "? type remove and Enter (Esc: keep): ", ABOUT_CONTACT,
+                          false, ui_answer_remove},
+    [UI_PROMPT_RENAME] = {"rename ", " to: ", ABOUT_CONTACT, false, ui_answer_rename},
+    [UI_PROMPT_BLOCK] = {"block ", "? type block and Enter (Esc: don't): ", ABOUT_CONTACT, false,
+                         ui_answer_block},
+    [UI_PROMPT_LOGIN_PASSWORD] = {"password for ", " (Esc: cancel): ", ABOUT_ACCOUNT, true,
+                                  ui_answer_login},
+    [UI_PROMPT_STORE] = {"keep this password in the encrypted vault? (y/n) ", "", ABOUT_NOTHING,
+                         false, ui_answer_store},
+    [UI_PROMPT_VAULT_PASSWORD] = {"password to keep in the vault (Esc: cancel): ", "",
+                                  ABOUT_NOTHING, true, ui_answer_vault_password},
+    [UI_PROMPT_NEW_PASSWORD] = {"new password for the server (Esc: cancel): ", "", ABOUT_NOTHING,
+                                true, ui_answer_new_password},
+    [UI_PROMPT_NEW_PASSWORD_AGAIN] = {"the new password again: ", "", ABOUT_NOTHING, true,
+                                      ui_answer_new_password},
+    [UI_PROMPT_PASSPHRASE] = {"new vault passphrase (empty: none, Esc: cancel): ", "",
+                              ABOUT_NOTHING, true, ui_answer_passphrase},
+    [UI_PROMPT_PASSPHRASE_AGAIN] = {"the vault passphrase again: ", "", ABOUT_NOTHING, true,
+                                    ui_answer_passphrase},
+};
+
+bool ui_prompt_is_secret(enum ui_prompt p)
+{
+    return prompts[p].secret;
+}
+
+const char *ui_prompt_text(struct ui *ui, char *buf, size_t len)
+{
+    const struct prompt_kind *k = &prompts[ui->prompt];
+    char who[600] = "";
+    if (k->about == ABOUT_CONTACT && ui->prompt_jid)
+        ui_contact_who(ui, ui->prompt_jid, who, sizeof who);
+    else if (k->about == ABOUT_ACCOUNT)
+        snprintf(who, sizeof who, "%s", session_bare_jid(ui->session));
+    snprintf(buf, len, "%s%s%s", k->before, who, k->after);
+    return buf;
+}
+
+void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid)
+{
+    free(ui->prompt_jid);
+    ui->prompt_jid = jid ? strdup(jid) : NULL;
+    ui->prompt = p;
+    input_clear(ui->in);
+    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
+}
+
+void ui_prompt_answer(struct ui *ui, const char *answer)
+{
+    enum ui_prompt p = ui->prompt;
+    const struct prompt_kind *k = &prompts[p];
+    char *jid = ui->prompt_jid;
+    ui->prompt = UI_PROMPT_NONE;
+    ui->prompt_jid = NULL;
+    /* The keys go back where they were: the roster, maybe (see ui.c). */
+    ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
+    if (k->secret) {
+        /* Taken where it lies, and wiped there: no copy is made. */
+        k->answer(ui, p, jid, answer);
+        input_wipe(ui->in);
+    } else if (k->answer) {
+        char *text = answer ? strdup(answer) : NULL;
+        input_clear(ui->in);
+        k->answer(ui, p, jid, text);
+        free(text);
+    }
+    free(jid);
+}
