@@ -354,6 +354,64 @@ static void roster_enter(struct ui *ui)
     set_focus(ui, UI_FOCUS_INPUT);
 }
 
+static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
+{
+    switch (a) {
+    case BIND_ROSTER_DOWN:
+        rosterview_move(ui->rv, 1);
+        break;
+    case BIND_ROSTER_UP:
+        rosterview_move(ui->rv, -1);
+        break;
+    case BIND_ROSTER_TOP:
+        rosterview_select(ui->rv, 0);
+        break;
+    case BIND_ROSTER_BOTTOM:
+        rosterview_select(ui->rv, (size_t)-1);
+        break;
+    case BIND_ROSTER_OPEN:
+        roster_enter(ui);
+        break;
+    case BIND_ROSTER_FILTER:
+        ui->filtering = true;
+        ui_dirty(ui, UI_DIRTY_TITLE);
+        break;
+    case BIND_ROSTER_FOLD:
+        rosterview_toggle_group(ui->rv);
+        break;
+    case BIND_ROSTER_OFFLINE:
+        rosterview_set_show_offline(ui->rv, !rosterview_show_offline(ui->rv));
+        ui_dirty(ui, UI_DIRTY_TITLE);
+        break;
+    case BIND_ROSTER_INFO:
+        if (jid)
+            ui_roster_details(ui, jid);
+        break;
+    case BIND_ROSTER_REMOVE:
+        if (jid)
+            ui_ask(ui, UI_PROMPT_REMOVE, jid);
+        break;
+    case BIND_ROSTER_RENAME:
+        if (jid)
+            ask_rename(ui, jid);
+        break;
+    case BIND_ROSTER_BLOCK:
+        /* Blocking asks first, as removing does; unblocking undoes it. */
+        if (jid && session_is_blocked(ui->session, jid))
+            ui_unblock(ui, jid);
+        else if (jid)
+            ui_ask(ui, UI_PROMPT_BLOCK, jid);
+        break;
+    case BIND_ROSTER_ADD:
+        ui_ask(ui, UI_PROMPT_ADD, NULL);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The roster's keys come from the bindings (bindings.c: "bind.d =
+ * roster-remove"); the arrows, Home, End and Esc are fixed. */
 static void roster_key(struct ui *ui, int r, wint_t ch)
 {
     const char *jid = rosterview_selected_jid(ui->rv);
@@ -361,41 +419,18 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
     if (k < 0)
         ch = ch == '\n' ? '\r' : ch;
     ui_dirty(ui, UI_DIRTY_ROSTER);
-    if (k == KEY_DOWN || (k < 0 && ch == 'j'))
-        rosterview_move(ui->rv, 1);
-    else if (k == KEY_UP || (k < 0 && ch == 'k'))
-        rosterview_move(ui->rv, -1);
-    else if (k == KEY_HOME || (k < 0 && ch == 'g'))
-        rosterview_select(ui->rv, 0);
-    else if (k == KEY_END || (k < 0 && ch == 'G'))
-        rosterview_select(ui->rv, (size_t)-1);
-    else if (k == KEY_ENTER || (k < 0 && ch == '\r'))
-        roster_enter(ui);
-    else if (k < 0 && ch == 'f') {
-        ui->filtering = true;
-        ui_dirty(ui, UI_DIRTY_TITLE);
-    } else if (k < 0 && ch == ' ')
-        rosterview_toggle_group(ui->rv);
-    else if (k < 0 && ch == 'o') {
-        rosterview_set_show_offline(ui->rv, !rosterview_show_offline(ui->rv));
-        ui_dirty(ui, UI_DIRTY_TITLE);
-    } else if (k < 0 && ch == 'i') {
-        if (jid)
-            ui_roster_details(ui, jid);
-    } else if (k == KEY_DC || (k < 0 && ch == 'd')) {
-        if (jid)
-            ui_ask(ui, UI_PROMPT_REMOVE, jid);
-    } else if (k == KEY_F(2)) {
-        if (jid)
-            ask_rename(ui, jid);
-    } else if (k == KEY_F(3) && jid) {
-        /* Blocking asks first, as removing does; unblocking undoes it. */
-        if (session_is_blocked(ui->session, jid))
-            ui_unblock(ui, jid);
-        else
-            ui_ask(ui, UI_PROMPT_BLOCK, jid);
-    } else if (k == KEY_IC) {
-        ui_ask(ui, UI_PROMPT_ADD, NULL);
+    static const struct {
+        int key;
+        enum binding_action a;
+    } fixed[] = {{KEY_DOWN, BIND_ROSTER_DOWN}, {KEY_UP, BIND_ROSTER_UP},
+                 {KEY_HOME, BIND_ROSTER_TOP},  {KEY_END, BIND_ROSTER_BOTTOM},
+                 {KEY_ENTER, BIND_ROSTER_OPEN}};
+    enum binding_action a = bindings_roster(&ui->bindings, k >= 0 ? (wint_t)k : ch, k >= 0);
+    for (size_t i = 0; a == BIND_NONE && k >= 0 && i < sizeof fixed / sizeof fixed[0]; i++)
+        if (fixed[i].key == k)
+            a = fixed[i].a;
+    if (a != BIND_NONE) {
+        roster_action(ui, a, jid);
     } else if (k < 0 && ch == KEY_ESC) {
         if (rosterview_filter(ui->rv)[0])
             filter_key(ui, OK, KEY_ESC);

@@ -1,11 +1,48 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_ui_bindings.c - default keys and "bind.KEY = action" lines. */
 
+#include <curses.h>
+#include <string.h>
+
 #include "../check.h"
 #include "ui/bindings.h"
 
+/* The roster's keys: defaults, rebinding, and no plain key for anything
+ * but the roster (a letter must stay a letter on the input line). */
+static void test_roster_keys(void)
+{
+    struct bindings b;
+    char err[200];
+    bindings_init(&b);
+    CHECK(bindings_roster(&b, 'd', false) == BIND_ROSTER_REMOVE);
+    CHECK(bindings_roster(&b, KEY_DC, true) == BIND_ROSTER_REMOVE);
+    CHECK(bindings_roster(&b, KEY_F(2), true) == BIND_ROSTER_RENAME);
+    CHECK(bindings_roster(&b, KEY_F(3), true) == BIND_ROSTER_BLOCK);
+    CHECK(bindings_roster(&b, KEY_IC, true) == BIND_ROSTER_ADD);
+    CHECK(bindings_roster(&b, ' ', false) == BIND_ROSTER_FOLD);
+    CHECK(bindings_roster(&b, '\r', false) == BIND_ROSTER_OPEN);
+    CHECK(bindings_roster(&b, 'x', false) == BIND_NONE);
+    /* A roster key is no global key, and a global key no roster key. */
+    CHECK(bindings_lookup(&b, 'j', false) == BIND_NONE);
+    CHECK(bindings_roster(&b, 'a', false) == BIND_NONE);
+    /* Rebinding: d types again, x removes, F5 blocks. */
+    CHECK(bindings_set(&b, "d", "none", err, sizeof err) == 0);
+    CHECK(bindings_roster(&b, 'd', false) == BIND_NONE);
+    CHECK(bindings_set(&b, "x", "roster-remove", err, sizeof err) == 0);
+    CHECK(bindings_roster(&b, 'x', false) == BIND_ROSTER_REMOVE);
+    CHECK(bindings_set(&b, "F5", "roster-block", err, sizeof err) == 0);
+    CHECK(bindings_roster(&b, KEY_F(5), true) == BIND_ROSTER_BLOCK);
+    CHECK(bindings_set(&b, "M-x", "roster-info", err, sizeof err) == 0);
+    /* A plain key for a global action is refused, saying why. */
+    CHECK(bindings_set(&b, "j", "next-window", err, sizeof err) == -1);
+    CHECK(strstr(err, "roster key") != NULL);
+    CHECK(bindings_set(&b, "F13", "roster-add", err, sizeof err) == -1);
+    CHECK(bindings_set(&b, "Space", "roster-nothing", err, sizeof err) == -1);
+}
+
 int main(void)
 {
+    test_roster_keys();
     struct bindings b;
     char err[200];
     bindings_init(&b);
