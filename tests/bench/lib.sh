@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # what it sets is for the scripts that source it
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/lib.sh - what the shell benchmarks share, sourced from the
 # repository root: the binaries they need, and the Prosody they measure

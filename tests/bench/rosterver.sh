@@ -79,7 +79,7 @@ median() {
 
 declare -A T R
 for i in 1 2 3; do
-	rm -rf "$W/home"
+	rm -rf "${W:?}/home"
 	mkdir -p "$W/home/data" "$W/home/conf"
 	run "cold$i"
 	[ -s "$W/home/data/roster/$USER_@localhost" ] || echo "  note: run $i left no roster cache"

@@ -210,7 +210,7 @@ startup_script() { # MARKER TIMEOUT_MS CLIENT
 	quit_line "$3"
 }
 
-declare -A START RSS SMAPS PSS PRIV SHARERS
+declare -A START RSS PSS PRIV SHARERS
 startup() { # CLIENT USER RUNS MARKER TIMEOUT_MS KEY
 	local client=$1 user=$2 runs=$3 marker=$4 to=$5 key=$6 i t r times='' rsss='' psss='' privs=''
 	startup_script "$marker" "$to" "$client" >"$W/start.$client.script"
@@ -225,7 +225,6 @@ startup() { # CLIENT USER RUNS MARKER TIMEOUT_MS KEY
 		fi
 		r=$(field "$out" rss 1 2)
 		[ -n "$r" ] && [ "$r" -gt 0 ] && rsss+=" $(awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')"
-		SMAPS[$key.$client]=$(awk '$1 == "smaps" { printf "%.1f MB private, %.1f MB shared", $2 / 1024, $3 / 1024 }' "$out")
 		psss+=" $(awk '$1 == "smaps" { printf "%.1f", $4 / 1024 }' "$out")"
 		privs+=" $(awk '$1 == "smaps" { printf "%.1f", $2 / 1024 }' "$out")"
 		SHARERS[$client]+=" $(field "$out" sharers 1 2)"
@@ -273,11 +272,9 @@ fi
 if [ -n "$have_profanity" ]; then
 	startup profanity uiroster2k 1 "$MARK_PROFANITY" 60000 2k1
 	echo "  profanity  ${START[2k1.profanity]}   (issue's anchor: 23 s; cap 60 s)"
-	for m in RSS PSS PRIV; do
-		declare -n arr=$m
-		arr[2k.profanity]=${arr[2k1.profanity]}
-		unset -n arr
-	done
+	RSS[2k.profanity]=${RSS[2k1.profanity]}
+	PSS[2k.profanity]=${PSS[2k1.profanity]}
+	PRIV[2k.profanity]=${PRIV[2k1.profanity]}
 fi
 
 echo "-- memory after login with 2,000 contacts, idle 1 s after the roster showed (medians of 3; Profanity 1 run)"
