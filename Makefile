@@ -122,7 +122,7 @@ test: test-build
 
 fuzz: $(FUZZ_BIN)
 
-bench: build/tuktuk $(BENCH_BIN)
+bench: build/tuktuk build/static/tuktuk $(BENCH_BIN)
 	scripts/bench
 
 demo: build/tuktuk

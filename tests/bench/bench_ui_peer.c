@@ -23,7 +23,6 @@
 #include "xmpp/session.h"
 
 static int online, failed, pong;
-static char ping_id[64];
 
 static void on_event(void *ud, const struct session_event *ev)
 {
@@ -33,7 +32,7 @@ static void on_event(void *ud, const struct session_event *ev)
     if (ev->type == SESSION_EV_STATE &&
         (ev->state == SESSION_OFFLINE || ev->state == SESSION_RECONNECT_WAIT) && !online)
         failed = 1;
-    if (ev->type == SESSION_EV_IQ_RESULT && ev->id && strcmp(ev->id, ping_id) == 0)
+    if (ev->type == SESSION_EV_QUERY && ev->query && ev->query->kind == SESSION_QUERY_PING)
         pong = 1;
     if (ev->type == SESSION_EV_AUTH_FAILED || ev->type == SESSION_EV_CERT_REFUSED) {
         fprintf(stderr, "bench_ui_peer: %s\n", ev->text ? ev->text : "login failed");
@@ -159,8 +158,7 @@ int main(int argc, char **argv)
     /* The server handles a client's stanzas in order: once it answers a
      * ping sent after the messages, it has routed all of them. Only then
      * close (the graceful close gives up after 2 s). */
-    if (session_send_iq(s, NULL, "get", "<ping xmlns='urn:xmpp:ping'/>", ping_id, sizeof ping_id) ==
-        0) {
+    if (session_query_ping(s, NULL) == 0) {
         uv_timer_start(&guard, on_timeout, 300000, 0);
         while (!pong && session_state(s) == SESSION_ONLINE)
             uv_run(&loop, UV_RUN_ONCE);

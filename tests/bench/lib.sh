@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # what it sets is for the scripts that source it
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/lib.sh - what the shell benchmarks share, sourced from the
 # repository root: the binaries they need, and the Prosody they measure
@@ -15,6 +16,20 @@ bench_need() {
 			exit 0
 		}
 	done
+}
+
+# bench_tuktuk: sets TUKTUK to the binary `make install` installs
+# (build/tuktuk, linked against the shared libraries, stripped), installed
+# into a folder of the run: TUKTUK_BENCH_TUKTUK when scripts/bench did it,
+# else into $W/install here (call after bench_server). STATIC is the
+# static PIE, build/static/tuktuk (`make static`), or TUKTUK_BENCH_STATIC.
+bench_tuktuk() {
+	TUKTUK=${TUKTUK_BENCH_TUKTUK:-}
+	STATIC=${TUKTUK_BENCH_STATIC:-$PWD/build/static/tuktuk}
+	if [ -z "$TUKTUK" ]; then
+		make -s install DESTDIR="$W/install" PREFIX=/usr/local >/dev/null
+		TUKTUK=$W/install/usr/local/bin/tuktuk
+	fi
 }
 
 # bench_server TAG: sets RUN, PORT, CA and an empty work folder W

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/rosterver.sh - the roster cache seen from outside (RFC 6121
-# §2.6 roster versioning; src/core/rostercache.c): the release binary
+# §2.6 roster versioning; src/core/rostercache.c): the installed binary
+# (build/tuktuk as `make install` installs it, shared libraries)
 # with 10,000 contacts at 120x40, started
 #   - without a roster cache (a fresh data folder): the server sends the
 #     whole roster, 1 MB;
@@ -20,10 +21,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PTY=$ROOT/build/rel/bench/bench_ui_pty
-TUKTUK=$ROOT/build/tuktuk
 . tests/bench/lib.sh
-bench_need rosterver.sh "$PTY" "$TUKTUK"
+bench_need rosterver.sh "$PTY" "$ROOT/build/tuktuk"
 bench_server rosterver
+bench_tuktuk
 USER_=rvcache10k
 PW=bench-rvcache-pw
 scripts/prosody adduser "$RUN" "$USER_" "$PW" >/dev/null
@@ -78,7 +79,7 @@ median() {
 
 declare -A T R
 for i in 1 2 3; do
-	rm -rf "$W/home"
+	rm -rf "${W:?}/home"
 	mkdir -p "$W/home/data" "$W/home/conf"
 	run "cold$i"
 	[ -s "$W/home/data/roster/$USER_@localhost" ] || echo "  note: run $i left no roster cache"

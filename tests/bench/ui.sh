@@ -5,11 +5,19 @@
 #
 #   1. start to roster visible, 2,000 contacts (and 10,000 for tuktuk and
 #      mcabber), 120x40
-#   2. peak RSS (VmHWM) after login with 2,000 contacts
+#   2. memory after login with 2,000 contacts, the roster shown and the
+#      client idle: peak RSS (VmHWM), and PSS and private memory
+#      (Private_Clean + Private_Dirty) from /proc/PID/smaps_rollup, for
+#      the installed build (shared libraries), the static one (make
+#      static) and the anchors
 #   3. bytes written to the terminal per incoming short message (20
 #      characters) in the open chat window, 120x40
 #   4. CPU time to receive and show a burst of 1,000 messages
 #   5. peak RSS with 10,000 contacts and 10,000 messages in scrollback
+#
+# tuktuk is the binary `make install` installs (build/tuktuk, stripped,
+# into a folder of the run); the static PIE build/static/tuktuk is only
+# measured in 1 and 2, and skipped with a note when it is not built.
 #
 # Every client runs under build/rel/bench/bench_ui_pty, our own pty with a
 # model of the screen: "visible" means the text is on that screen, not
@@ -21,6 +29,7 @@
 # it starts a private one. mcabber and Profanity are installed with apt if
 # missing (skipped with a note when that fails). TUKTUK_BENCH_ANCHORS=0
 # skips both anchors, TUKTUK_BENCH_PROFANITY=0 only Profanity (25 s).
+# TUKTUK_BENCH_MEMORY_ONLY=1 stops after 1 and 2.
 # Numbers are measurements, not pass/fail. See docs/benchmarks.md.
 set -euo pipefail
 FULL_COUNT=${TUKTUK_BENCH_FULL_COUNT:-40}
@@ -28,10 +37,16 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PTY=$ROOT/build/rel/bench/bench_ui_pty
 PEERBIN=$ROOT/build/rel/bench/bench_ui_peer
-TUKTUK=$ROOT/build/tuktuk
 . tests/bench/lib.sh
-bench_need ui.sh "$PTY" "$PEERBIN" "$TUKTUK"
+bench_need ui.sh "$PTY" "$PEERBIN" "$ROOT/build/tuktuk"
 bench_server ui
+bench_tuktuk
+have_static=''
+if [ -x "$STATIC" ]; then
+	have_static=1
+else
+	echo "  note: $STATIC missing (make static): the static build is skipped"
+fi
 ROWS=40 COLS=120
 
 # Accounts: uiroster2k (2,000 contacts), uiroster10k (10,000), uipeer (no
@@ -87,6 +102,9 @@ tuktuk_cmd() { # USER DIR
 	mkdir -p "$2/data" "$2/conf"
 	printf '%s\n' "$TUKTUK" --jid "$1@localhost" --server 127.0.0.1 --port "$PORT" \
 		--ca-file "$CA" --password-file "$W/pw" -d "$2/data" -c "$2/conf"
+}
+static_cmd() { # USER DIR: the static build, same options
+	tuktuk_cmd "$@" | sed "1s|.*|$STATIC|"
 }
 mcabber_cmd() { # USER DIR
 	rm -rf "$2"
@@ -177,17 +195,24 @@ startup_script() { # MARKER TIMEOUT_MS CLIENT
 		rss
 		cpu
 	EOF
-	# What the resident pages are: private (heap, stacks) or shared
-	# (libraries, locale files), at this moment. The shell of the pty
-	# driver's exec expands $BENCH_PID, not this one.
+	# What the resident pages are at this moment: private (heap, stacks,
+	# relocated data: only this process has them), shared (libraries,
+	# locale files, also mapped by another process), and PSS (each page
+	# divided by the number of processes that map it). The shell of the
+	# pty driver's exec expands $BENCH_PID, not this one.
 	# shellcheck disable=SC2016
-	printf '%s\n' 'exec awk '"'"'/^(Private|Shared)_(Clean|Dirty):/ { k = substr($1, 1, index($1, "_") - 1); v[k] += $2 } END { printf "smaps %d %d\n", v["Private"], v["Shared"] }'"'"' /proc/$BENCH_PID/smaps_rollup'
+	printf '%s\n' 'exec awk '"'"'/^(Private|Shared)_(Clean|Dirty):/ { k = substr($1, 1, index($1, "_") - 1); v[k] += $2 } $1 == "Pss:" { v["Pss"] = $2 } END { printf "smaps %d %d %d\n", v["Private"], v["Shared"], v["Pss"] }'"'"' /proc/$BENCH_PID/smaps_rollup'
+	# How many other processes map libsodium, which only tuktuk of the
+	# clients here uses: when other tuktuk processes run (tests, another
+	# session), its libraries' pages are shared and its PSS drops.
+	# shellcheck disable=SC2016
+	printf '%s\n' 'exec echo sharers $(grep -l libsodium /proc/[0-9]*/maps 2>/dev/null | grep -vxc /proc/$BENCH_PID/maps)'
 	quit_line "$3"
 }
 
-declare -A START RSS SMAPS
+declare -A START RSS PSS PRIV SHARERS
 startup() { # CLIENT USER RUNS MARKER TIMEOUT_MS KEY
-	local client=$1 user=$2 runs=$3 marker=$4 to=$5 key=$6 i t r times='' rsss=''
+	local client=$1 user=$2 runs=$3 marker=$4 to=$5 key=$6 i t r times='' rsss='' psss='' privs=''
 	startup_script "$marker" "$to" "$client" >"$W/start.$client.script"
 	for ((i = 1; i <= runs; i++)); do
 		drive "$client" "$user" "start-$key-$client-$i" "$W/start.$client.script"
@@ -200,31 +225,46 @@ startup() { # CLIENT USER RUNS MARKER TIMEOUT_MS KEY
 		fi
 		r=$(field "$out" rss 1 2)
 		[ -n "$r" ] && [ "$r" -gt 0 ] && rsss+=" $(awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')"
-		SMAPS[$key.$client]=$(awk '$1 == "smaps" { printf "%.1f MB private, %.1f MB shared (libraries)", $2 / 1024, $3 / 1024 }' "$out")
+		psss+=" $(awk '$1 == "smaps" { printf "%.1f", $4 / 1024 }' "$out")"
+		privs+=" $(awk '$1 == "smaps" { printf "%.1f", $2 / 1024 }' "$out")"
+		SHARERS[$client]+=" $(field "$out" sharers 1 2)"
 	done
 	START[$key.$client]="$(echo "$times" | tr ' ' '\n' | grep -v timeout | median) s (runs:$times)"
 	RSS[$key.$client]="$(echo "$rsss" | median) MB (runs:$rsss)"
+	PSS[$key.$client]="$(echo "$psss" | median) MB (runs:$psss)"
+	PRIV[$key.$client]="$(echo "$privs" | median) MB (runs:$privs)"
 }
 
 echo "-- start to roster visible, 2,000 contacts, 120x40, TERM=$TERM (target < 0.3 s)"
 # Interleaved, so that a drift of the machine's speed hits both alike.
 for round in 1 2 3; do
 	startup tuktuk uiroster2k 1 "$MARK_TUKTUK" 10000 "2k$round"
+	[ -n "$have_static" ] && startup static uiroster2k 1 "$MARK_TUKTUK" 10000 "2k$round"
 	[ -n "$have_mcabber" ] && startup mcabber uiroster2k 1 "$MARK_MCABBER" 10000 "2k$round"
 done
-collect() { # CLIENT KEYPREFIX
-	local times='' rsss='' round v
+collect() { # CLIENT
+	local times='' rsss='' psss='' privs='' round v
 	for round in 1 2 3; do
 		v=${START[2k$round.$1]:-}
 		[ -n "$v" ] && times+=" ${v%% s*}"
 		v=${RSS[2k$round.$1]:-}
 		[ -n "$v" ] && rsss+=" ${v%% MB*}"
+		v=${PSS[2k$round.$1]:-}
+		[ -n "$v" ] && psss+=" ${v%% MB*}"
+		v=${PRIV[2k$round.$1]:-}
+		[ -n "$v" ] && privs+=" ${v%% MB*}"
 	done
 	START[2k.$1]="$(echo "$times" | median) s (median of:$times)"
-	RSS[2k.$1]="$(echo "$rsss" | median) MB (median of:$rsss)"
+	RSS[2k.$1]="$(echo "$rsss" | median) MB (runs:$rsss)"
+	PSS[2k.$1]="$(echo "$psss" | median) MB (runs:$psss)"
+	PRIV[2k.$1]="$(echo "$privs" | median) MB (runs:$privs)"
 }
 collect tuktuk
-echo "  tuktuk     ${START[2k.tuktuk]}"
+echo "  tuktuk     ${START[2k.tuktuk]}   (installed build, shared libraries)"
+if [ -n "$have_static" ]; then
+	collect static
+	echo "  tuktuk static ${START[2k.static]}"
+fi
 if [ -n "$have_mcabber" ]; then
 	collect mcabber
 	echo "  mcabber    ${START[2k.mcabber]}   (issue's anchor: 0.97 s)"
@@ -233,12 +273,25 @@ if [ -n "$have_profanity" ]; then
 	startup profanity uiroster2k 1 "$MARK_PROFANITY" 60000 2k1
 	echo "  profanity  ${START[2k1.profanity]}   (issue's anchor: 23 s; cap 60 s)"
 	RSS[2k.profanity]=${RSS[2k1.profanity]}
+	PSS[2k.profanity]=${PSS[2k1.profanity]}
+	PRIV[2k.profanity]=${PRIV[2k1.profanity]}
 fi
 
-echo "-- peak RSS (VmHWM) after login with 2,000 contacts, 1 s after the roster showed (target < 8 MB)"
-echo "  tuktuk     ${RSS[2k.tuktuk]}; resident now: ${SMAPS[2k1.tuktuk]:-?}"
-[ -n "$have_mcabber" ] && echo "  mcabber    ${RSS[2k.mcabber]}; resident now: ${SMAPS[2k1.mcabber]:-?}   (issue's anchor: 14.5 MB)"
-[ -n "$have_profanity" ] && echo "  profanity  ${RSS[2k.profanity]}; resident now: ${SMAPS[2k1.profanity]:-?}   (issue's anchor: 48 MB)"
+echo "-- memory after login with 2,000 contacts, idle 1 s after the roster showed (medians of 3; Profanity 1 run)"
+echo "   peak RSS (VmHWM; target < 8 MB); PSS and private (Private_Clean + Private_Dirty) from smaps_rollup"
+echo "   (target for the installed build: PSS <= 5 MB). PSS depends on what else maps the same libraries."
+memline() { # LABEL CLIENT [ANCHOR]
+	printf '  %-19s peak RSS %s, PSS %s, private %s%s\n' "$1" "${RSS[2k.$2]}" "${PSS[2k.$2]}" \
+		"${PRIV[2k.$2]}" "${3:+   (issue: $3)}"
+}
+memline "tuktuk (installed)" tuktuk "10.6, 5.4, 4.5 MB"
+echo "     other processes that mapped libsodium at the readings (runs):${SHARERS[tuktuk]}"
+[ -n "$have_static" ] && memline "tuktuk static" static
+[ -n "$have_mcabber" ] && memline mcabber mcabber "14.5, 11.5, 11.1 MB"
+[ -n "$have_profanity" ] && memline profanity profanity "peak RSS 48 MB"
+if [ "${TUKTUK_BENCH_MEMORY_ONLY:-0}" != 0 ]; then
+	exit 0
+fi
 
 echo "-- start to roster visible, 10,000 contacts, 120x40 (for reference; no target)"
 startup tuktuk uiroster10k 1 "$MARK_TUKTUK" 20000 10k
