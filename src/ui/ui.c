@@ -415,14 +415,25 @@ static void paste_mode(bool on)
     term_write(on ? "\033[?2004h" : "\033[?2004l");
 }
 
+/* The title we set is ours only while we run: the terminal's own is
+ * pushed on xterm's title stack (CSI 22;0t) at start and popped back
+ * (CSI 23;0t) when we leave or suspend. */
+static void title_stack(bool push)
+{
+    if (term_has_title())
+        term_write(push ? "\033[22;0t" : "\033[23;0t");
+}
+
 void ui_suspend(struct ui *ui)
 {
     paste_mode(false);
+    title_stack(false);
     endwin();
     raise(SIGTSTP);
     /* Back from the shell: take the terminal again. */
     reset_prog_mode();
     paste_mode(true);
+    title_stack(true);
     ui->title_set = false;
     ui_redraw_all(ui);
 }
@@ -525,6 +536,7 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     screen_init(&ui->scr, &ui->theme, opt->roster_width);
     ui->scr.line_scroll = opt->line_scroll;
     paste_mode(true);
+    title_stack(true);
     start_handles(ui);
     ui_info(ui, NULL, CHATLINE_INFO,
             "Welcome to tuktuk. /help lists the commands; Alt-r moves to the roster.");
@@ -545,8 +557,7 @@ void ui_free(struct ui *ui)
     if (!ui)
         return;
     if (ui->curses_active) {
-        if (term_has_title())
-            term_write("\033]2;\007");
+        title_stack(false);
         paste_mode(false);
         screen_free(&ui->scr);
         endwin();
