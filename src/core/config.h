@@ -43,7 +43,8 @@ struct config_ui {
     int autoaway_idle;      /* minutes, 0 = off; default 15 */
     bool autoaway_tmux;     /* away while tmux is detached, default true */
     int scrollback;         /* lines per window, default 10000 */
-    bool jump_scroll;       /* a full chat pane jumps half a page, default true */
+    bool jump_scroll;       /* a full chat pane jumps half a page, default false */
+    int paste_confirm_lines; /* a longer message asks before it goes; 0 = never */
     struct config_binding *bindings;
     size_t nbindings;
 };

@@ -295,6 +295,10 @@ static const char *prompt_text(struct ui *ui, char *buf, size_t len)
     case UI_PROMPT_NONE:
         break;
     }
+    if (ui->confirm_lines) {
+        snprintf(buf, len, "send %u lines? Enter: send, Esc: edit > ", ui->confirm_lines);
+        return buf;
+    }
     return "> ";
 }
 

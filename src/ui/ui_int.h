@@ -76,6 +76,7 @@ struct ui {
     enum ui_focus focus;
     bool filtering;   /* typing a roster filter */
     bool paste;       /* inside a bracketed paste */
+    unsigned confirm_lines; /* Enter asked "send N lines?": N, else 0 */
     bool input_full;  /* told the user the input line is full */
     bool esc_pending; /* ESC seen: Alt prefix or a lone Esc */
     enum ui_prompt prompt;
