@@ -134,7 +134,7 @@ static void scroll_chat(struct ui *ui, int dir)
     struct screen_layout *l = &ui->scr.lay;
     int page = l->pane_h > 2 ? l->pane_h - 1 : 1;
     chatwin_scroll(chatwins_current(&ui->wins), dir * page, l->chat_w, l->pane_h, ui->tsfmt);
-    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE);
+    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 
 static void set_focus(struct ui *ui, enum ui_focus f)

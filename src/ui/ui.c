@@ -71,8 +71,11 @@ struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum
     struct chatline *l = chatwin_add_msg(w, stamp, kind, nick, text, id, action);
     /* Scrolled back, the reader keeps seeing the same lines: the scroll
      * position counts rows from the newest line, which just moved. */
-    if (w->scroll > 0)
+    if (w->scroll > 0) {
         w->scroll += chatwin_rows(l, ui->scr.lay.chat_w, ui->tsfmt);
+        w->below++; /* counted on the status line: they would go unseen */
+        ui_dirty(ui, UI_DIRTY_STATUS);
+    }
     if (w == chatwins_current(&ui->wins))
         ui_dirty(ui, UI_DIRTY_CHAT);
     return l;
@@ -237,12 +240,12 @@ static void draw_status(struct ui *ui)
         draw_choices(ui, choices);
         return;
     }
-    struct statusbar_window win[64];
-    size_t nwin = ui->wins.n < 64 ? ui->wins.n : 64;
+    size_t nwin = ui->wins.n;
+    struct statusbar_window *win = xalloc_realloc(NULL, nwin * sizeof *win);
     for (size_t i = 0; i < nwin; i++) {
         struct chatwin *w = ui->wins.w[i];
-        win[i] =
-            (struct statusbar_window){(unsigned)(i + 1), w->name, w->unread, i == ui->wins.current};
+        win[i] = (struct statusbar_window){(unsigned)(i + 1), w->name, w->unread,
+                                           i == ui->wins.current, w->unread && w->mention};
     }
     char state[64];
     bool online = session_state(ui->session) == SESSION_ONLINE;
@@ -254,10 +257,14 @@ static void draw_status(struct ui *ui)
         .win = win,
         .nwin = nwin,
         .width = ui->scr.lay.cols,
+        .more_below = chatwins_current(&ui->wins)->below,
     };
-    struct statusbar_seg segs[72];
-    size_t n = statusbar_build(&info, segs, 72);
+    size_t max = 2 * nwin + 8; /* a window and a [+N] each at most, and the rest */
+    struct statusbar_seg *segs = xalloc_realloc(NULL, max * sizeof *segs);
+    size_t n = statusbar_build(&info, segs, max);
     screen_draw_status(&ui->scr, segs, n);
+    free(segs);
+    free(win);
 }
 
 static const char *prompt_text(struct ui *ui, char *buf, size_t len)
