@@ -246,6 +246,7 @@ static int start_ui(struct app *app)
         .bell = cu->bell,
         .scrollback = (unsigned)cu->scrollback,
         .line_scroll = !cu->jump_scroll,
+        .paste_confirm_lines = (unsigned)cu->paste_confirm_lines,
         .on_quit = on_ui_quit,
         .store_password = store_password,
         .set_passphrase = set_passphrase,

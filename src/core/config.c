@@ -21,7 +21,8 @@
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
  *   bell = yes|no (yes)         autoaway_idle = minutes, 0 = off (15)
  *   autoaway_tmux = yes|no (yes) scrollback = 100..1000000 lines (10000)
- *   jump_scroll = yes|no (yes)  a full chat pane jumps half a page (docs/ui.md)
+ *   jump_scroll = yes|no (no)   a full chat pane jumps half a page (docs/ui.md)
+ *   paste_confirm_lines = 0..100000 (5)  more lines ask before they are sent
  *   bind.M-a = next-unread      key bindings, kept as strings for the UI
  *
  * A value in double quotes is taken as is (for leading blanks, '#', ';'). */
@@ -79,6 +80,7 @@ static const struct key ui_keys[] = {
     {"autoaway_tmux", V_BOOL, UI(autoaway_tmux), 0, 0},
     {"scrollback", V_INT, UI(scrollback), 100, 1000000},
     {"jump_scroll", V_BOOL, UI(jump_scroll), 0, 0},
+    {"paste_confirm_lines", V_INT, UI(paste_confirm_lines), 0, 100000},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -431,7 +433,10 @@ static bool ui_defaults(struct config_ui *ui)
     ui->autoaway_idle = 15;
     ui->autoaway_tmux = true;
     ui->scrollback = 10000; /* issue 3: 10,000 lines per window */
-    ui->jump_scroll = true;
+    /* Jumping saves bytes on slow links but leaves half the pane empty
+     * (issue 9): only where asked for. */
+    ui->jump_scroll = false;
+    ui->paste_confirm_lines = 5; /* as irssi's paste_verify_line_count */
     return ui->theme && ui->timestamp_format;
 }
 

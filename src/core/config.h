@@ -27,7 +27,7 @@ struct config_account {
     char **autojoin; /* room@service[/nick], nautojoin of them */
     size_t nautojoin;
     enum config_password_mode password_mode;
-    char *ca_file; /* extra trusted PEM file, or NULL */
+    char *ca_file;         /* extra trusted PEM file, or NULL */
     char *channel_binding; /* NULL/auto, a type, or none (docs/security.md) */
 };
 
@@ -37,15 +37,16 @@ struct config_binding {
 };
 
 struct config_ui {
-    char *theme;            /* default "default" */
-    int roster_width;       /* columns, default 24 */
-    bool show_offline;      /* default true */
-    char *timestamp_format; /* strftime, default "%H:%M" */
-    bool bell;              /* default true */
-    int autoaway_idle;      /* minutes, 0 = off; default 15 */
-    bool autoaway_tmux;     /* away while tmux is detached, default true */
-    int scrollback;         /* lines per window, default 10000 */
-    bool jump_scroll;       /* a full chat pane jumps half a page, default true */
+    char *theme;             /* default "default" */
+    int roster_width;        /* columns, default 24 */
+    bool show_offline;       /* default true */
+    char *timestamp_format;  /* strftime, default "%H:%M" */
+    bool bell;               /* default true */
+    int autoaway_idle;       /* minutes, 0 = off; default 15 */
+    bool autoaway_tmux;      /* away while tmux is detached, default true */
+    int scrollback;          /* lines per window, default 10000 */
+    bool jump_scroll;        /* a full chat pane jumps half a page, default false */
+    int paste_confirm_lines; /* a longer message asks before it goes; 0 = never */
     struct config_binding *bindings;
     size_t nbindings;
 };

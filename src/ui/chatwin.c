@@ -150,6 +150,7 @@ void chatwins_select(struct chatwins *ws, size_t index)
         return;
     ws->current = index;
     ws->w[index]->unread = 0;
+    ws->w[index]->mention = false;
 }
 
 long chatwins_next_unread(const struct chatwins *ws)
@@ -401,4 +402,6 @@ void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const c
     if (target > max)
         target = max;
     w->scroll = target > 0 ? (int)target : 0;
+    if (w->scroll == 0)
+        w->below = 0; /* back at the newest line: all seen */
 }

@@ -31,7 +31,9 @@ struct chatwin {
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
     unsigned unread;
+    bool mention;               /* among the unread: a line that names us (a room's) */
     int scroll;                 /* screen rows scrolled back from the newest; 0 = follow */
+    unsigned below;             /* lines added since scrolled back (0 while following) */
     unsigned long added, drawn; /* lines ever added, and when last drawn */
     int gap;                    /* empty rows kept below the newest line */
     char *state;                /* chats: the peer's chat state worth showing

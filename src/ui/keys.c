@@ -75,19 +75,40 @@ static void insert_char(struct ui *ui, wint_t c)
 
 /* ---- bracketed paste ---- */
 
+/* A paste is never sent by itself, even when it ends with a newline
+ * (copied whole lines): a 300-line paste once went out that way. The
+ * final newline is dropped, and the text waits on the input line for
+ * Enter, like any other. */
 static void paste_end(struct ui *ui)
 {
     ui->paste = false;
     const char *t = input_text(ui->in);
     size_t len = input_len(ui->in);
-    /* Copied whole lines end with a newline: send them, as a terminal
-     * without bracketed paste would, but as one message. */
-    if (len > 0 && t[len - 1] == '\n' && ui->prompt == UI_PROMPT_NONE) {
-        input_do(ui->in, INPUT_END);
-        input_do(ui->in, INPUT_BACKSPACE);
-        ui_submit_line(ui, input_submit(ui->in));
-    }
+    if (len > 0 && t[len - 1] == '\n')
+        input_do(ui->in, INPUT_BACKSPACE); /* the cursor is after the paste */
     ui_dirty(ui, UI_DIRTY_INPUT);
+}
+
+static unsigned line_count(const char *t)
+{
+    unsigned n = 1;
+    for (; *t; t++)
+        n += *t == '\n';
+    return n;
+}
+
+/* Enter on a message of many lines (a paste) asks once: "send 300
+ * lines?" on the input line; Enter again sends, any other key goes back
+ * to editing (see handle). */
+static bool confirm_first(struct ui *ui)
+{
+    unsigned max = ui->opt.paste_confirm_lines, n = line_count(input_text(ui->in));
+    if (max == 0 || n <= max || ui->confirm_lines) {
+        ui->confirm_lines = 0;
+        return false;
+    }
+    ui->confirm_lines = n;
+    return true;
 }
 
 static void paste_key(struct ui *ui, int r, wint_t ch)
@@ -113,7 +134,7 @@ static void scroll_chat(struct ui *ui, int dir)
     struct screen_layout *l = &ui->scr.lay;
     int page = l->pane_h > 2 ? l->pane_h - 1 : 1;
     chatwin_scroll(chatwins_current(&ui->wins), dir * page, l->chat_w, l->pane_h, ui->tsfmt);
-    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE);
+    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 
 static void set_focus(struct ui *ui, enum ui_focus f)
@@ -222,7 +243,7 @@ static bool input_keycode(struct ui *ui, int k)
     if (k == KEY_ENTER) {
         if (ui->prompt != UI_PROMPT_NONE)
             ui_prompt_answer(ui, input_text(ui->in));
-        else
+        else if (!confirm_first(ui))
             ui_submit_line(ui, input_submit(ui->in));
         return true;
     }
@@ -448,6 +469,15 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
 
 static void handle(struct ui *ui, int r, wint_t ch, bool alt)
 {
+    /* "send N lines?" holds for the next key only: any key but Enter
+     * (Esc, an edit, a window key, a paste) keeps the text unsent. */
+    bool enter = r == KEY_CODE_YES ? ch == KEY_ENTER : ch == '\r' || ch == '\n';
+    if (ui->confirm_lines && (!enter || ui->paste || alt)) {
+        ui->confirm_lines = 0;
+        ui_dirty(ui, UI_DIRTY_INPUT);
+        if (r != KEY_CODE_YES && ch == KEY_ESC)
+            return; /* only the question goes */
+    }
     if (ui->paste) {
         paste_key(ui, r, ch);
         return;

@@ -53,6 +53,11 @@ bool ui_prompt_is_secret(enum ui_prompt p)
 const char *ui_prompt_text(struct ui *ui, char *buf, size_t len)
 {
     const struct prompt_kind *k = &prompts[ui->prompt];
+    /* A long paste waits for a second Enter (keys.c). */
+    if (ui->prompt == UI_PROMPT_NONE && ui->confirm_lines) {
+        snprintf(buf, len, "send %u lines? Enter: send, Esc: edit > ", ui->confirm_lines);
+        return buf;
+    }
     char who[600] = "";
     if (k->about == ABOUT_CONTACT && ui->prompt_jid)
         ui_contact_who(ui, ui->prompt_jid, who, sizeof who);

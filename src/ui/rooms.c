@@ -96,8 +96,10 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
     ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
     if (w != chatwins_current(&ui->wins) && !ours && !m->delayed) {
         w->unread++;
-        if (!groupchat || names_us(m->body, r->nick))
+        if (!groupchat || names_us(m->body, r->nick)) {
             ui->bell = ui->opt.bell;
+            w->mention = true; /* marked apart on the status line */
+        }
         ui_dirty(ui, UI_DIRTY_STATUS);
     }
     free(room);

@@ -82,6 +82,11 @@ static void init_colors(struct screen *s, const struct theme *t)
     for (int i = 0; i < THEME_NROLES; i++) {
         const struct theme_style *st = &t->style[i];
         s->attr[i] = theme_attrs(st->attrs);
+        /* Without colours, a bar drawn on a background colour would melt
+         * into the text around it (vt100, TERM=dumb-like terminals):
+         * reverse video draws the same bar in black and white. */
+        if (ncolors == 0 && st->bg != THEME_COLOR_DEFAULT)
+            s->attr[i] |= A_REVERSE;
         s->pair[i] = 0;
         short fg = theme_fg(st, ncolors), bg = theme_bg(st, ncolors);
         if (ncolors > 0 && (fg != -1 || bg != -1) && i + 1 < COLOR_PAIRS) {

@@ -5,16 +5,26 @@
  *
  * The account and own presence come first; while not online the
  * connection state follows ("connecting", "reconnecting in 5s"). Then the
- * windows: every chat window, and the status window when it is current
- * or has news. The current window is highlighted, windows with unread
- * messages carry a '*' and are listed again in [act: ...], as irssi
- * users expect. Names are cut to keep one window from filling the line.
+ * windows, the status window always first. The current window is
+ * highlighted, windows with unread messages carry a '*' (a '!' and a
+ * colour of their own when a line names us) and are listed again in
+ * [act: ...], as irssi users expect. Names are cut to keep one window
+ * from filling the line.
+ *
+ * A full line once lost, cut in the middle of a name, exactly what it is
+ * for: the current window and the news (issue 9). So what goes when it
+ * does not fit is chosen: the account's resource and columns first, then
+ * windows without news, farthest from the current one first, each run of
+ * them left as "[+N]" so that nothing vanishes unsaid; then all names get
+ * shorter. While the current window is scrolled back, "[N new below:
+ * PgDn]" counts the lines that came since.
  *
  * While Tab has several candidates, the line lists them instead: a shell
  * prints them under the prompt, and this is the row under our pane. */
 #include "ui/statusbar.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/textwidth.h"
@@ -31,33 +41,38 @@ static bool add(struct statusbar_seg *segs, size_t max, size_t *n, enum theme_ro
 }
 
 static void add_window(struct statusbar_seg *segs, size_t max, size_t *n,
-                       const struct statusbar_window *w)
+                       const struct statusbar_window *w, int namew)
 {
     char name[64], buf[96];
-    textwidth_truncate(w->name, 16, name, sizeof name);
-    snprintf(buf, sizeof buf, "[%u:%s%s]", w->num, name, w->unread ? "*" : "");
-    enum theme_role role = w->current  ? THEME_STATUSBAR_CURRENT
-                           : w->unread ? THEME_STATUSBAR_ACTIVE
-                                       : THEME_STATUSBAR;
+    textwidth_truncate(w->name, namew, name, sizeof name);
+    snprintf(buf, sizeof buf, "[%u:%s%s]", w->num, name, !w->unread ? "" : w->mention ? "!" : "*");
+    enum theme_role role = w->current                ? THEME_STATUSBAR_CURRENT
+                           : w->unread && w->mention ? THEME_STATUSBAR_MENTION
+                           : w->unread               ? THEME_STATUSBAR_ACTIVE
+                                                     : THEME_STATUSBAR;
     add(segs, max, n, role, buf);
 }
 
+/* "[act: 3,5!]": the windows with news, a mention marked with '!' (and
+ * the whole list drawn as a mention then), as irssi's act list. */
 static void add_activity(struct statusbar_seg *segs, size_t max, size_t *n,
                          const struct statusbar_info *info)
 {
     char buf[96] = "[act: ";
     size_t off = strlen(buf);
-    bool any = false;
-    for (size_t i = 0; i < info->nwin && off + 8 < sizeof buf; i++) {
-        if (!info->win[i].unread || info->win[i].current)
+    bool any = false, mention = false;
+    for (size_t i = 0; i < info->nwin && off + 9 < sizeof buf; i++) {
+        const struct statusbar_window *w = &info->win[i];
+        if (!w->unread || w->current)
             continue;
-        off +=
-            (size_t)snprintf(buf + off, sizeof buf - off, "%s%u", any ? "," : "", info->win[i].num);
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%u%s", any ? "," : "", w->num,
+                                w->mention ? "!" : "");
         any = true;
+        mention |= w->mention;
     }
     if (any) {
         snprintf(buf + off, sizeof buf - off, "]");
-        add(segs, max, n, THEME_STATUSBAR_ACTIVE, buf);
+        add(segs, max, n, mention ? THEME_STATUSBAR_MENTION : THEME_STATUSBAR_ACTIVE, buf);
     }
 }
 
@@ -86,12 +101,40 @@ static void shorten_account(struct statusbar_seg *acct, int excess, const char *
     snprintf(acct->text, sizeof acct->text, "[%s]", cut);
 }
 
-size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *segs, size_t max)
+/* A window that may be left out when the line is full: not the status
+ * window, not the current one, none with news. */
+static bool hideable(const struct statusbar_window *w, size_t i)
+{
+    return i > 0 && !w->current && !w->unread;
+}
+
+/* Leave out one more window: the one farthest from the current window,
+ * so that its neighbours, where Alt-Left/Right go, stay. */
+static bool hide_one(const struct statusbar_info *info, bool *hide)
+{
+    size_t cur = 0, best = 0, bestd = 0;
+    for (size_t i = 0; i < info->nwin; i++)
+        if (info->win[i].current)
+            cur = i;
+    for (size_t i = 0; i < info->nwin; i++) {
+        size_t d = i > cur ? i - cur : cur - i;
+        if (!hide[i] && hideable(&info->win[i], i) && d > bestd) {
+            best = i;
+            bestd = d;
+        }
+    }
+    if (bestd == 0)
+        return false;
+    hide[best] = true;
+    return true;
+}
+
+static size_t compose(const struct statusbar_info *info, const bool *hide, int namew,
+                      struct statusbar_seg *segs, size_t max)
 {
     char buf[96];
     size_t n = 0;
-    const char *account = info->account ? info->account : "";
-    snprintf(buf, sizeof buf, "[%s]", account);
+    snprintf(buf, sizeof buf, "[%s]", info->account ? info->account : "");
     add(segs, max, &n, THEME_STATUSBAR, buf);
     snprintf(buf, sizeof buf, "[%s]", info->presence ? info->presence : "offline");
     add(segs, max, &n, THEME_STATUSBAR, buf);
@@ -99,16 +142,55 @@ size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *
         snprintf(buf, sizeof buf, "[%s]", info->state);
         add(segs, max, &n, THEME_STATUSBAR_ACTIVE, buf);
     }
+    /* The act list and the "new below" mark must not be crowded out of
+     * segs by many windows: keep their room. */
+    size_t room = max > 2 ? max - 2 : max;
     for (size_t i = 0; i < info->nwin; i++) {
-        const struct statusbar_window *w = &info->win[i];
-        if (w->num == 1 && !w->current && !w->unread)
+        if (!hide[i]) {
+            add_window(segs, room, &n, &info->win[i], namew);
             continue;
-        add_window(segs, max, &n, w);
+        }
+        size_t run = 1;
+        while (i + run < info->nwin && hide[i + run])
+            run++;
+        snprintf(buf, sizeof buf, "[+%zu]", run);
+        add(segs, room, &n, THEME_STATUSBAR, buf);
+        i += run - 1;
+    }
+    if (info->more_below) {
+        snprintf(buf, sizeof buf, "[%u new below: PgDn]", info->more_below);
+        add(segs, max, &n, THEME_STATUSBAR_ACTIVE, buf);
     }
     add_activity(segs, max, &n, info);
-    int excess = info->width > 0 ? total_width(segs, n) - info->width : 0;
-    if (excess > 0 && n > 0)
-        shorten_account(&segs[0], excess, account);
+    return n;
+}
+
+size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *segs, size_t max)
+{
+    const char *account = info->account ? info->account : "";
+    bool *hide = calloc(info->nwin ? info->nwin : 1, sizeof *hide);
+    if (!hide)
+        abort();
+    int namew = 16;
+    size_t n;
+    for (;;) {
+        n = compose(info, hide, namew, segs, max);
+        if (info->width <= 0 || n == 0)
+            break;
+        int excess = total_width(segs, n) - info->width;
+        if (excess > 0)
+            shorten_account(&segs[0], excess, account);
+        if (total_width(segs, n) <= info->width)
+            break;
+        if (hide_one(info, hide))
+            continue;
+        if (namew > 4) { /* still too many windows with news: shorter names */
+            namew = namew > 8 ? 8 : 4;
+            continue;
+        }
+        break; /* the screen cuts the rest */
+    }
+    free(hide);
     return n;
 }
 

@@ -16,6 +16,7 @@ struct statusbar_window {
     const char *name;
     unsigned unread;
     bool current;
+    bool mention; /* its unread lines name us */
 };
 
 struct statusbar_info {
@@ -24,7 +25,8 @@ struct statusbar_info {
     const char *state;    /* "connecting", "reconnecting in 5s"...; NULL when online */
     const struct statusbar_window *win;
     size_t nwin;
-    int width; /* columns available; 0 = no limit */
+    int width;           /* columns available; 0 = no limit */
+    unsigned more_below; /* the current window is scrolled back: lines since */
 };
 
 struct statusbar_seg {
@@ -34,7 +36,10 @@ struct statusbar_seg {
 
 /* Fill segs (at most max); returns how many. Segments are separated by
  * one space when drawn. When they do not fit in info->width, the account
- * gives up its resource, then columns, before the windows do. */
+ * gives up its resource, then columns; then windows without news are
+ * left out, farthest from the current one first, each run of them shown
+ * as "[+N]"; then names are cut shorter. The status window, the current
+ * one, those with unread lines and [act: ...] always stay. */
 size_t statusbar_build(const struct statusbar_info *info, struct statusbar_seg *segs, size_t max);
 
 /* The candidates of a Tab completion, shown in place of the status line

@@ -37,6 +37,7 @@ static const char *const role_names[THEME_NROLES] = {
     [THEME_STATUSBAR] = "statusbar",
     [THEME_STATUSBAR_ACTIVE] = "statusbar.active",
     [THEME_STATUSBAR_CURRENT] = "statusbar.current",
+    [THEME_STATUSBAR_MENTION] = "statusbar.mention",
     [THEME_INPUT] = "input",
     [THEME_INPUT_PROMPT] = "input.prompt",
 };
@@ -61,6 +62,7 @@ static const char default_theme[] = "text = default\n"
                                     "statusbar = white blue\n"
                                     "statusbar.active = yellow blue bold\n"
                                     "statusbar.current = white blue bold underline\n"
+                                    "statusbar.mention = white red bold\n"
                                     "input = default\n"
                                     "input.prompt = cyan default bold\n";
 

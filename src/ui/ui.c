@@ -71,8 +71,11 @@ struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum
     struct chatline *l = chatwin_add_msg(w, stamp, kind, nick, text, id, action);
     /* Scrolled back, the reader keeps seeing the same lines: the scroll
      * position counts rows from the newest line, which just moved. */
-    if (w->scroll > 0)
+    if (w->scroll > 0) {
         w->scroll += chatwin_rows(l, ui->scr.lay.chat_w, ui->tsfmt);
+        w->below++; /* counted on the status line: they would go unseen */
+        ui_dirty(ui, UI_DIRTY_STATUS);
+    }
     if (w == chatwins_current(&ui->wins))
         ui_dirty(ui, UI_DIRTY_CHAT);
     return l;
@@ -237,12 +240,12 @@ static void draw_status(struct ui *ui)
         draw_choices(ui, choices);
         return;
     }
-    struct statusbar_window win[64];
-    size_t nwin = ui->wins.n < 64 ? ui->wins.n : 64;
+    size_t nwin = ui->wins.n;
+    struct statusbar_window *win = xalloc_realloc(NULL, nwin * sizeof *win);
     for (size_t i = 0; i < nwin; i++) {
         struct chatwin *w = ui->wins.w[i];
-        win[i] =
-            (struct statusbar_window){(unsigned)(i + 1), w->name, w->unread, i == ui->wins.current};
+        win[i] = (struct statusbar_window){(unsigned)(i + 1), w->name, w->unread,
+                                           i == ui->wins.current, w->unread && w->mention};
     }
     char state[64];
     bool online = session_state(ui->session) == SESSION_ONLINE;
@@ -254,10 +257,14 @@ static void draw_status(struct ui *ui)
         .win = win,
         .nwin = nwin,
         .width = ui->scr.lay.cols,
+        .more_below = chatwins_current(&ui->wins)->below,
     };
-    struct statusbar_seg segs[72];
-    size_t n = statusbar_build(&info, segs, 72);
+    size_t max = 2 * nwin + 8; /* a window and a [+N] each at most, and the rest */
+    struct statusbar_seg *segs = xalloc_realloc(NULL, max * sizeof *segs);
+    size_t n = statusbar_build(&info, segs, max);
     screen_draw_status(&ui->scr, segs, n);
+    free(segs);
+    free(win);
 }
 
 static void draw_input(struct ui *ui)
@@ -377,14 +384,25 @@ static void paste_mode(bool on)
     term_write(on ? "\033[?2004h" : "\033[?2004l");
 }
 
+/* The title we set is ours only while we run: the terminal's own is
+ * pushed on xterm's title stack (CSI 22;0t) at start and popped back
+ * (CSI 23;0t) when we leave or suspend. */
+static void title_stack(bool push)
+{
+    if (term_has_title())
+        term_write(push ? "\033[22;0t" : "\033[23;0t");
+}
+
 void ui_suspend(struct ui *ui)
 {
     paste_mode(false);
+    title_stack(false);
     endwin();
     raise(SIGTSTP);
     /* Back from the shell: take the terminal again. */
     reset_prog_mode();
     paste_mode(true);
+    title_stack(true);
     ui->title_set = false;
     ui_redraw_all(ui);
 }
@@ -487,6 +505,7 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     screen_init(&ui->scr, &ui->theme, opt->roster_width);
     ui->scr.line_scroll = opt->line_scroll;
     paste_mode(true);
+    title_stack(true);
     start_handles(ui);
     ui_info(ui, NULL, CHATLINE_INFO,
             "Welcome to tuktuk. /help lists the commands; Alt-r moves to the roster.");
@@ -507,8 +526,7 @@ void ui_free(struct ui *ui)
     if (!ui)
         return;
     if (ui->curses_active) {
-        if (term_has_title())
-            term_write("\033]2;\007");
+        title_stack(false);
         paste_mode(false);
         screen_free(&ui->scr);
         endwin();

@@ -23,6 +23,7 @@ struct ui_options {
     unsigned scrollback;          /* lines per window; 0 = 10000 */
     bool line_scroll;             /* scroll a full chat pane line by line, not by
                                      half a page (which writes far fewer bytes) */
+    unsigned paste_confirm_lines; /* Enter on more lines asks first; 0 = never */
     /* Rooms to join once online ("room@service[/nick]", the account's
      * autojoin; copied by ui_new). */
     const char *const *autojoin;

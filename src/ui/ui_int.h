@@ -74,10 +74,11 @@ struct ui {
     bool curses_active;
     SCREEN *term;
     enum ui_focus focus;
-    bool filtering;   /* typing a roster filter */
-    bool paste;       /* inside a bracketed paste */
-    bool input_full;  /* told the user the input line is full */
-    bool esc_pending; /* ESC seen: Alt prefix or a lone Esc */
+    bool filtering;         /* typing a roster filter */
+    bool paste;             /* inside a bracketed paste */
+    unsigned confirm_lines; /* Enter asked "send N lines?": N, else 0 */
+    bool input_full;        /* told the user the input line is full */
+    bool esc_pending;       /* ESC seen: Alt prefix or a lone Esc */
     enum ui_prompt prompt;
     char *prompt_jid;
     char *secret;     /* sodium_malloc'd: a typed password not yet used up */

@@ -106,6 +106,13 @@ tuktuk_cmd() { # USER DIR
 static_cmd() { # USER DIR: the static build, same options
 	tuktuk_cmd "$@" | sed "1s|.*|$STATIC|"
 }
+# tuktuk with jump_scroll = yes (half-page jumps, for slow links; the
+# default scrolls line by line since issue 9): its bytes per message are
+# measured beside the default's.
+tuktukjump_cmd() { # USER DIR
+	tuktuk_cmd "$@"
+	printf '[ui]\njump_scroll = yes\n' >"$2/conf/config"
+}
 mcabber_cmd() { # USER DIR
 	rm -rf "$2"
 	mkdir -p "$2/.mcabber"
@@ -313,7 +320,7 @@ fi
 #   C. a burst of 1,000, for the CPU time and the bytes per message.
 messages_script() { # CLIENT MARKER
 	local open=''
-	[ "$1" = tuktuk ] && open='send /msg uipeer@localhost\r'
+	[ "${1#tuktuk}" != "$1" ] && open='send /msg uipeer@localhost\r'
 	cat <<-EOF
 		wait 10000 $2
 		settle 1000 20000
@@ -400,13 +407,17 @@ messages() { # CLIENT MARKER
 
 declare -A BYTES_FRESH BYTES_FULL MSG_CPU MSG_WALL MSG_BYTES_BURST
 messages tuktuk "$MARK_TUKTUK"
+# TUKTUK_BENCH_JUMP=0 skips the jump_scroll = yes run.
+[ "${TUKTUK_BENCH_JUMP:-1}" != 0 ] && messages tuktukjump "$MARK_TUKTUK"
 [ -n "$have_mcabber" ] && messages mcabber "$MARK_MCABBER"
 echo "-- bytes to the terminal per incoming 20-character message, open chat, 120x40 (target <= 150)"
 echo "   A. fresh chat window (free rows below the last message)"
 echo "  tuktuk     ${BYTES_FRESH[tuktuk]}"
+[ -n "${BYTES_FRESH[tuktukjump]:-}" ] && echo "  (jump)     ${BYTES_FRESH[tuktukjump]}"
 [ -n "$have_mcabber" ] && echo "  mcabber    ${BYTES_FRESH[mcabber]}"
 echo "   B. full chat window (60 varied messages before: from now on the pane must scroll)"
-echo "  tuktuk     ${BYTES_FULL[tuktuk]}"
+echo "  tuktuk     ${BYTES_FULL[tuktuk]}   (default: line by line)"
+[ -n "${BYTES_FULL[tuktukjump]:-}" ] && echo "  (jump)     ${BYTES_FULL[tuktukjump]}   (jump_scroll = yes)"
 [ -n "$have_mcabber" ] && echo "  mcabber    ${BYTES_FULL[mcabber]}   (issue's anchor: mcabber 247 bytes)"
 [ -n "$have_profanity" ] && echo "  profanity  not measured (it had not shown a 1,000-message burst after 45 s in the issue's test)"
 echo "-- CPU time (all threads, schedstat) to receive and show 1,000 messages (target < 0.15 s)"

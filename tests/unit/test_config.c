@@ -58,6 +58,8 @@ static void test_full_file(void)
                              "autoaway_idle = 0\n"
                              "autoaway_tmux = false\n"
                              "scrollback = 20000\n"
+                             "jump_scroll = yes\n"
+                             "paste_confirm_lines = 0\n"
                              "bind.M-a = next-unread\n"
                              "bind.C-n = next-window\n"
                              "bind.M-a = prev-window\n");
@@ -84,6 +86,7 @@ static void test_full_file(void)
     CHECK(c->ui.roster_width == 30 && !c->ui.show_offline && !c->ui.bell);
     CHECK_STR(c->ui.timestamp_format, "%H:%M:%S # literal");
     CHECK(c->ui.autoaway_idle == 0 && !c->ui.autoaway_tmux && c->ui.scrollback == 20000);
+    CHECK(c->ui.jump_scroll && c->ui.paste_confirm_lines == 0);
     CHECK(c->ui.nbindings == 2);
     CHECK_STR(c->ui.bindings[0].key, "M-a");
     CHECK_STR(c->ui.bindings[0].action, "prev-window");
@@ -100,6 +103,8 @@ static void test_defaults(void)
     CHECK_STR(c->ui.timestamp_format, "%H:%M");
     CHECK(c->ui.roster_width == 24 && c->ui.show_offline && c->ui.bell);
     CHECK(c->ui.autoaway_idle == 15 && c->ui.autoaway_tmux && c->ui.scrollback == 10000);
+    /* issue 9: line-by-line scrolling, and more than 5 lines ask first */
+    CHECK(!c->ui.jump_scroll && c->ui.paste_confirm_lines == 5);
     config_free(c);
 }
 

@@ -11,6 +11,7 @@
 #include "../check.h"
 #include "ui/chatwin.h"
 #include "ui/statusbar.h"
+#include "ui/textwidth.h"
 
 static void test_windows(void)
 {
@@ -203,21 +204,28 @@ static void test_delivered_and_action(void)
     chatwins_free(&ws);
 }
 
+static void join_segs(const struct statusbar_seg *segs, size_t n, char *line, size_t len)
+{
+    line[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strncat(line, segs[i].text, len - strlen(line) - 1);
+        if (i + 1 < n)
+            strncat(line, " ", len - strlen(line) - 1);
+    }
+}
+
 static void test_statusbar(void)
 {
     struct statusbar_window win[] = {
-        {1, "status", 0, false}, {2, "bob", 0, true}, {3, "carol", 4, false}};
-    struct statusbar_info info = {"alice@localhost/tuktuk", "online", NULL, win, 3, 0};
+        {1, "status", 0, false, false}, {2, "bob", 0, true, false}, {3, "carol", 4, false, false}};
+    struct statusbar_info info = {"alice@localhost/tuktuk", "online", NULL, win, 3, 0, 0};
     struct statusbar_seg segs[16];
     size_t n = statusbar_build(&info, segs, 16);
-    char line[512] = "";
-    for (size_t i = 0; i < n; i++) {
-        strncat(line, segs[i].text, sizeof line - strlen(line) - 1);
-        if (i + 1 < n)
-            strncat(line, " ", sizeof line - strlen(line) - 1);
-    }
-    CHECK_STR(line, "[alice@localhost/tuktuk] [online] [2:bob] [3:carol*] [act: 3]");
-    CHECK(segs[2].role == THEME_STATUSBAR_CURRENT && segs[3].role == THEME_STATUSBAR_ACTIVE);
+    char line[512];
+    join_segs(segs, n, line, sizeof line);
+    /* the status window is always there */
+    CHECK_STR(line, "[alice@localhost/tuktuk] [online] [1:status] [2:bob] [3:carol*] [act: 3]");
+    CHECK(segs[3].role == THEME_STATUSBAR_CURRENT && segs[4].role == THEME_STATUSBAR_ACTIVE);
     info.state = "reconnecting in 5s";
     info.presence = "offline";
     n = statusbar_build(&info, segs, 16);
@@ -226,13 +234,64 @@ static void test_statusbar(void)
     /* narrow: the account gives up its resource, then columns */
     info.state = NULL;
     info.presence = "online";
-    info.width = 54;
+    info.width = 65;
     n = statusbar_build(&info, segs, 16);
     CHECK_STR(segs[0].text, "[alice@localhost]");
-    info.width = 40;
+    info.width = 51;
     n = statusbar_build(&info, segs, 16);
     CHECK_STR(segs[0].text, "[alice@l\xe2\x80\xa6]");
     CHECK_STR(segs[n - 1].text, "[act: 3]");
+    /* a mention: '!' and a role of its own, in the act list too */
+    win[2].mention = true;
+    info.width = 0;
+    n = statusbar_build(&info, segs, 16);
+    join_segs(segs, n, line, sizeof line);
+    CHECK_STR(line, "[alice@localhost/tuktuk] [online] [1:status] [2:bob] [3:carol!] [act: 3!]");
+    CHECK(segs[4].role == THEME_STATUSBAR_MENTION && segs[5].role == THEME_STATUSBAR_MENTION);
+    /* scrolled back: the new lines below are counted */
+    info.more_below = 2;
+    n = statusbar_build(&info, segs, 16);
+    CHECK_STR(segs[n - 2].text, "[2 new below: PgDn]");
+}
+
+/* 16 windows at 120 columns: the current one, those with news and the
+ * status window stay; the others go, farthest first, as "[+N]". */
+static void test_statusbar_many(void)
+{
+    static const char *const names[] = {
+        "status",           "alpha@example.org", "bravo@example.org",  "charlie@example.org",
+        "delta@example.o",  "echo@example.org",  "foxtrot@example.or", "golf@example.org",
+        "hotel@example.o",  "india@example.org", "juliet@example.org", "kilo@example.org",
+        "lima@example.org", "mike@example.org",  "november@example.o", "peer@example.org"};
+    struct statusbar_window win[16];
+    for (unsigned i = 0; i < 16; i++)
+        win[i] = (struct statusbar_window){i + 1, names[i], 0, i == 4, false};
+    win[15].unread = 1;
+    win[1].unread = 3;
+    win[1].mention = true;
+    struct statusbar_info info = {"me@localhost/tuktuk.x1", "online", NULL, win, 16, 120, 0};
+    struct statusbar_seg segs[40];
+    size_t n = statusbar_build(&info, segs, 40);
+    char line[1024];
+    join_segs(segs, n, line, sizeof line);
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += textwidth_str(segs[i].text) + (i ? 1 : 0);
+    CHECK(w <= 120);
+    CHECK(strstr(line, "[1:status]") != NULL);
+    CHECK(strstr(line, "[2:alpha@example.o\xe2\x80\xa6!]") != NULL);
+    CHECK(strstr(line, "[5:delta@example.o]") != NULL);
+    CHECK(strstr(line, "[16:peer@example.org*]") != NULL);
+    CHECK(strstr(line, "[+") != NULL);
+    CHECK_STR(segs[n - 1].text, "[act: 2!,16]");
+    CHECK(strstr(line, "[+2] [5:delta@example.o] [+10]") != NULL);
+    /* with room for more, the neighbours of the current window come back
+     * first */
+    info.width = 160;
+    n = statusbar_build(&info, segs, 40);
+    join_segs(segs, n, line, sizeof line);
+    CHECK(strstr(line, "[4:charlie") != NULL && strstr(line, "[6:echo") != NULL);
+    CHECK(strstr(line, "[12:") == NULL);
 }
 
 /* Jump scrolling: one-row lines into a 10-row pane. */
@@ -313,6 +372,7 @@ int main(void)
     test_layout();
     test_delivered_and_action();
     test_statusbar();
+    test_statusbar_many();
     test_statusbar_choices();
     return check_done();
 }
