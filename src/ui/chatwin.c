@@ -402,3 +402,13 @@ void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const c
         target = max;
     w->scroll = target > 0 ? (int)target : 0;
 }
+
+void chatwin_clear(struct chatwin *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        line_clear(chatwin_line(w, i));
+    w->head = w->count = 0;
+    w->unread = 0;
+    w->scroll = w->gap = 0;
+    w->drawn = w->added; /* nothing new to fill the empty pane with */
+}
