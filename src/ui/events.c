@@ -142,12 +142,22 @@ void ui_update_reconnect_tick(struct ui *ui)
         uv_timer_stop(&ui->tick_timer);
 }
 
+/* A failure comes as an error event and then as the reason of the state
+ * it leads to; the error says it, and the status line shows the state. */
+static void said_failure(struct ui *ui, const char *text)
+{
+    snprintf(ui->failure_said, sizeof ui->failure_said, "%s", text ? text : "");
+}
+
 static void on_state(struct ui *ui, const struct session_event *ev)
 {
     const char *name = session_state_name(ev->state);
-    if (ev->text && ev->text[0])
+    bool said = ev->text && ui->failure_said[0] &&
+                strncmp(ev->text, ui->failure_said, sizeof ui->failure_said - 1) == 0;
+    ui->failure_said[0] = '\0';
+    if (!said && ev->text && ev->text[0])
         ui_info(ui, NULL, CHATLINE_INFO, "%s: %s", name, ev->text);
-    else
+    else if (!said)
         ui_info(ui, NULL, CHATLINE_INFO, "%s", name);
     /* The session marks everyone offline when the connection goes. */
     if (ev->state == SESSION_OFFLINE || ev->state == SESSION_RECONNECT_WAIT)
@@ -461,6 +471,33 @@ static void on_chatstate(struct ui *ui, const struct session_event *ev)
 
 /* ---- dispatch ---- */
 
+/* Once each: the session's text names the condition when it matters
+ * ("server closed the stream: conflict: ..."), so it is not added again. */
+static void on_error(struct ui *ui, const struct session_event *ev)
+{
+    const char *text = ev->text ? ev->text : "error";
+    bool named = !ev->condition || strstr(text, ev->condition);
+    ui_status_error(ui, "%s%s%s%s", text, named ? "" : " (", named ? "" : ev->condition,
+                    named ? "" : ")");
+    said_failure(ui, ev->text);
+}
+
+/* A password the session does not have is a question, asked next on the
+ * input line (secrets.c), not an error. */
+static void on_auth_failed(struct ui *ui, const struct session_event *ev)
+{
+    const char *cond = ev->condition ? ev->condition : "not-authorized";
+    if (strcmp(cond, "password-required") == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s: type it on the input line (Esc: do not log in)",
+                ev->text ? ev->text : "a password is needed to log in");
+    else if (ev->text && strstr(ev->text, cond))
+        ui_status_error(ui, "%s", ev->text);
+    else
+        ui_status_error(ui, "login refused (%s)%s%s", cond, ev->text ? ": " : "",
+                        ev->text ? ev->text : "");
+    said_failure(ui, ev->text);
+}
+
 static void on_cert(struct ui *ui, const struct session_event *ev)
 {
     const struct conn_cert_info *c = ev->cert;
@@ -505,13 +542,10 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
             on_message(ui, ev->msg);
         break;
     case SESSION_EV_ERROR:
-        ui_status_error(ui, "%s%s%s%s", ev->text ? ev->text : "error", ev->condition ? " (" : "",
-                        ev->condition ? ev->condition : "", ev->condition ? ")" : "");
+        on_error(ui, ev);
         break;
     case SESSION_EV_AUTH_FAILED:
-        ui_status_error(ui, "login refused (%s)%s%s",
-                        ev->condition ? ev->condition : "not-authorized", ev->text ? ": " : "",
-                        ev->text ? ev->text : "");
+        on_auth_failed(ui, ev);
         break;
     case SESSION_EV_CERT_REFUSED:
         on_cert(ui, ev);

@@ -454,10 +454,28 @@ static SCREEN *start_curses(char *err, size_t errlen)
     return sp;
 }
 
+/* The default theme is built in (theme_defaults): a themes/default file,
+ * where one is installed, may change it, but without one (an uninstalled
+ * build) there is nothing to say. */
+static bool theme_file_exists(const struct ui *ui, const char *name)
+{
+    char path[4096];
+    for (size_t i = 0; i < 4 && ui->opt.theme_dirs[i]; i++) {
+        snprintf(path, sizeof path, "%s/%s", ui->opt.theme_dirs[i], name);
+        if (access(path, F_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void load_theme(struct ui *ui)
 {
     const char *name = ui->opt.theme ? ui->opt.theme : "default";
     char err[512];
+    if (strcmp(name, "default") == 0 && !theme_file_exists(ui, name)) {
+        theme_defaults(&ui->theme);
+        return;
+    }
     if (theme_load(&ui->theme, name, ui->opt.theme_dirs, err, sizeof err) != 0)
         ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
 }

@@ -84,6 +84,8 @@ struct ui {
     bool offer_store; /* ask to keep `secret` once the login succeeds */
     bool quitting;
     bool history_failing;   /* the last history write failed (said once) */
+    char failure_said[512]; /* events.c: the failure just said, not to repeat
+                               as the reason of the state that follows */
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
     unsigned title_unread;  /* last unread count put in the terminal title */
