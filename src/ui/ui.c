@@ -590,6 +590,8 @@ void ui_free(struct ui *ui)
                          (uv_handle_t *)&ui->typing_timer};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
         uv_close(hs[i], on_closed);
-    if (ui->tmux_watching)
+    if (ui->tmux_watching) {
         uv_close((uv_handle_t *)&ui->tmux_watch, on_closed);
+        uv_close((uv_handle_t *)&ui->tmux_timer, on_closed);
+    }
 }

@@ -67,6 +67,7 @@ struct ui {
     uv_timer_t idle_timer; /* auto-away: one shot, re-armed by keys */
     uv_timer_t tick_timer; /* 1 s, only while "reconnecting in Ns" */
     uv_fs_event_t tmux_watch;
+    uv_timer_t tmux_timer; /* events.c: re-asks tmux while only other sessions are attached */
     bool tmux_watching;
     int open_handles;
 
