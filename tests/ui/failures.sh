@@ -53,6 +53,9 @@ start() {
 		echo "#!/bin/sh"
 		echo "export TERM=tmux-256color"
 		echo "unset TMUX"
+		# Away from the repository's themes/: as an uninstalled build/tuktuk
+		# run from anywhere.
+		echo "cd \"$dir\""
 		printf '"%s" --jid "%s" --server 127.0.0.1 --port "%s" --ca-file "%s" -d "%s" -c "%s"' \
 			"$TUKTUK_BIN" "$user@$DOMAIN" "$TUKTUK_TEST_C2S_PORT" "$TUKTUK_TEST_CA" \
 			"$dir/data" "$dir/config"
