@@ -2,10 +2,12 @@
 /* cmds.c - every command of the input line, as one table: its name
  * (and subcommand), how many words it takes, whether its last argument is
  * the rest of the line, what its first argument is (for Tab and for the
- * checks commands.c makes), its usage and help, and the function that
- * runs it. Adding a command is one function and one row here; /help and
- * the man page's list come from the table (the man page is checked
- * against it by test_ui_commands).
+ * checks commands.c makes), its usage, help and an example line, and the
+ * function that runs it. An alias (/query, /leave) is a row of its own
+ * with the same function, so that /help and the man page name it.
+ * Adding a command is one function and one row here; /help and the man
+ * page's list come from the table (the man page is checked against it by
+ * test_ui_commands).
  *
  * commands.c has already checked each command's shape; here we check
  * what depends on the session (being online, and what a JID argument

@@ -11,7 +11,10 @@
  * window, quietly; a receipt marks our line delivered; the peer's chat
  * state goes into the title; a subscription request waits, marked in the
  * roster, until it is answered (subreqs.c); every change of the roster
- * that the server pushes is said in the status window.
+ * that the server pushes is said in the status window. Each failure is
+ * said once, naming its condition once: the state it leads to does not
+ * say it again. A presence is shown when it is news, not when the server
+ * repeats it.
  *
  * Auto-away needs no polling: a one-shot timer re-armed by each key
  * notices idleness, and an inotify watch (uv_fs_event) on the tmux socket
@@ -624,6 +627,7 @@ static void on_cert(struct ui *ui, const struct session_event *ev)
             c->issuer, c->not_before, c->not_after);
     ui_info(ui, NULL, CHATLINE_INFO, "  SHA-256 %s", c->sha256);
     ui_info(ui, NULL, CHATLINE_INFO, "  if you know this certificate is right: /tls trust");
+    said_failure(ui, ev->text);
 }
 
 void ui_session_event(struct ui *ui, const struct session_event *ev)
