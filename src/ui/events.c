@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,25 +121,30 @@ static bool tmux_env(char *path, size_t len, char *session, size_t slen)
 /* How many tmux clients show our session, and how many others: asked of
  * tmux itself (list-clients), because the socket's bit only tells
  * whether any client is attached to any session of that server. false
- * when tmux cannot say. Runs when the socket changes, not on a clock. */
+ * when tmux cannot say. Runs when the socket changes, and every 5 s only
+ * while another session has a client. posix_spawn, not fork: libuv's
+ * threads may hold locks a forked child would wait on forever. */
 static bool tmux_clients(const char *socket, const char *session, unsigned *ours, unsigned *others)
 {
     int fd[2];
     if (pipe(fd) != 0)
         return false;
-    pid_t pid = fork();
-    if (pid < 0) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    char *argv[] = {"tmux", "-S", (char *)socket, "list-clients", "-F", "#{session_id}", NULL};
+    extern char **environ;
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "tmux", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
         close(fd[0]);
         close(fd[1]);
         return false;
-    }
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDERR_FILENO);
-        dup2(fd[1], STDOUT_FILENO);
-        execlp("tmux", "tmux", "-S", socket, "list-clients", "-F", "#{session_id}", (char *)NULL);
-        _exit(127);
     }
     close(fd[1]);
     char buf[8192];
