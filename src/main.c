@@ -243,6 +243,7 @@ static int start_ui(struct app *app)
         .data_dir = app->data_dir,
         .autoaway_idle_s = (unsigned)cu->autoaway_idle * 60,
         .autoaway_tmux = cu->autoaway_tmux,
+        .autoaway_message = cu->autoaway_message,
         .bell = cu->bell,
         .scrollback = (unsigned)cu->scrollback,
         .line_scroll = !cu->jump_scroll,

@@ -21,6 +21,7 @@
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
  *   bell = yes|no (yes)         autoaway_idle = minutes, 0 = off (15)
  *   autoaway_tmux = yes|no (yes) scrollback = 100..1000000 lines (10000)
+ *   autoaway_message = TEXT (none: your own status message stays)
  *   jump_scroll = yes|no (no)   a full chat pane jumps half a page (docs/ui.md)
  *   paste_confirm_lines = 0..100000 (5)  more lines ask before they are sent
  *   bind.M-a = next-unread      key bindings, kept as strings for the UI
@@ -78,6 +79,7 @@ static const struct key ui_keys[] = {
     {"bell", V_BOOL, UI(bell), 0, 0},
     {"autoaway_idle", V_INT, UI(autoaway_idle), 0, 1440},
     {"autoaway_tmux", V_BOOL, UI(autoaway_tmux), 0, 0},
+    {"autoaway_message", V_STR, UI(autoaway_message), 0, 0},
     {"scrollback", V_INT, UI(scrollback), 100, 1000000},
     {"jump_scroll", V_BOOL, UI(jump_scroll), 0, 0},
     {"paste_confirm_lines", V_INT, UI(paste_confirm_lines), 0, 100000},
@@ -548,6 +550,7 @@ void config_free(struct config *cfg)
     free(cfg->accounts);
     free(cfg->ui.theme);
     free(cfg->ui.timestamp_format);
+    free(cfg->ui.autoaway_message);
     for (size_t i = 0; i < cfg->ui.nbindings; i++) {
         free(cfg->ui.bindings[i].key);
         free(cfg->ui.bindings[i].action);

@@ -44,6 +44,8 @@ struct config_ui {
     bool bell;               /* default true */
     int autoaway_idle;       /* minutes, 0 = off; default 15 */
     bool autoaway_tmux;      /* away while tmux is detached, default true */
+    char *autoaway_message;  /* status text while auto-away; NULL (default):
+                                the user's own, so nothing says why */
     int scrollback;          /* lines per window, default 10000 */
     bool jump_scroll;        /* a full chat pane jumps half a page, default false */
     int paste_confirm_lines; /* a longer message asks before it goes; 0 = never */

@@ -405,3 +405,13 @@ void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const c
     if (w->scroll == 0)
         w->below = 0; /* back at the newest line: all seen */
 }
+
+void chatwin_clear(struct chatwin *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        line_clear(chatwin_line(w, i));
+    w->head = w->count = 0;
+    w->unread = 0;
+    w->scroll = w->gap = 0;
+    w->drawn = w->added; /* nothing new to fill the empty pane with */
+}

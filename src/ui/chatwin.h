@@ -94,6 +94,8 @@ void chatwin_correct(struct chatline *l, const char *text);
 struct chatline *chatwin_last_sent(struct chatwin *w);
 /* Our message with stanza id among the newest 500 lines, or NULL. */
 struct chatline *chatwin_find_id(struct chatwin *w, const char *id);
+/* /clear: drop every line (the ring keeps its size). */
+void chatwin_clear(struct chatwin *w);
 /* Line i, 0 = oldest. */
 struct chatline *chatwin_line(struct chatwin *w, size_t i);
 /* Scroll by delta screen rows (positive = back in time), clamped. */

@@ -2,10 +2,12 @@
 /* cmds.c - every command of the input line, as one table: its name
  * (and subcommand), how many words it takes, whether its last argument is
  * the rest of the line, what its first argument is (for Tab and for the
- * checks commands.c makes), its usage and help, and the function that
- * runs it. Adding a command is one function and one row here; /help and
- * the man page's list come from the table (the man page is checked
- * against it by test_ui_commands).
+ * checks commands.c makes), its usage, help and an example line, and the
+ * function that runs it. An alias (/query, /leave) is a row of its own
+ * with the same function, so that /help and the man page name it.
+ * Adding a command is one function and one row here; /help and the man
+ * page's list come from the table (the man page is checked against it by
+ * test_ui_commands).
  *
  * commands.c has already checked each command's shape; here we check
  * what depends on the session (being online, and what a JID argument
@@ -52,6 +54,9 @@ static void result(struct ui *ui, int rc, const char *what)
         ui_status_error(ui, "%s failed: you are not online", what);
 }
 
+/* /help alone is the list of names and where to go next, a few lines that
+ * fit on one screen; the usage, text and an example of one command are
+ * behind /help COMMAND. */
 static void cmd_help(struct ui *ui, const struct command *c)
 {
     const char *name = c->arg[0];
@@ -64,13 +69,14 @@ static void cmd_help(struct ui *ui, const struct command *c)
             ui_status_error(ui, "no help for %s: /help lists the commands", name);
         return;
     }
-    ui_info(ui, w, CHATLINE_INFO, "Commands (/help COMMAND for more):");
-    for (size_t i = 0; commands_summary(i); i++)
-        ui_info(ui, w, CHATLINE_INFO, "  %s", commands_summary(i));
-    ui_info(
-        ui, w, CHATLINE_INFO,
-        "Keys: Alt-1..0 windows, Alt-a next unread, Alt-r roster, PgUp/PgDn scroll, "
-        "Tab completes. Text not starting with / goes to the current chat; //text sends /text.");
+    int width = ui->scr.lay.chat_w - 10; /* after the time stamp and an indent */
+    ui_info(ui, w, CHATLINE_INFO, "Commands (/help COMMAND explains one, with an example):");
+    for (size_t i = 0; commands_overview(i, width > 40 ? (size_t)width : 40); i++)
+        ui_info(ui, w, CHATLINE_INFO, "  %s",
+                commands_overview(i, width > 40 ? (size_t)width : 40));
+    ui_info(ui, w, CHATLINE_INFO,
+            "Keys: Alt-1..0 or /win N windows, Alt-a next unread, Alt-r roster, PgUp/PgDn "
+            "scroll, Tab completes. Text not starting with / goes to the current chat.");
 }
 
 void ui_quit(struct ui *ui, const char *message)
@@ -110,6 +116,43 @@ static void cmd_close(struct ui *ui, const struct command *c)
         ui_room_closing(ui, chatwins_current(&ui->wins));
     chatwins_close(&ui->wins, ui->wins.current);
     ui_select_window(ui, ui->wins.current);
+}
+
+/* /win N: as Alt-N, but for any window, the 11th and later too. */
+static void cmd_win(struct ui *ui, const struct command *c)
+{
+    char *end;
+    long n = strtol(c->arg[0], &end, 10);
+    if (*end || end == c->arg[0] || n < 1 || (size_t)n > ui->wins.n) {
+        ui_status_error(ui, "no window %s: there %s %zu (/wins lists them)", c->arg[0],
+                        ui->wins.n == 1 ? "is" : "are", ui->wins.n);
+        return;
+    }
+    ui_select_window(ui, (size_t)n - 1);
+}
+
+static void cmd_wins(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    struct chatwin *cur = chatwins_current(&ui->wins);
+    for (size_t i = 0; i < ui->wins.n; i++) {
+        const struct chatwin *w = ui->wins.w[i];
+        bool own_jid = w->jid && strcmp(w->jid, w->name) != 0;
+        char unread[40] = "";
+        if (w->unread)
+            snprintf(unread, sizeof unread, ", %u unread", w->unread);
+        ui_info(ui, cur, CHATLINE_INFO, "%zu: %s%s%s%s%s%s%s", i + 1, w->name, own_jid ? " (" : "",
+                own_jid ? w->jid : "", own_jid ? ")" : "", w->kind == CHATWIN_ROOM ? ", room" : "",
+                unread, i == ui->wins.current ? " <- here" : "");
+    }
+}
+
+/* /clear empties the window; what was said stays in the history file. */
+static void cmd_clear(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    chatwin_clear(chatwins_current(&ui->wins));
+    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE);
 }
 
 void ui_roster_change(struct ui *ui, enum ui_roster_change id, const char *jid_arg,
@@ -340,18 +383,59 @@ static void cmd_quit(struct ui *ui, const struct command *c)
     ui_quit(ui, c->arg[0]);
 }
 
+/* What the user chose, said back: the presence sent, or why it is not
+ * (offline; auto-away holding it until the next key or attach). */
+static void say_presence(struct ui *ui, const char *verb)
+{
+    char text[1200];
+    snprintf(text, sizeof text, "%s%s%s%s, priority %d", presence_show_name(ui->show),
+             ui->status ? " \"" : "", ui->status ? ui->status : "", ui->status ? "\"" : "",
+             ui->priority);
+    const char *note = session_state(ui->session) != SESSION_ONLINE
+                           ? " (you are not online: sent once you are)"
+                       : ui->auto_away ? " (auto-away shows away until you are back)"
+                                       : "";
+    ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "%s%s%s", verb, text, note);
+}
+
+static void set_presence(struct ui *ui, enum presence_show show, const char *text)
+{
+    ui->show = show;
+    free(ui->status);
+    ui->status = text && text[0] ? strdup(text) : NULL;
+    ui_presence_apply(ui);
+    say_presence(ui, "presence set: ");
+}
+
 static void cmd_status(struct ui *ui, const struct command *c)
 {
-    ui->show = c->show;
-    free(ui->status);
-    ui->status = c->arg[1] ? strdup(c->arg[1]) : NULL;
-    ui_presence_apply(ui);
+    if (!c->arg[0])
+        say_presence(ui, "your presence: ");
+    else
+        set_presence(ui, c->show, c->arg[1]);
+}
+
+/* /away and /back, as in irssi: away keeps a message, back clears it. */
+static void cmd_away(struct ui *ui, const struct command *c)
+{
+    set_presence(ui, SHOW_AWAY, c->arg[0]);
+}
+
+static void cmd_back(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    set_presence(ui, SHOW_ONLINE, NULL);
 }
 
 static void cmd_priority(struct ui *ui, const struct command *c)
 {
-    ui->priority = c->priority;
-    ui_presence_apply(ui);
+    if (c->arg[0]) {
+        ui->priority = c->priority;
+        ui_presence_apply(ui);
+    }
+    ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "priority %s%d%s",
+            c->arg[0] ? "set to " : "", ui->priority,
+            session_state(ui->session) != SESSION_ONLINE ? " (sent once you are online)" : "");
 }
 
 static void cmd_roster_add(struct ui *ui, const struct command *c)
@@ -480,142 +564,214 @@ static void cmd_blocked(struct ui *ui, const struct command *c)
 const struct command_entry commands_table[] = {
     {"connect", NULL, 0, 1, false, VALUE_ANY, ARG_TEXT, "/connect [ACCOUNT]",
      "Log in (again) with the account tuktuk was started with.",
+     "/connect",
      cmd_connect},
     {"disconnect", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/disconnect",
      "Log out: unavailable presence, then close the stream. No reconnect follows.",
+     "/disconnect",
      cmd_disconnect},
     {"quit", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/quit [MESSAGE]",
      "Send unavailable presence with MESSAGE, close the stream and exit.",
+     "/quit see you tomorrow",
      cmd_quit},
+    {"win", NULL, 1, 1, false, VALUE_ANY, ARG_TEXT, "/win N",
+     "Go to window N (1 is the status window), the 11th and later too; Alt-1..0 for the "
+     "first ten.",
+     "/win 12",
+     cmd_win},
+    {"wins", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/wins",
+     "List the windows: number, name, kind and unread lines.",
+     "/wins",
+     cmd_wins},
     {"msg", NULL, 1, 2, true, VALUE_ANY, ARG_CONTACT, "/msg JID [TEXT]",
      "Open a chat window with JID, and send TEXT if given. JID is an address, or a contact's "
      "name (Tab completes both); a name two contacts share, or a word that names nobody, is "
      "refused, never taken for a server.",
+     "/msg alice Are you there?",
+     cmd_msg},
+    {"query", NULL, 1, 2, true, VALUE_ANY, ARG_CONTACT, "/query JID [TEXT]",
+     "The same as /msg: open a chat window with JID, and send TEXT if given.",
+     "/query alice Lunch?",
      cmd_msg},
     {"close", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/close",
      "Close the current window (the status window stays).",
+     "/close",
      cmd_close},
-    {"status", NULL, 1, 2, true, VALUE_SHOW, ARG_SHOW, "/status online|chat|away|xa|dnd [MESSAGE]",
-     "Set your presence and its status message.",
+    {"clear", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/clear",
+     "Empty the current window; the history file keeps what was said.",
+     "/clear",
+     cmd_clear},
+    {"status", NULL, 0, 2, true, VALUE_SHOW, ARG_SHOW, "/status [online|chat|away|xa|dnd [MESSAGE]]",
+     "Set your presence and its status message (quotes around MESSAGE are dropped), and say "
+     "what was set. Alone: show your presence.",
+     "/status away \"out for lunch\"",
      cmd_status},
-    {"priority", NULL, 1, 1, false, VALUE_PRIORITY, ARG_TEXT, "/priority N",
-     "Set your presence priority (-128 to 127).",
+    {"away", NULL, 0, 1, true, VALUE_STATUS_TEXT, ARG_TEXT, "/away [MESSAGE]",
+     "Set your presence to away, with MESSAGE if given (/status away MESSAGE).",
+     "/away back at 2pm",
+     cmd_away},
+    {"back", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/back",
+     "Set your presence to online, without a status message.",
+     "/back",
+     cmd_back},
+    {"priority", NULL, 0, 1, false, VALUE_PRIORITY, ARG_TEXT, "/priority [N]",
+     "Set your presence priority (-128 to 127), or show it.",
+     "/priority 10",
      cmd_priority},
     {"help", NULL, 0, 1, false, VALUE_ANY, ARG_COMMAND, "/help [COMMAND]",
      "List the commands, or explain one.",
+     "/help status",
      cmd_help},
     {"roster", "add", 1, 2, true, VALUE_ANY, ARG_CONTACT, "/roster add JID [NAME]",
      "Add JID (an address) to your roster, named NAME, and ask to see their presence.",
+     "/roster add dan@example.org Dan",
      cmd_roster_add},
     {"roster", "remove", 1, 1, false, VALUE_ANY, ARG_CONTACT, "/roster remove JID",
      "Remove JID (an address or a contact's name) from your roster; this also cancels the "
      "subscriptions. The status window confirms it.",
+     "/roster remove dan@example.org",
      cmd_roster_remove},
     {"roster", "rename", 2, 2, true, VALUE_ANY, ARG_CONTACT, "/roster rename JID NAME",
      "Change the name shown for JID.",
+     "/roster rename dan@example.org Daniel",
      cmd_roster_rename},
     {"roster", "group", 2, 2, true, VALUE_ANY, ARG_CONTACT, "/roster group JID GROUP",
      "Move JID into GROUP (its only group).",
+     "/roster group Daniel Work",
      cmd_roster_group},
     {"subscribe", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/subscribe JID",
      "Ask JID to share their presence with you.",
+     "/subscribe dan@example.org",
      cmd_subscribe},
     {"authorize", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/authorize JID",
      "Allow JID to see your presence.",
+     "/authorize dan@example.org",
      cmd_authorize},
     {"deny", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/deny JID",
      "Refuse JID's request, or stop sharing your presence with JID.",
+     "/deny dan@example.org",
      cmd_deny},
     {"unsubscribe", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/unsubscribe JID",
      "Stop receiving JID's presence.",
+     "/unsubscribe dan@example.org",
      cmd_unsubscribe},
     {"correct", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/correct TEXT",
      "Replace your last message in this chat with TEXT (XEP-0308); the peer's client shows "
      "the correction in its place.",
+     "/correct See you at 8, not 9",
      cmd_correct},
     {"me", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/me TEXT",
      "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245).",
+     "/me waves",
      cmd_me},
     {"info", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/info [JID]",
      "Contact details: JID, name, groups, subscription, each resource with show, status, "
      "priority and client. Without JID: the current chat's contact.",
+     "/info alice",
      cmd_info},
     {"vcard", "set", 1, 2, true, VALUE_VCARD_FIELD, ARG_VCARD_FIELD, "/vcard set FIELD [VALUE]",
      "Change one field of your vCard: FN, NICKNAME, EMAIL, URL, BDAY, TEL, ORG, TITLE or "
      "NOTE. Without VALUE the field is removed.",
+     "/vcard set NICKNAME Al",
      cmd_vcard_set},
     {"vcard", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/vcard [JID]",
      "Show JID's vCard (XEP-0054): name, nickname, email, URL, birthday, phone, "
      "organisation, title, note. Without JID: your own.",
+     "/vcard alice",
      cmd_vcard},
     {"disco", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/disco [JID]",
      "Ask JID (default: your server) what it is and which features it has (XEP-0030).",
+     "/disco conference.example.org",
      cmd_disco},
     {"version", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/version JID",
      "Ask which software JID runs (XEP-0092). A contact's bare JID asks its best resource.",
+     "/version alice",
      cmd_version},
     {"ping", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/ping [JID]",
      "Ping JID (default: your server) and show the round trip in milliseconds (XEP-0199).",
+     "/ping",
      cmd_ping},
     {"join", NULL, 1, 2, false, VALUE_ANY, ARG_ROOM, "/join ROOM@SERVICE[/NICK] [PASSWORD]",
      "Join a group chat room (XEP-0045) in a window of its own. The nick defaults to your "
      "JID's localpart; a ROOM without @SERVICE is on conference.YOURDOMAIN.",
+     "/join tea@conference.example.org/al",
      ui_cmd_join},
     {"part", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/part [MESSAGE]",
      "Leave the current room; its window stays until /close.",
+     "/part off to bed",
+     ui_cmd_part},
+    {"leave", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/leave [MESSAGE]",
+     "The same as /part: leave the current room.",
+     "/leave off to bed",
      ui_cmd_part},
     {"nick", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/nick NICK",
      "Change your nick in the current room.",
+     "/nick al_away",
      ui_cmd_nick},
     {"topic", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/topic [TEXT]",
      "Show the current room's subject, or set it to TEXT.",
+     "/topic Release on Friday",
      ui_cmd_topic},
     {"invite", NULL, 1, 2, true, VALUE_ANY, ARG_CONTACT, "/invite JID [REASON]",
      "Invite JID to the current room (through the room, XEP-0045 7.8.2).",
+     "/invite bob Come and join us",
      cmd_invite},
     {"names", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/names",
      "List the current room's occupants with their presence and role.",
+     "/names",
      ui_cmd_names},
     {"bookmark", "list", 0, 0, false, VALUE_ANY, ARG_TEXT, "/bookmark list",
      "List your room bookmarks (XEP-0402), which the server keeps for all your clients.",
+     "/bookmark list",
      ui_cmd_bookmark_list},
     {"bookmark", "remove", 0, 1, false, VALUE_ANY, ARG_ROOM, "/bookmark remove [ROOM]",
      "Remove the bookmark of ROOM (default: the current room).",
+     "/bookmark remove tea@conference.example.org",
      ui_cmd_bookmark_remove},
     {"bookmark", NULL, 0, 1, true, VALUE_ANY, ARG_TEXT, "/bookmark [NAME]",
      "Bookmark the current room, with your nick, its password and autojoin: it is joined at "
      "every login, from any of your clients.",
+     "/bookmark Tea room",
      ui_cmd_bookmark},
     {"block", NULL, 1, 1, false, VALUE_ANY, ARG_CONTACT, "/block JID",
      "Block JID (XEP-0191): the server drops everything they send you and shows them "
      "nothing of you, for all your clients. The roster marks them with !.",
+     "/block spam@example.net",
      cmd_block},
     {"unblock", NULL, 0, 1, false, VALUE_ANY, ARG_CONTACT, "/unblock JID|all",
      "Unblock JID, or everyone with all.",
+     "/unblock spam@example.net",
      cmd_unblock},
     {"blocked", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/blocked",
      "List the JIDs you block.",
+     "/blocked",
      cmd_blocked},
     {"xml", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/xml",
      "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
      "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw.",
+     "/xml",
      cmd_xml},
     {"raw", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/raw XML",
      "Send one XML element as is, after checking that it is well-formed.",
+     "/raw <presence/>",
      cmd_raw},
     {"tls", "trust", 0, 0, false, VALUE_ANY, ARG_TEXT, "/tls trust",
      "Trust the certificate that was just refused, by its fingerprint, and reconnect.",
+     "/tls trust",
      cmd_tls_trust},
     {"password", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/password",
      "Store or change the password kept in the encrypted vault (asked without echo).",
+     "/password",
      cmd_password},
     {"passwd", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/passwd",
      "Change your password on the server (XEP-0077); the vault follows once the server "
      "accepts it.",
+     "/passwd",
      cmd_passwd},
     {"vault", "passphrase", 0, 0, false, VALUE_ANY, ARG_TEXT, "/vault passphrase",
      "Set, change or (empty answer) remove the vault's master passphrase. With one, the "
      "vault is encrypted with a key derived from it (Argon2id), asked once per start.",
+     "/vault passphrase",
      cmd_vault_passphrase},
 };
 

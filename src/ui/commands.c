@@ -95,9 +95,27 @@ static int parse_args(const struct command_entry *s, const char *p, struct comma
     return 0;
 }
 
-static int check_values(const struct command_entry *s, struct command *out, char *err, size_t errlen)
+/* "out for lunch" with its quotes is out for lunch: one pair around the
+ * whole text goes, quotes inside it stay. */
+static void unquote(char *text)
 {
+    size_t n = text ? strlen(text) : 0;
+    if (n >= 2 &&
+        ((text[0] == '"' && text[n - 1] == '"') || (text[0] == '\'' && text[n - 1] == '\''))) {
+        memmove(text, text + 1, n - 2);
+        text[n - 2] = '\0';
+    }
+}
+
+static int check_values(const struct command_entry *s, struct command *out, char *err,
+                        size_t errlen)
+{
+    if (s->value == VALUE_STATUS_TEXT)
+        unquote(out->arg[0]);
+    if (s->value == VALUE_SHOW && !out->arg[0])
+        return 0; /* /status alone: show it */
     if (s->value == VALUE_SHOW) {
+        unquote(out->arg[1]);
         static const char *const shows[] = {"chat", "online", "away", "xa", "dnd"};
         for (int i = 0; i < 5; i++) {
             if (strcmp(out->arg[0], shows[i]) == 0) {
@@ -118,7 +136,7 @@ static int check_values(const struct command_entry *s, struct command *out, char
         }
         return fail(err, errlen, "unknown vCard field", s->usage);
     }
-    if (s->value == VALUE_PRIORITY) {
+    if (s->value == VALUE_PRIORITY && out->arg[0]) {
         char *end;
         errno = 0;
         long v = strtol(out->arg[0], &end, 10);
@@ -198,8 +216,9 @@ const char *commands_help(const char *name)
     for (size_t i = 0; i < commands_count; i++) {
         if (strcmp(commands_table[i].name, name) != 0)
             continue;
-        int n = snprintf(buf + off, sizeof buf - off, "%s%s\n    %s", off ? "\n" : "",
-                         commands_table[i].usage, commands_table[i].help);
+        int n =
+            snprintf(buf + off, sizeof buf - off, "%s%s\n    %s\n    Example: %s", off ? "\n" : "",
+                     commands_table[i].usage, commands_table[i].help, commands_table[i].example);
         if (n > 0 && (size_t)n < sizeof buf - off)
             off += (size_t)n;
     }
@@ -229,4 +248,29 @@ const char *commands_summary(size_t i)
         return NULL;
     snprintf(buf, sizeof buf, "%-42s %s", commands_table[i].usage, commands_table[i].help);
     return buf;
+}
+
+const char *commands_overview(size_t i, size_t width)
+{
+    static char buf[512];
+    size_t line = 0, used = 0;
+    if (width < 20)
+        width = 20;
+    if (width >= sizeof buf)
+        width = sizeof buf - 1;
+    buf[0] = '\0';
+    for (size_t k = 0; commands_name(k); k++) {
+        const char *name = commands_name(k);
+        size_t n = strlen(name);
+        if (used && used + 1 + n > width) {
+            if (line == i)
+                return buf;
+            line++;
+            used = 0;
+        }
+        if (line == i)
+            snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "", name);
+        used += (used ? 1 : 0) + n;
+    }
+    return line == i && used ? buf : NULL;
 }

@@ -23,8 +23,11 @@ enum command_arg {
     ARG_VCARD_FIELD /* FN, NICKNAME... */
 };
 
-/* Checks beyond the number of words, made while parsing. */
-enum command_value { VALUE_ANY, VALUE_SHOW, VALUE_PRIORITY, VALUE_VCARD_FIELD };
+/* Checks beyond the number of words, made while parsing. A status
+ * message (VALUE_SHOW's second argument, VALUE_STATUS_TEXT's first) loses
+ * one pair of quotes around it: /status away "out for lunch" is typed as
+ * in a shell, and the quotes are not meant for the contacts. */
+enum command_value { VALUE_ANY, VALUE_SHOW, VALUE_PRIORITY, VALUE_VCARD_FIELD, VALUE_STATUS_TEXT };
 
 typedef void (*command_fn)(struct ui *ui, const struct command *c);
 
@@ -35,6 +38,7 @@ struct command_entry {
     enum command_value value;
     enum command_arg arg;
     const char *usage, *help;
+    const char *example; /* one line as the user would type it, for /help */
     command_fn run;
 };
 
@@ -61,11 +65,15 @@ bool commands_is(const struct command *c, const char *name, const char *sub);
 const struct command_entry *commands_entry_of(const char *line, int *first_arg_word);
 
 /* Help for one command ("msg" or "/msg"; "roster" covers its
- * subcommands): usage and text, possibly several lines. NULL if unknown. */
+ * subcommands): usage, text and an example, several lines. NULL if
+ * unknown. */
 const char *commands_help(const char *name);
 /* Names for /help and completion: "/connect"..., NULL past the end. */
 const char *commands_name(size_t i);
 /* One line per command: usage and a short description, NULL past the end. */
 const char *commands_summary(size_t i);
+/* The overview /help shows: every command's name, as few lines of at
+ * most width columns as they fill; line i, NULL past the end. */
+const char *commands_overview(size_t i, size_t width);
 
 #endif

@@ -11,18 +11,31 @@
  * window, quietly; a receipt marks our line delivered; the peer's chat
  * state goes into the title; a subscription request waits, marked in the
  * roster, until it is answered (subreqs.c); every change of the roster
- * that the server pushes is said in the status window.
+ * that the server pushes is said in the status window. Each failure is
+ * said once, naming its condition once: the state it leads to does not
+ * say it again. A presence is shown when it is news, not when the server
+ * repeats it.
  *
  * Auto-away needs no polling: a one-shot timer re-armed by each key
  * notices idleness, and an inotify watch (uv_fs_event) on the tmux socket
  * notices detach and attach, because tmux clears the socket's
- * owner-execute bit while no client is attached. */
+ * owner-execute bit while no client is attached. That bit is the whole
+ * server's, so when it changes tmux is asked which sessions the clients
+ * show: ours counts, the others do not. Only while another session has a
+ * client (so that ours can gain or lose one without the bit changing) is
+ * tmux asked again, every 5 s. The status window says why we went away;
+ * the contacts see the configured message, or the user's own. */
 #include "ui/ui_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ui/textwidth.h"
 #include "ui/xalloc.h"
@@ -35,14 +48,33 @@ static bool want_auto_away(const struct ui *ui)
     return (ui->idle || ui->detached) && (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
 }
 
+/* Why we are away, for the status window only: contacts see the
+ * configured message, or the user's own, never "detached" (which would
+ * tell them about tmux). */
+static void say_auto_away(struct ui *ui, bool away)
+{
+    if (away && ui->detached)
+        ui_info(ui, NULL, CHATLINE_INFO,
+                "auto-away: no tmux client shows this session; online again when one attaches");
+    else if (away)
+        ui_info(ui, NULL, CHATLINE_INFO,
+                "auto-away: no key for %u minutes; online again at the next key",
+                ui->opt.autoaway_idle_s / 60);
+    else
+        ui_info(ui, NULL, CHATLINE_INFO, "back from auto-away: %s", presence_show_name(ui->show));
+}
+
 void ui_presence_apply(struct ui *ui)
 {
     bool away = want_auto_away(ui);
     if (away)
         session_set_presence(ui->session, SHOW_AWAY,
-                             ui->detached ? "away (detached)" : "away (idle)", ui->priority);
+                             ui->opt.autoaway_message ? ui->opt.autoaway_message : ui->status,
+                             ui->priority);
     else
         session_set_presence(ui->session, ui->show, ui->status, ui->priority);
+    if (away != ui->auto_away)
+        say_auto_away(ui, away);
     ui->auto_away = away;
     ui_dirty(ui, UI_DIRTY_STATUS);
 }
@@ -70,8 +102,8 @@ void ui_activity(struct ui *ui)
     }
 }
 
-/* $TMUX is "socket-path,pid,session". */
-static bool tmux_socket(char *path, size_t len)
+/* $TMUX is "socket-path,pid,session-id". */
+static bool tmux_env(char *path, size_t len, char *session, size_t slen)
 {
     const char *t = getenv("TMUX");
     if (!t || !t[0])
@@ -81,50 +113,119 @@ static bool tmux_socket(char *path, size_t len)
         return false;
     memcpy(path, t, n);
     path[n] = '\0';
+    const char *id = strrchr(t, ',');
+    snprintf(session, slen, "$%s", id && id != t + n ? id + 1 : "");
     return true;
 }
 
-static void check_attached(struct ui *ui, const char *path)
+/* How many tmux clients show our session, and how many others: asked of
+ * tmux itself (list-clients), because the socket's bit only tells
+ * whether any client is attached to any session of that server. false
+ * when tmux cannot say. Runs when the socket changes, and every 5 s only
+ * while another session has a client. posix_spawn, not fork: libuv's
+ * threads may hold locks a forked child would wait on forever. */
+static bool tmux_clients(const char *socket, const char *session, unsigned *ours, unsigned *others)
 {
+    int fd[2];
+    if (pipe(fd) != 0)
+        return false;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    char *argv[] = {"tmux", "-S", (char *)socket, "list-clients", "-F", "#{session_id}", NULL};
+    extern char **environ;
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "tmux", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return false;
+    }
+    close(fd[1]);
+    char buf[8192];
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof buf - 1 &&
+           ((n = read(fd[0], buf + len, sizeof buf - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+        len += n > 0 ? (size_t)n : 0;
+    close(fd[0]);
+    buf[len] = '\0';
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return false;
+    *ours = *others = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+        (*(strcmp(line, session) == 0 ? ours : others))++;
+    return true;
+}
+
+static void on_tmux_timer(uv_timer_t *t);
+
+static void check_attached(struct ui *ui)
+{
+    char path[4096], session[64];
     struct stat st;
-    if (stat(path, &st) != 0)
+    unsigned ours = 0, others = 0;
+    if (!tmux_env(path, sizeof path, session, sizeof session) || stat(path, &st) != 0)
         return;
-    ui->detached = !(st.st_mode & S_IXUSR);
+    bool any = st.st_mode & S_IXUSR;
+    bool asked = any && tmux_clients(path, session, &ours, &others);
+    ui->detached = asked ? ours == 0 : !any;
+    /* A client attaching to our session, or leaving it, while another
+     * session keeps a client does not change the socket: ask again, but
+     * only in that case. */
+    if (asked && others > 0)
+        uv_timer_start(&ui->tmux_timer, on_tmux_timer, 5000, 5000);
+    else
+        uv_timer_stop(&ui->tmux_timer);
     reconsider(ui);
+}
+
+static void on_tmux_timer(uv_timer_t *t)
+{
+    check_attached(t->data);
 }
 
 static void on_tmux(uv_fs_event_t *h, const char *filename, int events, int status)
 {
-    char path[4096];
-    size_t len = sizeof path;
-    if (status == 0 && uv_fs_event_getpath(h, path, &len) == 0)
-        check_attached(h->data, path);
+    if (status == 0)
+        check_attached(h->data);
 }
 
 void ui_autoaway_start(struct ui *ui)
 {
-    char path[4096];
+    char path[4096], session[64];
     if (ui->opt.autoaway_idle_s)
         uv_timer_start(&ui->idle_timer, on_idle, (uint64_t)ui->opt.autoaway_idle_s * 1000, 0);
-    if (!ui->opt.autoaway_tmux || !tmux_socket(path, sizeof path))
+    if (!ui->opt.autoaway_tmux || !tmux_env(path, sizeof path, session, sizeof session))
         return;
     uv_fs_event_init(ui->loop, &ui->tmux_watch);
-    ui->tmux_watch.data = ui;
-    ui->open_handles++;
+    uv_timer_init(ui->loop, &ui->tmux_timer);
+    ui->tmux_watch.data = ui->tmux_timer.data = ui;
+    ui->open_handles += 2;
     ui->tmux_watching = true;
     if (uv_fs_event_start(&ui->tmux_watch, on_tmux, path, 0) != 0) {
         ui_info(ui, NULL, CHATLINE_INFO, "cannot watch the tmux socket: no away on detach");
         return;
     }
     /* Started in a detached session: nobody is there yet. */
-    check_attached(ui, path);
+    check_attached(ui);
 }
 
 void ui_autoaway_stop(struct ui *ui)
 {
     uv_timer_stop(&ui->idle_timer);
-    if (ui->tmux_watching)
+    if (ui->tmux_watching) {
         uv_fs_event_stop(&ui->tmux_watch);
+        uv_timer_stop(&ui->tmux_timer);
+    }
 }
 
 /* ---- connection state ---- */
@@ -142,12 +243,22 @@ void ui_update_reconnect_tick(struct ui *ui)
         uv_timer_stop(&ui->tick_timer);
 }
 
+/* A failure comes as an error event and then as the reason of the state
+ * it leads to; the error says it, and the status line shows the state. */
+static void said_failure(struct ui *ui, const char *text)
+{
+    snprintf(ui->failure_said, sizeof ui->failure_said, "%s", text ? text : "");
+}
+
 static void on_state(struct ui *ui, const struct session_event *ev)
 {
     const char *name = session_state_name(ev->state);
-    if (ev->text && ev->text[0])
+    bool said = ev->text && ui->failure_said[0] &&
+                strncmp(ev->text, ui->failure_said, sizeof ui->failure_said - 1) == 0;
+    ui->failure_said[0] = '\0';
+    if (!said && ev->text && ev->text[0])
         ui_info(ui, NULL, CHATLINE_INFO, "%s: %s", name, ev->text);
-    else
+    else if (!said)
         ui_info(ui, NULL, CHATLINE_INFO, "%s", name);
     /* The session marks everyone offline when the connection goes. */
     if (ev->state == SESSION_OFFLINE || ev->state == SESSION_RECONNECT_WAIT)
@@ -242,6 +353,25 @@ static void on_roster_push(struct ui *ui, const char *bare)
         ui_status_note(ui, "%s", note);
 }
 
+/* Servers send the same presence again (our own changes, a contact's
+ * client re-announcing itself): a line the window already shows as its
+ * latest news about that JID is not added again. */
+static void presence_line(struct ui *ui, struct chatwin *w, const char *jid, const char *text)
+{
+    size_t jlen = strlen(jid);
+    for (size_t i = w->count, k = 0; i > 0 && k < 500; i--, k++) {
+        const struct chatline *l = chatwin_line(w, i - 1);
+        if (l->kind != CHATLINE_INFO || strncmp(l->text, jid, jlen) != 0 ||
+            (strncmp(l->text + jlen, " is ", 4) != 0 &&
+             strncmp(l->text + jlen, " (not in roster) is ", 20) != 0))
+            continue;
+        if (strcmp(l->text, text) == 0)
+            return;
+        break;
+    }
+    ui_info(ui, w, CHATLINE_INFO, "%s", text);
+}
+
 static void on_presence(struct ui *ui, const struct session_event *ev)
 {
     char *bare = jid_bare_of(ev->jid);
@@ -250,13 +380,18 @@ static void on_presence(struct ui *ui, const struct session_event *ev)
     rosterview_update(ui->rv, session_roster(ui->session), bare);
     const struct roster_item *it = roster_find(session_roster(ui->session), bare);
     bool stranger = !(it && it->in_roster) && strcmp(bare, session_bare_jid(ui->session)) != 0;
-    if (stranger) /* directed presence from outside the roster: say who it is */
-        ui_info(ui, NULL, CHATLINE_INFO, "%s (not in roster) is %s%s%s", ev->jid,
-                presence_show_name(ev->show), ev->status ? ": " : "", ev->status ? ev->status : "");
+    char text[1500];
+    if (stranger) { /* directed presence from outside the roster: say who it is */
+        snprintf(text, sizeof text, "%s (not in roster) is %s%s%s", ev->jid,
+                 presence_show_name(ev->show), ev->status ? ": " : "",
+                 ev->status ? ev->status : "");
+        presence_line(ui, ui->wins.w[0], ev->jid, text);
+    }
     struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
     if (w) {
-        ui_info(ui, w, CHATLINE_INFO, "%s is %s%s%s", ev->jid, presence_show_name(ev->show),
-                ev->status ? ": " : "", ev->status ? ev->status : "");
+        snprintf(text, sizeof text, "%s is %s%s%s", ev->jid, presence_show_name(ev->show),
+                 ev->status ? ": " : "", ev->status ? ev->status : "");
+        presence_line(ui, w, ev->jid, text);
         if (w == chatwins_current(&ui->wins))
             ui_dirty(ui, UI_DIRTY_TITLE);
     }
@@ -461,6 +596,33 @@ static void on_chatstate(struct ui *ui, const struct session_event *ev)
 
 /* ---- dispatch ---- */
 
+/* Once each: the session's text names the condition when it matters
+ * ("server closed the stream: conflict: ..."), so it is not added again. */
+static void on_error(struct ui *ui, const struct session_event *ev)
+{
+    const char *text = ev->text ? ev->text : "error";
+    bool named = !ev->condition || strstr(text, ev->condition);
+    ui_status_error(ui, "%s%s%s%s", text, named ? "" : " (", named ? "" : ev->condition,
+                    named ? "" : ")");
+    said_failure(ui, ev->text);
+}
+
+/* A password the session does not have is a question, asked next on the
+ * input line (secrets.c), not an error. */
+static void on_auth_failed(struct ui *ui, const struct session_event *ev)
+{
+    const char *cond = ev->condition ? ev->condition : "not-authorized";
+    if (strcmp(cond, "password-required") == 0)
+        ui_info(ui, NULL, CHATLINE_INFO, "%s: type it on the input line (Esc: do not log in)",
+                ev->text ? ev->text : "a password is needed to log in");
+    else if (ev->text && strstr(ev->text, cond))
+        ui_status_error(ui, "%s", ev->text);
+    else
+        ui_status_error(ui, "login refused (%s)%s%s", cond, ev->text ? ": " : "",
+                        ev->text ? ev->text : "");
+    said_failure(ui, ev->text);
+}
+
 static void on_cert(struct ui *ui, const struct session_event *ev)
 {
     const struct conn_cert_info *c = ev->cert;
@@ -471,6 +633,7 @@ static void on_cert(struct ui *ui, const struct session_event *ev)
             c->issuer, c->not_before, c->not_after);
     ui_info(ui, NULL, CHATLINE_INFO, "  SHA-256 %s", c->sha256);
     ui_info(ui, NULL, CHATLINE_INFO, "  if you know this certificate is right: /tls trust");
+    said_failure(ui, ev->text);
 }
 
 void ui_session_event(struct ui *ui, const struct session_event *ev)
@@ -505,13 +668,10 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
             on_message(ui, ev->msg);
         break;
     case SESSION_EV_ERROR:
-        ui_status_error(ui, "%s%s%s%s", ev->text ? ev->text : "error", ev->condition ? " (" : "",
-                        ev->condition ? ev->condition : "", ev->condition ? ")" : "");
+        on_error(ui, ev);
         break;
     case SESSION_EV_AUTH_FAILED:
-        ui_status_error(ui, "login refused (%s)%s%s",
-                        ev->condition ? ev->condition : "not-authorized", ev->text ? ": " : "",
-                        ev->text ? ev->text : "");
+        on_auth_failed(ui, ev);
         break;
     case SESSION_EV_CERT_REFUSED:
         on_cert(ui, ev);

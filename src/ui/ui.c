@@ -434,10 +434,28 @@ static SCREEN *start_curses(char *err, size_t errlen)
     return sp;
 }
 
+/* The default theme is built in (theme_defaults): a themes/default file,
+ * where one is installed, may change it, but without one (an uninstalled
+ * build) there is nothing to say. */
+static bool theme_file_exists(const struct ui *ui, const char *name)
+{
+    char path[4096];
+    for (size_t i = 0; i < 4 && ui->opt.theme_dirs[i]; i++) {
+        snprintf(path, sizeof path, "%s/%s", ui->opt.theme_dirs[i], name);
+        if (access(path, F_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void load_theme(struct ui *ui)
 {
     const char *name = ui->opt.theme ? ui->opt.theme : "default";
     char err[512];
+    if (strcmp(name, "default") == 0 && !theme_file_exists(ui, name)) {
+        theme_defaults(&ui->theme);
+        return;
+    }
     if (theme_load(&ui->theme, name, ui->opt.theme_dirs, err, sizeof err) != 0)
         ui_info(ui, NULL, CHATLINE_ERROR, "%s", err);
 }
@@ -552,6 +570,8 @@ void ui_free(struct ui *ui)
                          (uv_handle_t *)&ui->typing_timer};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
         uv_close(hs[i], on_closed);
-    if (ui->tmux_watching)
+    if (ui->tmux_watching) {
         uv_close((uv_handle_t *)&ui->tmux_watch, on_closed);
+        uv_close((uv_handle_t *)&ui->tmux_timer, on_closed);
+    }
 }

@@ -18,7 +18,9 @@ struct ui_options {
     const char *timestamp_format; /* strftime; NULL = "%H:%M" */
     const char *data_dir;         /* history lives under it; may be NULL */
     unsigned autoaway_idle_s;     /* 0 = off; default 600 set by the caller */
-    bool autoaway_tmux;           /* away while the tmux client is detached */
+    bool autoaway_tmux;           /* away while no tmux client shows our session */
+    const char *autoaway_message; /* status text while auto-away; NULL: the
+                                     user's own (contacts are not told why) */
     bool bell;                    /* ring on activity in hidden windows */
     unsigned scrollback;          /* lines per window; 0 = 10000 */
     bool line_scroll;             /* scroll a full chat pane line by line, not by

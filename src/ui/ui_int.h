@@ -67,6 +67,7 @@ struct ui {
     uv_timer_t idle_timer; /* auto-away: one shot, re-armed by keys */
     uv_timer_t tick_timer; /* 1 s, only while "reconnecting in Ns" */
     uv_fs_event_t tmux_watch;
+    uv_timer_t tmux_timer; /* events.c: re-asks tmux while only other sessions are attached */
     bool tmux_watching;
     int open_handles;
 
@@ -85,6 +86,8 @@ struct ui {
     bool offer_store; /* ask to keep `secret` once the login succeeds */
     bool quitting;
     bool history_failing;   /* the last history write failed (said once) */
+    char failure_said[512]; /* events.c: the failure just said, not to repeat
+                               as the reason of the state that follows */
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
     unsigned title_unread;  /* last unread count put in the terminal title */

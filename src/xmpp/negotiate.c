@@ -479,9 +479,7 @@ static void sasl_challenge(struct session *s, mxml_node_t *el)
             negotiate_need_password(s, err);
             return;
         }
-        char why[300];
-        snprintf(why, sizeof why, "SCRAM: %s", err);
-        negotiate_fail(s, why);
+        negotiate_fail(s, err); /* scram.c's errors start with "SCRAM: " */
         return;
     }
     send_sasl(s, "response", NULL, final, strlen(final));

@@ -48,6 +48,20 @@ static void test_args(void)
     commands_clear(&c);
     CHECK(parse("/status dnd", &c, err) == 0 && c.show == SHOW_DND && !c.arg[1]);
     commands_clear(&c);
+    /* A status message typed in quotes, as in a shell, loses them. */
+    CHECK(parse("/status away \"out for lunch\"", &c, err) == 0 && c.show == SHOW_AWAY);
+    CHECK_STR(c.arg[1], "out for lunch");
+    commands_clear(&c);
+    CHECK(parse("/away 'at \"the\" desk'", &c, err) == 0 && commands_is(&c, "away", NULL));
+    CHECK_STR(c.arg[0], "at \"the\" desk");
+    commands_clear(&c);
+    CHECK(parse("/status away \"", &c, err) == 0);
+    CHECK_STR(c.arg[1], "\"");
+    commands_clear(&c);
+    CHECK(parse("/status", &c, err) == 0 && !c.arg[0]);
+    commands_clear(&c);
+    CHECK(parse("/priority", &c, err) == 0 && !c.arg[0]);
+    commands_clear(&c);
     CHECK(parse("/priority -5", &c, err) == 0 && c.priority == -5);
     commands_clear(&c);
     CHECK(parse("/roster add carol@localhost Carol Smith", &c, err) == 0);
@@ -87,7 +101,7 @@ static void test_errors(void)
     CHECK(parse("/close now", &c, err) == -1);
     CHECK(strstr(err, "too many arguments; usage: /close") != NULL);
     CHECK(parse("/status sleeping", &c, err) == -1);
-    CHECK(strstr(err, "usage: /status online|chat|away|xa|dnd") != NULL);
+    CHECK(strstr(err, "usage: /status [online|chat|away|xa|dnd [MESSAGE]]") != NULL);
     CHECK(parse("/priority 500", &c, err) == -1);
     CHECK(parse("/priority ten", &c, err) == -1);
     CHECK(parse("/roster", &c, err) == -1);
@@ -112,8 +126,15 @@ static void test_help(void)
     CHECK(roster_once);
     /* 15 names, /password, /passwd, /vault, /xml, the six of issue 5,
      * /correct, the six of group chat, /bookmark, and /block, /unblock,
-     * /blocked */
-    CHECK(n == 36);
+     * /blocked, and the window and presence commands of issue 9 (/win,
+     * /wins, /query, /clear, /away, /back, /leave) */
+    CHECK(n == 43);
+    CHECK(strstr(commands_help("status"), "Example: /status away") != NULL);
+    /* The overview is the names, a few lines: not one line per command. */
+    size_t lines = 0;
+    for (; commands_overview(lines, 70); lines++)
+        CHECK(strlen(commands_overview(lines, 70)) <= 70);
+    CHECK(lines >= 3 && lines <= 8);
     CHECK(strstr(commands_help("bookmark"), "/bookmark remove [ROOM]") != NULL);
     CHECK(commands_help("join") && strstr(commands_help("/join"), "ROOM@SERVICE[/NICK]"));
     CHECK(commands_help("part") && commands_help("nick") && commands_help("topic"));
