@@ -42,9 +42,17 @@ ui_start peer "$B" b-pw 100 30
 check "me logs in" ui_wait_line me -2 "[$A@$DOMAIN"
 check "peer logs in" ui_wait_line peer -2 "[$B@$DOMAIN"
 
-# /help in the status window: more lines than the pane.
-send me "/help"
-check "/help shows" ui_wait me "Keys: Alt-1..0 windows"
+# /help in the status window, three times: more lines than the pane
+# (/help alone is a short overview).
+fill_with_help() { # WINDOW
+	local i
+	for i in 1 2 3; do
+		send "$1" "/help"
+	done
+	ui_wait_said "$1" "Keys: Alt-1..0" >/dev/null
+}
+fill_with_help me
+check "/help shows" ui_wait me "Keys: Alt-1..0"
 check "after /help, no empty rows below the newest line" pane_full me
 
 send me "/msg $B@$DOMAIN"
@@ -87,8 +95,8 @@ mkdir -p "$UI_TMP/$C/config"
 printf '[ui]\njump_scroll = yes\n' >"$UI_TMP/$C/config/config"
 ui_start jump "$C" c-pw 100 30
 check "jump: logs in" ui_wait_line jump -2 "[$C@$DOMAIN"
-send jump "/help"
-check "jump: /help shows" ui_wait jump "Keys: Alt-1..0 windows"
+fill_with_help jump
+check "jump: /help shows" ui_wait jump "Keys: Alt-1..0"
 check "jump: the pane jumped, leaving empty rows below" last_row_empty jump
 send jump "/quit"
 check "jump: /quit exits 0" test "$(ui_wait_exit "$C")" = 0
