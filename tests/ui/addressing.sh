@@ -26,10 +26,7 @@ E=$(ui_user eee)
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$D@$DOMAIN" "Sam" Work >/dev/null
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$E@$DOMAIN" "Sam" Work >/dev/null
 
-say() {
-	ui_type "$1" "$2"
-	ui_keys "$1" Enter
-}
+
 
 # The input line is exactly TEXT (trailing spaces aside).
 input_is() {
@@ -42,20 +39,8 @@ input_is() {
 	return 1
 }
 
-# TEXT shows on COUNT rows of the screen.
-shown_times() {
-	local deadline=$((SECONDS + UI_WAIT))
-	while [ "$SECONDS" -le "$deadline" ]; do
-		[ "$(ui_screen me | grep -cF -- "$1")" -eq "$2" ] && return 0
-		sleep 0.1
-	done
-	ui_screen me | sed 's/^/# | /' >&2
-	return 1
-}
 
-lacks() {
-	! ui_screen me | grep -qF -- "$1"
-}
+
 
 history_dir=$UI_TMP/$A/data/history/$A@$DOMAIN
 
@@ -82,7 +67,7 @@ check "Alice gets it" ui_wait_line peer -2 "[2:$A*]"
 
 # ---- names on the command line ----
 ui_keys me M-1
-say me "/msg alice hi by name"
+ui_say me "/msg alice hi by name"
 check "a roster name (any case) is the contact's address" \
 	ui_wait_line me 0 "chat: Alice <$B@$DOMAIN>"
 ui_keys peer M-2
@@ -91,22 +76,22 @@ check "one history file: Alice's, none for a server called alice" \
 	test "$(ls "$history_dir")" = "$B@$DOMAIN.log"
 
 ui_keys me M-1
-say me "/msg sam are you there"
+ui_say me "/msg sam are you there"
 # (in the roster's order, which is the server's)
 check "a name two contacts share is asked about" ui_wait_said me '"sam" could be: Sam ('
 check "... naming one" ui_wait_said me "Sam ($D@$DOMAIN)"
 check "... and the other" ui_wait_said me "Sam ($E@$DOMAIN)"
-say me "/msg nobody hi"
+ui_say me "/msg nobody hi"
 check "a word that names nobody is refused" \
 	ui_wait_said me 'no contact named "nobody"; use a full address like nobody@example.org'
-check "neither opened a window" lacks "[3:"
+check "neither opened a window" ui_lacks me "[3:"
 check "nor wrote a history file" test "$(ls "$history_dir")" = "$B@$DOMAIN.log"
 
-say me "/info Alan"
+ui_say me "/info Alan"
 check "/info takes a name" ui_wait me "contact $C@$DOMAIN"
-say me "/ping nobody"
-check "/ping refuses a word that names nobody" shown_times 'no contact named "nobody"' 2
-say me "/ping $DOMAIN"
+ui_say me "/ping nobody"
+check "/ping refuses a word that names nobody" ui_rows_with me 'no contact named "nobody"' 2
+ui_say me "/ping $DOMAIN"
 check "... and takes a server" ui_wait me "pong from $DOMAIN: "
 
 # ---- Tab after other commands ----
@@ -115,7 +100,7 @@ ui_keys me Tab
 check "/info + Tab lists the contacts that match" ui_wait_line me -2 "Sam <$D@$DOMAIN>"
 ui_keys me C-u
 room=tea$$
-say me "/join $room"
+ui_say me "/join $room"
 check "a room" ui_wait me "you created the room"
 ui_keys me M-1
 ui_type me "/join al"
@@ -128,7 +113,7 @@ check "/join + Tab offers the rooms" input_is "> /join $room@$MUC"
 ui_keys me C-u
 
 # ---- in a room, /msg + Tab offers its occupants ----
-say peer "/join $room/bertie"
+ui_say peer "/join $room/bertie"
 check "Alice joins as bertie" ui_wait peer "you joined the room as bertie"
 ui_keys me M-3
 check "the room's window" ui_wait_line me 0 "room: $room@$MUC"
@@ -140,7 +125,7 @@ ui_keys me Enter
 check "... and the private message reaches them" ui_wait peer "psst"
 
 for w in me peer; do
-	say $w "/quit"
+	ui_say $w "/quit"
 done
 check "me exits 0" test "$(ui_wait_exit "$A")" = 0
 check "the peer exits 0" test "$(ui_wait_exit "$B")" = 0

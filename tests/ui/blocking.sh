@@ -16,10 +16,7 @@ P=$(ui_user pest)
 "$UI_PROSODY" adduser "$RUN" "$A" a-pw "$P" p-pw >/dev/null
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$P@$DOMAIN" "Pest" Friends >/dev/null
 
-say() {
-	ui_type "$1" "$2"
-	ui_keys "$1" Enter
-}
+
 
 # The roster pane (left of the separator) has a row matching REGEX.
 roster_re() {
@@ -36,17 +33,17 @@ ui_start pest "$P" p-pw 100 30
 check "logged in" ui_wait me "logged in as"
 check "the pest is logged in" ui_wait pest "logged in as"
 
-say me "/block Pest"
+ui_say me "/block Pest"
 check "the server's confirmation is said, with the name" ui_wait me "blocked Pest ($P@$DOMAIN)"
 check "the roster marks the contact with !" roster_re '^! . Pest'
-say me "/blocked"
+ui_say me "/blocked"
 check "/blocked lists it" ui_wait me "blocked: $P@$DOMAIN"
 
-say pest "/msg $A@$DOMAIN you cannot see this"
-say me "/unblock Pest"
+ui_say pest "/msg $A@$DOMAIN you cannot see this"
+ui_say me "/unblock Pest"
 check "unblocking is said" ui_wait me "unblocked Pest ($P@$DOMAIN)"
 check "the mark is gone" roster_re '^  . Pest'
-say pest "now you can"
+ui_say pest "now you can"
 check "a message after the unblock arrives" ui_wait me "[act: 2]"
 ui_keys me M-2
 check "... and shows" ui_wait me "now you can"
@@ -69,7 +66,7 @@ check "F3 on a blocked contact unblocks at once" roster_re '^  . Pest'
 ui_keys me Escape
 check "Esc gives the keys back to the input line" ui_wait_gone me "keys go to the roster"
 
-say me "/quit"
+ui_say me "/quit"
 check "/quit exits 0" test "$(ui_wait_exit "$A")" = 0
 check "no sanitizer report" ui_clean_stderr "$A"
 ui_done

@@ -27,21 +27,8 @@ N=$(ui_user nopw)
 "$UI_PROSODY" adduser "$server" "$A" right-pw "$N" n-pw >/dev/null
 
 # TEXT shows on exactly COUNT rows of window WIN, once the screen settles
-# on that (the first row that shows it is waited for).
-rows_with() {
-	local win=$1 text=$2 count=$3 deadline=$((SECONDS + UI_WAIT))
-	while [ "$SECONDS" -le "$deadline" ]; do
-		[ "$(ui_screen "$win" | grep -cF -- "$text")" -eq "$count" ] && return 0
-		sleep 0.1
-	done
-	echo "# '$text' is on $(ui_screen "$win" | grep -cF -- "$text") rows, not $count:" >&2
-	ui_screen "$win" | sed 's/^/# | /' >&2
-	return 1
-}
 
-lacks() {
-	! ui_screen "$1" | grep -qF -- "$2"
-}
+
 
 # start WINDOW NAME USER [ARGS...]: tuktuk as USER@DOMAIN in a window of
 # its own, with ARGS (a password file, a resource) and its files under NAME.
@@ -79,22 +66,22 @@ start() {
 # ---- a wrong password ----
 start me me "$A" --password-file "$UI_TMP/wrong-pw" --resource desk
 check "a wrong password asks for the right one" ui_wait_line me -1 "password for $A@$DOMAIN"
-check "the server's text is said once" rows_with me "doesn't match" 1
-check "... and its condition once" rows_with me "not-authorized" 1
+check "the server's text is said once" ui_rows_with me "doesn't match" 1
+check "... and its condition once" ui_rows_with me "not-authorized" 1
 check "no 'login refused' inside 'login refused'" \
 	test "$(ui_screen me | grep -o 'login refused' | wc -l)" -le 1
 ui_type me "right-pw"
 ui_keys me Enter
 check "the right password logs in" ui_wait_line me -2 "[online]"
 check "the uninstalled build needs no file for the default theme" \
-	lacks me "theme default not found"
+	ui_lacks me "theme default not found"
 ui_keys me n Enter
 
 # ---- a first run without a password ----
 start nopw "$N" "$N"
 check "without a password: asked for it" ui_wait_line nopw -1 "password for $N@$DOMAIN"
-check "... and told why, once" rows_with nopw "a password is needed to log in" 1
-check "... without calling it an error" lacks nopw "password-required"
+check "... and told why, once" ui_rows_with nopw "a password is needed to log in" 1
+check "... without calling it an error" ui_lacks nopw "password-required"
 check "... nor an error line (!)" \
 	test "$(ui_screen nopw | grep -cE '^[0-9:]+ ! ' || true)" -eq 0
 ui_type nopw "n-pw"
@@ -109,8 +96,8 @@ check "it exits 0" test "$(ui_wait_exit "$N")" = 0
 start other other "$A" --password-file "$UI_TMP/right-pw" --resource desk
 check "a second client with the same resource logs in" ui_wait_line other -2 "[online]"
 check "the first is told why it was closed" ui_wait me "server closed the stream: conflict"
-check "... naming the condition once" rows_with me "conflict" 1
-check "... and the state that follows does not repeat it" lacks me "offline: server closed"
+check "... naming the condition once" ui_rows_with me "conflict" 1
+check "... and the state that follows does not repeat it" ui_lacks me "offline: server closed"
 
 for who in me other; do
 	ui_type $who "/quit"

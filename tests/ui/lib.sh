@@ -203,6 +203,30 @@ ui_wait_cursor() {
 	return 1
 }
 
+# ui_say WINDOW TEXT: type a line and Enter.
+ui_say() {
+	ui_type "$1" "$2"
+	ui_keys "$1" Enter
+}
+
+# ui_lacks WINDOW TEXT: the screen (all of it) does not show TEXT.
+ui_lacks() {
+	! ui_screen "$1" | grep -qF -- "$2"
+}
+
+# ui_rows_with WINDOW TEXT COUNT: wait until TEXT shows on exactly COUNT
+# rows of the screen (a message said once, not twice).
+ui_rows_with() {
+	local win=$1 text=$2 count=$3 deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		[ "$(ui_screen "$win" | grep -cF -- "$text")" -eq "$count" ] && return 0
+		sleep 0.1
+	done
+	echo "# '$text' is on $(ui_screen "$win" | grep -cF -- "$text") rows, not $count:" >&2
+	ui_screen "$win" | sed 's/^/# | /' >&2
+	return 1
+}
+
 ui_keys() {
 	local win=$1
 	shift

@@ -17,46 +17,30 @@ C=$(ui_user pc)
 "$UI_PROSODY" rosteradd "$TUKTUK_TEST_RUNDIR" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
 "$UI_PROSODY" rosteradd "$TUKTUK_TEST_RUNDIR" "$C" "$B@$DOMAIN" "Bob" Friends >/dev/null
 
-say() {
-	ui_type "$1" "$2"
-	ui_keys "$1" Enter
-}
 
-lacks() {
-	! ui_screen "$1" | grep -qF -- "$2"
-}
 
-# TEXT shows on exactly COUNT rows of window WIN.
-rows_with() {
-	local win=$1 text=$2 count=$3 deadline=$((SECONDS + UI_WAIT))
-	while [ "$SECONDS" -le "$deadline" ]; do
-		[ "$(ui_screen "$win" | grep -cF -- "$text")" -eq "$count" ] && return 0
-		sleep 0.1
-	done
-	echo "# '$text' is on $(ui_screen "$win" | grep -cF -- "$text") rows, not $count:" >&2
-	ui_screen "$win" | sed 's/^/# | /' >&2
-	return 1
-}
+
+
 
 # ---- the same presence again is not shown again ----
 ui_start peer "$B" b-pw 100 30
 check "the peer logs in" ui_wait_line peer -2 "[online]"
-say peer "/msg $A@$DOMAIN"
+ui_say peer "/msg $A@$DOMAIN"
 mkdir -p "$UI_TMP/$A/config"
 UI_KEEP_TMUX=1 ui_start me "$A" a-pw 100 30
 check "started in a detached session: away" ui_wait_line me -2 "[away]"
 check "the status window says why" ui_wait me "auto-away: no tmux client shows this session"
 check "the peer sees me away" ui_wait peer "$A@$DOMAIN/"
-check "... without a word about tmux" lacks peer "detached"
-say me "/msg $B@$DOMAIN"
+check "... without a word about tmux" ui_lacks peer "detached"
+ui_say me "/msg $B@$DOMAIN"
 # The server passes each on in order: once the changed one has come, so
 # have the three before it.
 for i in 1 2 3; do
-	say peer "/status away at lunch"
+	ui_say peer "/status away at lunch"
 done
-say peer "/status away at lunch!"
+ui_say peer "/status away at lunch!"
 check "a changed presence is shown" ui_wait me "is away: at lunch!"
-check "the same presence three times was shown once" rows_with me "is away: at lunch" 2
+check "the same presence three times was shown once" ui_rows_with me "is away: at lunch" 2
 
 # ---- auto-away follows our tmux session, not the server's clients ----
 client_pid=
@@ -75,7 +59,7 @@ clients() {
 tm new-session -d -s other -x 80 -y 24 "sleep 600"
 attach other
 check "a client attaches to another session" clients 1
-say me "/status"
+ui_say me "/status"
 check "asked after the attach: still auto-away" \
 	ui_wait_said me "your presence: online, priority 0 (auto-away shows away until you are back)"
 check "... so my status line says away" ui_wait_line me -2 "[away]"
@@ -94,11 +78,11 @@ mkdir -p "$UI_TMP/$C/config"
 printf '[ui]\nautoaway_message = "not at the keyboard"\n' >"$UI_TMP/$C/config/config"
 UI_KEEP_TMUX=1 ui_start carol "$C" c-pw 100 30
 check "carol starts away" ui_wait_line carol -2 "[away]"
-say peer "/msg $C@$DOMAIN"
+ui_say peer "/msg $C@$DOMAIN"
 check "the peer sees carol's configured message" ui_wait_line peer 0 'away: "not at the keyboard"'
 
 for who in me carol peer; do
-	say "$who" "/quit"
+	ui_say "$who" "/quit"
 done
 check "/quit exits 0" test "$(ui_wait_exit "$A")" = 0
 check "no sanitizer report" ui_clean_stderr "$A"

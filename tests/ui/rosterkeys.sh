@@ -24,15 +24,8 @@ D=$(ui_user dan)
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$C@$DOMAIN" "Carol" Work >/dev/null
 
-say() {
-	ui_type me "$1"
-	ui_keys me Enter
-}
 
-# The screen (all of it) does not show TEXT.
-lacks() {
-	! ui_screen me | grep -qF -- "$1"
-}
+
 
 # A round trip to the server: whatever was sent before has been answered
 # (and any roster push it caused has arrived) once the pong shows after a
@@ -40,8 +33,8 @@ lacks() {
 syncs=0
 sync_server() {
 	syncs=$((syncs + 1))
-	say "/help sync$syncs"
-	say "/ping"
+	ui_say me "/help sync$syncs"
+	ui_say me "/ping"
 	local deadline=$((SECONDS + UI_WAIT))
 	while [ "$SECONDS" -le "$deadline" ]; do
 		ui_screen me | sed -n "/no help for sync$syncs:/,\$p" | grep -q "pong from $DOMAIN" &&
@@ -51,16 +44,6 @@ sync_server() {
 	return 1
 }
 
-# TEXT shows on COUNT rows of the screen.
-shown_times() {
-	local deadline=$((SECONDS + UI_WAIT))
-	while [ "$SECONDS" -le "$deadline" ]; do
-		[ "$(ui_screen me | grep -cF -- "$1")" -eq "$2" ] && return 0
-		sleep 0.1
-	done
-	ui_screen me | sed 's/^/# | /' >&2
-	return 1
-}
 
 # The roster pane (left of the separator) shows TEXT.
 roster_has() {
@@ -102,11 +85,11 @@ ui_type me "study"
 check "an unused letter leaves the roster and the word lands on the input line" \
 	ui_wait_line me -1 "> study"
 check "the focus is back on the input line" focus_on_input
-check "no question about removing anyone" lacks "remove"
+check "no question about removing anyone" ui_lacks me "remove"
 ui_keys me C-u
 check "Bob is still on the roster" sync_server
 check "... after a round trip to the server" roster_has "Bob"
-check "... and not said removed" lacks "removed"
+check "... and not said removed" ui_lacks me "removed"
 
 # ---- a command line typed into the roster is a command ----
 ui_keys me M-r
@@ -122,7 +105,7 @@ ui_keys me Enter
 check "a line that starts with a letter is text, not the old 'a' key" \
 	ui_wait me "this is the status window"
 check "nobody named ke was added" sync_server
-check "... after a round trip" lacks "added"
+check "... after a round trip" ui_lacks me "added"
 
 # ---- removing takes the word "remove" ----
 ui_keys me M-r g j
@@ -135,10 +118,10 @@ check "any other answer keeps the contact" ui_wait me "not removed: Bob ($B@$DOM
 ui_keys me d
 ui_type me " remove"
 ui_keys me Enter
-check "so does the word with anything around it" shown_times "not removed: Bob" 2
+check "so does the word with anything around it" ui_rows_with me "not removed: Bob" 2
 ui_keys me d
 ui_keys me Escape
-check "Esc keeps the contact too" shown_times "not removed: Bob" 3
+check "Esc keeps the contact too" ui_rows_with me "not removed: Bob" 3
 check "... and the roster has the keys again" focus_on_roster
 check "Bob is still there" sync_server
 check "... after a round trip" roster_has "Bob"
@@ -149,7 +132,7 @@ check "the word remove removes, and it is confirmed" ui_wait me "removed Bob ($B
 check "Bob is gone from the roster" roster_loses Bob
 
 # ---- switching windows brings the focus back to the input line ----
-say "/msg $C@$DOMAIN"
+ui_say me "/msg $C@$DOMAIN"
 check "a chat window" ui_wait_line me 0 "chat: Carol <$C@$DOMAIN>"
 for key in M-1 C-n C-p M-a; do
 	ui_keys me M-r
@@ -160,13 +143,13 @@ done
 
 # ---- every roster change is confirmed in the status window ----
 ui_keys me M-1
-say "/roster rename Carol Caroline"
+ui_say me "/roster rename Carol Caroline"
 check "/roster rename is confirmed" ui_wait me "renamed Carol ($C@$DOMAIN) to Caroline"
-say "/roster group Caroline Friends"
+ui_say me "/roster group Caroline Friends"
 check "/roster group is confirmed" ui_wait me "moved Caroline ($C@$DOMAIN) to Friends"
-say "/roster add $D@$DOMAIN Dan"
+ui_say me "/roster add $D@$DOMAIN Dan"
 check "/roster add is confirmed" ui_wait me "added Dan ($D@$DOMAIN)"
-say "/roster remove Dan"
+ui_say me "/roster remove Dan"
 check "/roster remove is confirmed" ui_wait me "removed Dan ($D@$DOMAIN)"
 check "and Dan is gone" roster_loses Dan
 
@@ -191,7 +174,7 @@ check "f types a filter" ui_wait_line me 0 "roster /carr_"
 ui_keys me Escape Escape
 check "Esc clears it, Esc again leaves the roster" focus_on_input
 
-say "/quit"
+ui_say me "/quit"
 check "/quit exits 0" test "$(ui_wait_exit "$A")" = 0
 check "no sanitizer report" ui_clean_stderr "$A"
 ui_done
