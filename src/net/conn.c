@@ -228,9 +228,12 @@ static void finish(struct conn *c, const char *reason, const struct conn_cert_in
     }
 }
 
+/* A connection we were closing ends as closed, however it ends: the
+ * server had our whole stream, and may reset the socket rather than wait
+ * for our close_notify (ejabberd does, now and then). */
 static void fail(struct conn *c, const char *reason)
 {
-    finish(c, reason, NULL);
+    finish(c, c->state == ST_CLOSING ? NULL : reason, NULL);
 }
 
 /* Delivers plaintext; returns false if the user freed or ended us. */
