@@ -92,6 +92,16 @@ build/asan/%.o: %.c
 build/asan/tuktuk: build/asan/src/main.o $(ASAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
+# The UI's link seam (tests/unit/test_ui_seam.c): the UI and the app
+# layer with a stand-in session instead of the protocol layer, whose
+# models (roster, JIDs, rooms) and the XML layer it keeps.
+SEAM_OBJ := $(filter-out build/asan/src/xmpp/%,$(ASAN_OBJ)) \
+	$(addprefix build/asan/src/xmpp/,roster.o jid.o muc.o)
+build/asan/tests/test_ui_seam: build/asan/tests/unit/test_ui_seam.o \
+		build/asan/tests/unit/stand_in_session.o $(SEAM_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
 build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
