@@ -76,6 +76,19 @@ struct session_message {
     bool carbon_sent, carbon_received;
     const char *chat_state; /* XEP-0085: "composing", "paused"..., or NULL */
     const char *replace_id; /* XEP-0308: this corrects the message with that id */
+    /* XEP-0359: the id the archive at stanza_id_by (our bare JID, or the
+     * room's) gave this message, and the sender's own origin-id. NULL when
+     * absent; a stanza-id is only reported when stanza_id_by is trusted
+     * (our account, or the room the message came from). */
+    const char *stanza_id, *stanza_id_by;
+    const char *origin_id;
+    /* Sent by our account (from any of our resources): a sent carbon, or
+     * an archived message of ours. */
+    bool ours;
+    /* XEP-0313: this came from the archive query archive_qid (old: no
+     * bell, no title), not live. */
+    bool archived;
+    const char *archive_qid;
 };
 
 enum session_event_type {
@@ -123,6 +136,13 @@ enum session_event_type {
                                 when the server has no blocking), "blocked" or
                                 "unblocked" (.jid; NULL: everyone unblocked), or
                                 "refused" (.jid, .condition) */
+    SESSION_EV_MAM,          /* XEP-0313 query .id on archive .jid: .sub_type
+                                "page" (one page delivered; .text its last id
+                                going forward, its first going backward; more
+                                exist), "complete" (.text as for page, or NULL
+                                for an empty answer; nothing more), or "error"
+                                (.condition; "gone" when the connection was
+                                lost, "remote-server-timeout" when unanswered) */
     SESSION_EV_QUERY         /* the answer to a session_query_*: .jid asked, .condition
                                 "result", the error condition or
                                 "remote-server-timeout", .query the values */
@@ -305,5 +325,32 @@ int session_query_version(struct session *s, const char *jid);
 int session_query_ping(struct session *s, const char *jid);
 int session_query_disco(struct session *s, const char *jid);
 int session_query_time(struct session *s, const char *jid);
+
+/* XEP-0313 message archive management (urn:xmpp:mam:2, paged with
+ * XEP-0059). A forward query (before_id NULL) starts after after_id (or
+ * at start, or at the beginning) and pages on by itself until the archive
+ * says complete, with a SESSION_EV_MAM "page" after each page. A backward
+ * query (before_id set; "" means the newest page) asks one page and ends.
+ * Results arrive as SESSION_EV_MESSAGE with .archived set, in the
+ * archive's order, before the SESSION_EV_MAM of their page. Results are
+ * only accepted from the archive queried, for a query id we sent. */
+struct session_mam_query {
+    const char *archive;   /* NULL: our account's archive; else a room's bare JID */
+    const char *with;      /* NULL, or only the conversation with this bare JID */
+    const char *after_id;  /* forward: after this archive id */
+    time_t start;          /* 0, or nothing older than this */
+    const char *before_id; /* backward: the page before this id ("" = newest) */
+    unsigned max;          /* messages per page; 0 means 100 */
+};
+/* Returns 0 with the query id in qid_out (may be NULL), or -1 when
+ * offline or the query is invalid. */
+int session_mam_query(struct session *s, const struct session_mam_query *q, char *qid_out,
+                      size_t qid_len);
+/* Whether the current stream was resumed (XEP-0198) rather than logged
+ * in anew: a resumed stream lost nothing, so it needs no catch-up. */
+bool session_resumed(const struct session *s);
+/* Rooms whose messages we catch up from their archive: joins and rejoins
+ * of room ask for no <history/> while this is set (XEP-0313 §6.1.3). */
+void session_muc_set_no_history(struct session *s, const char *room, bool none);
 
 #endif
