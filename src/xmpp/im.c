@@ -376,7 +376,7 @@ void im_send_presence(struct session *s)
 /* --- messages, RFC 6121 §5 --- */
 
 /* XEP-0082 date-time: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm) */
-static time_t parse_stamp(const char *text)
+time_t im_parse_stamp(const char *text)
 {
     struct tm tm = {0};
     int consumed = 0;
@@ -493,19 +493,54 @@ static void message_extras(struct session *s, mxml_node_t *m, const char *from, 
     }
 }
 
-static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool received)
+/* XEP-0359 §6: a stanza-id is only as good as the entity that stamped
+ * it, and a peer can write any <stanza-id/> into its message. We believe
+ * the one stamped by our own server (by our bare JID) on a chat message,
+ * and the one stamped by a room we are in on that room's groupchat
+ * message; servers remove forged ones of their own JID (§5). */
+static const char *trusted_stanza_id(struct session *s, mxml_node_t *m, const char *from,
+                                     const char *type, const char **by_out)
+{
+    bool groupchat = type && strcmp(type, "groupchat") == 0;
+    const char *want = s->bare;
+    if (groupchat) {
+        struct muc_room *room = from ? muc_find(&s->mucs, from) : NULL;
+        if (!room)
+            return NULL;
+        want = room->jid;
+    }
+    for (mxml_node_t *sid = stanza_child(m, NS_SID, "stanza-id"); sid;
+         sid = stanza_next(sid, NS_SID, "stanza-id")) {
+        const char *by = stanza_attr(sid, "by"), *id = stanza_attr(sid, "id");
+        if (by && id && *id && !jid_resource_of(by) && jid_bare_equal(by, want)) {
+            *by_out = by;
+            return id;
+        }
+    }
+    return NULL;
+}
+
+static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool received,
+                            const struct im_archived *arch)
 {
     const char *from = stanza_attr(m, "from");
     const char *type = stanza_attr(m, "type");
     if (!from)
-        from = sent && s->full ? s->full : s->jid.domain;
-    message_extras(s, m, from, sent || received);
+        from = (sent || arch) && s->full ? s->full : s->jid.domain;
+    if (!arch)
+        message_extras(s, m, from, sent || received);
     char *body = stanza_child_text(m, NS_CLIENT, "body");
     char *subject = stanza_child_text(m, NS_CLIENT, "subject");
     char *thread = stanza_child_text(m, NS_CLIENT, "thread");
     char *error = error_text(m);
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
-    time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;
+    time_t stamp = arch ? im_parse_stamp(arch->stamp) : 0;
+    if (!stamp && delay)
+        stamp = im_parse_stamp(stanza_attr(delay, "stamp"));
+    const char *by = NULL;
+    const char *stanza_id = arch ? arch->id : trusted_stanza_id(s, m, from, type, &by);
+    mxml_node_t *origin = stanza_child(m, NS_SID, "origin-id");
+    mxml_node_t *replace = stanza_child(m, NS_CORRECT, "replace");
     struct session_message msg = {
         .from = from,
         .to = stanza_attr(m, "to"),
@@ -516,13 +551,17 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .body = body,
         .error = error,
         .stamp = stamp ? stamp : time(NULL),
-        .delayed = stamp != 0,
+        .delayed = stamp != 0 || arch,
         .carbon_sent = sent,
         .carbon_received = received,
         .chat_state = chat_state_of(m),
-        .replace_id = stanza_child(m, NS_CORRECT, "replace")
-                          ? stanza_attr(stanza_child(m, NS_CORRECT, "replace"), "id")
-                          : NULL,
+        .replace_id = replace ? stanza_attr(replace, "id") : NULL,
+        .stanza_id = stanza_id,
+        .stanza_id_by = arch ? arch->by : by,
+        .origin_id = origin ? stanza_attr(origin, "id") : NULL,
+        .ours = sent || (arch && jid_bare_equal(from, s->bare)),
+        .archived = arch != NULL,
+        .archive_qid = arch ? arch->qid : NULL,
     };
     /* A bounced chat state is no failed message: nothing the user wrote
      * was lost, so nothing is said. */
@@ -535,6 +574,11 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
     free(subject);
     free(thread);
     free(error);
+}
+
+void im_deliver_archived(struct session *s, mxml_node_t *m, const struct im_archived *a)
+{
+    deliver_message(s, m, false, false, a);
 }
 
 /* XEP-0280 §11: a carbon is only believed from our own bare JID; anyone
@@ -559,16 +603,18 @@ static bool unwrap_carbon(struct session *s, mxml_node_t *m)
     mxml_node_t *fwd = stanza_child(wrap, NS_FORWARD, "forwarded");
     mxml_node_t *inner = fwd ? stanza_child(fwd, NS_CLIENT, "message") : NULL;
     if (inner)
-        deliver_message(s, inner, sent, !sent);
+        deliver_message(s, inner, sent, !sent, NULL);
     return true;
 }
 
 static void on_message(struct session *s, mxml_node_t *m)
 {
+    if (mam_message(s, m))
+        return;
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
-    time_t stamp = delay ? parse_stamp(stanza_attr(delay, "stamp")) : 0;
+    time_t stamp = delay ? im_parse_stamp(stanza_attr(delay, "stamp")) : 0;
     if (!unwrap_carbon(s, m) && !muc_message(s, m, stamp ? stamp : time(NULL)))
-        deliver_message(s, m, false, false);
+        deliver_message(s, m, false, false, NULL);
 }
 
 void im_enable_carbons(struct session *s)
@@ -612,6 +658,11 @@ static int send_body(struct session *s, const char *to, const char *type, const 
     rc |= stanza_set_attr(m, "type", type ? type : "chat");
     rc |= stanza_set_attr(m, "id", id);
     rc |= stanza_add_text_child(m, "body", body) ? 0 : -1;
+    /* XEP-0359: the same id, which our archive and the peer's keep, so
+     * that a copy of this message can be recognised wherever it comes
+     * back from. */
+    mxml_node_t *origin = stanza_add(m, "origin-id");
+    rc |= stanza_set_attr(origin, "xmlns", NS_SID) | stanza_set_attr(origin, "id", id);
     if (thread)
         rc |= stanza_add_text_child(m, "thread", thread) ? 0 : -1;
     if (replace_id) {

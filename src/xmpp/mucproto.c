@@ -10,7 +10,10 @@
  *    default configuration at once (an "instant room", §10.1.2);
  *  - after a new login (not a resumed stream) every room we were in is
  *    joined again, asking for the history since the last message we saw;
- *  - our presence changes go to every room we are in. */
+ *  - our presence changes go to every room we are in;
+ *  - a room whose archive (XEP-0313) the application reads instead is
+ *    joined with <history maxstanzas='0'/>, so that nothing comes twice
+ *    (session_muc_set_no_history). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,50 @@ static char *occupant_jid(const char *room, const char *nick)
     return full;
 }
 
+static bool no_history(const struct session *s, const char *room)
+{
+    for (size_t i = 0; i < s->nno_history; i++)
+        if (jid_bare_equal(s->no_history[i], room))
+            return true;
+    return false;
+}
+
+void session_muc_set_no_history(struct session *s, const char *room, bool none)
+{
+    char *bare = room ? jid_bare_of(room) : NULL;
+    if (!bare || no_history(s, bare) == none) {
+        free(bare);
+        return;
+    }
+    if (none) {
+        char **more = realloc(s->no_history, (s->nno_history + 1) * sizeof *more);
+        if (!more) {
+            free(bare);
+            return;
+        }
+        s->no_history = more;
+        s->no_history[s->nno_history++] = bare;
+        return;
+    }
+    for (size_t i = 0; i < s->nno_history; i++) {
+        if (jid_bare_equal(s->no_history[i], bare)) {
+            free(s->no_history[i]);
+            s->no_history[i] = s->no_history[--s->nno_history];
+            break;
+        }
+    }
+    free(bare);
+}
+
+void muc_no_history_clear(struct session *s)
+{
+    for (size_t i = 0; i < s->nno_history; i++)
+        free(s->no_history[i]);
+    free(s->no_history);
+    s->no_history = NULL;
+    s->nno_history = 0;
+}
+
 static void send_join(struct session *s, struct muc_room *room)
 {
     char *to = occupant_jid(room->jid, room->nick);
@@ -48,7 +95,9 @@ static void send_join(struct session *s, struct muc_room *room)
     mxml_node_t *x = stanza_add(p, "x");
     stanza_set_attr(x, "xmlns", NS_MUC);
     mxml_node_t *history = stanza_add(x, "history");
-    if (room->last_seen) {
+    if (no_history(s, room->jid)) {
+        stanza_set_attr(history, "maxstanzas", "0");
+    } else if (room->last_seen) {
         char since[32];
         time_t t = room->last_seen + 1;
         strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));

@@ -40,5 +40,8 @@
 #define NS_HINTS "urn:xmpp:hints"
 #define NS_BLOCKING "urn:xmpp:blocking"
 #define NS_PRIVATE "jabber:iq:private"
+#define NS_SID "urn:xmpp:sid:0"
+#define NS_MAM "urn:xmpp:mam:2"
+#define NS_RSM "http://jabber.org/protocol/rsm"
 
 #endif

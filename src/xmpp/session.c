@@ -760,6 +760,7 @@ static void release_state(struct session *s)
     muc_bookmark_clear(&s->bookmark_new);
     free(s->bookmark_room);
     muc_rooms_free(&s->mucs);
+    muc_no_history_clear(s);
     blocking_clear(s);
     sm_free(&s->sm);
     roster_free(s->roster);
@@ -906,6 +907,11 @@ size_t session_unacked(const struct session *s)
 bool session_resumable(const struct session *s)
 {
     return sm_resumable(s);
+}
+
+bool session_resumed(const struct session *s)
+{
+    return s->sm.resumed;
 }
 
 unsigned session_reconnect_in(const struct session *s)

@@ -119,6 +119,9 @@ struct session {
     int priority;
 
     struct request_table requests; /* our IQs in flight (request.c) */
+    struct mam_query *mam;         /* XEP-0313 queries in flight (mam.c) */
+    char **no_history;             /* rooms joined without <history/> (mucproto.c) */
+    size_t nno_history;
     struct {
         char **jids; /* bare, as the server last told (XEP-0191) */
         size_t n;
@@ -253,6 +256,21 @@ void blocking_fetch(struct session *s);
 void blocking_push(struct session *s, mxml_node_t *iq, mxml_node_t *child);
 void blocking_clear(struct session *s);
 
+/* An archived message as mam.c found it: which query, its archive id,
+ * the archive's JID and the <delay/> stamp of the <forwarded/>. */
+struct im_archived {
+    const char *qid, *id, *by, *stamp;
+};
+/* Deliver an archived message (the <message/> inside <forwarded/>) as
+ * SESSION_EV_MESSAGE: no receipts, chat states or carbons for it. */
+void im_deliver_archived(struct session *s, mxml_node_t *m, const struct im_archived *a);
+/* XEP-0082 date-time to time_t, 0 if unreadable. */
+time_t im_parse_stamp(const char *text);
+
+/* mam.c (XEP-0313): true if m is an archive result (then it was taken
+ * or dropped here). */
+bool mam_message(struct session *s, mxml_node_t *m);
+
 /* mucproto.c */
 /* A room's presence or message; false if it is not from a room of ours
  * (or is a groupchat body, which im.c delivers). */
@@ -267,5 +285,7 @@ void muc_rejoin(struct session *s);
 /* The connection is gone: for good (rooms forgotten) or until we can
  * join again. */
 void muc_connection_lost(struct session *s, bool for_good);
+/* The list of session_muc_set_no_history freed. */
+void muc_no_history_clear(struct session *s);
 
 #endif

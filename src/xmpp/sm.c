@@ -219,6 +219,7 @@ static bool take_ack(struct session *s, mxml_node_t *el)
 
 void sm_enable(struct session *s)
 {
+    s->sm.resumed = false; /* bound anew: a fresh login */
     if (!s->sm.offered)
         return;
     sm_reset(&s->sm);
@@ -267,6 +268,7 @@ static void on_resumed(struct session *s, mxml_node_t *el)
     s->sm.nqueue = s->sm.cap = 0;
     s->sm.resuming = false;
     s->sm.requested = false;
+    s->sm.resumed = true;
     size_t again = 0;
     for (size_t i = 0; i < nold; i++) {
         if (old[i].text) {

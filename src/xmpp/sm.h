@@ -28,6 +28,7 @@ struct sm_state {
     bool resuming;         /* <resume/> sent, waiting for <resumed/> */
     bool requested;        /* <r/> sent, its <a/> not yet here */
     bool presence_changed; /* ours changed while the connection was down */
+    bool resumed;          /* the current stream is a resumed one */
     char *id;              /* the resumption id, NULL if not resumable */
     uint32_t handled;      /* stanzas of the server's we handled */
     uint32_t acked;        /* how many of ours the server acknowledged */
