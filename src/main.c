@@ -20,12 +20,14 @@
 #include <uv.h>
 
 #include "core/account.h"
+#include "core/catchup.h"
 #include "core/config.h"
 #include "core/credentials.h"
 #include "core/options.h"
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
+#include "core/store.h"
 #include "core/xmllog.h"
 #include "ui/ui.h"
 #include "xmpp/session.h"
@@ -41,6 +43,8 @@ struct app {
     struct credentials cred;
     struct session *session;
     struct ui *ui;
+    struct store *store; /* NULL when it cannot be opened (said at start) */
+    struct catchup catchup;
     struct xmllog *xmllog;
     bool xmllog_failed;
     uv_signal_t sigint, sigterm;
@@ -180,6 +184,9 @@ static void on_session_event(void *ud, const struct session_event *ev)
         plain_log(ev);
     if (ev->type == SESSION_EV_ROSTER || ev->type == SESSION_EV_ROSTER_PUSH)
         roster_changed(app);
+    const char *caught = catchup_event(&app->catchup, ev);
+    if (caught)
+        notice(app, caught);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
@@ -241,6 +248,7 @@ static int start_ui(struct app *app)
         .show_offline = cu->show_offline,
         .timestamp_format = cu->timestamp_format,
         .data_dir = app->data_dir,
+        .store = app->store,
         .autoaway_idle_s = (unsigned)cu->autoaway_idle * 60,
         .autoaway_tmux = cu->autoaway_tmux,
         .autoaway_message = cu->autoaway_message,
@@ -314,10 +322,38 @@ static int create_session(struct app *app)
     return 0;
 }
 
+/* The message store, with the old text history read in at the first
+ * start. Without it tuktuk still runs: messages are shown, not kept. */
+static void open_store(struct app *app, char *said, size_t len)
+{
+    char path[1100], note[8400] = "", err[8400] = "";
+    snprintf(path, sizeof path, "%s/messages.db", app->data_dir);
+    app->store = store_open(path, note, sizeof note, err, sizeof err);
+    if (!app->store) {
+        snprintf(said, len, "%s; messages are shown but not kept", err);
+        return;
+    }
+    long n = store_import_chatlogs(app->store, app->data_dir, err, sizeof err);
+    char imported[200] = "";
+    if (n > 0)
+        snprintf(imported, sizeof imported,
+                 "%ld messages of the old history files are now in the message store (the files "
+                 "are left in place)",
+                 n);
+    const char *more = n < 0 ? err : imported;
+    if (note[0] && more[0])
+        snprintf(said, len, "%.4000s; %.4000s", note, more);
+    else
+        snprintf(said, len, "%.8000s", note[0] ? note : more);
+}
+
 static int run(struct app *app)
 {
+    char store_said[8600] = "";
     if (create_session(app) < 0)
         return 2;
+    open_store(app, store_said, sizeof store_said);
+    catchup_init(&app->catchup, app->session, app->store, (unsigned)app->account.archive_days);
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (tty && start_ui(app) < 0)
         return 1;
@@ -325,6 +361,8 @@ static int run(struct app *app)
         notice(app, app->warnings[i]);
     if (app->cred.notice[0])
         notice(app, app->cred.notice);
+    if (store_said[0])
+        notice(app, store_said);
     uv_timer_init(&app->loop, &app->roster_timer);
     app->roster_timer.data = app;
     load_roster(app);
@@ -341,6 +379,8 @@ static int run(struct app *app)
         app->ui = NULL;
     }
     session_free(app->session);
+    catchup_free(&app->catchup);
+    store_close(app->store);
     uv_close((uv_handle_t *)&app->roster_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
@@ -393,6 +433,34 @@ static void cleanup(struct app *app)
     xmllog_close(app->xmllog);
 }
 
+/* tuktuk --export-history [DIR]: the store as text logs, then exit. */
+static int export_history(const struct options *opt)
+{
+    char err[8400] = "", note[8400] = "", path[4200];
+    char *data = config_dir_resolve(CONFIG_DIR_DATA, opt->data_dir, err, sizeof err);
+    if (!data) {
+        fprintf(stderr, "tuktuk: %s\n", err);
+        return 2;
+    }
+    snprintf(path, sizeof path, "%s/messages.db", data);
+    struct store *st = access(path, F_OK) == 0 ? store_open(path, note, sizeof note, err, sizeof err)
+                                               : NULL;
+    if (!st && !err[0])
+        snprintf(err, sizeof err, "no message store at %s", path);
+    long n = st ? store_import_chatlogs(st, data, err, sizeof err) : -1;
+    if (n >= 0)
+        n = store_export(st, opt->export_history, err, sizeof err);
+    if (note[0])
+        fprintf(stderr, "tuktuk: %s\n", note);
+    if (n < 0)
+        fprintf(stderr, "tuktuk: %s\n", err);
+    else
+        printf("%ld messages written under %s\n", n, opt->export_history);
+    store_close(st);
+    free(data);
+    return n < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -417,6 +485,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "tuktuk: libsodium failed to initialise\n");
         return 1;
     }
+    if (opt.export_history)
+        return export_history(&opt);
     struct app app = {.register_account = opt.reg};
     bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     int status = prepare(&app, &opt, interactive);

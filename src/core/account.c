@@ -33,6 +33,7 @@ int account_resolve(const struct options *opt, const struct config *cfg, struct 
     out->port = opt->port ? opt->port : (sec ? sec->port : 0);
     out->tls = opt->tls_given || !sec ? opt->tls : sec->tls;
     out->priority = sec ? sec->priority : 0;
+    out->archive_days = sec && sec->archive_days >= 0 ? sec->archive_days : 7;
     out->password_mode = sec ? sec->password_mode : CONFIG_PASSWORD_FULL;
     return 0;
 }

@@ -20,6 +20,7 @@ struct account {
     char *channel_binding;
     char *resource;
     int priority;
+    int archive_days; /* first login: days of the server's archive to read */
     enum config_password_mode password_mode;
 };
 

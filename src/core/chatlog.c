@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* chatlog.c - message history on disk.
+/* chatlog.c - history as text logs, one per conversation.
  *
- * Each conversation is one file, $DATA/history/ACCOUNT/CONTACT.log, one
- * line per message so that grep and tail work on it:
+ * Each conversation is one file, DIR/ACCOUNT/CONTACT.log (the old history
+ * is in DIR = $DATA/history), one line per message so that grep and tail
+ * work on it:
  *
  *     2026-11-26T12:01:05Z < bob@localhost hi there
  *     2026-11-26T12:01:09Z > alice@localhost line one\nline two
  *
  * (UTC time, '<' received or '>' sent, the sender's bare JID, the text
  * with backslash, newline and carriage return escaped as \\, \n, \r).
- * Files and folders are private (0600, 0700): history is personal. A
- * message is appended before it is shown, so what the user saw is on
- * disk. Reading back takes only the file's tail, so a log of years opens
- * as fast as a new one. */
+ * Files and folders are private (0600, 0700): history is personal.
+ *
+ * This was tuktuk's history until the message store (store.c) took its
+ * place. It stays as the plain-text form of history: old logs are read
+ * once into the store, and `tuktuk --export-history` writes them for
+ * users who grep their logs. */
 #include "core/chatlog.h"
 
 #include <errno.h>
@@ -23,8 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TAIL_BYTES 65536
-
 /* A JID as one safe path component: no '/', no leading dot. */
 static void component(const char *s, char *out, size_t len)
 {
@@ -34,13 +35,13 @@ static void component(const char *s, char *out, size_t len)
     out[i] = '\0';
 }
 
-int chatlog_path(const char *data_dir, const char *account, const char *contact, char *out,
+int chatlog_path(const char *dir, const char *account, const char *contact, char *out,
                  size_t len)
 {
     char a[1024], c[1024];
     component(account, a, sizeof a);
     component(contact, c, sizeof c);
-    int n = snprintf(out, len, "%s/history/%s/%s.log", data_dir, a, c);
+    int n = snprintf(out, len, "%s/%s/%s.log", dir, a, c);
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
@@ -77,38 +78,68 @@ static char *escape(const char *text)
     return out;
 }
 
-int chatlog_append(const char *data_dir, const char *account, const char *contact, time_t stamp,
-                   bool outgoing, const char *from, const char *text, char *err, size_t errlen)
+struct chatlog_writer {
+    FILE *f;
+    char path[4096], tmp[4100];
+};
+
+struct chatlog_writer *chatlog_writer_open(const char *dir, const char *account,
+                                           const char *contact, char *err, size_t errlen)
 {
-    char path[4096], ts[32];
-    struct tm tm;
-    if (chatlog_path(data_dir, account, contact, path, sizeof path) != 0) {
+    struct chatlog_writer *w = calloc(1, sizeof *w);
+    if (!w || chatlog_path(dir, account, contact, w->path, sizeof w->path) != 0) {
         snprintf(err, errlen, "history: path too long");
-        return -1;
+        free(w);
+        return NULL;
     }
-    /* The folders exist after the first message: create them only then. */
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == ENOENT && mkdir_p(path) == 0)
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "history: %s: %s", path, strerror(errno));
-        return -1;
+    /* Written beside its final name and renamed when complete, so a
+     * reader never sees half a log. */
+    snprintf(w->tmp, sizeof w->tmp, "%s.tmp", w->path);
+    int fd = mkdir_p(w->tmp) == 0
+                 ? open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)
+                 : -1;
+    if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
+        snprintf(err, errlen, "history: %s: %s", w->tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(w);
+        return NULL;
     }
+    return w;
+}
+
+int chatlog_writer_line(struct chatlog_writer *w, time_t stamp, bool outgoing, const char *from,
+                        const char *text)
+{
+    char ts[32];
+    struct tm tm;
     gmtime_r(&stamp, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char *body = escape(text);
-    size_t len = strlen(ts) + strlen(from) + (body ? strlen(body) : 0) + 8;
-    char *line = malloc(len);
-    int rc = -1;
-    if (body && line) {
-        int n = snprintf(line, len, "%s %c %s %s\n", ts, outgoing ? '>' : '<', from, body);
-        rc = n > 0 && write(fd, line, (size_t)n) == n ? 0 : -1;
-    }
-    if (rc != 0)
-        snprintf(err, errlen, "history: %s: write failed", path);
+    char *body = escape(text ? text : "");
+    int rc = body && fprintf(w->f, "%s %c %s %s\n", ts, outgoing ? '>' : '<', from, body) > 0
+                 ? 0
+                 : -1;
     free(body);
-    free(line);
-    close(fd);
+    return rc;
+}
+
+int chatlog_writer_close(struct chatlog_writer *w, char *err, size_t errlen)
+{
+    int rc = ferror(w->f) ? -1 : 0;
+    if (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)
+        rc = -1;
+    int saved = errno;
+    fclose(w->f);
+    if (rc == 0 && rename(w->tmp, w->path) != 0) {
+        saved = errno;
+        rc = -1;
+    }
+    if (rc != 0) {
+        unlink(w->tmp);
+        if (err)
+            snprintf(err, errlen, "history: %s: %s", w->path, strerror(saved));
+    }
+    free(w);
     return rc;
 }
 
@@ -151,57 +182,27 @@ static bool parse_line(char *line, time_t *stamp, bool *outgoing, char **from, c
     return true;
 }
 
-/* The last TAIL_BYTES of the file, starting at a line boundary. */
-static char *read_tail(const char *path)
+int chatlog_read(const char *path, chatlog_fn fn, void *ud)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    off_t size = lseek(fd, 0, SEEK_END);
-    off_t from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
-    char *buf = size >= 0 ? malloc((size_t)(size - from) + 1) : NULL;
-    ssize_t n = buf ? pread(fd, buf, (size_t)(size - from), from) : -1;
-    close(fd);
-    if (n < 0) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    if (from > 0) {
-        char *nl = strchr(buf, '\n');
-        memmove(buf, nl ? nl + 1 : buf + n, strlen(nl ? nl + 1 : buf + n) + 1);
-    }
-    return buf;
-}
-
-int chatlog_recent(const char *data_dir, const char *account, const char *contact, int max,
-                   chatlog_fn fn, void *ud)
-{
-    char path[4096];
-    if (max <= 0 || chatlog_path(data_dir, account, contact, path, sizeof path) != 0)
-        return 0;
-    char *buf = read_tail(path);
-    if (!buf)
-        return 0;
-    /* Count the lines, then skip all but the last max. */
-    int lines = 0;
-    for (char *p = buf; *p; p++)
-        lines += *p == '\n';
-    int skip = lines > max ? lines - max : 0, found = 0;
-    char *save = NULL;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int found = 0;
+    while ((len = getline(&line, &cap, f)) > 0) {
         time_t stamp;
         bool out;
         char *from, *text;
-        if (skip > 0) {
-            skip--;
-            continue;
-        }
-        if (parse_line(l, &stamp, &out, &from, &text)) {
+        if (line[len - 1] == '\n')
+            line[len - 1] = '\0';
+        if (parse_line(line, &stamp, &out, &from, &text)) {
             fn(ud, stamp, out, from, text);
             found++;
         }
     }
-    free(buf);
+    free(line);
+    fclose(f);
     return found;
 }

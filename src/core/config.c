@@ -16,6 +16,7 @@
  *   password_mode = full|scram  (what the vault keeps, see docs/security.md)
  *   ca_file = /path/to/ca.pem
  *   channel_binding = auto|tls-exporter|tls-unique|tls-server-end-point|none
+ *   archive_days = 0..3650 (7)  the first login reads this much of the archive
  *   [ui]
  *   theme = default             roster_width = 10..200 (24)
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
@@ -68,6 +69,7 @@ static const struct key account_keys[] = {
     {"password_mode", V_PWMODE, ACC(password_mode), 0, 0},
     {"ca_file", V_STR, ACC(ca_file), 0, 0},
     {"channel_binding", V_STR, ACC(channel_binding), 0, 0},
+    {"archive_days", V_INT, ACC(archive_days), 0, 3650},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -322,6 +324,7 @@ static void add_account(struct parser *p, const char *name)
     grown[c->naccounts].name = copy;
     grown[c->naccounts].tls = CONFIG_TLS_AUTO;
     grown[c->naccounts].password_mode = CONFIG_PASSWORD_FULL;
+    grown[c->naccounts].archive_days = -1;
     c->naccounts++;
     p->sec = SEC_ACCOUNT;
 }

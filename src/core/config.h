@@ -29,6 +29,7 @@ struct config_account {
     enum config_password_mode password_mode;
     char *ca_file;         /* extra trusted PEM file, or NULL */
     char *channel_binding; /* NULL/auto, a type, or none (docs/security.md) */
+    int archive_days;      /* first login: days of the archive to read; -1 unset (7) */
 };
 
 struct config_binding {

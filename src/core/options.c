@@ -18,7 +18,8 @@ enum {
     OPT_PWFILE,
     OPT_RESOURCE,
     OPT_REGISTER,
-    OPT_XMLLOG
+    OPT_XMLLOG,
+    OPT_EXPORT
 };
 
 static const struct option long_options[] = {
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, 'c'},
     {"data", required_argument, NULL, 'd'},
     {"xml-log", required_argument, NULL, OPT_XMLLOG},
+    {"export-history", optional_argument, NULL, OPT_EXPORT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -54,9 +56,11 @@ const char *options_usage(void)
            "      --resource RES     resource to bind (default: tuktuk.XXXX)\n"
            "      --register         create the account on the server (XEP-0077), then log in\n"
            "  -c, --config DIR       configuration folder (default $XDG_CONFIG_HOME/tuktuk)\n"
-           "  -d, --data DIR         data folder: vault, history (default $XDG_DATA_HOME/tuktuk)\n"
+           "  -d, --data DIR         data folder: vault, messages (default $XDG_DATA_HOME/tuktuk)\n"
            "      --xml-log FILE     append every stanza sent and received to FILE (secrets "
            "redacted)\n"
+           "      --export-history [DIR]  write every conversation from the message store as\n"
+           "                         text logs under DIR (default ./tuktuk-history), then exit\n"
            "  -h, --help             this help, then exit\n"
            "  -V, --version          version and library versions, then exit\n";
 }
@@ -130,6 +134,9 @@ static int apply(int c, const char *arg, struct options *opt, char *err, size_t 
     case OPT_XMLLOG:
         opt->xml_log = arg;
         break;
+    case OPT_EXPORT:
+        opt->export_history = arg ? arg : "tuktuk-history";
+        break;
     case 'h':
         opt->help = true;
         break;
@@ -158,6 +165,9 @@ int options_parse(int argc, char **argv, struct options *opt, char *err, size_t 
             snprintf(err, errlen, "tuktuk: unknown option '%s' (try --help)", argv[optind - 1]);
             return -1;
         }
+        /* "--export-history DIR" as well as "--export-history=DIR". */
+        if (c == OPT_EXPORT && !optarg && optind < argc && argv[optind][0] != '-')
+            optarg = argv[optind++];
         if (apply(c, optarg, opt, err, errlen) < 0)
             return -1;
     }

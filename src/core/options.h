@@ -23,6 +23,7 @@ struct options {
     const char *config_dir;
     const char *data_dir;
     const char *xml_log;
+    const char *export_history; /* --export-history: the folder, then exit */
     bool help;
     bool version;
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* actions.c - what the user's chats need: names shown for contacts, a
- * chat window opened with its recent history, text sent and logged, a
+ * chat window opened with its recent history, text sent and kept, a
  * line from the input line handed to its command (cmds.c) or said, and
  * the roster pane's actions (details, and the answers to its add, remove
  * and rename prompts). */
@@ -12,12 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/chatlog.h"
 #include "ui/commands.h"
 #include "ui/resolve.h"
 #include "xmpp/jid.h"
-
-#define HISTORY_LINES 20
 
 /* ---- names ---- */
 
@@ -58,45 +55,6 @@ const char *ui_self_nick(struct ui *ui, char *buf, size_t len)
 
 /* ---- chats ---- */
 
-struct history_load {
-    struct ui *ui;
-    struct chatwin *w;
-    char self[256], peer[256];
-};
-
-/* XEP-0245: a body starting with "/me " is an action. */
-static const char *action_text(const char *body)
-{
-    return strncmp(body, "/me ", 4) == 0 && body[4] ? body + 4 : NULL;
-}
-
-static void on_history(void *ud, time_t stamp, bool outgoing, const char *from, const char *text)
-{
-    struct history_load *h = ud;
-    const char *act = action_text(text);
-    chatwin_add_msg(h->w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN,
-                    outgoing ? h->self : h->peer, act ? act : text, NULL, act != NULL);
-}
-
-struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
-                                 const char *nick, const char *body, const char *id)
-{
-    const char *act = action_text(body);
-    return ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick, act ? act : body, id,
-                      act != NULL);
-}
-
-static void load_history(struct ui *ui, struct chatwin *w)
-{
-    if (!ui->data_dir)
-        return;
-    struct history_load h = {ui, w, "", ""};
-    ui_self_nick(ui, h.self, sizeof h.self);
-    ui_contact_name(ui, w->jid, h.peer, sizeof h.peer);
-    chatlog_recent(ui->data_dir, session_bare_jid(ui->session), w->jid, HISTORY_LINES, on_history,
-                   &h);
-}
-
 struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
 {
     char name[256];
@@ -104,7 +62,7 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
     ui_contact_name(ui, bare_jid, name, sizeof name);
     struct chatwin *w = chatwins_open(&ui->wins, bare_jid, name, &created);
     if (created)
-        load_history(ui, w);
+        ui_history_open(ui, w);
     if (focus) {
         size_t idx;
         chatwins_find(&ui->wins, bare_jid, &idx);
@@ -112,23 +70,6 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
     }
     ui_dirty(ui, UI_DIRTY_STATUS);
     return w;
-}
-
-void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, const char *from,
-                    const char *text)
-{
-    char err[512];
-    if (!ui->data_dir)
-        return;
-    bool ok = chatlog_append(ui->data_dir, session_bare_jid(ui->session), contact, stamp, out, from,
-                             text, err, sizeof err) == 0;
-    /* Said where the user looks, once per streak of failures: the
-     * messages themselves are still shown. */
-    if (!ok && !ui->history_failing)
-        ui_status_error(ui, "%s; messages are shown but not kept until this is fixed", err);
-    else if (ok && ui->history_failing)
-        ui_info(ui, NULL, CHATLINE_INFO, "history is written again");
-    ui->history_failing = !ok;
 }
 
 void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
@@ -142,7 +83,8 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     }
     time_t now = time(NULL);
     ui_typing_sent(ui, w->jid);
-    ui_log_message(ui, w->jid, now, true, session_bare_jid(ui->session), text);
+    ui_keep_message(ui, &(struct ui_kept){.conv = w->jid, .from = session_bare_jid(ui->session),
+                                          .text = text, .stamp = now, .out = true, .sent_id = id});
     w->scroll = 0; /* what you say, you see */
     ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), text, id);
     ui_dirty(ui, UI_DIRTY_TITLE);

@@ -29,6 +29,7 @@ static struct chatwin *win_new(enum chatwin_kind kind, const char *jid, const ch
     w->jid = jid ? xalloc_strdup(jid) : NULL;
     w->name = xalloc_strdup(name);
     w->max = cap;
+    w->opened = time(NULL);
     return w;
 }
 
@@ -210,6 +211,24 @@ struct chatline *chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind
     return chatwin_add_msg(w, stamp, kind, nick, text, NULL, false);
 }
 
+static bool same_day(time_t a, time_t b)
+{
+    struct tm ta, tb;
+    localtime_r(&a, &ta);
+    localtime_r(&b, &tb);
+    return ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday;
+}
+
+/* Line i's day row, after it or the line before it changed. */
+static void mark_day(struct chatwin *w, size_t i)
+{
+    if (i >= w->count)
+        return;
+    struct chatline *l = chatwin_line(w, i);
+    time_t before = i > 0 ? chatwin_line(w, i - 1)->stamp : time(NULL);
+    l->day_row = !same_day(before, l->stamp);
+}
+
 struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_kind kind,
                                  const char *nick, const char *text, const char *id, bool action)
 {
@@ -229,8 +248,50 @@ struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_
     l->text = xalloc_strdup(text);
     l->id = id ? xalloc_strdup(id) : NULL;
     l->action = action;
+    l->day_row = l->new_row = false;
+    mark_day(w, w->count - 1);
+    if (w->mark_new && (kind == CHATLINE_IN || kind == CHATLINE_OUT)) {
+        l->new_row = true;
+        w->mark_new = false;
+    }
     w->added++;
     return l;
+}
+
+int chatwin_rows_above(const struct chatline *l)
+{
+    return (int)l->day_row + (int)l->new_row;
+}
+
+struct chatline *chatwin_insert_msg(struct chatwin *w, size_t index, time_t stamp,
+                                    enum chatline_kind kind, const char *nick, const char *text,
+                                    const char *id, bool action)
+{
+    bool full = w->count == w->max;
+    if (full && index == 0)
+        return NULL;
+    if (full)
+        index--; /* the oldest line goes to make room */
+    if (index > w->count)
+        index = w->count;
+    chatwin_add_msg(w, stamp, kind, nick, text, id, action);
+    /* Moved down from the end: a ring has no cheaper middle. */
+    for (size_t i = w->count - 1; i > index; i--) {
+        struct chatline t = *chatwin_line(w, i);
+        *chatwin_line(w, i) = *chatwin_line(w, i - 1);
+        *chatwin_line(w, i - 1) = t;
+    }
+    mark_day(w, index);
+    mark_day(w, index + 1);
+    return chatwin_line(w, index);
+}
+
+size_t chatwin_index_for(struct chatwin *w, time_t stamp)
+{
+    size_t i = w->count;
+    while (i > 0 && chatwin_line(w, i - 1)->stamp > stamp)
+        i--;
+    return i;
 }
 
 /* A receipt comes seconds after its message: looking back a bounded
@@ -390,20 +451,22 @@ int chatwin_rows(struct chatline *l, int width, const char *tsfmt)
         l->rows = chatwin_layout(l, width, pc, NULL, NULL);
         l->rows_width = width;
     }
-    return l->rows;
+    return l->rows + chatwin_rows_above(l);
 }
 
-void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt)
+bool chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt)
 {
     long total = 0, target = (long)w->scroll + delta;
     for (size_t i = w->count; i > 0 && total < target + height; i--)
         total += chatwin_rows(chatwin_line(w, i - 1), width, tsfmt);
     long max = total - height;
+    bool top = target >= max;
     if (target > max)
         target = max;
     w->scroll = target > 0 ? (int)target : 0;
     if (w->scroll == 0)
         w->below = 0; /* back at the newest line: all seen */
+    return top;
 }
 
 void chatwin_clear(struct chatwin *w)

@@ -22,6 +22,11 @@ struct chatline {
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
     int rows, rows_width; /* cached wrap result for one width */
+    /* Rows drawn above the line: the day it was said, when that differs
+     * from the line before (or, for the oldest line, from today); and
+     * "new since", on the first message after a window opened with its
+     * history. */
+    bool day_row, new_row;
 };
 
 struct chatwin {
@@ -31,6 +36,8 @@ struct chatwin {
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
     unsigned unread;
+    bool mark_new; /* the next message added gets the "new since" row */
+    time_t opened; /* when the window opened (for "new since") */
     bool mention;               /* among the unread: a line that names us (a room's) */
     int scroll;                 /* screen rows scrolled back from the newest; 0 = follow */
     unsigned below;             /* lines added since scrolled back (0 while following) */
@@ -38,6 +45,13 @@ struct chatwin {
     int gap;                    /* empty rows kept below the newest line */
     char *state;                /* chats: the peer's chat state worth showing
                                    ("composing", "paused"), or NULL */
+    /* History (ui/history.c): the message store's row of the oldest
+     * message read in (0: none yet), whether PgUp at the top can read
+     * more from the store, then from the server's archive, and the
+     * archive query running for this window ("" when none). */
+    long long first_rowid;
+    bool older_in_store, older_in_archive;
+    char archive_qid[40];
 };
 
 struct chatwins {
@@ -84,6 +98,15 @@ struct chatline *chatwin_add(struct chatwin *w, time_t stamp, enum chatline_kind
  * action shows it as "* nick text". */
 struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_kind kind,
                                  const char *nick, const char *text, const char *id, bool action);
+/* The same, inserted as line index (0 = oldest; count appends), so that
+ * history read later and archived messages land in their place. When
+ * the ring is full a line can only go after its oldest: returns NULL
+ * for index 0 then, and keeps nothing. */
+struct chatline *chatwin_insert_msg(struct chatwin *w, size_t index, time_t stamp,
+                                    enum chatline_kind kind, const char *nick, const char *text,
+                                    const char *id, bool action);
+/* Where a line said at stamp goes: after every line not newer. */
+size_t chatwin_index_for(struct chatwin *w, time_t stamp);
 /* Mark our message with stanza id as delivered, looking back through at
  * most the newest 500 lines. Returns true if it was found (and not
  * marked already). */
@@ -98,8 +121,9 @@ struct chatline *chatwin_find_id(struct chatwin *w, const char *id);
 void chatwin_clear(struct chatwin *w);
 /* Line i, 0 = oldest. */
 struct chatline *chatwin_line(struct chatwin *w, size_t i);
-/* Scroll by delta screen rows (positive = back in time), clamped. */
-void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt);
+/* Scroll by delta screen rows (positive = back in time), clamped.
+ * Returns true when the oldest line is at the top of the pane. */
+bool chatwin_scroll(struct chatwin *w, int delta, int width, int height, const char *tsfmt);
 
 /* Jump scrolling: rows to leave empty below the newest line, updated
  * for the lines added since the last call. New lines fill the empty rows
@@ -108,6 +132,9 @@ void chatwin_scroll(struct chatwin *w, int delta, int width, int height, const c
  * whole-pane rewrite per message into one per half page. 0 when jump is
  * false or the window is scrolled back. */
 int chatwin_follow_gap(struct chatwin *w, int width, int height, const char *tsfmt, bool jump);
+
+/* The rows drawn above a line (day change, "new since"), 0 to 2. */
+int chatwin_rows_above(const struct chatline *l);
 
 /* Layout of one line at width columns: the prefix (time, nick) takes
  * prefix_cols on the first row; later rows start at the returned indent.

@@ -147,7 +147,17 @@ static void cmd_wins(struct ui *ui, const struct command *c)
     }
 }
 
-/* /clear empties the window; what was said stays in the history file. */
+/* /search [-a] TEXT: the store's full-text index (history.c). */
+static void cmd_search(struct ui *ui, const struct command *c)
+{
+    const char *text = c->arg[0];
+    bool all = strncmp(text, "-a ", 3) == 0;
+    if (all)
+        text += 3 + strspn(text + 3, " ");
+    ui_search(ui, text, all);
+}
+
+/* /clear empties the window; what was said stays in the message store. */
 static void cmd_clear(struct ui *ui, const struct command *c)
 {
     (void)c;
@@ -259,7 +269,9 @@ static void cmd_correct(struct ui *ui, const struct command *c)
                                                              : "you are not online");
         return;
     }
-    ui_log_message(ui, w->jid, time(NULL), true, session_bare_jid(ui->session), text);
+    ui_keep_message(ui, &(struct ui_kept){.conv = w->jid, .from = session_bare_jid(ui->session),
+                                          .text = text, .stamp = time(NULL), .out = true,
+                                          .corrects = last->id});
     chatwin_correct(last, text);
     ui_dirty(ui, UI_DIRTY_CHAT);
 }
@@ -598,7 +610,7 @@ const struct command_entry commands_table[] = {
      "/close",
      cmd_close},
     {"clear", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/clear",
-     "Empty the current window; the history file keeps what was said.",
+     "Empty the current window; the message store keeps what was said.",
      "/clear",
      cmd_clear},
     {"status", NULL, 0, 2, true, VALUE_SHOW, ARG_SHOW, "/status [online|chat|away|xa|dnd [MESSAGE]]",
@@ -660,6 +672,11 @@ const struct command_entry commands_table[] = {
      "the correction in its place.",
      "/correct See you at 8, not 9",
      cmd_correct},
+    {"search", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/search [-a] TEXT",
+     "Find the messages of this conversation (-a: of every conversation) that contain every "
+     "word of TEXT, newest first, from the message store.",
+     "/search -a train ticket",
+     cmd_search},
     {"me", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/me TEXT",
      "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245).",
      "/me waves",

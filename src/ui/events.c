@@ -501,8 +501,11 @@ static void on_carbon_sent(struct ui *ui, const struct session_message *m)
     char nick[256];
     if (peer && m->body) {
         struct chatwin *w = ui_open_chat(ui, peer, false);
-        ui_log_message(ui, peer, m->stamp, true, session_bare_jid(ui->session), m->body);
-        ui_show_message(ui, w, m->stamp, true, ui_self_nick(ui, nick, sizeof nick), m->body, m->id);
+        if (ui_keep_message(ui, &(struct ui_kept){.conv = peer, .from = session_bare_jid(ui->session),
+                                                  .text = m->body, .stamp = m->stamp, .out = true,
+                                                  .m = m}))
+            ui_show_message(ui, w, m->stamp, true, ui_self_nick(ui, nick, sizeof nick), m->body,
+                            m->id);
     }
     free(peer);
 }
@@ -532,7 +535,11 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
     if (fresh && !(it && it->in_roster))
         ui_info(ui, w, CHATLINE_INFO, "%s is not in your roster (/roster add %s)", bare, bare);
     char *text = message_text(m);
-    ui_log_message(ui, bare, m->stamp, false, bare, text);
+    if (!ui_keep_message(ui, &(struct ui_kept){.conv = bare, .from = bare, .text = text,
+                                               .stamp = m->stamp, .m = m})) {
+        free(text); /* we have it already: a carbon, an offline or archived copy */
+        return;
+    }
     /* XEP-0308: a correction replaces that contact's line, if still shown. */
     struct chatline *old = m->replace_id ? chatwin_find_id(w, m->replace_id) : NULL;
     if (old && old->kind == CHATLINE_IN) {
@@ -551,10 +558,60 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
         notify_hidden(ui, w);
 }
 
+/* XEP-0313: a message from the archive. Kept, and shown only where a
+ * window is open on its conversation, in its place by time; a contact
+ * whose chat is closed gets it opened, marked unread, without the bell. */
+static void on_archived(struct ui *ui, const struct session_message *m)
+{
+    bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
+    const char *peer_full = m->ours && !groupchat ? m->to : m->from;
+    char *conv = peer_full ? jid_bare_of(peer_full) : NULL;
+    const char *self = session_bare_jid(ui->session);
+    if (!conv || !m->body) {
+        free(conv);
+        return;
+    }
+    const struct muc_room *r = groupchat ? session_muc_room(ui->session, conv) : NULL;
+    const char *nick = groupchat ? jid_resource_of(m->from) : NULL;
+    bool out = groupchat ? (nick && r && r->nick && strcmp(nick, r->nick) == 0) : m->ours;
+    const char *from = groupchat ? (nick ? nick : "*room*") : out ? self : conv;
+    struct ui_kept k = {.conv = conv, .from = from, .text = m->body, .stamp = m->stamp,
+                        .out = out, .m = m};
+    struct chatwin *w = chatwins_find(&ui->wins, conv, NULL);
+    if (!ui_keep_message(ui, &k) || ui_history_wanted(ui, m)) {
+        free(conv);
+        return;
+    }
+    if (!w && !groupchat && !out) {
+        w = ui_open_chat(ui, conv, false); /* reads it from the store */
+        if (w != chatwins_current(&ui->wins)) {
+            w->unread++;
+            rosterview_set_unread(ui->rv, conv, w->unread);
+            ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
+        }
+    } else if (w) {
+        size_t at = chatwin_index_for(w, m->stamp);
+        char name[256];
+        const char *shown = groupchat ? from : out ? ui_self_nick(ui, name, sizeof name)
+                                                   : ui_contact_name(ui, conv, name, sizeof name);
+        const char *act = strncmp(m->body, "/me ", 4) == 0 && m->body[4] ? m->body + 4 : NULL;
+        /* Older than the window's top with more above it: PgUp reads it. */
+        if ((at > 0 || !w->older_in_store) &&
+            chatwin_insert_msg(w, at, m->stamp, out ? CHATLINE_OUT : CHATLINE_IN, shown,
+                               act ? act : m->body, m->id, act != NULL))
+            ui_dirty(ui, UI_DIRTY_CHAT);
+    }
+    free(conv);
+}
+
 static void on_message(struct ui *ui, const struct session_message *m)
 {
     if (m->type && strcmp(m->type, "error") == 0) {
         on_error_message(ui, m);
+        return;
+    }
+    if (m->archived) {
+        on_archived(ui, m);
         return;
     }
     if (ui_room_message(ui, m))
@@ -681,6 +738,9 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         break;
     case SESSION_EV_QUERY:
         ui_query_event(ui, ev);
+        break;
+    case SESSION_EV_MAM:
+        ui_history_mam_event(ui, ev);
         break;
     case SESSION_EV_RECEIPT:
         on_receipt(ui, ev);

@@ -133,7 +133,10 @@ static void scroll_chat(struct ui *ui, int dir)
 {
     struct screen_layout *l = &ui->scr.lay;
     int page = l->pane_h > 2 ? l->pane_h - 1 : 1;
-    chatwin_scroll(chatwins_current(&ui->wins), dir * page, l->chat_w, l->pane_h, ui->tsfmt);
+    struct chatwin *w = chatwins_current(&ui->wins);
+    /* At the top, the page before comes from the store or the archive. */
+    if (chatwin_scroll(w, dir * page, l->chat_w, l->pane_h, ui->tsfmt) && dir > 0)
+        ui_history_older(ui, w);
     ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 

@@ -30,6 +30,8 @@ struct chatwin *ui_room_window(struct ui *ui, const char *room, bool focus)
     snprintf(name, sizeof name, "%.*s", (int)strcspn(room, "@"), room);
     bool created = false;
     struct chatwin *w = chatwins_open_kind(&ui->wins, CHATWIN_ROOM, room, name, &created);
+    if (created)
+        ui_history_open(ui, w);
     size_t index = 0;
     chatwins_find(&ui->wins, room, &index);
     if (focus)
@@ -91,8 +93,13 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
     bool ours = groupchat && nick && r->nick && strcmp(nick, r->nick) == 0;
     char who[300];
     snprintf(who, sizeof who, "%s%s", nick ? nick : "*room*", groupchat ? "" : " (private)");
-    if (!m->delayed)
-        ui_log_message(ui, r->jid, m->stamp, ours, who, m->body);
+    /* A line the store has (the room replays its history on every join)
+     * is not shown twice. */
+    if (!ui_keep_message(ui, &(struct ui_kept){.conv = r->jid, .from = who, .text = m->body,
+                                               .stamp = m->stamp, .out = ours, .m = m})) {
+        free(room);
+        return true;
+    }
     ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
     if (w != chatwins_current(&ui->wins) && !ours && !m->delayed) {
         w->unread++;
@@ -394,7 +401,8 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
         ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not online, or the text is not valid");
         return true;
     }
-    ui_log_message(ui, r->jid, time(NULL), true, who, text);
+    ui_keep_message(ui, &(struct ui_kept){.conv = r->jid, .from = who, .text = text,
+                                          .stamp = time(NULL), .out = true});
     ui_show_message(ui, w, time(NULL), true, who, text, NULL);
     return true;
 }

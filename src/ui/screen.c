@@ -396,6 +396,21 @@ static void chat_row(void *ud, int row, int col, const char *text, size_t len)
     screen_put(w, text, len, d->s->lay.chat_w - col, d->s->attr[role], d->s->pair[role]);
 }
 
+/* A row between lines: "--- Friday 2026-01-02 ---", "--- new since 14:05 ---". */
+static void draw_marker(struct screen *s, int y, time_t when, const char *fmt)
+{
+    char text[128], label[100];
+    struct tm tm;
+    if (y < 0 || y >= s->lay.pane_h)
+        return;
+    localtime_r(&when, &tm);
+    if (strftime(label, sizeof label, fmt, &tm) == 0)
+        label[0] = '\0';
+    snprintf(text, sizeof text, "--- %s ---", label);
+    wmove(s->chat, y, 0);
+    put_str(s->chat, text, s->lay.chat_w, THEME_CHAT_INFO, s);
+}
+
 void screen_draw_chat(struct screen *s, struct chatwin *win, const char *tsfmt)
 {
     WINDOW *w = s->chat;
@@ -417,9 +432,13 @@ void screen_draw_chat(struct screen *s, struct chatwin *win, const char *tsfmt)
     for (size_t i = first; i < win->count && y < height; i++) {
         struct chatline *l = chatwin_line(win, i);
         char prefix[256];
+        if (l->day_row)
+            draw_marker(s, y++, l->stamp, "%A %Y-%m-%d");
+        if (l->new_row)
+            draw_marker(s, y++, win->opened, "new since %H:%M");
         struct chat_draw d = {s, l, tsfmt, y, chatwin_prefix(l, tsfmt, prefix, sizeof prefix)};
         chatwin_layout(l, width, d.prefix, chat_row, &d);
-        y += chatwin_rows(l, width, tsfmt);
+        y += chatwin_rows(l, width, tsfmt) - chatwin_rows_above(l);
     }
     wnoutrefresh(w);
 }

@@ -166,7 +166,9 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
         snprintf(who, sizeof who, "%s <%s>", it->name, w->jid);
     else
         snprintf(who, sizeof who, "%s", w->jid);
-    const char *more = w->scroll > 0 ? " -- more below: PgDn" : "";
+    const char *more = w->archive_qid[0] ? " -- loading older messages\u2026"
+                       : w->scroll > 0  ? " -- more below: PgDn"
+                                        : "";
     const char *stranger = it && it->in_roster ? "" : " (not in roster)";
     char state[64] = "";
     if (w->state)
@@ -509,6 +511,7 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
     ui->curses_active = true;
     ui->term = sp;
     ui->data_dir = opt->data_dir ? xalloc_strdup(opt->data_dir) : NULL;
+    ui->store = opt->store;
     ui->tsfmt = xalloc_strdup(opt->timestamp_format ? opt->timestamp_format : "%H:%M");
     ui->autojoin = xalloc_realloc(NULL, (opt->nautojoin + 1) * sizeof *ui->autojoin);
     for (size_t i = 0; i < opt->nautojoin; i++)

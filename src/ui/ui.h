@@ -16,7 +16,8 @@ struct ui_options {
     int roster_width;          /* columns; 0 = 24 */
     bool show_offline;
     const char *timestamp_format; /* strftime; NULL = "%H:%M" */
-    const char *data_dir;         /* history lives under it; may be NULL */
+    const char *data_dir;         /* pins live under it; may be NULL */
+    struct store *store;          /* the message store (may be NULL); not owned */
     unsigned autoaway_idle_s;     /* 0 = off; default 600 set by the caller */
     bool autoaway_tmux;           /* away while no tmux client shows our session */
     const char *autoaway_message; /* status text while auto-away; NULL: the

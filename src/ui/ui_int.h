@@ -53,6 +53,7 @@ struct ui {
     struct session *session;
     struct ui_options opt;
     char *data_dir, *tsfmt;
+    struct store *store; /* the message store, or NULL (no data folder) */
     struct theme theme;
     struct screen scr;
     struct rosterview *rv;
@@ -160,12 +161,37 @@ const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size
 /* "Bob (bob@example.org)", or the JID alone when the roster has no name. */
 const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
+
+/* history.c: the message store behind the windows */
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id);
-/* Append to the history file; a failure is shown in the status window. */
-void ui_log_message(struct ui *ui, const char *contact, time_t stamp, bool out, const char *from,
-                    const char *text);
+/* A message to keep: in conv (a contact's or room's bare JID), from
+ * (bare JID, or nick in a room), with its session message when it came
+ * from the server (else sent_id, our stanza id, and corrects for /correct). */
+struct ui_kept {
+    const char *conv, *from, *text;
+    time_t stamp;
+    bool out;
+    const struct session_message *m;
+    const char *sent_id, *corrects;
+};
+/* Writes it to the store before it is shown. Returns false when the
+ * store has it already: then it must not be shown again. A failed write
+ * is said once, and returns true (the message is still shown). */
+bool ui_keep_message(struct ui *ui, const struct ui_kept *k);
+/* A window just opened: its newest messages from the store. */
+void ui_history_open(struct ui *ui, struct chatwin *w);
+/* PgUp reached the top of w: the page before, from the store or else
+ * from the server's archive. */
+void ui_history_older(struct ui *ui, struct chatwin *w);
+/* SESSION_EV_MAM: a window's archive page is in. */
+void ui_history_mam_event(struct ui *ui, const struct session_event *ev);
+/* Whether an archived message answers a window's own paging query (it
+ * is then read from the store with its page, not shown on arrival). */
+bool ui_history_wanted(struct ui *ui, const struct session_message *m);
+/* /search TEXT in the current conversation, or in all (-a). */
+void ui_search(struct ui *ui, const char *text, bool all);
 
 /* rooms.c: group chat (XEP-0045) */
 struct chatwin *ui_room_window(struct ui *ui, const char *room, bool focus);

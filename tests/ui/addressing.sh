@@ -6,7 +6,7 @@
 # the status line and leaves the word alone; a roster name on the command
 # line is resolved to its contact; a name two contacts share is asked
 # about and a word that names nobody is refused, both sending nothing and
-# writing no history file; /info and /ping take names too, /ping also a
+# storing no conversation; /info and /ping take names too, /ping also a
 # server; /join + Tab offers rooms, not contacts; in a room, /msg + Tab
 # offers its occupants.
 # shellcheck source=tests/ui/lib.sh
@@ -42,7 +42,7 @@ input_is() {
 
 
 
-history_dir=$UI_TMP/$A/data/history/$A@$DOMAIN
+conversations() { ui_store "$A" "select distinct conv from msg"; }
 
 ui_start peer "$B" b-pw 100 30
 check "the peer logs in" ui_wait peer "[online]"
@@ -72,8 +72,8 @@ check "a roster name (any case) is the contact's address" \
 	ui_wait_line me 0 "chat: Alice <$B@$DOMAIN>"
 ui_keys peer M-2
 check "Alice gets the message" ui_wait peer "$A> hi by name"
-check "one history file: Alice's, none for a server called alice" \
-	test "$(ls "$history_dir")" = "$B@$DOMAIN.log"
+check "one conversation stored: Alice's, none for a server called alice" \
+	test "$(conversations)" = "$B@$DOMAIN"
 
 ui_keys me M-1
 ui_say me "/msg sam are you there"
@@ -85,7 +85,7 @@ ui_say me "/msg nobody hi"
 check "a word that names nobody is refused" \
 	ui_wait_said me 'no contact named "nobody"; use a full address like nobody@example.org'
 check "neither opened a window" ui_lacks me "[3:"
-check "nor wrote a history file" test "$(ls "$history_dir")" = "$B@$DOMAIN.log"
+check "nor stored a conversation" test "$(conversations)" = "$B@$DOMAIN"
 
 ui_say me "/info Alan"
 check "/info takes a name" ui_wait me "contact $C@$DOMAIN"

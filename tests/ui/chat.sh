@@ -6,7 +6,7 @@
 # reaches the peer (a second tuktuk), unread markers in the status line
 # and the roster, Alt-a, a received message, the live filter, collapsing a
 # group, resizing to the other size and back with nothing garbled, the
-# history file, no wakeups while idle, and /quit exiting 0 with the peer
+# message store, no wakeups while idle, and /quit exiting 0 with the peer
 # seeing the unavailable presence.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -135,10 +135,11 @@ scenario() {
 	tm resize-window -t ui:me -x "$W" -y "$H"
 	check "${W}x${H} resized back: the same screen as before" same_screen_as "$before"
 
-	# History file: written, private.
-	local log="$UI_TMP/$A/data/history/$A@$DOMAIN/$B@$DOMAIN.log"
-	check "${W}x${H} history file has the messages" grep -qF "reply 中文 from peer" "$log"
-	check "${W}x${H} history file is private" test "$(stat -c %a "$log" 2>/dev/null)" = 600
+	# The message store: written, private.
+	local db="$UI_TMP/$A/data/messages.db"
+	check "${W}x${H} the store has the messages" test "$(ui_store "$A" \
+		"select count(*) from msg where conv='$B@$DOMAIN' and body='reply 中文 from peer'")" -ge 1
+	check "${W}x${H} the store is private" test "$(stat -c %a "$db" 2>/dev/null)" = 600
 
 	# Idle: no wakeups at all. A stanza from the server can wake us, so
 	# any one of three 3-second windows without a wakeup passes; a client

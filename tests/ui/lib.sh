@@ -75,6 +75,7 @@ ui_start() {
 	local keep_tmux="unset TMUX"
 	[ -n "${UI_KEEP_TMUX:-}" ] && keep_tmux=":"
 	mkdir -p "$dir/data" "$dir/config"
+	rm -f "$UI_TMP/$name.status" # a restart must not find the last run's
 	(umask 077 && printf '%s\n' "$pw" >"$dir/pw")
 	cat >"$dir/run" <<-EOF
 		#!/bin/sh
@@ -298,4 +299,10 @@ ui_wait_layout() {
 ui_clean_stderr() {
 	local f=$UI_TMP/$1.err
 	! grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$f" 2>/dev/null
+}
+
+# ui_store USER SQL: runs SQL on USER's message store (read-only, beside
+# the running tuktuk: WAL lets readers in while it writes).
+ui_store() {
+	sqlite3 -readonly "$UI_TMP/$1/data/messages.db" "$2"
 }

@@ -327,3 +327,23 @@ int session_query_time(struct session *s, const char *jid)
     note(s, "query_time", jid, NULL);
     return online(s);
 }
+
+int session_mam_query(struct session *s, const struct session_mam_query *q, char *qid_out,
+                      size_t qid_len)
+{
+    note(s, "mam_query", q->with ? q->with : q->archive, q->before_id);
+    if (qid_out)
+        snprintf(qid_out, qid_len, "q1");
+    return online(s);
+}
+
+bool session_resumed(const struct session *s)
+{
+    (void)s;
+    return false;
+}
+
+void session_muc_set_no_history(struct session *s, const char *room, bool none)
+{
+    note(s, "muc_set_no_history", room, none ? "none" : "some");
+}

@@ -13,6 +13,11 @@
 #include "ui/statusbar.h"
 #include "ui/textwidth.h"
 
+#include <time.h>
+
+/* Lines said today: a day row only shows where the day changes. */
+static time_t now;
+
 static void test_windows(void)
 {
     struct chatwins ws;
@@ -46,7 +51,7 @@ static void test_windows(void)
     for (int i = 0; i < 5; i++) {
         char t[16];
         snprintf(t, sizeof t, "m%d", i);
-        chatwin_add(bob, 0, CHATLINE_IN, "bob", t);
+        chatwin_add(bob, now, CHATLINE_IN, "bob", t);
     }
     CHECK(bob->count == 3);
     CHECK_STR(chatwin_line(bob, 0)->text, "m2");
@@ -58,7 +63,7 @@ static void test_windows(void)
     for (int i = 0; i < 250; i++) {
         char t[16];
         snprintf(t, sizeof t, "m%d", i);
-        chatwin_add(st, 0, CHATLINE_INFO, NULL, t);
+        chatwin_add(st, now, CHATLINE_INFO, NULL, t);
     }
     CHECK(st->count == 100 && st->cap == 100);
     CHECK_STR(chatwin_line(st, 0)->text, "m150");
@@ -95,7 +100,7 @@ static void test_xml_window(void)
     CHECK(chatwins_find(&ws, "carol@localhost", &idx) && idx == 3);
     CHECK(chatwins_find(&ws, "nobody@localhost", NULL) == NULL);
     for (int i = 0; i < 8; i++)
-        chatwin_add(x, 0, CHATLINE_OUT, "sent", "<presence/>");
+        chatwin_add(x, now, CHATLINE_OUT, "sent", "<presence/>");
     CHECK(x->count == 5);
     chatwins_close(&ws, 2);
     CHECK(ws.n == 3 && chatwins_find_kind(&ws, CHATWIN_XML, NULL) == NULL);
@@ -109,7 +114,7 @@ static void test_layout(void)
     chatwins_init(&ws, 0);
     struct chatwin *w = chatwins_open(&ws, "bob@localhost", "bob", NULL);
     char prefix[64];
-    chatwin_add(w, 0, CHATLINE_IN, "bob", "hello there my friend");
+    chatwin_add(w, now, CHATLINE_IN, "bob", "hello there my friend");
     struct chatline *l = chatwin_line(w, 0);
     int pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
     CHECK(pc == 11 && strstr(prefix, " bob> ") != NULL);
@@ -120,16 +125,16 @@ static void test_layout(void)
     CHECK(r.col[0] == 11 && r.col[1] == 11);
     CHECK_STR(r.text[1], "friend");
     /* multi-line messages show as multi-line */
-    chatwin_add(w, 0, CHATLINE_OUT, "alice", "one\ntwo\nthree");
+    chatwin_add(w, now, CHATLINE_OUT, "alice", "one\ntwo\nthree");
     CHECK(chatwin_rows(chatwin_line(w, 1), 80, "%H:%M") == 3);
     /* wide text: 中文 pairs never split */
-    chatwin_add(w, 0, CHATLINE_IN, "bob",
+    chatwin_add(w, now, CHATLINE_IN, "bob",
                 "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87");
     memset(&r, 0, sizeof r);
     CHECK(chatwin_layout(chatwin_line(w, 2), 16, pc, collect, &r) == 2);
     CHECK_STR(r.text[0], "\xe4\xb8\xad\xe6\x96\x87");
     /* a prefix wider than half the pane: later rows start at column 0 */
-    chatwin_add(w, 0, CHATLINE_IN, "averyveryverylongnickname", "text that wraps around");
+    chatwin_add(w, now, CHATLINE_IN, "averyveryverylongnickname", "text that wraps around");
     l = chatwin_line(w, 3);
     pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
     memset(&r, 0, sizeof r);
@@ -167,9 +172,9 @@ static void test_delivered_and_action(void)
     struct chatwins ws;
     chatwins_init(&ws, 0);
     struct chatwin *w = chatwins_open(&ws, "bob@localhost", "bob", NULL);
-    chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", "hello", "m1", false);
-    chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", "0123456789", "m2", false);
-    chatwin_add(w, 0, CHATLINE_IN, "bob", "hi");
+    chatwin_add_msg(w, now, CHATLINE_OUT, "alice", "hello", "m1", false);
+    chatwin_add_msg(w, now, CHATLINE_OUT, "alice", "0123456789", "m2", false);
+    chatwin_add(w, now, CHATLINE_IN, "bob", "hi");
     CHECK(chatwin_find_id(w, "m2") == chatwin_line(w, 1));
     CHECK(chatwin_find_id(w, "nope") == NULL && chatwin_find_id(w, NULL) == NULL);
     CHECK(!chatwin_mark_delivered(w, "unknown"));
@@ -192,7 +197,7 @@ static void test_delivered_and_action(void)
     CHECK(chatwin_layout(l, pc + 10, pc, find_mark, &m) == 2);
     CHECK(m.mark_row == 1);
     /* an action: "12:00 * alice waves" */
-    l = chatwin_add_msg(w, 0, CHATLINE_IN, "alice", "waves", NULL, true);
+    l = chatwin_add_msg(w, now, CHATLINE_IN, "alice", "waves", NULL, true);
     chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
     CHECK(strstr(prefix, " * alice ") != NULL && !strstr(prefix, ">"));
     /* the peer's chat state */
@@ -302,7 +307,7 @@ static void test_jump_scroll(void)
     struct chatwin *w = ws.w[0];
     int gaps[16];
     for (int i = 0; i < 16; i++) {
-        chatwin_add(w, 0, CHATLINE_INFO, NULL, "x");
+        chatwin_add(w, now, CHATLINE_INFO, NULL, "x");
         gaps[i] = chatwin_follow_gap(w, 40, 10, "%H:%M", true);
     }
     /* Filling from the top needs no gap; the 11th line jumps half a page,
@@ -310,24 +315,24 @@ static void test_jump_scroll(void)
     CHECK(gaps[0] == 0 && gaps[9] == 0);
     CHECK(gaps[10] == 5);
     CHECK(gaps[11] == 4 && gaps[14] == 1 && gaps[15] == 0);
-    chatwin_add(w, 0, CHATLINE_INFO, NULL, "y");
+    chatwin_add(w, now, CHATLINE_INFO, NULL, "y");
     CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 5);
     /* Several lines at once (a hidden window shown again) count together. */
     for (int i = 0; i < 3; i++)
-        chatwin_add(w, 0, CHATLINE_INFO, NULL, "z");
+        chatwin_add(w, now, CHATLINE_INFO, NULL, "z");
     CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 2);
     /* A line taller than half the pane still shows whole. */
     char tall[230];
     memset(tall, 'w', sizeof tall - 1);
     tall[sizeof tall - 1] = '\0';
-    chatwin_add(w, 0, CHATLINE_INFO, NULL, tall);
+    chatwin_add(w, now, CHATLINE_INFO, NULL, tall);
     int rows = chatwin_rows(chatwin_line(w, w->count - 1), 40, "%H:%M");
     CHECK(rows > 5 && chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 10 - rows);
     /* Off, or scrolled back: no gap. */
-    chatwin_add(w, 0, CHATLINE_INFO, NULL, "x");
+    chatwin_add(w, now, CHATLINE_INFO, NULL, "x");
     CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", false) == 0);
     w->scroll = 3;
-    chatwin_add(w, 0, CHATLINE_INFO, NULL, "x");
+    chatwin_add(w, now, CHATLINE_INFO, NULL, "x");
     CHECK(chatwin_follow_gap(w, 40, 10, "%H:%M", true) == 0);
     chatwins_free(&ws);
 }
@@ -362,9 +367,45 @@ static void test_statusbar_choices(void)
     CHECK_STR(choices(items + 2, 2, 2, 10, 3, 80), "Tab: (2 before) Amy *Ann (+6 more)");
 }
 
+/* History lands in its place by time, and each day change gets a row. */
+static void test_insert_and_days(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 100);
+    bool created;
+    struct chatwin *w = chatwins_open(&ws, "bob@x", "bob", &created);
+    time_t day = 86400;
+    chatwin_add(w, now, CHATLINE_IN, "bob", "today");
+    CHECK(chatwin_line(w, 0)->day_row == false);
+    CHECK(chatwin_index_for(w, now - 2 * day) == 0);
+    chatwin_insert_msg(w, 0, now - 2 * day, CHATLINE_IN, "bob", "two days ago", NULL, false);
+    chatwin_insert_msg(w, chatwin_index_for(w, now - day), now - day, CHATLINE_OUT, "me",
+                       "yesterday", "id1", false);
+    CHECK_STR(chatwin_line(w, 0)->text, "two days ago");
+    CHECK_STR(chatwin_line(w, 1)->text, "yesterday");
+    CHECK_STR(chatwin_line(w, 2)->text, "today");
+    CHECK(chatwin_line(w, 0)->day_row && chatwin_line(w, 1)->day_row && chatwin_line(w, 2)->day_row);
+    CHECK(chatwin_rows(chatwin_line(w, 1), 40, "%H:%M") == 2); /* the day row and the line */
+    CHECK(chatwin_find_id(w, "id1") == chatwin_line(w, 1));
+    /* "new since": the first message after a window opened with history */
+    w->mark_new = true;
+    chatwin_add(w, now, CHATLINE_INFO, NULL, "an info line does not take it");
+    chatwin_add(w, now, CHATLINE_IN, "bob", "new");
+    CHECK(!chatwin_line(w, 3)->new_row && chatwin_line(w, 4)->new_row);
+    CHECK(chatwin_rows_above(chatwin_line(w, 4)) == 1);
+    /* a full window keeps its newest lines: nothing goes above the oldest */
+    w->max = w->count;
+    CHECK(chatwin_insert_msg(w, 0, now - 3 * day, CHATLINE_IN, "bob", "too old", NULL, false) ==
+          NULL);
+    CHECK(w->count == 5);
+    chatwins_free(&ws);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
+    now = time(NULL);
+    test_insert_and_days();
     test_jump_scroll();
     setenv("TZ", "UTC", 1);
     test_windows();

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* history.c - chat windows and the message store (core/store.c).
+ *
+ * Every message is kept before it is shown. A failed write is said once
+ * per streak of failures and the message is still shown; a message the
+ * store has already (a carbon, an offline copy, a room's history replayed
+ * on rejoin, an archived copy) is not shown a second time.
+ *
+ * A window opens with its newest HISTORY_PAGE messages from the store, so
+ * opening a chat costs the same with ten messages or a million. PgUp at
+ * the top reads the page before them; when the store has nothing older,
+ * the window asks the server's archive (XEP-0313) for the page before the
+ * oldest archive id we hold, and its title says "loading" until the
+ * answer is in the store; nothing waits for it. Messages that the
+ * archive's catch-up brings land in their place by time in the windows
+ * already open, without the bell (they are old news). */
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/store.h"
+#include "xmpp/jid.h"
+
+#define HISTORY_PAGE 100
+#define ARCHIVE_PAGE 50
+
+/* XEP-0245: a body starting with "/me " is an action. */
+static const char *action_text(const char *body)
+{
+    return strncmp(body, "/me ", 4) == 0 && body[4] ? body + 4 : NULL;
+}
+
+struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
+                                 const char *nick, const char *body, const char *id)
+{
+    const char *act = action_text(body);
+    return ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick, act ? act : body, id,
+                      act != NULL);
+}
+
+bool ui_keep_message(struct ui *ui, const struct ui_kept *k)
+{
+    char err[8400] = "";
+    if (!ui->store)
+        return true;
+    const struct session_message *m = k->m;
+    bool groupchat = m && m->type && strcmp(m->type, "groupchat") == 0;
+    struct store_msg sm = {
+        .conv = k->conv,
+        .sender = k->from,
+        .dir = k->out ? STORE_OUT : STORE_IN,
+        .type = groupchat ? STORE_GROUPCHAT : STORE_CHAT,
+        .body = k->text,
+        .msg_id = m ? m->id : k->sent_id,
+        .stanza_id = m ? m->stanza_id : NULL,
+        .stanza_id_by = m ? m->stanza_id_by : NULL,
+        .origin_id = m ? m->origin_id : k->sent_id,
+        .server_ts = m && m->delayed ? (int64_t)m->stamp : 0,
+        .local_ts = (int64_t)time(NULL),
+        .corrects = m ? m->replace_id : k->corrects,
+        .state = k->out ? STORE_SENT : STORE_RECEIVED,
+    };
+    if (k->stamp && !sm.server_ts && k->stamp != sm.local_ts)
+        sm.local_ts = (int64_t)k->stamp;
+    int rc = store_add(ui->store, session_bare_jid(ui->session), &sm, err, sizeof err);
+    if (rc == STORE_DUPLICATE)
+        return false;
+    bool ok = rc == STORE_ADDED;
+    /* Said where the user looks, once per streak of failures: the
+     * messages themselves are still shown. */
+    if (!ok && !ui->history_failing)
+        ui_status_error(ui, "%s; messages are shown, and kept again once this is fixed", err);
+    else if (ok && ui->history_failing)
+        ui_info(ui, NULL, CHATLINE_INFO, "history is written again");
+    ui->history_failing = !ok;
+    return true;
+}
+
+/* ---- reading back ---- */
+
+struct page {
+    struct ui *ui;
+    struct chatwin *w;
+    size_t at; /* where the next line goes */
+    int n;
+    long long first;
+};
+
+static void on_stored(void *ud, const struct store_msg *m)
+{
+    struct page *p = ud;
+    struct ui *ui = p->ui;
+    char nick[256];
+    bool out = m->dir == STORE_OUT;
+    if (out)
+        ui_self_nick(ui, nick, sizeof nick);
+    else if (m->type == STORE_GROUPCHAT || p->w->kind == CHATWIN_ROOM)
+        snprintf(nick, sizeof nick, "%s", m->sender);
+    else
+        ui_contact_name(ui, p->w->jid, nick, sizeof nick);
+    if (p->w->kind == CHATWIN_ROOM && out)
+        snprintf(nick, sizeof nick, "%s", m->sender);
+    const char *act = action_text(m->body);
+    time_t stamp = (time_t)(m->server_ts ? m->server_ts : m->local_ts);
+    struct chatline *l =
+        chatwin_insert_msg(p->w, p->at, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick,
+                           act ? act : m->body, m->msg_id, act != NULL);
+    if (!l)
+        return; /* the window is full: older lines are in /search and exports */
+    if (m->edited)
+        chatwin_correct(l, act ? act : m->body);
+    l->delivered = m->state == STORE_DELIVERED;
+    if (p->n++ == 0)
+        p->first = m->rowid;
+    p->at++;
+}
+
+/* Reads the page before the window's oldest line into its top. */
+static int read_page(struct ui *ui, struct chatwin *w)
+{
+    struct page p = {ui, w, 0, 0, 0};
+    int n = store_recent(ui->store, session_bare_jid(ui->session), w->jid, w->first_rowid,
+                         HISTORY_PAGE, on_stored, &p);
+    if (p.n > 0)
+        w->first_rowid = p.first;
+    w->older_in_store = n == HISTORY_PAGE;
+    if (n > 0)
+        ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE);
+    return n;
+}
+
+void ui_history_open(struct ui *ui, struct chatwin *w)
+{
+    w->older_in_archive = true;
+    if (ui->store)
+        w->mark_new = read_page(ui, w) > 0;
+}
+
+/* Asks the archive for the page before the oldest archive id we hold. */
+static void ask_archive(struct ui *ui, struct chatwin *w)
+{
+    char before[256];
+    const char *self = session_bare_jid(ui->session);
+    bool room = w->kind == CHATWIN_ROOM;
+    const char *archive = room ? w->jid : self;
+    store_oldest_archive_id(ui->store, self, w->jid, archive, before, sizeof before);
+    struct session_mam_query q = {
+        .archive = room ? w->jid : NULL,
+        .with = room ? NULL : w->jid,
+        .before_id = before,
+        .max = ARCHIVE_PAGE,
+    };
+    if (session_mam_query(ui->session, &q, w->archive_qid, sizeof w->archive_qid) != 0)
+        w->archive_qid[0] = '\0';
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+void ui_history_older(struct ui *ui, struct chatwin *w)
+{
+    if (!ui->store || (w->kind != CHATWIN_CHAT && w->kind != CHATWIN_ROOM) || w->archive_qid[0])
+        return;
+    if (w->older_in_store && read_page(ui, w) > 0)
+        return;
+    if (w->older_in_archive && session_state(ui->session) == SESSION_ONLINE)
+        ask_archive(ui, w);
+}
+
+/* A window's own archive query ended: what it brought is in the store. */
+static void archive_page_done(struct ui *ui, struct chatwin *w, const struct session_event *ev)
+{
+    const char *how = ev->sub_type ? ev->sub_type : "";
+    w->archive_qid[0] = '\0';
+    ui_dirty(ui, UI_DIRTY_TITLE);
+    if (strcmp(how, "error") == 0) {
+        w->older_in_archive = false;
+        ui_info(ui, w, CHATLINE_INFO, "no older messages from the server's archive (%s)",
+                ev->condition ? ev->condition : "refused");
+        return;
+    }
+    w->older_in_archive = strcmp(how, "complete") != 0;
+    if (read_page(ui, w) == 0 && !w->older_in_archive)
+        ui_info(ui, w, CHATLINE_INFO, "this is the beginning of the conversation");
+}
+
+void ui_history_mam_event(struct ui *ui, const struct session_event *ev)
+{
+    for (size_t i = 0; ev->id && i < ui->wins.n; i++) {
+        struct chatwin *w = ui->wins.w[i];
+        if (w->archive_qid[0] && strcmp(w->archive_qid, ev->id) == 0) {
+            archive_page_done(ui, w, ev);
+            return;
+        }
+    }
+}
+
+bool ui_history_wanted(struct ui *ui, const struct session_message *m)
+{
+    for (size_t i = 0; m->archive_qid && i < ui->wins.n; i++)
+        if (strcmp(ui->wins.w[i]->archive_qid, m->archive_qid) == 0)
+            return true;
+    return false;
+}
+
+/* ---- /search ---- */
+
+struct found {
+    struct ui *ui;
+    struct chatwin *w;
+    int n;
+};
+
+static void on_found(void *ud, const struct store_msg *m)
+{
+    struct found *f = ud;
+    char when[32];
+    time_t stamp = (time_t)(m->server_ts ? m->server_ts : m->local_ts);
+    struct tm tm;
+    localtime_r(&stamp, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    char name[256];
+    const char *who = m->dir == STORE_OUT         ? "you"
+                      : m->type == STORE_GROUPCHAT ? m->sender
+                                                   : ui_contact_name(f->ui, m->conv, name, sizeof name);
+    ui_info(f->ui, f->w, CHATLINE_INFO, "  %s [%s] %s> %s", when, m->conv, who, m->body);
+    f->n++;
+}
+
+void ui_search(struct ui *ui, const char *text, bool all)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    const char *conv = all ? NULL : w->jid;
+    if (!ui->store) {
+        ui_status_error(ui, "/search: there is no message store (no data folder)");
+        return;
+    }
+    if (!all && !conv) {
+        ui_status_error(ui, "/search: open a chat or room first, or search all: /search -a TEXT");
+        return;
+    }
+    struct found f = {ui, w, 0};
+    ui_info(ui, w, CHATLINE_INFO, "search for \"%s\" in %s, newest first:", text,
+            conv ? conv : "every conversation");
+    if (store_search(ui->store, session_bare_jid(ui->session), conv, text, 50, on_found, &f) < 0)
+        ui_info(ui, w, CHATLINE_ERROR, "search failed: the message store could not be read");
+    else if (f.n == 0)
+        ui_info(ui, w, CHATLINE_INFO, "  nothing found");
+}

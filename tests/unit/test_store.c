@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test_store.c - the message store (core/store.c): a private file in WAL
+ * mode; messages read back in time order, a page at a time; each
+ * duplicate rule (archive id, origin-id, stanza id, delayed copy) and what
+ * is never a duplicate; corrections; full-text search with hostile text;
+ * archive cursors; a damaged file moved aside at start and while running;
+ * two handles on one file; a full disk; the old text history imported
+ * once; and the export. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../check.h"
+#include "core/chatlog.h"
+#include "core/store.h"
+
+#define ME "alice@localhost"
+#define BOB "bob@localhost"
+
+static char dir[] = "/tmp/tuktuk-store-XXXXXX";
+static char dbpath[256];
+
+struct seen {
+    int n;
+    char body[16][64];
+    long long rowid[16];
+    bool edited[16];
+};
+
+static void on_msg(void *ud, const struct store_msg *m)
+{
+    struct seen *s = ud;
+    if (s->n < 16) {
+        snprintf(s->body[s->n], sizeof s->body[0], "%s", m->body);
+        s->rowid[s->n] = m->rowid;
+        s->edited[s->n] = m->edited;
+    }
+    s->n++;
+}
+
+static struct store_msg msg(const char *body, long ts)
+{
+    return (struct store_msg){.conv = BOB, .sender = BOB, .body = body, .local_ts = ts};
+}
+
+static int add(struct store *st, struct store_msg m)
+{
+    char err[512];
+    return store_add(st, ME, &m, err, sizeof err);
+}
+
+static void test_order_and_pages(struct store *st)
+{
+    char name[32];
+    for (int i = 9; i >= 0; i--) { /* stored newest first, read in time order */
+        snprintf(name, sizeof name, "m%d", i);
+        CHECK(add(st, msg(name, 1000 + i)) == STORE_ADDED);
+    }
+    struct seen s = {0};
+    CHECK(store_recent(st, ME, BOB, 0, 4, on_msg, &s) == 4);
+    CHECK_STR(s.body[0], "m6");
+    CHECK_STR(s.body[3], "m9");
+    long long first = s.rowid[0];
+    memset(&s, 0, sizeof s);
+    CHECK(store_recent(st, ME, BOB, first, 4, on_msg, &s) == 4);
+    CHECK_STR(s.body[0], "m2");
+    CHECK_STR(s.body[3], "m5");
+    memset(&s, 0, sizeof s);
+    CHECK(store_recent(st, ME, BOB, s.rowid[0] ? s.rowid[0] : first, 100, on_msg, &s) == 6);
+    CHECK(store_count(st, ME, BOB) == 10);
+    CHECK(store_count(st, ME, "nobody@localhost") == 0);
+}
+
+static void test_duplicates(struct store *st)
+{
+    /* 1. the same archive id from the same archive */
+    struct store_msg a = msg("archived", 2000);
+    a.stanza_id = "A1";
+    a.stanza_id_by = ME;
+    CHECK(add(st, a) == STORE_ADDED);
+    a.local_ts = 2005;
+    CHECK(add(st, a) == STORE_DUPLICATE);
+    a.stanza_id_by = "room@muc.localhost"; /* another archive's A1 is another message */
+    CHECK(add(st, a) == STORE_ADDED);
+
+    /* 2. origin-id: a live copy first, the archive's later; the stored
+     * copy gains the archive id, so the third copy matches by rule 1 */
+    struct store_msg o = msg("with origin", 2100);
+    o.origin_id = "O1";
+    CHECK(add(st, o) == STORE_ADDED);
+    o.stanza_id = "A2";
+    o.stanza_id_by = ME;
+    o.server_ts = 2099;
+    CHECK(add(st, o) == STORE_DUPLICATE);
+    struct store_msg by_sid = msg("with origin", 2100);
+    by_sid.stanza_id = "A2";
+    by_sid.stanza_id_by = ME;
+    CHECK(add(st, by_sid) == STORE_DUPLICATE);
+    o.dir = STORE_OUT; /* the same origin-id the other way is not the same message */
+    o.stanza_id = NULL;
+    CHECK(add(st, o) == STORE_ADDED);
+
+    /* 3. the stanza id attribute with the same sender and body */
+    struct store_msg i = msg("with id", 2200);
+    i.msg_id = "m-1";
+    CHECK(add(st, i) == STORE_ADDED);
+    CHECK(add(st, i) == STORE_DUPLICATE);
+    i.body = "with id, other text";
+    CHECK(add(st, i) == STORE_ADDED);
+
+    /* a delayed copy without ids: same sender, body and server time */
+    struct store_msg d = msg("offline copy", 2300);
+    d.server_ts = 2290;
+    CHECK(add(st, d) == STORE_ADDED);
+    d.local_ts = 2400;
+    CHECK(add(st, d) == STORE_DUPLICATE);
+    /* a live message with no id and no delay is always new */
+    CHECK(add(st, msg("ok", 2500)) == STORE_ADDED);
+    CHECK(add(st, msg("ok", 2500)) == STORE_ADDED);
+}
+
+static void test_corrections(struct store *st)
+{
+    struct store_msg m = {.conv = "carol@localhost", .sender = "carol@localhost",
+                          .body = "helo", .msg_id = "c1", .local_ts = 3000};
+    CHECK(add(st, m) == STORE_ADDED);
+    struct store_msg fix = {.conv = "carol@localhost", .sender = "carol@localhost",
+                            .body = "hello", .msg_id = "c2", .corrects = "c1", .local_ts = 3001};
+    CHECK(add(st, fix) == STORE_ADDED);
+    CHECK(add(st, fix) == STORE_DUPLICATE); /* the archive's copy of the correction */
+    struct seen s = {0};
+    CHECK(store_recent(st, ME, "carol@localhost", 0, 10, on_msg, &s) == 1);
+    CHECK_STR(s.body[0], "hello");
+    CHECK(s.edited[0]);
+    /* someone else cannot correct carol's message */
+    struct store_msg forged = fix;
+    forged.sender = "mallory@localhost";
+    forged.msg_id = "c3";
+    forged.body = "forged";
+    CHECK(add(st, forged) == STORE_ADDED);
+    memset(&s, 0, sizeof s);
+    store_recent(st, ME, "carol@localhost", 0, 10, on_msg, &s);
+    CHECK_STR(s.body[0], "hello");
+}
+
+static void test_search(struct store *st)
+{
+    CHECK(add(st, msg("the train ticket is booked", 4000)) == STORE_ADDED);
+    struct store_msg other = {.conv = "dave@localhost", .sender = "dave@localhost",
+                              .body = "ticket for the Train", .local_ts = 4001};
+    CHECK(add(st, other) == STORE_ADDED);
+    struct seen s = {0};
+    CHECK(store_search(st, ME, BOB, "train ticket", 10, on_msg, &s) == 1);
+    CHECK_STR(s.body[0], "the train ticket is booked");
+    memset(&s, 0, sizeof s);
+    CHECK(store_search(st, ME, NULL, "ticket train", 10, on_msg, &s) == 2);
+    CHECK_STR(s.body[0], "ticket for the Train"); /* newest first */
+    memset(&s, 0, sizeof s);
+    CHECK(store_search(st, ME, NULL, "train", 10, on_msg, &s) == 2);
+    /* query syntax in the text is only text */
+    memset(&s, 0, sizeof s);
+    CHECK(store_search(st, ME, NULL, "\"unbalanced OR NEAR( * -", 10, on_msg, &s) == 0);
+    CHECK(store_search(st, ME, NULL, "   ", 10, on_msg, &s) == 0);
+    CHECK(store_search(st, "other@localhost", NULL, "train", 10, on_msg, &s) == 0);
+}
+
+static void on_archive(void *ud, const char *archive)
+{
+    snprintf(ud, 64, "%s", archive);
+}
+
+static void test_cursors(struct store *st)
+{
+    char id[64], seen[64] = "";
+    CHECK(store_cursor(st, ME, ME, id, sizeof id) == 0 && id[0] == '\0');
+    CHECK(store_set_cursor(st, ME, ME, "A9") == 0);
+    CHECK(store_set_cursor(st, ME, "room@muc.localhost", "R3") == 0);
+    CHECK(store_cursor(st, ME, ME, id, sizeof id) == 0);
+    CHECK_STR(id, "A9");
+    CHECK(store_set_cursor(st, ME, ME, "A10") == 0);
+    CHECK(store_cursor(st, ME, ME, id, sizeof id) == 0);
+    CHECK_STR(id, "A10");
+    CHECK(store_cursor(st, "x@y", ME, id, sizeof id) == 0 && id[0] == '\0');
+    store_archives(st, "nobody@x", on_archive, seen);
+    CHECK(seen[0] == '\0');
+    CHECK(store_oldest_archive_id(st, ME, BOB, ME, id, sizeof id) == 0);
+    CHECK_STR(id, "A1");
+}
+
+static void test_full_disk(struct store *st)
+{
+    char err[512] = "", big[4096];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    struct rlimit old;
+    getrlimit(RLIMIT_FSIZE, &old);
+    struct rlimit tiny = {4096, old.rlim_max};
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &tiny);
+    struct store_msg m = msg(big, 5000);
+    int rc = STORE_ADDED;
+    for (int i = 0; i < 50 && rc == STORE_ADDED; i++)
+        rc = store_add(st, ME, &m, err, sizeof err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    CHECK(rc == STORE_FAILED_WRITE);
+    CHECK(strstr(err, "message store") != NULL);
+    /* and once there is room again, writing goes on */
+    m.body = "after the disk was full";
+    CHECK(store_add(st, ME, &m, err, sizeof err) == STORE_ADDED);
+}
+
+/* Two tuktuk processes on one data folder: both write, nothing is lost. */
+static void test_two_handles(void)
+{
+    char note[512], err[512];
+    struct store *a = store_open(dbpath, note, sizeof note, err, sizeof err);
+    struct store *b = store_open(dbpath, note, sizeof note, err, sizeof err);
+    CHECK(a && b);
+    if (!a || !b)
+        return;
+    struct store_msg m = {.conv = "erin@localhost", .sender = "erin@localhost", .local_ts = 1};
+    for (int i = 0; i < 20; i++) {
+        m.body = i % 2 ? "from b" : "from a";
+        CHECK(store_add(i % 2 ? b : a, ME, &m, err, sizeof err) == STORE_ADDED);
+    }
+    CHECK(store_count(a, ME, "erin@localhost") == 20);
+    CHECK(store_count(b, ME, "erin@localhost") == 20);
+    store_close(a);
+    store_close(b);
+}
+
+static void test_damaged_at_start(void)
+{
+    char path[300], note[1024], err[512];
+    snprintf(path, sizeof path, "%s/damaged.db", dir);
+    FILE *f = fopen(path, "w");
+    for (int i = 0; f && i < 200; i++)
+        fputs("this is not an SQLite database, it is a text file\n", f);
+    if (f)
+        fclose(f);
+    struct store *st = store_open(path, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL);
+    CHECK(strstr(note, "damaged") != NULL && strstr(note, "damaged.db.damaged-") != NULL);
+    CHECK(st && add(st, msg("a new start", 1)) == STORE_ADDED);
+    store_close(st);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "ls %s/damaged.db.damaged-* >/dev/null 2>&1", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* Damage in the middle of a store that opens: SQLite finds it when the
+ * full-text index or a table is first read (at start) or written (while
+ * running). Either way the file is moved aside and writing goes on. */
+static void test_damaged_while_running(void)
+{
+    char path[300], note[1024], err[1024] = "";
+    snprintf(path, sizeof path, "%s/running.db", dir);
+    struct store *st = store_open(path, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    char body[200];
+    for (int i = 0; i < 300; i++) {
+        snprintf(body, sizeof body, "message %d with some text to fill the pages", i);
+        add(st, msg(body, i));
+    }
+    store_close(st);
+    /* Fold the WAL in, then break every page after the first. */
+    st = store_open(path, note, sizeof note, err, sizeof err);
+    store_close(st);
+    FILE *f = fopen(path, "r+b");
+    CHECK(f != NULL);
+    if (f) {
+        fseek(f, 4096, SEEK_SET);
+        for (int i = 0; i < 4096 * 8; i++)
+            fputc(0xA5, f);
+        fclose(f);
+    }
+    st = store_open(path, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    struct store_msg m = msg("kept anyway", 9999);
+    int rc = STORE_ADDED;
+    for (int i = 0; i < 3 && rc == STORE_ADDED; i++)
+        rc = store_add(st, ME, &m, err, sizeof err);
+    CHECK(strstr(note, "damaged") != NULL ||
+          (rc == STORE_FAILED_WRITE && strstr(err, "damaged") != NULL));
+    CHECK(store_count(st, ME, BOB) >= 1); /* the new store has it */
+    CHECK(store_add(st, ME, &(struct store_msg){.conv = BOB, .sender = BOB, .body = "next",
+                                                .local_ts = 10000},
+                    err, sizeof err) == STORE_ADDED);
+    store_close(st);
+}
+
+static void test_import_and_export(void)
+{
+    char data[300], path[600], note[512], err[512];
+    snprintf(data, sizeof data, "%s/data", dir);
+    snprintf(path, sizeof path, "%s/history", data);
+    struct chatlog_writer *w = chatlog_writer_open(path, ME, BOB, err, sizeof err);
+    CHECK(w != NULL);
+    if (!w)
+        return;
+    chatlog_writer_line(w, 100, false, BOB, "old one");
+    chatlog_writer_line(w, 200, true, ME, "old two\nwith a newline");
+    CHECK(chatlog_writer_close(w, err, sizeof err) == 0);
+    w = chatlog_writer_open(path, ME, "room@muc.localhost", err, sizeof err);
+    chatlog_writer_line(w, 150, false, "nick", "in a room");
+    CHECK(w && chatlog_writer_close(w, err, sizeof err) == 0);
+    snprintf(path, sizeof path, "%s/messages.db", data);
+    struct store *st = store_open(path, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK(store_import_chatlogs(st, data, err, sizeof err) == 3);
+    CHECK(store_import_chatlogs(st, data, err, sizeof err) == 0); /* once */
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    snprintf(path, sizeof path, "%s/history/" ME "/" BOB ".log", data);
+    CHECK(access(path, F_OK) == 0); /* left in place */
+    struct seen s = {0};
+    CHECK(store_recent(st, ME, BOB, 0, 10, on_msg, &s) == 2);
+    CHECK_STR(s.body[1], "old two\nwith a newline");
+    snprintf(path, sizeof path, "%s/export", dir);
+    CHECK(store_export(st, path, err, sizeof err) == 3);
+    snprintf(path, sizeof path, "%s/export/" ME "/" BOB ".log", dir);
+    FILE *f = fopen(path, "r");
+    char line[200];
+    CHECK(f && fgets(line, sizeof line, f));
+    CHECK_STR(line, "1970-01-01T00:01:40Z < bob@localhost old one\n");
+    CHECK(f && fgets(line, sizeof line, f));
+    CHECK_STR(line, "1970-01-01T00:03:20Z > alice@localhost old two\\nwith a newline\n");
+    if (f)
+        fclose(f);
+    CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    store_close(st);
+}
+
+int main(void)
+{
+    char note[512], err[512];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(dbpath, sizeof dbpath, "%s/messages.db", dir);
+    struct store *st = store_open(dbpath, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL && note[0] == '\0');
+    if (!st)
+        return check_done();
+    struct stat sb;
+    CHECK(stat(dbpath, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    test_order_and_pages(st);
+    char wal[300];
+    snprintf(wal, sizeof wal, "%s-wal", dbpath);
+    CHECK(stat(wal, &sb) == 0 && (sb.st_mode & 0777) == 0600); /* WAL mode */
+    test_duplicates(st);
+    test_corrections(st);
+    test_search(st);
+    test_cursors(st);
+    test_full_disk(st);
+    store_close(st);
+    test_two_handles();
+    test_damaged_at_start();
+    test_damaged_while_running();
+    test_import_and_export();
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+    return check_done();
+}
