@@ -229,7 +229,14 @@ static void test_versioned_logins(void)
     CHECK(a.saw_feature);
     CHECK(a.get_had_ver && a.get_ver[0] == '\0');
     CHECK(a.answer_items);
-    CHECK(roster_count(session_roster(a.c.s)) == 300);
+    /* Items on the roster: the model also holds entities that sent us
+     * presence without being on it (ejabberd may send one of ours). */
+    size_t count = 0;
+    for (size_t i = 0; i < roster_count(session_roster(a.c.s)); i++)
+        count += roster_at(session_roster(a.c.s), i)->in_roster;
+    if (count != 300)
+        fprintf(stderr, "roster of %zu items, not 300 (answer %zu bytes)\n", count, a.answer_len);
+    CHECK(count == 300);
     CHECK(roster_version(session_roster(a.c.s)) != NULL);
     size_t full_len = a.answer_len;
     char *first = snapshot(a.c.s);
