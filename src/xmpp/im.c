@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* im.c - instant messaging and presence, RFC 6121: the roster (get with
  * versioning, pushes, changes), presence per resource, subscriptions, and
- * messages of every type. Also answers the few IQs every client must
- * (RFC 6120 §8.4: an unknown get or set is answered with an error, never
- * ignored). */
+ * messages of every type, with their XEP-0359 ids (an origin-id on what
+ * we send; a stanza-id reported only from whom it can be believed) and
+ * those that mam.c takes out of the archive. Also answers the few IQs
+ * every client must (RFC 6120 §8.4: an unknown get or set is answered
+ * with an error, never ignored). */
 
 #include <stdio.h>
 #include <stdlib.h>
