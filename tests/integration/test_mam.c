@@ -135,6 +135,23 @@ static bool run_query(struct mclient *m, const struct session_mam_query *q, char
 
 static const char *const bodies[] = {"m1", "m2", "m3", "m4", "m5"};
 
+/* The query's event i was sub_type with text (NULL: not checked). */
+static void expect_event(const struct mclient *m, int i, const char *sub, const char *text)
+{
+    CHECK(i < m->nmam);
+    CHECK_STR(m->sub[i], sub);
+    if (text)
+        CHECK_STR(m->text[i], text);
+}
+
+/* The query brought exactly bodies[first..first+n), in that order. */
+static void expect_bodies(const struct mclient *m, int first, int n)
+{
+    CHECK(m->narch == n);
+    for (int i = 0; i < n && i < m->narch; i++)
+        CHECK_STR(m->arch[i].body, bodies[first + i]);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -183,48 +200,35 @@ int main(void)
     CHECK(strcmp(sids[0], sids[4]) != 0);
     CHECK_STR(sids[0], phone.live[0].sid); /* the same id live and archived */
     CHECK(desk.nmam == 1);
-    CHECK_STR(desk.sub[0], "complete");
-    CHECK_STR(desk.text[0], sids[4]);
+    expect_event(&desk, 0, "complete", sids[4]);
 
     /* (b) After m2: only m3, m4, m5. */
     q.after_id = sids[1];
     CHECK(run_query(&desk, &q, qid));
-    CHECK(desk.narch == 3);
-    for (int i = 0; i < 3 && i < desk.narch; i++)
-        CHECK_STR(desk.arch[i].body, bodies[i + 2]);
+    expect_bodies(&desk, 2, 3);
     CHECK_STR(desk.sub[desk.nmam - 1], "complete");
 
     /* (c) Two at a time: pages after m2 and m4, then the end. */
     q.after_id = NULL;
     q.max = 2;
     CHECK(run_query(&desk, &q, qid));
-    CHECK(desk.narch == 5);
-    for (int i = 0; i < 5 && i < desk.narch; i++)
-        CHECK_STR(desk.arch[i].body, bodies[i]);
+    expect_bodies(&desk, 0, 5);
     CHECK(desk.nmam == 3);
-    CHECK_STR(desk.sub[0], "page");
-    CHECK_STR(desk.text[0], sids[1]);
-    CHECK_STR(desk.sub[1], "page");
-    CHECK_STR(desk.text[1], sids[3]);
-    CHECK_STR(desk.sub[2], "complete");
+    expect_event(&desk, 0, "page", sids[1]);
+    expect_event(&desk, 1, "page", sids[3]);
+    expect_event(&desk, 2, "complete", NULL);
 
     /* (d) Backward, the newest page: m4 and m5, and more before them. */
     q.before_id = "";
     CHECK(run_query(&desk, &q, qid));
-    CHECK(desk.narch == 2);
-    if (desk.narch == 2) {
-        CHECK_STR(desk.arch[0].body, "m4");
-        CHECK_STR(desk.arch[1].body, "m5");
-    }
+    expect_bodies(&desk, 3, 2);
     CHECK(desk.nmam == 1);
-    CHECK_STR(desk.sub[0], "page");
-    CHECK_STR(desk.text[0], sids[3]);
+    expect_event(&desk, 0, "page", sids[3]);
     /* ...and the page before m2 is m1 alone, the start of the archive. */
     q.before_id = sids[1];
     CHECK(run_query(&desk, &q, qid));
-    CHECK(desk.narch == 1);
-    CHECK_STR(desk.arch[0].body, "m1");
-    CHECK_STR(desk.sub[0], "complete");
+    expect_bodies(&desk, 0, 1);
+    expect_event(&desk, 0, "complete", NULL);
     q.after_id = "x";
     CHECK(session_mam_query(desk.c.s, &q, qid, sizeof qid) == -1); /* both ways at once */
 
@@ -279,13 +283,7 @@ int main(void)
     rq.archive = "not a jid@@";
     CHECK(session_mam_query(desk.c.s, &rq, qid, sizeof qid) == -1);
 
-    struct mclient *all[] = {&phone, &bobc, &desk};
-    for (int i = 0; i < 3; i++)
-        session_disconnect(all[i]->c.s, NULL);
-    for (int i = 0; i < 3; i++) {
-        CHECK(harness_wait(&loop, harness_is_offline, &all[i]->c, 5000));
-        harness_free(&all[i]->c, &loop);
-    }
-    uv_run(&loop, UV_RUN_NOWAIT);
+    struct tclient *all[] = {&phone.c, &bobc.c, &desk.c};
+    harness_close_all(&loop, all, 3);
     return check_done();
 }
