@@ -831,7 +831,8 @@ static void test_mam_forged(void)
                                FIN("", "a", "a")},
         {"queryid=", RESULT(" from='victim@localhost'", "{queryid}", "a", "again")
                                FIN("", "a", "a")},
-        {"never", NULL},
+        /* The third: the connection drops while it is in flight. */
+        {"queryid=", NULL},
         {NULL, NULL}};
     struct ts_server ts;
     struct mam_client mc;
@@ -893,6 +894,14 @@ static void test_mam_forged(void)
         third = strstr(third + 1, "queryid=");
     CHECK(third != NULL); /* the second page was asked... */
     CHECK(third && strstr(third + 1, "queryid=") == NULL); /* ...and no third */
+
+    /* A query cut by a lost connection ends, as "gone". */
+    mc.nmam = 0;
+    CHECK(session_mam_query(mc.c.s, &q, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, mam_events, &mc, GUARD_MS));
+    CHECK(mc.nmam == 1);
+    CHECK_STR(mc.mam_sub[0], "error");
+    CHECK_STR(mc.mam_cond[0], "gone");
     harness_free(&mc.c, &loop);
     ts_stop(&ts);
 }
