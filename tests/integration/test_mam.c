@@ -276,6 +276,7 @@ int main(void)
         CHECK_STR(desk.arch[i].body, said[i]);
         CHECK_STR(desk.arch[i].by, room);
         CHECK(strncmp(desk.arch[i].from, room, strlen(room)) == 0);
+        CHECK(desk.arch[i].ours); /* from our nick in the room */
     }
     CHECK_STR(desk.arch[0].sid, desk.live[before].sid);
     CHECK_STR(desk.sub[desk.nmam - 1], "complete");
