@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* im.c - instant messaging and presence, RFC 6121: the roster (get with
  * versioning, pushes, changes), presence per resource, subscriptions, and
- * messages of every type. Also answers the few IQs every client must
- * (RFC 6120 §8.4: an unknown get or set is answered with an error, never
- * ignored). */
+ * messages of every type, with their XEP-0359 ids (an origin-id on what
+ * we send; a stanza-id reported only from whom it can be believed) and
+ * those that mam.c takes out of the archive. Also answers the few IQs
+ * every client must (RFC 6120 §8.4: an unknown get or set is answered
+ * with an error, never ignored). */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -520,6 +522,20 @@ static const char *trusted_stanza_id(struct session *s, mxml_node_t *m, const ch
     return NULL;
 }
 
+/* An archived message of ours: from our account or, in a room's
+ * archive, from the nick we have there now, as a live one is told apart.
+ * A real JID in the message (<x xmlns='muc#user'><item jid/>) is not
+ * used: an occupant could write one in. */
+static bool archived_ours(struct session *s, const char *from, const char *type)
+{
+    if (jid_bare_equal(from, s->bare))
+        return true;
+    struct muc_room *room = type && strcmp(type, "groupchat") == 0 ? muc_find(&s->mucs, from)
+                                                                   : NULL;
+    const char *nick = jid_resource_of(from);
+    return room && nick && strcmp(nick, room->nick) == 0;
+}
+
 static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool received,
                             const struct im_archived *arch)
 {
@@ -559,7 +575,7 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .stanza_id = stanza_id,
         .stanza_id_by = arch ? arch->by : by,
         .origin_id = origin ? stanza_attr(origin, "id") : NULL,
-        .ours = sent || (arch && jid_bare_equal(from, s->bare)),
+        .ours = sent || (arch && archived_ours(s, from, type)),
         .archived = arch != NULL,
         .archive_qid = arch ? arch->qid : NULL,
     };

@@ -117,8 +117,11 @@ static int send_page(struct session *s, struct mam_query *q)
         add_field(x, "with", NULL, q->with, &rc);
     if (q->start) {
         char start[32];
-        strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&q->start));
-        add_field(x, "start", NULL, start, &rc);
+        struct tm tm;
+        if (gmtime_r(&q->start, &tm) && strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            add_field(x, "start", NULL, start, &rc);
+        else
+            rc = -1;
     }
     mxml_node_t *set = stanza_add(query, "set");
     rc |= stanza_set_attr(set, "xmlns", NS_RSM);

@@ -83,7 +83,8 @@ struct session_message {
     const char *stanza_id, *stanza_id_by;
     const char *origin_id;
     /* Sent by our account (from any of our resources): a sent carbon, or
-     * an archived message of ours. */
+     * an archived message of ours (in a room's archive: from the nick we
+     * have in the room now). */
     bool ours;
     /* XEP-0313: this came from the archive query archive_qid (old: no
      * bell, no title), not live. */

@@ -4,7 +4,7 @@
  * stream and its life; negotiate.c, register.c; request.c and routes.c,
  * where requests and answers go; sm.c) and the features, each one file
  * (im.c, disco.c, queries.c, vcard.c, mucproto.c, bookmarks.c,
- * blocking.c). A feature needs no field here unless it keeps state. */
+ * blocking.c, mam.c). A feature needs no field here unless it keeps state. */
 #ifndef TUKTUK_SESSION_PRIV_H
 #define TUKTUK_SESSION_PRIV_H
 

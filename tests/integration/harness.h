@@ -280,6 +280,19 @@ static inline void harness_free(struct tclient *c, uv_loop_t *loop)
     uv_run(loop, UV_RUN_NOWAIT);
 }
 
+/* The end of a test: each client closes gracefully (checked), then is
+ * freed. */
+static inline void harness_close_all(uv_loop_t *loop, struct tclient *const *all, int n)
+{
+    for (int i = 0; i < n; i++)
+        session_disconnect(all[i]->s, NULL);
+    for (int i = 0; i < n; i++) {
+        CHECK(harness_wait(loop, harness_is_offline, all[i], 5000));
+        harness_free(all[i], loop);
+    }
+    uv_run(loop, UV_RUN_NOWAIT);
+}
+
 /* Which server the test runs against: "prosody" or "ejabberd"
  * (TUKTUK_TEST_SERVER, set by tests/run). */
 static inline const char *harness_server_name(void)

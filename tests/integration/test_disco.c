@@ -141,13 +141,7 @@ int main(void)
     CHECK(harness_wait(&loop, answered, &ann, 5000));
     CHECK(strstr(ann.raw_answer, "(service-unavailable)") != NULL);
 
-    struct watch *all[] = {&ann, &bob, &bob2};
-    for (int i = 0; i < 3; i++)
-        session_disconnect(all[i]->c.s, NULL);
-    for (int i = 0; i < 3; i++) {
-        CHECK(harness_wait(&loop, harness_is_offline, &all[i]->c, 5000));
-        harness_free(&all[i]->c, &loop);
-    }
-    uv_run(&loop, UV_RUN_NOWAIT);
+    struct tclient *all[] = {&ann.c, &bob.c, &bob2.c};
+    harness_close_all(&loop, all, 3);
     return check_done();
 }

@@ -733,6 +733,179 @@ static void test_cb_stale_attempt(void)
     cb_end(&cc, &ts, "stale attempt", ended, true);
 }
 
+
+/* --- the message archive (XEP-0313) and XEP-0359 ids ---
+ *
+ * The scripted server logs the client in with PLAIN (inside TLS) and
+ * answers its archive queries with what a hostile archive or a peer could
+ * send: results from the wrong entity or for a query never asked, a page
+ * that overflows its max, a page repeating the last id, and stanza-ids
+ * stamped by someone we do not trust. */
+
+#define NS_MAM_ATTR "xmlns='urn:xmpp:mam:2'"
+#define FWD(body)                                                                                  \
+    "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' "                         \
+    "stamp='2020-01-02T03:04:05Z'/><message xmlns='jabber:client' from='boss@localhost/x' "        \
+    "type='chat'><body>" body "</body></message></forwarded>"
+#define RESULT(from, qid, id, body)                                                                \
+    "<message" from " to='victim@localhost/r'><result " NS_MAM_ATTR " queryid='" qid "' id='" id   \
+    "'>" FWD(body) "</result></message>"
+#define FIN(complete, first, last)                                                                 \
+    "<iq type='result' id='{id}'><fin " NS_MAM_ATTR complete ">"                                   \
+    "<set xmlns='http://jabber.org/protocol/rsm'><first>" first "</first><last>" last              \
+    "</last></set></fin></iq>"
+#define R10(from, id)                                                                              \
+    RESULT(from, "{queryid}", id, "flood") RESULT(from, "{queryid}", id, "flood")                  \
+    RESULT(from, "{queryid}", id, "flood") RESULT(from, "{queryid}", id, "flood")                  \
+    RESULT(from, "{queryid}", id, "flood") RESULT(from, "{queryid}", id, "flood")                  \
+    RESULT(from, "{queryid}", id, "flood") RESULT(from, "{queryid}", id, "flood")                  \
+    RESULT(from, "{queryid}", id, "flood") RESULT(from, "{queryid}", id, "flood")
+
+struct mam_client {
+    struct tclient c; /* first: the harness's handler is given this */
+    int archived, live, ignored;
+    char bodies[64][64];
+    char live_sid[4][64];
+    char mam_sub[8][16], mam_text[8][64], mam_cond[8][64];
+    int nmam;
+};
+
+static void on_mam_event(void *ud, const struct session_event *ev)
+{
+    struct mam_client *mc = ud;
+    harness_on_event(&mc->c, ev);
+    if (ev->type == SESSION_EV_MESSAGE && ev->msg->archived && mc->archived < 64)
+        snprintf(mc->bodies[mc->archived++], sizeof mc->bodies[0], "%s",
+                 ev->msg->body ? ev->msg->body : "");
+    if (ev->type == SESSION_EV_MESSAGE && !ev->msg->archived && mc->live < 4)
+        snprintf(mc->live_sid[mc->live++], sizeof mc->live_sid[0], "%s",
+                 ev->msg->stanza_id ? ev->msg->stanza_id : "(none)");
+    if (ev->type == SESSION_EV_INFO && ev->text && strstr(ev->text, "ignored an archive result"))
+        mc->ignored++;
+    if (ev->type == SESSION_EV_MAM && mc->nmam < 8) {
+        snprintf(mc->mam_sub[mc->nmam], sizeof mc->mam_sub[0], "%s", ev->sub_type);
+        snprintf(mc->mam_text[mc->nmam], sizeof mc->mam_text[0], "%s", ev->text ? ev->text : "");
+        snprintf(mc->mam_cond[mc->nmam], sizeof mc->mam_cond[0], "%s",
+                 ev->condition ? ev->condition : "");
+        mc->nmam++;
+    }
+}
+
+static int mam_events(void *arg)
+{
+    struct mam_client *mc = arg;
+    return mc->nmam > 0 && strcmp(mc->mam_sub[mc->nmam - 1], "page") != 0;
+}
+
+static void test_mam_forged(void)
+{
+    static const struct ts_step script[] = {
+        {"<stream:stream", FEATURES(MECH("PLAIN"), "")},
+        {"</auth>", "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>"},
+        {"<stream:stream", HEADER "<stream:features><bind "
+                                  "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"},
+        {"urn:ietf:params:xml:ns:xmpp-bind",
+         "<iq type='result' id='{id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+         "<jid>victim@localhost/r</jid></bind></iq>"},
+        {"jabber:iq:roster", "<iq type='result' id='{id}'><query xmlns='jabber:iq:roster'/></iq>"},
+        /* The first query: forgeries around one genuine result, and live
+         * messages with stanza-ids only some of which can be believed. */
+        {"queryid=",
+         RESULT(" from='eve@evil.example'", "{queryid}", "f1", "forged: wrong from")
+             RESULT(" from='victim@localhost/other'", "{queryid}", "f2", "forged: a resource")
+                 RESULT("", "not-a-query-of-ours", "f3", "forged: unknown queryid")
+                     RESULT(" from='victim@localhost'", "{queryid}", "g1", "genuine")
+                         FIN(" complete='true'", "g1", "g1")
+                             "<message from='peer@localhost/x' type='chat'><body>a</body>"
+                             "<stanza-id xmlns='urn:xmpp:sid:0' by='peer@localhost' id='bad1'/>"
+                             "</message>"
+                             "<message from='peer@localhost/x' type='chat'><body>b</body>"
+                             "<stanza-id xmlns='urn:xmpp:sid:0' by='peer@localhost' id='bad2'/>"
+                             "<stanza-id xmlns='urn:xmpp:sid:0' by='victim@localhost' id='ok1'/>"
+                             "</message>"
+                             "<message from='room@conference.localhost/x' type='groupchat'>"
+                             "<body>c</body><stanza-id xmlns='urn:xmpp:sid:0' "
+                             "by='room@conference.localhost' id='bad3'/></message>"},
+        /* The second (max 2): 20 results, then the same last id again. */
+        {"queryid=", R10(" from='victim@localhost'", "a") R10(" from='victim@localhost'", "a")
+                               FIN("", "a", "a")},
+        {"queryid=", RESULT(" from='victim@localhost'", "{queryid}", "a", "again")
+                               FIN("", "a", "a")},
+        /* The third: the connection drops while it is in flight. */
+        {"queryid=", NULL},
+        {NULL, NULL}};
+    struct ts_server ts;
+    struct mam_client mc;
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.scripts[0] = script;
+    memset(&mc, 0, sizeof mc);
+    char err[200] = "";
+    struct session_config cfg = {.jid = "victim@localhost/r",
+                                 .password = PASSWORD,
+                                 .server = "127.0.0.1",
+                                 .port = ts.port,
+                                 .tls = CONN_TLS_DIRECT,
+                                 .ca_file = harness_env("TUKTUK_TEST_CA"),
+                                 .connect_timeout_ms = 5000};
+    mc.c.s = session_new(&loop, &cfg, on_mam_event, &mc, err, sizeof err);
+    CHECK(mc.c.s != NULL);
+    if (!mc.c.s) {
+        ts_stop(&ts);
+        return;
+    }
+    session_connect(mc.c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &mc.c, GUARD_MS));
+    CHECK(!session_resumed(mc.c.s));
+
+    struct session_mam_query q = {.archive = NULL};
+    CHECK(session_mam_query(mc.c.s, &q, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, mam_events, &mc, GUARD_MS));
+    CHECK(mc.archived == 1);
+    CHECK_STR(mc.bodies[0], "genuine");
+    CHECK(mc.ignored == 3);
+    CHECK(mc.nmam == 1);
+    CHECK_STR(mc.mam_sub[0], "complete");
+    CHECK_STR(mc.mam_text[0], "g1");
+    /* XEP-0359: only our server's stamp on a chat message is believed, and
+     * a room's only from a room we are in. */
+    CHECK(mc.live == 3);
+    CHECK_STR(mc.live_sid[0], "(none)");
+    CHECK_STR(mc.live_sid[1], "ok1");
+    CHECK_STR(mc.live_sid[2], "(none)");
+
+    /* A page beyond its max is cut at max + slack, and a repeated last id
+     * ends the query instead of paging forever. */
+    mc.nmam = 0;
+    mc.archived = 0;
+    q.max = 2;
+    CHECK(session_mam_query(mc.c.s, &q, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, mam_events, &mc, GUARD_MS));
+    CHECK(mc.archived == 2 + 16 + 1);
+    CHECK(mc.ignored == 4);
+    CHECK(mc.nmam == 2);
+    CHECK_STR(mc.mam_sub[0], "page");
+    CHECK_STR(mc.mam_sub[1], "error");
+    CHECK_STR(mc.mam_cond[1], "undefined-condition");
+    const char *third = strstr(ts.received, "queryid=");
+    for (int i = 0; third && i < 2; i++)
+        third = strstr(third + 1, "queryid=");
+    CHECK(third != NULL); /* the second page was asked... */
+    CHECK(third && strstr(third + 1, "queryid=") == NULL); /* ...and no third */
+
+    /* A query cut by a lost connection ends, as "gone". */
+    mc.nmam = 0;
+    CHECK(session_mam_query(mc.c.s, &q, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, mam_events, &mc, GUARD_MS));
+    CHECK(mc.nmam == 1);
+    CHECK_STR(mc.mam_sub[0], "error");
+    CHECK_STR(mc.mam_cond[0], "gone");
+    harness_free(&mc.c, &loop);
+    ts_stop(&ts);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -751,6 +924,7 @@ int main(void)
     test_cb_tls12_silent();
     test_cb_tls12_interrupted();
     test_cb_stale_attempt();
+    test_mam_forged();
     uv_run(&loop, UV_RUN_NOWAIT);
     return check_done();
 }

@@ -162,13 +162,7 @@ int main(void)
     CHECK(harness_wait(&loop, harness_is_offline, &away.c, 5000));
     harness_free(&away.c, &loop);
 
-    struct peer *all[] = {&desk, &laptop, &bob, &eve};
-    for (int i = 0; i < 4; i++)
-        session_disconnect(all[i]->c.s, NULL);
-    for (int i = 0; i < 4; i++) {
-        CHECK(harness_wait(&loop, harness_is_offline, &all[i]->c, 5000));
-        harness_free(&all[i]->c, &loop);
-    }
-    uv_run(&loop, UV_RUN_NOWAIT);
+    struct tclient *all[] = {&desk.c, &laptop.c, &bob.c, &eve.c};
+    harness_close_all(&loop, all, 4);
     return check_done();
 }

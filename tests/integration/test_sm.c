@@ -370,6 +370,7 @@ static void test_resumed(void)
     struct jids j;
     start_pair(&r, &a, &b, "sm_res_a", "sm_res_b", &j);
     char *full = strdup(session_full_jid(a.c.s));
+    CHECK(!session_resumed(a.c.s)); /* a fresh login */
 
     r.swallow = true;
     CHECK(session_send_message(a.c.s, j.b, NULL, "lost on the way", NULL, NULL, 0) == 0);
@@ -385,6 +386,7 @@ static void test_resumed(void)
     struct two t = {&a, &b, "lost on the way", "sent while you were away"};
     CHECK(harness_wait(&loop, both_arrived, &t, 15000));
     CHECK(strstr(a.infos, "connection resumed") != NULL);
+    CHECK(session_resumed(a.c.s)); /* nothing was missed: no archive catch-up */
     CHECK(strcmp(session_full_jid(a.c.s), full) == 0);
     settle(500); /* time for a duplicate to show up */
     CHECK(count_body(&b, "lost on the way") == 1);
@@ -424,6 +426,7 @@ static void test_resume_failed(void)
 
     CHECK(harness_wait(&loop, online_again, &a, 30000));
     CHECK(strstr(a.infos, "could not resume the session") != NULL);
+    CHECK(!session_resumed(a.c.s)); /* logged in anew: the archive has what was missed */
     CHECK(harness_wait(&loop, got_body, &b, 5000));
     CHECK(count_body(&b, "kept for later") == 1);
     CHECK(strstr(a.infos, "sent again 1 message") != NULL);

@@ -136,7 +136,7 @@ static void ts_send(struct ts_peer *p, const char *text)
 static void ts_attr(const char *tag, size_t len, const char *name, char *out, size_t cap)
 {
     out[0] = '\0';
-    char key[40];
+    char key[48];
     snprintf(key, sizeof key, "%s=", name);
     const char *a = strstr(tag, key);
     if (!a || a >= tag + len)
@@ -186,6 +186,36 @@ static void ts_note_auths(struct ts_peer *p)
     }
 }
 
+/* {name} in an answer stands for the value of the first attribute
+ * `name` the client sent from the start of the <iq in which the step's
+ * text was found: that is how an answer carries the client's random iq
+ * id, or a MAM queryid. */
+static const char *ts_expand(const struct ts_peer *p, const char *hit, const char *send)
+{
+    static char out[32768];
+    if (!strchr(send, '{'))
+        return send;
+    const char *iq = hit;
+    while (iq > p->in && strncmp(iq, "<iq", 3) != 0)
+        iq--;
+    size_t n = 0;
+    for (const char *c = send; *c && n + 1 < sizeof out;) {
+        const char *close = *c == '{' ? strchr(c, '}') : NULL;
+        if (!close) {
+            out[n++] = *c++;
+            continue;
+        }
+        char key[40], value[128];
+        snprintf(key, sizeof key, " %.*s", (int)(close - c - 1), c + 1);
+        ts_attr(iq, strlen(iq), key, value, sizeof value);
+        for (const char *v = value; *v && n + 1 < sizeof out;)
+            out[n++] = *v++;
+        c = close + 1;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 /* The script moves on as far as what the client sent allows. */
 static void ts_play(struct ts_peer *p)
 {
@@ -197,7 +227,7 @@ static void ts_play(struct ts_peer *p)
         const char *send = p->step->send;
         p->step++;
         if (send)
-            ts_send(p, send);
+            ts_send(p, ts_expand(p, hit, send));
         else
             ts_hang_up(p);
     }
