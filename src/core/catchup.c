@@ -96,7 +96,8 @@ static void start(struct catchup *c, const char *room, char *qid, size_t qlen)
 {
     char after[256];
     store_cursor(c->st, self(c), room ? room : self(c), after, sizeof after);
-    struct session_mam_query q = {.archive = room, .after_id = after[0] ? after : NULL};
+    struct session_mam_query q = {.archive = room, .after_id = after[0] ? after : NULL,
+                                  .max = c->page};
     if (!room && !after[0])
         q.start = time(NULL) - c->window_s;
     if (session_mam_query(c->s, &q, qid, qlen) != 0)

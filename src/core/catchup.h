@@ -17,6 +17,7 @@ struct catchup {
     struct session *s;
     struct store *st;
     long window_s; /* first login: how far back to read */
+    unsigned page; /* messages per archive page; 0: the session's default */
     char qid[40];  /* the account's catch-up query, "" when none runs */
     bool synced;   /* the account's archive is read up to now */
     unsigned long fetched;

@@ -269,7 +269,7 @@ static void cmd_correct(struct ui *ui, const struct command *c)
                                                              : "you are not online");
         return;
     }
-    ui_keep_message(ui, &(struct ui_kept){.conv = w->jid, .from = session_bare_jid(ui->session),
+    ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
                                           .text = text, .stamp = time(NULL), .out = true,
                                           .corrects = last->id});
     chatwin_correct(last, text);

@@ -501,7 +501,7 @@ static void on_carbon_sent(struct ui *ui, const struct session_message *m)
     char nick[256];
     if (peer && m->body) {
         struct chatwin *w = ui_open_chat(ui, peer, false);
-        if (ui_keep_message(ui, &(struct ui_kept){.conv = peer, .from = session_bare_jid(ui->session),
+        if (ui_keep_message(ui, &(struct keep){.conv = peer, .from = session_bare_jid(ui->session),
                                                   .text = m->body, .stamp = m->stamp, .out = true,
                                                   .m = m}))
             ui_show_message(ui, w, m->stamp, true, ui_self_nick(ui, nick, sizeof nick), m->body,
@@ -535,7 +535,7 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
     if (fresh && !(it && it->in_roster))
         ui_info(ui, w, CHATLINE_INFO, "%s is not in your roster (/roster add %s)", bare, bare);
     char *text = message_text(m);
-    if (!ui_keep_message(ui, &(struct ui_kept){.conv = bare, .from = bare, .text = text,
+    if (!ui_keep_message(ui, &(struct keep){.conv = bare, .from = bare, .text = text,
                                                .stamp = m->stamp, .m = m})) {
         free(text); /* we have it already: a carbon, an offline or archived copy */
         return;
@@ -575,7 +575,7 @@ static void on_archived(struct ui *ui, const struct session_message *m)
     const char *nick = groupchat ? jid_resource_of(m->from) : NULL;
     bool out = groupchat ? (nick && r && r->nick && strcmp(nick, r->nick) == 0) : m->ours;
     const char *from = groupchat ? (nick ? nick : "*room*") : out ? self : conv;
-    struct ui_kept k = {.conv = conv, .from = from, .text = m->body, .stamp = m->stamp,
+    struct keep k = {.conv = conv, .from = from, .text = m->body, .stamp = m->stamp,
                         .out = out, .m = m};
     struct chatwin *w = chatwins_find(&ui->wins, conv, NULL);
     if (!ui_keep_message(ui, &k) || ui_history_wanted(ui, m)) {

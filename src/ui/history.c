@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/keep.h"
 #include "core/store.h"
 #include "xmpp/jid.h"
 
@@ -40,31 +41,12 @@ struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp,
                       act != NULL);
 }
 
-bool ui_keep_message(struct ui *ui, const struct ui_kept *k)
+bool ui_keep_message(struct ui *ui, const struct keep *k)
 {
     char err[8400] = "";
     if (!ui->store)
         return true;
-    const struct session_message *m = k->m;
-    bool groupchat = m && m->type && strcmp(m->type, "groupchat") == 0;
-    struct store_msg sm = {
-        .conv = k->conv,
-        .sender = k->from,
-        .dir = k->out ? STORE_OUT : STORE_IN,
-        .type = groupchat ? STORE_GROUPCHAT : STORE_CHAT,
-        .body = k->text,
-        .msg_id = m ? m->id : k->sent_id,
-        .stanza_id = m ? m->stanza_id : NULL,
-        .stanza_id_by = m ? m->stanza_id_by : NULL,
-        .origin_id = m ? m->origin_id : k->sent_id,
-        .server_ts = m && m->delayed ? (int64_t)m->stamp : 0,
-        .local_ts = (int64_t)time(NULL),
-        .corrects = m ? m->replace_id : k->corrects,
-        .state = k->out ? STORE_SENT : STORE_RECEIVED,
-    };
-    if (k->stamp && !sm.server_ts && k->stamp != sm.local_ts)
-        sm.local_ts = (int64_t)k->stamp;
-    int rc = store_add(ui->store, session_bare_jid(ui->session), &sm, err, sizeof err);
+    int rc = keep_message(ui->store, session_bare_jid(ui->session), k, err, sizeof err);
     if (rc == STORE_DUPLICATE)
         return false;
     bool ok = rc == STORE_ADDED;

@@ -95,7 +95,7 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
     snprintf(who, sizeof who, "%s%s", nick ? nick : "*room*", groupchat ? "" : " (private)");
     /* A line the store has (the room replays its history on every join)
      * is not shown twice. */
-    if (!ui_keep_message(ui, &(struct ui_kept){.conv = r->jid, .from = who, .text = m->body,
+    if (!ui_keep_message(ui, &(struct keep){.conv = r->jid, .from = who, .text = m->body,
                                                .stamp = m->stamp, .out = ours, .m = m})) {
         free(room);
         return true;
@@ -401,7 +401,7 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
         ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not online, or the text is not valid");
         return true;
     }
-    ui_keep_message(ui, &(struct ui_kept){.conv = r->jid, .from = who, .text = text,
+    ui_keep_message(ui, &(struct keep){.conv = r->jid, .from = who, .text = text,
                                           .stamp = time(NULL), .out = true});
     ui_show_message(ui, w, time(NULL), true, who, text, NULL);
     return true;

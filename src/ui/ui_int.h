@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "core/keep.h"
 #include "ui/bindings.h"
 #include "ui/chatwin.h"
 #include "ui/input.h"
@@ -166,20 +167,10 @@ const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id);
-/* A message to keep: in conv (a contact's or room's bare JID), from
- * (bare JID, or nick in a room), with its session message when it came
- * from the server (else sent_id, our stanza id, and corrects for /correct). */
-struct ui_kept {
-    const char *conv, *from, *text;
-    time_t stamp;
-    bool out;
-    const struct session_message *m;
-    const char *sent_id, *corrects;
-};
-/* Writes it to the store before it is shown. Returns false when the
+/* Writes a message (core/keep.h) to the store before it is shown. Returns false when the
  * store has it already: then it must not be shown again. A failed write
  * is said once, and returns true (the message is still shown). */
-bool ui_keep_message(struct ui *ui, const struct ui_kept *k);
+bool ui_keep_message(struct ui *ui, const struct keep *k);
 /* A window just opened: its newest messages from the store. */
 void ui_history_open(struct ui *ui, struct chatwin *w);
 /* PgUp reached the top of w: the page before, from the store or else

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* keep.h - a message as the store keeps it: what the session reported
+ * (or what we sent) turned into a store row (see keep.c). */
+#ifndef TUKTUK_KEEP_H
+#define TUKTUK_KEEP_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "core/store.h"
+#include "xmpp/session.h"
+
+/* A message in conv (a contact's or room's bare JID), from (a bare JID,
+ * or a nick in a room), with its session message when it came from the
+ * server; else sent_id (our stanza id, also our origin-id) and corrects
+ * (for /correct). */
+struct keep {
+    const char *conv, *from, *text;
+    time_t stamp;
+    bool out;
+    const struct session_message *m;
+    const char *sent_id, *corrects;
+};
+
+/* store_add for it: STORE_ADDED, STORE_DUPLICATE or STORE_FAILED_WRITE
+ * (with a reason in err). */
+int keep_message(struct store *st, const char *account, const struct keep *k, char *err,
+                 size_t errlen);
+
+#endif
