@@ -8,11 +8,11 @@
  * Bob writes to Ann while only her phone is online; her desk logs in
  * afterwards (a fresh login, not a resumed stream) and reads what it
  * missed from the archive: all of it in order, each once, with the
- * archive's ids; after a given id; two at a time; the newest page going
- * backward. What the desk sends carries an origin-id, which comes back
- * from the archive with the message marked ours. A room's archive is read
- * the same way, after a join that asked for no history. Forgeries are
- * test_hostile's part. */
+ * archive's ids; from a start time; after a given id; two at a time; the
+ * newest page going backward. What the desk sends carries an origin-id,
+ * which comes back from the archive with the message marked ours. A
+ * room's archive is read the same way, after a join that asked for no
+ * history. Forgeries are test_hostile's part. */
 
 #include <time.h>
 
@@ -168,6 +168,7 @@ int main(void)
     start(&phone, "mam_ann", "phone");
     start(&bobc, "mam_bob", "pc");
     char bob_ids[5][64];
+    time_t began = time(NULL);
     for (int i = 0; i < 5; i++)
         CHECK(session_send_message(bobc.c.s, ann, "chat", bodies[i], NULL, bob_ids[i],
                                    sizeof bob_ids[i]) == 0);
@@ -201,6 +202,16 @@ int main(void)
     CHECK_STR(sids[0], phone.live[0].sid); /* the same id live and archived */
     CHECK(desk.nmam == 1);
     expect_event(&desk, 0, "complete", sids[4]);
+
+    /* From a start time (XEP-0082, UTC): all five since just before
+     * they were sent, none from an hour ahead. */
+    struct session_mam_query since = {.with = bob, .start = began - 2};
+    CHECK(run_query(&desk, &since, qid));
+    expect_bodies(&desk, 0, 5);
+    since.start = began + 3600;
+    CHECK(run_query(&desk, &since, qid));
+    CHECK(desk.narch == 0);
+    expect_event(&desk, 0, "complete", "");
 
     /* (b) After m2: only m3, m4, m5. */
     q.after_id = sids[1];
