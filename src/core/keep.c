@@ -17,6 +17,10 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
 {
     const struct session_message *m = k->m;
     bool groupchat = m && m->type && strcmp(m->type, "groupchat") == 0;
+    /* Said now (not a delayed or archived copy): its time to the millisecond. */
+    bool live = !m || (!m->delayed && !m->archived);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     struct store_msg sm = {
         .conv = k->conv,
         .sender = k->from,
@@ -29,6 +33,7 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
         .origin_id = m ? m->origin_id : k->sent_id,
         .server_ts = m && m->delayed ? (int64_t)m->stamp : 0,
         .local_ts = (int64_t)(k->stamp ? k->stamp : time(NULL)),
+        .local_ms = live ? (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 : 0,
         .corrects = m ? m->replace_id : k->corrects,
         .state = k->out ? STORE_SENT : STORE_RECEIVED,
     };

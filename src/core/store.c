@@ -6,9 +6,12 @@
  * write is one append and readers never wait for it. synchronous=NORMAL:
  * a power cut may lose the last messages, never the file. Each message is
  * a row of `msg`; `msg_fts` is an FTS5 index of the bodies kept by
- * triggers. Rows are ordered in a conversation by `ts`, the server's time
- * when it gave one (delay), else ours, so that a message fetched from the
- * archive later still lands where it was said.
+ * triggers. Rows are ordered in a conversation by `ts`, in milliseconds:
+ * the server's time when it gave one (delay), else ours, so that a message
+ * fetched from the archive later still lands where it was said. Delay
+ * stamps count whole seconds; a live message's own time has its
+ * milliseconds, so within one second the archive's copies (said earlier)
+ * come before live ones.
  *
  * Duplicates. The same message can come live, as a carbon, from offline
  * storage and from the archive. It is the same message when, in order:
@@ -335,7 +338,9 @@ static int insert(struct store *st, const char *account, struct store_msg *m, in
 
 static int add_once(struct store *st, const char *account, struct store_msg *m, int *result)
 {
-    int64_t ts = m->server_ts ? m->server_ts : m->local_ts;
+    int64_t ts = m->server_ts ? m->server_ts * 1000
+                 : m->local_ms  ? m->local_ms
+                                : m->local_ts * 1000;
     int64_t dup = find_duplicate(st, account, m, ts);
     if (dup < 0)
         return sqlite3_errcode(st->db);
@@ -731,7 +736,8 @@ long store_export(struct store *st, const char *dir, char *err, size_t errlen)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT account, conv, ts, dir, sender, body FROM msg WHERE hidden=0"
+                           "SELECT account, conv, coalesce(server_ts, local_ts), dir, sender, body"
+                           " FROM msg WHERE hidden=0"
                            " ORDER BY account, conv, ts, id",
                            -1, &q, NULL) != SQLITE_OK) {
         say(err, errlen, "export", st->db);
