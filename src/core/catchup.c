@@ -11,6 +11,10 @@
  * connection starts again from there, and what it reads twice the store
  * recognises as duplicates.
  *
+ * An archive that had nothing to give has no id to remember: its cursor
+ * is then "@TIME", the time that catch-up asked from, and the next one
+ * asks from that time.
+ *
  * Live messages carry an archive id too (XEP-0359). They move the cursor
  * only while the archive is "synced", read up to now: during a catch-up
  * a live message is newer than the pages still to come, and moving the
@@ -98,8 +102,14 @@ static void start(struct catchup *c, const char *room, char *qid, size_t qlen)
     store_cursor(c->st, self(c), room ? room : self(c), after, sizeof after);
     struct session_mam_query q = {.archive = room, .after_id = after[0] ? after : NULL,
                                   .max = c->page};
-    if (!room && !after[0])
+    if (after[0] == '@') { /* read before, and it held nothing: from then on */
+        q.after_id = NULL;
+        q.start = (time_t)atoll(after + 1);
+    } else if (!room && !after[0]) {
         q.start = time(NULL) - c->window_s;
+    }
+    if (!room)
+        c->asked = time(NULL);
     if (session_mam_query(c->s, &q, qid, qlen) != 0)
         qid[0] = '\0';
 }
@@ -173,6 +183,15 @@ static const char *on_mam(struct catchup *c, const struct session_event *ev)
         return NULL; /* a window's own paging query */
     if (!failed && ev->text)
         store_set_cursor(c->st, self(c), archive, ev->text);
+    /* An archive with nothing new has no id to start from next time:
+     * its position is the time this catch-up asked from instead. */
+    char cursor[256];
+    if (done && !ev->text && archive == self(c) &&
+        store_cursor(c->st, self(c), archive, cursor, sizeof cursor) == 0 &&
+        (!cursor[0] || cursor[0] == '@')) {
+        snprintf(cursor, sizeof cursor, "@%lld", (long long)c->asked);
+        store_set_cursor(c->st, self(c), archive, cursor);
+    }
     if (!done && !failed)
         return NULL;
     qid[0] = '\0';

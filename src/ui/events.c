@@ -584,6 +584,10 @@ static void on_archived(struct ui *ui, const struct session_message *m)
     }
     if (!w && !groupchat && !out) {
         w = ui_open_chat(ui, conv, false); /* reads it from the store */
+        /* It came with its history: "new since" goes above it. */
+        w->mark_new = false;
+        if (w->count > 1)
+            chatwin_line(w, w->count - 1)->new_row = true;
         if (w != chatwins_current(&ui->wins)) {
             w->unread++;
             rosterview_set_unread(ui->rv, conv, w->unread);

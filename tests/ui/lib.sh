@@ -212,7 +212,10 @@ ui_say() {
 
 # ui_lacks WINDOW TEXT: the screen (all of it) does not show TEXT.
 ui_lacks() {
-	! ui_screen "$1" | grep -qF -- "$2"
+	ui_screen "$1" | grep -qF -- "$2" || return 0
+	echo "# '$2' is on the screen of $1:" >&2
+	ui_screen "$1" | sed 's/^/# | /' >&2
+	return 1
 }
 
 # ui_rows_with WINDOW TEXT COUNT: wait until TEXT shows on exactly COUNT
