@@ -150,7 +150,7 @@ void chatwins_select(struct chatwins *ws, size_t index)
     if (index >= ws->n)
         return;
     ws->current = index;
-    ws->w[index]->unread = 0;
+    ws->w[index]->unread = ws->w[index]->old_unread = 0;
     ws->w[index]->mention = false;
 }
 
@@ -168,7 +168,7 @@ unsigned chatwins_total_unread(const struct chatwins *ws)
 {
     unsigned n = 0;
     for (size_t i = 0; i < ws->n; i++)
-        n += ws->w[i]->unread;
+        n += ws->w[i]->unread - ws->w[i]->old_unread;
     return n;
 }
 
@@ -474,7 +474,7 @@ void chatwin_clear(struct chatwin *w)
     for (size_t i = 0; i < w->count; i++)
         line_clear(chatwin_line(w, i));
     w->head = w->count = 0;
-    w->unread = 0;
+    w->unread = w->old_unread = 0;
     w->scroll = w->gap = 0;
     w->drawn = w->added; /* nothing new to fill the empty pane with */
 }

@@ -36,6 +36,8 @@ struct chatwin {
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
     unsigned unread;
+    unsigned old_unread; /* of unread: from the archive, old news: not in the
+                            terminal's title */
     bool mark_new; /* the next message added gets the "new since" row */
     time_t opened; /* when the window opened (for "new since") */
     bool mention;               /* among the unread: a line that names us (a room's) */
@@ -85,6 +87,7 @@ struct chatwin *chatwins_current(const struct chatwins *ws);
 void chatwins_select(struct chatwins *ws, size_t index);
 /* Index of the next window after current with unread lines, or -1. */
 long chatwins_next_unread(const struct chatwins *ws);
+/* Unread lines that are news (the archive's old ones are not). */
 unsigned chatwins_total_unread(const struct chatwins *ws);
 
 void chatwin_set_name(struct chatwin *w, const char *name);

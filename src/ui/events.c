@@ -590,6 +590,7 @@ static void on_archived(struct ui *ui, const struct session_message *m)
             chatwin_line(w, w->count - 1)->new_row = true;
         if (w != chatwins_current(&ui->wins)) {
             w->unread++;
+            w->old_unread++; /* no bell, and not in the terminal's title */
             rosterview_set_unread(ui->rv, conv, w->unread);
             ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
         }
