@@ -86,6 +86,16 @@ struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp,
                       act != NULL);
 }
 
+/* A correction replaces the whole body (XEP-0308), so it is an action
+ * only if it says "/me" itself (issue 9: correcting an action showed the
+ * correction as one, while the peer saw plain text). */
+void ui_correct_line(struct ui *ui, struct chatline *l, const char *body)
+{
+    const char *act = action_text(body);
+    chatwin_correct(l, act ? act : body, act != NULL);
+    ui_dirty(ui, UI_DIRTY_CHAT);
+}
+
 static void load_history(struct ui *ui, struct chatwin *w)
 {
     if (!ui->data_dir)

@@ -45,7 +45,8 @@
 
 static bool want_auto_away(const struct ui *ui)
 {
-    return (ui->idle || ui->detached) && (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
+    return (ui->idle || (ui->detached && !ui->detached_overruled)) &&
+           (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
 }
 
 /* Why we are away, for the status window only: contacts see the
@@ -177,7 +178,12 @@ static void check_attached(struct ui *ui)
         return;
     bool any = st.st_mode & S_IXUSR;
     bool asked = any && tmux_clients(path, session, &ours, &others);
-    ui->detached = asked ? ours == 0 : !any;
+    bool detached = asked ? ours == 0 : !any;
+    /* The user's own choice made while detached holds until a client
+     * shows up: the next detach is auto-away again. */
+    if (!detached)
+        ui->detached_overruled = false;
+    ui->detached = detached;
     /* A client attaching to our session, or leaving it, while another
      * session keeps a client does not change the socket: ask again, but
      * only in that case. */
@@ -536,8 +542,7 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
     /* XEP-0308: a correction replaces that contact's line, if still shown. */
     struct chatline *old = m->replace_id ? chatwin_find_id(w, m->replace_id) : NULL;
     if (old && old->kind == CHATLINE_IN) {
-        chatwin_correct(old, text);
-        ui_dirty(ui, UI_DIRTY_CHAT);
+        ui_correct_line(ui, old, text);
     } else {
         ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick), text,
                         m->id);

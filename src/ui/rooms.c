@@ -276,6 +276,18 @@ static void join(struct ui *ui, const char *arg, const char *password, bool focu
         snprintf(nick, sizeof nick, "%s", slash + 1);
     else
         snprintf(nick, sizeof nick, "%.*s", (int)strcspn(bare_us, "@"), bare_us);
+    /* Joining again would only say "joining..." (issue 9): say where we
+     * are, and go there. */
+    const struct muc_room *r = session_muc_room(ui->session, room);
+    if (r && r->joined && focus) {
+        struct chatwin *w = ui_room_window(ui, r->jid, true);
+        if (slash && strcmp(nick, r->nick) != 0)
+            ui_info(ui, w, CHATLINE_INFO, "you are already in %s as %s: /nick %s changes your nick",
+                    r->jid, r->nick, nick);
+        else
+            ui_info(ui, w, CHATLINE_INFO, "you are already in %s as %s", r->jid, r->nick);
+        return;
+    }
     if (session_muc_join(ui->session, room, nick, password) != 0) {
         ui_status_error(ui, "/join: %s",
                         session_state(ui->session) == SESSION_ONLINE

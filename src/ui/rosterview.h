@@ -22,6 +22,7 @@ struct rosterview_row {
     enum rosterview_kind kind;
     const char *group;      /* the group's name (both kinds) */
     bool collapsed;         /* group rows */
+    bool above;             /* group rows: its first rows are above the pane (drawn "^") */
     unsigned online, total; /* group rows: members online / all members */
     const char *jid;        /* contact rows: bare JID */
     const char *label;      /* contact rows: name, or JID when it has none */
@@ -81,5 +82,10 @@ const char *rosterview_selected_jid(struct rosterview *rv);
 /* First row to draw in a pane of height rows so that the selection is
  * visible; the pane scrolls only when the selection leaves it. */
 size_t rosterview_top(struct rosterview *rv, int height);
+/* The pane's first row when the roster is scrolled: a contact row at top
+ * (> 0) gives way to its group's row, with above set, so that the pane
+ * always says which group it shows. rosterview_top keeps the selection
+ * off that row. Else row top itself. */
+bool rosterview_top_row(struct rosterview *rv, size_t top, struct rosterview_row *out);
 
 #endif

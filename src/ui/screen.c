@@ -220,7 +220,10 @@ void screen_draw_title(struct screen *s, const char *roster_title, const char *c
         mvwaddch(w, 0, s->lay.roster_w, ACS_VLINE);
     }
     wmove(w, 0, s->lay.chat_x);
-    put_str(w, chat_title, s->lay.chat_w - 1, THEME_TITLE, s);
+    /* Cut with "…", so that a cut title does not look whole (issue 9). */
+    char cut[2048];
+    textwidth_truncate(chat_title, s->lay.chat_w - 1, cut, sizeof cut);
+    put_str(w, cut, s->lay.chat_w - 1, THEME_TITLE, s);
     wnoutrefresh(w);
 }
 
@@ -272,7 +275,7 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
     }
     if (r->kind == ROSTERVIEW_GROUP) {
         wattr_set(w, s->attr[THEME_ROSTER_GROUP] | sel, s->pair[THEME_ROSTER_GROUP], NULL);
-        waddstr(w, r->collapsed ? "> " : "v ");
+        waddstr(w, r->above ? "^ " : r->collapsed ? "> " : "v ");
         snprintf(buf, sizeof buf, " (%u/%u)", r->online, r->total);
         int room = width - 2 - textwidth_str(buf);
         int used = screen_put(w, r->group, strlen(r->group), room > 1 ? room : 1,
@@ -311,7 +314,8 @@ void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused, b
     size_t sel = rosterview_selected(rv);
     for (int y = 0; y < s->lay.pane_h; y++) {
         struct rosterview_row row;
-        if (!rosterview_row(rv, top + (size_t)y, &row))
+        bool ok = y == 0 ? rosterview_top_row(rv, top, &row) : rosterview_row(rv, top + (size_t)y, &row);
+        if (!ok)
             break;
         wmove(w, y, 0);
         draw_roster_row(s, &row, focused && top + (size_t)y == sel);
@@ -414,11 +418,12 @@ void screen_draw_chat(struct screen *s, struct chatwin *win, const char *tsfmt)
     int y = total < need ? 0 : (int)(need - total);
     if (total < need && win->scroll > 0)
         y = 0;
+    int indent = chatwin_indent(tsfmt, width);
     for (size_t i = first; i < win->count && y < height; i++) {
         struct chatline *l = chatwin_line(win, i);
         char prefix[256];
         struct chat_draw d = {s, l, tsfmt, y, chatwin_prefix(l, tsfmt, prefix, sizeof prefix)};
-        chatwin_layout(l, width, d.prefix, chat_row, &d);
+        chatwin_layout(l, width, d.prefix, indent, chat_row, &d);
         y += chatwin_rows(l, width, tsfmt);
     }
     wnoutrefresh(w);

@@ -107,6 +107,9 @@ struct ui {
     char *status;
     int priority;
     bool idle, detached, auto_away;
+    /* The user chose a presence while tmux showed no client: that choice
+     * holds over auto-away until a client attaches (events.c). */
+    bool detached_overruled;
     char **autojoin; /* rooms.c: joined once online, again after an offline */
     size_t nautojoin;
     bool autojoined;
@@ -161,6 +164,7 @@ const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size
 const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
+void ui_correct_line(struct ui *ui, struct chatline *l, const char *body);
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id);
 /* Append to the history file; a failure is shown in the status window. */
