@@ -65,7 +65,7 @@ struct history_load {
 };
 
 /* XEP-0245: a body starting with "/me " is an action. */
-static const char *action_text(const char *body)
+const char *ui_action_text(const char *body)
 {
     return strncmp(body, "/me ", 4) == 0 && body[4] ? body + 4 : NULL;
 }
@@ -73,7 +73,7 @@ static const char *action_text(const char *body)
 static void on_history(void *ud, time_t stamp, bool outgoing, const char *from, const char *text)
 {
     struct history_load *h = ud;
-    const char *act = action_text(text);
+    const char *act = ui_action_text(text);
     chatwin_add_msg(h->w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN,
                     outgoing ? h->self : h->peer, act ? act : text, NULL, act != NULL);
 }
@@ -81,7 +81,7 @@ static void on_history(void *ud, time_t stamp, bool outgoing, const char *from, 
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id)
 {
-    const char *act = action_text(body);
+    const char *act = ui_action_text(body);
     return ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick, act ? act : body, id,
                       act != NULL);
 }
@@ -91,7 +91,7 @@ struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp,
  * correction as one, while the peer saw plain text). */
 void ui_correct_line(struct ui *ui, struct chatline *l, const char *body)
 {
-    const char *act = action_text(body);
+    const char *act = ui_action_text(body);
     chatwin_correct(l, act ? act : body, act != NULL);
     ui_dirty(ui, UI_DIRTY_CHAT);
 }

@@ -249,6 +249,19 @@ struct chatline *chatwin_find_id(struct chatwin *w, const char *id)
     return NULL;
 }
 
+bool chatwin_has_line(struct chatwin *w, time_t stamp, long slack, const char *nick,
+                      const char *text)
+{
+    for (size_t i = w->count, k = 0; i > 0 && k < RECEIPT_LOOKBACK; i--, k++) {
+        const struct chatline *l = chatwin_line(w, i - 1);
+        long d = (long)(l->stamp - stamp);
+        if (d >= -slack && d <= slack && l->nick && strcmp(l->nick, nick) == 0 &&
+            strcmp(l->text, text) == 0)
+            return true;
+    }
+    return false;
+}
+
 void chatwin_correct(struct chatline *l, const char *text, bool action)
 {
     l->action = action;

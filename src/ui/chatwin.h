@@ -21,6 +21,7 @@ struct chatline {
     char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
+    bool mention;         /* IN, in a room: it names our nick (drawn as chat.mention) */
     int rows, rows_width; /* cached wrap result for one width */
 };
 
@@ -95,6 +96,11 @@ void chatwin_correct(struct chatline *l, const char *text, bool action);
 struct chatline *chatwin_last_sent(struct chatwin *w);
 /* Our message with stanza id among the newest 500 lines, or NULL. */
 struct chatline *chatwin_find_id(struct chatwin *w, const char *id);
+/* Among the newest 500 lines, one by nick with this text, stamped within
+ * slack seconds of stamp: a room's history replayed at a rejoin is not
+ * shown twice. */
+bool chatwin_has_line(struct chatwin *w, time_t stamp, long slack, const char *nick,
+                      const char *text);
 /* /clear: drop every line (the ring keeps its size). */
 void chatwin_clear(struct chatwin *w);
 /* Line i, 0 = oldest. */

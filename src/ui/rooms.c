@@ -75,6 +75,17 @@ static bool names_us(const char *text, const char *nick)
     return false;
 }
 
+/* History the room sends at a join that the window shows already: a
+ * rejoin (after /join, a reconnect, /disconnect and /connect) asks for
+ * the last 20 messages when the session has no newer stamp to ask from,
+ * and they were shown once (issue 9). A line seen live has our clock's
+ * stamp and the replay the room's: a few seconds apart at most. */
+static bool replayed(struct chatwin *w, const struct session_message *m, const char *who)
+{
+    const char *act = ui_action_text(m->body);
+    return chatwin_has_line(w, m->stamp, 5, who, act ? act : m->body);
+}
+
 /* A groupchat message, or a private one from an occupant: true if it was
  * for a room window. */
 bool ui_room_message(struct ui *ui, const struct session_message *m)
@@ -93,10 +104,16 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
     snprintf(who, sizeof who, "%s%s", nick ? nick : "*room*", groupchat ? "" : " (private)");
     if (!m->delayed)
         ui_log_message(ui, r->jid, m->stamp, ours, who, m->body);
-    ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
+    else if (replayed(w, m, who)) {
+        free(room);
+        return true;
+    }
+    struct chatline *l = ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
+    bool named = !ours && names_us(m->body, r->nick);
+    l->mention = named; /* highlighted where it names us, seen or not */
     if (w != chatwins_current(&ui->wins) && !ours && !m->delayed) {
         w->unread++;
-        if (!groupchat || names_us(m->body, r->nick)) {
+        if (!groupchat || named) {
             ui->bell = ui->opt.bell;
             w->mention = true; /* marked apart on the status line */
         }
@@ -141,24 +158,58 @@ static void on_occupant(struct ui *ui, const struct session_event *ev)
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 
-/* Why a join was refused, with what to do about it (XEP-0045 §7.2). */
-static const char *refusal_hint(const char *condition)
+/* Why a join was refused, with what to do about it (XEP-0045 §7.2),
+ * naming the real room and nick (issue 9: the hint said "/join
+ * ROOM@SERVICE/OTHERNICK", placeholder and all). */
+static void refusal_hint(const struct session_event *ev, const char *nick, char *buf, size_t len)
 {
-    static const struct {
-        const char *condition, *hint;
-    } hints[] = {
-        {"conflict", "that nick is taken: /join ROOM@SERVICE/OTHERNICK"},
-        {"not-authorized", "a password is needed: /join ROOM@SERVICE[/NICK] PASSWORD"},
-        {"registration-required", "the room is for members only"},
-        {"forbidden", "you are banned from the room"},
-        {"service-unavailable", "the room is full"},
-        {"item-not-found", "the room does not exist (or is locked)"},
-        {"not-allowed", "you may not create rooms there"},
-    };
-    for (size_t i = 0; condition && i < sizeof hints / sizeof hints[0]; i++)
-        if (strcmp(hints[i].condition, condition) == 0)
-            return hints[i].hint;
-    return "";
+    const char *c = ev->condition ? ev->condition : "";
+    const char *service = strchr(ev->jid, '@') ? strchr(ev->jid, '@') + 1 : ev->jid;
+    if (strcmp(c, "conflict") == 0)
+        snprintf(buf, len, "the nick %s is taken there: /join %s/%s_ tries another", nick, ev->jid,
+                 nick);
+    else if (strcmp(c, "not-authorized") == 0)
+        snprintf(buf, len, "the room wants a password: /join %s PASSWORD", ev->jid);
+    else if (strcmp(c, "registration-required") == 0)
+        snprintf(buf, len, "the room is for members only: ask one of its owners to add you");
+    else if (strcmp(c, "forbidden") == 0)
+        snprintf(buf, len, "you are banned from the room: ask one of its owners");
+    else if (strcmp(c, "service-unavailable") == 0)
+        snprintf(buf, len, "the room is full: /join %s again later", ev->jid);
+    else if (strcmp(c, "item-not-found") == 0)
+        snprintf(buf, len, "%s has no such room (or it is locked): check the name", service);
+    else if (strcmp(c, "not-allowed") == 0)
+        snprintf(buf, len, "%s does not let you create rooms: join one that exists", service);
+    else
+        snprintf(buf, len, "/join %s again to retry", ev->jid);
+}
+
+/* Going offline for good makes the session forget its rooms (it joins
+ * them again only after a reconnect): keep them for the next login. */
+static void remember_room(struct ui *ui, const char *jid)
+{
+    const struct muc_room *r = session_muc_room(ui->session, jid);
+    if (!r || !r->nick)
+        return;
+    size_t n = strlen(r->jid) + strlen(r->nick) + 2;
+    char *arg = xalloc_realloc(NULL, n);
+    snprintf(arg, n, "%s/%s", r->jid, r->nick);
+    ui->rejoin = xalloc_realloc(ui->rejoin, (ui->nrejoin + 1) * sizeof *ui->rejoin);
+    ui->rejoin_pw = xalloc_realloc(ui->rejoin_pw, (ui->nrejoin + 1) * sizeof *ui->rejoin_pw);
+    ui->rejoin[ui->nrejoin] = arg;
+    ui->rejoin_pw[ui->nrejoin++] = r->password ? xalloc_strdup(r->password) : NULL;
+}
+
+static void forget_rejoin(struct ui *ui)
+{
+    for (size_t i = 0; i < ui->nrejoin; i++) {
+        free(ui->rejoin[i]);
+        free(ui->rejoin_pw[i]);
+    }
+    free(ui->rejoin);
+    free(ui->rejoin_pw);
+    ui->rejoin = ui->rejoin_pw = NULL;
+    ui->nrejoin = 0;
 }
 
 static void on_left(struct ui *ui, const struct session_event *ev)
@@ -168,13 +219,19 @@ static void on_left(struct ui *ui, const struct session_event *ev)
     const char *why = ev->text;
     if (!w)
         w = ui_room_window(ui, ev->jid, false);
-    if (strcmp(how, "error") == 0)
-        ui_info(ui, w, CHATLINE_ERROR, "could not join: %s%s%s; %s", ev->condition, why ? ": " : "",
-                why ? why : "", refusal_hint(ev->condition));
+    if (strcmp(how, "error") == 0) {
+        char hint[1200];
+        refusal_hint(ev, ev->nick ? ev->nick : "NICK", hint, sizeof hint);
+        ui_info(ui, w, CHATLINE_ERROR, "could not join %s: %s%s%s; %s", ev->jid, ev->condition,
+                why ? ": " : "", why ? why : "", hint);
+    }
     else if (strcmp(how, "lost") == 0)
         ui_info(ui, w, CHATLINE_INFO, "connection lost: the room is joined again after login");
-    else if (strcmp(how, "offline") == 0)
-        ui_info(ui, w, CHATLINE_INFO, "offline: you are no longer in the room");
+    else if (strcmp(how, "offline") == 0) {
+        remember_room(ui, ev->jid);
+        ui_info(ui, w, CHATLINE_INFO,
+                "offline: you are no longer in the room; the next login joins it again");
+    }
     else
         ui_info(ui, w, strcmp(how, "part") == 0 ? CHATLINE_INFO : CHATLINE_ERROR, "%s%s%s",
                 strcmp(how, "kick") == 0      ? "you were kicked"
@@ -312,6 +369,13 @@ void ui_rooms_autojoin(struct ui *ui)
     ui->autojoined = true;
     for (size_t i = 0; i < ui->nautojoin; i++)
         join(ui, ui->autojoin[i], NULL, false);
+    for (size_t i = 0; i < ui->nrejoin; i++) {
+        char *bare = jid_bare_of(ui->rejoin[i]);
+        if (bare && !session_muc_room(ui->session, bare)) /* not autojoined already */
+            join(ui, ui->rejoin[i], ui->rejoin_pw[i], false);
+        free(bare);
+    }
+    forget_rejoin(ui);
 }
 
 void ui_rooms_free(struct ui *ui)
@@ -321,6 +385,7 @@ void ui_rooms_free(struct ui *ui)
     free(ui->autojoin);
     ui->autojoin = NULL;
     ui->nautojoin = 0;
+    forget_rejoin(ui);
 }
 
 void ui_cmd_part(struct ui *ui, const struct command *c)

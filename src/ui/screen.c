@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/nickcolor.h"
 #include "ui/textwidth.h"
 
 /* The delivery mark: U+2713 where the terminal surely draws it, '+' on
@@ -79,6 +80,9 @@ static void init_colors(struct screen *s, const struct theme *t)
         use_default_colors();
         ncolors = COLORS;
     }
+    s->ncolors = ncolors;
+    memset(s->nick_pair, 0, sizeof s->nick_pair);
+    s->nick_bg = theme_bg(&t->style[THEME_CHAT_NICK_OTHER], ncolors);
     for (int i = 0; i < THEME_NROLES; i++) {
         const struct theme_style *st = &t->style[i];
         s->attr[i] = theme_attrs(st->attrs);
@@ -345,11 +349,42 @@ struct chat_draw {
     int prefix; /* columns */
 };
 
-static enum theme_role text_role(enum chatline_kind k)
+static enum theme_role text_role(const struct chatline *l)
 {
-    return k == CHATLINE_INFO    ? THEME_CHAT_INFO
+    enum chatline_kind k = l->kind;
+    return l->mention            ? THEME_CHAT_MENTION
+           : k == CHATLINE_INFO  ? THEME_CHAT_INFO
            : k == CHATLINE_ERROR ? THEME_CHAT_ERROR
                                  : THEME_CHAT_TEXT;
+}
+
+/* The pair for others' nicks: XEP-0392's colour of the nick (see
+ * nickcolor.c) on chat.nick.other's background, with its attributes;
+ * chat.nick.other's own colour where the terminal has too few. Our own
+ * nick keeps chat.nick.self, so that we stand apart. */
+static short nick_pair(struct screen *s, const char *nick)
+{
+    short c = nickcolor_pick(nick, s->ncolors);
+    if (c < 0 || c > 255)
+        return s->pair[THEME_CHAT_NICK_OTHER];
+    if (!s->nick_pair[c]) {
+        short pair = (short)(THEME_NROLES + 1 + c);
+        if (pair >= COLOR_PAIRS || init_pair(pair, c, s->nick_bg) != OK)
+            return s->pair[THEME_CHAT_NICK_OTHER];
+        s->nick_pair[c] = pair;
+    }
+    return s->nick_pair[c];
+}
+
+static void put_nick(struct chat_draw *d, WINDOW *w, int maxcols)
+{
+    struct screen *s = d->s;
+    const char *nick = d->line->nick ? d->line->nick : "";
+    if (d->line->kind == CHATLINE_OUT) {
+        put_str(w, nick, maxcols, THEME_CHAT_NICK_SELF, s);
+        return;
+    }
+    screen_put(w, nick, strlen(nick), maxcols, s->attr[THEME_CHAT_NICK_OTHER], nick_pair(s, nick));
 }
 
 static void draw_prefix(struct chat_draw *d, WINDOW *w)
@@ -367,13 +402,13 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     used += put_str(w, " ", width - used, THEME_CHAT_TIME, s);
     enum chatline_kind k = d->line->kind;
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {
-        enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
         used += put_str(w, "* ", width - used, THEME_CHAT_TEXT, s);
-        used += put_str(w, d->line->nick ? d->line->nick : "", width - used, nr, s);
+        put_nick(d, w, width - used);
+        used = getcurx(w);
         put_str(w, " ", width - used, THEME_CHAT_TEXT, s);
     } else if (k == CHATLINE_IN || k == CHATLINE_OUT) {
-        enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
-        used += put_str(w, d->line->nick ? d->line->nick : "", width - used, nr, s);
+        put_nick(d, w, width - used);
+        used = getcurx(w);
         put_str(w, "> ", width - used, THEME_CHAT_TEXT, s);
     } else if (k == CHATLINE_ERROR) {
         put_str(w, "! ", width - used, THEME_CHAT_ERROR, s);
@@ -396,7 +431,7 @@ static void chat_row(void *ud, int row, int col, const char *text, size_t len)
     if (row == 0)
         draw_prefix(d, w);
     wmove(w, y, col);
-    enum theme_role role = text_role(d->line->kind);
+    enum theme_role role = text_role(d->line);
     screen_put(w, text, len, d->s->lay.chat_w - col, d->s->attr[role], d->s->pair[role]);
 }
 

@@ -112,6 +112,11 @@ struct ui {
     bool detached_overruled;
     char **autojoin; /* rooms.c: joined once online, again after an offline */
     size_t nautojoin;
+    /* rooms.c: the rooms we were in when the session went offline for
+     * good ("ROOM/NICK", and its password or NULL), joined again at the
+     * next login: /disconnect then /connect comes back to them. */
+    char **rejoin, **rejoin_pw;
+    size_t nrejoin;
     bool autojoined;
 };
 
@@ -164,6 +169,8 @@ const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size
 const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len);
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
+/* XEP-0245: the text of an action ("/me TEXT"), or NULL. */
+const char *ui_action_text(const char *body);
 void ui_correct_line(struct ui *ui, struct chatline *l, const char *body);
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id);

@@ -64,8 +64,9 @@ third=$(new_user mucthird)
 ui_start third "$third" muc-pw 100 30
 check "third logged in" ui_wait third "logged in as"
 send third "/join $room/anna"
-check "a refused join says why" ui_wait third "could not join: conflict"
-check "and what to do" ui_wait third "that nick is taken"
+check "a refused join names the room and says why" ui_wait_said third "could not join $room: conflict"
+check "and what to do, with the real room and nick" ui_wait_said third "the nick anna is taken there: /join $room/anna_ tries another"
+check "no placeholder left in" ui_lacks third "ROOM@SERVICE"
 
 # A room in the account's autojoin is joined at login, in the background.
 auto=$(new_user mucauto)
