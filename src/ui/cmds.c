@@ -243,7 +243,9 @@ void ui_say(struct ui *ui, const char *text)
     }
     if (w->kind == CHATWIN_ROOM)
         ui_room_say(ui, w, text);
-    else
+    else if (strchr(w->jid, '/') && !ui_room_private(ui, w->jid, text))
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: you are no longer in that room");
+    else if (!strchr(w->jid, '/'))
         ui_send_text(ui, w, text);
     free(literal);
 }
@@ -385,6 +387,7 @@ static void cmd_connect(struct ui *ui, const struct command *c)
 static void cmd_disconnect(struct ui *ui, const struct command *c)
 {
     (void)c;
+    ui_rooms_remember(ui);
     session_disconnect(ui->session, NULL);
 }
 

@@ -291,7 +291,7 @@ static void rename_window(struct ui *ui, const char *bare)
 {
     struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
     char name[256];
-    if (w)
+    if (w && w->kind == CHATWIN_CHAT && !strchr(w->jid, '/')) /* not an occupant's (rooms.c) */
         chatwin_set_name(w, ui_contact_name(ui, bare, name, sizeof name));
 }
 

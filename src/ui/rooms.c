@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rooms.c - group chat rooms (XEP-0045) on the screen: a window per room
  * (its subject and head count in the title), occupants coming and going,
- * our own messages as the room sends them back, private messages from
- * occupants in the room's window, nick completion, and the commands
+ * our own messages as the room sends them back, private messages with
+ * occupants in windows of their own, nick completion, and the commands
  * /join /part /nick /topic /invite /names.
  *
  * What we chose, as Profanity and mcabber users expect: a room's window
@@ -86,6 +86,25 @@ static bool replayed(struct chatwin *w, const struct session_message *m, const c
     return chatwin_has_line(w, m->stamp, 5, who, act ? act : m->body);
 }
 
+/* The window of private messages with an occupant (issue 9: they were
+ * lines in the room's window, easily lost among its traffic): a chat
+ * window for the occupant's full JID, named "NICK/ROOM". What is said
+ * there is logged with the room's history, marked private. */
+static struct chatwin *private_window(struct ui *ui, const char *occupant, bool focus)
+{
+    const char *nick = jid_resource_of(occupant);
+    char name[300];
+    snprintf(name, sizeof name, "%s/%.*s", nick ? nick : occupant,
+             (int)strcspn(occupant, "@"), occupant);
+    struct chatwin *w = chatwins_open(&ui->wins, occupant, name, NULL);
+    size_t index = 0;
+    chatwins_find(&ui->wins, occupant, &index);
+    if (focus)
+        ui_select_window(ui, index);
+    ui_dirty(ui, UI_DIRTY_STATUS);
+    return w;
+}
+
 /* A groupchat message, or a private one from an occupant: true if it was
  * for a room window. */
 bool ui_room_message(struct ui *ui, const struct session_message *m)
@@ -97,13 +116,15 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
         free(room);
         return r != NULL && !m->carbon_sent;
     }
-    struct chatwin *w = ui_room_window(ui, r->jid, false);
     const char *nick = jid_resource_of(m->from);
+    struct chatwin *w = groupchat || !nick ? ui_room_window(ui, r->jid, false)
+                                           : private_window(ui, m->from, false);
     bool ours = groupchat && nick && r->nick && strcmp(nick, r->nick) == 0;
-    char who[300];
-    snprintf(who, sizeof who, "%s%s", nick ? nick : "*room*", groupchat ? "" : " (private)");
+    char who[300], logged[320];
+    snprintf(who, sizeof who, "%s", nick ? nick : "*room*");
+    snprintf(logged, sizeof logged, "%s%s", who, groupchat ? "" : " (private)");
     if (!m->delayed)
-        ui_log_message(ui, r->jid, m->stamp, ours, who, m->body);
+        ui_log_message(ui, r->jid, m->stamp, ours, logged, m->body);
     else if (replayed(w, m, who)) {
         free(room);
         return true;
@@ -191,6 +212,10 @@ static void remember_room(struct ui *ui, const char *jid)
     const struct muc_room *r = session_muc_room(ui->session, jid);
     if (!r || !r->nick)
         return;
+    for (size_t i = 0; i < ui->nrejoin; i++)
+        if (strncmp(ui->rejoin[i], r->jid, strlen(r->jid)) == 0 &&
+            ui->rejoin[i][strlen(r->jid)] == '/')
+            return;
     size_t n = strlen(r->jid) + strlen(r->nick) + 2;
     char *arg = xalloc_realloc(NULL, n);
     snprintf(arg, n, "%s/%s", r->jid, r->nick);
@@ -198,6 +223,20 @@ static void remember_room(struct ui *ui, const char *jid)
     ui->rejoin_pw = xalloc_realloc(ui->rejoin_pw, (ui->nrejoin + 1) * sizeof *ui->rejoin_pw);
     ui->rejoin[ui->nrejoin] = arg;
     ui->rejoin_pw[ui->nrejoin++] = r->password ? xalloc_strdup(r->password) : NULL;
+}
+
+/* /disconnect leaves the rooms before the session goes offline: what
+ * we were in is noted first, so that /connect comes back to it. */
+void ui_rooms_remember(struct ui *ui)
+{
+    for (size_t i = 0; i < session_muc_count(ui->session); i++) {
+        const struct muc_room *r = session_muc_at(ui->session, i);
+        struct chatwin *w = r->joined ? room_window(ui, r->jid) : NULL;
+        if (!w)
+            continue;
+        remember_room(ui, r->jid);
+        ui_info(ui, w, CHATLINE_INFO, "/connect joins the room again");
+    }
 }
 
 static void forget_rejoin(struct ui *ui)
@@ -230,7 +269,7 @@ static void on_left(struct ui *ui, const struct session_event *ev)
     else if (strcmp(how, "offline") == 0) {
         remember_room(ui, ev->jid);
         ui_info(ui, w, CHATLINE_INFO,
-                "offline: you are no longer in the room; the next login joins it again");
+                "offline: you are no longer in the room; /connect joins it again");
     }
     else
         ui_info(ui, w, strcmp(how, "part") == 0 ? CHATLINE_INFO : CHATLINE_ERROR, "%s%s%s",
@@ -453,16 +492,17 @@ void ui_cmd_names(struct ui *ui, const struct command *c)
     }
 }
 
-/* /msg room@service/nick TEXT: a private message to an occupant, shown in
- * the room's window. True if jid was an occupant of one of our rooms. */
+/* /msg room@service/nick TEXT, or text in that occupant's window: a
+ * private message, shown in the occupant's window. True if jid was an
+ * occupant of one of our rooms. */
 bool ui_room_private(struct ui *ui, const char *jid, const char *text)
 {
     const char *nick = jid ? jid_resource_of(jid) : NULL;
-    struct chatwin *w = nick ? room_window(ui, jid) : NULL;
-    const struct muc_room *r = w ? session_muc_room(ui->session, w->jid) : NULL;
+    struct chatwin *room = nick ? room_window(ui, jid) : NULL;
+    const struct muc_room *r = room ? session_muc_room(ui->session, room->jid) : NULL;
     if (!r)
         return false;
-    ui_room_window(ui, r->jid, true);
+    struct chatwin *w = private_window(ui, jid, true);
     if (!text)
         return true;
     char who[300];
@@ -472,7 +512,7 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
         return true;
     }
     ui_log_message(ui, r->jid, time(NULL), true, who, text);
-    ui_show_message(ui, w, time(NULL), true, who, text, NULL);
+    ui_show_message(ui, w, time(NULL), true, r->nick, text, NULL);
     return true;
 }
 

@@ -157,6 +157,12 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
                  w->scroll > 0 ? " -- more below: PgDn" : "");
         return;
     }
+    const char *slash = strchr(w->jid, '/');
+    if (slash) { /* private messages with a room's occupant (rooms.c) */
+        snprintf(buf, len, "private: %s in %.*s%s", slash + 1, (int)(slash - w->jid), w->jid,
+                 w->scroll > 0 ? " -- more below: PgDn" : "");
+        return;
+    }
     const struct roster_item *it = roster_find(session_roster(ui->session), w->jid);
     enum presence_show show = it ? roster_show(it) : SHOW_OFFLINE;
     const struct roster_resource *best = it ? roster_best(it) : NULL;

@@ -206,6 +206,8 @@ void ui_cmd_bookmark_remove(struct ui *ui, const struct command *c);
 void ui_cmd_bookmark_list(struct ui *ui, const struct command *c);
 /* Online: join the account's autojoin rooms, once per time online. */
 void ui_rooms_autojoin(struct ui *ui);
+/* /disconnect: note the rooms we are in, for the next login. */
+void ui_rooms_remember(struct ui *ui);
 void ui_rooms_free(struct ui *ui);
 /* typing.c: our chat states (XEP-0085) */
 /* After keys: "composing" when typing text in a chat, "paused" later. */
