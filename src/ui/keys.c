@@ -374,6 +374,13 @@ static void roster_enter(struct ui *ui)
         rosterview_toggle_group(ui->rv);
         return;
     }
+    if (rosterview_selected_room(ui->rv)) {
+        size_t index = 0;
+        if (chatwins_find(&ui->wins, jid, &index))
+            ui_select_window(ui, index);
+        set_focus(ui, UI_FOCUS_INPUT);
+        return;
+    }
     char *j = strdup(jid);
     ui_open_chat(ui, j, true);
     free(j);
@@ -410,6 +417,16 @@ static void roster_info(struct ui *ui, const char *jid)
 
 static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
 {
+    /* A room's row takes Enter (its window) and moves; a contact's keys
+     * say what a room wants instead. */
+    if (jid && rosterview_selected_room(ui->rv) &&
+        (a == BIND_ROSTER_INFO || a == BIND_ROSTER_REMOVE || a == BIND_ROSTER_RENAME ||
+         a == BIND_ROSTER_BLOCK)) {
+        ui_status_note(ui, "%s is a room: Enter opens its window, /part leaves it, "
+                           "/close closes it",
+                       jid);
+        return;
+    }
     switch (a) {
     case BIND_ROSTER_DOWN:
         rosterview_move(ui->rv, 1);

@@ -66,6 +66,9 @@ struct rosterview {
     size_t sel, top;
     struct group *sel_g; /* what the selection is on, kept across rebuilds */
     struct contact *sel_c;
+    struct group *rooms_group; /* the rooms, first; not in groups[] */
+    struct contact **rooms;    /* not in the hash or the entries */
+    size_t nrooms;
 };
 
 static char *lower_dup(const char *s)
@@ -317,6 +320,13 @@ void rosterview_free(struct rosterview *rv)
     if (!rv)
         return;
     drop_contacts(rv);
+    for (size_t i = 0; i < rv->nrooms; i++)
+        contact_free(rv->rooms[i]);
+    free(rv->rooms);
+    if (rv->rooms_group) {
+        free(rv->rooms_group->name);
+        free(rv->rooms_group);
+    }
     for (size_t i = 0; i < rv->ngroups; i++) {
         free(rv->groups[i]->name);
         free(rv->groups[i]);
@@ -518,6 +528,69 @@ const char *rosterview_filter(const struct rosterview *rv)
     return rv->filter ? rv->filter : "";
 }
 
+/* ---- rooms ---- */
+
+static bool room_same(const struct contact *c, const struct rosterview_room *r)
+{
+    return strcmp(c->jid, r->jid) == 0 && strcmp(c->label, r->label) == 0 &&
+           (c->show != SHOW_OFFLINE) == r->joined && c->unread == r->unread;
+}
+
+bool rosterview_set_rooms(struct rosterview *rv, const struct rosterview_room *rooms, size_t n)
+{
+    bool same = n == rv->nrooms;
+    for (size_t i = 0; same && i < n; i++)
+        same = room_same(rv->rooms[i], &rooms[i]);
+    if (same)
+        return false;
+    if (!rv->rooms_group) {
+        rv->rooms_group = xalloc_realloc(NULL, sizeof *rv->rooms_group);
+        *rv->rooms_group = (struct group){.name = xalloc_strdup(ROSTERVIEW_ROOMS)};
+    }
+    /* A room that stays keeps its contact, so that the selection stays
+     * on it. */
+    struct contact **next = xalloc_realloc(NULL, (n ? n : 1) * sizeof *next);
+    for (size_t i = 0; i < n; i++) {
+        struct contact *c = NULL;
+        for (size_t k = 0; !c && k < rv->nrooms; k++)
+            if (rv->rooms[k] && strcmp(rv->rooms[k]->jid, rooms[i].jid) == 0) {
+                c = rv->rooms[k];
+                rv->rooms[k] = NULL;
+            }
+        if (!c) {
+            c = xalloc_realloc(NULL, sizeof *c);
+            *c = (struct contact){.jid = xalloc_strdup(rooms[i].jid)};
+        }
+        free(c->label);
+        free(c->lc_label);
+        c->label = xalloc_strdup(rooms[i].label);
+        c->lc_label = lower_dup(c->label);
+        c->show = rooms[i].joined ? SHOW_ONLINE : SHOW_OFFLINE;
+        c->unread = rooms[i].unread;
+        next[i] = c;
+    }
+    for (size_t k = 0; k < rv->nrooms; k++) {
+        if (rv->rooms[k] && rv->sel_c == rv->rooms[k])
+            rv->sel_c = NULL;
+        if (rv->rooms[k])
+            contact_free(rv->rooms[k]);
+    }
+    free(rv->rooms);
+    rv->rooms = next;
+    rv->nrooms = n;
+    rv->rooms_group->total = (unsigned)n;
+    rv->rooms_group->online = 0;
+    for (size_t i = 0; i < n; i++)
+        rv->rooms_group->online += rooms[i].joined;
+    rv->rows_dirty = true;
+    return true;
+}
+
+bool rosterview_selected_room(struct rosterview *rv)
+{
+    return rosterview_selected_jid(rv) && rv->rooms_group && rv->rows[rv->sel].g == rv->rooms_group;
+}
+
 /* ---- visible rows ---- */
 
 /* Case-insensitive: is needle within the first n bytes of hay? */
@@ -618,6 +691,18 @@ static void rows_rebuild(struct rosterview *rv)
     bool has_shown = false;
     rv->nrows = 0;
     filter_scope(rv);
+    /* The rooms first: they are windows, shown whatever the offline
+     * toggle says. */
+    for (size_t i = 0; i < rv->nrooms; i++) {
+        struct contact *c = rv->rooms[i];
+        bool show = rv->filter ? matches(rv, c) : !rv->rooms_group->collapsed;
+        if (!header && (show || !rv->filter)) {
+            row_add(rv, rv->rooms_group, NULL);
+            header = rv->rooms_group;
+        }
+        if (show)
+            row_add(rv, rv->rooms_group, c);
+    }
     for (size_t i = 0; i < rv->nentries; i++) {
         struct entry *e = &rv->entries[i];
         bool show = visible(rv, e);
@@ -661,6 +746,7 @@ bool rosterview_row(struct rosterview *rv, size_t i, struct rosterview_row *out)
         return true;
     }
     out->kind = ROSTERVIEW_CONTACT;
+    out->room = e->g == rv->rooms_group;
     out->jid = e->c->jid;
     out->label = e->c->label;
     out->show = e->c->show;

@@ -28,6 +28,7 @@ struct rosterview_row {
     const char *label;      /* contact rows: name, or JID when it has none */
     enum presence_show show;
     unsigned unread;
+    bool room;    /* contact rows: a group chat room (see rosterview_set_rooms) */
     bool asking;  /* contact rows: a subscription request waits for an answer */
     bool blocked; /* contact rows: on our block list */
 };
@@ -58,6 +59,21 @@ void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned
  * cleared or the contact is reloaded. */
 void rosterview_set_asking(struct rosterview *rv, const char *bare_jid, bool asking);
 void rosterview_set_blocked(struct rosterview *rv, const char *bare_jid, bool blocked);
+
+/* The rooms we have windows for, listed first under ROSTERVIEW_ROOMS
+ * (issue 9: rooms were nowhere in the roster pane): joined ones as
+ * online, with their unread counts. The list replaces the last one; the
+ * rows are rebuilt only when something changed, so it may be called at
+ * every paint; true when it changed something. */
+#define ROSTERVIEW_ROOMS "Rooms"
+struct rosterview_room {
+    const char *jid, *label;
+    bool joined;
+    unsigned unread;
+};
+bool rosterview_set_rooms(struct rosterview *rv, const struct rosterview_room *rooms, size_t n);
+/* The selected row is a room's (its JID is rosterview_selected_jid). */
+bool rosterview_selected_room(struct rosterview *rv);
 
 bool rosterview_show_offline(const struct rosterview *rv);
 void rosterview_set_show_offline(struct rosterview *rv, bool show);

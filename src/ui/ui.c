@@ -300,10 +300,29 @@ static void update_term_title(struct ui *ui)
     ui->title_set = true;
 }
 
+/* The roster pane lists the room windows (rosterview_set_rooms), with
+ * what the status line shows of them: news marks the status line dirty,
+ * and the roster follows. */
+static bool sync_rooms(struct ui *ui)
+{
+    struct rosterview_room rooms[64];
+    size_t n = 0;
+    for (size_t i = 1; i < ui->wins.n && n < sizeof rooms / sizeof rooms[0]; i++) {
+        const struct chatwin *w = ui->wins.w[i];
+        if (w->kind != CHATWIN_ROOM)
+            continue;
+        const struct muc_room *r = session_muc_room(ui->session, w->jid);
+        rooms[n++] = (struct rosterview_room){w->jid, w->name, r && r->joined, w->unread};
+    }
+    return rosterview_set_rooms(ui->rv, rooms, n);
+}
+
 static void paint(struct ui *ui)
 {
     if (!ui->dirty || !ui->curses_active)
         return;
+    if ((ui->dirty & (UI_DIRTY_STATUS | UI_DIRTY_ROSTER | UI_DIRTY_TITLE)) && sync_rooms(ui))
+        ui->dirty |= UI_DIRTY_ROSTER;
     unsigned d = ui->dirty;
     ui->dirty = 0;
     if (d & UI_DIRTY_TITLE)

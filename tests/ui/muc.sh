@@ -90,6 +90,13 @@ check "text typed there goes back privately" ui_wait pal "anna> psst yourself"
 ui_keys me M-2
 ui_keys pal M-2
 
+# The roster pane lists the room, with its unread count.
+check "the roster lists the rooms" ui_wait me "v Rooms (1/1)"
+ui_keys me M-1
+send pal "for the roster"
+check "... with the room's unread count" ui_wait_re me '^ +\* ui[0-9]+ \(1\) +│'
+ui_keys me M-2
+
 # /disconnect then /connect joins the room again, and its history,
 # replayed at the join, shows no line twice.
 send me "/disconnect"

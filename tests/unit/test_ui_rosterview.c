@@ -175,6 +175,34 @@ static void test_selection(void)
     roster_free(r);
 }
 
+/* The rooms come first, whatever the offline toggle says, with their
+ * unread counts; the selection stays on a room across updates. */
+static void test_rooms(void)
+{
+    struct roster *r = sample();
+    struct rosterview *rv = rosterview_new(false);
+    rosterview_reload(rv, r);
+    struct rosterview_room rooms[2] = {{"tea@muc.localhost", "tea", true, 0},
+                                       {"old@muc.localhost", "old", false, 3}};
+    CHECK(rosterview_set_rooms(rv, rooms, 2));
+    CHECK(!rosterview_set_rooms(rv, rooms, 2)); /* no change, no rebuild */
+    CHECK_STR(dump(rv), "G:Rooms(1/2) tea old G:Friends(2/3) bob Zed G:Work(2/3) frank Zed");
+    rosterview_select(rv, 2);
+    CHECK(rosterview_selected_room(rv));
+    CHECK_STR(rosterview_selected_jid(rv), "old@muc.localhost");
+    struct rosterview_row row;
+    CHECK(rosterview_row(rv, 2, &row) && row.room && row.unread == 3);
+    rooms[1].unread = 0;
+    CHECK(rosterview_set_rooms(rv, rooms, 2));
+    CHECK_STR(rosterview_selected_jid(rv), "old@muc.localhost");
+    rosterview_select(rv, 4);
+    CHECK(!rosterview_selected_room(rv));
+    CHECK(rosterview_set_rooms(rv, rooms, 1));
+    CHECK_STR(dump(rv), "G:Rooms(1/1) tea G:Friends(2/3) bob Zed G:Work(2/3) frank Zed");
+    rosterview_free(rv);
+    roster_free(r);
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -262,6 +290,7 @@ int main(void)
     test_order();
     test_updates();
     test_collapse_filter();
+    test_rooms();
     test_selection();
     test_notes();
     test_big();
