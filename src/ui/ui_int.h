@@ -62,6 +62,7 @@ struct ui {
 
     uv_poll_t stdin_poll;
     uv_signal_t sigwinch;
+    uv_signal_t sigtstp; /* a stop from outside (kill -TSTP): suspended as Ctrl-Z does */
     uv_prepare_t prepare;
     uv_check_t check;
     uv_timer_t idle_timer; /* auto-away: one shot, re-armed by keys */
