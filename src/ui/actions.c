@@ -55,6 +55,22 @@ const char *ui_self_nick(struct ui *ui, char *buf, size_t len)
 
 /* ---- chats ---- */
 
+/* XEP-0245: a body starting with "/me " is an action. */
+const char *ui_action_text(const char *body)
+{
+    return strncmp(body, "/me ", 4) == 0 && body[4] ? body + 4 : NULL;
+}
+
+/* A correction replaces the whole body (XEP-0308), so it is an action
+ * only if it says "/me" itself (issue 9: correcting an action showed the
+ * correction as one, while the peer saw plain text). */
+void ui_correct_line(struct ui *ui, struct chatline *l, const char *body)
+{
+    const char *act = ui_action_text(body);
+    chatwin_correct(l, act ? act : body, act != NULL);
+    ui_dirty(ui, UI_DIRTY_CHAT);
+}
+
 struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
 {
     char name[256];

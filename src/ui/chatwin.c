@@ -310,8 +310,22 @@ struct chatline *chatwin_find_id(struct chatwin *w, const char *id)
     return NULL;
 }
 
-void chatwin_correct(struct chatline *l, const char *text)
+bool chatwin_has_line(struct chatwin *w, time_t stamp, long slack, const char *nick,
+                      const char *text)
 {
+    for (size_t i = w->count, k = 0; i > 0 && k < RECEIPT_LOOKBACK; i--, k++) {
+        const struct chatline *l = chatwin_line(w, i - 1);
+        long d = (long)(l->stamp - stamp);
+        if (d >= -slack && d <= slack && l->nick && strcmp(l->nick, nick) == 0 &&
+            strcmp(l->text, text) == 0)
+            return true;
+    }
+    return false;
+}
+
+void chatwin_correct(struct chatline *l, const char *text, bool action)
+{
+    l->action = action;
     static const char mark[] = " (corrected)";
     size_t n = strlen(text);
     char *t = xalloc_realloc(NULL, n + sizeof mark);
@@ -405,12 +419,22 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     return textwidth_str(buf);
 }
 
-int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin_row_fn fn,
-                   void *ud)
+int chatwin_indent(const char *tsfmt, int width)
+{
+    /* Every time of a format is as wide as any other (%H:%M, %F %T...);
+     * a month's name would vary, and the widest is no better a guess. */
+    struct tm tm = {.tm_year = 126, .tm_mon = 11, .tm_mday = 28, .tm_hour = 12};
+    char ts[64];
+    size_t n = strftime(ts, sizeof ts, tsfmt, &tm);
+    int indent = n ? textwidth_str(ts) + 1 : 2;
+    return indent <= width / 2 ? indent : 0;
+}
+
+int chatwin_layout(const struct chatline *l, int width, int prefix_cols, int indent,
+                   chatwin_row_fn fn, void *ud)
 {
     const char *text = l->text;
     size_t len = strlen(text), off = 0;
-    int indent = prefix_cols <= width / 2 ? prefix_cols : 0;
     int row = 0, col = prefix_cols, avail = width - prefix_cols, end = col;
     if (avail < 1) {
         if (fn)
@@ -448,7 +472,7 @@ int chatwin_rows(struct chatline *l, int width, const char *tsfmt)
     if (l->rows_width != width || l->rows == 0) {
         char prefix[256];
         int pc = chatwin_prefix(l, tsfmt, prefix, sizeof prefix);
-        l->rows = chatwin_layout(l, width, pc, NULL, NULL);
+        l->rows = chatwin_layout(l, width, pc, chatwin_indent(tsfmt, width), NULL, NULL);
         l->rows_width = width;
     }
     return l->rows + chatwin_rows_above(l);

@@ -21,6 +21,7 @@ struct chatline {
     char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
+    bool mention;         /* IN, in a room: it names our nick (drawn as chat.mention) */
     int rows, rows_width; /* cached wrap result for one width */
     /* Rows drawn above the line: the day it was said, when that differs
      * from the line before (or, for the oldest line, from today); and
@@ -114,12 +115,18 @@ size_t chatwin_index_for(struct chatwin *w, time_t stamp);
  * most the newest 500 lines. Returns true if it was found (and not
  * marked already). */
 bool chatwin_mark_delivered(struct chatwin *w, const char *id);
-/* XEP-0308: the line's text is replaced by a correction (marked as such). */
-void chatwin_correct(struct chatline *l, const char *text);
+/* XEP-0308: the line's text is replaced by a correction (marked as such);
+ * action as for chatwin_add_msg, since the correction is a whole body. */
+void chatwin_correct(struct chatline *l, const char *text, bool action);
 /* Our newest line in w that has a stanza id (what /correct corrects). */
 struct chatline *chatwin_last_sent(struct chatwin *w);
 /* Our message with stanza id among the newest 500 lines, or NULL. */
 struct chatline *chatwin_find_id(struct chatwin *w, const char *id);
+/* Among the newest 500 lines, one by nick with this text, stamped within
+ * slack seconds of stamp: a room's history replayed at a rejoin is not
+ * shown twice. */
+bool chatwin_has_line(struct chatwin *w, time_t stamp, long slack, const char *nick,
+                      const char *text);
 /* /clear: drop every line (the ring keeps its size). */
 void chatwin_clear(struct chatwin *w);
 /* Line i, 0 = oldest. */
@@ -146,8 +153,13 @@ int chatwin_rows_above(const struct chatline *l);
  * columns: a space and the mark) goes: after the text when it fits on
  * the last row, else on a row of its own. Returns the rows. */
 typedef void (*chatwin_row_fn)(void *ud, int row, int col, const char *text, size_t len);
-int chatwin_layout(const struct chatline *l, int width, int prefix_cols, chatwin_row_fn fn,
-                   void *ud);
+int chatwin_layout(const struct chatline *l, int width, int prefix_cols, int indent,
+                   chatwin_row_fn fn, void *ud);
+/* Where every line's later rows start at width columns: under the nick,
+ * one column past the time, the same for every line whatever its nick
+ * (issue 9: rows started at 10, 6 or 0 columns, by the prefix's width);
+ * 0 when that is more than half the pane, and 2 without a time. */
+int chatwin_indent(const char *tsfmt, int width);
 /* Columns of a line's prefix: "12:01 bob> " (or "12:01 " for notices). */
 int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_t len);
 /* Rows line l takes at width, cached. */

@@ -23,6 +23,7 @@
 
 #include "ui/commands.h"
 #include "ui/resolve.h"
+#include "ui/xalloc.h"
 #include "xmpp/jid.h"
 
 /* The JID that what the user typed stands for (resolve.c: an address,
@@ -235,16 +236,28 @@ void ui_say(struct ui *ui, const char *text)
         ui_console_send(ui, text);
         return;
     }
-    if (w->kind == CHATWIN_ROOM) {
-        ui_room_say(ui, w, text);
-        return;
-    }
-    if (w->kind != CHATWIN_CHAT) {
+    if (w->kind != CHATWIN_CHAT && w->kind != CHATWIN_ROOM) {
         ui_status_error(ui, "this is the status window: /msg JID TEXT, or pick a contact "
                             "in the roster (Alt-r, then Enter)");
         return;
     }
-    ui_send_text(ui, w, text);
+    /* "//me x" says "/me x" as text. XEP-0245 makes any body that starts
+     * with "/me " an action, so the space becomes a no-break space: it
+     * looks the same, and no client takes it for an action (issue 9:
+     * it was sent and shown as one). */
+    char *literal = NULL;
+    if (strncmp(text, "/me ", 4) == 0) {
+        literal = xalloc_realloc(NULL, strlen(text) + 2);
+        sprintf(literal, "/me\u00a0%s", text + 4);
+        text = literal;
+    }
+    if (w->kind == CHATWIN_ROOM)
+        ui_room_say(ui, w, text);
+    else if (strchr(w->jid, '/') && !ui_room_private(ui, w->jid, text))
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: you are no longer in that room");
+    else if (!strchr(w->jid, '/'))
+        ui_send_text(ui, w, text);
+    free(literal);
 }
 
 /* The current chat's peer, for commands whose JID is optional there. */
@@ -270,10 +283,9 @@ static void cmd_correct(struct ui *ui, const struct command *c)
         return;
     }
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
-                                          .text = text, .stamp = time(NULL), .out = true,
-                                          .corrects = last->id});
-    chatwin_correct(last, text);
-    ui_dirty(ui, UI_DIRTY_CHAT);
+                                       .text = text, .stamp = time(NULL), .out = true,
+                                       .corrects = last->id});
+    ui_correct_line(ui, last, text);
 }
 
 static void cmd_me(struct ui *ui, const struct command *c)
@@ -387,6 +399,7 @@ static void cmd_connect(struct ui *ui, const struct command *c)
 static void cmd_disconnect(struct ui *ui, const struct command *c)
 {
     (void)c;
+    ui_rooms_remember(ui);
     session_disconnect(ui->session, NULL);
 }
 
@@ -406,7 +419,10 @@ static void say_presence(struct ui *ui, const char *verb)
     const char *note = session_state(ui->session) != SESSION_ONLINE
                            ? " (you are not online: sent once you are)"
                        : ui->auto_away ? " (auto-away shows away until you are back)"
-                                       : "";
+                       : ui->detached_overruled
+                           ? " (tmux shows no client here, but what you chose holds: auto-away "
+                             "is back after a client attaches and leaves)"
+                           : "";
     ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "%s%s%s", verb, text, note);
 }
 
@@ -415,6 +431,10 @@ static void set_presence(struct ui *ui, enum presence_show show, const char *tex
     ui->show = show;
     free(ui->status);
     ui->status = text && text[0] ? strdup(text) : NULL;
+    /* Typed while tmux shows no client (issue 9: it was turned back to
+     * away at once, without a word): the user is here, whatever tmux
+     * says (a nested tmux, send-keys, another session group). */
+    ui->detached_overruled = ui->detached;
     ui_presence_apply(ui);
     say_presence(ui, "presence set: ");
 }

@@ -45,7 +45,8 @@
 
 static bool want_auto_away(const struct ui *ui)
 {
-    return (ui->idle || ui->detached) && (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
+    return (ui->idle || (ui->detached && !ui->detached_overruled)) &&
+           (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
 }
 
 /* Why we are away, for the status window only: contacts see the
@@ -177,7 +178,12 @@ static void check_attached(struct ui *ui)
         return;
     bool any = st.st_mode & S_IXUSR;
     bool asked = any && tmux_clients(path, session, &ours, &others);
-    ui->detached = asked ? ours == 0 : !any;
+    bool detached = asked ? ours == 0 : !any;
+    /* The user's own choice made while detached holds until a client
+     * shows up: the next detach is auto-away again. */
+    if (!detached)
+        ui->detached_overruled = false;
+    ui->detached = detached;
     /* A client attaching to our session, or leaving it, while another
      * session keeps a client does not change the socket: ask again, but
      * only in that case. */
@@ -285,7 +291,7 @@ static void rename_window(struct ui *ui, const char *bare)
 {
     struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
     char name[256];
-    if (w)
+    if (w && w->kind == CHATWIN_CHAT && !strchr(w->jid, '/')) /* not an occupant's (rooms.c) */
         chatwin_set_name(w, ui_contact_name(ui, bare, name, sizeof name));
 }
 
@@ -543,8 +549,7 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
     /* XEP-0308: a correction replaces that contact's line, if still shown. */
     struct chatline *old = m->replace_id ? chatwin_find_id(w, m->replace_id) : NULL;
     if (old && old->kind == CHATLINE_IN) {
-        chatwin_correct(old, text);
-        ui_dirty(ui, UI_DIRTY_CHAT);
+        ui_correct_line(ui, old, text);
     } else {
         ui_show_message(ui, w, m->stamp, false, ui_contact_name(ui, bare, nick, sizeof nick), text,
                         m->id);
@@ -599,7 +604,7 @@ static void on_archived(struct ui *ui, const struct session_message *m)
         char name[256];
         const char *shown = groupchat ? from : out ? ui_self_nick(ui, name, sizeof name)
                                                    : ui_contact_name(ui, conv, name, sizeof name);
-        const char *act = strncmp(m->body, "/me ", 4) == 0 && m->body[4] ? m->body + 4 : NULL;
+        const char *act = ui_action_text(m->body);
         /* Older than the window's top with more above it: PgUp reads it. */
         if ((at > 0 || !w->older_in_store) &&
             chatwin_insert_msg(w, at, m->stamp, out ? CHATLINE_OUT : CHATLINE_IN, shown,

@@ -27,16 +27,10 @@
 #define HISTORY_PAGE 100
 #define ARCHIVE_PAGE 50
 
-/* XEP-0245: a body starting with "/me " is an action. */
-static const char *action_text(const char *body)
-{
-    return strncmp(body, "/me ", 4) == 0 && body[4] ? body + 4 : NULL;
-}
-
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id)
 {
-    const char *act = action_text(body);
+    const char *act = ui_action_text(body);
     return ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick, act ? act : body, id,
                       act != NULL);
 }
@@ -84,7 +78,7 @@ static void on_stored(void *ud, const struct store_msg *m)
         ui_contact_name(ui, p->w->jid, nick, sizeof nick);
     if (p->w->kind == CHATWIN_ROOM && out)
         snprintf(nick, sizeof nick, "%s", m->sender);
-    const char *act = action_text(m->body);
+    const char *act = ui_action_text(m->body);
     time_t stamp = (time_t)(m->server_ts ? m->server_ts : m->local_ts);
     struct chatline *l =
         chatwin_insert_msg(p->w, p->at, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick,
@@ -92,7 +86,7 @@ static void on_stored(void *ud, const struct store_msg *m)
     if (!l)
         return; /* the window is full: older lines are in /search and exports */
     if (m->edited)
-        chatwin_correct(l, act ? act : m->body);
+        chatwin_correct(l, act ? act : m->body, act != NULL);
     l->delivered = m->state == STORE_DELIVERED;
     if (p->n++ == 0)
         p->first = m->rowid;

@@ -306,6 +306,10 @@ void input_do(struct input *in, enum input_op op)
     case INPUT_KILL_WORD:
         cut(in, space_word_left(in, in->cursor), in->cursor, true);
         break;
+    case INPUT_KILL_LINE:
+        completion_end(in);
+        cut(in, 0, in->len, true);
+        break;
     case INPUT_YANK:
         if (in->kill)
             insert_raw(in, in->kill, strlen(in->kill));

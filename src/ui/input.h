@@ -22,6 +22,7 @@ enum input_op {
     INPUT_KILL_END,   /* Ctrl-K */
     INPUT_KILL_START, /* Ctrl-U */
     INPUT_KILL_WORD,  /* Ctrl-W: the word before the cursor */
+    INPUT_KILL_LINE,  /* Ctrl-C: the whole line, kept for Ctrl-Y too */
     INPUT_YANK,       /* Ctrl-Y: insert the last killed text */
     INPUT_HISTORY_UP,
     INPUT_HISTORY_DOWN

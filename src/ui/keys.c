@@ -297,9 +297,14 @@ static void input_key(struct ui *ui, int r, wint_t ch, bool alt)
         else
             input_choices_end(ui->in); /* Tab's list goes; the line stays */
     } else if (ch == CTL('c')) {
+        /* What Ctrl-C cleared comes back with Ctrl-Y (issue 9: a line
+         * cleared by mistake was lost); a secret is not kept. */
         if (input_len(ui->in) == 0)
             ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "type /quit to leave");
-        input_clear(ui->in);
+        if (ui_prompt_is_secret(ui->prompt))
+            input_clear(ui->in);
+        else
+            input_do(ui->in, INPUT_KILL_LINE);
     } else if (!input_ctrl(ui, ch) && printable(ch)) {
         insert_char(ui, ch);
     }
@@ -372,14 +377,59 @@ static void roster_enter(struct ui *ui)
         rosterview_toggle_group(ui->rv);
         return;
     }
+    if (rosterview_selected_room(ui->rv)) {
+        size_t index = 0;
+        if (chatwins_find(&ui->wins, jid, &index))
+            ui_select_window(ui, index);
+        set_focus(ui, UI_FOCUS_INPUT);
+        return;
+    }
     char *j = strdup(jid);
     ui_open_chat(ui, j, true);
     free(j);
     set_focus(ui, UI_FOCUS_INPUT);
 }
 
+/* A contact's key on a group row once did nothing and said nothing
+ * (issue 9): say what it wants. */
+static void on_group_row(struct ui *ui, const char *what)
+{
+    struct rosterview_row row;
+    if (!rosterview_row(ui->rv, rosterview_selected(ui->rv), &row))
+        return;
+    ui_status_note(ui, "%s is a group: this key %s a contact; select one with j/k "
+                       "(/roster group JID GROUP moves a contact)",
+                   row.group, what);
+}
+
+/* i: the details go where they are about, the contact's chat window if
+ * one is open, else the status window, and that window is shown (issue
+ * 9: they went into whatever chat was open). The roster keeps the keys,
+ * so that j, i, j, i reads one contact after another. */
+static void roster_info(struct ui *ui, const char *jid)
+{
+    if (!jid) {
+        on_group_row(ui, "shows the details of");
+        return;
+    }
+    size_t index = 0;
+    struct chatwin *w = chatwins_find(&ui->wins, jid, &index);
+    ui_select_window(ui, w && w->kind == CHATWIN_CHAT ? index : 0);
+    ui_roster_details(ui, jid);
+}
+
 static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
 {
+    /* A room's row takes Enter (its window) and moves; a contact's keys
+     * say what a room wants instead. */
+    if (jid && rosterview_selected_room(ui->rv) &&
+        (a == BIND_ROSTER_INFO || a == BIND_ROSTER_REMOVE || a == BIND_ROSTER_RENAME ||
+         a == BIND_ROSTER_BLOCK)) {
+        ui_status_note(ui, "%s is a room: Enter opens its window, /part leaves it, "
+                           "/close closes it",
+                       jid);
+        return;
+    }
     switch (a) {
     case BIND_ROSTER_DOWN:
         rosterview_move(ui->rv, 1);
@@ -408,16 +458,19 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
         ui_dirty(ui, UI_DIRTY_TITLE);
         break;
     case BIND_ROSTER_INFO:
-        if (jid)
-            ui_roster_details(ui, jid);
+        roster_info(ui, jid);
         break;
     case BIND_ROSTER_REMOVE:
         if (jid)
             ui_ask(ui, UI_PROMPT_REMOVE, jid);
+        else
+            on_group_row(ui, "removes");
         break;
     case BIND_ROSTER_RENAME:
         if (jid)
             ask_rename(ui, jid);
+        else
+            on_group_row(ui, "renames");
         break;
     case BIND_ROSTER_BLOCK:
         /* Blocking asks first, as removing does; unblocking undoes it. */
@@ -425,6 +478,8 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
             ui_unblock(ui, jid);
         else if (jid)
             ui_ask(ui, UI_PROMPT_BLOCK, jid);
+        else
+            on_group_row(ui, "blocks");
         break;
     case BIND_ROSTER_ADD:
         ui_ask(ui, UI_PROMPT_ADD, NULL);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rooms.c - group chat rooms (XEP-0045) on the screen: a window per room
  * (its subject and head count in the title), occupants coming and going,
- * our own messages as the room sends them back, private messages from
- * occupants in the room's window, nick completion, and the commands
+ * our own messages as the room sends them back, private messages with
+ * occupants in windows of their own, nick completion, and the commands
  * /join /part /nick /topic /invite /names.
  *
  * What we chose, as Profanity and mcabber users expect: a room's window
@@ -77,6 +77,39 @@ static bool names_us(const char *text, const char *nick)
     return false;
 }
 
+/* History the room sends at a join that the window shows already: a
+ * rejoin (after /join, a reconnect, /disconnect and /connect) asks for
+ * the last 20 messages when the session has no newer stamp to ask from,
+ * and they were shown once (issue 9). A line seen live has our clock's
+ * stamp and the replay the room's: a few seconds apart at most. */
+static bool replayed(struct chatwin *w, const struct session_message *m, const char *who)
+{
+    const char *act = ui_action_text(m->body);
+    return chatwin_has_line(w, m->stamp, 5, who, act ? act : m->body);
+}
+
+/* The window of private messages with an occupant (issue 9: they were
+ * lines in the room's window, easily lost among its traffic): a chat
+ * window for the occupant's full JID, named "NICK/ROOM". What is said
+ * there is logged with the room's history, marked private. */
+static struct chatwin *private_window(struct ui *ui, const char *occupant, bool focus)
+{
+    const char *nick = jid_resource_of(occupant);
+    char name[300];
+    snprintf(name, sizeof name, "%s/%.*s", nick ? nick : occupant,
+             (int)strcspn(occupant, "@"), occupant);
+    bool created = false;
+    struct chatwin *w = chatwins_open(&ui->wins, occupant, name, &created);
+    if (created)
+        ui_history_open(ui, w);
+    size_t index = 0;
+    chatwins_find(&ui->wins, occupant, &index);
+    if (focus)
+        ui_select_window(ui, index);
+    ui_dirty(ui, UI_DIRTY_STATUS);
+    return w;
+}
+
 /* A groupchat message, or a private one from an occupant: true if it was
  * for a room window. */
 bool ui_room_message(struct ui *ui, const struct session_message *m)
@@ -88,22 +121,26 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
         free(room);
         return r != NULL && !m->carbon_sent;
     }
-    struct chatwin *w = ui_room_window(ui, r->jid, false);
     const char *nick = jid_resource_of(m->from);
+    struct chatwin *w = groupchat || !nick ? ui_room_window(ui, r->jid, false)
+                                           : private_window(ui, m->from, false);
     bool ours = groupchat && nick && r->nick && strcmp(nick, r->nick) == 0;
     char who[300];
-    snprintf(who, sizeof who, "%s%s", nick ? nick : "*room*", groupchat ? "" : " (private)");
+    snprintf(who, sizeof who, "%s", nick ? nick : "*room*");
     /* A line the store has (the room replays its history on every join)
      * is not shown twice. */
-    if (!ui_keep_message(ui, &(struct keep){.conv = r->jid, .from = who, .text = m->body,
-                                               .stamp = m->stamp, .out = ours, .m = m})) {
+    if (!ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = who, .text = m->body,
+                                            .stamp = m->stamp, .out = ours, .m = m}) ||
+        (m->delayed && replayed(w, m, who))) {
         free(room);
         return true;
     }
-    ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
+    struct chatline *l = ui_show_message(ui, w, m->stamp, ours, who, m->body, m->id);
+    bool named = !ours && names_us(m->body, r->nick);
+    l->mention = named; /* highlighted where it names us, seen or not */
     if (w != chatwins_current(&ui->wins) && !ours && !m->delayed) {
         w->unread++;
-        if (!groupchat || names_us(m->body, r->nick)) {
+        if (!groupchat || named) {
             ui->bell = ui->opt.bell;
             w->mention = true; /* marked apart on the status line */
         }
@@ -148,24 +185,76 @@ static void on_occupant(struct ui *ui, const struct session_event *ev)
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 
-/* Why a join was refused, with what to do about it (XEP-0045 §7.2). */
-static const char *refusal_hint(const char *condition)
+/* Why a join was refused, with what to do about it (XEP-0045 §7.2),
+ * naming the real room and nick (issue 9: the hint said "/join
+ * ROOM@SERVICE/OTHERNICK", placeholder and all). */
+static void refusal_hint(const struct session_event *ev, const char *nick, char *buf, size_t len)
 {
-    static const struct {
-        const char *condition, *hint;
-    } hints[] = {
-        {"conflict", "that nick is taken: /join ROOM@SERVICE/OTHERNICK"},
-        {"not-authorized", "a password is needed: /join ROOM@SERVICE[/NICK] PASSWORD"},
-        {"registration-required", "the room is for members only"},
-        {"forbidden", "you are banned from the room"},
-        {"service-unavailable", "the room is full"},
-        {"item-not-found", "the room does not exist (or is locked)"},
-        {"not-allowed", "you may not create rooms there"},
-    };
-    for (size_t i = 0; condition && i < sizeof hints / sizeof hints[0]; i++)
-        if (strcmp(hints[i].condition, condition) == 0)
-            return hints[i].hint;
-    return "";
+    const char *c = ev->condition ? ev->condition : "";
+    const char *service = strchr(ev->jid, '@') ? strchr(ev->jid, '@') + 1 : ev->jid;
+    if (strcmp(c, "conflict") == 0)
+        snprintf(buf, len, "the nick %s is taken there: /join %s/%s_ tries another", nick, ev->jid,
+                 nick);
+    else if (strcmp(c, "not-authorized") == 0)
+        snprintf(buf, len, "the room wants a password: /join %s PASSWORD", ev->jid);
+    else if (strcmp(c, "registration-required") == 0)
+        snprintf(buf, len, "the room is for members only: ask one of its owners to add you");
+    else if (strcmp(c, "forbidden") == 0)
+        snprintf(buf, len, "you are banned from the room: ask one of its owners");
+    else if (strcmp(c, "service-unavailable") == 0)
+        snprintf(buf, len, "the room is full: /join %s again later", ev->jid);
+    else if (strcmp(c, "item-not-found") == 0)
+        snprintf(buf, len, "%s has no such room (or it is locked): check the name", service);
+    else if (strcmp(c, "not-allowed") == 0)
+        snprintf(buf, len, "%s does not let you create rooms: join one that exists", service);
+    else
+        snprintf(buf, len, "/join %s again to retry", ev->jid);
+}
+
+/* Going offline for good makes the session forget its rooms (it joins
+ * them again only after a reconnect): keep them for the next login. */
+static void remember_room(struct ui *ui, const char *jid)
+{
+    const struct muc_room *r = session_muc_room(ui->session, jid);
+    if (!r || !r->nick)
+        return;
+    for (size_t i = 0; i < ui->nrejoin; i++)
+        if (strncmp(ui->rejoin[i], r->jid, strlen(r->jid)) == 0 &&
+            ui->rejoin[i][strlen(r->jid)] == '/')
+            return;
+    size_t n = strlen(r->jid) + strlen(r->nick) + 2;
+    char *arg = xalloc_realloc(NULL, n);
+    snprintf(arg, n, "%s/%s", r->jid, r->nick);
+    ui->rejoin = xalloc_realloc(ui->rejoin, (ui->nrejoin + 1) * sizeof *ui->rejoin);
+    ui->rejoin_pw = xalloc_realloc(ui->rejoin_pw, (ui->nrejoin + 1) * sizeof *ui->rejoin_pw);
+    ui->rejoin[ui->nrejoin] = arg;
+    ui->rejoin_pw[ui->nrejoin++] = r->password ? xalloc_strdup(r->password) : NULL;
+}
+
+/* /disconnect leaves the rooms before the session goes offline: what
+ * we were in is noted first, so that /connect comes back to it. */
+void ui_rooms_remember(struct ui *ui)
+{
+    for (size_t i = 0; i < session_muc_count(ui->session); i++) {
+        const struct muc_room *r = session_muc_at(ui->session, i);
+        struct chatwin *w = r->joined ? room_window(ui, r->jid) : NULL;
+        if (!w)
+            continue;
+        remember_room(ui, r->jid);
+        ui_info(ui, w, CHATLINE_INFO, "/connect joins the room again");
+    }
+}
+
+static void forget_rejoin(struct ui *ui)
+{
+    for (size_t i = 0; i < ui->nrejoin; i++) {
+        free(ui->rejoin[i]);
+        free(ui->rejoin_pw[i]);
+    }
+    free(ui->rejoin);
+    free(ui->rejoin_pw);
+    ui->rejoin = ui->rejoin_pw = NULL;
+    ui->nrejoin = 0;
 }
 
 static void on_left(struct ui *ui, const struct session_event *ev)
@@ -175,13 +264,19 @@ static void on_left(struct ui *ui, const struct session_event *ev)
     const char *why = ev->text;
     if (!w)
         w = ui_room_window(ui, ev->jid, false);
-    if (strcmp(how, "error") == 0)
-        ui_info(ui, w, CHATLINE_ERROR, "could not join: %s%s%s; %s", ev->condition, why ? ": " : "",
-                why ? why : "", refusal_hint(ev->condition));
+    if (strcmp(how, "error") == 0) {
+        char hint[1200];
+        refusal_hint(ev, ev->nick ? ev->nick : "NICK", hint, sizeof hint);
+        ui_info(ui, w, CHATLINE_ERROR, "could not join %s: %s%s%s; %s", ev->jid, ev->condition,
+                why ? ": " : "", why ? why : "", hint);
+    }
     else if (strcmp(how, "lost") == 0)
         ui_info(ui, w, CHATLINE_INFO, "connection lost: the room is joined again after login");
-    else if (strcmp(how, "offline") == 0)
-        ui_info(ui, w, CHATLINE_INFO, "offline: you are no longer in the room");
+    else if (strcmp(how, "offline") == 0) {
+        remember_room(ui, ev->jid);
+        ui_info(ui, w, CHATLINE_INFO,
+                "offline: you are no longer in the room; /connect joins it again");
+    }
     else
         ui_info(ui, w, strcmp(how, "part") == 0 ? CHATLINE_INFO : CHATLINE_ERROR, "%s%s%s",
                 strcmp(how, "kick") == 0      ? "you were kicked"
@@ -283,6 +378,18 @@ static void join(struct ui *ui, const char *arg, const char *password, bool focu
         snprintf(nick, sizeof nick, "%s", slash + 1);
     else
         snprintf(nick, sizeof nick, "%.*s", (int)strcspn(bare_us, "@"), bare_us);
+    /* Joining again would only say "joining..." (issue 9): say where we
+     * are, and go there. */
+    const struct muc_room *r = session_muc_room(ui->session, room);
+    if (r && r->joined && focus) {
+        struct chatwin *w = ui_room_window(ui, r->jid, true);
+        if (slash && strcmp(nick, r->nick) != 0)
+            ui_info(ui, w, CHATLINE_INFO, "you are already in %s as %s: /nick %s changes your nick",
+                    r->jid, r->nick, nick);
+        else
+            ui_info(ui, w, CHATLINE_INFO, "you are already in %s as %s", r->jid, r->nick);
+        return;
+    }
     if (session_muc_join(ui->session, room, nick, password) != 0) {
         ui_status_error(ui, "/join: %s",
                         session_state(ui->session) == SESSION_ONLINE
@@ -307,6 +414,13 @@ void ui_rooms_autojoin(struct ui *ui)
     ui->autojoined = true;
     for (size_t i = 0; i < ui->nautojoin; i++)
         join(ui, ui->autojoin[i], NULL, false);
+    for (size_t i = 0; i < ui->nrejoin; i++) {
+        char *bare = jid_bare_of(ui->rejoin[i]);
+        if (bare && !session_muc_room(ui->session, bare)) /* not autojoined already */
+            join(ui, ui->rejoin[i], ui->rejoin_pw[i], false);
+        free(bare);
+    }
+    forget_rejoin(ui);
 }
 
 void ui_rooms_free(struct ui *ui)
@@ -316,6 +430,7 @@ void ui_rooms_free(struct ui *ui)
     free(ui->autojoin);
     ui->autojoin = NULL;
     ui->nautojoin = 0;
+    forget_rejoin(ui);
 }
 
 void ui_cmd_part(struct ui *ui, const struct command *c)
@@ -383,16 +498,17 @@ void ui_cmd_names(struct ui *ui, const struct command *c)
     }
 }
 
-/* /msg room@service/nick TEXT: a private message to an occupant, shown in
- * the room's window. True if jid was an occupant of one of our rooms. */
+/* /msg room@service/nick TEXT, or text in that occupant's window: a
+ * private message, shown in the occupant's window. True if jid was an
+ * occupant of one of our rooms. */
 bool ui_room_private(struct ui *ui, const char *jid, const char *text)
 {
     const char *nick = jid ? jid_resource_of(jid) : NULL;
-    struct chatwin *w = nick ? room_window(ui, jid) : NULL;
-    const struct muc_room *r = w ? session_muc_room(ui->session, w->jid) : NULL;
+    struct chatwin *room = nick ? room_window(ui, jid) : NULL;
+    const struct muc_room *r = room ? session_muc_room(ui->session, room->jid) : NULL;
     if (!r)
         return false;
-    ui_room_window(ui, r->jid, true);
+    struct chatwin *w = private_window(ui, jid, true);
     if (!text)
         return true;
     char who[300];
@@ -401,9 +517,9 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
         ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not online, or the text is not valid");
         return true;
     }
-    ui_keep_message(ui, &(struct keep){.conv = r->jid, .from = who, .text = text,
-                                          .stamp = time(NULL), .out = true});
-    ui_show_message(ui, w, time(NULL), true, who, text, NULL);
+    ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = r->nick, .text = text,
+                                       .stamp = time(NULL), .out = true});
+    ui_show_message(ui, w, time(NULL), true, r->nick, text, NULL);
     return true;
 }
 

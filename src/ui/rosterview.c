@@ -53,6 +53,7 @@ struct entry {
 struct rosterview {
     bool show_offline;
     char *filter;          /* lower case, NULL when none */
+    bool filter_domain;    /* the filter looks at whole JIDs (see matches) */
     struct group **groups; /* sorted: by name, the default group last */
     size_t ngroups;
     struct contact **buckets;
@@ -65,6 +66,9 @@ struct rosterview {
     size_t sel, top;
     struct group *sel_g; /* what the selection is on, kept across rebuilds */
     struct contact *sel_c;
+    struct group *rooms_group; /* the rooms, first; not in groups[] */
+    struct contact **rooms;    /* not in the hash or the entries */
+    size_t nrooms;
 };
 
 static char *lower_dup(const char *s)
@@ -316,6 +320,13 @@ void rosterview_free(struct rosterview *rv)
     if (!rv)
         return;
     drop_contacts(rv);
+    for (size_t i = 0; i < rv->nrooms; i++)
+        contact_free(rv->rooms[i]);
+    free(rv->rooms);
+    if (rv->rooms_group) {
+        free(rv->rooms_group->name);
+        free(rv->rooms_group);
+    }
     for (size_t i = 0; i < rv->ngroups; i++) {
         free(rv->groups[i]->name);
         free(rv->groups[i]);
@@ -517,20 +528,111 @@ const char *rosterview_filter(const struct rosterview *rv)
     return rv->filter ? rv->filter : "";
 }
 
+/* ---- rooms ---- */
+
+static bool room_same(const struct contact *c, const struct rosterview_room *r)
+{
+    return strcmp(c->jid, r->jid) == 0 && strcmp(c->label, r->label) == 0 &&
+           (c->show != SHOW_OFFLINE) == r->joined && c->unread == r->unread;
+}
+
+bool rosterview_set_rooms(struct rosterview *rv, const struct rosterview_room *rooms, size_t n)
+{
+    bool same = n == rv->nrooms;
+    for (size_t i = 0; same && i < n; i++)
+        same = room_same(rv->rooms[i], &rooms[i]);
+    if (same)
+        return false;
+    if (!rv->rooms_group) {
+        rv->rooms_group = xalloc_realloc(NULL, sizeof *rv->rooms_group);
+        *rv->rooms_group = (struct group){.name = xalloc_strdup(ROSTERVIEW_ROOMS)};
+    }
+    /* A room that stays keeps its contact, so that the selection stays
+     * on it. */
+    struct contact **next = xalloc_realloc(NULL, (n ? n : 1) * sizeof *next);
+    for (size_t i = 0; i < n; i++) {
+        struct contact *c = NULL;
+        for (size_t k = 0; !c && k < rv->nrooms; k++)
+            if (rv->rooms[k] && strcmp(rv->rooms[k]->jid, rooms[i].jid) == 0) {
+                c = rv->rooms[k];
+                rv->rooms[k] = NULL;
+            }
+        if (!c) {
+            c = xalloc_realloc(NULL, sizeof *c);
+            *c = (struct contact){.jid = xalloc_strdup(rooms[i].jid)};
+        }
+        free(c->label);
+        free(c->lc_label);
+        c->label = xalloc_strdup(rooms[i].label);
+        c->lc_label = lower_dup(c->label);
+        c->show = rooms[i].joined ? SHOW_ONLINE : SHOW_OFFLINE;
+        c->unread = rooms[i].unread;
+        next[i] = c;
+    }
+    for (size_t k = 0; k < rv->nrooms; k++) {
+        if (rv->rooms[k] && rv->sel_c == rv->rooms[k])
+            rv->sel_c = NULL;
+        if (rv->rooms[k])
+            contact_free(rv->rooms[k]);
+    }
+    free(rv->rooms);
+    rv->rooms = next;
+    rv->nrooms = n;
+    rv->rooms_group->total = (unsigned)n;
+    rv->rooms_group->online = 0;
+    for (size_t i = 0; i < n; i++)
+        rv->rooms_group->online += rooms[i].joined;
+    rv->rows_dirty = true;
+    return true;
+}
+
+bool rosterview_selected_room(struct rosterview *rv)
+{
+    return rosterview_selected_jid(rv) && rv->rooms_group && rv->rows[rv->sel].g == rv->rooms_group;
+}
+
 /* ---- visible rows ---- */
 
+/* Case-insensitive: is needle within the first n bytes of hay? */
+static bool has_within(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++) {
+        size_t j = 0;
+        while (j < k && tolower((unsigned char)hay[i + j]) == (unsigned char)needle[j])
+            j++;
+        if (j == k)
+            return true;
+    }
+    return false;
+}
+
+/* The filter looks at what people call a contact: its name and the local
+ * part of its JID (issue 9: "l" matched every contact @localhost). The
+ * domain counts only when the filter has an '@', or when no name and no
+ * local part matches at all, so that "example" still finds the contacts
+ * of example.org when nothing else does. */
 static bool matches(const struct rosterview *rv, const struct contact *c)
 {
-    return strstr(c->lc_label, rv->filter) || strstr(c->jid, rv->filter);
+    bool named = strcmp(c->label, c->jid) != 0; /* else the label is the JID */
+    if (named && strstr(c->lc_label, rv->filter))
+        return true;
+    const char *at = strchr(c->jid, '@');
+    size_t local = rv->filter_domain || !at ? strlen(c->jid) : (size_t)(at - c->jid);
+    return has_within(c->jid, local, rv->filter);
+}
+
+/* Shown were its group expanded: the offline toggle's part of visible(). */
+static bool shown_expanded(const struct rosterview *rv, const struct contact *c)
+{
+    return rv->show_offline || c->show != SHOW_OFFLINE || c->unread > 0 || c->asking;
 }
 
 static bool visible(const struct rosterview *rv, const struct entry *e)
 {
     if (rv->filter)
         return matches(rv, e->c);
-    if (e->g->collapsed)
-        return false;
-    return rv->show_offline || e->c->show != SHOW_OFFLINE || e->c->unread > 0 || e->c->asking;
+    return !e->g->collapsed && shown_expanded(rv, e->c);
 }
 
 static void row_add(struct rosterview *rv, struct group *g, struct contact *c)
@@ -558,16 +660,60 @@ static void restore_selection(struct rosterview *rv)
     rv->sel_c = rv->nrows ? rv->rows[rv->sel].c : NULL;
 }
 
+/* Whether the filter falls back to whole JIDs (see matches). */
+static void filter_scope(struct rosterview *rv)
+{
+    rv->filter_domain = rv->filter && strchr(rv->filter, '@');
+    if (!rv->filter || rv->filter_domain)
+        return;
+    for (size_t i = 0; i < rv->nentries; i++)
+        if (matches(rv, rv->entries[i].c))
+            return;
+    rv->filter_domain = true;
+}
+
+/* Does group g, whose entries start at index i, have a member that would
+ * show were it expanded? While offline contacts are hidden, a group of
+ * offline contacts is hidden whole (issue 9: "v Work (0/1)" stayed,
+ * with nothing under it). */
+static bool group_has_shown(const struct rosterview *rv, size_t i)
+{
+    const struct group *g = rv->entries[i].g;
+    for (; i < rv->nentries && rv->entries[i].g == g; i++)
+        if (shown_expanded(rv, rv->entries[i].c))
+            return true;
+    return false;
+}
+
 static void rows_rebuild(struct rosterview *rv)
 {
-    struct group *header = NULL;
+    struct group *header = NULL, *seen = NULL;
+    bool has_shown = false;
     rv->nrows = 0;
+    filter_scope(rv);
+    /* The rooms first: they are windows, shown whatever the offline
+     * toggle says. */
+    for (size_t i = 0; i < rv->nrooms; i++) {
+        struct contact *c = rv->rooms[i];
+        bool show = rv->filter ? matches(rv, c) : !rv->rooms_group->collapsed;
+        if (!header && (show || !rv->filter)) {
+            row_add(rv, rv->rooms_group, NULL);
+            header = rv->rooms_group;
+        }
+        if (show)
+            row_add(rv, rv->rooms_group, c);
+    }
     for (size_t i = 0; i < rv->nentries; i++) {
         struct entry *e = &rv->entries[i];
         bool show = visible(rv, e);
-        /* Every group with members has a header, except that a filter
-         * shows only the groups where something matched. */
-        if (e->g != header && (show || !rv->filter)) {
+        if (e->g != seen) { /* once per group: it can hold 10,000 */
+            seen = e->g;
+            has_shown = !rv->filter && group_has_shown(rv, i);
+        }
+        /* Every group with a member to show has a header (a collapsed one
+         * too), except that a filter shows only the groups where
+         * something matched. */
+        if (e->g != header && (show || has_shown)) {
             row_add(rv, e->g, NULL);
             header = e->g;
         }
@@ -600,6 +746,7 @@ bool rosterview_row(struct rosterview *rv, size_t i, struct rosterview_row *out)
         return true;
     }
     out->kind = ROSTERVIEW_CONTACT;
+    out->room = e->g == rv->rooms_group;
     out->jid = e->c->jid;
     out->label = e->c->label;
     out->show = e->c->show;
@@ -664,5 +811,25 @@ size_t rosterview_top(struct rosterview *rv, int height)
         rv->top = rv->sel - h + 1;
     if (rv->top + h > n)
         rv->top = n > h ? n - h : 0;
+    /* Row top of a scrolled pane shows the group instead (see
+     * rosterview_top_row): one more row, so the selection is not hidden. */
+    if (rv->top > 0 && rv->top == rv->sel && rv->rows[rv->top].c && h > 1)
+        rv->top--;
     return rv->top;
+}
+
+bool rosterview_top_row(struct rosterview *rv, size_t top, struct rosterview_row *out)
+{
+    if (!rosterview_row(rv, top, out))
+        return false;
+    if (top == 0 || out->kind == ROSTERVIEW_GROUP)
+        return true;
+    const struct group *g = rv->rows[top].g;
+    *out = (struct rosterview_row){.kind = ROSTERVIEW_GROUP,
+                                   .group = g->name,
+                                   .collapsed = g->collapsed,
+                                   .above = true,
+                                   .online = g->online,
+                                   .total = g->total};
+    return true;
 }

@@ -22,11 +22,13 @@ struct rosterview_row {
     enum rosterview_kind kind;
     const char *group;      /* the group's name (both kinds) */
     bool collapsed;         /* group rows */
+    bool above;             /* group rows: its first rows are above the pane (drawn "^") */
     unsigned online, total; /* group rows: members online / all members */
     const char *jid;        /* contact rows: bare JID */
     const char *label;      /* contact rows: name, or JID when it has none */
     enum presence_show show;
     unsigned unread;
+    bool room;    /* contact rows: a group chat room (see rosterview_set_rooms) */
     bool asking;  /* contact rows: a subscription request waits for an answer */
     bool blocked; /* contact rows: on our block list */
 };
@@ -58,6 +60,21 @@ void rosterview_set_unread(struct rosterview *rv, const char *bare_jid, unsigned
 void rosterview_set_asking(struct rosterview *rv, const char *bare_jid, bool asking);
 void rosterview_set_blocked(struct rosterview *rv, const char *bare_jid, bool blocked);
 
+/* The rooms we have windows for, listed first under ROSTERVIEW_ROOMS
+ * (issue 9: rooms were nowhere in the roster pane): joined ones as
+ * online, with their unread counts. The list replaces the last one; the
+ * rows are rebuilt only when something changed, so it may be called at
+ * every paint; true when it changed something. */
+#define ROSTERVIEW_ROOMS "Rooms"
+struct rosterview_room {
+    const char *jid, *label;
+    bool joined;
+    unsigned unread;
+};
+bool rosterview_set_rooms(struct rosterview *rv, const struct rosterview_room *rooms, size_t n);
+/* The selected row is a room's (its JID is rosterview_selected_jid). */
+bool rosterview_selected_room(struct rosterview *rv);
+
 bool rosterview_show_offline(const struct rosterview *rv);
 void rosterview_set_show_offline(struct rosterview *rv, bool show);
 /* Case-insensitive substring of the name or JID; "" or NULL = no filter.
@@ -81,5 +98,10 @@ const char *rosterview_selected_jid(struct rosterview *rv);
 /* First row to draw in a pane of height rows so that the selection is
  * visible; the pane scrolls only when the selection leaves it. */
 size_t rosterview_top(struct rosterview *rv, int height);
+/* The pane's first row when the roster is scrolled: a contact row at top
+ * (> 0) gives way to its group's row, with above set, so that the pane
+ * always says which group it shows. rosterview_top keeps the selection
+ * off that row. Else row top itself. */
+bool rosterview_top_row(struct rosterview *rv, size_t top, struct rosterview_row *out);
 
 #endif

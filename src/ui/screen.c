@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/nickcolor.h"
 #include "ui/textwidth.h"
 
 /* The delivery mark: U+2713 where the terminal surely draws it, '+' on
@@ -79,6 +80,9 @@ static void init_colors(struct screen *s, const struct theme *t)
         use_default_colors();
         ncolors = COLORS;
     }
+    s->ncolors = ncolors;
+    memset(s->nick_pair, 0, sizeof s->nick_pair);
+    s->nick_bg = theme_bg(&t->style[THEME_CHAT_NICK_OTHER], ncolors);
     for (int i = 0; i < THEME_NROLES; i++) {
         const struct theme_style *st = &t->style[i];
         s->attr[i] = theme_attrs(st->attrs);
@@ -220,7 +224,10 @@ void screen_draw_title(struct screen *s, const char *roster_title, const char *c
         mvwaddch(w, 0, s->lay.roster_w, ACS_VLINE);
     }
     wmove(w, 0, s->lay.chat_x);
-    put_str(w, chat_title, s->lay.chat_w - 1, THEME_TITLE, s);
+    /* Cut with "…", so that a cut title does not look whole (issue 9). */
+    char cut[2048];
+    textwidth_truncate(chat_title, s->lay.chat_w - 1, cut, sizeof cut);
+    put_str(w, cut, s->lay.chat_w - 1, THEME_TITLE, s);
     wnoutrefresh(w);
 }
 
@@ -272,7 +279,7 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
     }
     if (r->kind == ROSTERVIEW_GROUP) {
         wattr_set(w, s->attr[THEME_ROSTER_GROUP] | sel, s->pair[THEME_ROSTER_GROUP], NULL);
-        waddstr(w, r->collapsed ? "> " : "v ");
+        waddstr(w, r->above ? "^ " : r->collapsed ? "> " : "v ");
         snprintf(buf, sizeof buf, " (%u/%u)", r->online, r->total);
         int room = width - 2 - textwidth_str(buf);
         int used = screen_put(w, r->group, strlen(r->group), room > 1 ? room : 1,
@@ -311,7 +318,8 @@ void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused, b
     size_t sel = rosterview_selected(rv);
     for (int y = 0; y < s->lay.pane_h; y++) {
         struct rosterview_row row;
-        if (!rosterview_row(rv, top + (size_t)y, &row))
+        bool ok = y == 0 ? rosterview_top_row(rv, top, &row) : rosterview_row(rv, top + (size_t)y, &row);
+        if (!ok)
             break;
         wmove(w, y, 0);
         draw_roster_row(s, &row, focused && top + (size_t)y == sel);
@@ -341,11 +349,42 @@ struct chat_draw {
     int prefix; /* columns */
 };
 
-static enum theme_role text_role(enum chatline_kind k)
+static enum theme_role text_role(const struct chatline *l)
 {
-    return k == CHATLINE_INFO    ? THEME_CHAT_INFO
+    enum chatline_kind k = l->kind;
+    return l->mention            ? THEME_CHAT_MENTION
+           : k == CHATLINE_INFO  ? THEME_CHAT_INFO
            : k == CHATLINE_ERROR ? THEME_CHAT_ERROR
                                  : THEME_CHAT_TEXT;
+}
+
+/* The pair for others' nicks: XEP-0392's colour of the nick (see
+ * nickcolor.c) on chat.nick.other's background, with its attributes;
+ * chat.nick.other's own colour where the terminal has too few. Our own
+ * nick keeps chat.nick.self, so that we stand apart. */
+static short nick_pair(struct screen *s, const char *nick)
+{
+    short c = nickcolor_pick(nick, s->ncolors);
+    if (c < 0 || c > 255)
+        return s->pair[THEME_CHAT_NICK_OTHER];
+    if (!s->nick_pair[c]) {
+        short pair = (short)(THEME_NROLES + 1 + c);
+        if (pair >= COLOR_PAIRS || init_pair(pair, c, s->nick_bg) != OK)
+            return s->pair[THEME_CHAT_NICK_OTHER];
+        s->nick_pair[c] = pair;
+    }
+    return s->nick_pair[c];
+}
+
+static void put_nick(struct chat_draw *d, WINDOW *w, int maxcols)
+{
+    struct screen *s = d->s;
+    const char *nick = d->line->nick ? d->line->nick : "";
+    if (d->line->kind == CHATLINE_OUT) {
+        put_str(w, nick, maxcols, THEME_CHAT_NICK_SELF, s);
+        return;
+    }
+    screen_put(w, nick, strlen(nick), maxcols, s->attr[THEME_CHAT_NICK_OTHER], nick_pair(s, nick));
 }
 
 static void draw_prefix(struct chat_draw *d, WINDOW *w)
@@ -363,13 +402,13 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     used += put_str(w, " ", width - used, THEME_CHAT_TIME, s);
     enum chatline_kind k = d->line->kind;
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {
-        enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
         used += put_str(w, "* ", width - used, THEME_CHAT_TEXT, s);
-        used += put_str(w, d->line->nick ? d->line->nick : "", width - used, nr, s);
+        put_nick(d, w, width - used);
+        used = getcurx(w);
         put_str(w, " ", width - used, THEME_CHAT_TEXT, s);
     } else if (k == CHATLINE_IN || k == CHATLINE_OUT) {
-        enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
-        used += put_str(w, d->line->nick ? d->line->nick : "", width - used, nr, s);
+        put_nick(d, w, width - used);
+        used = getcurx(w);
         put_str(w, "> ", width - used, THEME_CHAT_TEXT, s);
     } else if (k == CHATLINE_ERROR) {
         put_str(w, "! ", width - used, THEME_CHAT_ERROR, s);
@@ -392,7 +431,7 @@ static void chat_row(void *ud, int row, int col, const char *text, size_t len)
     if (row == 0)
         draw_prefix(d, w);
     wmove(w, y, col);
-    enum theme_role role = text_role(d->line->kind);
+    enum theme_role role = text_role(d->line);
     screen_put(w, text, len, d->s->lay.chat_w - col, d->s->attr[role], d->s->pair[role]);
 }
 
@@ -429,6 +468,7 @@ void screen_draw_chat(struct screen *s, struct chatwin *win, const char *tsfmt)
     int y = total < need ? 0 : (int)(need - total);
     if (total < need && win->scroll > 0)
         y = 0;
+    int indent = chatwin_indent(tsfmt, width);
     for (size_t i = first; i < win->count && y < height; i++) {
         struct chatline *l = chatwin_line(win, i);
         char prefix[256];
@@ -437,7 +477,7 @@ void screen_draw_chat(struct screen *s, struct chatwin *win, const char *tsfmt)
         if (l->new_row)
             draw_marker(s, y++, win->opened, "new since %H:%M");
         struct chat_draw d = {s, l, tsfmt, y, chatwin_prefix(l, tsfmt, prefix, sizeof prefix)};
-        chatwin_layout(l, width, d.prefix, chat_row, &d);
+        chatwin_layout(l, width, d.prefix, indent, chat_row, &d);
         y += chatwin_rows(l, width, tsfmt) - chatwin_rows_above(l);
     }
     wnoutrefresh(w);

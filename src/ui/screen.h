@@ -38,6 +38,9 @@ struct screen {
     WINDOW *title, *roster, *sep, *chat, *status, *input;
     attr_t attr[THEME_NROLES];
     short pair[THEME_NROLES];
+    int ncolors;           /* the terminal's, 0 without colours */
+    short nick_bg;         /* chat.nick.other's background */
+    short nick_pair[256];  /* XEP-0392 nick colours: pairs made when first needed */
 };
 
 /* After initscr: colour pairs for the theme, then the windows. */

@@ -34,6 +34,7 @@ static const char *const role_names[THEME_NROLES] = {
     [THEME_CHAT_TEXT] = "chat.text",
     [THEME_CHAT_INFO] = "chat.info",
     [THEME_CHAT_ERROR] = "chat.error",
+    [THEME_CHAT_MENTION] = "chat.mention",
     [THEME_STATUSBAR] = "statusbar",
     [THEME_STATUSBAR_ACTIVE] = "statusbar.active",
     [THEME_STATUSBAR_CURRENT] = "statusbar.current",
@@ -59,6 +60,7 @@ static const char default_theme[] = "text = default\n"
                                     "chat.text = default\n"
                                     "chat.info = cyan\n"
                                     "chat.error = red default bold\n"
+                                    "chat.mention = yellow default bold\n"
                                     "statusbar = white blue\n"
                                     "statusbar.active = yellow blue bold\n"
                                     "statusbar.current = white blue bold underline\n"

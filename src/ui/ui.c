@@ -157,6 +157,12 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
                  w->scroll > 0 ? " -- more below: PgDn" : "");
         return;
     }
+    const char *slash = strchr(w->jid, '/');
+    if (slash) { /* private messages with a room's occupant (rooms.c) */
+        snprintf(buf, len, "private: %s in %.*s%s", slash + 1, (int)(slash - w->jid), w->jid,
+                 w->scroll > 0 ? " -- more below: PgDn" : "");
+        return;
+    }
     const struct roster_item *it = roster_find(session_roster(ui->session), w->jid);
     enum presence_show show = it ? roster_show(it) : SHOW_OFFLINE;
     const struct roster_resource *best = it ? roster_best(it) : NULL;
@@ -296,10 +302,29 @@ static void update_term_title(struct ui *ui)
     ui->title_set = true;
 }
 
+/* The roster pane lists the room windows (rosterview_set_rooms), with
+ * what the status line shows of them: news marks the status line dirty,
+ * and the roster follows. */
+static bool sync_rooms(struct ui *ui)
+{
+    struct rosterview_room rooms[64];
+    size_t n = 0;
+    for (size_t i = 1; i < ui->wins.n && n < sizeof rooms / sizeof rooms[0]; i++) {
+        const struct chatwin *w = ui->wins.w[i];
+        if (w->kind != CHATWIN_ROOM)
+            continue;
+        const struct muc_room *r = session_muc_room(ui->session, w->jid);
+        rooms[n++] = (struct rosterview_room){w->jid, w->name, r && r->joined, w->unread};
+    }
+    return rosterview_set_rooms(ui->rv, rooms, n);
+}
+
 static void paint(struct ui *ui)
 {
     if (!ui->dirty || !ui->curses_active)
         return;
+    if ((ui->dirty & (UI_DIRTY_STATUS | UI_DIRTY_ROSTER | UI_DIRTY_TITLE)) && sync_rooms(ui))
+        ui->dirty |= UI_DIRTY_ROSTER;
     unsigned d = ui->dirty;
     ui->dirty = 0;
     if (d & UI_DIRTY_TITLE)
@@ -381,6 +406,14 @@ static void on_winch(uv_signal_t *h, int signum)
     ui_dirty(ui, UI_DIRTY_ALL);
 }
 
+void ui_suspend(struct ui *ui);
+
+static void on_tstp(uv_signal_t *h, int signum)
+{
+    (void)signum;
+    ui_suspend(h->data);
+}
+
 static void paste_mode(bool on)
 {
     term_write(on ? "\033[?2004h" : "\033[?2004l");
@@ -395,12 +428,21 @@ static void title_stack(bool push)
         term_write(push ? "\033[22;0t" : "\033[23;0t");
 }
 
+/* Ctrl-Z, or SIGTSTP from outside. The whole process group stops, as
+ * when the terminal sends Ctrl-Z to a program in cooked mode: under `make
+ * demo` that is make and scripts/demo too, so that the shell sees its job
+ * stop and gives the prompt back (issue 9: only tuktuk stopped, and the
+ * terminal hung until it was killed). SIGSTOP, since our SIGTSTP watcher
+ * would only bring us back here; `fg` sends SIGCONT, and we go on below. */
 void ui_suspend(struct ui *ui)
 {
+    if (!ui->curses_active)
+        return;
     paste_mode(false);
     title_stack(false);
     endwin();
-    raise(SIGTSTP);
+    fflush(stdout);
+    kill(0, SIGSTOP);
     /* Back from the shell: take the terminal again. */
     reset_prog_mode();
     paste_mode(true);
@@ -471,11 +513,14 @@ static void start_handles(struct ui *ui)
     uv_timer_init(ui->loop, &ui->idle_timer);
     uv_timer_init(ui->loop, &ui->tick_timer);
     uv_timer_init(ui->loop, &ui->typing_timer);
-    ui->open_handles = 7;
+    uv_signal_init(ui->loop, &ui->sigtstp);
+    ui->open_handles = 8;
     ui->stdin_poll.data = ui->sigwinch.data = ui->prepare.data = ui->check.data = ui;
+    ui->sigtstp.data = ui;
     ui->idle_timer.data = ui->tick_timer.data = ui->typing_timer.data = ui;
     uv_poll_start(&ui->stdin_poll, UV_READABLE | UV_DISCONNECT, on_stdin);
     uv_signal_start(&ui->sigwinch, on_winch, SIGWINCH);
+    uv_signal_start(&ui->sigtstp, on_tstp, SIGTSTP);
     uv_prepare_start(&ui->prepare, on_prepare);
     uv_check_start(&ui->check, on_check);
     ui_autoaway_start(ui);
@@ -570,7 +615,7 @@ void ui_free(struct ui *ui)
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,
                          (uv_handle_t *)&ui->prepare,     (uv_handle_t *)&ui->check,
                          (uv_handle_t *)&ui->idle_timer,  (uv_handle_t *)&ui->tick_timer,
-                         (uv_handle_t *)&ui->typing_timer};
+                         (uv_handle_t *)&ui->typing_timer, (uv_handle_t *)&ui->sigtstp};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
         uv_close(hs[i], on_closed);
     if (ui->tmux_watching) {

@@ -64,6 +64,7 @@ struct ui {
 
     uv_poll_t stdin_poll;
     uv_signal_t sigwinch;
+    uv_signal_t sigtstp; /* a stop from outside (kill -TSTP): suspended as Ctrl-Z does */
     uv_prepare_t prepare;
     uv_check_t check;
     uv_timer_t idle_timer; /* auto-away: one shot, re-armed by keys */
@@ -109,8 +110,16 @@ struct ui {
     char *status;
     int priority;
     bool idle, detached, auto_away;
+    /* The user chose a presence while tmux showed no client: that choice
+     * holds over auto-away until a client attaches (events.c). */
+    bool detached_overruled;
     char **autojoin; /* rooms.c: joined once online, again after an offline */
     size_t nautojoin;
+    /* rooms.c: the rooms we were in when the session went offline for
+     * good ("ROOM/NICK", and its password or NULL), joined again at the
+     * next login: /disconnect then /connect comes back to them. */
+    char **rejoin, **rejoin_pw;
+    size_t nrejoin;
     bool autojoined;
 };
 
@@ -165,6 +174,9 @@ const char *ui_self_nick(struct ui *ui, char *buf, size_t len);
 
 /* history.c: the message store behind the windows */
 /* Show a message in a chat window: "/me text" (XEP-0245) as an action. */
+/* XEP-0245: the text of an action ("/me TEXT"), or NULL. */
+const char *ui_action_text(const char *body);
+void ui_correct_line(struct ui *ui, struct chatline *l, const char *body);
 struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp, bool out,
                                  const char *nick, const char *body, const char *id);
 /* Writes a message (core/keep.h) to the store before it is shown. Returns false when the
@@ -212,6 +224,8 @@ void ui_cmd_bookmark_remove(struct ui *ui, const struct command *c);
 void ui_cmd_bookmark_list(struct ui *ui, const struct command *c);
 /* Online: join the account's autojoin rooms, once per time online. */
 void ui_rooms_autojoin(struct ui *ui);
+/* /disconnect: note the rooms we are in, for the next login. */
+void ui_rooms_remember(struct ui *ui);
 void ui_rooms_free(struct ui *ui);
 /* typing.c: our chat states (XEP-0085) */
 /* After keys: "composing" when typing text in a chat, "paused" later. */

@@ -289,10 +289,11 @@ static void make_instant(struct session *s, struct muc_room *room)
 }
 
 static void emit_left(struct session *s, const char *room, const char *how, const char *condition,
-                      const char *text)
+                      const char *text, const char *nick)
 {
     struct session_event ev = {.type = SESSION_EV_MUC_LEFT,
                                .jid = room,
+                               .nick = nick,
                                .sub_type = how,
                                .condition = condition,
                                .text = text};
@@ -303,7 +304,7 @@ static void join_refused(struct session *s, struct muc_room *room, mxml_node_t *
 {
     const char *condition = im_error_condition(p);
     char *text = stanza_child_text(stanza_child(p, NULL, "error"), NS_STANZAS, "text");
-    char *jid = strdup(room->jid);
+    char *jid = strdup(room->jid), *nick = strdup(room->nick);
     if (room->joined) {
         /* A nick change or presence the room refused: we are still in. */
         char why[600];
@@ -314,9 +315,10 @@ static void join_refused(struct session *s, struct muc_room *room, mxml_node_t *
         session_emit(s, &ev);
     } else {
         muc_remove(&s->mucs, room->jid);
-        emit_left(s, jid, "error", condition, text);
+        emit_left(s, jid, "error", condition, text, nick); /* the nick that was refused */
     }
     free(jid);
+    free(nick);
     free(text);
 }
 
@@ -358,7 +360,7 @@ static void occupant_gone(struct session *s, struct muc_room *room, const char *
                                       : "part";
         char *jid = strdup(room->jid);
         muc_remove(&s->mucs, room->jid);
-        emit_left(s, jid, how, NULL, why ? why : reason);
+        emit_left(s, jid, how, NULL, why ? why : reason, NULL);
         free(why);
         free(jid);
     } else {
@@ -516,7 +518,8 @@ void muc_connection_lost(struct session *s, bool for_good)
 {
     for (size_t i = 0; i < s->mucs.n; i++) {
         muc_forget_occupants(s->mucs.rooms[i]);
-        emit_left(s, s->mucs.rooms[i]->jid, for_good ? "offline" : "lost", NULL, NULL);
+        emit_left(s, s->mucs.rooms[i]->jid, for_good ? "offline" : "lost", NULL, NULL,
+                  s->mucs.rooms[i]->nick);
     }
     if (for_good)
         muc_rooms_free(&s->mucs);

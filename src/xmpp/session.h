@@ -195,7 +195,8 @@ struct session_event {
     const char *secret;
     const struct session_scram_key *scram_key;
     const struct session_vcard *vcard;
-    const char *nick;          /* MUC: the occupant's nick */
+    const char *nick;          /* MUC: the occupant's nick; SESSION_EV_MUC_LEFT: ours,
+                                  when refused ("error") or offline */
     const char *inviter;       /* SESSION_EV_MUC_INVITE */
     const char *room_password; /* SESSION_EV_MUC_INVITE */
 };

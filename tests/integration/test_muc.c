@@ -13,7 +13,7 @@ struct muc_client {
     int joined, created, left, subjects, invites, errors, groupchats, delayed;
     int bookmark_lists, bookmark_changes;
     char bookmark_change[64]; /* "saved" or "removed", ":condition" when refused */
-    char left_how[32], left_condition[64];
+    char left_how[32], left_condition[64], left_nick[64];
     char subject[256], subject_by[64];
     char last_nick_change[128]; /* "old>new" */
     char occupant_events[2048]; /* "sub_type:nick " each */
@@ -44,6 +44,7 @@ static void on_muc_event(void *ud, const struct session_event *ev)
     case SESSION_EV_MUC_LEFT:
         m->left++;
         snprintf(m->left_how, sizeof m->left_how, "%s", ev->sub_type);
+        snprintf(m->left_nick, sizeof m->left_nick, "%s", ev->nick ? ev->nick : "");
         snprintf(m->left_condition, sizeof m->left_condition, "%s",
                  ev->condition ? ev->condition : "");
         break;
@@ -204,6 +205,7 @@ int main(void)
     CHECK(wait_for(&c, &c.left, 1));
     CHECK_STR(c.left_how, "error");
     CHECK_STR(c.left_condition, "conflict");
+    CHECK_STR(c.left_nick, "ann"); /* the refused nick, for the UI's hint */
     CHECK(session_muc_room(c.c.s, room) == NULL);
     CHECK(session_muc_join(c.c.s, room, "cat", NULL) == 0);
     CHECK(wait_for(&c, &c.joined, 1));

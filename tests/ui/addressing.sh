@@ -122,7 +122,9 @@ ui_keys me Tab
 check "/msg + Tab in a room completes an occupant's address" input_is "> /msg $room@$MUC/bertie"
 ui_type me "psst"
 ui_keys me Enter
-check "... and the private message reaches them" ui_wait peer "psst"
+check "... the private message opens a window of its own there" ui_wait_line peer -2 "[4:"
+ui_keys peer M-4
+check "... and reaches them" ui_wait peer "psst"
 
 for w in me peer; do
 	ui_say $w "/quit"

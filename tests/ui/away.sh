@@ -4,6 +4,7 @@
 # watches the tmux socket, whose owner-execute bit tmux sets while a
 # client is attached. Started in a detached session, tuktuk is away; a
 # client attaching brings it back online, detaching makes it away again.
+# A presence the user sets while detached holds until a client attaches.
 # The peer (another tuktuk) sees each change in its roster.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +21,14 @@ UI_KEEP_TMUX=1 ui_start me "$A" a-pw 100 30
 check "started detached: my status line says away" ui_wait_line me -2 "[away]"
 check "the peer sees me away" ui_wait peer "  - $A"
 
+# The user's own /status while detached holds (issue 9: it was turned
+# back to away at once, without a word), until a client comes and goes.
+ui_type me "/status online"
+ui_keys me Enter
+check "/status online while detached says it holds" ui_wait_said me "what you chose holds"
+check "... my status line says online" ui_wait_line me -2 "[online]"
+check "... and the peer sees me online" ui_wait peer "  * $A"
+
 client_pid=
 attach() {
 	script -qfc "TERM=xterm tmux -L $UI_SOCK attach -t ui:me" /dev/null >/dev/null 2>&1 &
@@ -33,7 +42,7 @@ detach() {
 }
 
 attach
-check "a client attaches: online again" ui_wait_line me -2 "[online]"
+check "a client attaches: online" ui_wait_line me -2 "[online]"
 check "the peer sees me online" ui_wait peer "  * $A"
 detach
 check "the client detaches: away" ui_wait_line me -2 "[away]"

@@ -3,8 +3,10 @@
 # tests/ui/muc.sh - group chat in the real binary, two users at 100x30:
 # /join opens the room's window (created, then joined), occupants come and
 # go, messages show once each on both sides, the subject goes into the
-# title, Tab completes a nick, /nick, /names, /part, a refused join says
-# why, the account's autojoin joins at login, and /bookmark saves, lists
+# title, Tab completes a nick, /nick, /names, nicks in XEP-0392 colours,
+# a line naming us highlighted, private messages in their own window,
+# /disconnect and /connect joining again without doubled history, /part,
+# a refused join says why (naming the room), the account's autojoin joins at login, and /bookmark saves, lists
 # and removes a room bookmark.
 . "$(dirname "$0")/lib.sh"
 
@@ -59,13 +61,59 @@ send me "/names"
 check "/names lists the occupants" ui_wait me "2 here:"
 check "with their role" ui_wait me "bertram (online, participant"
 
+# Nick colours (XEP-0392) on the 256-colour palette, and a line naming
+# us highlighted (chat.mention: yellow, bold).
+row_codes() { # WINDOW TEXT: the escape codes of the rows that show TEXT
+	tm capture-pane -e -p -t "ui:$1" | grep -F -- "$2"
+}
+check "a nick is drawn in a colour of the 256-colour cube" \
+	bash -c "tmux -L $UI_SOCK capture-pane -e -p -t ui:me | grep -F 'hello anna' | grep -q '38;5;'"
+send pal "anna: look here"
+check "a line naming us arrives" ui_wait me "bertram> anna: look here"
+check "... and is highlighted" bash -c "tmux -L $UI_SOCK capture-pane -e -p -t ui:me | grep -F 'look here' | grep -qE '\[([0-9;]*;)?33m'"
+send pal "no names here"
+check "a line that names nobody" ui_wait me "bertram> no names here"
+check "... is not" bash -c "! tmux -L $UI_SOCK capture-pane -e -p -t ui:me | grep -F 'no names here' | grep -qE '\[([0-9;]*;)?33m'"
+
+# Private messages with an occupant have a window of their own.
+send pal "/msg $room/anna psst"
+check "the sender's private window" ui_wait_line pal 0 "private: anna in $room"
+check "... shows what was sent" ui_wait pal "bertram> psst"
+check "the receiver gets a window for it, marked as a mention" \
+	ui_wait_re me '\[[0-9]+:bertram/ui[0-9]*!\]'
+check "... not a line in the room's window" ui_lacks me "psst"
+ui_keys me M-a
+check "Alt-a goes to it" ui_wait_line me 0 "private: bertram in $room"
+check "... and the message is there" ui_wait me "bertram> psst"
+send me "psst yourself"
+check "text typed there goes back privately" ui_wait pal "anna> psst yourself"
+ui_keys me M-2
+ui_keys pal M-2
+
+# The roster pane lists the room, with its unread count.
+check "the roster lists the rooms" ui_wait me "v Rooms (1/1)"
+ui_keys me M-1
+send pal "for the roster"
+check "... with the room's unread count" ui_wait_re me '^ +\* ui[0-9]+ \(1\) +│'
+ui_keys me M-2
+
+# /disconnect then /connect joins the room again, and its history,
+# replayed at the join, shows no line twice.
+send me "/disconnect"
+check "the room says /connect joins it again" ui_wait_said me "/connect joins the room again"
+send me "/connect"
+check "/connect joins the room again" ui_wait me "you joined the room as anna"
+check "the replayed history is not shown twice" ui_rows_with me "bert> hello anna" 1
+check "... nor is our own line" ui_rows_with me "anna> bert: tea?" 1
+
 # A third login cannot take a nick in use: it is told why.
 third=$(new_user mucthird)
 ui_start third "$third" muc-pw 100 30
 check "third logged in" ui_wait third "logged in as"
 send third "/join $room/anna"
-check "a refused join says why" ui_wait third "could not join: conflict"
-check "and what to do" ui_wait third "that nick is taken"
+check "a refused join names the room and says why" ui_wait_said third "could not join $room: conflict"
+check "and what to do, with the real room and nick" ui_wait_said third "the nick anna is taken there: /join $room/anna_ tries another"
+check "no placeholder left in" ui_lacks third "ROOM@SERVICE"
 
 # A room in the account's autojoin is joined at login, in the background.
 auto=$(new_user mucauto)

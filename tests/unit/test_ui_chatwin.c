@@ -120,9 +120,11 @@ static void test_layout(void)
     CHECK(pc == 11 && strstr(prefix, " bob> ") != NULL);
     struct rows r;
     memset(&r, 0, sizeof r);
-    CHECK(chatwin_layout(l, 30, pc, collect, &r) == 2);
+    CHECK(chatwin_layout(l, 30, pc, 6, collect, &r) == 2);
     CHECK_STR(r.text[0], "hello there my");
-    CHECK(r.col[0] == 11 && r.col[1] == 11);
+    CHECK(r.col[0] == 11 && r.col[1] == 6);
+    CHECK(chatwin_indent("%H:%M", 30) == 6 && chatwin_indent("%H:%M", 11) == 0);
+    CHECK(chatwin_indent("", 30) == 2);
     CHECK_STR(r.text[1], "friend");
     /* multi-line messages show as multi-line */
     chatwin_add(w, now, CHATLINE_OUT, "alice", "one\ntwo\nthree");
@@ -131,15 +133,15 @@ static void test_layout(void)
     chatwin_add(w, now, CHATLINE_IN, "bob",
                 "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87");
     memset(&r, 0, sizeof r);
-    CHECK(chatwin_layout(chatwin_line(w, 2), 16, pc, collect, &r) == 2);
+    CHECK(chatwin_layout(chatwin_line(w, 2), 16, pc, 6, collect, &r) == 2);
     CHECK_STR(r.text[0], "\xe4\xb8\xad\xe6\x96\x87");
-    /* a prefix wider than half the pane: later rows start at column 0 */
+    /* a long nick: later rows start under the nick all the same */
     chatwin_add(w, now, CHATLINE_IN, "averyveryverylongnickname", "text that wraps around");
     l = chatwin_line(w, 3);
     pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
     memset(&r, 0, sizeof r);
-    int rows = chatwin_layout(l, 20, pc, collect, &r);
-    CHECK(rows >= 2 && r.col[1] == 0);
+    int rows = chatwin_layout(l, 20, pc, chatwin_indent("%H:%M", 20), collect, &r);
+    CHECK(rows >= 2 && r.col[1] == 6);
     /* scrolling is clamped to the history */
     w->scroll = 0;
     chatwin_scroll(w, 100, 80, 3, "%H:%M");
@@ -185,7 +187,7 @@ static void test_delivered_and_action(void)
     char prefix[64];
     int pc = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
     struct mark m = {0, -1, -1};
-    CHECK(chatwin_layout(l, 40, pc, find_mark, &m) == 1);
+    CHECK(chatwin_layout(l, 40, pc, 6, find_mark, &m) == 1);
     CHECK(m.mark_row == 0 && m.mark_col == pc + 5);
     /* "12:00 alice> " is 13 columns; 10 more fill 23: no room on that row */
     l = chatwin_line(w, 1);
@@ -194,7 +196,7 @@ static void test_delivered_and_action(void)
     CHECK(chatwin_mark_delivered(w, "m2"));
     CHECK(chatwin_rows(l, pc + 10, "%H:%M") == 2); /* the cache was dropped */
     m = (struct mark){0, -1, -1};
-    CHECK(chatwin_layout(l, pc + 10, pc, find_mark, &m) == 2);
+    CHECK(chatwin_layout(l, pc + 10, pc, 6, find_mark, &m) == 2);
     CHECK(m.mark_row == 1);
     /* an action: "12:00 * alice waves" */
     l = chatwin_add_msg(w, now, CHATLINE_IN, "alice", "waves", NULL, true);

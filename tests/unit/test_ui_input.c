@@ -50,6 +50,12 @@ static void test_editing(void)
     CHECK_STR(input_text(in), "ne ");
     input_do(in, INPUT_BACKSPACE); /* at the start: nothing */
     CHECK_STR(input_text(in), "ne ");
+    /* Ctrl-C's whole-line cut keeps the line for Ctrl-Y */
+    input_do(in, INPUT_KILL_LINE);
+    CHECK_STR(input_text(in), "");
+    input_do(in, INPUT_KILL_LINE); /* an empty line keeps what was cut */
+    input_do(in, INPUT_YANK);
+    CHECK_STR(input_text(in), "ne ");
     input_free(in);
 }
 

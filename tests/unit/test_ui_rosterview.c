@@ -61,7 +61,8 @@ static void test_order(void)
     CHECK_STR(dump(rv), "G:Friends(2/3) bob Zed carol G:Work(2/3) frank Zed Erin"
                         " G:Contacts(0/1) dave@localhost");
     rosterview_set_show_offline(rv, false);
-    CHECK_STR(dump(rv), "G:Friends(2/3) bob Zed G:Work(2/3) frank Zed G:Contacts(0/1)");
+    /* a group with nobody to show is hidden too (issue 9) */
+    CHECK_STR(dump(rv), "G:Friends(2/3) bob Zed G:Work(2/3) frank Zed");
     rosterview_free(rv);
     roster_free(r);
 }
@@ -91,7 +92,7 @@ static void test_updates(void)
     /* unread keeps an offline contact visible when offline ones are hidden */
     rosterview_set_show_offline(rv, false);
     rosterview_set_unread(rv, "dave@localhost", 2);
-    CHECK_STR(dump(rv), "G:Alpha(0/1) G:Friends(3/3) carol bob Zed G:Work(1/2) Zed"
+    CHECK_STR(dump(rv), "G:Friends(3/3) carol bob Zed G:Work(1/2) Zed"
                         " G:Contacts(0/1) dave@localhost");
     /* a reload keeps unread counts */
     rosterview_reload(rv, r);
@@ -114,7 +115,13 @@ static void test_collapse_filter(void)
     CHECK(rosterview_selected(rv) == 0);
     rosterview_set_filter(rv, "ZE");
     CHECK_STR(dump(rv), "G:+Friends(2/3) Zed G:Work(2/3) Zed");
+    /* names and local parts first: "l" is not every contact @localhost */
+    rosterview_set_filter(rv, "l");
+    CHECK_STR(dump(rv), "G:+Friends(2/3) carol");
+    /* the domain when nothing else matches, or with an '@' */
     rosterview_set_filter(rv, "localhost");
+    CHECK(rosterview_count(rv) == 10);
+    rosterview_set_filter(rv, "@LOCAL");
     CHECK(rosterview_count(rv) == 10);
     rosterview_set_filter(rv, "nobody");
     CHECK(rosterview_count(rv) == 0);
@@ -155,6 +162,43 @@ static void test_selection(void)
     CHECK(rosterview_top(rv, 3) == 2);
     rosterview_select(rv, 3);
     CHECK(rosterview_top(rv, 3) == 2);
+    /* scrolled, the first row names the group of the contact under it */
+    struct rosterview_row row;
+    CHECK(rosterview_top_row(rv, 2, &row));
+    CHECK(row.kind == ROSTERVIEW_GROUP && row.above);
+    CHECK_STR(row.group, "Friends");
+    /* ... and the selection never hides under it */
+    rosterview_select(rv, 2);
+    CHECK(rosterview_top(rv, 3) == 1);
+    CHECK(rosterview_top_row(rv, 0, &row) && row.kind == ROSTERVIEW_GROUP && !row.above);
+    rosterview_free(rv);
+    roster_free(r);
+}
+
+/* The rooms come first, whatever the offline toggle says, with their
+ * unread counts; the selection stays on a room across updates. */
+static void test_rooms(void)
+{
+    struct roster *r = sample();
+    struct rosterview *rv = rosterview_new(false);
+    rosterview_reload(rv, r);
+    struct rosterview_room rooms[2] = {{"tea@muc.localhost", "tea", true, 0},
+                                       {"old@muc.localhost", "old", false, 3}};
+    CHECK(rosterview_set_rooms(rv, rooms, 2));
+    CHECK(!rosterview_set_rooms(rv, rooms, 2)); /* no change, no rebuild */
+    CHECK_STR(dump(rv), "G:Rooms(1/2) tea old G:Friends(2/3) bob Zed G:Work(2/3) frank Zed");
+    rosterview_select(rv, 2);
+    CHECK(rosterview_selected_room(rv));
+    CHECK_STR(rosterview_selected_jid(rv), "old@muc.localhost");
+    struct rosterview_row row;
+    CHECK(rosterview_row(rv, 2, &row) && row.room && row.unread == 3);
+    rooms[1].unread = 0;
+    CHECK(rosterview_set_rooms(rv, rooms, 2));
+    CHECK_STR(rosterview_selected_jid(rv), "old@muc.localhost");
+    rosterview_select(rv, 4);
+    CHECK(!rosterview_selected_room(rv));
+    CHECK(rosterview_set_rooms(rv, rooms, 1));
+    CHECK_STR(dump(rv), "G:Rooms(1/1) tea G:Friends(2/3) bob Zed G:Work(2/3) frank Zed");
     rosterview_free(rv);
     roster_free(r);
 }
@@ -246,6 +290,7 @@ int main(void)
     test_order();
     test_updates();
     test_collapse_filter();
+    test_rooms();
     test_selection();
     test_notes();
     test_big();
