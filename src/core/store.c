@@ -506,6 +506,26 @@ int store_recent(struct store *st, const char *account, const char *conv, int64_
     return deliver(st->db, ids, n, true, fn, ud);
 }
 
+int store_until(struct store *st, const char *account, const char *conv, int64_t rowid, int max,
+                store_fn fn, void *ud)
+{
+    sqlite3_stmt *q;
+    if (max <= 0 || !st->db ||
+        sqlite3_prepare_v2(st->db,
+                           "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND hidden=0 AND"
+                           " (ts, id) <= (SELECT ts, id FROM msg WHERE id=?3)"
+                           " ORDER BY ts DESC, id DESC",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    bind_text(q, 1, account);
+    bind_text(q, 2, conv);
+    sqlite3_bind_int64(q, 3, rowid);
+    int n;
+    int64_t *ids = collect(q, max, &n);
+    sqlite3_finalize(q);
+    return deliver(st->db, ids, n, true, fn, ud);
+}
+
 /* Each word of text as an FTS5 string, so that no user text is syntax. */
 static char *fts_words(const char *text)
 {

@@ -71,6 +71,11 @@ int store_set_state_by_id(struct store *st, const char *account, const char *con
 typedef void (*store_fn)(void *ud, const struct store_msg *m);
 int store_recent(struct store *st, const char *account, const char *conv, int64_t before_rowid,
                  int max, store_fn fn, void *ud);
+/* The page that ends with message rowid of conv: it and the max - 1
+ * before it, oldest first (what a window shows when it opens at a
+ * message). Returns how many, or -1. */
+int store_until(struct store *st, const char *account, const char *conv, int64_t rowid, int max,
+                store_fn fn, void *ud);
 /* Full-text search (FTS5) of conv, or of every conversation of the
  * account when conv is NULL: at most max matches, newest first. The text
  * is matched as words (every word must occur), never as query syntax. */

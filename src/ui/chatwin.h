@@ -54,6 +54,7 @@ struct chatwin {
      * archive query running for this window ("" when none). */
     long long first_rowid;
     bool older_in_store, older_in_archive;
+    bool newer_in_store; /* opened at a search result: the newest are not read in */
     char archive_qid[40];
 };
 

@@ -158,6 +158,13 @@ static void cmd_search(struct ui *ui, const struct command *c)
     ui_search(ui, text, all);
 }
 
+static void cmd_goto(struct ui *ui, const struct command *c)
+{
+    char *end = NULL;
+    long n = strtol(c->arg[0], &end, 10);
+    ui_search_goto(ui, end && !*end ? (int)n : 0);
+}
+
 /* /clear empties the window; what was said stays in the message store. */
 static void cmd_clear(struct ui *ui, const struct command *c)
 {
@@ -697,6 +704,11 @@ const struct command_entry commands_table[] = {
      "word of TEXT, newest first, from the message store.",
      "/search -a train ticket",
      cmd_search},
+    {"goto", NULL, 1, 1, false, VALUE_ANY, ARG_TEXT, "/goto N",
+     "Open the conversation of the last /search's result N at that message (PgDn at the "
+     "bottom comes back to the newest).",
+     "/goto 2",
+     cmd_goto},
     {"me", NULL, 1, 1, true, VALUE_ANY, ARG_TEXT, "/me TEXT",
      "Say TEXT as an action: the chat shows \"* yourname TEXT\" (XEP-0245).",
      "/me waves",

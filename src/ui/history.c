@@ -22,6 +22,7 @@
 
 #include "core/keep.h"
 #include "core/store.h"
+#include "ui/xalloc.h"
 #include "xmpp/jid.h"
 
 #define HISTORY_PAGE 100
@@ -40,6 +41,11 @@ bool ui_keep_message(struct ui *ui, const struct keep *k)
     char err[8400] = "";
     if (!ui->store)
         return true;
+    /* A window opened at a search result reads its newest page first, so
+     * that the new line lands after them. */
+    struct chatwin *open = chatwins_find(&ui->wins, k->conv, NULL);
+    if (open && open->newer_in_store)
+        ui_history_newest(ui, open);
     int rc = keep_message(ui->store, session_bare_jid(ui->session), k, err, sizeof err);
     if (rc == STORE_DUPLICATE)
         return false;
@@ -181,11 +187,20 @@ bool ui_history_wanted(struct ui *ui, const struct session_message *m)
 
 /* ---- /search ---- */
 
+#define SEARCH_MAX 50
+
 struct found {
     struct ui *ui;
     struct chatwin *w;
     int n;
 };
+
+static void forget_hits(struct ui *ui)
+{
+    for (int i = 0; i < ui->nhits; i++)
+        free(ui->hit_conv[i]);
+    ui->nhits = 0;
+}
 
 static void on_found(void *ud, const struct store_msg *m)
 {
@@ -199,8 +214,13 @@ static void on_found(void *ud, const struct store_msg *m)
     const char *who = m->dir == STORE_OUT         ? "you"
                       : m->type == STORE_GROUPCHAT ? m->sender
                                                    : ui_contact_name(f->ui, m->conv, name, sizeof name);
-    ui_info(f->ui, f->w, CHATLINE_INFO, "  %s [%s] %s> %s", when, m->conv, who, m->body);
+    struct ui *ui = f->ui;
+    if (ui->nhits < UI_SEARCH_HITS) {
+        ui->hit_conv[ui->nhits] = xalloc_strdup(m->conv);
+        ui->hit_row[ui->nhits++] = m->rowid;
+    }
     f->n++;
+    ui_info(f->ui, f->w, CHATLINE_INFO, "  %d. %s [%s] %s> %s", f->n, when, m->conv, who, m->body);
 }
 
 void ui_search(struct ui *ui, const char *text, bool all)
@@ -216,10 +236,70 @@ void ui_search(struct ui *ui, const char *text, bool all)
         return;
     }
     struct found f = {ui, w, 0};
-    ui_info(ui, w, CHATLINE_INFO, "search for \"%s\" in %s, newest first:", text,
-            conv ? conv : "every conversation");
-    if (store_search(ui->store, session_bare_jid(ui->session), conv, text, 50, on_found, &f) < 0)
+    forget_hits(ui);
+    ui_info(ui, w, CHATLINE_INFO, "search for \"%s\" in %s, newest first (/goto N opens one):",
+            text, conv ? conv : "every conversation");
+    if (store_search(ui->store, session_bare_jid(ui->session), conv, text, SEARCH_MAX, on_found,
+                     &f) < 0)
         ui_info(ui, w, CHATLINE_ERROR, "search failed: the message store could not be read");
     else if (f.n == 0)
         ui_info(ui, w, CHATLINE_INFO, "  nothing found");
+}
+
+void ui_search_free(struct ui *ui)
+{
+    forget_hits(ui);
+}
+
+/* The conversation's window: a room's if we are in it, else a chat. */
+static struct chatwin *conv_window(struct ui *ui, const char *conv)
+{
+    size_t index;
+    struct chatwin *w = chatwins_find(&ui->wins, conv, &index);
+    if (w) {
+        ui_select_window(ui, index);
+        return w;
+    }
+    if (session_muc_room(ui->session, conv))
+        return ui_room_window(ui, conv, true);
+    return ui_open_chat(ui, conv, true);
+}
+
+/* Reads the page that ends at message rowid into an emptied window. */
+static void read_until(struct ui *ui, struct chatwin *w, long long rowid)
+{
+    struct page p = {ui, w, 0, 0, 0};
+    chatwin_clear(w);
+    int n = store_until(ui->store, session_bare_jid(ui->session), w->jid, rowid, HISTORY_PAGE,
+                        on_stored, &p);
+    w->first_rowid = p.first;
+    w->older_in_store = n == HISTORY_PAGE;
+    w->older_in_archive = true;
+    w->mark_new = false;
+}
+
+void ui_search_goto(struct ui *ui, int n)
+{
+    if (n < 1 || n > ui->nhits) {
+        ui_status_error(ui, "/goto: no search result %d (%d listed by the last /search)", n,
+                        ui->nhits);
+        return;
+    }
+    struct chatwin *w = conv_window(ui, ui->hit_conv[n - 1]);
+    read_until(ui, w, ui->hit_row[n - 1]);
+    if (w->count > 0)
+        chatwin_line(w, w->count - 1)->mention = true; /* drawn apart: the match */
+    w->newer_in_store = true;
+    ui_dirty(ui, UI_DIRTY_ALL);
+}
+
+void ui_history_newest(struct ui *ui, struct chatwin *w)
+{
+    if (!w->newer_in_store || !ui->store)
+        return;
+    w->newer_in_store = false;
+    chatwin_clear(w);
+    w->first_rowid = 0;
+    read_page(ui, w);
+    ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE);
 }

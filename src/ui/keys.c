@@ -137,6 +137,8 @@ static void scroll_chat(struct ui *ui, int dir)
     /* At the top, the page before comes from the store or the archive. */
     if (chatwin_scroll(w, dir * page, l->chat_w, l->pane_h, ui->tsfmt) && dir > 0)
         ui_history_older(ui, w);
+    else if (dir < 0 && w->scroll == 0)
+        ui_history_newest(ui, w); /* back at the bottom of a window opened at a search result */
     ui_dirty(ui, UI_DIRTY_CHAT | UI_DIRTY_TITLE | UI_DIRTY_STATUS);
 }
 

@@ -591,6 +591,7 @@ void ui_free(struct ui *ui)
 {
     if (!ui)
         return;
+    ui_search_free(ui);
     if (ui->curses_active) {
         title_stack(false);
         paste_mode(false);

@@ -55,6 +55,11 @@ struct ui {
     struct ui_options opt;
     char *data_dir, *tsfmt;
     struct store *store; /* the message store, or NULL (no data folder) */
+    /* The last /search's results, for /goto N. */
+#define UI_SEARCH_HITS 50
+    char *hit_conv[UI_SEARCH_HITS];
+    long long hit_row[UI_SEARCH_HITS];
+    int nhits;
     struct theme theme;
     struct screen scr;
     struct rosterview *rv;
@@ -193,8 +198,13 @@ void ui_history_mam_event(struct ui *ui, const struct session_event *ev);
 /* Whether an archived message answers a window's own paging query (it
  * is then read from the store with its page, not shown on arrival). */
 bool ui_history_wanted(struct ui *ui, const struct session_message *m);
-/* /search TEXT in the current conversation, or in all (-a). */
+/* /search TEXT in the current conversation, or in all (-a); /goto N
+ * opens result N's conversation at it (its newest page comes back with
+ * PgDn at the bottom, or the next message); ui_search_free at exit. */
 void ui_search(struct ui *ui, const char *text, bool all);
+void ui_search_goto(struct ui *ui, int n);
+void ui_search_free(struct ui *ui);
+void ui_history_newest(struct ui *ui, struct chatwin *w);
 
 /* rooms.c: group chat (XEP-0045) */
 struct chatwin *ui_room_window(struct ui *ui, const char *room, bool focus);

@@ -8,6 +8,7 @@
 #     one is started that keeps the messages;
 #   - the old text history is imported at the first start, files left;
 #   - a reopened chat shows its history once, and /search finds it;
+#     /goto opens a result at its message, PgDn brings the newest back;
 #   - --export-history writes grep-friendly logs.
 # The project's echo contact answers.
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +50,17 @@ ui_say me "/search old words"
 check "/search finds the imported message" ui_wait me "[echo@localhost] you> my old words"
 ui_say me "/search -a second visit"
 check "/search -a finds across conversations" ui_wait me "[echo@localhost] echo> echo: second visit"
+ui_say me "/goto 1"
+check "/goto opens the conversation at the match" ui_wait me "echo> echo: second visit"
+check "... in a window read anew from the store" ui_lacks me "search for"
+ui_say me "/goto 9"
+check "/goto of a result that is not there says so" ui_wait me "no search result 9 (2 listed"
+ui_say me "/search old words"
+ui_say me "/goto 1"
+check "/goto of an old match shows it" ui_wait me "$user> my old words"
+check "... with no newer lines read in" ui_lacks me "second visit"
+ui_keys me NPage
+check "PgDn at the bottom reads the newest again" ui_wait me "echo> echo: second visit"
 ui_say me "/search nothingmatchesthis"
 check "/search says when nothing is found" ui_wait me "nothing found"
 ui_say me "/quit"
