@@ -9,6 +9,7 @@
 #   - the old text history is imported at the first start, files left;
 #   - a reopened chat shows its history once, and /search finds it;
 #     /goto opens a result at its message, PgDn brings the newest back;
+#     a corrected message shows corrected after a reopen, once;
 #   - --export-history writes grep-friendly logs.
 # The project's echo contact answers.
 . "$(dirname "$0")/lib.sh"
@@ -63,6 +64,10 @@ ui_keys me NPage
 check "PgDn at the bottom reads the newest again" ui_wait me "echo> echo: second visit"
 ui_say me "/search nothingmatchesthis"
 check "/search says when nothing is found" ui_wait me "nothing found"
+ui_say me "helo wrld"
+check "a typo is sent" ui_wait me "$user> helo wrld"
+ui_say me "/correct hello world"
+check "... and corrected" ui_wait me "$user> hello world (corrected)"
 ui_say me "/quit"
 check "/quit exits 0 again" [ "$(ui_wait_exit "$user")" = 0 ]
 
@@ -72,6 +77,8 @@ check "logged in a third time" ui_wait me "logged in as"
 ui_say me "/msg echo@localhost"
 check "the chat reopens with its history" ui_wait me "echo: second visit"
 check "each message once" ui_rows_with me 'echo> echo: second visit' 1
+check "a corrected message shows corrected after a reopen" ui_wait me "$user> hello world (corrected)"
+check "... and its typo is not shown as a message of its own" ui_rows_with me "$user> helo wrld" 0
 ui_say me "/quit"
 check "/quit exits 0 a third time" [ "$(ui_wait_exit "$user")" = 0 ]
 
