@@ -105,6 +105,13 @@ send me "/connect"
 check "/connect joins the room again" ui_wait me "you joined the room as anna"
 check "the replayed history is not shown twice" ui_rows_with me "bert> hello anna" 1
 check "... nor is our own line" ui_rows_with me "anna> bert: tea?" 1
+# /part and /join again: a new join, which gets the room's last messages.
+send me "/part"
+check "/part leaves" ui_wait_line me 0 "$room (not in it)"
+send me "/join $room/anna"
+check "/join comes back" ui_rows_with me "you joined the room as anna" 2
+check "... and the replayed history is not shown twice" ui_rows_with me "bert> hello anna" 1
+check "... nor the lines that came after it" ui_rows_with me "bertram> for the roster" 1
 
 # A third login cannot take a nick in use: it is told why.
 third=$(new_user mucthird)
