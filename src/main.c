@@ -43,7 +43,7 @@ struct app {
     struct ui *ui;
     struct xmllog *xmllog;
     bool xmllog_failed;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup;
     uv_timer_t roster_timer;
     char *roster_saved_ver; /* the version in the roster cache file, or NULL */
     bool roster_save_failed;
@@ -229,6 +229,18 @@ static void on_signal(uv_signal_t *sig, int signum)
     session_disconnect(app->session, NULL);
 }
 
+/* The terminal hung up (SSH dropped, tmux kill-session): the session ends
+ * as with /quit, so that the server shows us offline at once instead of
+ * keeping a stream-management session for a client that is gone. */
+static void on_hangup(uv_signal_t *sig, int signum)
+{
+    struct app *app = sig->data;
+    if (app->ui)
+        ui_hangup(app->ui);
+    else if (!app->quitting)
+        on_signal(sig, signum);
+}
+
 static int start_ui(struct app *app)
 {
     static char user_themes[1024];
@@ -330,9 +342,11 @@ static int run(struct app *app)
     load_roster(app);
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
-    app->sigint.data = app->sigterm.data = app;
+    uv_signal_init(&app->loop, &app->sighup);
+    app->sigint.data = app->sigterm.data = app->sighup.data = app;
     uv_signal_start(&app->sigint, on_signal, SIGINT);
     uv_signal_start(&app->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&app->sighup, on_hangup, SIGHUP);
     session_connect(app->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     save_roster(app);
@@ -344,6 +358,7 @@ static int run(struct app *app)
     uv_close((uv_handle_t *)&app->roster_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
+    uv_close((uv_handle_t *)&app->sighup, NULL);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     return app->exit_status;
 }

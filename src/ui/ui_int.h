@@ -90,6 +90,7 @@ struct ui {
                                as the reason of the state that follows */
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
+    bool terminal_gone;     /* hung up: nothing is read or painted any more */
     unsigned title_unread;  /* last unread count put in the terminal title */
     bool title_set;
     struct ui_console *console; /* console.c: recent stanzas; NULL until the first */
