@@ -164,6 +164,7 @@ static void drop_connection(struct session *s)
     }
     stop_timer(&s->phase_timer);
     stop_timer(&s->ping_timer);
+    stop_timer(&s->ack_timer);
     s->phase = PHASE_IDLE;
     s->authenticated = false;
     s->cb_current = -1; /* its <auth/> went with it */
@@ -691,8 +692,11 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     s->cb_config = (enum session_cb)cb;
     s->cb_current = -1;
     s->scram_key = copy_scram_key(cfg->scram_key);
-    s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
-    s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
+    /* A dead link is found within 25 s of the last byte from the server
+     * (docs/architecture.md, "Dead links"). */
+    s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 15000;
+    s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 10000;
+    s->ack_timeout_ms = cfg->ack_timeout_ms ? cfg->ack_timeout_ms : 10000;
     s->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000;
     s->close_timeout_ms = cfg->close_timeout_ms ? cfg->close_timeout_ms : 2000;
     return s->bare && s->resource_wanted ? 0 : -1;
@@ -730,7 +734,7 @@ struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
         free(s);
         return NULL;
     }
-    uv_timer_t *timers[] = {&s->phase_timer, &s->ping_timer, &s->reconnect_timer};
+    uv_timer_t *timers[] = {&s->phase_timer, &s->ping_timer, &s->reconnect_timer, &s->ack_timer};
     for (size_t i = 0; i < sizeof timers / sizeof timers[0]; i++) {
         uv_timer_init(loop, timers[i]);
         timers[i]->data = s;
@@ -797,6 +801,7 @@ void session_free(struct session *s)
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->ping_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->reconnect_timer, on_timer_closed);
+    uv_close((uv_handle_t *)&s->ack_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->requests.timer, on_timer_closed);
 }
 
@@ -839,6 +844,7 @@ void session_disconnect(struct session *s, const char *status)
     }
     session_send_shown(s, "</stream:stream>", 16);
     stop_timer(&s->ping_timer);
+    stop_timer(&s->ack_timer);
     session_set_state(s, SESSION_CLOSING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->close_timeout_ms, 0);
 }

@@ -50,8 +50,9 @@ struct session_config {
     int priority;                /* initial presence priority */
     bool reconnect;              /* retry with backoff after a lost connection */
     bool register_account;       /* XEP-0077: create the account, then log in */
-    unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 60000 */
-    unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 20000 */
+    unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 15000 */
+    unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 10000 */
+    unsigned ack_timeout_ms;     /* XEP-0198 <r/> without <a/> this long = dead; 0 = 10000 */
     unsigned connect_timeout_ms; /* whole login; 0 = 30000 */
     unsigned close_timeout_ms;   /* wait for the server's </stream:stream>; 0 = 2000 */
     /* SCRAM channel binding: NULL or "auto" (negotiate.c chooses), one of

@@ -119,12 +119,26 @@ bool sm_resumable(const struct session *s)
     return s->sm.enabled && s->sm.id && !s->user_closing && !s->fatal;
 }
 
+/* An <r/> whose <a/> does not come in time: the server, or the way to
+ * it, has gone silent (a stalled link, a NAT that forgot us), and TCP may
+ * not notice for minutes. Another connection resumes the session. */
+static void on_ack_timer(uv_timer_t *t)
+{
+    struct session *s = t->data;
+    char why[120];
+    snprintf(why, sizeof why, "the server did not acknowledge our stanzas in %u s",
+             s->ack_timeout_ms / 1000);
+    session_lost(s, why);
+}
+
 static void request_ack(struct session *s)
 {
     if (!s->sm.enabled || s->sm.requested || s->sm.nqueue == 0)
         return;
     s->sm.requested = true;
     session_send_shown(s, request_xml, sizeof request_xml - 1);
+    if (s->state != SESSION_CLOSING) /* the close has a deadline of its own */
+        uv_timer_start(&s->ack_timer, on_ack_timer, s->ack_timeout_ms, 0);
 }
 
 void sm_sending(struct session *s, const char *xml, size_t len)
@@ -294,6 +308,7 @@ void sm_element(struct session *s, mxml_node_t *el)
         session_send_shown(s, xml, (size_t)n);
     } else if (strcmp(name, "a") == 0 && s->sm.enabled) {
         s->sm.requested = false;
+        uv_timer_stop(&s->ack_timer);
         if (take_ack(s, el))
             request_ack(s);
     } else if (strcmp(name, "enabled") == 0 && s->sm.counting && !s->sm.enabled) {
