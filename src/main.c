@@ -6,7 +6,9 @@
  * asked for. The session's roster is filled from the roster cache
  * (src/core/rostercache.c) before the first login and written back when
  * its version changes, so that a login with an unchanged roster receives
- * no items (RFC 6121 §2.6). */
+ * no items (RFC 6121 §2.6). Each message the session takes is kept in the
+ * outbox file (src/core/outbox.c) until the server has it, and what an
+ * earlier run left there is handed back to the session at start. */
 
 #include <ncurses.h>
 #include <openssl/crypto.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -23,6 +26,7 @@
 #include "core/config.h"
 #include "core/credentials.h"
 #include "core/options.h"
+#include "core/outbox.h"
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
@@ -47,6 +51,8 @@ struct app {
     uv_timer_t roster_timer;
     char *roster_saved_ver; /* the version in the roster cache file, or NULL */
     bool roster_save_failed;
+    struct outbox *outbox; /* NULL when its file could not be read */
+    bool outbox_failed;    /* a write failed: said once */
     bool quitting;
     bool register_account;
     int exit_status;
@@ -169,6 +175,51 @@ static void load_roster(struct app *app)
         app->roster_saved_ver = strdup(roster_version(r));
 }
 
+/* The outbox file follows the session: a message is added as the
+ * session takes it, and removed once the server has it. */
+static void outbox_event(struct app *app, const struct session_event *ev)
+{
+    char err[600] = "";
+    int rc = 0;
+    if (!app->outbox)
+        return;
+    if (strcmp(ev->sub_type, "queued") == 0)
+        rc = outbox_add(app->outbox, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
+                        time(NULL), err, sizeof err);
+    else if (strcmp(ev->sub_type, "sent") == 0)
+        rc = outbox_remove(app->outbox, ev->id, err, sizeof err);
+    if (rc < 0 && !app->outbox_failed) {
+        char line[700];
+        snprintf(line, sizeof line, "outbox: %s; unsent messages are kept until you quit only",
+                 err);
+        notice(app, line);
+    }
+    app->outbox_failed = rc < 0;
+}
+
+/* What an earlier run could not send goes to the session, which sends it
+ * once online, in the order it was written. */
+static void load_outbox(struct app *app)
+{
+    char err[600] = "";
+    app->outbox = outbox_open(app->data_dir, session_bare_jid(app->session), err, sizeof err);
+    if (!app->outbox) {
+        notice(app, err);
+        return;
+    }
+    size_t n = outbox_count(app->outbox);
+    for (size_t i = 0; i < n; i++) {
+        const struct outbox_entry *e = outbox_at(app->outbox, i);
+        session_queue_message(app->session, e->to, e->type, e->body, e->id);
+    }
+    if (n > 0) {
+        char line[160];
+        snprintf(line, sizeof line, "%zu message%s from the last run wait%s to be sent", n,
+                 n == 1 ? "" : "s", n == 1 ? "s" : "");
+        notice(app, line);
+    }
+}
+
 static void on_session_event(void *ud, const struct session_event *ev)
 {
     struct app *app = ud;
@@ -180,6 +231,8 @@ static void on_session_event(void *ud, const struct session_event *ev)
         plain_log(ev);
     if (ev->type == SESSION_EV_ROSTER || ev->type == SESSION_EV_ROSTER_PUSH)
         roster_changed(app);
+    if (ev->type == SESSION_EV_OUTBOX)
+        outbox_event(app, ev);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
@@ -340,6 +393,7 @@ static int run(struct app *app)
     uv_timer_init(&app->loop, &app->roster_timer);
     app->roster_timer.data = app;
     load_roster(app);
+    load_outbox(app);
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
     uv_signal_init(&app->loop, &app->sighup);
@@ -405,6 +459,7 @@ static void cleanup(struct app *app)
     free(app->config_dir);
     free(app->data_dir);
     free(app->roster_saved_ver);
+    outbox_free(app->outbox);
     xmllog_close(app->xmllog);
 }
 

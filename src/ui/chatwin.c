@@ -281,6 +281,16 @@ bool chatwin_mark_delivered(struct chatwin *w, const char *id)
     return true;
 }
 
+bool chatwin_mark_sent(struct chatwin *w, const char *id)
+{
+    struct chatline *l = chatwin_find_id(w, id);
+    if (!l || !l->pending)
+        return false;
+    l->pending = false;
+    l->rows = 0; /* the prefix is shorter */
+    return true;
+}
+
 static long rows_of_newest(struct chatwin *w, size_t n, int width, const char *tsfmt)
 {
     long rows = 0;
@@ -329,10 +339,13 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     switch (l->kind) {
     case CHATLINE_IN:
     case CHATLINE_OUT:
+        /* Until the server has it: "(pending)" after the time. */
         if (l->action)
-            snprintf(buf, len, "%s * %s ", ts, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s%s * %s ", ts, l->pending ? " (pending)" : "",
+                     l->nick ? l->nick : "");
         else
-            snprintf(buf, len, "%s %s> ", ts, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s%s %s> ", ts, l->pending ? " (pending)" : "",
+                     l->nick ? l->nick : "");
         break;
     case CHATLINE_ERROR:
         snprintf(buf, len, "%s ! ", ts);

@@ -20,6 +20,7 @@ struct chatline {
     char *text;
     char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
+    bool pending;         /* OUT: written while not online; the server has it not yet */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
     int rows, rows_width; /* cached wrap result for one width */
 };
@@ -88,6 +89,9 @@ struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_
  * most the newest 500 lines. Returns true if it was found (and not
  * marked already). */
 bool chatwin_mark_delivered(struct chatwin *w, const char *id);
+/* Our message with stanza id has reached the server: no longer pending.
+ * Returns true if a pending line was found. */
+bool chatwin_mark_sent(struct chatwin *w, const char *id);
 /* XEP-0308: the line's text is replaced by a correction (marked as such). */
 void chatwin_correct(struct chatline *l, const char *text);
 /* Our newest line in w that has a stanza id (what /correct corrects). */

@@ -578,6 +578,7 @@ void ui_free(struct ui *ui)
     chatwins_free(&ui->wins);
     input_free(ui->in);
     free(ui->data_dir);
+    free(ui->quit_message);
     free(ui->tsfmt);
     free(ui->status);
     free(ui->prompt_jid);

@@ -206,19 +206,19 @@ void session_resume_failed(struct session *s, const char *why)
     start_over(s);
 }
 
-/* The session ended for good: say what may not have reached the server. */
+/* The session ended for good: what the server has not confirmed waits
+ * for the next login (the outbox), and the user is told. */
 static void session_over(struct session *s)
 {
     size_t unsent = sm_unsent_messages(&s->sm);
     if (unsent > 0) {
         char why[200];
         snprintf(why, sizeof why,
-                 "%zu message%s you sent may not have reached the server: the connection was "
-                 "lost before it confirmed %s",
-                 unsent, unsent == 1 ? "" : "s", unsent == 1 ? "it" : "them");
+                 "%zu message%s not confirmed by the server: sent when you are online again",
+                 unsent, unsent == 1 ? "" : "s");
         session_emit_text(s, SESSION_EV_ERROR, why);
     }
-    sm_free(&s->sm);
+    sm_keep_messages(&s->sm);
     request_all_gone(s);
     forget_presence(s);
     muc_connection_lost(s, true);
@@ -549,8 +549,10 @@ static void on_conn_closed(void *ud)
 {
     struct session *s = ud;
     /* The server closed the stream after ours: it had everything. */
-    if (s->state == SESSION_CLOSING)
+    if (s->state == SESSION_CLOSING) {
+        sm_confirm_all(s);
         sm_reset(&s->sm);
+    }
     session_lost(s, s->state == SESSION_CLOSING ? "disconnected" : "connection closed by server");
 }
 
@@ -902,6 +904,11 @@ const char *session_status(const struct session *s)
 const struct conn_cert_info *session_refused_cert(const struct session *s)
 {
     return s->have_refused_cert ? &s->refused_cert : NULL;
+}
+
+size_t session_pending_messages(const struct session *s)
+{
+    return sm_pending(s);
 }
 
 size_t session_unacked(const struct session *s)

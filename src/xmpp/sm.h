@@ -19,6 +19,7 @@ struct session;
 struct sm_sent {
     char *text;
     size_t len;
+    bool fresh; /* in later: typed while not online, never written yet */
 };
 
 struct sm_state {
@@ -58,8 +59,16 @@ bool sm_resumable(const struct session *s);
 /* Keep the unacknowledged messages for the next session, and forget the
  * rest of the stream-management session. */
 void sm_keep_messages(struct sm_state *sm);
-/* Logged in: send the kept messages again. */
+/* Logged in, or resumed: send the kept messages again, and the ones typed
+ * while offline; a room's wait until we are in the room again. */
 void sm_send_later(struct session *s);
+/* A message built while not online: it waits in later, fresh. */
+void sm_hold(struct session *s, const char *xml, size_t len);
+/* The server closed the stream after ours: it has every stanza we sent
+ * (RFC 6120 §4.4), so each waiting message is confirmed. */
+void sm_confirm_all(struct session *s);
+/* Messages that wait for the account to be online again. */
+size_t sm_pending(const struct session *s);
 /* Messages not known to have reached the server (unacknowledged, or kept
  * for the next session), for the user to be told about. */
 size_t sm_unsent_messages(const struct sm_state *sm);
