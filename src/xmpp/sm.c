@@ -245,6 +245,7 @@ void sm_sending(struct session *s, const char *xml, size_t len)
     }
     struct sm_sent *e = &sm->queue[sm->nqueue++];
     e->len = len;
+    e->fresh = false; /* written: it is sent again, not for the first time */
     e->text = keeps_text(xml, len) ? malloc(len) : NULL;
     if (e->text)
         memcpy(e->text, xml, len);

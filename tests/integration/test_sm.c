@@ -24,6 +24,8 @@ struct sm_client {
     int onlines;        /* times it reached SESSION_ONLINE */
     char peer[128];     /* the peer's bare JID */
     int peer_presences; /* presences received from the peer */
+    int flood[400];     /* the numbers of the "flood N" messages received, in order */
+    int nflood;
 };
 
 static void on_sm_event(void *ud, const struct session_event *ev)
@@ -37,6 +39,10 @@ static void on_sm_event(void *ud, const struct session_event *ev)
     }
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE)
         m->onlines++;
+    int k;
+    if (ev->type == SESSION_EV_MESSAGE && ev->msg->body && m->nflood < 400 &&
+        sscanf(ev->msg->body, "flood %d", &k) == 1)
+        m->flood[m->nflood++] = k;
     size_t n = strlen(m->peer);
     if (ev->type == SESSION_EV_PRESENCE && n && ev->jid && strncmp(ev->jid, m->peer, n) == 0 &&
         (ev->jid[n] == '/' || ev->jid[n] == '\0'))
@@ -291,6 +297,80 @@ static void test_silent_link(void)
     finish_pair(&r, &a, &b);
 }
 
+/* --- many messages through a bad link (issue 16) --- */
+
+#define FLOOD 200
+
+struct flood {
+    struct relay *r;
+    struct sm_client *a;
+    const char *to;
+    int next;
+    uv_timer_t timer;
+};
+
+/* One message a tick, whatever the link's state: the outbox takes what
+ * cannot go now. Three cuts and a stall on the way. */
+static void on_flood_tick(uv_timer_t *t)
+{
+    struct flood *f = t->data;
+    if (f->next == 40 || f->next == 80 || f->next == 120)
+        relay_cut_all(f->r);
+    if (f->next == 150)
+        relay_stall_all(f->r);
+    char body[32];
+    snprintf(body, sizeof body, "flood %d", f->next);
+    if (session_send_message(f->a->c.s, f->to, NULL, body, NULL, NULL, 0) < 0)
+        fprintf(stderr, "# %s refused\n", body);
+    if (++f->next == FLOOD)
+        uv_timer_stop(t);
+}
+
+static int flood_arrived(void *arg)
+{
+    return ((struct sm_client *)arg)->nflood >= FLOOD;
+}
+
+/* 200 messages at 20 a second, with three cuts and a stall that only the
+ * missing <a/> reveals: all 200 arrive at the peer, in order, once. */
+static void test_flood(void)
+{
+    struct relay r = {0};
+    struct sm_client a, b;
+    struct jids j;
+    snprintf(j.a, sizeof j.a, "sm_flood_a@%s", harness_env("TUKTUK_TEST_DOMAIN"));
+    snprintf(j.b, sizeof j.b, "sm_flood_b@%s", harness_env("TUKTUK_TEST_DOMAIN"));
+    make_pair("sm_flood_a", "sm_flood_b");
+    relay_start(&r, &loop, harness_port("TUKTUK_TEST_C2S_PORT"));
+    CHECK(relayed_client(&a, "sm_flood_a", "sm_flood_a-pw", r.port) == 0);
+    CHECK(relayed_client(&b, "sm_flood_b", "sm_flood_b-pw",
+                         harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
+    snprintf(a.peer, sizeof a.peer, "%s", j.b);
+    session_connect(a.c.s);
+    session_connect(b.c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &b.c, 10000));
+    CHECK(harness_wait(&loop, settled, &a, 10000));
+
+    struct flood f = {.r = &r, .a = &a, .to = j.b};
+    uv_timer_init(&loop, &f.timer);
+    f.timer.data = &f;
+    uv_timer_start(&f.timer, on_flood_tick, 50, 50);
+    CHECK(harness_wait(&loop, flood_arrived, &b, 120000));
+    settle(1000); /* time for a duplicate to show up */
+    CHECK(b.nflood == FLOOD);
+    int in_order = 0;
+    for (int i = 0; i < b.nflood && i < FLOOD; i++)
+        in_order += b.flood[i] == i;
+    CHECK(in_order == FLOOD);
+    if (in_order != FLOOD || b.nflood != FLOOD)
+        fprintf(stderr, "# %d arrived, %d in their place\n", b.nflood, in_order);
+    CHECK(strstr(a.infos, "did not acknowledge") != NULL); /* the stall was found */
+    CHECK(harness_wait(&loop, resumable_and_acked, &a, 10000));
+    CHECK(session_pending_messages(a.c.s) == 0);
+    uv_close((uv_handle_t *)&f.timer, NULL);
+    finish_pair(&r, &a, &b.c);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -298,6 +378,7 @@ int main(void)
     test_resumed();
     test_resume_failed();
     test_silent_link();
+    test_flood();
     while (uv_run(&loop, UV_RUN_NOWAIT) != 0)
         ;
     uv_loop_close(&loop);
