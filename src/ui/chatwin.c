@@ -281,6 +281,16 @@ bool chatwin_mark_delivered(struct chatwin *w, const char *id)
     return true;
 }
 
+struct chatline *chatwin_find_unsent(struct chatwin *w, const char *text)
+{
+    for (size_t i = w->count, k = 0; i > 0 && k < RECEIPT_LOOKBACK; i--, k++) {
+        struct chatline *l = chatwin_line(w, i - 1);
+        if (l->kind == CHATLINE_OUT && !l->id && !l->action && strcmp(l->text, text) == 0)
+            return l;
+    }
+    return NULL;
+}
+
 bool chatwin_mark_sent(struct chatwin *w, const char *id)
 {
     struct chatline *l = chatwin_find_id(w, id);

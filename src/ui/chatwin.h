@@ -89,6 +89,9 @@ struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_
  * most the newest 500 lines. Returns true if it was found (and not
  * marked already). */
 bool chatwin_mark_delivered(struct chatwin *w, const char *id);
+/* Our newest line with this text and no stanza id (one from the history
+ * file), among the newest 500, or NULL. */
+struct chatline *chatwin_find_unsent(struct chatwin *w, const char *text);
 /* Our message with stanza id has reached the server: no longer pending.
  * Returns true if a pending line was found. */
 bool chatwin_mark_sent(struct chatwin *w, const char *id);

@@ -585,13 +585,20 @@ static void on_outbox(struct ui *ui, const struct session_event *ev)
         ui_info(ui, NULL, CHATLINE_INFO, "(pending) sent when you are in %s again: %s", bare,
                 ev->msg->body);
     } else if (strcmp(ev->sub_type, "restored") == 0) {
+        /* The history loaded with the window holds it already (it was
+         * logged when typed): that line gets the mark, else a new one. */
         char nick[256];
         struct chatwin *w = ui_open_chat(ui, bare, false);
-        struct chatline *l = ui_show_message(ui, w, time(NULL), true,
-                                             ui_self_nick(ui, nick, sizeof nick), ev->msg->body,
-                                             ev->id);
+        struct chatline *l = chatwin_find_unsent(w, ev->msg->body);
         if (l)
+            l->id = xalloc_strdup(ev->id);
+        else
+            l = ui_show_message(ui, w, time(NULL), true, ui_self_nick(ui, nick, sizeof nick),
+                                ev->msg->body, ev->id);
+        if (l) {
             l->pending = true;
+            l->rows = 0;
+        }
     }
     free(bare);
 }

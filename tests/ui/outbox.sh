@@ -56,6 +56,9 @@ ui_start me2 "$A" a-pw 100 30
 check "the next start says it waits" ui_wait me2 "1 message from the last run waits"
 check "the peer gets it after the login" ui_wait_said peer "kept across a restart"
 check "... once" ui_rows_with peer "kept across a restart" 1
+ui_keys me2 M-2
+check "alice's window shows it once (the history's line took the mark)" \
+	ui_rows_with me2 "kept across a restart" 1
 check "the outbox file is gone" bash -c "
 	for _ in \$(seq $((UI_WAIT * 10))); do [ ! -e '$box' ] && exit 0; sleep 0.1; done; exit 1"
 for who in me2 peer; do
