@@ -290,7 +290,8 @@ void sm_send_later(struct session *s)
     if (waiting) {
         struct sm_sent *all = realloc(later, (waiting + s->sm.nlater) * sizeof *all);
         if (all) {
-            memcpy(all + waiting, s->sm.later, s->sm.nlater * sizeof *all);
+            if (s->sm.nlater)
+                memcpy(all + waiting, s->sm.later, s->sm.nlater * sizeof *all);
             free(s->sm.later);
             s->sm.later = all;
             s->sm.nlater += waiting;

@@ -24,6 +24,7 @@ struct sm_client {
     int onlines;        /* times it reached SESSION_ONLINE */
     char peer[128];     /* the peer's bare JID */
     int peer_presences; /* presences received from the peer */
+    int rooms_joined;   /* SESSION_EV_MUC_JOINED: a created room is configured by then */
     int flood[400];     /* the numbers of the "flood N" messages received, in order */
     int nflood;
 };
@@ -39,6 +40,7 @@ static void on_sm_event(void *ud, const struct session_event *ev)
     }
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE)
         m->onlines++;
+    m->rooms_joined += ev->type == SESSION_EV_MUC_JOINED;
     int k;
     if (ev->type == SESSION_EV_MESSAGE && ev->msg->body && m->nflood < 400 &&
         sscanf(ev->msg->body, "flood %d", &k) == 1)
@@ -297,6 +299,78 @@ static void test_silent_link(void)
     finish_pair(&r, &a, &b);
 }
 
+struct in_room {
+    struct session *s;
+    const char *room;
+};
+
+static int in_room(void *arg)
+{
+    struct in_room *r = arg;
+    const struct muc_room *m = session_muc_room(r->s, r->room);
+    return m && m->joined && session_state(r->s) == SESSION_ONLINE;
+}
+
+/* Our first room is created and configured: others may join. */
+static int room_ready(void *arg)
+{
+    return ((struct sm_client *)arg)->rooms_joined > 0;
+}
+
+struct body_at {
+    struct tclient *c;
+    const char *body;
+};
+
+static int body_arrived(void *arg)
+{
+    struct body_at *b = arg;
+    return count_body(b->c, b->body) > 0;
+}
+
+/* Written to a room while the link is down and the server forgets the
+ * session: the message waits for the new login to join the room again
+ * (sent before, the room would refuse it), then arrives once. */
+static void test_room_waits(void)
+{
+    struct relay r = {0};
+    struct sm_client a;
+    struct tclient b;
+    struct jids j;
+    start_pair(&r, &a, &b, "sm_room_a", "sm_room_b", &j);
+    char room[256];
+    snprintf(room, sizeof room, "outbox@%s", harness_env("TUKTUK_TEST_MUC"));
+    struct in_room ra = {a.c.s, room}, rb = {b.s, room};
+    CHECK(session_muc_join(a.c.s, room, "ann", NULL) == 0);
+    CHECK(harness_wait(&loop, room_ready, &a, 10000));
+    CHECK(session_muc_join(b.s, room, "ben", NULL) == 0);
+    CHECK(harness_wait(&loop, in_room, &rb, 10000));
+    int onlines = a.onlines;
+
+    relay_cut_all(&r);
+    r.refuse = true;
+    uv_timer_t allow;
+    uv_timer_init(&loop, &allow);
+    allow.data = &r;
+    uv_timer_start(&allow, on_allow, 6500, 0);
+    CHECK(harness_wait(&loop, lost, &a, 5000));
+    CHECK(session_send_message(a.c.s, room, "groupchat", "to the room while away", NULL, NULL,
+                               0) == 1);
+    CHECK(session_pending_messages(a.c.s) == 1);
+
+    struct body_at got = {&b, "to the room while away"};
+    CHECK(harness_wait(&loop, body_arrived, &got, 30000));
+    CHECK(a.onlines > onlines);
+    CHECK(strstr(a.infos, "could not resume the session") != NULL); /* a new login, a rejoin */
+    CHECK(harness_wait(&loop, in_room, &ra, 10000));
+    settle(500); /* time for a duplicate to show up */
+    CHECK(count_body(&b, "to the room while away") == 1);
+    CHECK(a.c.nerrors == 0); /* the room refused nothing */
+    CHECK(session_pending_messages(a.c.s) == 0);
+    uv_close((uv_handle_t *)&allow, NULL);
+    finish_pair(&r, &a, &b);
+}
+
 /* --- many messages through a bad link (issue 16) --- */
 
 #define FLOOD 200
@@ -379,6 +453,7 @@ int main(void)
     test_resume_failed();
     test_silent_link();
     test_flood();
+    test_room_waits();
     while (uv_run(&loop, UV_RUN_NOWAIT) != 0)
         ;
     uv_loop_close(&loop);
