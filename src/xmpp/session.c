@@ -525,6 +525,7 @@ static void on_conn_data(void *ud, const char *buf, size_t len)
     /* Any traffic proves the connection alive: restart the idle clock. */
     s->ping_outstanding = false;
     arm_ping(s);
+    sm_traffic(s);
     if (framer_feed(s->framer, buf, len) < 0) {
         session_stream_error(s, framer_error_condition(s->framer), framer_error_text(s->framer));
         return;

@@ -210,9 +210,17 @@ static void on_ack_timer(uv_timer_t *t)
 {
     struct session *s = t->data;
     char why[120];
-    snprintf(why, sizeof why, "the server did not acknowledge our stanzas in %u s",
+    snprintf(why, sizeof why, "the server did not acknowledge our stanzas (silent for %u s)",
              s->ack_timeout_ms / 1000);
     session_lost(s, why);
+}
+
+void sm_traffic(struct session *s)
+{
+    /* The <a/> may wait behind a megabyte of roster on a slow link: as
+     * long as bytes come, the server is there. */
+    if (uv_is_active((uv_handle_t *)&s->ack_timer))
+        uv_timer_again(&s->ack_timer);
 }
 
 static void request_ack(struct session *s)
@@ -222,7 +230,7 @@ static void request_ack(struct session *s)
     s->sm.requested = true;
     session_send_shown(s, request_xml, sizeof request_xml - 1);
     if (s->state != SESSION_CLOSING) /* the close has a deadline of its own */
-        uv_timer_start(&s->ack_timer, on_ack_timer, s->ack_timeout_ms, 0);
+        uv_timer_start(&s->ack_timer, on_ack_timer, s->ack_timeout_ms, s->ack_timeout_ms);
 }
 
 void sm_sending(struct session *s, const char *xml, size_t len)

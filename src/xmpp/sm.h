@@ -52,6 +52,8 @@ void sm_enable(struct session *s);
 void sm_element(struct session *s, mxml_node_t *el);
 /* One of the server's stanzas (message, presence, iq) was handled. */
 void sm_handled(struct session *s);
+/* Bytes came from the server: an <a/> we wait for is not overdue yet. */
+void sm_traffic(struct session *s);
 /* session_send_text tells us of everything it writes. */
 void sm_sending(struct session *s, const char *xml, size_t len);
 /* The connection is gone: whether the session can be resumed. */
