@@ -3,7 +3,8 @@
 # tests/ui/outbox.sh - a message typed while offline is not lost (issue
 # 16): it is shown at once marked "(pending)", /quit then asks first (and
 # "n" stays), and /connect sends it, the mark going once the server has
-# it. Then one written offline and quit with "y" waits in the outbox file
+# it; one the server refuses in the end shows the error on its own line.
+# Then one written offline and quit with "y" waits in the outbox file
 # (mode 0600) and reaches the peer after the next start's login.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -38,10 +39,19 @@ check "the peer gets it" ui_wait_said peer "written while offline"
 check "the pending mark goes" ui_wait_gone me "(pending)"
 check "it was sent once" ui_rows_with peer "written while offline" 1
 
+# ---- refused in the end: the error on its own line ----
+ui_say me "/disconnect"
+check "offline for the refusal" ui_wait_line me -2 "[offline]"
+ui_say me "/msg nobody@$DOMAIN is anyone there"
+check "pending to nobody" ui_wait_re me "\(pending\) .*> is anyone there"
+ui_say me "/connect"
+check "the server's refusal shows on its own line" ui_wait me "! not delivered to nobody@$DOMAIN"
+check "... and the message is no longer pending" ui_wait_gone me "(pending)"
+
 # ---- pending across a restart ----
 ui_say me "/disconnect"
 check "offline again" ui_wait_line me -2 "[offline]"
-ui_say me "kept across a restart"
+ui_say me "/msg $B@$DOMAIN kept across a restart"
 check "pending again" ui_wait_re me "\(pending\) .*> kept across a restart"
 ui_say me "/quit"
 check "/quit asks again" ui_wait me "quit anyway? (y/n)"
