@@ -400,7 +400,10 @@ static int run(struct app *app)
     app->sigint.data = app->sigterm.data = app->sighup.data = app;
     uv_signal_start(&app->sigint, on_signal, SIGINT);
     uv_signal_start(&app->sigterm, on_signal, SIGTERM);
-    uv_signal_start(&app->sighup, on_hangup, SIGHUP);
+    /* Under nohup(1) a hang-up is meant to be ignored, and stays so. */
+    struct sigaction was;
+    if (sigaction(SIGHUP, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+        uv_signal_start(&app->sighup, on_hangup, SIGHUP);
     session_connect(app->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     save_roster(app);
