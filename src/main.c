@@ -53,6 +53,7 @@ struct app {
     bool roster_save_failed;
     struct outbox *outbox; /* NULL when its file could not be read */
     bool outbox_failed;    /* a write failed: said once */
+    uv_timer_t outbox_timer;
     bool quitting;
     bool register_account;
     int exit_status;
@@ -121,6 +122,8 @@ static void log_xml(struct app *app, const struct session_event *ev)
 /* A burst of roster pushes after a login (RFC 6121 §2.6.3) becomes one
  * write of the cache, this long after the first. */
 #define ROSTER_SAVE_DELAY_MS 2000
+/* Changes to the outbox while online are written at most this often. */
+#define OUTBOX_SYNC_MS 1000
 
 static bool same_version(const char *a, const char *b)
 {
@@ -175,19 +178,12 @@ static void load_roster(struct app *app)
         app->roster_saved_ver = strdup(roster_version(r));
 }
 
-/* The outbox file follows the session: a message is added as the
- * session takes it, and removed once the server has it. */
-static void outbox_event(struct app *app, const struct session_event *ev)
+/* A write that failed is said once per streak. */
+static void write_outbox(struct app *app)
 {
     char err[600] = "";
-    int rc = 0;
-    if (!app->outbox)
-        return;
-    if (strcmp(ev->sub_type, "queued") == 0)
-        rc = outbox_add(app->outbox, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
-                        time(NULL), err, sizeof err);
-    else if (strcmp(ev->sub_type, "sent") == 0)
-        rc = outbox_remove(app->outbox, ev->id, err, sizeof err);
+    uv_timer_stop(&app->outbox_timer);
+    int rc = app->outbox ? outbox_sync(app->outbox, err, sizeof err) : 0;
     if (rc < 0 && !app->outbox_failed) {
         char line[700];
         snprintf(line, sizeof line, "outbox: %s; unsent messages are kept until you quit only",
@@ -195,6 +191,34 @@ static void outbox_event(struct app *app, const struct session_event *ev)
         notice(app, line);
     }
     app->outbox_failed = rc < 0;
+}
+
+static void on_outbox_timer(uv_timer_t *t)
+{
+    write_outbox(t->data);
+}
+
+/* The outbox file follows the session: a message is added as the
+ * session takes it, and removed once the server has it. One that cannot
+ * go now is on disk at once; while online, a second's changes make one
+ * write (by then the server has confirmed most, and an empty outbox
+ * costs no write at all), and a link lost meanwhile writes at once
+ * (on_session_event). */
+static void outbox_event(struct app *app, const struct session_event *ev)
+{
+    char err[600] = "";
+    if (!app->outbox)
+        return;
+    if (strcmp(ev->sub_type, "queued") == 0 &&
+        outbox_add(app->outbox, ev->id, ev->msg->to, ev->msg->type, ev->msg->body, time(NULL),
+                   err, sizeof err) < 0)
+        notice(app, err);
+    else if (strcmp(ev->sub_type, "sent") == 0)
+        outbox_remove(app->outbox, ev->id);
+    if (session_state(app->session) != SESSION_ONLINE)
+        write_outbox(app);
+    else if (!uv_is_active((uv_handle_t *)&app->outbox_timer))
+        uv_timer_start(&app->outbox_timer, on_outbox_timer, OUTBOX_SYNC_MS, 0);
 }
 
 /* What an earlier run could not send goes to the session, which sends it
@@ -233,6 +257,8 @@ static void on_session_event(void *ud, const struct session_event *ev)
         roster_changed(app);
     if (ev->type == SESSION_EV_OUTBOX)
         outbox_event(app, ev);
+    if (ev->type == SESSION_EV_STATE && ev->state != SESSION_ONLINE)
+        write_outbox(app);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
@@ -392,6 +418,8 @@ static int run(struct app *app)
         notice(app, app->cred.notice);
     uv_timer_init(&app->loop, &app->roster_timer);
     app->roster_timer.data = app;
+    uv_timer_init(&app->loop, &app->outbox_timer);
+    app->outbox_timer.data = app;
     load_roster(app);
     load_outbox(app);
     uv_signal_init(&app->loop, &app->sigint);
@@ -407,12 +435,14 @@ static int run(struct app *app)
     session_connect(app->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     save_roster(app);
+    write_outbox(app);
     if (app->ui) {
         ui_free(app->ui);
         app->ui = NULL;
     }
     session_free(app->session);
     uv_close((uv_handle_t *)&app->roster_timer, NULL);
+    uv_close((uv_handle_t *)&app->outbox_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_close((uv_handle_t *)&app->sighup, NULL);

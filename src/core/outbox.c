@@ -9,10 +9,13 @@
  *
  * DATA/outbox/JID (path_account_file), private like everything in DATA:
  * mode 0600, rewritten whole and atomically (vault_write_file: temporary
- * file, fsync, rename) at each change. The outbox is short (what waits
+ * file, fsync, rename) by outbox_sync. The outbox is short (what waits
  * for one link to come back), so rewriting it is cheap, and a file that
- * is always whole needs no recovery. Text, a header line, then one
- * message a line:
+ * is always whole needs no recovery. Two such writes cost some 9 ms here,
+ * so the caller decides when (main.c: at once for a message that cannot
+ * go now, else at most once a second, when a message sent while online
+ * has mostly been confirmed already and an empty outbox costs only an
+ * unlink). Text, a header line, then one message a line:
  *
  *   tuktuk-outbox<TAB>1
  *   ID<TAB>TO<TAB>TYPE<TAB>STAMP<TAB>BODY
@@ -23,6 +26,7 @@
 #include "core/outbox.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +43,7 @@ struct outbox {
     char *path; /* DATA/outbox/NAME */
     struct outbox_entry *e;
     size_t n, cap;
+    bool dirty; /* changed since the file was written */
 };
 
 struct buf {
@@ -82,8 +87,11 @@ static void put_field(struct buf *b, const char *s, char sep)
     put(b, &sep, 1);
 }
 
-static int save(struct outbox *ob, char *err, size_t errlen)
+int outbox_sync(struct outbox *ob, char *err, size_t errlen)
 {
+    if (!ob->dirty)
+        return 0;
+    ob->dirty = false; /* a failure is said once; the next change tries again */
     if (ob->n == 0) {
         if (unlink(ob->path) < 0 && errno != ENOENT) {
             snprintf(err, errlen, "cannot remove %s: %s", ob->path, strerror(errno));
@@ -163,6 +171,7 @@ static int append(struct outbox *ob, const char *id, const char *to, const char 
         return -1;
     }
     ob->n++;
+    ob->dirty = true;
     return 0;
 }
 
@@ -238,6 +247,7 @@ struct outbox *outbox_open(const char *data_dir, const char *jid, char *err, siz
         outbox_free(ob);
         return NULL;
     }
+    ob->dirty = false; /* as on disk */
     return ob;
 }
 
@@ -259,10 +269,10 @@ int outbox_add(struct outbox *ob, const char *id, const char *to, const char *ty
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return save(ob, err, errlen);
+    return 0;
 }
 
-int outbox_remove(struct outbox *ob, const char *id, char *err, size_t errlen)
+int outbox_remove(struct outbox *ob, const char *id)
 {
     for (size_t i = 0; i < ob->n; i++) {
         if (strcmp(ob->e[i].id, id) != 0)
@@ -270,7 +280,8 @@ int outbox_remove(struct outbox *ob, const char *id, char *err, size_t errlen)
         entry_clear(&ob->e[i]);
         memmove(ob->e + i, ob->e + i + 1, (ob->n - i - 1) * sizeof *ob->e);
         ob->n--;
-        return save(ob, err, errlen) < 0 ? -1 : 1;
+        ob->dirty = true;
+        return 1;
     }
     return 0;
 }

@@ -25,13 +25,14 @@ struct outbox;
 struct outbox *outbox_open(const char *data_dir, const char *jid, char *err, size_t errlen);
 void outbox_free(struct outbox *ob);
 
-/* Adds a message at the end and writes the file. 0, or -1 with err (the
- * message is then kept in memory only). */
+/* Adds a message at the end. 0, or -1 with err (out of memory). */
 int outbox_add(struct outbox *ob, const char *id, const char *to, const char *type,
                const char *body, time_t stamp, char *err, size_t errlen);
-/* Removes the message with this id, if there, and writes the file (an
- * empty outbox has none). 1 removed, 0 not there, -1 with err. */
-int outbox_remove(struct outbox *ob, const char *id, char *err, size_t errlen);
+/* Removes the message with this id, if there: 1 removed, 0 not there. */
+int outbox_remove(struct outbox *ob, const char *id);
+/* Writes the file if anything changed since the last write (an empty
+ * outbox has none). 0, or -1 with err (the file is then as it was). */
+int outbox_sync(struct outbox *ob, char *err, size_t errlen);
 
 /* The messages, oldest first. */
 size_t outbox_count(const struct outbox *ob);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_outbox.c - the outbox file (core/outbox.c): messages added and
  * removed come back, in order and intact (tabs, newlines, backslashes,
- * UTF-8), from a new open, as after a restart; the file is private (0600)
- * and gone when the outbox is empty; a damaged file is refused and left
- * alone; each account has its own. */
+ * UTF-8), from a new open, as after a restart; nothing is written until
+ * outbox_sync, and then only when something changed; the file is private
+ * (0600) and gone when the outbox is empty; a damaged file is refused and
+ * left alone; each account has its own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,17 @@ static void test_round_trip(void)
           0);
     CHECK(outbox_add(ob, "id3", "bob@example.org/phone", "chat", "third", 300, err, sizeof err) ==
           0);
-    CHECK(outbox_remove(ob, "id1", err, sizeof err) == 1);
-    CHECK(outbox_remove(ob, "nope", err, sizeof err) == 0);
+    CHECK(outbox_remove(ob, "id1") == 1);
+    CHECK(outbox_remove(ob, "nope") == 0);
+    char *path = file_of(JID);
+    struct stat st;
+    CHECK(stat(path, &st) != 0); /* not written yet */
+    CHECK(outbox_sync(ob, err, sizeof err) == 0);
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    /* Unchanged: no write (the file's inode would change with one). */
+    ino_t ino = st.st_ino;
+    CHECK(outbox_sync(ob, err, sizeof err) == 0);
+    CHECK(stat(path, &st) == 0 && st.st_ino == ino);
     outbox_free(ob);
 
     /* A restart: what was left, in order. */
@@ -58,10 +68,8 @@ static void test_round_trip(void)
     CHECK(e && strcmp(e->id, "id3") == 0 && strcmp(e->to, "bob@example.org/phone") == 0 &&
           strcmp(e->body, "third") == 0 && e->stamp == 300);
     CHECK(ob && outbox_at(ob, 2) == NULL);
-
-    char *path = file_of(JID);
-    struct stat st;
-    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK(outbox_sync(ob, err, sizeof err) == 0); /* as read: nothing to write */
+    CHECK(stat(path, &st) == 0 && st.st_ino == ino);
 
     /* Another account has its own. */
     struct outbox *other = open_ok("bob@example.org");
@@ -69,8 +77,9 @@ static void test_round_trip(void)
     outbox_free(other);
 
     /* Emptied: no file is left. */
-    CHECK(outbox_remove(ob, "id3", err, sizeof err) == 1);
-    CHECK(outbox_remove(ob, "id2", err, sizeof err) == 1);
+    CHECK(outbox_remove(ob, "id3") == 1);
+    CHECK(outbox_remove(ob, "id2") == 1);
+    CHECK(outbox_sync(ob, err, sizeof err) == 0);
     CHECK(stat(path, &st) != 0);
     outbox_free(ob);
     ob = open_ok(JID);
