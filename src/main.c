@@ -6,7 +6,9 @@
  * asked for. The session's roster is filled from the roster cache
  * (src/core/rostercache.c) before the first login and written back when
  * its version changes, so that a login with an unchanged roster receives
- * no items (RFC 6121 §2.6). */
+ * no items (RFC 6121 §2.6). Each message the session takes is kept in the
+ * outbox file (src/core/outbox.c) until the server has it, and what an
+ * earlier run left there is handed back to the session at start. */
 
 #include <ncurses.h>
 #include <openssl/crypto.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -24,6 +27,7 @@
 #include "core/config.h"
 #include "core/credentials.h"
 #include "core/options.h"
+#include "core/outbox.h"
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
@@ -47,10 +51,13 @@ struct app {
     struct catchup catchup;
     struct xmllog *xmllog;
     bool xmllog_failed;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup;
     uv_timer_t roster_timer;
     char *roster_saved_ver; /* the version in the roster cache file, or NULL */
     bool roster_save_failed;
+    struct outbox *outbox; /* NULL when its file could not be read */
+    bool outbox_failed;    /* a write failed: said once */
+    uv_timer_t outbox_timer;
     bool quitting;
     bool register_account;
     int exit_status;
@@ -119,6 +126,8 @@ static void log_xml(struct app *app, const struct session_event *ev)
 /* A burst of roster pushes after a login (RFC 6121 §2.6.3) becomes one
  * write of the cache, this long after the first. */
 #define ROSTER_SAVE_DELAY_MS 2000
+/* Changes to the outbox while online are written at most this often. */
+#define OUTBOX_SYNC_MS 1000
 
 static bool same_version(const char *a, const char *b)
 {
@@ -173,6 +182,72 @@ static void load_roster(struct app *app)
         app->roster_saved_ver = strdup(roster_version(r));
 }
 
+/* A write that failed is said once per streak. */
+static void write_outbox(struct app *app)
+{
+    char err[600] = "";
+    uv_timer_stop(&app->outbox_timer);
+    int rc = app->outbox ? outbox_sync(app->outbox, err, sizeof err) : 0;
+    if (rc < 0 && !app->outbox_failed) {
+        char line[700];
+        snprintf(line, sizeof line, "outbox: %s; unsent messages are kept until you quit only",
+                 err);
+        notice(app, line);
+    }
+    app->outbox_failed = rc < 0;
+}
+
+static void on_outbox_timer(uv_timer_t *t)
+{
+    write_outbox(t->data);
+}
+
+/* The outbox file follows the session: a message is added as the
+ * session takes it, and removed once the server has it. One that cannot
+ * go now is on disk at once; while online, a second's changes make one
+ * write (by then the server has confirmed most, and an empty outbox
+ * costs no write at all), and a link lost meanwhile writes at once
+ * (on_session_event). */
+static void outbox_event(struct app *app, const struct session_event *ev)
+{
+    char err[600] = "";
+    if (!app->outbox)
+        return;
+    if (strcmp(ev->sub_type, "queued") == 0 &&
+        outbox_add(app->outbox, ev->id, ev->msg->to, ev->msg->type, ev->msg->body, time(NULL),
+                   err, sizeof err) < 0)
+        notice(app, err);
+    else if (strcmp(ev->sub_type, "sent") == 0)
+        outbox_remove(app->outbox, ev->id);
+    if (session_state(app->session) != SESSION_ONLINE)
+        write_outbox(app);
+    else if (!uv_is_active((uv_handle_t *)&app->outbox_timer))
+        uv_timer_start(&app->outbox_timer, on_outbox_timer, OUTBOX_SYNC_MS, 0);
+}
+
+/* What an earlier run could not send goes to the session, which sends it
+ * once online, in the order it was written. */
+static void load_outbox(struct app *app)
+{
+    char err[600] = "";
+    app->outbox = outbox_open(app->data_dir, session_bare_jid(app->session), err, sizeof err);
+    if (!app->outbox) {
+        notice(app, err);
+        return;
+    }
+    size_t n = outbox_count(app->outbox);
+    for (size_t i = 0; i < n; i++) {
+        const struct outbox_entry *e = outbox_at(app->outbox, i);
+        session_queue_message(app->session, e->to, e->type, e->body, e->id);
+    }
+    if (n > 0) {
+        char line[160];
+        snprintf(line, sizeof line, "%zu message%s from the last run wait%s to be sent", n,
+                 n == 1 ? "" : "s", n == 1 ? "s" : "");
+        notice(app, line);
+    }
+}
+
 static void on_session_event(void *ud, const struct session_event *ev)
 {
     struct app *app = ud;
@@ -187,6 +262,10 @@ static void on_session_event(void *ud, const struct session_event *ev)
     const char *caught = catchup_event(&app->catchup, ev);
     if (caught)
         notice(app, caught);
+    if (ev->type == SESSION_EV_OUTBOX)
+        outbox_event(app, ev);
+    if (ev->type == SESSION_EV_STATE && ev->state != SESSION_ONLINE)
+        write_outbox(app);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
@@ -234,6 +313,18 @@ static void on_signal(uv_signal_t *sig, int signum)
     }
     app->quitting = true;
     session_disconnect(app->session, NULL);
+}
+
+/* The terminal hung up (SSH dropped, tmux kill-session): the session ends
+ * as with /quit, so that the server shows us offline at once instead of
+ * keeping a stream-management session for a client that is gone. */
+static void on_hangup(uv_signal_t *sig, int signum)
+{
+    struct app *app = sig->data;
+    if (app->ui)
+        ui_hangup(app->ui);
+    else if (!app->quitting)
+        on_signal(sig, signum);
 }
 
 static int start_ui(struct app *app)
@@ -365,15 +456,24 @@ static int run(struct app *app)
         notice(app, store_said);
     uv_timer_init(&app->loop, &app->roster_timer);
     app->roster_timer.data = app;
+    uv_timer_init(&app->loop, &app->outbox_timer);
+    app->outbox_timer.data = app;
     load_roster(app);
+    load_outbox(app);
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
-    app->sigint.data = app->sigterm.data = app;
+    uv_signal_init(&app->loop, &app->sighup);
+    app->sigint.data = app->sigterm.data = app->sighup.data = app;
     uv_signal_start(&app->sigint, on_signal, SIGINT);
     uv_signal_start(&app->sigterm, on_signal, SIGTERM);
+    /* Under nohup(1) a hang-up is meant to be ignored, and stays so. */
+    struct sigaction was;
+    if (sigaction(SIGHUP, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+        uv_signal_start(&app->sighup, on_hangup, SIGHUP);
     session_connect(app->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     save_roster(app);
+    write_outbox(app);
     if (app->ui) {
         ui_free(app->ui);
         app->ui = NULL;
@@ -382,8 +482,10 @@ static int run(struct app *app)
     catchup_free(&app->catchup);
     store_close(app->store);
     uv_close((uv_handle_t *)&app->roster_timer, NULL);
+    uv_close((uv_handle_t *)&app->outbox_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
+    uv_close((uv_handle_t *)&app->sighup, NULL);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     return app->exit_status;
 }
@@ -430,6 +532,7 @@ static void cleanup(struct app *app)
     free(app->config_dir);
     free(app->data_dir);
     free(app->roster_saved_ver);
+    outbox_free(app->outbox);
     xmllog_close(app->xmllog);
 }
 

@@ -11,8 +11,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "core/config.h"
 #include "core/path.h"
+#include "xmpp/jid.h"
+
+#define NAME_MAX_BYTES 200 /* a file name; most file systems allow 255 */
 
 char *path_join(const char *dir, const char *name)
 {
@@ -35,6 +40,37 @@ int path_lock_dir(const char *dir, char *err, size_t errlen)
         return -1;
     }
     return fd;
+}
+
+char *path_account_file(const char *data_dir, const char *folder, const char *jid)
+{
+    static const char hexdigits[] = "0123456789abcdef";
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    size_t fl = strlen(folder);
+    if (!bare || fl > 64) {
+        free(bare);
+        return NULL;
+    }
+    /* A bare JID holds no '/' (that starts the resource); a leading dot
+     * would make "." or ".." or a hidden file. */
+    char name[NAME_MAX_BYTES + 66];
+    size_t n = strlen(bare);
+    if (n <= NAME_MAX_BYTES) {
+        snprintf(name, sizeof name, "%s/%s", folder, bare);
+        if (bare[0] == '.')
+            name[fl + 1] = '_';
+    } else {
+        unsigned char h[16];
+        crypto_generichash(h, sizeof h, (const unsigned char *)bare, n, NULL, 0);
+        char *o = name + snprintf(name, sizeof name, "%s/", folder);
+        for (size_t i = 0; i < sizeof h; i++) {
+            *o++ = hexdigits[h[i] >> 4];
+            *o++ = hexdigits[h[i] & 15];
+        }
+        *o = '\0';
+    }
+    free(bare);
+    return path_join(data_dir, name);
 }
 
 bool path_norm_jid(const char *jid, size_t n, char *out)

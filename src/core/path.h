@@ -18,6 +18,12 @@ char *path_join(const char *dir, const char *name);
  * the lock), or -1 with the reason in err. */
 int path_lock_dir(const char *dir, char *err, size_t errlen);
 
+/* DATA/FOLDER/NAME, the file of jid's account in one of our folders
+ * (the roster cache, the outbox): NAME is the bare JID (a leading dot
+ * becomes '_'; one too long for a file name becomes the hex of its
+ * BLAKE2b hash). Caller frees; NULL when jid is not a JID. */
+char *path_account_file(const char *data_dir, const char *folder, const char *jid);
+
 /* The bare part of the first n bytes of jid, ASCII lowercased, into out
  * (room for PATH_JID_MAX + 1): the name our files give an account, so
  * that "Alice@X/res" and "alice@x" are one. Full stringprep is the

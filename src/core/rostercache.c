@@ -68,29 +68,7 @@ static const char hexdigits[] = "0123456789abcdef";
 
 char *rostercache_path(const char *data_dir, const char *jid)
 {
-    char *bare = jid ? jid_bare_of(jid) : NULL;
-    if (!bare)
-        return NULL;
-    /* A bare JID holds no '/' (that starts the resource); a leading dot
-     * would make "." or ".." or a hidden file. */
-    char name[NAME_MAX_BYTES + 1 + sizeof CACHE_DIR];
-    size_t n = strlen(bare);
-    if (n <= NAME_MAX_BYTES) {
-        snprintf(name, sizeof name, CACHE_DIR "/%s", bare);
-        if (bare[0] == '.')
-            name[sizeof CACHE_DIR] = '_';
-    } else {
-        unsigned char h[16];
-        crypto_generichash(h, sizeof h, (const unsigned char *)bare, n, NULL, 0);
-        char *o = name + snprintf(name, sizeof name, CACHE_DIR "/");
-        for (size_t i = 0; i < sizeof h; i++) {
-            *o++ = hexdigits[h[i] >> 4];
-            *o++ = hexdigits[h[i] & 15];
-        }
-        *o = '\0';
-    }
-    free(bare);
-    return path_join(data_dir, name);
+    return path_account_file(data_dir, CACHE_DIR, jid);
 }
 
 /* ---- writing ---- */

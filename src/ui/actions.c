@@ -91,10 +91,9 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
 void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
 {
     char id[64], nick[256];
-    if (session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {
-        ui_info(ui, w, CHATLINE_ERROR, "not sent: %s",
-                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid XML text"
-                                                             : "you are not online");
+    int rc = session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id);
+    if (rc < 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid XML text");
         return;
     }
     time_t now = time(NULL);
@@ -102,7 +101,10 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
                                           .text = text, .stamp = now, .out = true, .sent_id = id});
     w->scroll = 0; /* what you say, you see */
-    ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), text, id);
+    struct chatline *l = ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick),
+                                         text, id);
+    if (l)
+        l->pending = rc == 1; /* held until we are online: the outbox */
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 

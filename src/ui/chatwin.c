@@ -356,6 +356,26 @@ bool chatwin_mark_delivered(struct chatwin *w, const char *id)
     return true;
 }
 
+struct chatline *chatwin_find_unsent(struct chatwin *w, const char *text)
+{
+    for (size_t i = w->count, k = 0; i > 0 && k < RECEIPT_LOOKBACK; i--, k++) {
+        struct chatline *l = chatwin_line(w, i - 1);
+        if (l->kind == CHATLINE_OUT && !l->id && !l->action && strcmp(l->text, text) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+bool chatwin_mark_sent(struct chatwin *w, const char *id)
+{
+    struct chatline *l = chatwin_find_id(w, id);
+    if (!l || !l->pending)
+        return false;
+    l->pending = false;
+    l->rows = 0; /* the prefix is shorter */
+    return true;
+}
+
 static long rows_of_newest(struct chatwin *w, size_t n, int width, const char *tsfmt)
 {
     long rows = 0;
@@ -404,10 +424,13 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     switch (l->kind) {
     case CHATLINE_IN:
     case CHATLINE_OUT:
+        /* Until the server has it: "(pending)" after the time. */
         if (l->action)
-            snprintf(buf, len, "%s * %s ", ts, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s%s * %s ", ts, l->pending ? " (pending)" : "",
+                     l->nick ? l->nick : "");
         else
-            snprintf(buf, len, "%s %s> ", ts, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s%s %s> ", ts, l->pending ? " (pending)" : "",
+                     l->nick ? l->nick : "");
         break;
     case CHATLINE_ERROR:
         snprintf(buf, len, "%s ! ", ts);

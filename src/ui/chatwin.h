@@ -20,6 +20,7 @@ struct chatline {
     char *text;
     char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
+    bool pending;         /* OUT: written while not online; the server has it not yet */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
     bool mention;         /* IN, in a room: it names our nick (drawn as chat.mention) */
     int rows, rows_width; /* cached wrap result for one width */
@@ -116,6 +117,12 @@ size_t chatwin_index_for(struct chatwin *w, time_t stamp);
  * most the newest 500 lines. Returns true if it was found (and not
  * marked already). */
 bool chatwin_mark_delivered(struct chatwin *w, const char *id);
+/* Our newest line with this text and no stanza id (one from the history
+ * file), among the newest 500, or NULL. */
+struct chatline *chatwin_find_unsent(struct chatwin *w, const char *text);
+/* Our message with stanza id has reached the server: no longer pending.
+ * Returns true if a pending line was found. */
+bool chatwin_mark_sent(struct chatwin *w, const char *id);
 /* XEP-0308: the line's text is replaced by a correction (marked as such);
  * action as for chatwin_add_msg, since the correction is a whole body. */
 void chatwin_correct(struct chatline *l, const char *text, bool action);

@@ -82,6 +82,19 @@ static void cmd_help(struct ui *ui, const struct command *c)
 
 void ui_quit(struct ui *ui, const char *message)
 {
+    /* Messages still in the outbox are kept for the next start, but the
+     * user may rather wait for the link: asked once, unless nobody is
+     * there to answer (a hang-up). */
+    size_t pending = session_pending_messages(ui->session);
+    if (pending > 0 && !ui->terminal_gone && !ui->quit_confirmed) {
+        free(ui->quit_message);
+        ui->quit_message = message ? strdup(message) : NULL;
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO,
+                "%zu message%s not sent yet: kept, and sent when you are next online", pending,
+                pending == 1 ? " is" : "s are");
+        ui_ask(ui, UI_PROMPT_QUIT, NULL);
+        return;
+    }
     ui->quitting = true;
     if (session_state(ui->session) == SESSION_OFFLINE) {
         if (ui->opt.on_quit)
@@ -90,6 +103,21 @@ void ui_quit(struct ui *ui, const char *message)
     }
     ui_info(ui, NULL, CHATLINE_INFO, "leaving...");
     session_disconnect(ui->session, message);
+}
+
+void ui_answer_quit(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
+{
+    (void)p;
+    (void)jid;
+    char *message = ui->quit_message;
+    ui->quit_message = NULL;
+    if (text && (strcmp(text, "y") == 0 || strcmp(text, "yes") == 0)) {
+        ui->quit_confirmed = true;
+        ui_quit(ui, message);
+    } else {
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "not quitting");
+    }
+    free(message);
 }
 
 static void cmd_msg(struct ui *ui, const struct command *c)
@@ -283,10 +311,8 @@ static void cmd_correct(struct ui *ui, const struct command *c)
         ui_status_error(ui, "/correct: no message of yours to correct in this window");
         return;
     }
-    if (session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) != 0) {
-        ui_info(ui, w, CHATLINE_ERROR, "correction not sent: %s",
-                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid"
-                                                             : "you are not online");
+    if (session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) < 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "correction not sent: the text is not valid");
         return;
     }
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),

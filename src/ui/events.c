@@ -636,6 +636,41 @@ static void on_message(struct ui *ui, const struct session_message *m)
     free(bare);
 }
 
+/* The outbox (session_send_message): a message of ours reached the server
+ * (its pending mark goes), or one kept from an earlier run waits to be
+ * sent (shown where it belongs, pending). */
+static void on_outbox(struct ui *ui, const struct session_event *ev)
+{
+    char *bare = ev->jid ? jid_bare_of(ev->jid) : NULL;
+    if (!bare)
+        return;
+    if (strcmp(ev->sub_type, "sent") == 0) {
+        struct chatwin *w = chatwins_find(&ui->wins, bare, NULL);
+        if (w && chatwin_mark_sent(w, ev->id) && w == chatwins_current(&ui->wins))
+            ui_dirty(ui, UI_DIRTY_CHAT);
+    } else if (strcmp(ev->sub_type, "restored") == 0 && strcmp(ev->msg->type, "groupchat") == 0) {
+        ui_info(ui, NULL, CHATLINE_INFO, "(pending) sent when you are in %s again: %s", bare,
+                ev->msg->body);
+    } else if (strcmp(ev->sub_type, "restored") == 0) {
+        /* The history loaded with the window holds it already (it was
+         * kept when typed, with its id): that line gets the mark, else a
+         * new one. */
+        char nick[256];
+        struct chatwin *w = ui_open_chat(ui, bare, false);
+        struct chatline *l = chatwin_find_id(w, ev->id);
+        if (!l && (l = chatwin_find_unsent(w, ev->msg->body)))
+            l->id = xalloc_strdup(ev->id);
+        if (!l)
+            l = ui_show_message(ui, w, time(NULL), true, ui_self_nick(ui, nick, sizeof nick),
+                                ev->msg->body, ev->id);
+        if (l) {
+            l->pending = true;
+            l->rows = 0;
+        }
+    }
+    free(bare);
+}
+
 static void on_receipt(struct ui *ui, const struct session_event *ev)
 {
     char *bare = ev->jid ? jid_bare_of(ev->jid) : NULL;
@@ -754,6 +789,9 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         break;
     case SESSION_EV_RECEIPT:
         on_receipt(ui, ev);
+        break;
+    case SESSION_EV_OUTBOX:
+        on_outbox(ui, ev);
         break;
     case SESSION_EV_CHATSTATE:
         on_chatstate(ui, ev);

@@ -43,6 +43,7 @@ static const struct prompt_kind prompts[] = {
                               ABOUT_NOTHING, true, ui_answer_passphrase},
     [UI_PROMPT_PASSPHRASE_AGAIN] = {"the vault passphrase again: ", "", ABOUT_NOTHING, true,
                                     ui_answer_passphrase},
+    [UI_PROMPT_QUIT] = {"quit anyway? (y/n) ", "", ABOUT_NOTHING, false, ui_answer_quit},
 };
 
 bool ui_prompt_is_secret(enum ui_prompt p)

@@ -513,8 +513,8 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
         return true;
     char who[300];
     snprintf(who, sizeof who, "%s (private to %s)", r->nick, nick);
-    if (session_send_message(ui->session, jid, "chat", text, NULL, NULL, 0) != 0) {
-        ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not online, or the text is not valid");
+    if (session_send_message(ui->session, jid, "chat", text, NULL, NULL, 0) < 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid");
         return true;
     }
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = r->nick, .text = text,
@@ -526,12 +526,18 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
 void ui_room_say(struct ui *ui, struct chatwin *w, const char *text)
 {
     const struct muc_room *r = session_muc_room(ui->session, w->jid);
-    if (!r || !r->joined)
+    bool online = session_state(ui->session) == SESSION_ONLINE;
+    /* Not in the room because the link is down: the session joins again
+     * when it is back, and the message waits for that (the outbox). */
+    if (!r || (!r->joined && online)) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not in the room (/join %s)", w->jid);
-    else if (session_send_message(ui->session, r->jid, "groupchat", text, NULL, NULL, 0) != 0)
-        ui_info(ui, w, CHATLINE_ERROR, "not sent: %s",
-                session_state(ui->session) == SESSION_ONLINE ? "the text is not valid"
-                                                             : "you are not online");
+        return;
+    }
+    int rc = session_send_message(ui->session, r->jid, "groupchat", text, NULL, NULL, 0);
+    if (rc < 0)
+        ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid");
+    else if (rc == 1)
+        ui_info(ui, w, CHATLINE_INFO, "(pending) sent when you are in the room again: %s", text);
     /* Shown when the room sends it back: that is its place in the room. */
 }
 

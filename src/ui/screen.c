@@ -401,6 +401,8 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     int used = put_str(w, ts, width, THEME_CHAT_TIME, s);
     used += put_str(w, " ", width - used, THEME_CHAT_TIME, s);
     enum chatline_kind k = d->line->kind;
+    if (d->line->pending) /* as chatwin_prefix counts it */
+        used += put_str(w, "(pending) ", width - used, THEME_CHAT_TIME, s);
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {
         used += put_str(w, "* ", width - used, THEME_CHAT_TEXT, s);
         put_nick(d, w, width - used);

@@ -14,6 +14,7 @@
 #include "ui/ui_int.h"
 
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -321,7 +322,7 @@ static bool sync_rooms(struct ui *ui)
 
 static void paint(struct ui *ui)
 {
-    if (!ui->dirty || !ui->curses_active)
+    if (!ui->dirty || !ui->curses_active || ui->terminal_gone)
         return;
     if ((ui->dirty & (UI_DIRTY_STATUS | UI_DIRTY_ROSTER | UI_DIRTY_TITLE)) && sync_rooms(ui))
         ui->dirty |= UI_DIRTY_ROSTER;
@@ -373,22 +374,41 @@ void ui_redraw_all(struct ui *ui)
 
 /* ---- terminal events ---- */
 
+/* A terminal that hung up reads as "nothing to read" to curses, like a
+ * lone ESC: poll(2) tells the two apart (POLLHUP, or an error). */
+static bool stdin_hung_up(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void on_stdin(uv_poll_t *h, int status, int events)
 {
     struct ui *ui = h->data;
-    /* A tty that hung up stays readable with nothing to read: after many
-     * such wakeups in a row (a lone ESC explains one), stop listening. */
     if (status == 0 && !(events & UV_DISCONNECT) && ui_keys_drain(ui) > 0) {
         ui->empty_wakeups = 0;
         return;
     }
-    if (status == 0 && !(events & UV_DISCONNECT) && ++ui->empty_wakeups < 100)
+    /* Readable with nothing to read, many times in a row, is a tty that
+     * hung up without saying so (a lone ESC explains one such wakeup). */
+    if (status == 0 && !(events & UV_DISCONNECT) && !stdin_hung_up() &&
+        ++ui->empty_wakeups < 100)
         return;
-    /* The terminal went away (SSH dropped): there is nobody to show
-     * anything to, so leave as /quit would. */
-    uv_poll_stop(h);
-    if (!ui->quitting)
-        ui_submit_line(ui, xalloc_strdup("/quit"));
+    ui_hangup(ui);
+}
+
+void ui_hangup(struct ui *ui)
+{
+    if (ui->terminal_gone)
+        return;
+    /* Nobody is left to show anything to or to answer a question: stop
+     * reading and painting, and leave as /quit would, without asking. */
+    ui->terminal_gone = true;
+    uv_poll_stop(&ui->stdin_poll);
+    if (session_state(ui->session) == SESSION_CLOSING)
+        ui->quitting = true; /* a close under way (SIGTERM) ends the program */
+    else if (!ui->quitting)
+        ui_quit(ui, NULL);
 }
 
 static void on_winch(uv_signal_t *h, int signum)
@@ -593,8 +613,10 @@ void ui_free(struct ui *ui)
         return;
     ui_search_free(ui);
     if (ui->curses_active) {
-        title_stack(false);
-        paste_mode(false);
+        if (!ui->terminal_gone) {
+            title_stack(false);
+            paste_mode(false);
+        }
         screen_free(&ui->scr);
         endwin();
         delscreen(ui->term);
@@ -605,6 +627,7 @@ void ui_free(struct ui *ui)
     chatwins_free(&ui->wins);
     input_free(ui->in);
     free(ui->data_dir);
+    free(ui->quit_message);
     free(ui->tsfmt);
     free(ui->status);
     free(ui->prompt_jid);

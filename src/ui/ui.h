@@ -56,6 +56,10 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
                   size_t errlen);
 /* Restores the terminal. */
 void ui_free(struct ui *ui);
+/* The terminal is gone (SIGHUP, or EOF or EIO on the keyboard): nothing
+ * more is read or painted, and the session closes as with /quit, without
+ * any question. */
+void ui_hangup(struct ui *ui);
 
 /* The caller forwards every session event here (it may also log them). */
 void ui_session_event(struct ui *ui, const struct session_event *ev);

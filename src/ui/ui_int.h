@@ -46,7 +46,8 @@ enum ui_prompt {
     UI_PROMPT_NEW_PASSWORD,   /* /passwd, then once more to confirm */
     UI_PROMPT_NEW_PASSWORD_AGAIN,
     UI_PROMPT_PASSPHRASE, /* /vault passphrase, then once more */
-    UI_PROMPT_PASSPHRASE_AGAIN
+    UI_PROMPT_PASSPHRASE_AGAIN,
+    UI_PROMPT_QUIT /* /quit with messages in the outbox (y/n) */
 };
 
 struct ui {
@@ -98,6 +99,9 @@ struct ui {
                                as the reason of the state that follows */
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
+    bool terminal_gone;     /* hung up: nothing is read or painted any more */
+    char *quit_message;     /* /quit's, while its question is asked */
+    bool quit_confirmed;    /* ...and the answer was yes */
     unsigned title_unread;  /* last unread count put in the terminal title */
     bool title_set;
     struct ui_console *console; /* console.c: recent stanzas; NULL until the first */
@@ -276,6 +280,8 @@ void ui_answer_block(struct ui *ui, enum ui_prompt p, const char *jid, const cha
 /* In secrets.c: */
 void ui_answer_login(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
 void ui_answer_store(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+/* /quit with messages in the outbox: "y" quits. */
+void ui_answer_quit(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
 void ui_answer_vault_password(struct ui *ui, enum ui_prompt p, const char *jid,
                               const char *text);
 void ui_answer_new_password(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);

@@ -658,17 +658,24 @@ void im_stanza(struct session *s, mxml_node_t *el)
 
 /* --- commands from the user --- */
 
+/* Builds the message and sends it, or, while not online, holds it for
+ * when we are (sm.c: the outbox); restored: it comes from the app's
+ * outbox file, under the id it had. Returns 0 sent, 1 held, -1 invalid. */
 static int send_body(struct session *s, const char *to, const char *type, const char *body,
-                     const char *thread, const char *replace_id, char *id_out, size_t id_len)
+                     const char *thread, const char *replace_id, const char *restored,
+                     char *id_out, size_t id_len)
 {
-    char id[32];
-    if (!session_online(s) || !to || !body || !stanza_valid_text(body, strlen(body)))
+    char id[64];
+    if (!to || !body || !stanza_valid_text(body, strlen(body)))
         return -1;
     char *bare = jid_bare_of(to);
     if (!bare)
         return -1;
     free(bare);
-    session_next_id(s, id, sizeof id);
+    if (restored)
+        snprintf(id, sizeof id, "%s", restored);
+    else
+        session_next_id(s, id, sizeof id);
     mxml_node_t *m = stanza_new("message");
     int rc = stanza_set_attr(m, "to", to);
     rc |= stanza_set_attr(m, "type", type ? type : "chat");
@@ -690,24 +697,50 @@ static int send_body(struct session *s, const char *to, const char *type, const 
         stanza_set_attr(stanza_add(m, "request"), "xmlns", NS_RECEIPTS);
         stanza_set_attr(stanza_add(m, "active"), "xmlns", NS_CHATSTATES);
     }
-    if (rc == 0)
-        rc = session_send_node(s, m, false);
+    bool online = session_online(s);
+    size_t len = 0;
+    char *xml = rc == 0 ? stanza_serialize(m, &len) : NULL;
     mxmlDelete(m);
-    if (rc == 0 && id_out)
+    if (!xml)
+        return -1;
+    /* The app keeps it (its outbox file) until the server confirms it:
+     * said before it is written, and so before that confirmation. */
+    struct session_message msg = {.to = to, .type = type ? type : "chat", .id = id, .body = body};
+    struct session_event ev = {.type = SESSION_EV_OUTBOX,
+                               .sub_type = restored ? "restored" : "queued",
+                               .id = id,
+                               .jid = to,
+                               .msg = &msg};
+    session_emit(s, &ev);
+    if (online) {
+        session_send_text(s, xml, len);
+        session_emit_xml(s, xml, len, true);
+    } else {
+        sm_hold(s, xml, len);
+    }
+    free(xml);
+    if (id_out)
         snprintf(id_out, id_len, "%s", id);
-    return rc == 0 ? 0 : -1;
+    return online ? 0 : 1;
 }
 
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,
                          const char *thread, char *id_out, size_t id_len)
 {
-    return send_body(s, to, type, body, thread, NULL, id_out, id_len);
+    return send_body(s, to, type, body, thread, NULL, NULL, id_out, id_len);
+}
+
+int session_queue_message(struct session *s, const char *to, const char *type, const char *body,
+                          const char *id)
+{
+    return id && *id ? send_body(s, to, type, body, NULL, NULL, id, NULL, 0) : -1;
 }
 
 int session_send_correction(struct session *s, const char *to, const char *body,
                             const char *replace_id, char *id_out, size_t id_len)
 {
-    return replace_id ? send_body(s, to, "chat", body, NULL, replace_id, id_out, id_len) : -1;
+    return replace_id ? send_body(s, to, "chat", body, NULL, replace_id, NULL, id_out, id_len)
+                      : -1;
 }
 
 int session_set_presence(struct session *s, enum presence_show show, const char *status,

@@ -395,6 +395,7 @@ static void occupant_here(struct session *s, struct muc_room *room, const char *
     if (c.self && joining) {
         room->joined = true;
         muc_add(&s->mucs, room->jid, nick, room->password); /* the room may change it (210) */
+        sm_send_later(s); /* what we wrote to the room while out of it */
         if (c.created) {
             make_instant(s, room);
             free(full);

@@ -164,6 +164,7 @@ static void drop_connection(struct session *s)
     }
     stop_timer(&s->phase_timer);
     stop_timer(&s->ping_timer);
+    stop_timer(&s->ack_timer);
     s->phase = PHASE_IDLE;
     s->authenticated = false;
     s->cb_current = -1; /* its <auth/> went with it */
@@ -205,19 +206,19 @@ void session_resume_failed(struct session *s, const char *why)
     start_over(s);
 }
 
-/* The session ended for good: say what may not have reached the server. */
+/* The session ended for good: what the server has not confirmed waits
+ * for the next login (the outbox), and the user is told. */
 static void session_over(struct session *s)
 {
     size_t unsent = sm_unsent_messages(&s->sm);
     if (unsent > 0) {
         char why[200];
         snprintf(why, sizeof why,
-                 "%zu message%s you sent may not have reached the server: the connection was "
-                 "lost before it confirmed %s",
-                 unsent, unsent == 1 ? "" : "s", unsent == 1 ? "it" : "them");
+                 "%zu message%s not confirmed by the server: sent when you are online again",
+                 unsent, unsent == 1 ? "" : "s");
         session_emit_text(s, SESSION_EV_ERROR, why);
     }
-    sm_free(&s->sm);
+    sm_keep_messages(&s->sm);
     request_all_gone(s);
     forget_presence(s);
     muc_connection_lost(s, true);
@@ -524,6 +525,7 @@ static void on_conn_data(void *ud, const char *buf, size_t len)
     /* Any traffic proves the connection alive: restart the idle clock. */
     s->ping_outstanding = false;
     arm_ping(s);
+    sm_traffic(s);
     if (framer_feed(s->framer, buf, len) < 0) {
         session_stream_error(s, framer_error_condition(s->framer), framer_error_text(s->framer));
         return;
@@ -548,8 +550,10 @@ static void on_conn_closed(void *ud)
 {
     struct session *s = ud;
     /* The server closed the stream after ours: it had everything. */
-    if (s->state == SESSION_CLOSING)
+    if (s->state == SESSION_CLOSING) {
+        sm_confirm_all(s);
         sm_reset(&s->sm);
+    }
     session_lost(s, s->state == SESSION_CLOSING ? "disconnected" : "connection closed by server");
 }
 
@@ -691,8 +695,11 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     s->cb_config = (enum session_cb)cb;
     s->cb_current = -1;
     s->scram_key = copy_scram_key(cfg->scram_key);
-    s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 60000;
-    s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 20000;
+    /* A dead link is found within 25 s of the last byte from the server
+     * (docs/architecture.md, "Dead links"). */
+    s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 15000;
+    s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 10000;
+    s->ack_timeout_ms = cfg->ack_timeout_ms ? cfg->ack_timeout_ms : 10000;
     s->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000;
     s->close_timeout_ms = cfg->close_timeout_ms ? cfg->close_timeout_ms : 2000;
     return s->bare && s->resource_wanted ? 0 : -1;
@@ -730,7 +737,7 @@ struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
         free(s);
         return NULL;
     }
-    uv_timer_t *timers[] = {&s->phase_timer, &s->ping_timer, &s->reconnect_timer};
+    uv_timer_t *timers[] = {&s->phase_timer, &s->ping_timer, &s->reconnect_timer, &s->ack_timer};
     for (size_t i = 0; i < sizeof timers / sizeof timers[0]; i++) {
         uv_timer_init(loop, timers[i]);
         timers[i]->data = s;
@@ -798,6 +805,7 @@ void session_free(struct session *s)
     uv_close((uv_handle_t *)&s->phase_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->ping_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->reconnect_timer, on_timer_closed);
+    uv_close((uv_handle_t *)&s->ack_timer, on_timer_closed);
     uv_close((uv_handle_t *)&s->requests.timer, on_timer_closed);
 }
 
@@ -840,6 +848,7 @@ void session_disconnect(struct session *s, const char *status)
     }
     session_send_shown(s, "</stream:stream>", 16);
     stop_timer(&s->ping_timer);
+    stop_timer(&s->ack_timer);
     session_set_state(s, SESSION_CLOSING, NULL);
     uv_timer_start(&s->phase_timer, on_phase_timer, s->close_timeout_ms, 0);
 }
@@ -897,6 +906,11 @@ const char *session_status(const struct session *s)
 const struct conn_cert_info *session_refused_cert(const struct session *s)
 {
     return s->have_refused_cert ? &s->refused_cert : NULL;
+}
+
+size_t session_pending_messages(const struct session *s)
+{
+    return sm_pending(s);
 }
 
 size_t session_unacked(const struct session *s)

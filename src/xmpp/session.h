@@ -50,8 +50,9 @@ struct session_config {
     int priority;                /* initial presence priority */
     bool reconnect;              /* retry with backoff after a lost connection */
     bool register_account;       /* XEP-0077: create the account, then log in */
-    unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 60000 */
-    unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 20000 */
+    unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 15000 */
+    unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 10000 */
+    unsigned ack_timeout_ms;     /* XEP-0198 <r/> without <a/> this long = dead; 0 = 10000 */
     unsigned connect_timeout_ms; /* whole login; 0 = 30000 */
     unsigned close_timeout_ms;   /* wait for the server's </stream:stream>; 0 = 2000 */
     /* SCRAM channel binding: NULL or "auto" (negotiate.c chooses), one of
@@ -144,9 +145,12 @@ enum session_event_type {
                                 for an empty answer; nothing more), or "error"
                                 (.condition; "gone" when the connection was
                                 lost, "remote-server-timeout" when unanswered) */
-    SESSION_EV_QUERY         /* the answer to a session_query_*: .jid asked, .condition
+    SESSION_EV_QUERY,        /* the answer to a session_query_*: .jid asked, .condition
                                 "result", the error condition or
                                 "remote-server-timeout", .query the values */
+    SESSION_EV_OUTBOX        /* a message of ours, .id to .jid: .sub_type "queued" (.msg:
+                                the app keeps it until "sent"), "restored" (.msg, from
+                                session_queue_message) or "sent" (the server has it) */
 };
 
 /* The answer to a query about another entity (session_query_*). Lists
@@ -245,10 +249,23 @@ size_t session_unacked(const struct session *s);
 bool session_resumable(const struct session *s);
 
 /* Send a message. type NULL means "chat". id_out (may be NULL) receives
- * the stanza id. Returns 0, or -1 when not online or the text is not
- * valid (then nothing was sent and the caller must tell the user). */
+ * the stanza id. Returns 0 when sent; 1 when held because we are not
+ * online: it goes once we are (after a resumption or a new login, in
+ * order, after what the server had not confirmed; to a room, once we are
+ * in it again); -1 when the text or address is not valid (then nothing
+ * was sent and the caller must tell the user). Either way but -1, a
+ * SESSION_EV_OUTBOX "queued" comes first, and "sent" once the server has
+ * it. */
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,
                          const char *thread, char *id_out, size_t id_len);
+/* A message from the outbox file of an earlier run, under its id: as
+ * session_send_message, with SESSION_EV_OUTBOX "restored" in place of
+ * "queued". */
+int session_queue_message(struct session *s, const char *to, const char *type, const char *body,
+                          const char *id);
+/* Messages that wait for the account to be online again (typed while
+ * offline, or not confirmed by the server when the link was lost). */
+size_t session_pending_messages(const struct session *s);
 /* XEP-0308: send body as a correction of our message replace_id to to.
  * Same returns as session_send_message. */
 int session_send_correction(struct session *s, const char *to, const char *body,

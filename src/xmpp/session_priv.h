@@ -61,7 +61,7 @@ struct session {
     int redirect_port;
     int redirects;
     bool reconnect_now; /* see-other-host, or another channel binding: at once */
-    unsigned ping_idle_ms, ping_timeout_ms, connect_timeout_ms, close_timeout_ms;
+    unsigned ping_idle_ms, ping_timeout_ms, ack_timeout_ms, connect_timeout_ms, close_timeout_ms;
     bool reconnect;
 
     struct conn *conn;
@@ -129,6 +129,7 @@ struct session {
     } blocked;
     uv_timer_t phase_timer; /* login and close deadlines */
     uv_timer_t ping_timer;
+    uv_timer_t ack_timer; /* our <r/> waits for its <a/> (sm.c) */
     uv_timer_t reconnect_timer;
     int open_handles;
     bool freeing;

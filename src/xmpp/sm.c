@@ -13,8 +13,18 @@
  *    repeated (whoever asked has given up or will ask again), but count;
  *  - our contacts' presences are kept while a resumption is possible,
  *    since the server will not send them again when it succeeds;
- *  - a session that ends for good with messages unacknowledged says how
- *    many may not have reached the server. */
+ *  - a session that ends for good keeps its unacknowledged messages for
+ *    the next login, and says how many wait;
+ *  - the outbox (issue 16): a message typed while not online waits in the
+ *    same list as the messages kept for the next session ("later", marked
+ *    fresh), and goes after them, in order, once the session is online
+ *    again, whether it was resumed or is new. A room's messages wait until
+ *    we are in the room again. One queue: a message is either in later
+ *    (not written on this stream) or in queue (written, not acknowledged),
+ *    never both. SESSION_EV_OUTBOX "sent" says when the server has one
+ *    (its <a/>, or its close after ours; without stream management, the
+ *    write), so that the app can drop it from its file and the UI its
+ *    pending mark. */
 #define _GNU_SOURCE /* memmem */
 #include "xmpp/sm.h"
 
@@ -35,6 +45,46 @@ static bool starts_element(const char *xml, size_t len, const char *name)
     size_t n = strlen(name);
     return len > n + 1 && xml[0] == '<' && memcmp(xml + 1, name, n) == 0 &&
            (xml[n + 1] == ' ' || xml[n + 1] == '>' || xml[n + 1] == '/');
+}
+
+/* The value of attribute name in the start tag that xml begins with,
+ * into out (empty when absent). Our own serialisation: no '>' inside an
+ * attribute value (escaped as &gt;) and no entities in ids or JIDs that
+ * matter here. */
+static void start_tag_attr(const char *xml, size_t len, const char *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const char *end = memchr(xml, '>', len);
+    size_t n = strlen(name);
+    for (const char *p = xml; end && p + n + 3 < end; p++) {
+        if (*p == ' ' && memcmp(p + 1, name, n) == 0 && p[n + 1] == '=' &&
+            (p[n + 2] == '"' || p[n + 2] == '\'')) {
+            const char *v = p + n + 3, *q = memchr(v, p[n + 2], (size_t)(end - v));
+            if (q && (size_t)(q - v) < cap) {
+                memcpy(out, v, (size_t)(q - v));
+                out[q - v] = '\0';
+            }
+            return;
+        }
+    }
+}
+
+/* A message with a body: what the user wrote (not a chat state). */
+static bool body_message(const char *xml, size_t len)
+{
+    return len > 8 && memcmp(xml, "<message", 8) == 0 && memmem(xml, len, "<body", 5) != NULL;
+}
+
+/* Tells that the server has this message of ours, if it is one. */
+static void confirm(struct session *s, const char *xml, size_t len)
+{
+    if (!xml || !body_message(xml, len))
+        return;
+    char id[64], to[1024];
+    start_tag_attr(xml, len, "id", id, sizeof id);
+    start_tag_attr(xml, len, "to", to, sizeof to);
+    struct session_event ev = {.type = SESSION_EV_OUTBOX, .sub_type = "sent", .id = id, .jid = to};
+    session_emit(s, &ev);
 }
 
 static bool keeps_text(const char *xml, size_t len)
@@ -103,20 +153,74 @@ void sm_keep_messages(struct sm_state *sm)
     size_t n = sm_unsent_messages(sm) - sm->nlater;
     struct sm_sent *later = n ? realloc(sm->later, (sm->nlater + n) * sizeof *later) : NULL;
     if (later) {
+        /* They were written before anything typed since: they go first. */
         sm->later = later;
+        memmove(later + n, later, sm->nlater * sizeof *later);
+        size_t k = 0;
         for (size_t i = 0; i < sm->nqueue; i++) {
             if (is_message(&sm->queue[i])) {
-                sm->later[sm->nlater++] = sm->queue[i];
+                later[k++] = sm->queue[i];
                 sm->queue[i].text = NULL;
             }
         }
+        sm->nlater += n;
     }
     sm_reset(sm);
+}
+
+void sm_hold(struct session *s, const char *xml, size_t len)
+{
+    struct sm_state *sm = &s->sm;
+    char *copy = malloc(len);
+    struct sm_sent *later = copy ? realloc(sm->later, (sm->nlater + 1) * sizeof *later) : NULL;
+    if (!later) {
+        free(copy);
+        return;
+    }
+    memcpy(copy, xml, len);
+    sm->later = later;
+    later[sm->nlater++] = (struct sm_sent){.text = copy, .len = len, .fresh = true};
+}
+
+void sm_confirm_all(struct session *s)
+{
+    for (size_t i = 0; i < s->sm.nqueue; i++)
+        confirm(s, s->sm.queue[i].text, s->sm.queue[i].len);
+}
+
+size_t sm_pending(const struct session *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->sm.nlater; i++)
+        n += body_message(s->sm.later[i].text, s->sm.later[i].len);
+    for (size_t i = 0; s->state != SESSION_ONLINE && i < s->sm.nqueue; i++)
+        n += s->sm.queue[i].text && body_message(s->sm.queue[i].text, s->sm.queue[i].len);
+    return n;
 }
 
 bool sm_resumable(const struct session *s)
 {
     return s->sm.enabled && s->sm.id && !s->user_closing && !s->fatal;
+}
+
+/* An <r/> whose <a/> does not come in time: the server, or the way to
+ * it, has gone silent (a stalled link, a NAT that forgot us), and TCP may
+ * not notice for minutes. Another connection resumes the session. */
+static void on_ack_timer(uv_timer_t *t)
+{
+    struct session *s = t->data;
+    char why[120];
+    snprintf(why, sizeof why, "the server did not acknowledge our stanzas (silent for %u s)",
+             s->ack_timeout_ms / 1000);
+    session_lost(s, why);
+}
+
+void sm_traffic(struct session *s)
+{
+    /* The <a/> may wait behind a megabyte of roster on a slow link: as
+     * long as bytes come, the server is there. */
+    if (uv_is_active((uv_handle_t *)&s->ack_timer))
+        uv_timer_again(&s->ack_timer);
 }
 
 static void request_ack(struct session *s)
@@ -125,14 +229,19 @@ static void request_ack(struct session *s)
         return;
     s->sm.requested = true;
     session_send_shown(s, request_xml, sizeof request_xml - 1);
+    if (s->state != SESSION_CLOSING) /* the close has a deadline of its own */
+        uv_timer_start(&s->ack_timer, on_ack_timer, s->ack_timeout_ms, s->ack_timeout_ms);
 }
 
 void sm_sending(struct session *s, const char *xml, size_t len)
 {
     struct sm_state *sm = &s->sm;
     bool message = starts_element(xml, len, "message");
-    if (!sm->counting ||
-        !(message || starts_element(xml, len, "presence") || starts_element(xml, len, "iq")))
+    if (!sm->counting) {
+        confirm(s, xml, len); /* written is all we will ever know */
+        return;
+    }
+    if (!(message || starts_element(xml, len, "presence") || starts_element(xml, len, "iq")))
         return;
     if (sm->nqueue == sm->cap) {
         size_t cap = sm->cap ? sm->cap * 2 : 16;
@@ -144,6 +253,7 @@ void sm_sending(struct session *s, const char *xml, size_t len)
     }
     struct sm_sent *e = &sm->queue[sm->nqueue++];
     e->len = len;
+    e->fresh = false; /* written: it is sent again, not for the first time */
     e->text = keeps_text(xml, len) ? malloc(len) : NULL;
     if (e->text)
         memcpy(e->text, xml, len);
@@ -151,32 +261,62 @@ void sm_sending(struct session *s, const char *xml, size_t len)
         request_ack(s);
 }
 
+/* A groupchat message to a room we are not in (yet): it waits. */
+static bool waits_for_room(struct session *s, const struct sm_sent *e)
+{
+    char type[16], to[1024];
+    start_tag_attr(e->text, e->len, "type", type, sizeof type);
+    if (strcmp(type, "groupchat") != 0)
+        return false;
+    start_tag_attr(e->text, e->len, "to", to, sizeof to);
+    const struct muc_room *room = muc_find(&s->mucs, to);
+    return !room || !room->joined;
+}
+
 void sm_send_later(struct session *s)
 {
     struct sm_sent *later = s->sm.later;
     size_t n = s->sm.nlater;
-    if (n == 0)
+    if (n == 0 || !session_online(s))
         return;
     s->sm.later = NULL;
     s->sm.nlater = 0;
-    size_t messages = 0;
+    size_t again = 0, waiting = 0;
     for (size_t i = 0; i < n; i++) {
+        /* Each goes unless its room is not ours yet; a message sent may
+         * bring the user's reply into later meanwhile, after these. */
+        if (waits_for_room(s, &later[i])) {
+            later[waiting++] = later[i];
+            continue;
+        }
         /* Chat states and presences go too, but only what the user wrote
-         * counts as a message. */
-        messages += later[i].len > 8 && memcmp(later[i].text, "<message", 8) == 0 &&
-                    memmem(later[i].text, later[i].len, "<body", 5) != NULL;
+         * counts as a message, and only what was sent before, again. */
+        again += !later[i].fresh && body_message(later[i].text, later[i].len);
         session_send_shown(s, later[i].text, later[i].len);
         free(later[i].text);
     }
+    if (waiting) {
+        struct sm_sent *all = realloc(later, (waiting + s->sm.nlater) * sizeof *all);
+        if (all) {
+            if (s->sm.nlater)
+                memcpy(all + waiting, s->sm.later, s->sm.nlater * sizeof *all);
+            free(s->sm.later);
+            s->sm.later = all;
+            s->sm.nlater += waiting;
+            later = NULL;
+        } else {
+            for (size_t i = 0; i < waiting; i++)
+                free(later[i].text);
+        }
+    }
     free(later);
-    if (messages == 0)
+    if (again == 0)
         return;
-    n = messages;
     char info[160];
     snprintf(info, sizeof info,
              "sent again %zu message%s that the server had not confirmed when the connection "
              "was lost",
-             n, n == 1 ? "" : "s");
+             again, again == 1 ? "" : "s");
     session_emit_text(s, SESSION_EV_INFO, info);
 }
 
@@ -212,8 +352,21 @@ static bool take_ack(struct session *s, mxml_node_t *el)
                              "stream management: the server acknowledged more than we sent");
         return false;
     }
-    drop_front(&s->sm, n);
+    /* Said after the queue is right: a handler may send. */
+    struct sm_sent *done = n ? malloc(n * sizeof *done) : NULL;
+    if (done) {
+        memcpy(done, s->sm.queue, n * sizeof *done);
+        memmove(s->sm.queue, s->sm.queue + n, (s->sm.nqueue - n) * sizeof *done);
+        s->sm.nqueue -= n;
+    } else {
+        drop_front(&s->sm, n);
+    }
     s->sm.acked = h;
+    for (size_t i = 0; done && i < n; i++) {
+        confirm(s, done[i].text, done[i].len);
+        free(done[i].text);
+    }
+    free(done);
     return true;
 }
 
@@ -296,6 +449,7 @@ void sm_element(struct session *s, mxml_node_t *el)
         session_send_shown(s, xml, (size_t)n);
     } else if (strcmp(name, "a") == 0 && s->sm.enabled) {
         s->sm.requested = false;
+        uv_timer_stop(&s->ack_timer);
         if (take_ack(s, el))
             request_ack(s);
     } else if (strcmp(name, "enabled") == 0 && s->sm.counting && !s->sm.enabled) {

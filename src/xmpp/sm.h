@@ -19,6 +19,7 @@ struct session;
 struct sm_sent {
     char *text;
     size_t len;
+    bool fresh; /* in later: typed while not online, never written yet */
 };
 
 struct sm_state {
@@ -52,6 +53,8 @@ void sm_enable(struct session *s);
 void sm_element(struct session *s, mxml_node_t *el);
 /* One of the server's stanzas (message, presence, iq) was handled. */
 void sm_handled(struct session *s);
+/* Bytes came from the server: an <a/> we wait for is not overdue yet. */
+void sm_traffic(struct session *s);
 /* session_send_text tells us of everything it writes. */
 void sm_sending(struct session *s, const char *xml, size_t len);
 /* The connection is gone: whether the session can be resumed. */
@@ -59,8 +62,16 @@ bool sm_resumable(const struct session *s);
 /* Keep the unacknowledged messages for the next session, and forget the
  * rest of the stream-management session. */
 void sm_keep_messages(struct sm_state *sm);
-/* Logged in: send the kept messages again. */
+/* Logged in, or resumed: send the kept messages again, and the ones typed
+ * while offline; a room's wait until we are in the room again. */
 void sm_send_later(struct session *s);
+/* A message built while not online: it waits in later, fresh. */
+void sm_hold(struct session *s, const char *xml, size_t len);
+/* The server closed the stream after ours: it has every stanza we sent
+ * (RFC 6120 §4.4), so each waiting message is confirmed. */
+void sm_confirm_all(struct session *s);
+/* Messages that wait for the account to be online again. */
+size_t sm_pending(const struct session *s);
 /* Messages not known to have reached the server (unacknowledged, or kept
  * for the next session), for the user to be told about. */
 size_t sm_unsent_messages(const struct sm_state *sm);

@@ -1,205 +1,50 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_sm.c - stream management (XEP-0198) against the test server,
- * through a TCP relay of our own on loopback that can cut the connection,
- * swallow what the client sends, or turn connections away: acknowledgements
+ * through a TCP relay of our own on loopback (tests/relay.h) that can cut
+ * the connection, swallow what the client sends, stall, or turn
+ * connections away: acknowledgements
  * empty the queue; a cut connection resumes with nothing lost either way
  * (a message sent to us meanwhile arrives, one of ours that never reached
  * the server is sent again, once); when the server has forgotten the
  * session (after its 5 s hibernation), the client logs in again and sends
- * the unconfirmed message again, saying so. */
+ * the unconfirmed message again, saying so; a link that goes silent both
+ * ways (the relay stalls it, as a dead NAT or Wi-Fi would) is given up when
+ * our <r/> gets no <a/>, and the message sent into it arrives once after
+ * the reconnect. */
 #include "harness.h"
-
-struct relay;
-
-struct link {
-    struct relay *relay;
-    uv_tcp_t client, server;
-    uv_connect_t connect;
-    bool server_up, closing;
-    char *early; /* client bytes before the server side connected */
-    size_t nearly;
-    struct link *next;
-};
-
-struct relay {
-    uv_loop_t *loop;
-    uv_tcp_t listener;
-    int port, target;
-    bool swallow; /* drop what the client sends */
-    bool refuse;  /* close new connections at once */
-    struct link *links;
-};
-
-struct relay_write {
-    uv_write_t req;
-    char data[];
-};
+#include "../relay.h"
 
 static uv_loop_t loop;
-
-static void on_relay_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
-{
-    (void)h;
-    buf->base = malloc(size);
-    buf->len = buf->base ? size : 0;
-}
-
-static void on_relay_written(uv_write_t *req, int status)
-{
-    (void)status;
-    free(req);
-}
-
-static void relay_write(uv_tcp_t *to, const char *data, size_t len)
-{
-    struct relay_write *w = malloc(sizeof *w + len);
-    if (!w)
-        return;
-    memcpy(w->data, data, len);
-    uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
-    if (uv_write(&w->req, (uv_stream_t *)to, &b, 1, on_relay_written) != 0)
-        free(w);
-}
-
-static void on_link_closed(uv_handle_t *h)
-{
-    struct link *l = h->data;
-    /* Both handles share the link: the second close frees it. */
-    if (l->closing) {
-        free(l->early);
-        free(l);
-    } else {
-        l->closing = true;
-    }
-}
-
-static void link_cut(struct link *l)
-{
-    struct relay *r = l->relay;
-    for (struct link **p = &r->links; *p; p = &(*p)->next) {
-        if (*p == l) {
-            *p = l->next;
-            break;
-        }
-    }
-    l->closing = false;
-    uv_close((uv_handle_t *)&l->client, on_link_closed);
-    uv_close((uv_handle_t *)&l->server, on_link_closed);
-}
-
-static void on_client_bytes(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
-{
-    struct link *l = st->data;
-    if (n < 0) {
-        link_cut(l);
-    } else if (n > 0 && !l->relay->swallow) {
-        if (l->server_up) {
-            relay_write(&l->server, buf->base, (size_t)n);
-        } else {
-            char *early = realloc(l->early, l->nearly + (size_t)n);
-            if (early) {
-                memcpy(early + l->nearly, buf->base, (size_t)n);
-                l->early = early;
-                l->nearly += (size_t)n;
-            }
-        }
-    }
-    free(buf->base);
-}
-
-static void on_server_bytes(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
-{
-    struct link *l = st->data;
-    if (n < 0)
-        link_cut(l);
-    else if (n > 0)
-        relay_write(&l->client, buf->base, (size_t)n);
-    free(buf->base);
-}
-
-static void on_server_connected(uv_connect_t *req, int status)
-{
-    struct link *l = req->data;
-    if (status < 0 || uv_is_closing((uv_handle_t *)&l->server))
-        return;
-    l->server_up = true;
-    if (l->nearly)
-        relay_write(&l->server, l->early, l->nearly);
-    uv_read_start((uv_stream_t *)&l->server, on_relay_alloc, on_server_bytes);
-}
-
-static void on_relay_connection(uv_stream_t *listener, int status)
-{
-    struct relay *r = listener->data;
-    if (status < 0)
-        return;
-    struct link *l = calloc(1, sizeof *l);
-    l->relay = r;
-    uv_tcp_init(r->loop, &l->client);
-    uv_tcp_init(r->loop, &l->server);
-    l->client.data = l->server.data = l->connect.data = l;
-    l->next = r->links;
-    r->links = l;
-    if (uv_accept(listener, (uv_stream_t *)&l->client) != 0 || r->refuse) {
-        link_cut(l);
-        return;
-    }
-    struct sockaddr_in to;
-    uv_ip4_addr("127.0.0.1", r->target, &to);
-    uv_tcp_connect(&l->connect, &l->server, (const struct sockaddr *)&to, on_server_connected);
-    uv_read_start((uv_stream_t *)&l->client, on_relay_alloc, on_client_bytes);
-}
-
-static void relay_start(struct relay *r)
-{
-    struct sockaddr_in any;
-    uv_ip4_addr("127.0.0.1", 0, &any);
-    r->loop = &loop;
-    r->target = harness_port("TUKTUK_TEST_C2S_PORT");
-    uv_tcp_init(&loop, &r->listener);
-    r->listener.data = r;
-    uv_tcp_bind(&r->listener, (const struct sockaddr *)&any, 0);
-    struct sockaddr_in got;
-    int len = sizeof got;
-    uv_tcp_getsockname(&r->listener, (struct sockaddr *)&got, &len);
-    r->port = ntohs(got.sin_port);
-    uv_listen((uv_stream_t *)&r->listener, 8, on_relay_connection);
-}
-
-/* Both directions end at once, as when a network goes away. */
-static void relay_cut_all(struct relay *r)
-{
-    while (r->links)
-        link_cut(r->links);
-}
-
-static void relay_stop(struct relay *r)
-{
-    relay_cut_all(r);
-    uv_close((uv_handle_t *)&r->listener, NULL);
-    uv_run(&loop, UV_RUN_NOWAIT);
-}
 
 /* --- the client behind the relay --- */
 
 struct sm_client {
     struct tclient c;
-    char infos[4096];   /* every SESSION_EV_INFO, one a line */
+    char infos[4096];   /* every SESSION_EV_INFO, and why it lost a link, one a line */
     int onlines;        /* times it reached SESSION_ONLINE */
     char peer[128];     /* the peer's bare JID */
     int peer_presences; /* presences received from the peer */
+    int rooms_joined;   /* SESSION_EV_MUC_JOINED: a created room is configured by then */
+    int flood[400];     /* the numbers of the "flood N" messages received, in order */
+    int nflood;
 };
 
 static void on_sm_event(void *ud, const struct session_event *ev)
 {
     struct sm_client *m = ud;
     harness_on_event(&m->c, ev);
-    if (ev->type == SESSION_EV_INFO && ev->text) {
+    bool lost_link = ev->type == SESSION_EV_STATE && ev->state == SESSION_RECONNECT_WAIT;
+    if ((ev->type == SESSION_EV_INFO || lost_link) && ev->text) {
         size_t used = strlen(m->infos);
         snprintf(m->infos + used, sizeof m->infos - used, "%s\n", ev->text);
     }
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE)
         m->onlines++;
+    m->rooms_joined += ev->type == SESSION_EV_MUC_JOINED;
+    int k;
+    if (ev->type == SESSION_EV_MESSAGE && ev->msg->body && m->nflood < 400 &&
+        sscanf(ev->msg->body, "flood %d", &k) == 1)
+        m->flood[m->nflood++] = k;
     size_t n = strlen(m->peer);
     if (ev->type == SESSION_EV_PRESENCE && n && ev->jid && strncmp(ev->jid, m->peer, n) == 0 &&
         (ev->jid[n] == '/' || ev->jid[n] == '\0'))
@@ -320,7 +165,7 @@ static void start_pair(struct relay *r, struct sm_client *a, struct tclient *b, 
     snprintf(j->a, sizeof j->a, "%s@%s", ua, harness_env("TUKTUK_TEST_DOMAIN"));
     snprintf(j->b, sizeof j->b, "%s@%s", ub, harness_env("TUKTUK_TEST_DOMAIN"));
     make_pair(ua, ub);
-    relay_start(r);
+    relay_start(r, &loop, harness_port("TUKTUK_TEST_C2S_PORT"));
     char pa[64], pb[64];
     snprintf(pa, sizeof pa, "%s-pw", ua);
     snprintf(pb, sizeof pb, "%s-pw", ub);
@@ -434,12 +279,184 @@ static void test_resume_failed(void)
     finish_pair(&r, &a, &b);
 }
 
+/* The link goes silent (no RST, no FIN) just before a message: no <a/>
+ * answers its <r/>, so the client gives the link up after its ack
+ * deadline and reconnects, and the message reaches the peer once. */
+static void test_silent_link(void)
+{
+    struct relay r = {0};
+    struct sm_client a;
+    struct tclient b;
+    struct jids j;
+    start_pair(&r, &a, &b, "sm_stall_a", "sm_stall_b", &j);
+    int onlines = a.onlines;
+    relay_stall_all(&r);
+    CHECK(session_send_message(a.c.s, j.b, NULL, "into the silence", NULL, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, lost, &a, 30000));
+    CHECK(harness_wait(&loop, got_body, &b, 30000));
+    CHECK(harness_wait(&loop, harness_is_online, &a.c, 10000));
+    CHECK(a.onlines > onlines);
+    CHECK(strstr(a.infos, "did not acknowledge") != NULL); /* not the idle ping */
+    settle(500); /* time for a duplicate to show up */
+    CHECK(count_body(&b, "into the silence") == 1);
+    finish_pair(&r, &a, &b);
+}
+
+struct in_room {
+    struct session *s;
+    const char *room;
+};
+
+static int in_room(void *arg)
+{
+    struct in_room *r = arg;
+    const struct muc_room *m = session_muc_room(r->s, r->room);
+    return m && m->joined && session_state(r->s) == SESSION_ONLINE;
+}
+
+/* Our first room is created and configured: others may join. */
+static int room_ready(void *arg)
+{
+    return ((struct sm_client *)arg)->rooms_joined > 0;
+}
+
+struct body_at {
+    struct tclient *c;
+    const char *body;
+};
+
+static int body_arrived(void *arg)
+{
+    struct body_at *b = arg;
+    return count_body(b->c, b->body) > 0;
+}
+
+/* Written to a room while the link is down and the server forgets the
+ * session: the message waits for the new login to join the room again
+ * (sent before, the room would refuse it), then arrives once. */
+static void test_room_waits(void)
+{
+    struct relay r = {0};
+    struct sm_client a;
+    struct tclient b;
+    struct jids j;
+    start_pair(&r, &a, &b, "sm_room_a", "sm_room_b", &j);
+    char room[256];
+    snprintf(room, sizeof room, "outbox@%s", harness_env("TUKTUK_TEST_MUC"));
+    struct in_room ra = {a.c.s, room}, rb = {b.s, room};
+    CHECK(session_muc_join(a.c.s, room, "ann", NULL) == 0);
+    CHECK(harness_wait(&loop, room_ready, &a, 10000));
+    CHECK(session_muc_join(b.s, room, "ben", NULL) == 0);
+    CHECK(harness_wait(&loop, in_room, &rb, 10000));
+    int onlines = a.onlines;
+
+    relay_cut_all(&r);
+    r.refuse = true;
+    uv_timer_t allow;
+    uv_timer_init(&loop, &allow);
+    allow.data = &r;
+    uv_timer_start(&allow, on_allow, 6500, 0);
+    CHECK(harness_wait(&loop, lost, &a, 5000));
+    CHECK(session_send_message(a.c.s, room, "groupchat", "to the room while away", NULL, NULL,
+                               0) == 1);
+    CHECK(session_pending_messages(a.c.s) == 1);
+
+    struct body_at got = {&b, "to the room while away"};
+    CHECK(harness_wait(&loop, body_arrived, &got, 30000));
+    CHECK(a.onlines > onlines);
+    CHECK(strstr(a.infos, "could not resume the session") != NULL); /* a new login, a rejoin */
+    CHECK(harness_wait(&loop, in_room, &ra, 10000));
+    settle(500); /* time for a duplicate to show up */
+    CHECK(count_body(&b, "to the room while away") == 1);
+    CHECK(a.c.nerrors == 0); /* the room refused nothing */
+    CHECK(session_pending_messages(a.c.s) == 0);
+    uv_close((uv_handle_t *)&allow, NULL);
+    finish_pair(&r, &a, &b);
+}
+
+/* --- many messages through a bad link (issue 16) --- */
+
+#define FLOOD 200
+
+struct flood {
+    struct relay *r;
+    struct sm_client *a;
+    const char *to;
+    int next;
+    uv_timer_t timer;
+};
+
+/* One message a tick, whatever the link's state: the outbox takes what
+ * cannot go now. Three cuts and a stall on the way. */
+static void on_flood_tick(uv_timer_t *t)
+{
+    struct flood *f = t->data;
+    if (f->next == 40 || f->next == 80 || f->next == 120)
+        relay_cut_all(f->r);
+    if (f->next == 150)
+        relay_stall_all(f->r);
+    char body[32];
+    snprintf(body, sizeof body, "flood %d", f->next);
+    if (session_send_message(f->a->c.s, f->to, NULL, body, NULL, NULL, 0) < 0)
+        fprintf(stderr, "# %s refused\n", body);
+    if (++f->next == FLOOD)
+        uv_timer_stop(t);
+}
+
+static int flood_arrived(void *arg)
+{
+    return ((struct sm_client *)arg)->nflood >= FLOOD;
+}
+
+/* 200 messages at 20 a second, with three cuts and a stall that only the
+ * missing <a/> reveals: all 200 arrive at the peer, in order, once. */
+static void test_flood(void)
+{
+    struct relay r = {0};
+    struct sm_client a, b;
+    struct jids j;
+    snprintf(j.a, sizeof j.a, "sm_flood_a@%s", harness_env("TUKTUK_TEST_DOMAIN"));
+    snprintf(j.b, sizeof j.b, "sm_flood_b@%s", harness_env("TUKTUK_TEST_DOMAIN"));
+    make_pair("sm_flood_a", "sm_flood_b");
+    relay_start(&r, &loop, harness_port("TUKTUK_TEST_C2S_PORT"));
+    CHECK(relayed_client(&a, "sm_flood_a", "sm_flood_a-pw", r.port) == 0);
+    CHECK(relayed_client(&b, "sm_flood_b", "sm_flood_b-pw",
+                         harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
+    snprintf(a.peer, sizeof a.peer, "%s", j.b);
+    session_connect(a.c.s);
+    session_connect(b.c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &b.c, 10000));
+    CHECK(harness_wait(&loop, settled, &a, 10000));
+
+    struct flood f = {.r = &r, .a = &a, .to = j.b};
+    uv_timer_init(&loop, &f.timer);
+    f.timer.data = &f;
+    uv_timer_start(&f.timer, on_flood_tick, 50, 50);
+    CHECK(harness_wait(&loop, flood_arrived, &b, 120000));
+    settle(1000); /* time for a duplicate to show up */
+    CHECK(b.nflood == FLOOD);
+    int in_order = 0;
+    for (int i = 0; i < b.nflood && i < FLOOD; i++)
+        in_order += b.flood[i] == i;
+    CHECK(in_order == FLOOD);
+    if (in_order != FLOOD || b.nflood != FLOOD)
+        fprintf(stderr, "# %d arrived, %d in their place\n", b.nflood, in_order);
+    CHECK(strstr(a.infos, "did not acknowledge") != NULL); /* the stall was found */
+    CHECK(harness_wait(&loop, resumable_and_acked, &a, 10000));
+    CHECK(session_pending_messages(a.c.s) == 0);
+    uv_close((uv_handle_t *)&f.timer, NULL);
+    finish_pair(&r, &a, &b.c);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
     test_acknowledged();
     test_resumed();
     test_resume_failed();
+    test_silent_link();
+    test_flood();
+    test_room_waits();
     while (uv_run(&loop, UV_RUN_NOWAIT) != 0)
         ;
     uv_loop_close(&loop);

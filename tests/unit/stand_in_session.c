@@ -122,7 +122,15 @@ int session_send_message(struct session *s, const char *to, const char *type, co
     note(s, "send_message", to, body);
     if (id_out)
         snprintf(id_out, id_len, "id1");
-    return online(s);
+    if (online(s) == 0)
+        return 0;
+    stand_in_of(s)->pending++; /* held for when we are online */
+    return 1;
+}
+
+size_t session_pending_messages(const struct session *s)
+{
+    return stand_in_of((struct session *)s)->pending;
 }
 
 int session_send_correction(struct session *s, const char *to, const char *body,

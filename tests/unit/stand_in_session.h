@@ -11,6 +11,7 @@
 struct stand_in {
     struct roster *roster;
     enum session_state state;
+    size_t pending; /* messages held while not online (the outbox) */
     char calls[8192]; /* "name(arg,arg) " each */
 };
 

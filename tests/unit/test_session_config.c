@@ -68,7 +68,13 @@ int main(void)
     CHECK(session_state(s) == SESSION_OFFLINE);
     CHECK_STR(session_bare_jid(s), "a@example.org");
     CHECK(session_full_jid(s) == NULL);
-    CHECK(session_send_message(s, "b@example.org", NULL, "hi", NULL, NULL, 0) == -1);
+    /* Offline, a message is held for the first login (the outbox); an
+     * invalid one is refused. */
+    CHECK(session_send_message(s, "b@example.org", NULL, "hi", NULL, NULL, 0) == 1);
+    CHECK(session_pending_messages(s) == 1);
+    CHECK(session_send_message(s, "not a jid@", NULL, "hi", NULL, NULL, 0) == -1);
+    CHECK(session_send_message(s, "b@example.org", NULL, "bell\a", NULL, NULL, 0) == -1);
+    CHECK(session_pending_messages(s) == 1);
     session_free(s);
     uv_run(&loop, UV_RUN_DEFAULT);
     CHECK(uv_loop_close(&loop) == 0);

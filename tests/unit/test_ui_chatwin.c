@@ -211,6 +211,33 @@ static void test_delivered_and_action(void)
     chatwins_free(&ws);
 }
 
+/* The outbox: a pending line says so in its prefix until the server has
+ * it; a line from the history (no id) can take a restored message's id. */
+static void test_pending(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 0);
+    struct chatwin *w = chatwins_open(&ws, "bob@localhost", "bob", NULL);
+    chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", "from the history", NULL, false);
+    struct chatline *l = chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", "later", "p1", false);
+    l->pending = true;
+    char prefix[64];
+    int pending_cols = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    CHECK_STR(prefix, "00:00 (pending) alice> ");
+    CHECK(chatwin_rows(l, pending_cols + 5, "%H:%M") == 1 && l->rows == 1);
+    CHECK(!chatwin_mark_sent(w, "unknown") && l->pending);
+    CHECK(chatwin_mark_sent(w, "p1") && !l->pending);
+    CHECK(l->rows == 0); /* the wrap is worked out again */
+    CHECK(!chatwin_mark_sent(w, "p1")); /* once */
+    int cols = chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    CHECK_STR(prefix, "00:00 alice> ");
+    CHECK(cols == pending_cols - 10);
+    CHECK(chatwin_find_unsent(w, "from the history") == chatwin_line(w, 0));
+    CHECK(chatwin_find_unsent(w, "later") == NULL); /* it has an id */
+    CHECK(chatwin_find_unsent(w, "never said") == NULL);
+    chatwins_free(&ws);
+}
+
 static void join_segs(const struct statusbar_seg *segs, size_t n, char *line, size_t len)
 {
     line[0] = '\0';
@@ -414,6 +441,7 @@ int main(void)
     test_xml_window();
     test_layout();
     test_delivered_and_action();
+    test_pending();
     test_statusbar();
     test_statusbar_many();
     test_statusbar_choices();

@@ -110,12 +110,27 @@ static void test_commands(struct ui *ui, struct session *s)
 
 static void test_offline(struct ui *ui, struct session *s)
 {
-    /* A refused request is said, once, where the user looks. */
+    /* A message typed while offline is taken (the outbox), and shown
+     * marked pending; /quit then asks first, and "n" stays. */
     stand_in_of(s)->state = SESSION_OFFLINE;
     forget_calls(s);
     type_line(ui, "/msg Alice are you there");
     CHECK(strstr(calls(s), "send_message(alice@example.org,are you there)") != NULL);
-    CHECK(shows(ui->wins.w[1], "not sent"));
+    CHECK(!shows(ui->wins.w[1], "not sent"));
+    struct chatline *l = chatwin_last_sent(ui->wins.w[1]);
+    CHECK(l && l->pending && strcmp(l->text, "are you there") == 0);
+    type_line(ui, "/quit");
+    CHECK(ui->prompt == UI_PROMPT_QUIT && !ui->quitting);
+    CHECK(shows(ui->wins.w[1], "1 message is not sent yet"));
+    ui_prompt_answer(ui, "n");
+    CHECK(ui->prompt == UI_PROMPT_NONE && !ui->quitting);
+    /* The server has it: the mark goes. */
+    struct session_event sent = {.type = SESSION_EV_OUTBOX, .sub_type = "sent", .id = "id1",
+                                 .jid = "alice@example.org"};
+    ui_session_event(ui, &sent);
+    l = chatwin_find_id(ui->wins.w[1], "id1");
+    CHECK(l && !l->pending);
+    stand_in_of(s)->pending = 0;
     stand_in_of(s)->state = SESSION_ONLINE;
 }
 

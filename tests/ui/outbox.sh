@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/ui/outbox.sh - a message typed while offline is not lost (issue
+# 16): it is shown at once marked "(pending)", /quit then asks first (and
+# "n" stays), and /connect sends it, the mark going once the server has
+# it; one the server refuses in the end shows the error on its own line.
+# Then one written offline and quit with "y" waits in the outbox file
+# (mode 0600) and reaches the peer after the next start's login.
+# shellcheck source=tests/ui/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DOMAIN=${TUKTUK_TEST_DOMAIN:-localhost}
+A=$(ui_user oba)
+B=$(ui_user obb)
+"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$A" a-pw "$B" b-pw >/dev/null
+"$UI_PROSODY" rosteradd "$TUKTUK_TEST_RUNDIR" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
+"$UI_PROSODY" rosteradd "$TUKTUK_TEST_RUNDIR" "$B" "$A@$DOMAIN" "Alice" Friends >/dev/null
+
+ui_start peer "$B" b-pw 100 30
+ui_start me "$A" a-pw 100 30
+check "the peer logs in" ui_wait_line peer -2 "[online]"
+check "alice logs in" ui_wait_line me -2 "[online]"
+ui_say peer "/msg $A@$DOMAIN" # what alice sends shows in the peer's current window
+
+# ---- offline: pending, the question, then sent ----
+ui_say me "/disconnect"
+check "alice is offline" ui_wait_line me -2 "[offline]"
+ui_say me "/msg $B@$DOMAIN written while offline"
+check "the message is shown at once, marked pending" ui_wait_re me "\(pending\) .*> written while offline"
+check "... and not refused" ui_lacks me "not sent"
+ui_say me "/quit"
+check "/quit asks first" ui_wait me "quit anyway? (y/n)"
+check "... and says why" ui_wait me "1 message is not sent yet"
+ui_say me "n"
+check "n stays" ui_wait me "not quitting"
+ui_say me "/connect"
+check "back online" ui_wait_line me -2 "[online]"
+check "the peer gets it" ui_wait_said peer "written while offline"
+check "the pending mark goes" ui_wait_gone me "(pending)"
+check "it was sent once" ui_rows_with peer "written while offline" 1
+
+# ---- refused in the end: the error on its own line ----
+ui_say me "/disconnect"
+check "offline for the refusal" ui_wait_line me -2 "[offline]"
+ui_say me "/msg nobody@$DOMAIN is anyone there"
+check "pending to nobody" ui_wait_re me "\(pending\) .*> is anyone there"
+ui_say me "/connect"
+check "the server's refusal shows on its own line" ui_wait me "! not delivered to nobody@$DOMAIN"
+check "... and the message is no longer pending" ui_wait_gone me "(pending)"
+
+# ---- pending across a restart ----
+ui_say me "/disconnect"
+check "offline again" ui_wait_line me -2 "[offline]"
+ui_say me "/msg $B@$DOMAIN kept across a restart"
+check "pending again" ui_wait_re me "\(pending\) .*> kept across a restart"
+ui_say me "/quit"
+check "/quit asks again" ui_wait me "quit anyway? (y/n)"
+ui_say me "y"
+check "y quits, status 0" [ "$(ui_wait_exit "$A")" = 0 ]
+box=$UI_TMP/$A/data/outbox/$A@$DOMAIN
+check "the outbox file holds it" grep -qF "kept across a restart" "$box"
+check "... privately (0600)" [ "$(stat -c %a "$box")" = 600 ]
+check "the peer has not got it" ui_lacks peer "kept across a restart"
+rm -f "$UI_TMP/$A.status"
+ui_start me2 "$A" a-pw 100 30
+check "the next start says it waits" ui_wait me2 "1 message from the last run waits"
+check "the peer gets it after the login" ui_wait_said peer "kept across a restart"
+check "... once" ui_rows_with peer "kept across a restart" 1
+ui_keys me2 M-2
+check "alice's window shows it once (the history's line took the mark)" \
+	ui_rows_with me2 "kept across a restart" 1
+check "the outbox file is gone" bash -c "
+	for _ in \$(seq $((UI_WAIT * 10))); do [ ! -e '$box' ] && exit 0; sleep 0.1; done; exit 1"
+for who in me2 peer; do
+	ui_say "$who" "/quit"
+done
+check "alice exits 0" [ "$(ui_wait_exit "$A")" = 0 ]
+check "no sanitizer report" ui_clean_stderr "$A"
+ui_done
