@@ -122,9 +122,10 @@ ui_keys me Tab
 check "/msg + Tab in a room completes an occupant's address" input_is "> /msg $room@$MUC/bertie"
 ui_type me "psst"
 ui_keys me Enter
-check "... the private message opens a window of its own there" ui_wait_line peer -2 "[4:"
-ui_keys peer M-4
-check "... and reaches them" ui_wait peer "psst"
+check "... and the private message reaches them, in a window of its own" \
+	ui_wait_re peer '\[[0-9]+:adr[0-9]*/[^]]*!\]'
+ui_keys peer M-a
+check "... which shows it" ui_wait peer "psst"
 
 for w in me peer; do
 	ui_say $w "/quit"
