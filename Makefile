@@ -13,7 +13,8 @@ PKG_mxml     := libmxml-dev
 PKG_libsodium := libsodium-dev
 PKG_openssl  := libssl-dev
 PKG_libidn   := libidn-dev
-PKGS := ncursesw libuv mxml libsodium openssl libidn
+PKG_libcurl  := libcurl4-openssl-dev
+PKGS := ncursesw libuv mxml libsodium openssl libidn libcurl
 
 NO_DEPS_GOALS := clean format help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)

@@ -597,7 +597,8 @@ void im_stanza(struct session *s, mxml_node_t *el)
 /* --- commands from the user --- */
 
 static int send_body(struct session *s, const char *to, const char *type, const char *body,
-                     const char *thread, const char *replace_id, char *id_out, size_t id_len)
+                     const char *thread, const char *replace_id, const char *oob_url,
+                     char *id_out, size_t id_len)
 {
     char id[32];
     if (!session_online(s) || !to || !body || !stanza_valid_text(body, strlen(body)))
@@ -618,6 +619,12 @@ static int send_body(struct session *s, const char *to, const char *type, const 
         mxml_node_t *r = stanza_add(m, "replace");
         rc |= stanza_set_attr(r, "xmlns", NS_CORRECT) | stanza_set_attr(r, "id", replace_id);
     }
+    if (oob_url) {
+        /* XEP-0066: other clients show the link as a file */
+        mxml_node_t *x = stanza_add(m, "x");
+        rc |= stanza_set_attr(x, "xmlns", NS_OOB);
+        rc |= stanza_add_text_child(x, "url", oob_url) ? 0 : -1;
+    }
     if (!type || strcmp(type, "chat") == 0) {
         /* XEP-0184 asks for a receipt; XEP-0085 says we are in the chat. */
         stanza_set_attr(stanza_add(m, "request"), "xmlns", NS_RECEIPTS);
@@ -634,13 +641,19 @@ static int send_body(struct session *s, const char *to, const char *type, const 
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,
                          const char *thread, char *id_out, size_t id_len)
 {
-    return send_body(s, to, type, body, thread, NULL, id_out, id_len);
+    return send_body(s, to, type, body, thread, NULL, NULL, id_out, id_len);
+}
+
+int session_send_file_link(struct session *s, const char *to, const char *type, const char *url,
+                           char *id_out, size_t id_len)
+{
+    return send_body(s, to, type, url, NULL, NULL, url, id_out, id_len);
 }
 
 int session_send_correction(struct session *s, const char *to, const char *body,
                             const char *replace_id, char *id_out, size_t id_len)
 {
-    return replace_id ? send_body(s, to, "chat", body, NULL, replace_id, id_out, id_len) : -1;
+    return replace_id ? send_body(s, to, "chat", body, NULL, replace_id, NULL, id_out, id_len) : -1;
 }
 
 int session_set_presence(struct session *s, enum presence_show show, const char *status,

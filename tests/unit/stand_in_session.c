@@ -327,3 +327,19 @@ int session_query_time(struct session *s, const char *jid)
     note(s, "query_time", jid, NULL);
     return online(s);
 }
+
+int session_upload_slot(struct session *s, unsigned long tag, const char *filename,
+                        unsigned long long size, const char *content_type)
+{
+    note(s, "upload_slot", filename, content_type);
+    return online(s);
+}
+
+int session_send_file_link(struct session *s, const char *to, const char *type, const char *url,
+                           char *id_out, size_t id_len)
+{
+    note(s, "send_file_link", to, url);
+    if (id_out && id_len)
+        snprintf(id_out, id_len, "link-1");
+    return online(s);
+}
