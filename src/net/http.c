@@ -342,6 +342,18 @@ static bool setup(struct http_xfer *x)
     SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
     SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
     SET(CURLOPT_SSL_CTX_DATA, x);
+    /* curl matches a cached connection or TLS session by the options it
+     * knows, and the trust is ours, which it does not see: so no transfer
+     * rides on another's verification (a test checks this: a transfer
+     * without the test CA after one with it is refused). One handshake per
+     * file is nothing. */
+    SET(CURLOPT_FRESH_CONNECT, 1L);
+    SET(CURLOPT_FORBID_REUSE, 1L);
+    SET(CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    /* curl shares one certificate store between the transfers of a multi
+     * handle; the roots tls_http_trust adds would then stay for the next
+     * transfer, whatever its own trust. */
+    SET(CURLOPT_CA_CACHE_TIMEOUT, 0L);
     if (x->r.put) {
         SET(CURLOPT_UPLOAD, 1L);
         SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->r.upload_size);
