@@ -446,6 +446,21 @@ static int some_bytes(void *arg)
     return ((struct run *)arg)->last_done > 0;
 }
 
+/* A download from the hostile server that must fail saying why, and
+ * leave nothing in dir. */
+static void refused(int port, const char *what, uint64_t max, unsigned stall, const char *why,
+                    const char *dir)
+{
+    char url[200], path[1200];
+    struct run r;
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/%s", port, what);
+    download(url, NULL, dir, ca, NULL, max, stall, &r, path, sizeof path);
+    if (!strstr(r.error, why))
+        fprintf(stderr, "%s: %s\n", what, r.error);
+    CHECK(strstr(r.error, why) != NULL);
+    CHECK(entries(dir) == 0);
+}
+
 static void test_hostile(void)
 {
     int port = 0;
@@ -456,30 +471,11 @@ static void test_hostile(void)
     make_dir(dir, sizeof dir, "hostile");
     struct run r;
 
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/endless", port);
-    download(url, NULL, dir, ca, NULL, 1 << 20, 0, &r, path, sizeof path);
-    CHECK(strstr(r.error, "larger than the limit") != NULL);
-    CHECK(entries(dir) == 0);
-
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/header", port);
-    download(url, NULL, dir, ca, NULL, 0, 0, &r, path, sizeof path);
-    CHECK(strstr(r.error, "headers are longer") != NULL);
-    CHECK(entries(dir) == 0);
-
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/redirect", port);
-    download(url, NULL, dir, ca, NULL, 0, 0, &r, path, sizeof path);
-    CHECK(strstr(r.error, "only https") != NULL);
-    CHECK(entries(dir) == 0);
-
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/stall", port);
-    download(url, NULL, dir, ca, NULL, 0, 2, &r, path, sizeof path);
-    CHECK(strstr(r.error, "stopped sending") != NULL);
-    CHECK(entries(dir) == 0);
-
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/cut", port);
-    download(url, NULL, dir, ca, NULL, 0, 0, &r, path, sizeof path);
-    CHECK(strstr(r.error, "went away") != NULL);
-    CHECK(entries(dir) == 0);
+    refused(port, "endless", 1 << 20, 0, "larger than the limit", dir);
+    refused(port, "header", 0, 0, "headers are longer", dir);
+    refused(port, "redirect", 0, 0, "only https", dir);
+    refused(port, "stall", 0, 2, "stopped sending", dir);
+    refused(port, "cut", 0, 0, "went away", dir);
 
     /* http:// is refused before anything is asked. */
     char err[200] = "";
