@@ -250,6 +250,7 @@ static int start_ui(struct app *app)
         .paste_confirm_lines = (unsigned)cu->paste_confirm_lines,
         .download_dir = cu->download_dir,
         .open_cmd = cu->open_cmd,
+        .rate_limit_kb = (unsigned)cu->rate_limit,
         .http_ca_file = app->account.ca_file,
         .on_quit = on_ui_quit,
         .store_password = store_password,

@@ -26,6 +26,7 @@
  *   paste_confirm_lines = 0..100000 (5)  more lines ask before they are sent
  *   download_dir = PATH         (none: $XDG_DOWNLOAD_DIR, else ~/Downloads)
  *   open_cmd = COMMAND          what /open runs (none: xdg-open, but not over SSH)
+ *   rate_limit = kB/s (0)       each file transfer at most this fast; 0 = no limit
  *   bind.M-a = next-unread      key bindings, kept as strings for the UI
  *
  * A value in double quotes is taken as is (for leading blanks, '#', ';'). */
@@ -87,6 +88,7 @@ static const struct key ui_keys[] = {
     {"paste_confirm_lines", V_INT, UI(paste_confirm_lines), 0, 100000},
     {"download_dir", V_STR, UI(download_dir), 0, 0},
     {"open_cmd", V_STR, UI(open_cmd), 0, 0},
+    {"rate_limit", V_INT, UI(rate_limit), 0, 10000000},
     {NULL, V_STR, 0, 0, 0},
 };
 

@@ -327,6 +327,8 @@ static bool setup(struct http_xfer *x)
     SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
     SET(CURLOPT_LOW_SPEED_TIME, (long)x->r.stall_s);
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->r.max_size);
+    SET(CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)x->r.rate_limit);
+    SET(CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)x->r.rate_limit);
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_HEADERDATA, x);
     SET(CURLOPT_WRITEFUNCTION, on_body);

@@ -32,6 +32,7 @@ struct http_request {
     uint64_t upload_size;
     uint64_t max_size;         /* GET: refuse a longer body; 0 = 1 GiB */
     unsigned stall_s;          /* fail after this long without a byte; 0 = 30 */
+    uint64_t rate_limit;       /* bytes per second at most; 0 = as fast as it goes */
     const char *ca_file;       /* extra trusted roots, or NULL */
     const char *pinned_sha256; /* a certificate trusted on purpose, or NULL */
     http_sink_fn sink;

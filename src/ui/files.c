@@ -303,6 +303,7 @@ void ui_files_slot(struct ui *ui, const struct session_event *ev)
                              .upload_fd = t->fd,
                              .upload_size = t->size,
                              .stall_s = ui->opt.http_stall_s,
+                             .rate_limit = ui->opt.rate_limit_kb * 1000ull,
                              .progress = on_progress,
                              .done = on_upload_done,
                              .ud = t};
@@ -356,6 +357,9 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
         return;
     }
     char *path = expand_home(c->arg[0]);
+    /* Tab leaves a space after what it completed */
+    for (size_t n = strlen(path); n > 0 && path[n - 1] == ' '; n--)
+        path[n - 1] = '\0';
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -495,6 +499,7 @@ void ui_cmd_download(struct ui *ui, const struct command *c)
     struct http_request r = {.url = encrypted ? enc.https_url : url,
                              .max_size = ui->opt.download_max,
                              .stall_s = ui->opt.http_stall_s,
+                             .rate_limit = ui->opt.rate_limit_kb * 1000ull,
                              .sink = on_body,
                              .progress = on_progress,
                              .done = on_download_done,

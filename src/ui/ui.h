@@ -53,6 +53,7 @@ struct ui_options {
     const char *download_dir, *open_cmd, *http_ca_file;
     unsigned long long download_max;
     unsigned http_stall_s;
+    unsigned rate_limit_kb; /* kB/s for each transfer; 0: no limit */
 };
 
 struct ui;
