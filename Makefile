@@ -25,7 +25,7 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
   PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
-  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(PKGS))) -lresolv -lm
+  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(filter-out libcurl,$(PKGS)))) -lresolv -lm
 endif
 
 # build/tuktuk, what `make` builds and `make install` installs, is linked
@@ -72,13 +72,21 @@ build/tuktuk: build/rel/src/main.o $(REL_OBJ)
 
 static: build/static/tuktuk
 
-build/static/tuktuk: build/rel/src/main.o $(REL_OBJ) scripts/hot-text.ld
+# Debian ships libcurl.a but not the static archives it needs (nghttp2,
+# libssh2, krb5...): the static binary is built without HTTP, and /upload
+# and /download say so (net/http.c, TUKTUK_NO_CURL; docs/dependencies.md).
+STATIC_OBJ := $(filter-out build/rel/src/net/http.o,$(REL_OBJ)) build/rel/nocurl/net/http.o
+build/rel/nocurl/net/http.o: src/net/http.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DTUKTUK_NO_CURL -c -o $@ $<
+
+build/static/tuktuk: build/rel/src/main.o $(STATIC_OBJ) scripts/hot-text.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
 
 # The static link in archive order, with a link map: what scripts/hot-text
 # measures.
-build/unordered/tuktuk: build/rel/src/main.o $(REL_OBJ)
+build/unordered/tuktuk: build/rel/src/main.o $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(STATIC_LINK) -Wl,-Map,$@.map
 

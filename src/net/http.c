@@ -21,6 +21,37 @@
  * name in the URL must match it. */
 #include "net/http.h"
 
+#ifdef TUKTUK_NO_CURL
+/* The static build (Makefile, docs/dependencies.md): no libcurl, so no
+ * transfer starts, and the user is told why. */
+#include <stdio.h>
+#include <stdlib.h>
+
+struct http {
+    int unused;
+};
+
+struct http *http_new(uv_loop_t *loop)
+{
+    return calloc(1, sizeof(struct http));
+}
+
+void http_free(struct http *h)
+{
+    free(h);
+}
+
+struct http_xfer *http_start(struct http *h, const struct http_request *r, char *err,
+                             size_t errlen)
+{
+    snprintf(err, errlen, "this tuktuk was built without HTTP (make static): use make");
+    return NULL;
+}
+
+void http_cancel(struct http_xfer *x)
+{
+}
+#else
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -429,3 +460,4 @@ void http_cancel(struct http_xfer *x)
     release(x);
     done(ud, "cancelled");
 }
+#endif
