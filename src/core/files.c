@@ -127,8 +127,8 @@ size_t files_find_links(const char *text, struct files_link *out, size_t max)
         size_t skip = 0;
         for (size_t i = 0; i < sizeof schemes / sizeof schemes[0] && !skip; i++) {
             size_t sl = strlen(schemes[i]);
-            bool at_word = p == text || !((p[-1] >= 'a' && p[-1] <= 'z') ||
-                                          (p[-1] >= 'A' && p[-1] <= 'Z'));
+            bool at_word =
+                p == text || !((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z'));
             if (at_word && strncasecmp(p, schemes[i], sl) == 0)
                 skip = sl;
         }
@@ -271,7 +271,8 @@ int download_write(struct download *d, const char *buf, size_t len, char *err, s
 int download_finish(struct download *d, char *path, size_t pathlen, char *err, size_t errlen)
 {
     if (d->gcm && !aesgcm_final(d->gcm)) {
-        snprintf(err, errlen, "the file does not authenticate (wrong key or tampered with): removed");
+        snprintf(err, errlen,
+                 "the file does not authenticate (wrong key or tampered with): removed");
         download_abort(d);
         return -1;
     }

@@ -41,8 +41,7 @@ void http_free(struct http *h)
     free(h);
 }
 
-struct http_xfer *http_start(struct http *h, const struct http_request *r, char *err,
-                             size_t errlen)
+struct http_xfer *http_start(struct http *h, const struct http_request *r, char *err, size_t errlen)
 {
     snprintf(err, errlen, "this tuktuk was built without HTTP (make static): use make");
     return NULL;
@@ -80,7 +79,7 @@ struct http_xfer {
     struct http_request r;
     char *url, *ca_file, *pinned;
     uint64_t got, header_bytes;
-    char reason[256];              /* ours, when a callback stopped it */
+    char reason[256];               /* ours, when a callback stopped it */
     char curl_err[CURL_ERROR_SIZE]; /* curl's */
 };
 
@@ -289,7 +288,8 @@ static size_t on_body(char *buf, size_t size, size_t n, void *ud)
 {
     struct http_xfer *x = ud;
     if (x->got + n > x->r.max_size) {
-        snprintf(x->reason, sizeof x->reason, "refused: the file is larger than the limit (%llu bytes)",
+        snprintf(x->reason, sizeof x->reason,
+                 "refused: the file is larger than the limit (%llu bytes)",
                  (unsigned long long)x->r.max_size);
         return 0;
     }
@@ -334,7 +334,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 static CURLcode on_ssl_ctx(CURL *e, void *ssl_ctx, void *ud)
 {
     struct http_xfer *x = ud;
-    return tls_http_trust(ssl_ctx, x->ca_file, x->pinned) == 0 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
+    return tls_http_trust(ssl_ctx, x->ca_file, x->pinned) == 0 ? CURLE_OK
+                                                               : CURLE_SSL_CACERT_BADFILE;
 }
 
 static bool setup(struct http_xfer *x)
@@ -410,8 +411,7 @@ static bool add_header(struct curl_slist **list, const char *line)
     return true;
 }
 
-struct http_xfer *http_start(struct http *h, const struct http_request *r, char *err,
-                             size_t errlen)
+struct http_xfer *http_start(struct http *h, const struct http_request *r, char *err, size_t errlen)
 {
     if (strncmp(r->url, "https://", 8) != 0) {
         snprintf(err, errlen, "refused: only https is allowed");

@@ -43,7 +43,7 @@ struct transfer {
     char *window; /* JID of the window that started it; NULL: status */
     char *to;     /* upload: where the link goes */
     bool room;
-    int fd;                 /* upload: the file */
+    int fd;                  /* upload: the file */
     unsigned long long size; /* upload: its size */
     struct http_xfer *http;
     struct download *dl;
@@ -107,8 +107,8 @@ static void progress_text(struct ui *ui, const struct transfer *t, char *out, si
     if (rate > 0 && t->total >= t->done)
         snprintf(left, sizeof left, "%.0f s", (double)(t->total - t->done) / rate);
     snprintf(out, cap, "%s %s [%s] %u%% %s/%s %s/s %s left (/upload cancel stops it)",
-             t->upload ? "upload" : "download", t->name, bar, pct, done,
-             t->total ? total : "?", r, left);
+             t->upload ? "upload" : "download", t->name, bar, pct, done, t->total ? total : "?", r,
+             left);
 }
 
 static void show_progress(struct ui *ui, struct transfer *t)
@@ -268,10 +268,10 @@ static struct transfer *find_number(struct ui *ui, unsigned long n)
 static const char *content_type(const char *name)
 {
     static const char *const types[][2] = {
-        {"png", "image/png"},   {"jpg", "image/jpeg"},       {"jpeg", "image/jpeg"},
-        {"gif", "image/gif"},   {"webp", "image/webp"},      {"txt", "text/plain"},
-        {"log", "text/plain"},  {"pdf", "application/pdf"},  {"mp4", "video/mp4"},
-        {"ogg", "audio/ogg"},   {"mp3", "audio/mpeg"},       {"zip", "application/zip"}};
+        {"png", "image/png"},  {"jpg", "image/jpeg"},      {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},  {"webp", "image/webp"},     {"txt", "text/plain"},
+        {"log", "text/plain"}, {"pdf", "application/pdf"}, {"mp4", "video/mp4"},
+        {"ogg", "audio/ogg"},  {"mp3", "audio/mpeg"},      {"zip", "application/zip"}};
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
         if (strcasecmp(dot + 1, types[i][0]) == 0)
@@ -482,8 +482,8 @@ void ui_cmd_download(struct ui *ui, const struct command *c)
     char name[256], err[400];
     files_name_from_url(url, name, sizeof name);
     char *dir = files_download_dir(ui->opt.download_dir);
-    struct download *dl = dir ? download_open(dir, name, encrypted ? &enc : NULL, err, sizeof err)
-                              : NULL;
+    struct download *dl =
+        dir ? download_open(dir, name, encrypted ? &enc : NULL, err, sizeof err) : NULL;
     if (!dir)
         snprintf(err, sizeof err, "no downloads folder (set download_dir)");
     free(dir);

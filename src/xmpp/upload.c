@@ -41,8 +41,8 @@ static void upload_free(struct upload *u)
     free(u);
 }
 
-static void emit(struct session *s, const struct upload *u, const char *condition,
-                 const char *text, const struct session_upload_slot *slot)
+static void emit(struct session *s, const struct upload *u, const char *condition, const char *text,
+                 const struct session_upload_slot *slot)
 {
     char id[24];
     snprintf(id, sizeof id, "%lu", u->tag);
@@ -144,15 +144,14 @@ static void on_slot(struct session *s, enum iq_outcome how, mxml_node_t *iq, voi
 static void ask_slot(struct session *s, struct upload *u)
 {
     if (!u->service) {
-        emit(s, u, "feature-not-implemented",
-             "the server offers no file upload (XEP-0363)", NULL);
+        emit(s, u, "feature-not-implemented", "the server offers no file upload (XEP-0363)", NULL);
         upload_free(u);
         return;
     }
     if (u->max && u->size > u->max) {
         char text[200];
-        snprintf(text, sizeof text, "the file is larger than the server's limit (%llu > %llu bytes)",
-                 u->size, u->max);
+        snprintf(text, sizeof text,
+                 "the file is larger than the server's limit (%llu > %llu bytes)", u->size, u->max);
         emit(s, u, "not-acceptable", text, NULL);
         upload_free(u);
         return;

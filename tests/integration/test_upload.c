@@ -489,9 +489,12 @@ static void test_hostile(void)
     memset(&r, 0, sizeof r);
     r.dl = download_open(dir, name, NULL, err, sizeof err);
     snprintf(url, sizeof url, "https://127.0.0.1:%d/stall", port);
-    struct http_request sq = {
-        .url = url, .ca_file = ca, .sink = on_sink, .progress = on_progress, .done = on_done,
-        .ud = &r};
+    struct http_request sq = {.url = url,
+                              .ca_file = ca,
+                              .sink = on_sink,
+                              .progress = on_progress,
+                              .done = on_done,
+                              .ud = &r};
     struct http_xfer *x = http_start(http, &sq, err, sizeof err);
     CHECK(x != NULL);
     CHECK(harness_wait(&loop, some_bytes, &r, 10000));

@@ -36,7 +36,10 @@ static void test_names(void)
     sanitised("..", "download");
     sanitised(".bashrc", "bashrc");
     sanitised("a/b\\c", "a_b_c");
-    sanitised("bell\x07" "and\x1b" "[2Jesc", "bell_and_[2Jesc");
+    sanitised("bell\x07"
+              "and\x1b"
+              "[2Jesc",
+              "bell_and_[2Jesc");
     sanitised("del\x7f", "del_");
     sanitised("-rf", "rf");
     sanitised("", "download");
@@ -202,8 +205,8 @@ static void test_aesgcm(const char *dir)
             all_good = all_good && w >= 0;
             got += w > 0 ? (size_t)w : 0;
         }
-        all_good = all_good && got == sizeof plain && memcmp(out, plain, got) == 0 &&
-                   aesgcm_final(g);
+        all_good =
+            all_good && got == sizeof plain && memcmp(out, plain, got) == 0 && aesgcm_final(g);
         aesgcm_free(g);
     }
     CHECK(all_good);
