@@ -11,7 +11,8 @@
  * Then a hostile HTTPS server of our own, in a child process: an endless
  * body stops at the limit, a huge header is refused, a redirect to
  * http:// is refused, a stall times out, a server cut in the middle is
- * said, and a cancelled download leaves nothing. aesgcm:// links
+ * said (downloading and uploading), a cancelled download leaves nothing,
+ * and an upload to a server that stops reading can be cancelled. aesgcm:// links
  * (XEP-0454) from it decrypt to the plaintext with a good tag, and leave
  * no file at all with a bad one. */
 #define _GNU_SOURCE /* memmem */
@@ -362,6 +363,11 @@ static void serve(SSL *ssl, int port)
     } else if (strstr(req, "GET /stall ")) {
         say(ssl, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nabc");
         sleep(20);
+    } else if (strstr(req, "PUT /cut ")) { /* takes a little, then goes */
+        SSL_read(ssl, chunk, sizeof chunk);
+        return;
+    } else if (strstr(req, "PUT /stall ")) { /* reads nothing more */
+        sleep(20);
     } else if (strstr(req, "GET /cut ")) {
         say(ssl, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
         SSL_write(ssl, chunk, 1000);
@@ -504,6 +510,37 @@ static void test_hostile(void)
     CHECK_STR(r.error, "cancelled");
     download_abort(r.dl);
     CHECK(entries(dir) == 0);
+
+    /* Uploads: a server that goes away in the middle is said; one that
+     * stops reading can be cancelled. */
+    char big[600];
+    snprintf(big, sizeof big, "%s/five.bin", tmp);
+    struct stat st;
+    CHECK(stat(big, &st) == 0);
+    int fd = open(big, O_RDONLY);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/cut", port);
+    memset(&r, 0, sizeof r);
+    struct http_request put = {.put = true,
+                               .url = url,
+                               .upload_fd = fd,
+                               .upload_size = (uint64_t)st.st_size,
+                               .ca_file = ca,
+                               .progress = on_progress,
+                               .done = on_done,
+                               .ud = &r};
+    CHECK(http_start(http, &put, err, sizeof err) != NULL);
+    CHECK(harness_wait(&loop, run_done, &r, 20000));
+    CHECK(strstr(r.error, "went away") != NULL);
+    lseek(fd, 0, SEEK_SET);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/stall", port);
+    memset(&r, 0, sizeof r);
+    x = http_start(http, &put, err, sizeof err);
+    CHECK(x != NULL);
+    CHECK(harness_wait(&loop, some_bytes, &r, 10000));
+    CHECK(!r.done);
+    http_cancel(x);
+    CHECK(r.done && strcmp(r.error, "cancelled") == 0);
+    close(fd);
 
     /* aesgcm://: decrypted with a good tag, nothing at all with a bad one */
     struct aesgcm_link enc;
