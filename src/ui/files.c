@@ -39,9 +39,10 @@ struct transfer {
     struct ui *ui;
     unsigned long number;
     bool upload, running;
-    char *name;   /* shown */
-    char *window; /* JID of the window that started it; NULL: status */
-    char *to;     /* upload: where the link goes */
+    char *name;    /* shown */
+    char *window;  /* JID of the window that started it; NULL: status */
+    char *to;      /* upload: where the link goes */
+    char *get_url; /* upload: the link, once the slot came */
     bool room;
     int fd;                  /* upload: the file */
     unsigned long long size; /* upload: its size */
@@ -111,22 +112,29 @@ static void progress_text(struct ui *ui, const struct transfer *t, char *out, si
              left);
 }
 
-static void show_progress(struct ui *ui, struct transfer *t)
+/* The transfer's line says text now: rewritten in place, or added when
+ * it has scrolled out of reach. */
+static void set_line(struct ui *ui, struct transfer *t, enum chatline_kind kind, const char *text)
 {
     struct chatwin *w = window_of(ui, t);
     struct chatline *l = chatwin_find_id(w, t->line_id);
-    char text[512];
-    progress_text(ui, t, text, sizeof text);
     if (!l) {
-        ui_add_msg(ui, w, time(NULL), CHATLINE_INFO, NULL, text, t->line_id, false);
+        ui_add_msg(ui, w, time(NULL), kind, NULL, text, t->line_id, false);
         return;
     }
     free(l->text);
-    l->text = xalloc_realloc(NULL, strlen(text) + 1);
-    strcpy(l->text, text);
-    l->rows = 0;
+    l->text = xalloc_strdup(text);
+    l->kind = kind;
+    l->rows = 0; /* rewrap */
     if (w == chatwins_current(&ui->wins))
         ui_dirty(ui, UI_DIRTY_CHAT);
+}
+
+static void show_progress(struct ui *ui, struct transfer *t)
+{
+    char text[512];
+    progress_text(ui, t, text, sizeof text);
+    set_line(ui, t, CHATLINE_INFO, text);
 }
 
 static void on_repaint(uv_timer_t *timer)
@@ -155,6 +163,7 @@ static void remove_transfer(struct ui *ui, struct transfer *t)
     free(t->name);
     free(t->window);
     free(t->to);
+    free(t->get_url);
     free(t);
 }
 
@@ -168,11 +177,9 @@ static struct transfer *new_transfer(struct ui *ui, bool upload, const char *nam
     t->ui = ui;
     t->upload = upload;
     t->number = ++f->next_number;
-    t->name = xalloc_realloc(NULL, strlen(name) + 1);
-    strcpy(t->name, name);
+    t->name = xalloc_strdup(name);
     if (w && w->jid) {
-        t->window = xalloc_realloc(NULL, strlen(w->jid) + 1);
-        strcpy(t->window, w->jid);
+        t->window = xalloc_strdup(w->jid);
     }
     snprintf(t->line_id, sizeof t->line_id, "transfer-%lu", t->number);
     t->next = f->list;
@@ -180,25 +187,14 @@ static struct transfer *new_transfer(struct ui *ui, bool upload, const char *nam
     return t;
 }
 
-/* One line where the transfer started, for its end. */
+/* One line where the transfer started, for its end: its progress line
+ * becomes the outcome. */
 static void say_end(struct ui *ui, struct transfer *t, enum chatline_kind kind, const char *fmt,
                     const char *a, const char *b)
 {
-    struct chatwin *w = window_of(ui, t);
-    struct chatline *l = chatwin_find_id(w, t->line_id);
     char text[1200];
     snprintf(text, sizeof text, fmt, a, b ? b : "");
-    if (l) { /* the progress line becomes the outcome */
-        free(l->text);
-        l->text = xalloc_realloc(NULL, strlen(text) + 1);
-        strcpy(l->text, text);
-        l->kind = kind;
-        l->rows = 0;
-        if (w == chatwins_current(&ui->wins))
-            ui_dirty(ui, UI_DIRTY_CHAT);
-    } else {
-        ui_info(ui, w, kind, "%s", text);
-    }
+    set_line(ui, t, kind, text);
 }
 
 static void on_progress(void *ud, uint64_t done, uint64_t total)
@@ -242,7 +238,7 @@ static void on_upload_done(void *ud, const char *error)
     }
     say_end(ui, t, CHATLINE_INFO, "upload %s done%s", t->name, "");
     char id[64], nick[256];
-    const char *url = t->to + strlen(t->to) + 1; /* stored after the JID */
+    const char *url = t->get_url;
     struct chatwin *w = window_of(ui, t);
     if (session_send_file_link(ui->session, t->to, t->room ? "groupchat" : "chat", url, id,
                                sizeof id) != 0) {
@@ -290,11 +286,7 @@ void ui_files_slot(struct ui *ui, const struct session_event *ev)
         remove_transfer(ui, t);
         return;
     }
-    /* The link is kept after the JID's NUL, for when the PUT is done. */
-    size_t jl = strlen(t->to), ul = strlen(ev->slot->get_url);
-    char *both = xalloc_realloc(t->to, jl + ul + 2);
-    memcpy(both + jl + 1, ev->slot->get_url, ul + 1);
-    t->to = both;
+    t->get_url = xalloc_strdup(ev->slot->get_url);
     char pin[PINS_FINGERPRINT_LEN], err[300];
     struct http_request r = {.put = true,
                              .url = ev->slot->put_url,
@@ -378,8 +370,7 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
     t->fd = fd;
     t->size = (unsigned long long)st.st_size;
     t->room = w->kind == CHATWIN_ROOM;
-    t->to = xalloc_realloc(NULL, strlen(w->jid) + 2);
-    strcpy(t->to, w->jid);
+    t->to = xalloc_strdup(w->jid);
     if (session_upload_slot(ui->session, t->number, name, t->size, content_type(name)) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "cannot upload %s: you are not online", name);
         remove_transfer(ui, t);
