@@ -8,7 +8,8 @@
 # numbered [1]; the echo contact's copy is [2]; /download fetches the
 # newest into download_dir byte for byte, and again under a new name;
 # /open runs open_cmd with the link; a missing file and /upload cancel
-# with nothing running each get one line.
+# with nothing running each get one line; /quit during a download
+# removes its .part file.
 . "$(dirname "$0")/lib.sh"
 
 user=$(ui_user files)
@@ -60,8 +61,14 @@ ui_type me "/upload cancel"
 ui_keys me Enter
 check "cancel with nothing running is one line" ui_wait me "no transfer is running"
 
+# Leaving in the middle of a download: the .part file goes too.
+ui_type me "/download 1"
+ui_keys me Enter
+check "a third download runs" ui_wait me "download upload-me.bin ["
+check "as upload-me.bin.part, beside the files" test -e "$UI_TMP/dl/upload-me.bin.part"
 ui_type me "/quit"
 ui_keys me Enter
 check "/quit exits 0" [ "$(ui_wait_exit "$user")" = 0 ]
+check "the partial download is removed" bash -c "! ls '$UI_TMP/dl' | grep -q part"
 check "no sanitizer report" bash -c "! grep -q Sanitizer '$UI_TMP/$user.err'"
 ui_done
