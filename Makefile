@@ -125,10 +125,10 @@ build/rel/bench/%: build/rel/tests/bench/%.o $(REL_OBJ)
 
 # libFuzzer needs clang. The fuzz targets link the XML, protocol and
 # network layers (no UI); the roster cache target also its file in core
-# and what that file needs.
+# and what that file needs, and fuzz_files the downloads' files.
 FUZZ_CC  ?= clang
 FUZZ_LIB := $(filter src/xml/% src/xmpp/% src/net/% src/core/rostercache.c src/core/vault.c \
-	src/core/path.c src/core/config.c,$(LIB_SRC))
+	src/core/path.c src/core/config.c src/core/files.c src/core/aesgcm.c,$(LIB_SRC))
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
