@@ -192,7 +192,7 @@ static struct transfer *new_transfer(struct ui *ui, bool upload, const char *nam
 static void say_end(struct ui *ui, struct transfer *t, enum chatline_kind kind, const char *fmt,
                     const char *a, const char *b)
 {
-    char text[1200];
+    char text[4608]; /* a path of PATH_MAX, and the words around it */
     snprintf(text, sizeof text, fmt, a, b ? b : "");
     set_line(ui, t, kind, text);
 }
