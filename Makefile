@@ -14,7 +14,8 @@ PKG_libsodium := libsodium-dev
 PKG_openssl  := libssl-dev
 PKG_libidn   := libidn-dev
 PKG_sqlite3  := libsqlite3-dev
-PKGS := ncursesw libuv mxml libsodium openssl libidn sqlite3
+PKG_libcurl  := libcurl4-openssl-dev
+PKGS := ncursesw libuv mxml libsodium openssl libidn sqlite3 libcurl
 
 NO_DEPS_GOALS := clean format help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -25,7 +26,7 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
   PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
-  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(PKGS))) -lresolv -lm
+  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(filter-out libcurl,$(PKGS)))) -lresolv -lm
 endif
 
 # build/tuktuk, what `make` builds and `make install` installs, is linked
@@ -72,13 +73,21 @@ build/tuktuk: build/rel/src/main.o $(REL_OBJ)
 
 static: build/static/tuktuk
 
-build/static/tuktuk: build/rel/src/main.o $(REL_OBJ) scripts/hot-text.ld
+# Debian ships libcurl.a but not the static archives it needs (nghttp2,
+# libssh2, krb5...): the static binary is built without HTTP, and /upload
+# and /download say so (net/http.c, TUKTUK_NO_CURL; docs/dependencies.md).
+STATIC_OBJ := $(filter-out build/rel/src/net/http.o,$(REL_OBJ)) build/rel/nocurl/net/http.o
+build/rel/nocurl/net/http.o: src/net/http.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DTUKTUK_NO_CURL -c -o $@ $<
+
+build/static/tuktuk: build/rel/src/main.o $(STATIC_OBJ) scripts/hot-text.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
 
 # The static link in archive order, with a link map: what scripts/hot-text
 # measures.
-build/unordered/tuktuk: build/rel/src/main.o $(REL_OBJ)
+build/unordered/tuktuk: build/rel/src/main.o $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(STATIC_LINK) -Wl,-Map,$@.map
 
@@ -117,10 +126,10 @@ build/rel/bench/%: build/rel/tests/bench/%.o $(REL_OBJ)
 
 # libFuzzer needs clang. The fuzz targets link the XML, protocol and
 # network layers (no UI); the roster cache target also its file in core
-# and what that file needs.
+# and what that file needs, and fuzz_files the downloads' files.
 FUZZ_CC  ?= clang
 FUZZ_LIB := $(filter src/xml/% src/xmpp/% src/net/% src/core/rostercache.c src/core/vault.c \
-	src/core/path.c src/core/config.c,$(LIB_SRC))
+	src/core/path.c src/core/config.c src/core/files.c src/core/aesgcm.c,$(LIB_SRC))
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \

@@ -25,6 +25,9 @@
  *   autoaway_message = TEXT (none: your own status message stays)
  *   jump_scroll = yes|no (no)   a full chat pane jumps half a page (docs/ui.md)
  *   paste_confirm_lines = 0..100000 (5)  more lines ask before they are sent
+ *   download_dir = PATH         (none: $XDG_DOWNLOAD_DIR, else ~/Downloads)
+ *   open_cmd = COMMAND          what /open runs (none: xdg-open, but not over SSH)
+ *   rate_limit = kB/s (0)       each file transfer at most this fast; 0 = no limit
  *   bind.M-a = next-unread      key bindings, kept as strings for the UI
  *
  * A value in double quotes is taken as is (for leading blanks, '#', ';'). */
@@ -85,6 +88,9 @@ static const struct key ui_keys[] = {
     {"scrollback", V_INT, UI(scrollback), 100, 1000000},
     {"jump_scroll", V_BOOL, UI(jump_scroll), 0, 0},
     {"paste_confirm_lines", V_INT, UI(paste_confirm_lines), 0, 100000},
+    {"download_dir", V_STR, UI(download_dir), 0, 0},
+    {"open_cmd", V_STR, UI(open_cmd), 0, 0},
+    {"rate_limit", V_INT, UI(rate_limit), 0, 10000000},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -554,6 +560,8 @@ void config_free(struct config *cfg)
     free(cfg->ui.theme);
     free(cfg->ui.timestamp_format);
     free(cfg->ui.autoaway_message);
+    free(cfg->ui.download_dir);
+    free(cfg->ui.open_cmd);
     for (size_t i = 0; i < cfg->ui.nbindings; i++) {
         free(cfg->ui.bindings[i].key);
         free(cfg->ui.bindings[i].action);

@@ -50,6 +50,9 @@ struct config_ui {
     int scrollback;          /* lines per window, default 10000 */
     bool jump_scroll;        /* a full chat pane jumps half a page, default false */
     int paste_confirm_lines; /* a longer message asks before it goes; 0 = never */
+    char *download_dir;      /* NULL: $XDG_DOWNLOAD_DIR, else ~/Downloads */
+    char *open_cmd;          /* what /open runs; NULL: xdg-open, not over SSH */
+    int rate_limit;          /* kB/s for each file transfer; 0 (default) = none */
     struct config_binding *bindings;
     size_t nbindings;
 };

@@ -53,6 +53,13 @@ bool tls_is_13(struct tls *t);
 /* e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384". */
 const char *tls_description(struct tls *t);
 
+/* For HTTPS transfers (curl's CURLOPT_SSL_CTX_FUNCTION hands us its
+ * SSL_CTX): the same trust as the XMPP connection, the system roots plus
+ * ca_file (may be NULL), TLS 1.2 or later, and a chain that does not
+ * verify is still accepted when its leaf's SHA-256 equals pinned (may be
+ * NULL). The name check stays curl's. Returns 0 or -1. */
+int tls_http_trust(void *ssl_ctx, const char *ca_file, const char *pinned);
+
 /* "AB:CD:..." from a raw digest into out (3 bytes per digest byte). */
 void tls_format_fingerprint(const unsigned char *md, size_t n, char *out, size_t cap);
 /* Compares two hex fingerprints ignoring case and colons. */

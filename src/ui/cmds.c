@@ -821,6 +821,26 @@ const struct command_entry commands_table[] = {
      "List the JIDs you block.",
      "/blocked",
      cmd_blocked},
+    {"upload", "cancel", 0, 0, false, VALUE_ANY, ARG_TEXT, "/upload cancel",
+     "Stop the newest upload or download; nothing is sent, and a partial download is removed.",
+     "/upload cancel",
+     ui_cmd_upload_cancel},
+    {"upload", NULL, 1, 1, true, VALUE_ANY, ARG_PATH, "/upload PATH",
+     "Send a file to the current chat or room through the server's HTTP upload service "
+     "(XEP-0363), with a progress line; its link is sent only once the whole file is up. Tab "
+     "completes paths.",
+     "/upload ~/screenshot.png",
+     ui_cmd_upload},
+    {"download", NULL, 0, 1, false, VALUE_ANY, ARG_TEXT, "/download [N]",
+     "Fetch link N (links are marked [N] in messages; no N: the newest) into the downloads "
+     "folder, decrypting aesgcm:// links. An existing file is never replaced.",
+     "/download 3",
+     ui_cmd_download},
+    {"open", NULL, 0, 1, false, VALUE_ANY, ARG_TEXT, "/open [N]",
+     "Open link N (no N: the newest) with open_cmd (default xdg-open); over SSH, or without "
+     "one, show the link.",
+     "/open 3",
+     ui_cmd_open},
     {"xml", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/xml",
      "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
      "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw.",

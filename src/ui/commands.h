@@ -20,7 +20,8 @@ enum command_arg {
     ARG_ROOM,       /* a room: ours and the bookmarks */
     ARG_SHOW,       /* online, chat, away, xa, dnd */
     ARG_COMMAND,    /* a command's name */
-    ARG_VCARD_FIELD /* FN, NICKNAME... */
+    ARG_VCARD_FIELD, /* FN, NICKNAME... */
+    ARG_PATH         /* a file's path */
 };
 
 /* Checks beyond the number of words, made while parsing. A status

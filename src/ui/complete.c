@@ -81,7 +81,7 @@ static bool complete_subcommands(const char *line, struct input_candidates *c)
     return any;
 }
 
-static void complete_arg(struct ui *ui, const struct command_entry *e,
+static void complete_arg(struct ui *ui, const struct command_entry *e, const char *word,
                          struct input_candidates *c)
 {
     static const char *const shows[] = {"online", "chat", "away", "xa", "dnd"};
@@ -108,26 +108,29 @@ static void complete_arg(struct ui *ui, const struct command_entry *e,
         for (size_t i = 0; i < sizeof vcard_fields / sizeof vcard_fields[0]; i++)
             input_candidates_add(c, vcard_fields[i]);
         break;
+    case ARG_PATH:
+        ui_files_complete_path(ui, word, c);
+        break;
     case ARG_TEXT:
         break;
     }
 }
 
 /* A command line: true when it was one (even with nothing to offer). */
-static bool complete_command_args(struct ui *ui, const char *line, int word_index,
-                                  struct input_candidates *c)
+static bool complete_command_args(struct ui *ui, const char *line, const char *word,
+                                  int word_index, struct input_candidates *c)
 {
     int first = 1;
     const struct command_entry *e = commands_entry_of(line, &first);
     if (word_index == 1 && complete_subcommands(line, c)) {
         /* "/vcard " offers set, and the contacts /vcard JID takes */
         if (e && !e->sub && e->arg != ARG_TEXT)
-            complete_arg(ui, e, c);
+            complete_arg(ui, e, word, c);
         return true;
     }
     if (!e || word_index != first || e->arg == ARG_TEXT)
         return false; /* text (a message, a reason, a topic) */
-    complete_arg(ui, e, c);
+    complete_arg(ui, e, word, c);
     return true;
 }
 
@@ -139,7 +142,7 @@ void ui_complete(void *ud, const char *line, size_t word_start, int word_index,
         complete_commands(c, true);
         return;
     }
-    if (line[0] == '/' && line[1] != '/' && complete_command_args(ui, line, word_index, c))
+    if (line[0] == '/' && line[1] != '/' && complete_command_args(ui, line, line + word_start, word_index, c))
         return;
     if (!ui_room_complete(ui, word_index, c))
         complete_names(ui, c);

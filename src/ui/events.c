@@ -787,6 +787,9 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
     case SESSION_EV_MAM:
         ui_history_mam_event(ui, ev);
         break;
+    case SESSION_EV_UPLOAD_SLOT:
+        ui_files_slot(ui, ev);
+        break;
     case SESSION_EV_RECEIPT:
         on_receipt(ui, ev);
         break;

@@ -69,7 +69,9 @@ void ui_dirty(struct ui *ui, unsigned what)
 struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
                             const char *nick, const char *text, const char *id, bool action)
 {
-    struct chatline *l = chatwin_add_msg(w, stamp, kind, nick, text, id, action);
+    char *marked = kind == CHATLINE_IN || kind == CHATLINE_OUT ? ui_files_mark(ui, text) : NULL;
+    struct chatline *l = chatwin_add_msg(w, stamp, kind, nick, marked ? marked : text, id, action);
+    free(marked);
     /* Scrolled back, the reader keeps seeing the same lines: the scroll
      * position counts rows from the newest line, which just moved. */
     if (w->scroll > 0) {
@@ -636,6 +638,7 @@ void ui_free(struct ui *ui)
     ui_typing_free(ui);
     ui_subreq_free(ui);
     ui_rooms_free(ui);
+    ui_files_free(ui);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,
                          (uv_handle_t *)&ui->prepare,     (uv_handle_t *)&ui->check,
                          (uv_handle_t *)&ui->idle_timer,  (uv_handle_t *)&ui->tick_timer,

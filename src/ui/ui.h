@@ -46,6 +46,15 @@ struct ui_options {
      * passphrase. Same return and msg as store_password. */
     int (*set_passphrase)(void *ud, const char *passphrase, char *msg, size_t msglen);
     void *ud;
+    /* Files (ui/files.c): where downloads go (NULL: $XDG_DOWNLOAD_DIR, else
+     * ~/Downloads), what /open runs (NULL: xdg-open, except over SSH),
+     * extra trusted roots for HTTPS (the account's ca_file), the longest
+     * download in bytes (0: 1 GiB) and the seconds a transfer may stall
+     * (0: 30). */
+    const char *download_dir, *open_cmd, *http_ca_file;
+    unsigned long long download_max;
+    unsigned http_stall_s;
+    unsigned rate_limit_kb; /* kB/s for each transfer; 0: no limit */
 };
 
 struct ui;

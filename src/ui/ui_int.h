@@ -130,6 +130,7 @@ struct ui {
     char **rejoin, **rejoin_pw;
     size_t nrejoin;
     bool autojoined;
+    struct ui_files *files; /* files.c: transfers and links; NULL until used */
 };
 
 /* ui.c */
@@ -257,6 +258,19 @@ void ui_vcard_set(struct ui *ui, const char *field, const char *value);
 /* SESSION_EV_QUERY: the answer to /version, /ping, /disco. */
 void ui_query_event(struct ui *ui, const struct session_event *ev);
 void ui_vcard_event(struct ui *ui, const struct session_event *ev);
+
+/* files.c: /upload, /download, /open and the numbered links */
+void ui_cmd_upload(struct ui *ui, const struct command *c);
+void ui_cmd_upload_cancel(struct ui *ui, const struct command *c);
+void ui_cmd_download(struct ui *ui, const struct command *c);
+void ui_cmd_open(struct ui *ui, const struct command *c);
+/* SESSION_EV_UPLOAD_SLOT: the slot for an /upload, or why not. */
+void ui_files_slot(struct ui *ui, const struct session_event *ev);
+/* A message's text with " [N]" after each link, now numbered for
+ * /download and /open; NULL when it has none. Caller frees. */
+char *ui_files_mark(struct ui *ui, const char *text);
+void ui_files_complete_path(struct ui *ui, const char *word, struct input_candidates *c);
+void ui_files_free(struct ui *ui);
 
 /* events.c: subscription requests waiting for an answer (roster "?") */
 void ui_subreq_answered(struct ui *ui, const char *bare_jid);

@@ -663,6 +663,7 @@ void im_stanza(struct session *s, mxml_node_t *el)
  * outbox file, under the id it had. Returns 0 sent, 1 held, -1 invalid. */
 static int send_body(struct session *s, const char *to, const char *type, const char *body,
                      const char *thread, const char *replace_id, const char *restored,
+                     const char *oob_url,
                      char *id_out, size_t id_len)
 {
     char id[64];
@@ -691,6 +692,12 @@ static int send_body(struct session *s, const char *to, const char *type, const 
     if (replace_id) {
         mxml_node_t *r = stanza_add(m, "replace");
         rc |= stanza_set_attr(r, "xmlns", NS_CORRECT) | stanza_set_attr(r, "id", replace_id);
+    }
+    if (oob_url) {
+        /* XEP-0066: other clients show the link as a file */
+        mxml_node_t *x = stanza_add(m, "x");
+        rc |= stanza_set_attr(x, "xmlns", NS_OOB);
+        rc |= stanza_add_text_child(x, "url", oob_url) ? 0 : -1;
     }
     if (!type || strcmp(type, "chat") == 0) {
         /* XEP-0184 asks for a receipt; XEP-0085 says we are in the chat. */
@@ -727,20 +734,27 @@ static int send_body(struct session *s, const char *to, const char *type, const 
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,
                          const char *thread, char *id_out, size_t id_len)
 {
-    return send_body(s, to, type, body, thread, NULL, NULL, id_out, id_len);
+    return send_body(s, to, type, body, thread, NULL, NULL, NULL, id_out, id_len);
 }
 
 int session_queue_message(struct session *s, const char *to, const char *type, const char *body,
                           const char *id)
 {
-    return id && *id ? send_body(s, to, type, body, NULL, NULL, id, NULL, 0) : -1;
+    return id && *id ? send_body(s, to, type, body, NULL, NULL, id, NULL, NULL, 0) : -1;
+}
+
+int session_send_file_link(struct session *s, const char *to, const char *type, const char *url,
+                           char *id_out, size_t id_len)
+{
+    return send_body(s, to, type, url, NULL, NULL, NULL, url, id_out, id_len);
 }
 
 int session_send_correction(struct session *s, const char *to, const char *body,
                             const char *replace_id, char *id_out, size_t id_len)
 {
-    return replace_id ? send_body(s, to, "chat", body, NULL, replace_id, NULL, id_out, id_len)
-                      : -1;
+    return replace_id
+               ? send_body(s, to, "chat", body, NULL, replace_id, NULL, NULL, id_out, id_len)
+               : -1;
 }
 
 int session_set_presence(struct session *s, enum presence_show show, const char *status,

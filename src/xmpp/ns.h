@@ -27,6 +27,9 @@
 #define NS_CHATSTATES "http://jabber.org/protocol/chatstates"
 #define NS_CORRECT "urn:xmpp:message-correct:0"
 #define NS_DATA "jabber:x:data"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define NS_HTTP_UPLOAD "urn:xmpp:http:upload:0" /* XEP-0363 */
+#define NS_OOB "jabber:x:oob"                     /* XEP-0066 */
 #define NS_SASL_CB "urn:xmpp:sasl-cb:0"
 #define NS_SM "urn:xmpp:sm:3"
 #define NS_PUBSUB "http://jabber.org/protocol/pubsub"

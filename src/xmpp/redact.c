@@ -27,7 +27,8 @@ static const char mask[] = "[redacted]";
 
 static bool worth_parsing(const char *xml, size_t len)
 {
-    static const char *const words[] = {"password", "secret", "text-private", NS_SASL};
+    static const char *const words[] = {"password", "secret", "text-private", NS_SASL,
+                                          NS_HTTP_UPLOAD};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (memmem(xml, len, words[i], strlen(words[i])))
             return true;
@@ -58,6 +59,10 @@ static void walk(mxml_node_t *el, bool *changed)
     const char *local = stanza_local(el);
     if (strcmp(local, "password") == 0) {
         mask_text(el, changed);
+        return;
+    }
+    if (stanza_is(el, NS_HTTP_UPLOAD, "header")) {
+        mask_text(el, changed); /* an upload slot's Authorization, Cookie */
         return;
     }
     if (stanza_is(el, NS_DATA, "field") && secret_field(el)) {

@@ -138,6 +138,8 @@ enum session_event_type {
                                 when the server has no blocking), "blocked" or
                                 "unblocked" (.jid; NULL: everyone unblocked), or
                                 "refused" (.jid, .condition) */
+    SESSION_EV_UPLOAD_SLOT,  /* XEP-0363: the answer to session_upload_slot: .slot,
+                                or .condition and .text saying why not */
     SESSION_EV_MAM,          /* XEP-0313 query .id on archive .jid: .sub_type
                                 "page" (one page delivered; .text its last id
                                 going forward, its first going backward; more
@@ -173,6 +175,15 @@ struct session_query {
     const char *tzo, *utc;
 };
 
+/* An HTTP upload slot (XEP-0363): PUT the file to put_url with these
+ * headers (the only ones the XEP allows: Authorization, Cookie, Expires;
+ * secrets: never display them), then share get_url. */
+struct session_upload_slot {
+    const char *put_url, *get_url;
+    const char *const *headers; /* "Name: value", NULL-ended */
+    unsigned long long max_size; /* the service's limit, 0 if none said */
+};
+
 /* The vCard fields tuktuk shows and edits (XEP-0054); NULL when absent. */
 struct session_vcard {
     const char *fn, *nickname, *email, *url, *bday, *tel, *org, *title, *note;
@@ -199,6 +210,7 @@ struct session_event {
     const char *secret;
     const struct session_scram_key *scram_key;
     const struct session_vcard *vcard;
+    const struct session_upload_slot *slot; /* SESSION_EV_UPLOAD_SLOT */
     const char *nick;          /* MUC: the occupant's nick; SESSION_EV_MUC_LEFT: ours,
                                   when refused ("error") or offline */
     const char *inviter;       /* SESSION_EV_MUC_INVITE */
@@ -335,6 +347,17 @@ int session_unblock(struct session *s, const char *jid);
 bool session_blocking_supported(const struct session *s);
 bool session_is_blocked(const struct session *s, const char *jid);
 const char *const *session_blocked(const struct session *s, size_t *n);
+
+/* HTTP File Upload (XEP-0363): find our server's upload service (disco),
+ * check size against its max-file-size, and ask for a slot. The answer
+ * comes as SESSION_EV_UPLOAD_SLOT with .id the caller's tag in decimal.
+ * Returns 0, or -1 when offline or the name is not valid text. */
+int session_upload_slot(struct session *s, unsigned long tag, const char *filename,
+                        unsigned long long size, const char *content_type);
+/* Send url as the body of a message, with its XEP-0066 out-of-band
+ * element. Same returns as session_send_message. */
+int session_send_file_link(struct session *s, const char *to, const char *type, const char *url,
+                           char *id_out, size_t id_len);
 
 /* Questions to another entity; the answer comes as SESSION_EV_QUERY.
  * version and time need a JID (a contact's bare JID means its best

@@ -355,3 +355,19 @@ void session_muc_set_no_history(struct session *s, const char *room, bool none)
 {
     note(s, "muc_set_no_history", room, none ? "none" : "some");
 }
+
+int session_upload_slot(struct session *s, unsigned long tag, const char *filename,
+                        unsigned long long size, const char *content_type)
+{
+    note(s, "upload_slot", filename, content_type);
+    return online(s);
+}
+
+int session_send_file_link(struct session *s, const char *to, const char *type, const char *url,
+                           char *id_out, size_t id_len)
+{
+    note(s, "send_file_link", to, url);
+    if (id_out && id_len)
+        snprintf(id_out, id_len, "link-1");
+    return online(s);
+}

@@ -60,6 +60,9 @@ static void test_full_file(void)
                              "scrollback = 20000\n"
                              "jump_scroll = yes\n"
                              "paste_confirm_lines = 0\n"
+                             "download_dir = /srv/inbox\n"
+                             "open_cmd = firefox\n"
+                             "rate_limit = 250\n"
                              "bind.M-a = next-unread\n"
                              "bind.C-n = next-window\n"
                              "bind.M-a = prev-window\n");
@@ -87,6 +90,9 @@ static void test_full_file(void)
     CHECK_STR(c->ui.timestamp_format, "%H:%M:%S # literal");
     CHECK(c->ui.autoaway_idle == 0 && !c->ui.autoaway_tmux && c->ui.scrollback == 20000);
     CHECK(c->ui.jump_scroll && c->ui.paste_confirm_lines == 0);
+    CHECK_STR(c->ui.download_dir, "/srv/inbox");
+    CHECK_STR(c->ui.open_cmd, "firefox");
+    CHECK(c->ui.rate_limit == 250);
     CHECK(c->ui.nbindings == 2);
     CHECK_STR(c->ui.bindings[0].key, "M-a");
     CHECK_STR(c->ui.bindings[0].action, "prev-window");
@@ -105,6 +111,8 @@ static void test_defaults(void)
     CHECK(c->ui.autoaway_idle == 15 && c->ui.autoaway_tmux && c->ui.scrollback == 10000);
     /* issue 9: line-by-line scrolling, and more than 5 lines ask first */
     CHECK(!c->ui.jump_scroll && c->ui.paste_confirm_lines == 5);
+    /* issue 14: downloads where the desktop says, xdg-open, no rate limit */
+    CHECK(!c->ui.download_dir && !c->ui.open_cmd && c->ui.rate_limit == 0);
     config_free(c);
 }
 

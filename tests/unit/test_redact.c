@@ -103,8 +103,18 @@ static void test_left_alone(void)
     CHECK(redact("<iq><query>abc</iq>") == NULL);
 }
 
+/* An upload slot's headers are credentials for the PUT (XEP-0363 §5.1). */
+static void test_upload_slot(void)
+{
+    expect_hidden("<iq type='result' id='u1'><slot xmlns='urn:xmpp:http:upload:0'>"
+                  "<put url='https://up.example/f'><header name='Authorization'>Basic "
+                  "c2VjcmV0LXRva2Vu</header></put><get url='https://up.example/g'/></slot></iq>",
+                  "c2VjcmV0LXRva2Vu", "https://up.example/g");
+}
+
 int main(void)
 {
+    test_upload_slot();
     test_sasl();
     test_password_anywhere();
     test_forms();

@@ -7,8 +7,10 @@
  * makes, with which arguments, and what the user is told, for commands
  * and for the session's events. The tmux tests stay the proof of
  * behaviour; this is for the glue between them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../check.h"
 #include "stand_in_session.h"
@@ -38,6 +40,7 @@ static struct ui *headless_ui(struct session *s)
 static void headless_free(struct ui *ui)
 {
     uv_close((uv_handle_t *)&ui->typing_timer, NULL);
+    ui_files_free(ui);
     uv_run(&loop, UV_RUN_NOWAIT);
     free(ui->typing_to);
     chatwins_free(&ui->wins);
@@ -156,6 +159,52 @@ static void test_events(struct ui *ui)
     CHECK(shows(chatwins_current(&ui->wins), "ping of example.org: remote-server-timeout"));
 }
 
+static void test_files(struct ui *ui, struct session *s)
+{
+    /* In Alice's chat: a missing file asks the session nothing. */
+    ui_select_window(ui, 1);
+    forget_calls(s);
+    type_line(ui, "/upload /nonexistent/x.txt");
+    CHECK(calls(s)[0] == '\0');
+    CHECK(shows(ui->wins.w[1], "cannot upload /nonexistent/x.txt: No such file or directory"));
+    /* A file asks for a slot with its name and type; a refusal is one
+     * line, and no link goes out. */
+    char path[] = "/tmp/tuktuk-seam-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, "hello", 5) == 5);
+    close(fd);
+    char line[100], name[40];
+    snprintf(line, sizeof line, "/upload %s", path);
+    snprintf(name, sizeof name, "%s", strrchr(path, '/') + 1);
+    type_line(ui, line);
+    char want[100];
+    snprintf(want, sizeof want, "upload_slot(%s,application/octet-stream)", name);
+    CHECK(strstr(calls(s), want) != NULL);
+    struct session_event refused = {.type = SESSION_EV_UPLOAD_SLOT,
+                                    .id = "1",
+                                    .condition = "not-acceptable",
+                                    .text = "the file is larger than the server's limit"};
+    ui_session_event(ui, &refused);
+    CHECK(shows(ui->wins.w[1], "refused, nothing was sent: the file is larger"));
+    CHECK(strstr(calls(s), "send_file_link") == NULL);
+    unlink(path);
+    /* Links in messages are numbered; /open over SSH shows the link. */
+    struct session_message m = {.from = "alice@example.org/pc",
+                                .to = "me@example.org",
+                                .type = "chat",
+                                .body = "look https://files.example/a.png, nice"};
+    struct session_event in = {.type = SESSION_EV_MESSAGE, .msg = &m};
+    ui_session_event(ui, &in);
+    CHECK(shows(ui->wins.w[1], "https://files.example/a.png [1], nice"));
+    setenv("SSH_CONNECTION", "10.0.0.1 5555 10.0.0.2 22", 1);
+    type_line(ui, "/open 1");
+    CHECK(shows(ui->wins.w[1], "link: https://files.example/a.png"));
+    type_line(ui, "/download 7");
+    CHECK(shows(ui->wins.w[0], "no link [7]"));
+    type_line(ui, "/upload cancel");
+    CHECK(shows(ui->wins.w[0], "no transfer is running"));
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -167,6 +216,7 @@ int main(void)
     test_commands(ui, s);
     test_offline(ui, s);
     test_events(ui);
+    test_files(ui, s);
     headless_free(ui);
     stand_in_free(s);
     uv_loop_close(&loop);
