@@ -7,8 +7,8 @@
  * (src/core/rostercache.c) before the first login and written back when
  * its version changes, so that a login with an unchanged roster receives
  * no items (RFC 6121 §2.6). Each message the session takes is kept in the
- * outbox file (src/core/outbox.c) until the server has it, and what an
- * earlier run left there is handed back to the session at start. */
+ * message store's outbox (src/core/store.c) until the server has it, and
+ * what an earlier run left there is handed back to the session at start. */
 
 #include <ncurses.h>
 #include <openssl/crypto.h>
@@ -27,13 +27,13 @@
 #include "core/config.h"
 #include "core/credentials.h"
 #include "core/options.h"
-#include "core/outbox.h"
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
 #include "core/store.h"
 #include "core/xmllog.h"
 #include "ui/ui.h"
+#include "xmpp/jid.h"
 #include "xmpp/session.h"
 
 struct app {
@@ -55,9 +55,7 @@ struct app {
     uv_timer_t roster_timer;
     char *roster_saved_ver; /* the version in the roster cache file, or NULL */
     bool roster_save_failed;
-    struct outbox *outbox; /* NULL when its file could not be read */
-    bool outbox_failed;    /* a write failed: said once */
-    uv_timer_t outbox_timer;
+    bool outbox_failed; /* a write of the outbox failed: said once */
     bool quitting;
     bool register_account;
     int exit_status;
@@ -126,8 +124,6 @@ static void log_xml(struct app *app, const struct session_event *ev)
 /* A burst of roster pushes after a login (RFC 6121 §2.6.3) becomes one
  * write of the cache, this long after the first. */
 #define ROSTER_SAVE_DELAY_MS 2000
-/* Changes to the outbox while online are written at most this often. */
-#define OUTBOX_SYNC_MS 1000
 
 static bool same_version(const char *a, const char *b)
 {
@@ -183,66 +179,58 @@ static void load_roster(struct app *app)
 }
 
 /* A write that failed is said once per streak. */
-static void write_outbox(struct app *app)
+static void outbox_said(struct app *app, int rc)
 {
-    char err[600] = "";
-    uv_timer_stop(&app->outbox_timer);
-    int rc = app->outbox ? outbox_sync(app->outbox, err, sizeof err) : 0;
-    if (rc < 0 && !app->outbox_failed) {
-        char line[700];
-        snprintf(line, sizeof line, "outbox: %s; unsent messages are kept until you quit only",
-                 err);
-        notice(app, line);
-    }
+    if (rc < 0 && !app->outbox_failed)
+        notice(app, "the outbox could not be written to the message store: unsent messages are "
+                    "kept until you quit only");
     app->outbox_failed = rc < 0;
 }
 
-static void on_outbox_timer(uv_timer_t *t)
-{
-    write_outbox(t->data);
-}
-
-/* The outbox file follows the session: a message is added as the
- * session takes it, and removed once the server has it. One that cannot
- * go now is on disk at once; while online, a second's changes make one
- * write (by then the server has confirmed most, and an empty outbox
- * costs no write at all), and a link lost meanwhile writes at once
- * (on_session_event). */
+/* The outbox follows the session: a message is added as the session
+ * takes it, and removed once the server has it, each change written at
+ * once (the store's commits cost no fsync). Its message row says
+ * "pending" meanwhile. */
 static void outbox_event(struct app *app, const struct session_event *ev)
 {
-    char err[600] = "";
-    if (!app->outbox)
+    const char *self = session_bare_jid(app->session);
+    char *conv = ev->jid ? jid_bare_of(ev->jid) : NULL;
+    if (!app->store || !conv) {
+        free(conv);
         return;
-    if (strcmp(ev->sub_type, "queued") == 0 &&
-        outbox_add(app->outbox, ev->id, ev->msg->to, ev->msg->type, ev->msg->body, time(NULL),
-                   err, sizeof err) < 0)
-        notice(app, err);
+    }
+    bool queued = strcmp(ev->sub_type, "queued") == 0;
+    int rc = 0;
+    if (queued)
+        rc = store_outbox_add(app->store, self, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
+                              (int64_t)time(NULL));
     else if (strcmp(ev->sub_type, "sent") == 0)
-        outbox_remove(app->outbox, ev->id);
-    if (session_state(app->session) != SESSION_ONLINE)
-        write_outbox(app);
-    else if (!uv_is_active((uv_handle_t *)&app->outbox_timer))
-        uv_timer_start(&app->outbox_timer, on_outbox_timer, OUTBOX_SYNC_MS, 0);
+        rc = store_outbox_remove(app->store, self, ev->id);
+    if (queued || strcmp(ev->sub_type, "sent") == 0) {
+        store_set_state_by_id(app->store, self, conv, ev->id, queued ? STORE_PENDING : STORE_SENT);
+        outbox_said(app, rc);
+    }
+    free(conv);
+}
+
+static void restore_one(void *ud, const char *id, const char *to, const char *type,
+                        const char *body, int64_t stamp)
+{
+    struct app *app = ud;
+    (void)stamp;
+    session_queue_message(app->session, to, type, body, id);
 }
 
 /* What an earlier run could not send goes to the session, which sends it
  * once online, in the order it was written. */
 static void load_outbox(struct app *app)
 {
-    char err[600] = "";
-    app->outbox = outbox_open(app->data_dir, session_bare_jid(app->session), err, sizeof err);
-    if (!app->outbox) {
-        notice(app, err);
+    if (!app->store)
         return;
-    }
-    size_t n = outbox_count(app->outbox);
-    for (size_t i = 0; i < n; i++) {
-        const struct outbox_entry *e = outbox_at(app->outbox, i);
-        session_queue_message(app->session, e->to, e->type, e->body, e->id);
-    }
+    int n = store_outbox_list(app->store, session_bare_jid(app->session), restore_one, app);
     if (n > 0) {
         char line[160];
-        snprintf(line, sizeof line, "%zu message%s from the last run wait%s to be sent", n,
+        snprintf(line, sizeof line, "%d message%s from the last run wait%s to be sent", n,
                  n == 1 ? "" : "s", n == 1 ? "s" : "");
         notice(app, line);
     }
@@ -264,8 +252,6 @@ static void on_session_event(void *ud, const struct session_event *ev)
         notice(app, caught);
     if (ev->type == SESSION_EV_OUTBOX)
         outbox_event(app, ev);
-    if (ev->type == SESSION_EV_STATE && ev->state != SESSION_ONLINE)
-        write_outbox(app);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
@@ -460,8 +446,6 @@ static int run(struct app *app)
         notice(app, store_said);
     uv_timer_init(&app->loop, &app->roster_timer);
     app->roster_timer.data = app;
-    uv_timer_init(&app->loop, &app->outbox_timer);
-    app->outbox_timer.data = app;
     load_roster(app);
     load_outbox(app);
     uv_signal_init(&app->loop, &app->sigint);
@@ -477,7 +461,6 @@ static int run(struct app *app)
     session_connect(app->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     save_roster(app);
-    write_outbox(app);
     if (app->ui) {
         ui_free(app->ui);
         app->ui = NULL;
@@ -486,7 +469,6 @@ static int run(struct app *app)
     catchup_free(&app->catchup);
     store_close(app->store);
     uv_close((uv_handle_t *)&app->roster_timer, NULL);
-    uv_close((uv_handle_t *)&app->outbox_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_close((uv_handle_t *)&app->sighup, NULL);
@@ -536,7 +518,6 @@ static void cleanup(struct app *app)
     free(app->config_dir);
     free(app->data_dir);
     free(app->roster_saved_ver);
-    outbox_free(app->outbox);
     xmllog_close(app->xmllog);
 }
 

@@ -30,6 +30,11 @@
  * row takes the new text and is marked edited, so a reopened chat shows
  * the corrected message once.
  *
+ * The outbox. Our messages that the server has not confirmed yet (issue
+ * 16) are rows of `outbox` until it has, so that they survive a restart;
+ * their `msg` rows say "pending" meanwhile. A commit in WAL mode with
+ * synchronous=NORMAL costs no fsync, so each change is written at once.
+ *
  * Damage. A file that is not a database, or that SQLite finds corrupt,
  * is renamed messages.db.damaged-TIME (with its -wal) and a new store is
  * started; the user is told the name. Several tuktuk processes may share
@@ -84,7 +89,10 @@ static const char *const SCHEMA =
     " INSERT INTO msg_fts(rowid, body) VALUES (new.id, new.body); END;"
     "CREATE TABLE IF NOT EXISTS cursor (account TEXT NOT NULL, archive TEXT NOT NULL,"
     " last_id TEXT NOT NULL, PRIMARY KEY (account, archive));"
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);";
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, account TEXT NOT NULL,"
+    " id TEXT NOT NULL, to_jid TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,"
+    " stamp INTEGER NOT NULL, UNIQUE (account, id));";
 
 #define COLUMNS                                                                                    \
     "id, conv, sender, dir, type, body, msg_id, stanza_id, sid_by, origin_id, server_ts,"          \
@@ -655,6 +663,60 @@ int store_oldest_archive_id(struct store *st, const char *account, const char *c
                       "SELECT stanza_id FROM msg WHERE account=?1 AND conv=?2 AND sid_by=?3"
                       " ORDER BY ts, id LIMIT 1",
                       account, conv, archive, id, len);
+}
+
+/* ---- the outbox ---- */
+
+/* Runs one statement with text parameters (NULL ends them) and an
+ * optional integer last. */
+static int exec_texts(struct store *st, const char *sql, const char *const *texts, int n,
+                      const int64_t *last)
+{
+    sqlite3_stmt *q;
+    if (!st->db || sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    for (int i = 0; i < n; i++)
+        bind_text(q, i + 1, texts[i]);
+    if (last)
+        sqlite3_bind_int64(q, n + 1, *last);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_outbox_add(struct store *st, const char *account, const char *id, const char *to,
+                     const char *type, const char *body, int64_t stamp)
+{
+    const char *t[] = {account, id, to, type ? type : "chat", body};
+    return exec_texts(st,
+                      "INSERT OR REPLACE INTO outbox (account, id, to_jid, type, body, stamp)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      t, 5, &stamp);
+}
+
+int store_outbox_remove(struct store *st, const char *account, const char *id)
+{
+    const char *t[] = {account, id};
+    return exec_texts(st, "DELETE FROM outbox WHERE account=?1 AND id=?2", t, 2, NULL);
+}
+
+int store_outbox_list(struct store *st, const char *account, store_outbox_fn fn, void *ud)
+{
+    sqlite3_stmt *q;
+    if (!st->db || sqlite3_prepare_v2(st->db,
+                                      "SELECT id, to_jid, type, body, stamp FROM outbox"
+                                      " WHERE account=?1 ORDER BY seq",
+                                      -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    bind_text(q, 1, account);
+    int n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        fn(ud, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
+           sqlite3_column_int64(q, 4));
+        n++;
+    }
+    sqlite3_finalize(q);
+    return n;
 }
 
 /* ---- the text history: import once, export on demand ---- */

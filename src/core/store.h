@@ -96,6 +96,16 @@ void store_archives(struct store *st, const char *account, void (*fn)(void *ud, 
 int store_oldest_archive_id(struct store *st, const char *account, const char *conv,
                             const char *archive, char *id, size_t len);
 
+/* The outbox: our messages the server has not confirmed, kept until it
+ * has (in the order added); see store.c. add and remove return 0 or -1;
+ * list returns how many it gave fn, or -1. */
+int store_outbox_add(struct store *st, const char *account, const char *id, const char *to,
+                     const char *type, const char *body, int64_t stamp);
+int store_outbox_remove(struct store *st, const char *account, const char *id);
+typedef void (*store_outbox_fn)(void *ud, const char *id, const char *to, const char *type,
+                                const char *body, int64_t stamp);
+int store_outbox_list(struct store *st, const char *account, store_outbox_fn fn, void *ud);
+
 /* The old text history ($DATA/history/ACCOUNT/CONTACT.log, see
  * chatlog.h) is read in once: the first call imports every account's
  * files (and leaves them in place), later calls do nothing. Returns the

@@ -99,7 +99,8 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     time_t now = time(NULL);
     ui_typing_sent(ui, w->jid);
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
-                                          .text = text, .stamp = now, .out = true, .sent_id = id});
+                                       .text = text, .stamp = now, .out = true, .sent_id = id,
+                                       .pending = rc == 1});
     w->scroll = 0; /* what you say, you see */
     struct chatline *l = ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick),
                                          text, id);

@@ -4,8 +4,9 @@
 # 16): it is shown at once marked "(pending)", /quit then asks first (and
 # "n" stays), and /connect sends it, the mark going once the server has
 # it; one the server refuses in the end shows the error on its own line.
-# Then one written offline and quit with "y" waits in the outbox file
-# (mode 0600) and reaches the peer after the next start's login.
+# Then one written offline and quit with "y" waits in the message store's
+# outbox (the store is 0600) and reaches the peer after the next start's
+# login, after which the outbox is empty.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -57,9 +58,11 @@ ui_say me "/quit"
 check "/quit asks again" ui_wait me "quit anyway? (y/n)"
 ui_say me "y"
 check "y quits, status 0" [ "$(ui_wait_exit "$A")" = 0 ]
-box=$UI_TMP/$A/data/outbox/$A@$DOMAIN
-check "the outbox file holds it" grep -qF "kept across a restart" "$box"
-check "... privately (0600)" [ "$(stat -c %a "$box")" = 600 ]
+outbox() { ui_store "$A" "select body from outbox"; }
+check "the store's outbox holds it" bash -c "$(declare -f ui_store outbox); UI_TMP='$UI_TMP' A='$A'; outbox | grep -qF 'kept across a restart'"
+check "... and its line says pending" \
+	test "$(ui_store "$A" "select state from msg where body='kept across a restart'")" = 3
+check "... privately (0600)" [ "$(stat -c %a "$UI_TMP/$A/data/messages.db")" = 600 ]
 check "the peer has not got it" ui_lacks peer "kept across a restart"
 rm -f "$UI_TMP/$A.status"
 ui_start me2 "$A" a-pw 100 30
@@ -69,8 +72,10 @@ check "... once" ui_rows_with peer "kept across a restart" 1
 ui_keys me2 M-2
 check "alice's window shows it once (the history's line took the mark)" \
 	ui_rows_with me2 "kept across a restart" 1
-check "the outbox file is gone" bash -c "
-	for _ in \$(seq $((UI_WAIT * 10))); do [ ! -e '$box' ] && exit 0; sleep 0.1; done; exit 1"
+check "the outbox is empty once the server has it" bash -c "$(declare -f ui_store outbox); UI_TMP='$UI_TMP' A='$A'
+	for _ in \$(seq $((UI_WAIT * 10))); do [ -z \"\$(outbox)\" ] && exit 0; sleep 0.1; done; exit 1"
+check "... and its line is no longer pending" \
+	test "$(ui_store "$A" "select state from msg where body='kept across a restart'")" = 1
 for who in me2 peer; do
 	ui_say "$who" "/quit"
 done

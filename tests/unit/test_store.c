@@ -3,7 +3,7 @@
  * mode; messages read back in time order, a page at a time; each
  * duplicate rule (archive id, origin-id, stanza id, delayed copy) and what
  * is never a duplicate; corrections; full-text search with hostile text;
- * archive cursors; a damaged file moved aside at start and while running;
+ * archive cursors; the outbox; a damaged file moved aside at start and while running;
  * two handles on one file; a full disk; the old text history imported
  * once; and the export. */
 #include <signal.h>
@@ -166,6 +166,54 @@ static void test_search(struct store *st)
     CHECK(store_search(st, ME, NULL, "\"unbalanced OR NEAR( * -", 10, on_msg, &s) == 0);
     CHECK(store_search(st, ME, NULL, "   ", 10, on_msg, &s) == 0);
     CHECK(store_search(st, "other@localhost", NULL, "train", 10, on_msg, &s) == 0);
+}
+
+struct listed {
+    int n;
+    char ids[4][16], bodies[4][32];
+};
+
+static void on_outbox(void *ud, const char *id, const char *to, const char *type,
+                      const char *body, int64_t stamp)
+{
+    struct listed *l = ud;
+    (void)to;
+    (void)type;
+    (void)stamp;
+    if (l->n < 4) {
+        snprintf(l->ids[l->n], sizeof l->ids[0], "%s", id);
+        snprintf(l->bodies[l->n], sizeof l->bodies[0], "%s", body);
+    }
+    l->n++;
+}
+
+/* The outbox: kept in order until removed, per account, once per id. */
+static void test_outbox(struct store *st)
+{
+    CHECK(store_outbox_add(st, ME, "o1", BOB, "chat", "first", 1) == 0);
+    CHECK(store_outbox_add(st, ME, "o2", "room@muc.localhost", "groupchat", "second", 2) == 0);
+    CHECK(store_outbox_add(st, ME, "o3", BOB, "chat", "third", 3) == 0);
+    CHECK(store_outbox_add(st, "other@localhost", "o9", BOB, "chat", "not mine", 4) == 0);
+    struct listed l = {0};
+    CHECK(store_outbox_list(st, ME, on_outbox, &l) == 3);
+    CHECK_STR(l.bodies[0], "first");
+    CHECK_STR(l.bodies[2], "third");
+    CHECK(store_outbox_remove(st, ME, "o2") == 0);
+    CHECK(store_outbox_remove(st, ME, "nope") == 0);
+    memset(&l, 0, sizeof l);
+    CHECK(store_outbox_list(st, ME, on_outbox, &l) == 2);
+    CHECK_STR(l.ids[1], "o3");
+    /* the message row says pending until sent */
+    struct store_msg m = msg("held", 6000);
+    m.dir = STORE_OUT;
+    m.msg_id = "o1";
+    m.state = STORE_PENDING;
+    CHECK(add(st, m) == STORE_ADDED);
+    CHECK(store_set_state_by_id(st, ME, BOB, "o1", STORE_SENT) == 0);
+    store_outbox_remove(st, ME, "o1");
+    store_outbox_remove(st, ME, "o3");
+    memset(&l, 0, sizeof l);
+    CHECK(store_outbox_list(st, ME, on_outbox, &l) == 0);
 }
 
 static void on_archive(void *ud, const char *archive)
@@ -360,6 +408,7 @@ int main(void)
     test_corrections(st);
     test_search(st);
     test_cursors(st);
+    test_outbox(st);
     test_full_disk(st);
     store_close(st);
     test_two_handles();
