@@ -14,7 +14,10 @@
  *      dropped) finishes at the next login with nothing lost or doubled;
  *   4. messages that come live during a catch-up are kept once;
  *   5. a room: what it got while the desk was away is kept once after the
- *      rejoin, which asks the room for no history.
+ *      rejoin, which asks the room for no history;
+ *   6. a stream cut and resumed (XEP-0198, through a relay that plays the
+ *      bad network) asks the archive nothing: a resumed stream lost
+ *      nothing; what Bob wrote meanwhile is kept once.
  * Archives stamp whole seconds (Prosody), so an archived message is placed
  * at the start of its second: before a live one of that second. Where a
  * test needs the archived message after a live one, it waits for the next
@@ -26,6 +29,7 @@
 #include "core/catchup.h"
 #include "core/keep.h"
 #include "harness.h"
+#include "../relay.h"
 #include "xmpp/jid.h"
 
 static uv_loop_t loop;
@@ -35,6 +39,7 @@ struct app {
     struct store *st;
     struct catchup cu;
     int pages, joined, no_history_joins;
+    int mam_queries; /* archive queries we sent */
     bool cut_after_page; /* drop the connection at the first page */
 };
 
@@ -74,16 +79,25 @@ static void on_event(void *ud, const struct session_event *ev)
         (harness_contains(ev->text, ev->len, "maxstanzas=\"0\"") ||
          harness_contains(ev->text, ev->len, "maxstanzas='0'")))
         a->no_history_joins++;
+    if (ev->type == SESSION_EV_XML && ev->outgoing && ev->len > 3 &&
+        memcmp(ev->text, "<iq", 3) == 0 && harness_contains(ev->text, ev->len, "urn:xmpp:mam:2"))
+        a->mam_queries++;
     catchup_event(&a->cu, ev);
 }
 
-static void start(struct app *a, struct store *st, const char *user, const char *resource)
+/* port 0: the server's own; else a relay's. */
+static void start_via(struct app *a, struct store *st, const char *user, const char *resource,
+                      int port)
 {
     char jid[256], err[200];
     memset(a, 0, sizeof *a);
     a->st = st;
     snprintf(jid, sizeof jid, "%s@%s/%s", user, harness_env("TUKTUK_TEST_DOMAIN"), resource);
     struct session_config cfg = harness_config(jid, "pw-cu");
+    if (port) {
+        cfg.port = port;
+        cfg.reconnect = true;
+    }
     a->c.s = session_new(&loop, &cfg, on_event, a, err, sizeof err);
     if (!a->c.s) {
         printf("session_new: %s\n0 passed, 1 failed\n", err);
@@ -93,6 +107,11 @@ static void start(struct app *a, struct store *st, const char *user, const char 
     a->cu.page = 2;
     session_connect(a->c.s);
     CHECK(harness_wait(&loop, harness_is_online, &a->c, 10000));
+}
+
+static void start(struct app *a, struct store *st, const char *user, const char *resource)
+{
+    start_via(a, st, user, resource, 0);
 }
 
 static void stop(struct app *a)
@@ -106,6 +125,23 @@ static int caught_up(void *arg)
 {
     struct app *a = arg;
     return a->cu.synced && !catchup_running(&a->cu);
+}
+
+static int resumable(void *arg)
+{
+    struct app *a = arg;
+    return session_resumable(a->c.s) && session_unacked(a->c.s) == 0;
+}
+
+static int lost(void *arg)
+{
+    return session_state(((struct app *)arg)->c.s) != SESSION_ONLINE;
+}
+
+static int resumed(void *arg)
+{
+    struct app *a = arg;
+    return session_state(a->c.s) == SESSION_ONLINE && session_resumed(a->c.s);
 }
 
 static int paged(void *arg)
@@ -275,8 +311,27 @@ int main(void)
     CHECK(wait_until(stored, &in_room, 4));
     expect_store(st, ann, room, 4);
 
+    /* 6. Through a relay: cut, resumed, no archive asked. */
+    stop(&desk);
+    struct relay r = {0};
+    relay_start(&r, &loop, harness_port("TUKTUK_TEST_C2S_PORT"));
+    start_via(&desk, st, "cu_ann", "desk", r.port);
+    CHECK(harness_wait(&loop, caught_up, &desk, 10000));
+    CHECK(harness_wait(&loop, resumable, &desk, 10000));
+    int asked = desk.mam_queries;
+    CHECK(asked >= 1); /* the new login's catch-up */
+    relay_cut_all(&r);
+    CHECK(harness_wait(&loop, lost, &desk, 5000));
+    CHECK(session_send_message(bobc.c.s, ann, "chat", "while cut", NULL, NULL, 0) == 0);
+    CHECK(harness_wait(&loop, resumed, &desk, 15000));
+    struct in_store cut = {st, ann, bob};
+    CHECK(wait_until(stored, &cut, 17));
+    CHECK(desk.mam_queries == asked); /* a resumed stream lost nothing */
+    CHECK(store_count(st, ann, bob) == 17);
+
     struct tclient *all[] = {&phone.c, &bobc.c, &desk.c};
     harness_close_all(&loop, all, 3);
+    relay_stop(&r);
     catchup_free(&desk.cu);
     catchup_free(&phone.cu);
     catchup_free(&bobc.cu);
