@@ -86,6 +86,26 @@ static long status_kb(const char *key)
     return v;
 }
 
+/* Resident KiB of the mappings whose line in /proc/self/smaps contains
+ * name (a library, "[heap]", a file's name). */
+static long smaps_kb(const char *name)
+{
+    char line[512];
+    long sum = 0;
+    bool in = false;
+    FILE *f = fopen("/proc/self/smaps", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (strchr(line, '-') && strchr(line, ' ') && line[0] != ' ' &&
+            strchr(line, '-') < strchr(line, ' '))
+            in = strstr(line, name) != NULL;
+        else if (in && strncmp(line, "Rss:", 4) == 0)
+            sum += atol(line + 4);
+    }
+    if (f)
+        fclose(f);
+    return sum;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -180,6 +200,11 @@ static void writes(const char *dir)
             "(target: no higher than today, see ui.sh)\n",
             hwm0 / 1024.0, hwm1 / 1024.0, (hwm1 - hwm0) / 1024.0, rss0 / 1024.0, rss1 / 1024.0,
             rss_open / 1024.0);
+    fprintf(res,
+            "  where it is now: libsqlite3's pages %ld KiB resident, the -shm mapping %ld KiB, the "
+            "heap %ld KiB; SQLite's own allocations %lld KiB (at most %lld KiB)\n",
+            smaps_kb("libsqlite3"), smaps_kb("live.db-shm"), smaps_kb("[heap]"),
+            (long long)sqlite3_memory_used() / 1024, (long long)sqlite3_memory_highwater(0) / 1024);
     if (store_count(st, ACCOUNT, "peer@localhost") != 10000)
         die("store_count", "not 10,000 after the bursts");
     /* The same burst into the large store comes later (big_burst). */
