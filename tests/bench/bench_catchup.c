@@ -24,7 +24,9 @@
  *
  * Prosody's internal archive store allows 10,000 messages per account
  * (storage_archive_item_limit), exactly what is sent. Needs the
- * TUKTUK_BENCH_* environment of scripts/bench; alone it only says so. */
+ * TUKTUK_BENCH_* environment of scripts/bench; alone it only says so.
+ * With --fill it only fills an archive and prints "filled ACCOUNT SENDER
+ * PASSWORD SECONDS", for tests/bench/catchup.sh. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,8 +217,11 @@ static void on_check(uv_check_t *h)
     last_check = now;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    /* --fill: only the setup, for tests/bench/catchup.sh, which then logs
+     * the real binary in: prints the two accounts. */
+    bool fill_only = argc > 1 && strcmp(argv[1], "--fill") == 0;
     signal(SIGPIPE, SIG_IGN);
     const char *run = getenv("TUKTUK_BENCH_RUNDIR"), *port_s = getenv("TUKTUK_BENCH_C2S_PORT"),
                *ca = getenv("TUKTUK_BENCH_CA");
@@ -245,6 +250,10 @@ int main(void)
     leave(&phone);
     leave(&bobc);
     double setup = (double)uv_hrtime() / 1e6 - t0;
+    if (fill_only) {
+        printf("filled %s %s " PW " %.1f\n", jid_ann, jid_bob, setup / 1e3);
+        return 0;
+    }
 
     snprintf(dir, sizeof dir, "%s/catchupbench.XXXXXX", run);
     if (!mkdtemp(dir))
