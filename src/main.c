@@ -26,6 +26,7 @@
 #include "core/catchup.h"
 #include "core/config.h"
 #include "core/credentials.h"
+#include "core/keep.h"
 #include "core/options.h"
 #include "core/pins.h"
 #include "core/prompt.h"
@@ -239,6 +240,13 @@ static void load_outbox(struct app *app)
 static void on_session_event(void *ud, const struct session_event *ev)
 {
     struct app *app = ud;
+    char err[600];
+    /* A page of the archive is in the store before anything hears that
+     * the page is over (the catch-up then moves its cursor past it). */
+    if (keep_settle(app->store, ev, err, sizeof err) < 0) {
+        notice(app, err);
+        catchup_abort(&app->catchup);
+    }
     if (ev->type == SESSION_EV_XML)
         log_xml(app, ev);
     if (app->ui)

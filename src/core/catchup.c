@@ -87,6 +87,16 @@ void catchup_free(struct catchup *c)
     c->nrooms = 0;
 }
 
+void catchup_abort(struct catchup *c)
+{
+    c->qid[0] = '\0';
+    c->synced = false;
+    for (size_t i = 0; i < c->nrooms; i++) {
+        c->rooms[i].qid[0] = '\0';
+        c->rooms[i].synced = false;
+    }
+}
+
 bool catchup_running(const struct catchup *c)
 {
     for (size_t i = 0; i < c->nrooms; i++)

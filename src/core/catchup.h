@@ -34,6 +34,9 @@ void catchup_free(struct catchup *c);
 /* Each session event, after the screen has seen it (its messages are in
  * the store by then). Returns a line for the user, or NULL. */
 const char *catchup_event(struct catchup *c, const struct session_event *ev);
+/* A page could not be kept: the catch-up stops where its cursor is, and
+ * the next login goes on from there. */
+void catchup_abort(struct catchup *c);
 /* Whether a catch-up query runs (for tests and the status window). */
 bool catchup_running(const struct catchup *c);
 

@@ -7,7 +7,10 @@
  * it comes again (store.c), so they all go into the row. A message we send
  * carries our stanza id as its origin-id too (XEP-0359), which is how its
  * archived copy is recognised after the next login. The row's time is the
- * server's when it gave one, so late copies land where they were said. */
+ * server's when it gave one, so late copies land where they were said.
+ * The archive's pages are written a page at a time (keep_settle): a
+ * catch-up of thousands of messages costs a commit per page, not per
+ * message. */
 #include "core/keep.h"
 
 #include <string.h>
@@ -37,5 +40,15 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
         .corrects = m ? m->replace_id : k->corrects,
         .state = k->pending ? STORE_PENDING : k->out ? STORE_SENT : STORE_RECEIVED,
     };
+    if (m && m->archived)
+        store_begin(st);
     return store_add(st, account, &sm, err, errlen);
+}
+
+int keep_settle(struct store *st, const struct session_event *ev, char *err, size_t errlen)
+{
+    bool archived = ev->type == SESSION_EV_MESSAGE && ev->msg && ev->msg->archived;
+    if (!st || archived || !store_in_batch(st))
+        return 0;
+    return store_commit(st, err, errlen);
 }

@@ -58,6 +58,13 @@ void store_close(struct store *st);
  * STORE_FAILED_WRITE with a reason in err. */
 int store_add(struct store *st, const char *account, struct store_msg *m, char *err,
               size_t errlen);
+/* A batch: writes between store_begin and store_commit are one
+ * transaction (store.c says why). store_commit returns 0, or -1 with a
+ * reason in err: then none of the batch was kept. Closing commits. */
+int store_begin(struct store *st);
+int store_commit(struct store *st, char *err, size_t errlen);
+bool store_in_batch(const struct store *st);
+
 /* Changes the delivery state of our message. */
 int store_set_state(struct store *st, int64_t rowid, enum store_state state);
 /* The delivery state of our message with stanza id msg_id in conv. */

@@ -67,6 +67,9 @@ static void keep(struct app *a, const struct session_message *m)
 static void on_event(void *ud, const struct session_event *ev)
 {
     struct app *a = ud;
+    char err[512];
+    if (a->st)
+        CHECK(keep_settle(a->st, ev, err, sizeof err) == 0);
     harness_on_event(&a->c, ev);
     if (a->st && ev->type == SESSION_EV_MESSAGE && ev->msg && (!ev->msg->type || strcmp(ev->msg->type, "error")))
         keep(a, ev->msg);
