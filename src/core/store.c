@@ -178,11 +178,12 @@ static int open_db(struct store *st)
     sqlite3_busy_timeout(st->db, 3000);
     sqlite3_extended_result_codes(st->db, 1);
     /* A small page cache: conversations are read a screenful at a time.
-     * 128 KiB keeps a page read under 1 ms and a search of a million
-     * messages under 20 ms (bench_store), and the resident memory low. */
+     * 512 KiB, not less: a page of the archive written in one transaction
+     * takes a third less CPU than with 128 KiB (bench_store, catch-up),
+     * for 0.4 MB more resident memory. */
     rc = sqlite3_exec(st->db,
                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                      " PRAGMA cache_size=-128; PRAGMA foreign_keys=OFF;",
+                      " PRAGMA cache_size=-512; PRAGMA foreign_keys=OFF;",
                       NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(st->db, SCHEMA, NULL, NULL, NULL);

@@ -96,6 +96,13 @@ static void keep(struct client *c, const struct session_message *m)
 static void on_event(void *ud, const struct session_event *ev)
 {
     struct client *c = ud;
+    char err[512];
+    if (c->st) { /* as main.c: a page is committed at its end */
+        double c0 = cpu_ms();
+        if (keep_settle(c->st, ev, err, sizeof err) < 0)
+            die("keep_settle", err);
+        cpu_keep += cpu_ms() - c0;
+    }
     switch (ev->type) {
     case SESSION_EV_STATE:
         if (ev->state == SESSION_ONLINE) {
