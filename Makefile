@@ -14,7 +14,8 @@ PKG_libsodium := libsodium-dev
 PKG_openssl  := libssl-dev
 PKG_libidn   := libidn-dev
 PKG_sqlite3  := libsqlite3-dev
-PKGS := ncursesw libuv mxml libsodium openssl libidn sqlite3
+PKG_libomemo-c := libomemo-c-dev
+PKGS := ncursesw libuv mxml libsodium openssl libidn sqlite3 libomemo-c
 
 NO_DEPS_GOALS := clean format help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
