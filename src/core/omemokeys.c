@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal_protocol.h>
 #include <sodium.h>
 
 #include "core/omemokeys.h"
@@ -613,7 +614,7 @@ static int is_trusted(const signal_protocol_address *a, uint8_t *key, size_t len
     return 1;
 }
 
-int omemokeys_install(struct omemokeys *k, signal_protocol_store_context *store)
+int omemokeys_install(struct omemokeys *k, struct signal_protocol_store_context *store)
 {
     signal_protocol_session_store ss = {
         .load_session_func = load_session,

@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <signal_protocol.h>
+/* No libomemo-c header here: it names a type session_state, as
+ * xmpp/session.h does. */
+struct signal_protocol_store_context;
 
 enum omemo_trust {
     OMEMO_TRUST_UNDECIDED, /* seen after a verification: waits for the user */
@@ -73,6 +75,6 @@ size_t omemokeys_devices(const struct omemokeys *k, const char *name, uint32_t *
 bool omemokeys_has_session(const struct omemokeys *k, const char *name, uint32_t device);
 
 /* Installs the store's callbacks into a libomemo-c store context. */
-int omemokeys_install(struct omemokeys *k, signal_protocol_store_context *store);
+int omemokeys_install(struct omemokeys *k, struct signal_protocol_store_context *store);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test_omemo.c - OMEMO 0.3 without a server: two accounts' key stores in
+/* test_omemo_keys.c - OMEMO 0.3 without a server: two accounts' key stores in
  * a temporary folder, a bundle that goes through its XML form, a first
  * (prekey) message and replies both ways, our other device, the store
  * closed and opened again, a replayed message, a tampered payload and
