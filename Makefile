@@ -98,7 +98,7 @@ build/asan/tuktuk: build/asan/src/main.o $(ASAN_OBJ)
 # layer with a stand-in session instead of the protocol layer, whose
 # models (roster, JIDs, rooms) and the XML layer it keeps.
 SEAM_OBJ := $(filter-out build/asan/src/xmpp/%,$(ASAN_OBJ)) \
-	$(addprefix build/asan/src/xmpp/,roster.o jid.o muc.o)
+	$(addprefix build/asan/src/xmpp/,roster.o jid.o muc.o omemoxml.o)
 build/asan/tests/test_ui_seam: build/asan/tests/unit/test_ui_seam.o \
 		build/asan/tests/unit/stand_in_session.o $(SEAM_OBJ)
 	@mkdir -p $(dir $@)

@@ -20,6 +20,7 @@ struct keep {
     bool out;
     const struct session_message *m;
     const char *sent_id, *corrects;
+    bool encrypted; /* it was OMEMO-encrypted on the wire */
 };
 
 /* store_add for it: STORE_ADDED, STORE_DUPLICATE or STORE_FAILED_WRITE

@@ -159,6 +159,25 @@ struct omemo *omemo_open_key(const char *dir, const char *name, const unsigned c
     return o;
 }
 
+/* The store's key: the vault's, through crypto_kdf, for this purpose. */
+static int store_key(struct vault *v, unsigned char *key, char *err, size_t errlen)
+{
+    return vault_derive_key(v, "tukomemo", 1, key, 32, err, errlen);
+}
+
+int omemo_rekey(struct omemo *o, struct vault *v, char *err, size_t errlen)
+{
+    unsigned char *key = sodium_malloc(32);
+    int r = key ? store_key(v, key, err, errlen) : -1;
+    if (r == 0) {
+        omemokeys_set_key(o->keys, key);
+        r = omemo_save(o, err, errlen);
+    }
+    if (key)
+        sodium_free(key);
+    return r;
+}
+
 struct omemo *omemo_open(const char *data_dir, struct vault *v, const char *jid, bool *created,
                          char *err, size_t errlen)
 {
@@ -168,7 +187,7 @@ struct omemo *omemo_open(const char *data_dir, struct vault *v, const char *jid,
     struct omemo *o = NULL;
     if (!key || !dir || !path_norm_jid(jid, strlen(jid), name))
         snprintf(err, errlen, "OMEMO: bad account or out of memory");
-    else if (vault_derive_key(v, "tukomemo", 1, key, 32, err, errlen) == 0)
+    else if (store_key(v, key, err, errlen) == 0)
         o = omemo_open_key(dir, name, key, name, created, err, errlen);
     if (key)
         sodium_free(key);

@@ -29,6 +29,9 @@ struct omemo *omemo_open(const char *data_dir, struct vault *v, const char *jid,
 struct omemo *omemo_open_key(const char *dir, const char *name, const unsigned char key[32],
                              const char *jid, bool *created, char *err, size_t errlen);
 void omemo_free(struct omemo *o);
+/* The vault's passphrase changed: the store is written again under the
+ * key v now gives. 0 or -1 with err. */
+int omemo_rekey(struct omemo *o, struct vault *v, char *err, size_t errlen);
 uint32_t omemo_device_id(const struct omemo *o);
 struct omemokeys *omemo_keys(struct omemo *o);
 

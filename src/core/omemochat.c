@@ -33,6 +33,7 @@ struct devlist {
     uint32_t *ids;
     size_t n;
     bool known, asked;
+    char *failed; /* why the list could not be read: OMEMO stays on, nothing is sent */
 };
 
 struct bstate {
@@ -51,6 +52,8 @@ struct omemochat {
     size_t nlists;
     struct bstate *bs;
     size_t nbs;
+    bool owns;           /* omemochat_start: o and vault are ours to free */
+    struct vault *vault; /* opened by omemochat_start, or NULL */
 };
 
 static bool norm(const char *jid, char *out)
@@ -88,12 +91,52 @@ struct omemochat *omemochat_new(struct omemo *o, struct session *s, omemochat_no
     return c;
 }
 
+struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
+                                  omemochat_notice_fn notice, void *ud, char *said,
+                                  size_t saidlen)
+{
+    char err[512] = "";
+    struct vault *mine = NULL;
+    said[0] = '\0';
+    if (!v && vault_has_passphrase(data_dir)) {
+        snprintf(said, saidlen, "OMEMO is off: the vault has a passphrase and was not opened");
+        return NULL;
+    }
+    if (!v && !(v = mine = vault_open(data_dir, NULL, 0, NULL, err, sizeof err))) {
+        snprintf(said, saidlen, "OMEMO is off: %s", err);
+        return NULL;
+    }
+    bool created = false;
+    struct omemo *o = omemo_open(data_dir, v, session_bare_jid(s), &created, err, sizeof err);
+    struct omemochat *c = o ? omemochat_new(o, s, notice, ud) : NULL;
+    if (!c) {
+        snprintf(said, saidlen, "OMEMO is off: %s", o ? "out of memory" : err);
+        omemo_free(o);
+        vault_close(mine);
+        return NULL;
+    }
+    c->owns = true;
+    c->vault = mine;
+    if (created)
+        snprintf(said, saidlen,
+                 "OMEMO: a new identity for this device (%u), kept encrypted under the vault's "
+                 "key; losing DATA/omemo means a new identity",
+                 omemo_device_id(o));
+    return c;
+}
+
 void omemochat_free(struct omemochat *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->nlists; i++)
+    if (c->owns) {
+        omemo_free(c->o);
+        vault_close(c->vault);
+    }
+    for (size_t i = 0; i < c->nlists; i++) {
         free(c->lists[i].ids);
+        free(c->lists[i].failed);
+    }
     free(c->lists);
     free(c->bs);
     free(c);
@@ -171,8 +214,13 @@ static void on_devices(struct omemochat *c, const struct session_event *ev)
     struct devlist *l = list_of(c, jid, true);
     if (!l)
         return;
+    free(l->failed);
+    l->failed = NULL;
     if (ev->condition) {
+        /* Not "no OMEMO": a list we could not read may hide devices, so
+         * the chat stays encrypted and nothing is sent in plaintext. */
         tell(c, jid, "OMEMO: the device list of %s was refused: %s", jid, ev->condition);
+        l->failed = strdup(ev->condition);
         l->known = true;
         return;
     }
@@ -252,6 +300,15 @@ void omemochat_event(struct omemochat *c, const struct session_event *ev)
     }
 }
 
+static bool fetching(const struct omemochat *c, const char *jid)
+{
+    for (size_t i = 0; i < c->nbs; i++)
+        if (c->bs[i].state == B_FETCHING &&
+            (strcmp(c->bs[i].jid, jid) == 0 || strcmp(c->bs[i].jid, c->own) == 0))
+            return true;
+    return false;
+}
+
 int omemochat_has_devices(struct omemochat *c, const char *jid)
 {
     char bare[PATH_JID_MAX + 1];
@@ -259,9 +316,21 @@ int omemochat_has_devices(struct omemochat *c, const char *jid)
     if (!l)
         return -1;
     if (l->known)
-        return l->n > 0;
+        return l->n > 0 || l->failed;
     omemochat_prepare(c, jid);
     return -1;
+}
+
+bool omemochat_busy(struct omemochat *c, const char *jid)
+{
+    char bare[PATH_JID_MAX + 1];
+    struct devlist *l = norm(jid, bare) ? list_of(c, bare, false) : NULL;
+    return !l || !l->known || fetching(c, bare);
+}
+
+int omemochat_rekey(struct omemochat *c, struct vault *v, char *err, size_t errlen)
+{
+    return omemo_rekey(c->o, v, err, errlen);
 }
 
 void omemochat_prepare(struct omemochat *c, const char *jid)
@@ -274,15 +343,6 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
         l->asked = session_omemo_fetch_devices(c->s, bare) == 0;
     else if (l->known)
         fetch_bundles(c, l);
-}
-
-static bool fetching(const struct omemochat *c, const char *jid)
-{
-    for (size_t i = 0; i < c->nbs; i++)
-        if (c->bs[i].state == B_FETCHING &&
-            (strcmp(c->bs[i].jid, jid) == 0 || strcmp(c->bs[i].jid, c->own) == 0))
-            return true;
-    return false;
 }
 
 static bool usable(struct omemochat *c, const char *jid)
@@ -325,6 +385,10 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, char 
         omemochat_prepare(c, bare);
         snprintf(err, errlen, "the keys of %s are still being fetched; try again in a moment",
                  bare);
+        return -1;
+    }
+    if (l->failed) {
+        snprintf(err, errlen, "the device list of %s could not be read (%s)", bare, l->failed);
         return -1;
     }
     if (l->n == 0) {

@@ -20,6 +20,16 @@ struct omemochat;
  * new device, a bundle that could not be used, a publish refused. */
 typedef void (*omemochat_notice_fn)(void *ud, const char *jid, const char *text);
 
+/* For the application: the account's key store under the vault's key
+ * (the one credentials opened, else the key-file vault opened here), and
+ * the glue, which then owns both. NULL with one line in said: OMEMO is
+ * off for this run (a vault locked by a passphrase we were not given, a
+ * key store that cannot be read). said also gets a line when a new
+ * identity was made. */
+struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
+                                  omemochat_notice_fn notice, void *ud, char *said,
+                                  size_t saidlen);
+
 /* o stays the caller's. */
 struct omemochat *omemochat_new(struct omemo *o, struct session *s, omemochat_notice_fn notice,
                                 void *ud);
@@ -33,6 +43,12 @@ void omemochat_event(struct omemochat *c, const struct session_event *ev);
 /* Whether jid published OMEMO devices (a chat with it is encrypted by
  * default): 1 yes, 0 no, -1 not known yet (asked now). */
 int omemochat_has_devices(struct omemochat *c, const char *jid);
+/* Still fetching what a message to jid needs (its device list, or
+ * bundles of its devices or ours): wait for SESSION_EV_OMEMO events. */
+bool omemochat_busy(struct omemochat *c, const char *jid);
+/* The vault's passphrase changed (v holds the new key): the key store
+ * is written again under it. 0 or -1 with err. */
+int omemochat_rekey(struct omemochat *c, struct vault *v, char *err, size_t errlen);
 /* Starts what a first message to jid needs (its device list, bundles). */
 void omemochat_prepare(struct omemochat *c, const char *jid);
 /* Whether a message to jid could be encrypted now. */

@@ -282,6 +282,12 @@ void omemokeys_free(struct omemokeys *k)
     free(k);
 }
 
+void omemokeys_set_key(struct omemokeys *k, const unsigned char key[OMEMOKEYS_KEY_LEN])
+{
+    memcpy(k->key, key, OMEMOKEYS_KEY_LEN);
+    k->dirty = true;
+}
+
 int omemokeys_save(struct omemokeys *k, char *err, size_t errlen)
 {
     if (!k->dirty)

@@ -33,6 +33,8 @@ struct omemokeys *omemokeys_open(const char *dir, const char *name,
                                  const unsigned char key[OMEMOKEYS_KEY_LEN], bool *fresh,
                                  char *err, size_t errlen);
 void omemokeys_free(struct omemokeys *k);
+/* The vault's key changed: the next save encrypts under key. */
+void omemokeys_set_key(struct omemokeys *k, const unsigned char key[OMEMOKEYS_KEY_LEN]);
 /* Writes the store if it changed: atomically, mode 0600. 0 or -1. */
 int omemokeys_save(struct omemokeys *k, char *err, size_t errlen);
 

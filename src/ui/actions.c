@@ -75,7 +75,10 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
 void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
 {
     char id[64], nick[256];
-    if (session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {
+    int encrypted = ui_omemo_send(ui, w, text, id, sizeof id);
+    if (encrypted < 0)
+        return; /* not sent, and said why: never plaintext by accident */
+    if (!encrypted && session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: %s",
                 session_state(ui->session) == SESSION_ONLINE ? "the text is not valid XML text"
                                                              : "you are not online");
@@ -84,9 +87,13 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     time_t now = time(NULL);
     ui_typing_sent(ui, w->jid);
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
-                                          .text = text, .stamp = now, .out = true, .sent_id = id});
+                                          .text = text, .stamp = now, .out = true, .sent_id = id,
+                                          .encrypted = encrypted > 0});
     w->scroll = 0; /* what you say, you see */
-    ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), text, id);
+    struct chatline *l = ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick),
+                                         text, id);
+    if (l)
+        l->encrypted = encrypted > 0;
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 

@@ -49,6 +49,7 @@ static void win_free(struct chatwin *w)
     free(w->jid);
     free(w->name);
     free(w->state);
+    free(w->omemo_pending);
     free(w);
 }
 
@@ -390,10 +391,11 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     switch (l->kind) {
     case CHATLINE_IN:
     case CHATLINE_OUT:
+        /* "~": the line was OMEMO-encrypted (screen.c draws the same). */
         if (l->action)
-            snprintf(buf, len, "%s * %s ", ts, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s %s* %s ", ts, l->encrypted ? "~" : "", l->nick ? l->nick : "");
         else
-            snprintf(buf, len, "%s %s> ", ts, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s %s%s> ", ts, l->encrypted ? "~" : "", l->nick ? l->nick : "");
         break;
     case CHATLINE_ERROR:
         snprintf(buf, len, "%s ! ", ts);

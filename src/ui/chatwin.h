@@ -21,6 +21,7 @@ struct chatline {
     char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
+    bool encrypted;       /* IN and OUT: it was OMEMO-encrypted (marked "~") */
     int rows, rows_width; /* cached wrap result for one width */
     /* Rows drawn above the line: the day it was said, when that differs
      * from the line before (or, for the oldest line, from today); and
@@ -54,6 +55,8 @@ struct chatwin {
     long long first_rowid;
     bool older_in_store, older_in_archive;
     char archive_qid[40];
+    int omemo; /* chats: /omemo on (1) or off (-1); 0: on when the contact has devices */
+    char *omemo_pending; /* ui/omemo.c: a message waiting for the contact's keys */
 };
 
 struct chatwins {

@@ -362,6 +362,8 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     int used = put_str(w, ts, width, THEME_CHAT_TIME, s);
     used += put_str(w, " ", width - used, THEME_CHAT_TIME, s);
     enum chatline_kind k = d->line->kind;
+    if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->encrypted)
+        used += put_str(w, "~", width - used, THEME_CHAT_TIME, s); /* OMEMO (ui/omemo.c) */
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {
         enum theme_role nr = k == CHATLINE_OUT ? THEME_CHAT_NICK_SELF : THEME_CHAT_NICK_OTHER;
         used += put_str(w, "* ", width - used, THEME_CHAT_TEXT, s);

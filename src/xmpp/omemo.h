@@ -66,6 +66,11 @@ int omemo_devicelist_parse(mxml_node_t *list, uint32_t **ids, size_t *n, char *e
 int omemo_bundle_parse(mxml_node_t *bundle, uint32_t device, struct omemo_bundle *b, char *err,
                        size_t errlen);
 
+/* A child NAME of parent holding b in base64 (omemoxml.c, for omemo.c):
+ * true / the element, or false / NULL. */
+bool omemo_add_b64(mxml_node_t *parent, const char *name, const struct omemo_blob *b);
+mxml_node_t *omemo_add_b64_el(mxml_node_t *parent, const char *name, const struct omemo_blob *b);
+
 /* Ask jid's device list (our own: our bare JID) or one device's bundle:
  * the answer comes as SESSION_EV_OMEMO "devices" or "bundle" (a missing
  * list is an empty one). 0, or -1 when offline or jid is bad. */

@@ -239,7 +239,11 @@ static void test_hostile(struct peer *bob, const char *bobjid)
     CHECK(wait_for(&bob->notices, got + 1));
     CHECK(strstr(bob->last_notice, "device list of om_mallory@") != NULL);
     CHECK(strstr(bob->last_notice, "too long") != NULL);
-    CHECK(omemochat_has_devices(bob->oc, mjid) == 0);
+    /* Not taken for "no OMEMO": nothing is sent to Mallory in plaintext. */
+    CHECK(omemochat_has_devices(bob->oc, mjid) == 1);
+    char id[64];
+    CHECK(omemochat_send(bob->oc, mjid, "secret", id, sizeof id, err, sizeof err) < 0);
+    CHECK(strstr(err, "could not be read") != NULL);
     stop(&m);
 }
 

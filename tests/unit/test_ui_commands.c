@@ -127,8 +127,8 @@ static void test_help(void)
     /* 15 names, /password, /passwd, /vault, /xml, the six of issue 5,
      * /correct, the six of group chat, /bookmark, and /block, /unblock,
      * /blocked, and the window and presence commands of issue 9 (/win,
-     * /wins, /query, /clear, /away, /back, /leave), and /search */
-    CHECK(n == 44);
+     * /wins, /query, /clear, /away, /back, /leave), /search, and /omemo */
+    CHECK(n == 45);
     CHECK(strstr(commands_help("status"), "Example: /status away") != NULL);
     /* The overview is the names, a few lines: not one line per command. */
     size_t lines = 0;

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* omemo.c - end-to-end encryption as the user sees it: whether a chat is
+ * encrypted (its title says [OMEMO] or [plaintext]), the "~" mark on
+ * every encrypted line, /omemo on|off, fingerprints and trust, and the
+ * rule that nothing goes out in plaintext by accident: in a chat where
+ * OMEMO is on, a message that cannot be encrypted is not sent, the user
+ * is told why, and the text goes back on the input line.
+ *
+ * The cryptography and the protocol are core/omemochat.c's; this file
+ * only calls it and shows what it says. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/omemochat.h"
+#include "ui/ui_int.h"
+#include "ui/xalloc.h"
+#include "xmpp/jid.h"
+
+void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
+{
+    ui->omemo = oc;
+    snprintf(ui->omemo_off, sizeof ui->omemo_off, "%s",
+             oc ? "" : why_not && why_not[0] ? why_not : "OMEMO is off");
+    if (why_not && why_not[0])
+        ui_info(ui, NULL, CHATLINE_INFO, "%s", why_not);
+}
+
+void ui_omemo_notice(struct ui *ui, const char *jid, const char *text)
+{
+    struct chatwin *w = jid ? chatwins_find(&ui->wins, jid, NULL) : NULL;
+    ui_info(ui, w, CHATLINE_INFO, "%s", text);
+}
+
+bool ui_omemo_on(struct ui *ui, struct chatwin *w)
+{
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid || w->omemo < 0)
+        return false;
+    return w->omemo > 0 || (ui->omemo && omemochat_has_devices(ui->omemo, w->jid) == 1);
+}
+
+const char *ui_omemo_tag(struct ui *ui, struct chatwin *w)
+{
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid)
+        return "";
+    return ui_omemo_on(ui, w) ? " [OMEMO]" : " [plaintext]";
+}
+
+static int refuse(struct ui *ui, struct chatwin *w, const char *text, const char *why)
+{
+    ui_info(ui, w, CHATLINE_ERROR, "not sent (OMEMO is on in this chat): %s", why);
+    if (!input_text(ui->in)[0])
+        input_set_text(ui->in, text);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+    return -1;
+}
+
+int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, char *id_out,
+                  size_t id_len)
+{
+    /* Offline, nothing goes out at all: the plain path says so. */
+    if (!w || w->kind != CHATWIN_CHAT || w->omemo < 0 ||
+        session_state(ui->session) != SESSION_ONLINE)
+        return 0;
+    if (!ui->omemo)
+        return w->omemo > 0 ? refuse(ui, w, text, ui->omemo_off) : 0;
+    int has = omemochat_has_devices(ui->omemo, w->jid);
+    if (w->omemo == 0 && has == 0)
+        return 0;
+    if (omemochat_busy(ui->omemo, w->jid)) {
+        /* The first message to a contact waits for its device list and
+         * bundles: it goes when they are in (ui_omemo_event). */
+        if (w->omemo_pending)
+            return refuse(ui, w, text, "the message before is still waiting for the keys");
+        w->omemo_pending = xalloc_strdup(text);
+        omemochat_prepare(ui->omemo, w->jid);
+        ui_info(ui, w, CHATLINE_INFO, "fetching %s's OMEMO keys; the message goes out then",
+                w->jid);
+        return -1;
+    }
+    char err[512] = "";
+    if (omemochat_send(ui->omemo, w->jid, text, id_out, id_len, err, sizeof err) < 0)
+        return refuse(ui, w, text, err);
+    return 1;
+}
+
+void ui_omemo_event(struct ui *ui, const struct session_event *ev)
+{
+    (void)ev;
+    for (size_t i = 0; ui->omemo && i < ui->wins.n; i++) {
+        struct chatwin *w = ui->wins.w[i];
+        if (!w->omemo_pending || omemochat_busy(ui->omemo, w->jid))
+            continue;
+        char *text = w->omemo_pending;
+        w->omemo_pending = NULL;
+        ui_send_text(ui, w, text);
+        free(text);
+    }
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **plain)
+{
+    *plain = NULL;
+    if (!ui->omemo)
+        return false; /* the fallback body is shown, as any client without OMEMO */
+    char err[600] = "";
+    if (omemochat_decrypt(ui->omemo, m, plain, err, sizeof err) == 0)
+        return *plain == NULL;
+    const char *peer_full = m->ours || m->carbon_sent ? m->to : m->from;
+    char *peer = peer_full ? jid_bare_of(peer_full) : NULL;
+    struct chatwin *w = peer ? ui_open_chat(ui, peer, false) : NULL;
+    ui_info(ui, w, CHATLINE_ERROR, "%s", err);
+    free(peer);
+    return true;
+}
+
+void ui_omemo_set(struct ui *ui, bool on)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (!w || w->kind != CHATWIN_CHAT) {
+        ui_status_error(ui, "/omemo on|off works in a chat window");
+        return;
+    }
+    if (on && !ui->omemo) {
+        ui_status_error(ui, "%s", ui->omemo_off);
+        return;
+    }
+    w->omemo = on ? 1 : -1;
+    if (on)
+        omemochat_prepare(ui->omemo, w->jid);
+    ui_info(ui, w, CHATLINE_INFO, "%s",
+            on ? "OMEMO is on in this chat: messages that cannot be encrypted are not sent"
+               : "OMEMO is off in this chat: messages are sent in plaintext");
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+void ui_omemo_fingerprints(struct ui *ui, const char *jid)
+{
+    if (!ui->omemo) {
+        ui_status_error(ui, "%s", ui->omemo_off);
+        return;
+    }
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (!jid && w && w->kind == CHATWIN_CHAT)
+        jid = w->jid;
+    char *lines = omemochat_fingerprints(ui->omemo, jid);
+    for (char *line = lines, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        ui_info(ui, NULL, CHATLINE_INFO, "OMEMO %s", line);
+        if (!next)
+            break;
+    }
+    free(lines);
+}
+
+void ui_omemo_trust(struct ui *ui, const char *jid, const char *fp, bool trust)
+{
+    char err[400];
+    if (!ui->omemo) {
+        ui_status_error(ui, "%s", ui->omemo_off);
+        return;
+    }
+    if (omemochat_trust(ui->omemo, jid, fp, trust, err, sizeof err) < 0) {
+        ui_status_error(ui, "%s", err);
+        return;
+    }
+    struct chatwin *w = chatwins_find(&ui->wins, jid, NULL);
+    ui_info(ui, w, CHATLINE_INFO, "OMEMO: %s's device with fingerprint %s is now %s", jid, fp,
+            trust ? "verified" : "untrusted: nothing is encrypted for it");
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
