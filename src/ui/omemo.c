@@ -149,7 +149,7 @@ void ui_omemo_fingerprints(struct ui *ui, const char *jid)
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
-        ui_info(ui, NULL, CHATLINE_INFO, "OMEMO %s", line);
+        ui_info(ui, w, CHATLINE_INFO, "OMEMO %s", line); /* where it was asked */
         if (!next)
             break;
     }
@@ -163,11 +163,11 @@ void ui_omemo_trust(struct ui *ui, const char *jid, const char *fp, bool trust)
         ui_status_error(ui, "%s", ui->omemo_off);
         return;
     }
+    struct chatwin *w = chatwins_current(&ui->wins);
     if (omemochat_trust(ui->omemo, jid, fp, trust, err, sizeof err) < 0) {
-        ui_status_error(ui, "%s", err);
+        ui_info(ui, w, CHATLINE_ERROR, "%s", err);
         return;
     }
-    struct chatwin *w = chatwins_find(&ui->wins, jid, NULL);
     ui_info(ui, w, CHATLINE_INFO, "OMEMO: %s's device with fingerprint %s is now %s", jid, fp,
             trust ? "verified" : "untrusted: nothing is encrypted for it");
     ui_dirty(ui, UI_DIRTY_TITLE);
