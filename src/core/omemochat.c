@@ -33,6 +33,7 @@ struct devlist {
     uint32_t *ids;
     size_t n;
     bool known, asked;
+    bool wanted;  /* a chat needs it: its devices' bundles are fetched */
     char *failed; /* why the list could not be read: OMEMO stays on, nothing is sent */
 };
 
@@ -243,7 +244,10 @@ static void on_devices(struct omemochat *c, const struct session_event *ev)
             session_omemo_publish_devices(c->s, l->ids, l->n);
         }
     }
-    fetch_bundles(c, l);
+    /* Notifications come for every contact with OMEMO at each login:
+     * bundles are fetched only for the chats that need them. */
+    if (l->wanted || strcmp(jid, c->own) == 0)
+        fetch_bundles(c, l);
 }
 
 static void on_bundle(struct omemochat *c, const struct session_event *ev)
@@ -339,6 +343,7 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
     struct devlist *l = norm(jid, bare) ? list_of(c, bare, true) : NULL;
     if (!l)
         return;
+    l->wanted = true;
     if (!l->known && !l->asked)
         l->asked = session_omemo_fetch_devices(c->s, bare) == 0;
     else if (l->known)
@@ -434,6 +439,17 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
         snprintf(err, errlen, "could not decrypt a message from %s (device %u): %s", from,
                  msg->omemo->sid, why);
         return -1;
+    }
+    /* A device we did not know of wrote: its list changed without our
+     * hearing of it (no notification: no subscription, or a list read
+     * before it was published). Read the list again. */
+    struct devlist *l = list_of(c, from, false);
+    bool listed = false;
+    for (size_t i = 0; l && i < l->n; i++)
+        listed |= l->ids[i] == msg->omemo->sid;
+    if (!listed && l && l->known) {
+        l->known = l->asked = false;
+        omemochat_prepare(c, from);
     }
     const uint8_t *ik = omemokeys_identity(omemo_keys(c->o), from, msg->omemo->sid, &klen);
     if (!known && ik) {

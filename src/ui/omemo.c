@@ -28,7 +28,10 @@ void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
 
 void ui_omemo_notice(struct ui *ui, const char *jid, const char *text)
 {
-    struct chatwin *w = jid ? chatwins_find(&ui->wins, jid, NULL) : NULL;
+    /* About a contact: in its chat, opened if need be (a first message
+     * from a new device opens it a moment later anyway). */
+    bool ours = !jid || jid_bare_equal(jid, session_bare_jid(ui->session));
+    struct chatwin *w = ours ? NULL : ui_open_chat(ui, jid, false);
     ui_info(ui, w, CHATLINE_INFO, "%s", text);
 }
 

@@ -113,12 +113,15 @@ static mxml_node_t *first_item_payload(mxml_node_t *iq, const char *local)
 static void on_devices(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
     struct fetch *f = ctx;
+    /* An error answer (item-not-found, forbidden from a service that is no
+     * account...) says there is no list we may read: no OMEMO there, an
+     * empty list. No answer at all says nothing: "timeout". */
     if (how == IQ_RESULT)
         emit_list(s, f->jid, first_item_payload(iq, "list"));
-    else if (how == IQ_ERROR && strcmp(im_error_condition(iq), "item-not-found") == 0)
-        emit_devices(s, f->jid, NULL, 0, NULL); /* no OMEMO there: an empty list */
-    else if (how != IQ_GONE)
-        emit_devices(s, f->jid, NULL, 0, how == IQ_ERROR ? im_error_condition(iq) : "timeout");
+    else if (how == IQ_ERROR)
+        emit_devices(s, f->jid, NULL, 0, NULL);
+    else if (how == IQ_TIMEOUT)
+        emit_devices(s, f->jid, NULL, 0, "timeout");
     free(f->jid);
     free(f);
 }

@@ -72,8 +72,10 @@ bool omemo_add_b64(mxml_node_t *parent, const char *name, const struct omemo_blo
 mxml_node_t *omemo_add_b64_el(mxml_node_t *parent, const char *name, const struct omemo_blob *b);
 
 /* Ask jid's device list (our own: our bare JID) or one device's bundle:
- * the answer comes as SESSION_EV_OMEMO "devices" or "bundle" (a missing
- * list is an empty one). 0, or -1 when offline or jid is bad. */
+ * the answer comes as SESSION_EV_OMEMO "devices" or "bundle". A list the
+ * server refuses or does not have is an empty one; .condition is set only
+ * when none came ("timeout") or it could not be read. 0, or -1 when
+ * offline or jid is bad. */
 int session_omemo_fetch_devices(struct session *s, const char *jid);
 int session_omemo_fetch_bundle(struct session *s, const char *jid, uint32_t device);
 /* Publish our device list (all of our devices, ours included) and our
