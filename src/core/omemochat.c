@@ -143,6 +143,11 @@ void omemochat_free(struct omemochat *c)
     free(c);
 }
 
+void omemochat_set_blind(struct omemochat *c, bool blind)
+{
+    omemokeys_set_blind(omemo_keys(c->o), blind);
+}
+
 struct omemo *omemochat_omemo(struct omemochat *c)
 {
     return c->o;

@@ -29,6 +29,9 @@ typedef void (*omemochat_notice_fn)(void *ud, const char *jid, const char *text)
 struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
                                   omemochat_notice_fn notice, void *ud, char *said,
                                   size_t saidlen);
+/* Blind trust before verification (the default), or new devices are
+ * never trusted before the user trusts them (config omemo_trust). */
+void omemochat_set_blind(struct omemochat *c, bool blind);
 
 /* o stays the caller's. */
 struct omemochat *omemochat_new(struct omemo *o, struct session *s, omemochat_notice_fn notice,

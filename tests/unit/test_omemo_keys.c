@@ -244,6 +244,13 @@ static void test_conversation(void)
     CHECK(omemokeys_identity_seen(omemo_keys(a), "bob@example.org", 77, other, 33) == 1);
     CHECK(omemokeys_trust(omemo_keys(a), "bob@example.org", 77) == OMEMO_TRUST_UNDECIDED);
     CHECK(omemokeys_identity_seen(omemo_keys(a), "bob@example.org", 77, other, 33) == 0);
+    /* With blind trust off (omemo_trust = manual), nothing new is trusted. */
+    omemokeys_set_blind(omemo_keys(a), false);
+    static const uint8_t third[33] = {5, 3};
+    CHECK(omemokeys_identity_seen(omemo_keys(a), "carol@example.org", 5, third, 33) == 1);
+    CHECK(omemokeys_trust(omemo_keys(a), "carol@example.org", 5) == OMEMO_TRUST_UNDECIDED);
+    CHECK(!omemokeys_trusted(omemo_keys(a), "carol@example.org", 5));
+    omemokeys_set_blind(omemo_keys(a), true);
     static const uint8_t changed[33] = {5, 9};
     CHECK(omemokeys_identity_seen(omemo_keys(a), "bob@example.org", 77, changed, 33) == 2);
 
