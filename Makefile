@@ -26,7 +26,8 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
   PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
-  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(PKGS))) -lresolv -lm
+  STATIC_LIBS := $(shell pkg-config --static --libs \
+    $(subst libuv,libuv-static,$(filter-out libomemo-c,$(PKGS)))) -lresolv -lm
 endif
 
 # build/tuktuk, what `make` builds and `make install` installs, is linked
@@ -52,13 +53,17 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS := $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c ! -name '*_static.c'))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 INT_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+# Debian ships libomemo-c without a static archive: the static binary
+# has no OMEMO, and core/omemochat_static.c says so instead.
+OMEMO_REL := $(addprefix build/rel/src/core/,omemo.o omemocrypto.o omemokeys.o omemochat.o)
+STATIC_OBJ := $(filter-out $(OMEMO_REL),$(REL_OBJ)) build/rel/src/core/omemochat_static.o
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 INT_BIN  := $(INT_SRC:tests/integration/%.c=build/asan/tests/%)
@@ -73,13 +78,13 @@ build/tuktuk: build/rel/src/main.o $(REL_OBJ)
 
 static: build/static/tuktuk
 
-build/static/tuktuk: build/rel/src/main.o $(REL_OBJ) scripts/hot-text.ld
+build/static/tuktuk: build/rel/src/main.o $(STATIC_OBJ) scripts/hot-text.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LINK) -Wl,-T,scripts/hot-text.ld
 
 # The static link in archive order, with a link map: what scripts/hot-text
 # measures.
-build/unordered/tuktuk: build/rel/src/main.o $(REL_OBJ)
+build/unordered/tuktuk: build/rel/src/main.o $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(STATIC_LINK) -Wl,-Map,$@.map
 
