@@ -333,7 +333,15 @@ int omemochat_has_devices(struct omemochat *c, const char *jid)
 bool omemochat_busy(struct omemochat *c, const char *jid)
 {
     char bare[PATH_JID_MAX + 1];
-    struct devlist *l = norm(jid, bare) ? list_of(c, bare, false) : NULL;
+    if (!norm(jid, bare))
+        return false;
+    /* A list heard of by notification has had no bundle fetched yet, nor
+     * has our own: start what is missing first. */
+    omemochat_prepare(c, bare);
+    struct devlist *own = list_of(c, c->own, false);
+    if (own && own->known)
+        fetch_bundles(c, own);
+    struct devlist *l = list_of(c, bare, false);
     return !l || !l->known || fetching(c, bare);
 }
 
@@ -382,8 +390,8 @@ static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_tar
     return n;
 }
 
-int omemochat_send(struct omemochat *c, const char *jid, const char *text, char *id_out,
-                   size_t id_len, char *err, size_t errlen)
+int omemochat_send(struct omemochat *c, const char *jid, const char *text,
+                   const char *replace_id, char *id_out, size_t id_len, char *err, size_t errlen)
 {
     char bare[PATH_JID_MAX + 1];
     if (!norm(jid, bare)) {
@@ -413,7 +421,7 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, char 
     if (omemo_encrypt(c->o, bare, t, n, text, &e, err, errlen) < 0)
         return -1;
     save(c); /* the ratchet moved: saved before anything goes out */
-    int rc = session_send_omemo(c->s, jid, &e, FALLBACK, id_out, id_len);
+    int rc = session_send_omemo(c->s, jid, &e, FALLBACK, replace_id, id_out, id_len);
     omemo_element_clear(&e);
     if (rc < 0)
         snprintf(err, errlen, "not connected");

@@ -47,7 +47,8 @@ void omemochat_event(struct omemochat *c, const struct session_event *ev);
  * default): 1 yes, 0 no, -1 not known yet (asked now). */
 int omemochat_has_devices(struct omemochat *c, const char *jid);
 /* Still fetching what a message to jid needs (its device list, or
- * bundles of its devices or ours): wait for SESSION_EV_OMEMO events. */
+ * bundles of its devices or ours), after starting what is missing: wait
+ * for SESSION_EV_OMEMO events. */
 bool omemochat_busy(struct omemochat *c, const char *jid);
 /* The vault's passphrase changed (v holds the new key): the key store
  * is written again under it. 0 or -1 with err. */
@@ -57,11 +58,12 @@ void omemochat_prepare(struct omemochat *c, const char *jid);
 /* Whether a message to jid could be encrypted now. */
 bool omemochat_ready(struct omemochat *c, const char *jid);
 
-/* Encrypts text for jid's devices and our other ones and sends it.
+/* Encrypts text for jid's devices and our other ones and sends it (as a
+ * correction of replace_id when not NULL, XEP-0308).
  * 0 sent (id_out set); -1 not sent, err says why (nothing went out:
  * never plaintext). */
-int omemochat_send(struct omemochat *c, const char *jid, const char *text, char *id_out,
-                   size_t id_len, char *err, size_t errlen);
+int omemochat_send(struct omemochat *c, const char *jid, const char *text,
+                   const char *replace_id, char *id_out, size_t id_len, char *err, size_t errlen);
 
 /* A received message with msg->omemo (or msg->omemo_error): *text the
  * plaintext (malloc'd; NULL for a key transport). -1 with one line in

@@ -55,10 +55,10 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
     (void)c, (void)jid;
 }
 
-int omemochat_send(struct omemochat *c, const char *jid, const char *text, char *id_out,
-                   size_t id_len, char *err, size_t errlen)
+int omemochat_send(struct omemochat *c, const char *jid, const char *text,
+                   const char *replace_id, char *id_out, size_t id_len, char *err, size_t errlen)
 {
-    (void)c, (void)jid, (void)text, (void)id_out, (void)id_len;
+    (void)c, (void)jid, (void)text, (void)replace_id, (void)id_out, (void)id_len;
     snprintf(err, errlen, "this build has no OMEMO");
     return -1;
 }

@@ -75,7 +75,7 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
 void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
 {
     char id[64], nick[256];
-    int encrypted = ui_omemo_send(ui, w, text, id, sizeof id);
+    int encrypted = ui_omemo_send(ui, w, text, NULL, id, sizeof id);
     if (encrypted < 0)
         return; /* not sent, and said why: never plaintext by accident */
     if (!encrypted && session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {

@@ -263,11 +263,10 @@ static void cmd_correct(struct ui *ui, const struct command *c)
         ui_status_error(ui, "/correct: no message of yours to correct in this window");
         return;
     }
-    if (ui_omemo_on(ui, w)) { /* a correction would go out in plaintext */
-        ui_status_error(ui, "/correct: not available in an encrypted chat yet");
-        return;
-    }
-    if (session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) != 0) {
+    int encrypted = ui_omemo_send(ui, w, text, last->id, NULL, 0);
+    if (encrypted < 0)
+        return; /* not sent, and said why: never plaintext by accident */
+    if (!encrypted && session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "correction not sent: %s",
                 session_state(ui->session) == SESSION_ONLINE ? "the text is not valid"
                                                              : "you are not online");
@@ -275,7 +274,7 @@ static void cmd_correct(struct ui *ui, const struct command *c)
     }
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
                                           .text = text, .stamp = time(NULL), .out = true,
-                                          .corrects = last->id});
+                                          .corrects = last->id, .encrypted = encrypted > 0});
     chatwin_correct(last, text);
     ui_dirty(ui, UI_DIRTY_CHAT);
 }

@@ -628,6 +628,7 @@ static void on_message(struct ui *ui, const struct session_message *m)
         ui->encrypted_now = true;
         on_message(ui, &copy);
         ui->encrypted_now = false;
+        ui_omemo_flush(ui);
         free(plain);
         return;
     }

@@ -28,11 +28,32 @@ void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
 
 void ui_omemo_notice(struct ui *ui, const char *jid, const char *text)
 {
-    /* About a contact: in its chat, opened if need be (a first message
-     * from a new device opens it a moment later anyway). */
-    bool ours = !jid || jid_bare_equal(jid, session_bare_jid(ui->session));
-    struct chatwin *w = ours ? NULL : ui_open_chat(ui, jid, false);
+    struct chatwin *w = jid ? chatwins_find(&ui->wins, jid, NULL) : NULL;
+    /* A first message from a new device opens its chat a moment later:
+     * the notice waits for it (ui_omemo_flush). */
+    for (size_t i = 0; !w && jid && ui->omemo_receiving && i < 4; i++) {
+        if (ui->omemo_notes[i])
+            continue;
+        size_t n = strlen(jid) + strlen(text) + 2;
+        ui->omemo_notes[i] = xalloc_realloc(NULL, n);
+        snprintf(ui->omemo_notes[i], n, "%s\t%s", jid, text);
+        return;
+    }
     ui_info(ui, w, CHATLINE_INFO, "%s", text);
+}
+
+void ui_omemo_flush(struct ui *ui)
+{
+    for (size_t i = 0; i < 4; i++) {
+        char *note = ui->omemo_notes[i];
+        char *tab = note ? strchr(note, '\t') : NULL;
+        if (!tab)
+            continue;
+        *tab = '\0';
+        ui_info(ui, chatwins_find(&ui->wins, note, NULL), CHATLINE_INFO, "%s", tab + 1);
+        free(note);
+        ui->omemo_notes[i] = NULL;
+    }
 }
 
 bool ui_omemo_on(struct ui *ui, struct chatwin *w)
@@ -58,8 +79,8 @@ static int refuse(struct ui *ui, struct chatwin *w, const char *text, const char
     return -1;
 }
 
-int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, char *id_out,
-                  size_t id_len)
+int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
+                  char *id_out, size_t id_len)
 {
     /* Offline, nothing goes out at all: the plain path says so. */
     if (!w || w->kind != CHATWIN_CHAT || w->omemo < 0 ||
@@ -73,7 +94,7 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, char *id_o
     if (omemochat_busy(ui->omemo, w->jid)) {
         /* The first message to a contact waits for its device list and
          * bundles: it goes when they are in (ui_omemo_event). */
-        if (w->omemo_pending)
+        if (w->omemo_pending || replace_id)
             return refuse(ui, w, text, "the message before is still waiting for the keys");
         w->omemo_pending = xalloc_strdup(text);
         omemochat_prepare(ui->omemo, w->jid);
@@ -82,7 +103,7 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, char *id_o
         return -1;
     }
     char err[512] = "";
-    if (omemochat_send(ui->omemo, w->jid, text, id_out, id_len, err, sizeof err) < 0)
+    if (omemochat_send(ui->omemo, w->jid, text, replace_id, id_out, id_len, err, sizeof err) < 0)
         return refuse(ui, w, text, err);
     return 1;
 }
@@ -108,11 +129,18 @@ bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **pla
     if (!ui->omemo)
         return false; /* the fallback body is shown, as any client without OMEMO */
     char err[600] = "";
-    if (omemochat_decrypt(ui->omemo, m, plain, err, sizeof err) == 0)
+    ui->omemo_receiving = true;
+    int rc = omemochat_decrypt(ui->omemo, m, plain, err, sizeof err);
+    ui->omemo_receiving = false;
+    if (rc == 0) {
+        if (!*plain)
+            ui_omemo_flush(ui);
         return *plain == NULL;
+    }
     const char *peer_full = m->ours || m->carbon_sent ? m->to : m->from;
     char *peer = peer_full ? jid_bare_of(peer_full) : NULL;
     struct chatwin *w = peer ? ui_open_chat(ui, peer, false) : NULL;
+    ui_omemo_flush(ui);
     ui_info(ui, w, CHATLINE_ERROR, "%s", err);
     free(peer);
     return true;

@@ -117,6 +117,8 @@ struct ui {
     struct omemochat *omemo;
     char omemo_off[300];
     bool encrypted_now; /* the message being kept and shown was encrypted */
+    bool omemo_receiving; /* decrypting: notices wait for the message's window */
+    char *omemo_notes[4]; /* "JID\ttext" said once the message is shown */
 };
 
 /* ui.c */
@@ -192,15 +194,19 @@ void ui_search(struct ui *ui, const char *text, bool all);
 /* omemo.c: end-to-end encryption of chats (XEP-0384) */
 /* Whether w's messages are to be encrypted. */
 bool ui_omemo_on(struct ui *ui, struct chatwin *w);
-/* A message w's contact is to get: 1 sent encrypted (id_out set), 0
+/* A message w's contact is to get (a correction of replace_id when not
+ * NULL): 1 sent encrypted (id_out set), 0
  * OMEMO is off for this chat (send it as is), -1 not sent: the user was
  * told why and the text is back on the input line. */
-int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, char *id_out,
-                  size_t id_len);
+int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
+                  char *id_out, size_t id_len);
 /* An encrypted message received: true when it was handled here (a line
  * saying why it cannot be read, or nothing to show); else *plain is the
  * text to show in its place (caller frees). */
 bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **plain);
+/* After an encrypted message was shown: what was said about its sender
+ * while it was decrypted (a new device) goes in its chat. */
+void ui_omemo_flush(struct ui *ui);
 /* SESSION_EV_OMEMO: a message waiting for keys may go now. */
 void ui_omemo_event(struct ui *ui, const struct session_event *ev);
 /* " [OMEMO]" or " [plaintext]" for w's title. */

@@ -334,7 +334,7 @@ int session_omemo_publish_bundle(struct session *s, const struct omemo_bundle *b
 /* ---- messages -------------------------------------------------------- */
 
 int session_send_omemo(struct session *s, const char *to, const struct omemo_element *e,
-                       const char *fallback, char *id_out, size_t id_len)
+                       const char *fallback, const char *replace_id, char *id_out, size_t id_len)
 {
     char id[32];
     char *bare = to ? jid_bare_of(to) : NULL;
@@ -356,6 +356,10 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
     rc |= stanza_set_attr(eme, "xmlns", NS_EME) | stanza_set_attr(eme, "namespace", NS_OMEMO) |
           stanza_set_attr(eme, "name", "OMEMO");
     rc |= stanza_set_attr(stanza_add(m, "store"), "xmlns", NS_HINTS);
+    if (replace_id) {
+        mxml_node_t *r = stanza_add(m, "replace");
+        rc |= stanza_set_attr(r, "xmlns", NS_CORRECT) | stanza_set_attr(r, "id", replace_id);
+    }
     return im_send_message_node(s, m, id, e->payload.p != NULL, rc, id_out, id_len);
 }
 

@@ -83,9 +83,10 @@ int session_omemo_fetch_bundle(struct session *s, const char *jid, uint32_t devi
 int session_omemo_publish_devices(struct session *s, const uint32_t *ids, size_t n);
 int session_omemo_publish_bundle(struct session *s, const struct omemo_bundle *b);
 /* Send e to to as a chat message, with fallback as its <body> (NULL:
- * none, for a key transport), XEP-0380 and XEP-0334 hints. Same returns
- * as session_send_message. */
+ * none, for a key transport), XEP-0380 and XEP-0334 hints; replace_id
+ * (or NULL) makes it a correction of that message (XEP-0308). Same
+ * returns as session_send_message. */
 int session_send_omemo(struct session *s, const char *to, const struct omemo_element *e,
-                       const char *fallback, char *id_out, size_t id_len);
+                       const char *fallback, const char *replace_id, char *id_out, size_t id_len);
 
 #endif

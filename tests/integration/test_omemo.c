@@ -151,7 +151,7 @@ static bool ready(struct peer *p, const char *jid)
 static bool send_ok(struct peer *p, const char *to, const char *text)
 {
     char err[512] = "", id[64];
-    int rc = omemochat_send(p->oc, to, text, id, sizeof id, err, sizeof err);
+    int rc = omemochat_send(p->oc, to, text, NULL, id, sizeof id, err, sizeof err);
     if (rc < 0)
         fprintf(stderr, "%s: send failed: %s\n", p->name, err);
     return rc == 0;
@@ -242,7 +242,7 @@ static void test_hostile(struct peer *bob, const char *bobjid)
     /* Not taken for "no OMEMO": nothing is sent to Mallory in plaintext. */
     CHECK(omemochat_has_devices(bob->oc, mjid) == 1);
     char id[64];
-    CHECK(omemochat_send(bob->oc, mjid, "secret", id, sizeof id, err, sizeof err) < 0);
+    CHECK(omemochat_send(bob->oc, mjid, "secret", NULL, id, sizeof id, err, sizeof err) < 0);
     CHECK(strstr(err, "could not be read") != NULL);
     stop(&m);
 }
@@ -310,7 +310,7 @@ int main(void)
     CHECK(trust_all(&b, alice, devs, nd, false));
     int sent_before = a.decrypted;
     char id[64];
-    CHECK(omemochat_send(b.oc, alice, "must not go out", id, sizeof id, err, sizeof err) < 0);
+    CHECK(omemochat_send(b.oc, alice, "must not go out", NULL, id, sizeof id, err, sizeof err) < 0);
     CHECK(strstr(err, "no trusted device") != NULL);
     CHECK(omemochat_trust(b.oc, alice, "0123", true, err, sizeof err) < 0);
     char *fps = omemochat_fingerprints(b.oc, alice);

@@ -5,7 +5,8 @@
 # keys and goes out encrypted, the '~' mark on both sides and [OMEMO] in
 # the titles, /omemo fingerprints in the form other clients show, a
 # device untrusted with /omemo untrust so that the next message is not
-# sent and stays on the input line, /omemo trust and Enter sending it,
+# sent and stays on the input line, /omemo trust and the next message
+# going out, /correct sending an encrypted correction,
 # /omemo off sending in plaintext (no mark, [plaintext]), the key store
 # on disk mode 0600 and without the message text, and /quit exiting 0.
 # shellcheck source=tests/ui/lib.sh
@@ -18,8 +19,8 @@ B=$(ui_user bob)
 "$UI_PROSODY" adduser "$RUN" "$A" a-pw "$B" b-pw >/dev/null
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
 
-ui_start me "$A" a-pw 130 36
-ui_start peer "$B" b-pw 130 36
+ui_start me "$A" a-pw 220 36
+ui_start peer "$B" b-pw 220 36
 check "me logged in" ui_wait me "logged in as"
 check "the peer logged in" ui_wait peer "logged in as"
 check "a new identity is said" ui_wait me "OMEMO: a new identity for this device"
@@ -44,13 +45,14 @@ check "untrust is said" ui_wait peer "is now untrusted"
 ui_say peer "this must not go out"
 check "it is not sent, and why" ui_wait peer "not sent (OMEMO is on in this chat): no trusted device of $A@$DOMAIN"
 check "the text stays on the input line" ui_wait_line peer -1 "this must not go out"
+ui_keys peer C-e C-u # the kept text goes, for the command
 ui_say peer "/omemo trust $A@$DOMAIN $FP"
 check "trust is said" ui_wait peer "is now verified"
-ui_keys peer C-e
-ui_keys peer C-u
 ui_say peer "now verified"
 check "after trust it goes out, encrypted" ui_wait_re me "~[^ ]*> now verified"
 check "the refused text never reached me" ui_lacks me "this must not go out"
+ui_say peer "/correct now verified!"
+check "an encrypted correction replaces the line" ui_wait_re me "~[^ ]*> now verified!"
 
 ui_say peer "/omemo off"
 check "the title says plaintext" ui_wait_line peer 0 "[plaintext]"

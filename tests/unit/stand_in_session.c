@@ -380,9 +380,9 @@ int session_omemo_publish_bundle(struct session *s, const struct omemo_bundle *b
 }
 
 int session_send_omemo(struct session *s, const char *to, const struct omemo_element *e,
-                       const char *fallback, char *id_out, size_t id_len)
+                       const char *fallback, const char *replace_id, char *id_out, size_t id_len)
 {
-    (void)e, (void)fallback;
+    (void)e, (void)fallback, (void)replace_id;
     note(s, "send_omemo", to, NULL);
     if (id_out)
         snprintf(id_out, id_len, "omemo-id");
