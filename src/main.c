@@ -371,8 +371,8 @@ static int run(struct app *app)
     if (create_session(app) < 0)
         return 2;
     open_store(app, store_said, sizeof store_said);
-    app->omemo = omemochat_start(app->data_dir, app->cred.vault, app->session, on_omemo_notice,
-                                 app, omemo_said, sizeof omemo_said);
+    app->omemo = omemochat_start(app->data_dir, app->cred.vault, app->session, on_omemo_notice, app,
+                                 omemo_said, sizeof omemo_said);
     if (app->omemo)
         omemochat_set_blind(app->omemo, app->account.omemo_blind);
     catchup_init(&app->catchup, app->session, app->store, (unsigned)app->account.archive_days);

@@ -120,9 +120,8 @@ static int generate(struct omemo *o)
         omemokeys_set_identity(o->keys, device, device, signal_buffer_data(pub),
                                signal_buffer_len(pub), signal_buffer_data(priv),
                                signal_buffer_len(priv)) == 0 &&
-        signal_protocol_key_helper_generate_signed_pre_key(&spk, id, SIGNED_ID,
-                                                           (uint64_t)time(NULL) * 1000,
-                                                           o->ctx) == 0 &&
+        signal_protocol_key_helper_generate_signed_pre_key(
+            &spk, id, SIGNED_ID, (uint64_t)time(NULL) * 1000, o->ctx) == 0 &&
         signal_protocol_signed_pre_key_store_key(o->store, spk) == 0)
         r = add_prekeys(o, OMEMO_PREKEYS);
     signal_buffer_bzero_free(priv);
@@ -241,7 +240,8 @@ static void fill_prekey(void *ctx, uint32_t id, bool is_signed, const uint8_t *r
     }
     struct omemo_prekey *p = &f->b->prekeys[f->b->nprekeys];
     p->id = id;
-    if (blob_from(&p->pub, serialize_pub(ec_key_pair_get_public(session_pre_key_get_key_pair(pk)))) == 0)
+    if (blob_from(&p->pub,
+                  serialize_pub(ec_key_pair_get_public(session_pre_key_get_key_pair(pk)))) == 0)
         f->b->nprekeys++;
     else
         f->rc = -1;
@@ -284,8 +284,8 @@ int omemo_replenish(struct omemo *o)
 
 static signal_protocol_address address(const char *jid, uint32_t device)
 {
-    return (signal_protocol_address){.name = jid, .name_len = strlen(jid),
-                                     .device_id = (int32_t)device};
+    return (signal_protocol_address){
+        .name = jid, .name_len = strlen(jid), .device_id = (int32_t)device};
 }
 
 static ec_public_key *decode(const struct omemo_blob *b, signal_context *ctx)
@@ -294,8 +294,8 @@ static ec_public_key *decode(const struct omemo_blob *b, signal_context *ctx)
     return b->p && curve_decode_point(&k, b->p, b->n, ctx) == 0 ? k : NULL;
 }
 
-int omemo_build_session(struct omemo *o, const char *jid, const struct omemo_bundle *b,
-                        int *seen, char *err, size_t errlen)
+int omemo_build_session(struct omemo *o, const char *jid, const struct omemo_bundle *b, int *seen,
+                        char *err, size_t errlen)
 {
     *seen = 0;
     if (b->nprekeys == 0 || b->device == 0 || b->device > 0x7FFFFFFF) {
@@ -459,9 +459,9 @@ int omemo_decrypt(struct omemo *o, const char *jid, const struct omemo_element *
         r = 0; /* key transport: the session moved on, nothing to show */
     } else if (ktlen >= OMEMO_KEY_LEN + 12 && ktlen <= OMEMO_KEY_LEN + OMEMO_TAG_LEN) {
         char *out = malloc(e->payload.n + 1);
-        if (out && omemocrypto_open(kp, e->iv.p, e->iv.n, e->payload.p, e->payload.n,
-                                    kp + OMEMO_KEY_LEN, ktlen - OMEMO_KEY_LEN,
-                                    (uint8_t *)out) == 0) {
+        if (out &&
+            omemocrypto_open(kp, e->iv.p, e->iv.n, e->payload.p, e->payload.n, kp + OMEMO_KEY_LEN,
+                             ktlen - OMEMO_KEY_LEN, (uint8_t *)out) == 0) {
             out[e->payload.n] = '\0';
             *text = out;
             r = 0;

@@ -46,8 +46,8 @@ int omemo_save(struct omemo *o, char *err, size_t errlen);
 /* Builds a session with (jid, b->device) from its bundle, using one of
  * its prekeys at random. The device's identity is remembered; *seen is
  * 1 new device, 2 changed key, 0 known. 0 or -1 with err. */
-int omemo_build_session(struct omemo *o, const char *jid, const struct omemo_bundle *b,
-                        int *seen, char *err, size_t errlen);
+int omemo_build_session(struct omemo *o, const char *jid, const struct omemo_bundle *b, int *seen,
+                        char *err, size_t errlen);
 bool omemo_has_session(const struct omemo *o, const char *jid, uint32_t device);
 
 struct omemo_target {

@@ -93,8 +93,7 @@ struct omemochat *omemochat_new(struct omemo *o, struct session *s, omemochat_no
 }
 
 struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
-                                  omemochat_notice_fn notice, void *ud, char *said,
-                                  size_t saidlen)
+                                  omemochat_notice_fn notice, void *ud, char *said, size_t saidlen)
 {
     char err[512] = "";
     struct vault *mine = NULL;
@@ -268,7 +267,9 @@ static void on_bundle(struct omemochat *c, const struct session_event *ev)
         if (b)
             b->state = B_FAILED;
         snprintf(why + (ev->omemo_bundle ? strlen(why) : 0), sizeof why, "%s",
-                 ev->omemo_bundle ? "" : ev->condition ? ev->condition : "no bundle");
+                 ev->omemo_bundle ? ""
+                 : ev->condition  ? ev->condition
+                                  : "no bundle");
         char line[PATH_JID_MAX + 512];
         snprintf(line, sizeof line, "OMEMO: cannot use device %s of %s: %s", dev, jid, why);
         if (c->notice)
@@ -390,8 +391,8 @@ static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_tar
     return n;
 }
 
-int omemochat_send(struct omemochat *c, const char *jid, const char *text,
-                   const char *replace_id, char *id_out, size_t id_len, char *err, size_t errlen)
+int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
+                   char *id_out, size_t id_len, char *err, size_t errlen)
 {
     char bare[PATH_JID_MAX + 1];
     if (!norm(jid, bare)) {
@@ -469,8 +470,7 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
         char fp[OMEMO_FP_LEN], dev[16], line[PATH_JID_MAX + 512];
         omemo_fingerprint(ik, klen, fp);
         snprintf(dev, sizeof dev, "%u", msg->omemo->sid);
-        snprintf(line, sizeof line, "OMEMO: new device %s of %s, fingerprint %s: %s", dev, from,
-                 fp,
+        snprintf(line, sizeof line, "OMEMO: new device %s of %s, fingerprint %s: %s", dev, from, fp,
                  omemokeys_trusted(omemo_keys(c->o), from, msg->omemo->sid)
                      ? "trusted (blind trust before verification)"
                      : "not trusted");

@@ -27,8 +27,7 @@ typedef void (*omemochat_notice_fn)(void *ud, const char *jid, const char *text)
  * key store that cannot be read). said also gets a line when a new
  * identity was made. */
 struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
-                                  omemochat_notice_fn notice, void *ud, char *said,
-                                  size_t saidlen);
+                                  omemochat_notice_fn notice, void *ud, char *said, size_t saidlen);
 /* Blind trust before verification (the default), or new devices are
  * never trusted before the user trusts them (config omemo_trust). */
 void omemochat_set_blind(struct omemochat *c, bool blind);
@@ -62,8 +61,8 @@ bool omemochat_ready(struct omemochat *c, const char *jid);
  * correction of replace_id when not NULL, XEP-0308).
  * 0 sent (id_out set); -1 not sent, err says why (nothing went out:
  * never plaintext). */
-int omemochat_send(struct omemochat *c, const char *jid, const char *text,
-                   const char *replace_id, char *id_out, size_t id_len, char *err, size_t errlen);
+int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
+                   char *id_out, size_t id_len, char *err, size_t errlen);
 
 /* A received message with msg->omemo (or msg->omemo_error): *text the
  * plaintext (malloc'd; NULL for a key transport). -1 with one line in

@@ -9,8 +9,7 @@
 #include "core/omemochat.h"
 
 struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
-                                  omemochat_notice_fn notice, void *ud, char *said,
-                                  size_t saidlen)
+                                  omemochat_notice_fn notice, void *ud, char *said, size_t saidlen)
 {
     (void)data_dir, (void)v, (void)s, (void)notice, (void)ud;
     snprintf(said, saidlen, "OMEMO is off: this static build has no libomemo-c");
@@ -55,8 +54,8 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
     (void)c, (void)jid;
 }
 
-int omemochat_send(struct omemochat *c, const char *jid, const char *text,
-                   const char *replace_id, char *id_out, size_t id_len, char *err, size_t errlen)
+int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
+                   char *id_out, size_t id_len, char *err, size_t errlen)
 {
     (void)c, (void)jid, (void)text, (void)replace_id, (void)id_out, (void)id_len;
     snprintf(err, errlen, "this build has no OMEMO");

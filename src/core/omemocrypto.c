@@ -119,7 +119,7 @@ static const EVP_CIPHER *aes(int cipher, size_t key_len)
 }
 
 static int aes_crypt(signal_buffer **output, int cipher, const uint8_t *key, size_t key_len,
-                 const uint8_t *iv, size_t iv_len, const uint8_t *in, size_t n, int enc)
+                     const uint8_t *iv, size_t iv_len, const uint8_t *in, size_t n, int enc)
 {
     const EVP_CIPHER *c = aes(cipher, key_len);
     if (!c || iv_len != 16 || n > INT32_MAX - 32)
@@ -178,10 +178,11 @@ static int gcm(const uint8_t *key, const uint8_t *iv, size_t ivlen, const uint8_
     if (n > INT32_MAX || ivlen == 0 || ivlen > 64 || taglen < 12 || taglen > 16)
         return -1;
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    int len = 0, fin = 0, ok = ctx && EVP_CipherInit_ex(ctx, EVP_aes_128_gcm(), NULL, NULL, NULL, enc) == 1 &&
-                  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, (int)ivlen, NULL) == 1 &&
-                  EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) == 1 &&
-                  (n == 0 || EVP_CipherUpdate(ctx, out, &len, in, (int)n) == 1);
+    int len = 0, fin = 0,
+        ok = ctx && EVP_CipherInit_ex(ctx, EVP_aes_128_gcm(), NULL, NULL, NULL, enc) == 1 &&
+             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, (int)ivlen, NULL) == 1 &&
+             EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) == 1 &&
+             (n == 0 || EVP_CipherUpdate(ctx, out, &len, in, (int)n) == 1);
     if (ok && !enc)
         ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)taglen, tag) == 1;
     if (ok)

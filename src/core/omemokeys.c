@@ -136,7 +136,8 @@ static bool rec_del(struct omemokeys *k, uint8_t kind, const char *name, uint32_
 
 static void put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8),
+    p[3] = (uint8_t)v;
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -203,8 +204,8 @@ static bool parse(struct omemokeys *k, const uint8_t *p, size_t len)
 }
 
 struct omemokeys *omemokeys_open(const char *dir, const char *name,
-                                 const unsigned char key[OMEMOKEYS_KEY_LEN], bool *fresh,
-                                 char *err, size_t errlen)
+                                 const unsigned char key[OMEMOKEYS_KEY_LEN], bool *fresh, char *err,
+                                 size_t errlen)
 {
     struct omemokeys *k = calloc(1, sizeof *k);
     if (!k || sodium_init() < 0) {
@@ -246,8 +247,7 @@ struct omemokeys *omemokeys_open(const char *dir, const char *name,
                        pt, &ptlen, NULL, buf + 8 + NONCE_LEN, len - 8 - NONCE_LEN,
                        (const uint8_t *)FILE_MAGIC, 8, buf + 8, k->key) == 0;
         if (!ok)
-            snprintf(err, errlen, "%s: cannot be decrypted (another vault key, or damaged)",
-                     path);
+            snprintf(err, errlen, "%s: cannot be decrypted (another vault key, or damaged)", path);
         ok = ok && parse(k, pt, (size_t)ptlen);
         if (!ok && !err[0])
             snprintf(err, errlen, "%s: damaged", path);
@@ -389,8 +389,8 @@ int omemokeys_identity_seen(struct omemokeys *k, const char *name, uint32_t devi
     if (i >= 0 && k->recs[i].len == keylen && sodium_memcmp(k->recs[i].data, key, keylen) == 0)
         return 0;
     bool changed = i >= 0;
-    uint8_t trust = k->blind && !any_verified(k, name) && !changed ? OMEMO_TRUST_BLIND
-                                                               : OMEMO_TRUST_UNDECIDED;
+    uint8_t trust =
+        k->blind && !any_verified(k, name) && !changed ? OMEMO_TRUST_BLIND : OMEMO_TRUST_UNDECIDED;
     struct krec *r = rec_put(k, K_IDENTITY, name, device, key, keylen);
     if (!r)
         return -1;
@@ -497,8 +497,8 @@ static int sub_device_sessions(signal_int_list **sessions, const char *nm, size_
     return (int)signal_int_list_size(l);
 }
 
-static int store_session(const signal_protocol_address *a, uint8_t *rec, size_t len,
-                         uint8_t *urec, size_t ulen, void *ud)
+static int store_session(const signal_protocol_address *a, uint8_t *rec, size_t len, uint8_t *urec,
+                         size_t ulen, void *ud)
 {
     char name[PATH_JID_MAX + 1];
     (void)urec, (void)ulen;
@@ -609,9 +609,8 @@ static int save_identity(const signal_protocol_address *a, uint8_t *key, size_t 
     char name[PATH_JID_MAX + 1];
     if (!key || !addr_name(a->name, a->name_len, name))
         return 0;
-    return omemokeys_identity_seen(ud, name, (uint32_t)a->device_id, key, len) < 0
-               ? SG_ERR_NOMEM
-               : 0;
+    return omemokeys_identity_seen(ud, name, (uint32_t)a->device_id, key, len) < 0 ? SG_ERR_NOMEM
+                                                                                   : 0;
 }
 
 static int is_trusted(const signal_protocol_address *a, uint8_t *key, size_t len, void *ud)
@@ -622,14 +621,13 @@ static int is_trusted(const signal_protocol_address *a, uint8_t *key, size_t len
 
 int omemokeys_install(struct omemokeys *k, struct signal_protocol_store_context *store)
 {
-    signal_protocol_session_store ss = {
-        .load_session_func = load_session,
-        .get_sub_device_sessions_func = sub_device_sessions,
-        .store_session_func = store_session,
-        .contains_session_func = contains_session,
-        .delete_session_func = delete_session,
-        .delete_all_sessions_func = delete_all_sessions,
-        .user_data = k};
+    signal_protocol_session_store ss = {.load_session_func = load_session,
+                                        .get_sub_device_sessions_func = sub_device_sessions,
+                                        .store_session_func = store_session,
+                                        .contains_session_func = contains_session,
+                                        .delete_session_func = delete_session,
+                                        .delete_all_sessions_func = delete_all_sessions,
+                                        .user_data = k};
     signal_protocol_pre_key_store ps = {.load_pre_key = load_pre_key,
                                         .store_pre_key = store_pre_key,
                                         .contains_pre_key = contains_pre_key,

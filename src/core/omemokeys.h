@@ -30,8 +30,8 @@ struct omemokeys;
  * *fresh is set when there was no store yet. NULL with err set when the
  * file exists but cannot be read: it is never overwritten then. */
 struct omemokeys *omemokeys_open(const char *dir, const char *name,
-                                 const unsigned char key[OMEMOKEYS_KEY_LEN], bool *fresh,
-                                 char *err, size_t errlen);
+                                 const unsigned char key[OMEMOKEYS_KEY_LEN], bool *fresh, char *err,
+                                 size_t errlen);
 void omemokeys_free(struct omemokeys *k);
 /* The vault's key changed: the next save encrypts under key. */
 void omemokeys_set_key(struct omemokeys *k, const unsigned char key[OMEMOKEYS_KEY_LEN]);
@@ -42,8 +42,7 @@ int omemokeys_save(struct omemokeys *k, char *err, size_t errlen);
  * by libomemo-c). Set once, when the store is fresh. */
 uint32_t omemokeys_device_id(const struct omemokeys *k);
 int omemokeys_set_identity(struct omemokeys *k, uint32_t device_id, uint32_t reg_id,
-                           const uint8_t *pub, size_t publen, const uint8_t *priv,
-                           size_t privlen);
+                           const uint8_t *pub, size_t publen, const uint8_t *priv, size_t privlen);
 /* The next unused prekey id; ids are never given twice. */
 uint32_t omemokeys_next_prekey_id(struct omemokeys *k, uint32_t count);
 size_t omemokeys_prekey_count(const struct omemokeys *k);

@@ -78,7 +78,8 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     int encrypted = ui_omemo_send(ui, w, text, NULL, id, sizeof id);
     if (encrypted < 0)
         return; /* not sent, and said why: never plaintext by accident */
-    if (!encrypted && session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {
+    if (!encrypted &&
+        session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: %s",
                 session_state(ui->session) == SESSION_ONLINE ? "the text is not valid XML text"
                                                              : "you are not online");

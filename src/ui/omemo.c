@@ -21,7 +21,9 @@ void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
 {
     ui->omemo = oc;
     snprintf(ui->omemo_off, sizeof ui->omemo_off, "%s",
-             oc ? "" : why_not && why_not[0] ? why_not : "OMEMO is off");
+             oc                      ? ""
+             : why_not && why_not[0] ? why_not
+                                     : "OMEMO is off");
     if (why_not && why_not[0])
         ui_info(ui, NULL, CHATLINE_INFO, "%s", why_not);
 }

@@ -158,8 +158,8 @@ static void on_bundle(struct session *s, enum iq_outcome how, mxml_node_t *iq, v
     if (how == IQ_RESULT) {
         struct omemo_bundle b;
         char err[128];
-        if (omemo_bundle_parse(first_item_payload(iq, "bundle"), f->device, &b, err,
-                               sizeof err) == 0)
+        if (omemo_bundle_parse(first_item_payload(iq, "bundle"), f->device, &b, err, sizeof err) ==
+            0)
             emit_bundle(s, f->jid, f->device, &b, NULL);
         else
             emit_bundle(s, f->jid, f->device, NULL, err);
@@ -244,8 +244,7 @@ static void on_published(struct session *s, enum iq_outcome how, mxml_node_t *iq
             return;
     }
     if (how != IQ_GONE)
-        emit_published(s, p->node,
-                       how == IQ_RESULT ? NULL : how == IQ_TIMEOUT ? "timeout" : cond);
+        emit_published(s, p->node, how == IQ_RESULT ? NULL : how == IQ_TIMEOUT ? "timeout" : cond);
     publish_free(p);
 }
 
@@ -270,8 +269,7 @@ static int publish(struct session *s, const char *node, mxml_node_t *iq, mxml_no
     add_open_options(stanza_add(ps, "publish-options"), NS_PUBSUB "#publish-options");
     struct publish *p = calloc(1, sizeof *p);
     int rc = -1;
-    if (p && (p->node = strdup(node)) && (p->xml = stanza_serialize(iq, NULL)) &&
-        session_online(s))
+    if (p && (p->node = strdup(node)) && (p->xml = stanza_serialize(iq, NULL)) && session_online(s))
         rc = session_iq(s, iq, 0, on_published, p);
     mxmlDelete(iq);
     if (rc < 0 && p)

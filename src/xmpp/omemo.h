@@ -13,10 +13,10 @@
 
 struct session;
 
-#define OMEMO_MAX_DEVICES 200  /* a longer device list is refused, not followed */
-#define OMEMO_MAX_KEYS 400     /* <key/> elements in one <encrypted> */
-#define OMEMO_MAX_PREKEYS 200  /* prekeys read from one bundle */
-#define OMEMO_MAX_B64 8192     /* base64 characters of one key, iv or prekey */
+#define OMEMO_MAX_DEVICES 200 /* a longer device list is refused, not followed */
+#define OMEMO_MAX_KEYS 400    /* <key/> elements in one <encrypted> */
+#define OMEMO_MAX_PREKEYS 200 /* prekeys read from one bundle */
+#define OMEMO_MAX_B64 8192    /* base64 characters of one key, iv or prekey */
 #define OMEMO_MAX_PAYLOAD 262144
 
 struct omemo_blob {

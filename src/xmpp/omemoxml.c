@@ -211,4 +211,3 @@ int omemo_bundle_parse(mxml_node_t *bundle, uint32_t device, struct omemo_bundle
     }
     return 0;
 }
-

@@ -39,8 +39,8 @@ static void round_trip(const struct omemo_element *e)
 static void check(mxml_node_t *el)
 {
     char err[128];
-    mxml_node_t *enc = stanza_is(el, NS_OMEMO, "encrypted") ? el
-                                                            : stanza_child(el, NS_OMEMO, "encrypted");
+    mxml_node_t *enc =
+        stanza_is(el, NS_OMEMO, "encrypted") ? el : stanza_child(el, NS_OMEMO, "encrypted");
     struct omemo_element e;
     if (enc && omemo_element_parse(enc, &e, err, sizeof err) == 0) {
         if (e.nkeys == 0 || e.nkeys > OMEMO_MAX_KEYS || e.iv.n < 12 || e.iv.n > 16 ||

@@ -105,8 +105,8 @@ static bool sent_and_read(struct omemo *from, const char *from_jid, struct omemo
               parse_wire(&e, &r) == 0;
     omemo_element_clear(&e);
     if (ok) {
-        ok = omemo_decrypt(to, from_jid, &r, &plain, prekey_used, err, sizeof err) == 0 &&
-             plain && strcmp(plain, text) == 0;
+        ok = omemo_decrypt(to, from_jid, &r, &plain, prekey_used, err, sizeof err) == 0 && plain &&
+             strcmp(plain, text) == 0;
         if (keep)
             *keep = r;
         else
@@ -237,8 +237,8 @@ static void test_conversation(void)
     CHECK(omemokeys_set_trust(omemo_keys(a), "bob@example.org", parsed, 33,
                               OMEMO_TRUST_UNTRUSTED) == 1);
     CHECK(omemo_encrypt(a, "bob@example.org", &to_b, 1, "x", &e, err, sizeof err) < 0);
-    CHECK(omemokeys_set_trust(omemo_keys(a), "bob@example.org", parsed, 33,
-                              OMEMO_TRUST_VERIFIED) == 1);
+    CHECK(omemokeys_set_trust(omemo_keys(a), "bob@example.org", parsed, 33, OMEMO_TRUST_VERIFIED) ==
+          1);
     /* Once one device is verified, a new one is no longer trusted blindly. */
     static const uint8_t other[33] = {5, 1, 2, 3};
     CHECK(omemokeys_identity_seen(omemo_keys(a), "bob@example.org", 77, other, 33) == 1);
