@@ -4,7 +4,8 @@
  * message builds the session from the peer's bundle and uses one of its
  * prekeys, which it replenishes and publishes again; the answer; a second
  * device of the sender that reads its own sent message as a carbon; a
- * peer offline when the message is sent; trust taken away and given
+ * peer offline when the message is sent; a new device in the middle of
+ * the conversation; trust taken away and given
  * back; and hostile input (a malformed element, a replay of a real
  * message, a message for another device, a device list of a thousand
  * entries), each one line and no plaintext. */
@@ -146,6 +147,19 @@ static bool ready(struct peer *p, const char *jid)
     omemochat_prepare(p->oc, jid);
     struct readiness r = {p, jid};
     return harness_wait(&loop, is_ready, &r, 10000);
+}
+
+static int is_settled(void *arg)
+{
+    struct readiness *r = arg;
+    return !omemochat_busy(r->p->oc, r->jid);
+}
+
+/* Nothing left to fetch before a message to jid: its list and bundles. */
+static bool settled(struct peer *p, const char *jid)
+{
+    struct readiness r = {p, jid};
+    return harness_wait(&loop, is_settled, &r, 10000);
 }
 
 static bool send_ok(struct peer *p, const char *to, const char *text)
@@ -328,6 +342,34 @@ int main(void)
     start(&b, "om_bob", "b", "bob", true);
     CHECK(wait_for(&b.decrypted, 1));
     CHECK_STR(b.last_plain, "while you were away");
+
+    /* A new device of Alice in the middle of the conversation writes
+     * first. Bob heard of it from no notification (no subscription
+     * here): its message makes him read Alice's list again, and his next
+     * message is encrypted for it too. */
+    static struct peer a3;
+    start(&a3, "om_alice", "three", "alice3", false);
+    CHECK(wait_for(&a3.published, 2));
+    CHECK(ready(&a3, bob));
+    CHECK(send_ok(&a3, bob, "from a new device"));
+    CHECK(wait_for(&b.decrypted, 2));
+    CHECK_STR(b.last_plain, "from a new device");
+    CHECK(settled(&b, alice));
+    CHECK(omemokeys_devices(omemo_keys(b.o), alice, devs, 8) == 3);
+    /* Bob verified Alice's devices above: a new one is not trusted
+     * blindly any more, he is told, and gets nothing until he trusts it. */
+    uint32_t id3 = omemo_device_id(a3.o);
+    CHECK(omemokeys_trust(omemo_keys(b.o), alice, id3) == OMEMO_TRUST_UNDECIDED);
+    CHECK(strstr(b.last_notice, "not trusted") != NULL);
+    CHECK(send_ok(&b, alice, "to the two I trust"));
+    CHECK(wait_for(&a3.failed, 1)); /* it gets the message, not its key */
+    CHECK(strstr(a3.last_fail, "not encrypted for this device") != NULL);
+    CHECK(a3.decrypted == 0);
+    CHECK(trust_all(&b, alice, &id3, 1, true));
+    CHECK(send_ok(&b, alice, "to all three of you"));
+    CHECK(wait_for(&a3.decrypted, 1));
+    CHECK_STR(a3.last_plain, "to all three of you");
+    stop(&a3);
 
     test_hostile(&b, bob);
 
