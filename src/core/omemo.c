@@ -450,7 +450,7 @@ int omemo_decrypt(struct omemo *o, const char *jid, const struct omemo_element *
     *prekey_used = omemokeys_prekey_count(o->keys) < before;
     if (rc < 0) {
         snprintf(err, errlen, "%s", why(rc));
-        return -1;
+        return rc == SG_ERR_DUPLICATE_MESSAGE ? -2 : -1;
     }
     size_t ktlen = signal_buffer_len(kt);
     const uint8_t *kp = signal_buffer_data(kt);

@@ -65,7 +65,8 @@ int omemo_encrypt(struct omemo *o, const char *peer_jid, const struct omemo_targ
 /* Decrypts e from jid for our device. *text is malloc'd, NUL-terminated
  * (NULL for a key transport). *prekey_used: a prekey message consumed
  * one of our prekeys (replenish and publish). 0, or -1 with the reason
- * (never a partial or unauthenticated plaintext). */
+ * (never a partial or unauthenticated plaintext), -2 when it was read
+ * already (a replay, or the archive's copy of a message we had). */
 int omemo_decrypt(struct omemo *o, const char *jid, const struct omemo_element *e, char **text,
                   bool *prekey_used, char *err, size_t errlen);
 

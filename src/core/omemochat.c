@@ -452,7 +452,7 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
     if (rc < 0) {
         snprintf(err, errlen, "could not decrypt a message from %s (device %u): %s", from,
                  msg->omemo->sid, why);
-        return -1;
+        return rc;
     }
     /* A device we did not know of wrote: its list changed without our
      * hearing of it (no notification: no subscription, or a list read

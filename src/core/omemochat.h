@@ -66,7 +66,8 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
 
 /* A received message with msg->omemo (or msg->omemo_error): *text the
  * plaintext (malloc'd; NULL for a key transport). -1 with one line in
- * err, "could not decrypt a message from JID (device N): why". */
+ * err, "could not decrypt a message from JID (device N): why"; -2 the
+ * same for a message read already (a replay, or an archived copy). */
 int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, char **text,
                       char *err, size_t errlen);
 

@@ -615,12 +615,13 @@ static void on_message(struct ui *ui, const struct session_message *m)
         on_error_message(ui, m);
         return;
     }
-    /* XEP-0384: shown as the plaintext, marked; the archive's copies are
-     * not decrypted yet (their fallback body shows). */
+    /* XEP-0384: shown as the plaintext, marked; an archived message this
+     * device cannot read shows its fallback body (ui/omemo.c). */
     bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
     char *plain = NULL;
-    if ((m->omemo || m->omemo_error) && !m->archived && !groupchat &&
-        !ui_omemo_receive(ui, m, &plain) && plain) {
+    bool handled = false;
+    if ((m->omemo || m->omemo_error) && !groupchat &&
+        !(handled = ui_omemo_receive(ui, m, &plain)) && plain) {
         struct session_message copy = *m;
         copy.body = plain;
         copy.omemo = NULL;
@@ -632,8 +633,8 @@ static void on_message(struct ui *ui, const struct session_message *m)
         free(plain);
         return;
     }
-    if ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->omemo)
-        return; /* said why it cannot be read, or nothing to show */
+    if (handled || ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->omemo))
+        return; /* said why it cannot be read, had it already, or nothing to show */
     if (m->archived) {
         on_archived(ui, m);
         return;

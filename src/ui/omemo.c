@@ -139,6 +139,16 @@ bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **pla
             ui_omemo_flush(ui);
         return *plain == NULL;
     }
+    /* From the archive: a copy of what we read live is already kept; one
+     * that was not for this device (older than it, or a failure) shows
+     * its fallback text, as before, with no line about it. */
+    if (m->archived) {
+        for (size_t i = 0; i < 4; i++) {
+            free(ui->omemo_notes[i]);
+            ui->omemo_notes[i] = NULL;
+        }
+        return rc == -2;
+    }
     const char *peer_full = m->ours || m->carbon_sent ? m->to : m->from;
     char *peer = peer_full ? jid_bare_of(peer_full) : NULL;
     struct chatwin *w = peer ? ui_open_chat(ui, peer, false) : NULL;

@@ -8,7 +8,9 @@
 # sent and stays on the input line, /omemo trust and the next message
 # going out, /correct sending an encrypted correction,
 # /omemo off sending in plaintext (no mark, [plaintext]), the key store
-# on disk mode 0600 and without the message text, and /quit exiting 0.
+# on disk mode 0600 and without the message text, a second device of
+# mine that Bob encrypts for once he hears of it and that decrypts his
+# message from the archive, and /quit exiting 0.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -59,6 +61,33 @@ check "the title says plaintext" ui_wait_line peer 0 "[plaintext]"
 ui_say peer "in the clear"
 check "it arrives" ui_wait me "> in the clear"
 check "... without the mark" ui_lacks me "~Bob> in the clear"
+
+# My desk, a second device: Bob hears of it (a notification), trusts it
+# by hand (he verified my first one) and encrypts for it too; the desk,
+# offline then, reads it from the archive.
+UI_NAME=${A}desk ui_start desk "$A" a-pw 220 36
+check "the desk logs in with its own identity" ui_wait desk "OMEMO: a new identity"
+check "Bob is told of my new device" ui_rows_with peer "OMEMO: new device" 2
+# Bob verified my first device: the new one waits for his trust.
+check "... not trusted blindly" ui_wait peer "not trusted; /omemo trust JID FINGERPRINT"
+FP2=$(ui_screen peer | grep -oE "fingerprint ([0-9a-f]{8} ){7}[0-9a-f]{8}: not trusted" | head -1 |
+	sed -e 's/^fingerprint //' -e 's/: not trusted$//')
+ui_say peer "/omemo trust $A@$DOMAIN $FP2"
+check "Bob trusts it" ui_wait peer "is now verified" # the second time
+ui_say desk "/quit"
+check "the desk quits" [ "$(ui_wait_exit "${A}desk")" = 0 ]
+ui_say peer "/omemo on"
+ui_say peer "for the desk too"
+check "the phone reads it" ui_wait_re me "~Bob> for the desk too"
+UI_NAME=${A}desk ui_start desk "$A" a-pw 220 36
+check "the desk catches up from the archive" ui_wait desk "caught up"
+ui_keys desk M-2
+check "... and decrypts it, marked" ui_wait_re desk "~[^ ]*> for the desk too"
+check "... once" ui_rows_with desk "for the desk too" 1
+# (Bob's messages from before the desk existed were not encrypted for it:
+# their fallback text shows, as in every OMEMO client.)
+ui_say desk "/quit"
+check "the desk quits again" [ "$(ui_wait_exit "${A}desk")" = 0 ]
 
 KS=$UI_TMP/$A/data/omemo/$A@$DOMAIN
 check "the key store is private (0600)" [ "$(stat -c %a "$KS" 2>/dev/null)" = 600 ]
