@@ -15,7 +15,8 @@ PKG_openssl  := libssl-dev
 PKG_libidn   := libidn-dev
 PKG_sqlite3  := libsqlite3-dev
 PKG_libcurl  := libcurl4-openssl-dev
-PKGS := ncursesw libuv mxml libsodium openssl libidn sqlite3 libcurl
+PKG_libomemo-c := libomemo-c-dev
+PKGS := ncursesw libuv mxml libsodium openssl libidn sqlite3 libcurl libomemo-c
 
 NO_DEPS_GOALS := clean format help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -26,7 +27,8 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
   PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
-  STATIC_LIBS := $(shell pkg-config --static --libs $(subst libuv,libuv-static,$(filter-out libcurl,$(PKGS)))) -lresolv -lm
+  STATIC_LIBS := $(shell pkg-config --static --libs \
+    $(subst libuv,libuv-static,$(filter-out libcurl libomemo-c,$(PKGS)))) -lresolv -lm
 endif
 
 # build/tuktuk, what `make` builds and `make install` installs, is linked
@@ -52,13 +54,21 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS := $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c))
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -name main.c ! -name '*_static.c'))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 INT_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+# Debian ships libomemo-c without a static archive: the static binary
+# has no OMEMO, and core/omemochat_static.c says so instead. Nor does it
+# ship the static archives libcurl needs (nghttp2, libssh2, krb5...): the
+# static binary is built without HTTP, and /upload and /download say so
+# (net/http.c, TUKTUK_NO_CURL; docs/dependencies.md).
+OMEMO_REL := $(addprefix build/rel/src/core/,omemo.o omemocrypto.o omemokeys.o omemochat.o)
+STATIC_OBJ := $(filter-out $(OMEMO_REL) build/rel/src/net/http.o,$(REL_OBJ)) \
+	build/rel/src/core/omemochat_static.o build/rel/nocurl/net/http.o
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 INT_BIN  := $(INT_SRC:tests/integration/%.c=build/asan/tests/%)
@@ -73,10 +83,6 @@ build/tuktuk: build/rel/src/main.o $(REL_OBJ)
 
 static: build/static/tuktuk
 
-# Debian ships libcurl.a but not the static archives it needs (nghttp2,
-# libssh2, krb5...): the static binary is built without HTTP, and /upload
-# and /download say so (net/http.c, TUKTUK_NO_CURL; docs/dependencies.md).
-STATIC_OBJ := $(filter-out build/rel/src/net/http.o,$(REL_OBJ)) build/rel/nocurl/net/http.o
 build/rel/nocurl/net/http.o: src/net/http.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DTUKTUK_NO_CURL -c -o $@ $<
@@ -106,7 +112,7 @@ build/asan/tuktuk: build/asan/src/main.o $(ASAN_OBJ)
 # layer with a stand-in session instead of the protocol layer, whose
 # models (roster, JIDs, rooms) and the XML layer it keeps.
 SEAM_OBJ := $(filter-out build/asan/src/xmpp/%,$(ASAN_OBJ)) \
-	$(addprefix build/asan/src/xmpp/,roster.o jid.o muc.o)
+	$(addprefix build/asan/src/xmpp/,roster.o jid.o muc.o omemoxml.o)
 build/asan/tests/test_ui_seam: build/asan/tests/unit/test_ui_seam.o \
 		build/asan/tests/unit/stand_in_session.o $(SEAM_OBJ)
 	@mkdir -p $(dir $@)

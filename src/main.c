@@ -31,6 +31,7 @@
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
+#include "core/omemochat.h"
 #include "core/store.h"
 #include "core/xmllog.h"
 #include "ui/ui.h"
@@ -50,6 +51,7 @@ struct app {
     struct ui *ui;
     struct store *store; /* NULL when it cannot be opened (said at start) */
     struct catchup catchup;
+    struct omemochat *omemo; /* NULL when OMEMO is off (said at start) */
     struct xmllog *xmllog;
     bool xmllog_failed;
     uv_signal_t sigint, sigterm, sighup;
@@ -249,6 +251,8 @@ static void on_session_event(void *ud, const struct session_event *ev)
     }
     if (ev->type == SESSION_EV_XML)
         log_xml(app, ev);
+    if (app->omemo)
+        omemochat_event(app->omemo, ev);
     if (app->ui)
         ui_session_event(app->ui, ev);
     else
@@ -295,7 +299,12 @@ static int store_password(void *ud, const char *password, char *msg, size_t msgl
 static int set_passphrase(void *ud, const char *passphrase, char *msg, size_t msglen)
 {
     struct app *app = ud;
-    return credentials_set_passphrase(&app->cred, app->data_dir, passphrase, msg, msglen);
+    int rc = credentials_set_passphrase(&app->cred, app->data_dir, passphrase, msg, msglen);
+    char err[300] = "";
+    if (rc == 0 && app->omemo && app->cred.vault &&
+        omemochat_rekey(app->omemo, app->cred.vault, err, sizeof err) < 0)
+        notice(app, err); /* the store keeps its old key until the next change */
+    return rc;
 }
 
 static void on_signal(uv_signal_t *sig, int signum)
@@ -436,16 +445,33 @@ static void open_store(struct app *app, char *said, size_t len)
         snprintf(said, len, "%.8000s", note[0] ? note : more);
 }
 
+static void on_omemo_notice(void *ud, const char *jid, const char *text)
+{
+    struct app *app = ud;
+    if (app->ui)
+        ui_omemo_notice(app->ui, jid, text);
+    else
+        printf("%s\n", text);
+}
+
 static int run(struct app *app)
 {
-    char store_said[8600] = "";
+    char store_said[8600] = "", omemo_said[600] = "";
     if (create_session(app) < 0)
         return 2;
     open_store(app, store_said, sizeof store_said);
+    app->omemo = omemochat_start(app->data_dir, app->cred.vault, app->session, on_omemo_notice, app,
+                                 omemo_said, sizeof omemo_said);
+    if (app->omemo)
+        omemochat_set_blind(app->omemo, app->account.omemo_blind);
     catchup_init(&app->catchup, app->session, app->store, (unsigned)app->account.archive_days);
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (tty && start_ui(app) < 0)
         return 1;
+    if (app->ui)
+        ui_set_omemo(app->ui, app->omemo, omemo_said);
+    else if (omemo_said[0])
+        notice(app, omemo_said);
     for (size_t i = 0; i < app->nwarnings; i++)
         notice(app, app->warnings[i]);
     if (app->cred.notice[0])
@@ -474,6 +500,7 @@ static int run(struct app *app)
         app->ui = NULL;
     }
     session_free(app->session);
+    omemochat_free(app->omemo);
     catchup_free(&app->catchup);
     store_close(app->store);
     uv_close((uv_handle_t *)&app->roster_timer, NULL);

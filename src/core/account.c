@@ -34,6 +34,7 @@ int account_resolve(const struct options *opt, const struct config *cfg, struct 
     out->tls = opt->tls_given || !sec ? opt->tls : sec->tls;
     out->priority = sec ? sec->priority : 0;
     out->archive_days = sec && sec->archive_days >= 0 ? sec->archive_days : 7;
+    out->omemo_blind = !(sec && sec->omemo_trust && strcmp(sec->omemo_trust, "manual") == 0);
     out->password_mode = sec ? sec->password_mode : CONFIG_PASSWORD_FULL;
     return 0;
 }

@@ -21,6 +21,7 @@ struct account {
     char *resource;
     int priority;
     int archive_days; /* first login: days of the server's archive to read */
+    bool omemo_blind; /* OMEMO: trust new devices until one is verified */
     enum config_password_mode password_mode;
 };
 

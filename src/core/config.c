@@ -17,6 +17,7 @@
  *   ca_file = /path/to/ca.pem
  *   channel_binding = auto|tls-exporter|tls-unique|tls-server-end-point|none
  *   archive_days = 0..3650 (7)  the first login reads this much of the archive
+ *   omemo_trust = blind|manual (blind)  new OMEMO devices before any is verified
  *   [ui]
  *   theme = default             roster_width = 10..200 (24)
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
@@ -73,6 +74,7 @@ static const struct key account_keys[] = {
     {"ca_file", V_STR, ACC(ca_file), 0, 0},
     {"channel_binding", V_STR, ACC(channel_binding), 0, 0},
     {"archive_days", V_INT, ACC(archive_days), 0, 3650},
+    {"omemo_trust", V_STR, ACC(omemo_trust), 0, 0},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -545,6 +547,7 @@ static void account_free(struct config_account *a)
     free(a->resource);
     free(a->ca_file);
     free(a->channel_binding);
+    free(a->omemo_trust);
     for (size_t i = 0; i < a->nautojoin; i++)
         free(a->autojoin[i]);
     free(a->autojoin);

@@ -30,6 +30,7 @@ struct config_account {
     char *ca_file;         /* extra trusted PEM file, or NULL */
     char *channel_binding; /* NULL/auto, a type, or none (docs/security.md) */
     int archive_days;      /* first login: days of the archive to read; -1 unset (7) */
+    char *omemo_trust;     /* "blind" (NULL: the default) or "manual" */
 };
 
 struct config_binding {

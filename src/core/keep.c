@@ -38,6 +38,7 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
         .local_ts = (int64_t)(k->stamp ? k->stamp : time(NULL)),
         .local_ms = live ? (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 : 0,
         .corrects = m ? m->replace_id : k->corrects,
+        .encrypted = k->encrypted,
         .state = k->pending ? STORE_PENDING : k->out ? STORE_SENT : STORE_RECEIVED,
     };
     if (m && m->archived)

@@ -21,6 +21,7 @@ struct keep {
     const struct session_message *m;
     const char *sent_id, *corrects;
     bool pending; /* ours, held in the outbox until we are online */
+    bool encrypted; /* it was OMEMO-encrypted on the wire */
 };
 
 /* store_add for it: STORE_ADDED, STORE_DUPLICATE or STORE_FAILED_WRITE

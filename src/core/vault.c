@@ -1146,3 +1146,20 @@ int vault_set_passphrase(struct vault *v, const char *passphrase, char *err, siz
     sodium_free(newkey);
     return r;
 }
+
+int vault_derive_key(struct vault *v, const char context[8], unsigned long long id,
+                     unsigned char *out, size_t outlen, char *err, size_t errlen)
+{
+    if (outlen < crypto_kdf_BYTES_MIN || outlen > crypto_kdf_BYTES_MAX) {
+        snprintf(err, errlen, "bad derived key length");
+        return -1;
+    }
+    key_open(v);
+    int r = 0;
+    if (v->keyhdr[9] == SRC_KEYFILE && !v->key_on_disk)
+        r = write_keyfile(v, err, errlen);
+    if (r == 0)
+        r = crypto_kdf_derive_from_key(out, outlen, id, context, v->key);
+    key_close(v);
+    return r == 0 ? 0 : -1;
+}

@@ -89,6 +89,14 @@ int vault_remove(struct vault *v, const char *jid, char *err, size_t errlen);
  * the master passphrase, re-encrypting every record. 0 or -1. */
 int vault_set_passphrase(struct vault *v, const char *passphrase, char *err, size_t errlen);
 
+/* A key for another file kept under the vault's protection (the OMEMO
+ * key store, core/omemokeys.c): derived from the vault key with
+ * crypto_kdf, context exactly 8 bytes, so that it changes with the
+ * passphrase and is never the vault key itself. In key-file mode a new
+ * vault.key is written first, so the key survives a restart. 0 or -1. */
+int vault_derive_key(struct vault *v, const char context[8], unsigned long long id,
+                     unsigned char *out, size_t outlen, char *err, size_t errlen);
+
 /* Writes DIR/NAME atomically with mode 0600: DIR/NAME.tmp.XXXXXX, fsync,
  * rename, fsync DIR. On failure the old file is untouched and err says
  * so. Also used by pins.c. Returns 0 or -1. */

@@ -91,7 +91,11 @@ struct chatwin *ui_open_chat(struct ui *ui, const char *bare_jid, bool focus)
 void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
 {
     char id[64], nick[256];
-    int rc = session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id);
+    int encrypted = ui_omemo_send(ui, w, text, NULL, id, sizeof id);
+    if (encrypted < 0)
+        return; /* not sent, and said why: never plaintext by accident */
+    int rc = encrypted ? 0
+                       : session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id);
     if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid XML text");
         return;
@@ -100,12 +104,14 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     ui_typing_sent(ui, w->jid);
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
                                        .text = text, .stamp = now, .out = true, .sent_id = id,
-                                       .pending = rc == 1});
+                                       .pending = rc == 1, .encrypted = encrypted > 0});
     w->scroll = 0; /* what you say, you see */
     struct chatline *l = ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick),
                                          text, id);
-    if (l)
+    if (l) {
         l->pending = rc == 1; /* held until we are online: the outbox */
+        l->encrypted = encrypted > 0;
+    }
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 

@@ -49,6 +49,7 @@ static void win_free(struct chatwin *w)
     free(w->jid);
     free(w->name);
     free(w->state);
+    free(w->omemo_pending);
     free(w);
 }
 
@@ -424,13 +425,13 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     switch (l->kind) {
     case CHATLINE_IN:
     case CHATLINE_OUT:
-        /* Until the server has it: "(pending)" after the time. */
+        /* Until the server has it: "(pending)" after the time; "~": the
+         * line was OMEMO-encrypted (screen.c draws the same). */
+        const char *pend = l->pending ? " (pending)" : "", *enc = l->encrypted ? "~" : "";
         if (l->action)
-            snprintf(buf, len, "%s%s * %s ", ts, l->pending ? " (pending)" : "",
-                     l->nick ? l->nick : "");
+            snprintf(buf, len, "%s%s %s* %s ", ts, pend, enc, l->nick ? l->nick : "");
         else
-            snprintf(buf, len, "%s%s %s> ", ts, l->pending ? " (pending)" : "",
-                     l->nick ? l->nick : "");
+            snprintf(buf, len, "%s%s %s%s> ", ts, pend, enc, l->nick ? l->nick : "");
         break;
     case CHATLINE_ERROR:
         snprintf(buf, len, "%s ! ", ts);

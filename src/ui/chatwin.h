@@ -23,6 +23,7 @@ struct chatline {
     bool pending;         /* OUT: written while not online; the server has it not yet */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
     bool mention;         /* IN, in a room: it names our nick (drawn as chat.mention) */
+    bool encrypted;       /* IN and OUT: it was OMEMO-encrypted (marked "~") */
     int rows, rows_width; /* cached wrap result for one width */
     /* Rows drawn above the line: the day it was said, when that differs
      * from the line before (or, for the oldest line, from today); and
@@ -57,6 +58,8 @@ struct chatwin {
     bool older_in_store, older_in_archive;
     bool newer_in_store; /* opened at a search result: the newest are not read in */
     char archive_qid[40];
+    int omemo; /* chats: /omemo on (1) or off (-1); 0: on when the contact has devices */
+    char *omemo_pending; /* ui/omemo.c: a message waiting for the contact's keys */
 };
 
 struct chatwins {

@@ -311,13 +311,16 @@ static void cmd_correct(struct ui *ui, const struct command *c)
         ui_status_error(ui, "/correct: no message of yours to correct in this window");
         return;
     }
-    if (session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) < 0) {
+    int encrypted = ui_omemo_send(ui, w, text, last->id, NULL, 0);
+    if (encrypted < 0)
+        return; /* not sent, and said why: never plaintext by accident */
+    if (!encrypted && session_send_correction(ui->session, w->jid, text, last->id, NULL, 0) < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "correction not sent: the text is not valid");
         return;
     }
     ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
                                        .text = text, .stamp = time(NULL), .out = true,
-                                       .corrects = last->id});
+                                       .corrects = last->id, .encrypted = encrypted > 0});
     ui_correct_line(ui, last, text);
 }
 
@@ -597,6 +600,27 @@ void ui_unblock(struct ui *ui, const char *jid)
         blocking_failed(ui, "/unblock");
 }
 
+static void cmd_omemo_on(struct ui *ui, const struct command *c)
+{
+    ui_omemo_set(ui, strcmp(c->entry->sub, "on") == 0);
+}
+
+static void cmd_omemo_fingerprints(struct ui *ui, const struct command *c)
+{
+    char *jid = c->arg[0] ? want_jid(ui, c->arg[0], 0) : NULL;
+    if (jid || !c->arg[0])
+        ui_omemo_fingerprints(ui, jid);
+    free(jid);
+}
+
+static void cmd_omemo_trust(struct ui *ui, const struct command *c)
+{
+    char *jid = want_jid(ui, c->arg[0], 0);
+    if (jid)
+        ui_omemo_trust(ui, jid, c->arg[1], strcmp(c->entry->sub, "trust") == 0);
+    free(jid);
+}
+
 static void cmd_block(struct ui *ui, const struct command *c)
 {
     char *jid = want_jid(ui, c->arg[0], 0);
@@ -841,6 +865,31 @@ const struct command_entry commands_table[] = {
      "one, show the link.",
      "/open 3",
      ui_cmd_open},
+    {"omemo", "on", 0, 0, false, VALUE_ANY, ARG_TEXT, "/omemo on",
+     "Encrypt this chat with OMEMO (XEP-0384), the default when the contact has published "
+     "devices. A message that cannot be encrypted is then not sent, and stays on the input "
+     "line.",
+     "/omemo on",
+     cmd_omemo_on},
+    {"omemo", "off", 0, 0, false, VALUE_ANY, ARG_TEXT, "/omemo off",
+     "Send this chat's messages in plaintext, even to a contact who has OMEMO.",
+     "/omemo off",
+     cmd_omemo_on},
+    {"omemo", "fingerprints", 0, 1, false, VALUE_ANY, ARG_CONTACT, "/omemo fingerprints [JID]",
+     "Show this device's OMEMO fingerprint, those of your other devices and of JID's (this "
+     "chat's contact by default), with their trust.",
+     "/omemo fingerprints alice@example.org",
+     cmd_omemo_fingerprints},
+    {"omemo", "trust", 2, 2, true, VALUE_ANY, ARG_CONTACT, "/omemo trust JID FINGERPRINT",
+     "Mark JID's device with this fingerprint as verified (compare it with what the contact's "
+     "client shows). Once one device of a contact is verified, new ones are not trusted "
+     "blindly any more.",
+     "/omemo trust alice@example.org 1f2e3d4c ...",
+     cmd_omemo_trust},
+    {"omemo", "untrust", 2, 2, true, VALUE_ANY, ARG_CONTACT, "/omemo untrust JID FINGERPRINT",
+     "Stop encrypting for JID's device with this fingerprint.",
+     "/omemo untrust alice@example.org 1f2e3d4c ...",
+     cmd_omemo_trust},
     {"xml", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/xml",
      "Open the XML console: every stanza sent (sent>) and received (recv>), pretty-printed, "
      "SASL payloads redacted, the last 200 from before first. XML typed there is sent as by /raw.",

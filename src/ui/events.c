@@ -620,6 +620,26 @@ static void on_message(struct ui *ui, const struct session_message *m)
         on_error_message(ui, m);
         return;
     }
+    /* XEP-0384: shown as the plaintext, marked; an archived message this
+     * device cannot read shows its fallback body (ui/omemo.c). */
+    bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
+    char *plain = NULL;
+    bool handled = false;
+    if ((m->omemo || m->omemo_error) && !groupchat &&
+        !(handled = ui_omemo_receive(ui, m, &plain)) && plain) {
+        struct session_message copy = *m;
+        copy.body = plain;
+        copy.omemo = NULL;
+        copy.omemo_error = NULL;
+        ui->encrypted_now = true;
+        on_message(ui, &copy);
+        ui->encrypted_now = false;
+        ui_omemo_flush(ui);
+        free(plain);
+        return;
+    }
+    if (handled || ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->omemo))
+        return; /* said why it cannot be read, had it already, or nothing to show */
     if (m->archived) {
         on_archived(ui, m);
         return;
@@ -783,6 +803,9 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
         break;
     case SESSION_EV_QUERY:
         ui_query_event(ui, ev);
+        break;
+    case SESSION_EV_OMEMO:
+        ui_omemo_event(ui, ev);
         break;
     case SESSION_EV_MAM:
         ui_history_mam_event(ui, ev);

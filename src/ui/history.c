@@ -32,8 +32,11 @@ struct chatline *ui_show_message(struct ui *ui, struct chatwin *w, time_t stamp,
                                  const char *nick, const char *body, const char *id)
 {
     const char *act = ui_action_text(body);
-    return ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick, act ? act : body, id,
-                      act != NULL);
+    struct chatline *l = ui_add_msg(ui, w, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick,
+                                    act ? act : body, id, act != NULL);
+    if (l)
+        l->encrypted = ui->encrypted_now;
+    return l;
 }
 
 bool ui_keep_message(struct ui *ui, const struct keep *k)
@@ -46,7 +49,9 @@ bool ui_keep_message(struct ui *ui, const struct keep *k)
     struct chatwin *open = chatwins_find(&ui->wins, k->conv, NULL);
     if (open && open->newer_in_store)
         ui_history_newest(ui, open);
-    int rc = keep_message(ui->store, session_bare_jid(ui->session), k, err, sizeof err);
+    struct keep marked = *k;
+    marked.encrypted |= ui->encrypted_now;
+    int rc = keep_message(ui->store, session_bare_jid(ui->session), &marked, err, sizeof err);
     if (rc == STORE_DUPLICATE)
         return false;
     bool ok = rc == STORE_ADDED;
@@ -94,6 +99,7 @@ static void on_stored(void *ud, const struct store_msg *m)
     if (m->edited)
         chatwin_correct(l, act ? act : m->body, act != NULL);
     l->delivered = m->state == STORE_DELIVERED;
+    l->encrypted = m->encrypted;
     if (p->n++ == 0)
         p->first = m->rowid;
     p->at++;

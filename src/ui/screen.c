@@ -403,6 +403,8 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     enum chatline_kind k = d->line->kind;
     if (d->line->pending) /* as chatwin_prefix counts it */
         used += put_str(w, "(pending) ", width - used, THEME_CHAT_TIME, s);
+    if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->encrypted)
+        used += put_str(w, "~", width - used, THEME_CHAT_TIME, s); /* OMEMO (ui/omemo.c) */
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {
         used += put_str(w, "* ", width - used, THEME_CHAT_TEXT, s);
         put_nick(d, w, width - used);

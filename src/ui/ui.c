@@ -182,12 +182,14 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     char state[64] = "";
     if (w->state)
         snprintf(state, sizeof state, " -- %s\u2026", w->state);
+    /* Last: a narrow title keeps what it showed before OMEMO. */
+    const char *e2e = ui_omemo_tag(ui, w);
     if (status)
-        snprintf(buf, len, "chat: %s (%s: \"%s\")%s%s%s", who, presence_show_name(show), status,
-                 stranger, state, more);
+        snprintf(buf, len, "chat: %s (%s: \"%s\")%s%s%s%s", who, presence_show_name(show), status,
+                 stranger, state, more, e2e);
     else
-        snprintf(buf, len, "chat: %s (%s)%s%s%s", who, presence_show_name(show), stranger, state,
-                 more);
+        snprintf(buf, len, "chat: %s (%s)%s%s%s%s", who, presence_show_name(show), stranger, state,
+                 more, e2e);
 }
 
 /* The roster has the keys: focused, and no question waits on the input

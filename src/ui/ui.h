@@ -75,5 +75,11 @@ void ui_session_event(struct ui *ui, const struct session_event *ev);
 
 /* A line for the status window (warnings found before the UI started). */
 void ui_notice(struct ui *ui, const char *text);
+/* OMEMO for this run (ui/omemo.c): the glue, or NULL with why_not (said
+ * in the status window; also said when a new identity was made). */
+struct omemochat;
+void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not);
+/* A line about jid's encryption (a new device...): in its chat when open. */
+void ui_omemo_notice(struct ui *ui, const char *jid, const char *text);
 
 #endif

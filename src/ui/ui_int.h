@@ -131,6 +131,13 @@ struct ui {
     size_t nrejoin;
     bool autojoined;
     struct ui_files *files; /* files.c: transfers and links; NULL until used */
+
+    /* omemo.c: OMEMO for this run, or NULL (omemo_off says why) */
+    struct omemochat *omemo;
+    char omemo_off[300];
+    bool encrypted_now; /* the message being kept and shown was encrypted */
+    bool omemo_receiving; /* decrypting: notices wait for the message's window */
+    char *omemo_notes[4]; /* "JID\ttext" said once the message is shown */
 };
 
 /* ui.c */
@@ -210,6 +217,30 @@ void ui_search(struct ui *ui, const char *text, bool all);
 void ui_search_goto(struct ui *ui, int n);
 void ui_search_free(struct ui *ui);
 void ui_history_newest(struct ui *ui, struct chatwin *w);
+
+/* omemo.c: end-to-end encryption of chats (XEP-0384) */
+/* Whether w's messages are to be encrypted. */
+bool ui_omemo_on(struct ui *ui, struct chatwin *w);
+/* A message w's contact is to get (a correction of replace_id when not
+ * NULL): 1 sent encrypted (id_out set), 0
+ * OMEMO is off for this chat (send it as is), -1 not sent: the user was
+ * told why and the text is back on the input line. */
+int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
+                  char *id_out, size_t id_len);
+/* An encrypted message received: true when it was handled here (a line
+ * saying why it cannot be read, or nothing to show); else *plain is the
+ * text to show in its place (caller frees). */
+bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **plain);
+/* After an encrypted message was shown: what was said about its sender
+ * while it was decrypted (a new device) goes in its chat. */
+void ui_omemo_flush(struct ui *ui);
+/* SESSION_EV_OMEMO: a message waiting for keys may go now. */
+void ui_omemo_event(struct ui *ui, const struct session_event *ev);
+/* " [OMEMO]" or " [plaintext]" for w's title. */
+const char *ui_omemo_tag(struct ui *ui, struct chatwin *w);
+void ui_omemo_set(struct ui *ui, bool on);
+void ui_omemo_fingerprints(struct ui *ui, const char *jid);
+void ui_omemo_trust(struct ui *ui, const char *jid, const char *fp, bool trust);
 
 /* rooms.c: group chat (XEP-0045) */
 struct chatwin *ui_room_window(struct ui *ui, const char *room, bool focus);

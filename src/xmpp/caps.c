@@ -25,6 +25,7 @@ const char *const caps_self_features[] = {
     "urn:xmpp:ping",
     "urn:xmpp:receipts",
     "urn:xmpp:time",
+    "eu.siacs.conversations.axolotl.devicelist+notify", /* XEP-0384 0.3, XEP-0163 */
 };
 const size_t caps_self_nfeatures = sizeof caps_self_features / sizeof caps_self_features[0];
 

@@ -15,6 +15,7 @@
 #include "xml/framer.h"
 #include "xml/stanza.h"
 #include "xmpp/rosterscan.h"
+#include "xmpp/omemo.h"
 #include "xmpp/redact.h"
 #include "xmpp/session_priv.h"
 
@@ -557,6 +558,9 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
     const char *stanza_id = arch ? arch->id : trusted_stanza_id(s, m, from, type, &by);
     mxml_node_t *origin = stanza_child(m, NS_SID, "origin-id");
     mxml_node_t *replace = stanza_child(m, NS_CORRECT, "replace");
+    struct omemo_element omemo;
+    char omemo_err[128] = "";
+    int encrypted = omemo_read_message(m, &omemo, omemo_err, sizeof omemo_err);
     struct session_message msg = {
         .from = from,
         .to = stanza_attr(m, "to"),
@@ -578,14 +582,18 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .ours = sent || (arch && archived_ours(s, from, type)),
         .archived = arch != NULL,
         .archive_qid = arch ? arch->qid : NULL,
+        .omemo = encrypted > 0 ? &omemo : NULL,
+        .omemo_error = encrypted < 0 ? omemo_err : NULL,
     };
     /* A bounced chat state is no failed message: nothing the user wrote
      * was lost, so nothing is said. */
     bool bounced_state = error && !body && !subject && msg.chat_state;
-    if ((body || subject || error) && !bounced_state) {
+    if ((body || subject || error || encrypted) && !bounced_state) {
         struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
         session_emit(s, &ev);
     }
+    if (encrypted > 0)
+        omemo_element_clear(&omemo);
     free(body);
     free(subject);
     free(thread);
@@ -625,7 +633,7 @@ static bool unwrap_carbon(struct session *s, mxml_node_t *m)
 
 static void on_message(struct session *s, mxml_node_t *m)
 {
-    if (mam_message(s, m))
+    if (mam_message(s, m) || omemo_pep_event(s, m))
         return;
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
     time_t stamp = delay ? im_parse_stamp(stanza_attr(delay, "stamp")) : 0;
@@ -682,11 +690,6 @@ static int send_body(struct session *s, const char *to, const char *type, const 
     rc |= stanza_set_attr(m, "type", type ? type : "chat");
     rc |= stanza_set_attr(m, "id", id);
     rc |= stanza_add_text_child(m, "body", body) ? 0 : -1;
-    /* XEP-0359: the same id, which our archive and the peer's keep, so
-     * that a copy of this message can be recognised wherever it comes
-     * back from. */
-    mxml_node_t *origin = stanza_add(m, "origin-id");
-    rc |= stanza_set_attr(origin, "xmlns", NS_SID) | stanza_set_attr(origin, "id", id);
     if (thread)
         rc |= stanza_add_text_child(m, "thread", thread) ? 0 : -1;
     if (replace_id) {
@@ -699,7 +702,21 @@ static int send_body(struct session *s, const char *to, const char *type, const 
         rc |= stanza_set_attr(x, "xmlns", NS_OOB);
         rc |= stanza_add_text_child(x, "url", oob_url) ? 0 : -1;
     }
-    if (!type || strcmp(type, "chat") == 0) {
+    struct session_message msg = {.to = to, .type = type ? type : "chat", .id = id, .body = body};
+    return im_send_message_node(s, m, id, !type || strcmp(type, "chat") == 0, rc, &msg,
+                                restored != NULL, id_out, id_len);
+}
+
+int im_send_message_node(struct session *s, mxml_node_t *m, const char *id, bool chat, int rc,
+                         const struct session_message *outbox, bool restored, char *id_out,
+                         size_t id_len)
+{
+    /* XEP-0359: the same id, which our archive and the peer's keep, so
+     * that a copy of this message can be recognised wherever it comes
+     * back from. */
+    mxml_node_t *origin = stanza_add(m, "origin-id");
+    rc |= stanza_set_attr(origin, "xmlns", NS_SID) | stanza_set_attr(origin, "id", id);
+    if (chat) {
         /* XEP-0184 asks for a receipt; XEP-0085 says we are in the chat. */
         stanza_set_attr(stanza_add(m, "request"), "xmlns", NS_RECEIPTS);
         stanza_set_attr(stanza_add(m, "active"), "xmlns", NS_CHATSTATES);
@@ -710,15 +727,18 @@ static int send_body(struct session *s, const char *to, const char *type, const 
     mxmlDelete(m);
     if (!xml)
         return -1;
-    /* The app keeps it (its outbox file) until the server confirms it:
-     * said before it is written, and so before that confirmation. */
-    struct session_message msg = {.to = to, .type = type ? type : "chat", .id = id, .body = body};
-    struct session_event ev = {.type = SESSION_EV_OUTBOX,
-                               .sub_type = restored ? "restored" : "queued",
-                               .id = id,
-                               .jid = to,
-                               .msg = &msg};
-    session_emit(s, &ev);
+    /* The app keeps it (the store's outbox) until the server confirms it:
+     * said before it is written, and so before that confirmation. An
+     * encrypted message has no outbox (NULL): the outbox would keep, and
+     * after a restart send, its plaintext. */
+    if (outbox) {
+        struct session_event ev = {.type = SESSION_EV_OUTBOX,
+                                   .sub_type = restored ? "restored" : "queued",
+                                   .id = id,
+                                   .jid = outbox->to,
+                                   .msg = outbox};
+        session_emit(s, &ev);
+    }
     if (online) {
         session_send_text(s, xml, len);
         session_emit_xml(s, xml, len, true);

@@ -46,5 +46,8 @@
 #define NS_SID "urn:xmpp:sid:0"
 #define NS_MAM "urn:xmpp:mam:2"
 #define NS_RSM "http://jabber.org/protocol/rsm"
+#define NS_PUBSUB_EVENT NS_PUBSUB "#event"
+#define NS_OMEMO "eu.siacs.conversations.axolotl"
+#define NS_EME "urn:xmpp:eme:0"
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <uv.h>
 
@@ -91,6 +92,10 @@ struct session_message {
      * bell, no title), not live. */
     bool archived;
     const char *archive_qid;
+    /* XEP-0384: the message's <encrypted> element (body is then only the
+     * fallback), or why it could not be read (omemo is then NULL). */
+    const struct omemo_element *omemo;
+    const char *omemo_error;
 };
 
 enum session_event_type {
@@ -147,6 +152,11 @@ enum session_event_type {
                                 for an empty answer; nothing more), or "error"
                                 (.condition; "gone" when the connection was
                                 lost, "remote-server-timeout" when unanswered) */
+    SESSION_EV_OMEMO,        /* XEP-0384 (xmpp/omemo.h): .sub_type "devices" (.jid's
+                                device list: .omemo_devices; .condition when it could
+                                not be read), "bundle" (.jid's device .omemo_device:
+                                .omemo_bundle, or .condition), "published" (.text the
+                                node; .condition when refused) */
     SESSION_EV_QUERY,        /* the answer to a session_query_*: .jid asked, .condition
                                 "result", the error condition or
                                 "remote-server-timeout", .query the values */
@@ -215,6 +225,11 @@ struct session_event {
                                   when refused ("error") or offline */
     const char *inviter;       /* SESSION_EV_MUC_INVITE */
     const char *room_password; /* SESSION_EV_MUC_INVITE */
+    /* SESSION_EV_OMEMO */
+    const uint32_t *omemo_devices;
+    size_t omemo_ndevices;
+    uint32_t omemo_device;
+    const struct omemo_bundle *omemo_bundle;
 };
 
 /* Events come from inside the session's own calls and callbacks, one at

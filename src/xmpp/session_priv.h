@@ -271,6 +271,19 @@ time_t im_parse_stamp(const char *text);
 /* mam.c (XEP-0313): true if m is an archive result (then it was taken
  * or dropped here). */
 bool mam_message(struct session *s, mxml_node_t *m);
+/* omemo.c: a PEP notification of an OMEMO device list (taken: true), and
+ * a message's <encrypted> (1 read, 0 none, -1 malformed: err). */
+bool omemo_pep_event(struct session *s, mxml_node_t *m);
+/* im.c: sends message m (frees it) with id as its XEP-0359 origin-id and,
+ * for a chat message, a receipt request and active state. rc: an earlier
+ * failure building m (then nothing is sent). outbox: the message as the
+ * app's outbox keeps it (restored: from an earlier run), or NULL for one
+ * that must not be kept in clear. 0 sent, 1 held until online, -1. */
+int im_send_message_node(struct session *s, mxml_node_t *m, const char *id, bool chat, int rc,
+                         const struct session_message *outbox, bool restored, char *id_out,
+                         size_t id_len);
+struct omemo_element;
+int omemo_read_message(mxml_node_t *m, struct omemo_element *e, char *err, size_t errlen);
 
 /* mucproto.c */
 /* A room's presence or message; false if it is not from a room of ours

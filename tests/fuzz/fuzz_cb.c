@@ -6,8 +6,7 @@
  * set of refused types. Nothing may crash, and every choice must pass
  * tests/cb_oracle.h. */
 #include "../cb_oracle.h"
-#include "xml/framer.h"
-#include "xml/stanza.h"
+#include "fuzz_stanzas.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,25 +32,6 @@ static void check(mxml_node_t *features)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char hdr[] = "<stream:stream xmlns='jabber:client' "
-                              "xmlns:stream='http://etherx.jabber.org/streams'>";
-    struct framer *f = framer_new(NULL);
-    if (!f)
-        return 0;
-    framer_feed(f, hdr, sizeof hdr - 1);
-    framer_feed(f, (const char *)data, size);
-    const char *text;
-    size_t len;
-    enum framer_event ev;
-    while ((ev = framer_next(f, &text, &len)) != FRAMER_NEED_MORE && ev != FRAMER_ERROR) {
-        if (ev != FRAMER_STANZA)
-            continue;
-        mxml_node_t *el = stanza_parse(text, len, NULL, 0);
-        if (el) {
-            check(el);
-            mxmlDelete(el);
-        }
-    }
-    framer_free(f);
+    fuzz_each_stanza(data, size, check);
     return 0;
 }

@@ -258,6 +258,25 @@ static inline int harness_wait(uv_loop_t *loop, harness_cond cond, void *arg, un
     return ok;
 }
 
+struct harness_count {
+    const int *counter;
+    int n;
+};
+
+static inline int harness_count_reached(void *arg)
+{
+    const struct harness_count *c = arg;
+    return *c->counter >= c->n;
+}
+
+/* Runs the loop until *counter reaches n (a test's own event count). */
+static inline int harness_wait_count(uv_loop_t *loop, const int *counter, int n,
+                                     unsigned timeout_ms)
+{
+    struct harness_count c = {counter, n};
+    return harness_wait(loop, harness_count_reached, &c, timeout_ms);
+}
+
 static inline int harness_is_online(void *arg)
 {
     return session_state(((struct tclient *)arg)->s) == SESSION_ONLINE;

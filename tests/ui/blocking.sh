@@ -39,7 +39,11 @@ check "the roster marks the contact with !" roster_re '^! . Pest'
 ui_say me "/blocked"
 check "/blocked lists it" ui_wait me "blocked: $P@$DOMAIN"
 
-ui_say pest "/msg $A@$DOMAIN you cannot see this"
+# In plaintext: the first OMEMO message would wait for the device list of
+# someone who blocks us, a question the server never answers.
+ui_say pest "/msg $A@$DOMAIN"
+ui_say pest "/omemo off"
+ui_say pest "you cannot see this"
 ui_say me "/unblock Pest"
 check "unblocking is said" ui_wait me "unblocked Pest ($P@$DOMAIN)"
 check "the mark is gone" roster_re '^  . Pest'

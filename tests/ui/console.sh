@@ -113,7 +113,9 @@ check "/raw: the peer gets a new window" ui_wait_line peer -2 "[2:$A*]"
 ui_keys peer M-a
 check "/raw: the peer receives the message" ui_wait peer "$A> raw hello"
 
-# A message from the peer: shown as received.
+# A message from the peer: shown as received. In plaintext, so that its
+# body is in the stanza (OMEMO is on by default between two tuktuks).
+ui_say peer "/omemo off"
 ui_type peer "reply for the console"
 ui_keys peer Enter
 check "a received stanza is marked recv" ui_wait_re me 'recv> <message .*type=.chat'

@@ -8,7 +8,7 @@ int main(void)
 {
     static const char text[] = "[account home]\njid = me@home.example\nserver = h.example\n"
                                "port = 5223\ntls = direct\npriority = 7\n"
-                               "[account work]\njid = me@work.example\n";
+                               "[account work]\njid = me@work.example\nomemo_trust = manual\n";
     char **warnings = NULL;
     size_t nwarnings = 0;
     struct config *cfg = config_parse(text, sizeof text - 1, "cfg", &warnings, &nwarnings);
@@ -22,6 +22,7 @@ int main(void)
     CHECK_STR(a.jid, "me@home.example");
     CHECK_STR(a.server, "h.example");
     CHECK(a.port == 5223 && a.tls == CONFIG_TLS_DIRECT && a.priority == 7);
+    CHECK(a.omemo_blind); /* OMEMO's blind trust unless omemo_trust = manual */
     account_clear(&a);
 
     opt.account = "work";
@@ -30,6 +31,7 @@ int main(void)
     CHECK_STR(a.jid, "me@work.example");
     CHECK_STR(a.server, "override.example");
     CHECK(a.port == 0 && a.tls == CONFIG_TLS_AUTO);
+    CHECK(!a.omemo_blind);
     account_clear(&a);
 
     opt.account = "nope";

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* omemo.c - end-to-end encryption as the user sees it: whether a chat is
+ * encrypted (its title says [OMEMO] or [plaintext]), the "~" mark on
+ * every encrypted line, /omemo on|off, fingerprints and trust, and the
+ * rule that nothing goes out in plaintext by accident: in a chat where
+ * OMEMO is on, a message that cannot be encrypted is not sent, the user
+ * is told why, and the text goes back on the input line.
+ *
+ * The cryptography and the protocol are core/omemochat.c's; this file
+ * only calls it and shows what it says. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/omemochat.h"
+#include "ui/ui_int.h"
+#include "ui/xalloc.h"
+#include "xmpp/jid.h"
+
+void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
+{
+    ui->omemo = oc;
+    snprintf(ui->omemo_off, sizeof ui->omemo_off, "%s",
+             oc                      ? ""
+             : why_not && why_not[0] ? why_not
+                                     : "OMEMO is off");
+    if (why_not && why_not[0])
+        ui_info(ui, NULL, CHATLINE_INFO, "%s", why_not);
+}
+
+void ui_omemo_notice(struct ui *ui, const char *jid, const char *text)
+{
+    struct chatwin *w = jid ? chatwins_find(&ui->wins, jid, NULL) : NULL;
+    /* A first message from a new device opens its chat a moment later:
+     * the notice waits for it (ui_omemo_flush). */
+    for (size_t i = 0; !w && jid && ui->omemo_receiving && i < 4; i++) {
+        if (ui->omemo_notes[i])
+            continue;
+        size_t n = strlen(jid) + strlen(text) + 2;
+        ui->omemo_notes[i] = xalloc_realloc(NULL, n);
+        snprintf(ui->omemo_notes[i], n, "%s\t%s", jid, text);
+        return;
+    }
+    ui_info(ui, w, CHATLINE_INFO, "%s", text);
+}
+
+void ui_omemo_flush(struct ui *ui)
+{
+    for (size_t i = 0; i < 4; i++) {
+        char *note = ui->omemo_notes[i];
+        char *tab = note ? strchr(note, '\t') : NULL;
+        if (!tab)
+            continue;
+        *tab = '\0';
+        ui_info(ui, chatwins_find(&ui->wins, note, NULL), CHATLINE_INFO, "%s", tab + 1);
+        free(note);
+        ui->omemo_notes[i] = NULL;
+    }
+}
+
+bool ui_omemo_on(struct ui *ui, struct chatwin *w)
+{
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid || w->omemo < 0)
+        return false;
+    return w->omemo > 0 || (ui->omemo && omemochat_has_devices(ui->omemo, w->jid) == 1);
+}
+
+const char *ui_omemo_tag(struct ui *ui, struct chatwin *w)
+{
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid)
+        return "";
+    return ui_omemo_on(ui, w) ? " [OMEMO]" : " [plaintext]";
+}
+
+static int refuse(struct ui *ui, struct chatwin *w, const char *text, const char *why)
+{
+    ui_info(ui, w, CHATLINE_ERROR, "not sent (OMEMO is on in this chat): %s", why);
+    if (!input_text(ui->in)[0])
+        input_set_text(ui->in, text);
+    ui_dirty(ui, UI_DIRTY_INPUT);
+    return -1;
+}
+
+int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
+                  char *id_out, size_t id_len)
+{
+    if (!w || w->kind != CHATWIN_CHAT || w->omemo < 0)
+        return 0;
+    /* Offline, the outbox takes plain messages; an encrypted one cannot
+     * wait there (it would be kept, and after a restart sent, in clear),
+     * nor one to a contact whose devices we do not know yet. */
+    if (session_state(ui->session) != SESSION_ONLINE) {
+        if (w->omemo == 0 && (!ui->omemo || omemochat_has_devices(ui->omemo, w->jid) == 0))
+            return 0;
+        return refuse(ui, w, text,
+                      "you are not online, and an encrypted message cannot wait in the outbox");
+    }
+    if (!ui->omemo)
+        return w->omemo > 0 ? refuse(ui, w, text, ui->omemo_off) : 0;
+    int has = omemochat_has_devices(ui->omemo, w->jid);
+    if (w->omemo == 0 && has == 0)
+        return 0;
+    if (omemochat_busy(ui->omemo, w->jid)) {
+        /* The first message to a contact waits for its device list and
+         * bundles: it goes when they are in (ui_omemo_event). */
+        if (w->omemo_pending || replace_id)
+            return refuse(ui, w, text, "the message before is still waiting for the keys");
+        w->omemo_pending = xalloc_strdup(text);
+        omemochat_prepare(ui->omemo, w->jid);
+        ui_info(ui, w, CHATLINE_INFO, "fetching %s's OMEMO keys; the message goes out then",
+                w->jid);
+        return -1;
+    }
+    char err[512] = "";
+    if (omemochat_send(ui->omemo, w->jid, text, replace_id, id_out, id_len, err, sizeof err) < 0)
+        return refuse(ui, w, text, err);
+    return 1;
+}
+
+void ui_omemo_event(struct ui *ui, const struct session_event *ev)
+{
+    (void)ev;
+    for (size_t i = 0; ui->omemo && i < ui->wins.n; i++) {
+        struct chatwin *w = ui->wins.w[i];
+        if (!w->omemo_pending || omemochat_busy(ui->omemo, w->jid))
+            continue;
+        char *text = w->omemo_pending;
+        w->omemo_pending = NULL;
+        ui_send_text(ui, w, text);
+        free(text);
+    }
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **plain)
+{
+    *plain = NULL;
+    if (!ui->omemo)
+        return false; /* the fallback body is shown, as any client without OMEMO */
+    char err[600] = "";
+    ui->omemo_receiving = true;
+    int rc = omemochat_decrypt(ui->omemo, m, plain, err, sizeof err);
+    ui->omemo_receiving = false;
+    if (rc == 0) {
+        if (!*plain)
+            ui_omemo_flush(ui);
+        return *plain == NULL;
+    }
+    /* From the archive: a copy of what we read live is already kept; one
+     * that was not for this device (older than it, or a failure) shows
+     * its fallback text, as before, with no line about it. */
+    if (m->archived) {
+        for (size_t i = 0; i < 4; i++) {
+            free(ui->omemo_notes[i]);
+            ui->omemo_notes[i] = NULL;
+        }
+        return rc == -2;
+    }
+    const char *peer_full = m->ours || m->carbon_sent ? m->to : m->from;
+    char *peer = peer_full ? jid_bare_of(peer_full) : NULL;
+    struct chatwin *w = peer ? ui_open_chat(ui, peer, false) : NULL;
+    ui_omemo_flush(ui);
+    ui_info(ui, w, CHATLINE_ERROR, "%s", err);
+    free(peer);
+    return true;
+}
+
+void ui_omemo_set(struct ui *ui, bool on)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (!w || w->kind != CHATWIN_CHAT) {
+        ui_status_error(ui, "/omemo on|off works in a chat window");
+        return;
+    }
+    if (on && !ui->omemo) {
+        ui_status_error(ui, "%s", ui->omemo_off);
+        return;
+    }
+    w->omemo = on ? 1 : -1;
+    if (on)
+        omemochat_prepare(ui->omemo, w->jid);
+    ui_info(ui, w, CHATLINE_INFO, "%s",
+            on ? "OMEMO is on in this chat: messages that cannot be encrypted are not sent"
+               : "OMEMO is off in this chat: messages are sent in plaintext");
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}
+
+void ui_omemo_fingerprints(struct ui *ui, const char *jid)
+{
+    if (!ui->omemo) {
+        ui_status_error(ui, "%s", ui->omemo_off);
+        return;
+    }
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (!jid && w && w->kind == CHATWIN_CHAT)
+        jid = w->jid;
+    char *lines = omemochat_fingerprints(ui->omemo, jid);
+    for (char *line = lines, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        ui_info(ui, w, CHATLINE_INFO, "OMEMO %s", line); /* where it was asked */
+        if (!next)
+            break;
+    }
+    free(lines);
+}
+
+void ui_omemo_trust(struct ui *ui, const char *jid, const char *fp, bool trust)
+{
+    char err[400];
+    if (!ui->omemo) {
+        ui_status_error(ui, "%s", ui->omemo_off);
+        return;
+    }
+    struct chatwin *w = chatwins_current(&ui->wins);
+    if (omemochat_trust(ui->omemo, jid, fp, trust, err, sizeof err) < 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "%s", err);
+        return;
+    }
+    ui_info(ui, w, CHATLINE_INFO, "OMEMO: %s's device with fingerprint %s is now %s", jid, fp,
+            trust ? "verified" : "untrusted: nothing is encrypted for it");
+    ui_dirty(ui, UI_DIRTY_TITLE);
+}

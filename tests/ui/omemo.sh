@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tests/ui/omemo.sh - OMEMO (XEP-0384) as a user meets it, two tuktuks on
+# the project's Prosody: a first message that waits for the contact's
+# keys and goes out encrypted, the '~' mark on both sides and [OMEMO] in
+# the titles, /omemo fingerprints in the form other clients show, a
+# device untrusted with /omemo untrust so that the next message is not
+# sent and stays on the input line, /omemo trust and the next message
+# going out, /correct sending an encrypted correction,
+# /omemo off sending in plaintext (no mark, [plaintext]), the key store
+# on disk mode 0600 and without the message text, a second device of
+# mine that Bob encrypts for once he hears of it and that decrypts his
+# message from the archive, and /quit exiting 0.
+# shellcheck source=tests/ui/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DOMAIN=${TUKTUK_TEST_DOMAIN:-localhost}
+RUN=$TUKTUK_TEST_RUNDIR
+A=$(ui_user ann)
+B=$(ui_user bob)
+"$UI_PROSODY" adduser "$RUN" "$A" a-pw "$B" b-pw >/dev/null
+"$UI_PROSODY" rosteradd "$RUN" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
+
+ui_start me "$A" a-pw 220 36
+ui_start peer "$B" b-pw 220 36
+check "me logged in" ui_wait me "logged in as"
+check "the peer logged in" ui_wait peer "logged in as"
+check "a new identity is said" ui_wait me "OMEMO: a new identity for this device"
+
+ui_say me "/msg Bob hello in secret"
+check "my line is marked encrypted" ui_wait me "~$A> hello in secret"
+check "the title says the chat is encrypted" ui_wait_line me 0 "[OMEMO]"
+check "the peer gets a new chat" ui_wait peer "[2:"
+ui_keys peer M-2
+check "... with the mark" ui_wait_re peer "~[^ ]*> hello in secret"
+check "the peer's title says [OMEMO]" ui_wait_line peer 0 "[OMEMO]"
+check "no fallback text shows" ui_lacks peer "I sent you an OMEMO encrypted message"
+
+ui_say peer "/omemo fingerprints"
+check "/omemo fingerprints shows ours" ui_wait_re peer "OMEMO this device \([0-9]+\): ([0-9a-f]{8} ){7}[0-9a-f]{8}"
+check "... and the contact's, blindly trusted" ui_wait_re peer "OMEMO $A@$DOMAIN \([0-9]+\): ([0-9a-f]{8} ){7}[0-9a-f]{8}, trusted \(blind\)"
+FP=$(ui_screen peer | grep -oE "OMEMO $A@$DOMAIN \([0-9]+\): ([0-9a-f]{8} ){7}[0-9a-f]{8}" | head -1 | sed 's/.*): //')
+check "the fingerprint is read off the screen" [ ${#FP} -eq 71 ]
+
+ui_say peer "/omemo untrust $A@$DOMAIN $FP"
+check "untrust is said" ui_wait peer "is now untrusted"
+ui_say peer "this must not go out"
+check "it is not sent, and why" ui_wait peer "not sent (OMEMO is on in this chat): no trusted device of $A@$DOMAIN"
+check "the text stays on the input line" ui_wait_line peer -1 "this must not go out"
+ui_keys peer C-e C-u # the kept text goes, for the command
+ui_say peer "/omemo trust $A@$DOMAIN $FP"
+check "trust is said" ui_wait peer "is now verified"
+ui_say peer "now verified"
+check "after trust it goes out, encrypted" ui_wait_re me "~[^ ]*> now verified"
+check "the refused text never reached me" ui_lacks me "this must not go out"
+ui_say peer "/correct now verified!"
+check "an encrypted correction replaces the line" ui_wait_re me "~[^ ]*> now verified!"
+
+ui_say peer "/omemo off"
+check "the title says plaintext" ui_wait_line peer 0 "[plaintext]"
+ui_say peer "in the clear"
+check "it arrives" ui_wait me "> in the clear"
+check "... without the mark" ui_lacks me "~Bob> in the clear"
+
+# My desk, a second device: Bob hears of it (a notification), trusts it
+# by hand (he verified my first one) and encrypts for it too; the desk,
+# offline then, reads it from the archive.
+UI_NAME=${A}desk ui_start desk "$A" a-pw 220 36
+check "the desk logs in with its own identity" ui_wait desk "OMEMO: a new identity"
+check "Bob is told of my new device" ui_rows_with peer "OMEMO: new device" 2
+# Bob verified my first device: the new one waits for his trust.
+check "... not trusted blindly" ui_wait peer "not trusted; /omemo trust JID FINGERPRINT"
+FP2=$(ui_screen peer | grep -oE "fingerprint ([0-9a-f]{8} ){7}[0-9a-f]{8}: not trusted" | head -1 |
+	sed -e 's/^fingerprint //' -e 's/: not trusted$//')
+ui_say peer "/omemo trust $A@$DOMAIN $FP2"
+check "Bob trusts it" ui_wait peer "is now verified" # the second time
+ui_say desk "/quit"
+check "the desk quits" [ "$(ui_wait_exit "${A}desk")" = 0 ]
+ui_say peer "/omemo on"
+ui_say peer "for the desk too"
+check "the phone reads it" ui_wait_re me "~Bob> for the desk too"
+UI_NAME=${A}desk ui_start desk "$A" a-pw 220 36
+check "the desk catches up from the archive" ui_wait desk "caught up"
+ui_keys desk M-2
+check "... and decrypts it, marked" ui_wait_re desk "~[^ ]*> for the desk too"
+check "... once" ui_rows_with desk "for the desk too" 1
+# (Bob's messages from before the desk existed were not encrypted for it:
+# their fallback text shows, as in every OMEMO client.)
+ui_say desk "/quit"
+check "the desk quits again" [ "$(ui_wait_exit "${A}desk")" = 0 ]
+
+KS=$UI_TMP/$A/data/omemo/$A@$DOMAIN
+check "the key store is private (0600)" [ "$(stat -c %a "$KS" 2>/dev/null)" = 600 ]
+check "the key store holds no message text" bash -c "! grep -q 'hello in secret' '$KS'"
+
+ui_say me "/quit"
+ui_say peer "/quit"
+check "me exits 0" [ "$(ui_wait_exit "$A")" = 0 ]
+check "the peer exits 0" [ "$(ui_wait_exit "$B")" = 0 ]
+check "no sanitizer report (me)" ui_clean_stderr "$A"
+check "no sanitizer report (peer)" ui_clean_stderr "$B"
+ui_done
