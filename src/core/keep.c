@@ -48,8 +48,10 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
 
 int keep_settle(struct store *st, const struct session_event *ev, char *err, size_t errlen)
 {
+    /* The XML console's copy of each stanza comes between the messages
+     * of a page: not a boundary. */
     bool archived = ev->type == SESSION_EV_MESSAGE && ev->msg && ev->msg->archived;
-    if (!st || archived || !store_in_batch(st))
+    if (!st || archived || ev->type == SESSION_EV_XML || !store_in_batch(st))
         return 0;
     return store_commit(st, err, errlen);
 }

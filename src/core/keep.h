@@ -32,8 +32,8 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
 /* Archived messages (a catch-up's or a window's page) are kept in one
  * batch per burst: keep_message opens it, and keep_settle, called with
  * every session event before anything else sees it, commits it at the
- * first event that is not an archived message (the page's end, above
- * all). Returns 0, or -1 with a reason in err when the batch was lost. */
+ * first event that is neither an archived message nor the XML console's
+ * copy of a stanza (the page's end, above all). Returns 0, or -1 with a reason in err when the batch was lost. */
 int keep_settle(struct store *st, const struct session_event *ev, char *err, size_t errlen);
 
 #endif
