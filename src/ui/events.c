@@ -27,6 +27,8 @@
  * the contacts see the configured message, or the user's own. */
 #include "ui/ui_int.h"
 
+#include "core/store.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -697,6 +699,10 @@ static void on_receipt(struct ui *ui, const struct session_event *ev)
     struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
     if (w && chatwin_mark_delivered(w, ev->id) && w == chatwins_current(&ui->wins))
         ui_dirty(ui, UI_DIRTY_CHAT);
+    /* Kept too, so that the mark is there when the chat is read again. */
+    if (bare && ev->id && ui->store)
+        store_set_state_by_id(ui->store, session_bare_jid(ui->session), bare, ev->id,
+                              STORE_DELIVERED);
     free(bare);
 }
 

@@ -87,6 +87,8 @@ say me "hello carbon"
 check "my message shows" ui_wait me "$A> hello carbon"
 check "the peer gets it" ui_wait_line peer -2 "[2:$A*]"
 check "delivered mark once the peer's client has it" ui_wait me "$A> hello carbon ✓"
+check "... kept as delivered in the store (state 2)" test "$(ui_store "$A" \
+	"select state from msg where body='hello carbon' and dir=1")" = 2
 check "carbon: my other resource lists the peer's window, not unread" \
 	ui_wait_line me2 -2 "[2:Bob]"
 ui_keys me2 M-2
