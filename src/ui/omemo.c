@@ -90,8 +90,19 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
      * wait there (it would be kept, and after a restart sent, in clear),
      * nor one to a contact whose devices we do not know yet. */
     if (session_state(ui->session) != SESSION_ONLINE) {
-        if (w->omemo == 0 && (!ui->omemo || omemochat_has_devices(ui->omemo, w->jid) == 0))
+        int has = w->omemo > 0 || !ui->omemo ? 1 : omemochat_has_devices(ui->omemo, w->jid);
+        if (w->omemo == 0 && (!ui->omemo || has == 0))
             return 0;
+        if (has < 0) {
+            ui_info(ui, w, CHATLINE_ERROR,
+                    "not sent: you are not online, and whether %s uses OMEMO is not known yet "
+                    "(/omemo off, and it waits to go in plaintext)",
+                    w->jid);
+            if (!input_text(ui->in)[0])
+                input_set_text(ui->in, text);
+            ui_dirty(ui, UI_DIRTY_INPUT);
+            return -1;
+        }
         return refuse(ui, w, text,
                       "you are not online, and an encrypted message cannot wait in the outbox");
     }
