@@ -199,6 +199,7 @@ struct found {
     struct ui *ui;
     struct chatwin *w;
     int n;
+    bool all; /* results from every conversation: each names its own */
 };
 
 static void forget_hits(struct ui *ui)
@@ -226,7 +227,10 @@ static void on_found(void *ud, const struct store_msg *m)
         ui->hit_row[ui->nhits++] = m->rowid;
     }
     f->n++;
-    ui_info(f->ui, f->w, CHATLINE_INFO, "  %d. %s [%s] %s> %s", f->n, when, m->conv, who, m->body);
+    char conv[300] = "";
+    if (f->all)
+        snprintf(conv, sizeof conv, "[%s] ", m->conv);
+    ui_info(f->ui, f->w, CHATLINE_INFO, "  %d. %s %s%s> %s", f->n, when, conv, who, m->body);
 }
 
 void ui_search(struct ui *ui, const char *text, bool all)
@@ -241,7 +245,7 @@ void ui_search(struct ui *ui, const char *text, bool all)
         ui_status_error(ui, "/search: open a chat or room first, or search all: /search -a TEXT");
         return;
     }
-    struct found f = {ui, w, 0};
+    struct found f = {ui, w, 0, all};
     forget_hits(ui);
     ui_info(ui, w, CHATLINE_INFO, "search for \"%s\" in %s, newest first (/goto N opens one):",
             text, conv ? conv : "every conversation");
