@@ -347,6 +347,14 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
         ui_status_error(ui, "/upload sends to the current chat or room: open one first");
         return;
     }
+    /* The file and its link would go in clear into an encrypted chat:
+     * never without the user's word (aesgcm:// uploads are not done). */
+    if (ui_omemo_on(ui, w)) {
+        ui_info(ui, w, CHATLINE_ERROR,
+                "not uploaded: this chat is encrypted (OMEMO), and an encrypted upload "
+                "(aesgcm://) is not done yet; /omemo off sends the file's link in plaintext");
+        return;
+    }
     struct ui_files *f = files_of(ui);
     if (!f->http && !(f->http = http_new(ui->loop))) {
         ui_status_error(ui, "cannot upload: HTTP could not start");

@@ -35,6 +35,10 @@ ui_keys peer M-2
 check "... with the mark" ui_wait_re peer "~[^ ]*> hello in secret"
 check "the peer's title says [OMEMO]" ui_wait_line peer 0 "[OMEMO]"
 check "no fallback text shows" ui_lacks peer "I sent you an OMEMO encrypted message"
+printf 'a file\n' >"$UI_TMP/clear.txt"
+ui_say me "/upload $UI_TMP/clear.txt"
+check "/upload in an encrypted chat refuses (the link would go in clear)" \
+	ui_wait me "not uploaded: this chat is encrypted (OMEMO)"
 
 ui_say peer "/omemo fingerprints"
 check "/omemo fingerprints shows ours" ui_wait_re peer "OMEMO this device \([0-9]+\): ([0-9a-f]{8} ){7}[0-9a-f]{8}"
