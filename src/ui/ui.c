@@ -178,7 +178,8 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     const char *more = w->archive_qid[0] ? " -- loading older messages\u2026"
                        : w->scroll > 0  ? " -- more below: PgDn"
                                         : "";
-    const char *stranger = it && it->in_roster ? "" : " (not in roster)";
+    /* Scrolled back, where the view is matters more than the note. */
+    const char *stranger = (it && it->in_roster) || more[0] ? "" : " (not in roster)";
     char state[64] = "";
     if (w->state)
         snprintf(state, sizeof state, " -- %s\u2026", w->state);
