@@ -445,32 +445,6 @@ int store_commit(struct store *st, char *err, size_t errlen)
     return -1;
 }
 
-int store_set_state(struct store *st, int64_t rowid, enum store_state state)
-{
-    char sql[96];
-    snprintf(sql, sizeof sql, "UPDATE msg SET state=%d WHERE id=%lld", (int)state,
-             (long long)rowid);
-    return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-int store_set_state_by_id(struct store *st, const char *account, const char *conv,
-                          const char *msg_id, enum store_state state)
-{
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(st->db,
-                           "UPDATE msg SET state=?4 WHERE account=?1 AND conv=?2 AND msg_id=?3"
-                           " AND dir=1",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    bind_text(q, 1, account);
-    bind_text(q, 2, conv);
-    bind_text(q, 3, msg_id);
-    sqlite3_bind_int(q, 4, state);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 static const char *col_text(sqlite3_stmt *q, int i)
 {
     return (const char *)sqlite3_column_text(q, i);
@@ -531,22 +505,23 @@ static int deliver(sqlite3 *db, int64_t *ids, int n, bool backwards, store_fn fn
     return n;
 }
 
-int store_recent(struct store *st, const char *account, const char *conv, int64_t before_rowid,
-                 int max, store_fn fn, void *ud)
+/* The max rows of conv that the condition `after` leaves (it compares
+ * (ts, id) with row ?3's), newest first, handed out oldest first. */
+static int read_back(struct store *st, const char *account, const char *conv, const char *after,
+                     int64_t rowid, int max, store_fn fn, void *ud)
 {
+    char sql[300];
     sqlite3_stmt *q;
-    const char *sql =
-        before_rowid
-            ? "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND hidden=0 AND"
-              " (ts, id) < (SELECT ts, id FROM msg WHERE id=?3) ORDER BY ts DESC, id DESC"
-            : "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND hidden=0"
-              " ORDER BY ts DESC, id DESC";
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND hidden=0%s"
+             " ORDER BY ts DESC, id DESC",
+             after);
     if (max <= 0 || !st->db || sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
         return -1;
     bind_text(q, 1, account);
     bind_text(q, 2, conv);
-    if (before_rowid)
-        sqlite3_bind_int64(q, 3, before_rowid);
+    if (rowid)
+        sqlite3_bind_int64(q, 3, rowid);
     int n;
     int64_t *ids = collect(q, max, &n);
     sqlite3_finalize(q);
@@ -554,24 +529,19 @@ int store_recent(struct store *st, const char *account, const char *conv, int64_
     return deliver(st->db, ids, n, true, fn, ud);
 }
 
+int store_recent(struct store *st, const char *account, const char *conv, int64_t before_rowid,
+                 int max, store_fn fn, void *ud)
+{
+    return read_back(st, account, conv,
+                     before_rowid ? " AND (ts, id) < (SELECT ts, id FROM msg WHERE id=?3)" : "",
+                     before_rowid, max, fn, ud);
+}
+
 int store_until(struct store *st, const char *account, const char *conv, int64_t rowid, int max,
                 store_fn fn, void *ud)
 {
-    sqlite3_stmt *q;
-    if (max <= 0 || !st->db ||
-        sqlite3_prepare_v2(st->db,
-                           "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND hidden=0 AND"
-                           " (ts, id) <= (SELECT ts, id FROM msg WHERE id=?3)"
-                           " ORDER BY ts DESC, id DESC",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    bind_text(q, 1, account);
-    bind_text(q, 2, conv);
-    sqlite3_bind_int64(q, 3, rowid);
-    int n;
-    int64_t *ids = collect(q, max, &n);
-    sqlite3_finalize(q);
-    return deliver(st->db, ids, n, true, fn, ud);
+    return read_back(st, account, conv, " AND (ts, id) <= (SELECT ts, id FROM msg WHERE id=?3)",
+                     rowid, max, fn, ud);
 }
 
 /* Each word of text as an FTS5 string, so that no user text is syntax. */
@@ -746,6 +716,17 @@ static int exec_texts(struct store *st, const char *sql, const char *const *text
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_set_state_by_id(struct store *st, const char *account, const char *conv,
+                          const char *msg_id, enum store_state state)
+{
+    const char *t[] = {account, conv, msg_id};
+    int64_t v = state;
+    return exec_texts(st,
+                      "UPDATE msg SET state=?4 WHERE account=?1 AND conv=?2 AND msg_id=?3"
+                      " AND dir=1",
+                      t, 3, &v);
 }
 
 int store_outbox_add(struct store *st, const char *account, const char *id, const char *to,

@@ -65,8 +65,6 @@ int store_begin(struct store *st);
 int store_commit(struct store *st, char *err, size_t errlen);
 bool store_in_batch(const struct store *st);
 
-/* Changes the delivery state of our message. */
-int store_set_state(struct store *st, int64_t rowid, enum store_state state);
 /* The delivery state of our message with stanza id msg_id in conv. */
 int store_set_state_by_id(struct store *st, const char *account, const char *conv,
                           const char *msg_id, enum store_state state);
