@@ -16,7 +16,11 @@
  * asks from that time.
  *
  * Live messages carry an archive id too (XEP-0359). They move the cursor
- * only while the archive is "synced", read up to now: during a catch-up
+ * only while the archive is "synced", read up to now, and only in memory
+ * until the cursor is next read or the session's state changes, as it
+ * does at every close (flush): a write per live message would double the
+ * store's work on the hot path, and a cursor lost in a crash only makes
+ * the next catch-up read again what the store recognises as duplicates. Meanwhile, during a catch-up
  * a live message is newer than the pages still to come, and moving the
  * cursor past them would leave a gap after a cut.
  *
@@ -36,6 +40,7 @@ struct catchup_room {
     char *jid;
     char qid[40];
     bool synced;
+    char live_id[128]; /* the newest live archive id, not yet in the store */
 };
 
 static const char *self(const struct catchup *c)
@@ -78,6 +83,18 @@ void catchup_init(struct catchup *c, struct session *s, struct store *st, unsign
         store_archives(st, self(c), cursor_room, c);
 }
 
+/* Writes the live ids kept in memory to the store's cursors. */
+static void flush(struct catchup *c)
+{
+    if (c->live_id[0] && store_set_cursor(c->st, self(c), self(c), c->live_id) == 0)
+        c->live_id[0] = '\0';
+    for (size_t i = 0; i < c->nrooms; i++) {
+        struct catchup_room *r = &c->rooms[i];
+        if (r->live_id[0] && store_set_cursor(c->st, self(c), r->jid, r->live_id) == 0)
+            r->live_id[0] = '\0';
+    }
+}
+
 void catchup_free(struct catchup *c)
 {
     for (size_t i = 0; i < c->nrooms; i++)
@@ -109,6 +126,7 @@ bool catchup_running(const struct catchup *c)
 static void start(struct catchup *c, const char *room, char *qid, size_t qlen)
 {
     char after[256];
+    flush(c);
     store_cursor(c->st, self(c), room ? room : self(c), after, sizeof after);
     struct session_mam_query q = {.archive = room, .after_id = after[0] ? after : NULL,
                                   .max = c->page};
@@ -145,6 +163,7 @@ static void on_joined(struct catchup *c, const char *room)
     struct catchup_room *r = room_of(c, room, true);
     if (!r)
         return;
+    flush(c);
     store_cursor(c->st, self(c), room, cursor, sizeof cursor);
     r->synced = cursor[0] == '\0'; /* first join: the room's history starts it */
     if (!r->synced)
@@ -163,12 +182,15 @@ static void on_message(struct catchup *c, const struct session_message *m)
         return;
     if (strcmp(m->stanza_id_by, self(c)) == 0) {
         if (c->synced)
-            store_set_cursor(c->st, self(c), self(c), m->stanza_id);
+            snprintf(c->live_id, sizeof c->live_id, "%s", m->stanza_id);
         return;
     }
     struct catchup_room *r = room_of(c, m->stanza_id_by, false);
-    if (r && r->synced && store_set_cursor(c->st, self(c), r->jid, m->stanza_id) == 0)
-        session_muc_set_no_history(c->s, r->jid, true);
+    if (r && r->synced) {
+        if (!r->live_id[0])
+            session_muc_set_no_history(c->s, r->jid, true);
+        snprintf(r->live_id, sizeof r->live_id, "%s", m->stanza_id);
+    }
 }
 
 static const char *on_mam(struct catchup *c, const struct session_event *ev)
@@ -225,6 +247,7 @@ const char *catchup_event(struct catchup *c, const struct session_event *ev)
         return NULL;
     switch (ev->type) {
     case SESSION_EV_STATE:
+        flush(c);
         if (ev->state == SESSION_ONLINE)
             on_online(c);
         return NULL;

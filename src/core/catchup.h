@@ -21,6 +21,7 @@ struct catchup {
     unsigned page; /* messages per archive page; 0: the session's default */
     char qid[40];  /* the account's catch-up query, "" when none runs */
     bool synced;   /* the account's archive is read up to now */
+    char live_id[128]; /* the newest live archive id, not yet in the store */
     time_t asked;  /* when the account's catch-up was sent */
     unsigned long fetched;
     struct catchup_room *rooms;
