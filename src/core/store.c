@@ -21,7 +21,12 @@
  *   2. it has the same origin-id, in the same conversation and direction;
  *   3. neither of those decides: it has the same stanza id attribute,
  *      sender, direction and body in the conversation; or, without any
- *      id, the same sender, body and server time (a delayed copy).
+ *      id, the same sender, body and server time (a delayed copy);
+ *   4. a delayed copy whose ids matched nothing is the same as a row with
+ *      no ids at all (one imported from the text history, which kept
+ *      none) with the same sender, direction and body, within two seconds
+ *      of its time: the log has the receiver's clock, the archive the
+ *      server's.
  * A live message with no id and no delay is always new. When a duplicate
  * carries an id the stored copy lacks, the copy gains it, so the next
  * copy matches by rule 1.
@@ -66,7 +71,7 @@ struct store {
     sqlite3 *db;
     char *path;
     bool batch; /* a transaction of store_begin is open */
-    sqlite3_stmt *by_sid, *by_origin, *by_msgid, *by_body, *insert, *fill_ids, *correct;
+    sqlite3_stmt *by_sid, *by_origin, *by_msgid, *by_body, *by_plain, *insert, *fill_ids, *correct;
 };
 
 static const char *const SCHEMA =
@@ -121,7 +126,7 @@ static bool damaged(int rc)
 
 static void finalize_all(struct store *st)
 {
-    sqlite3_stmt **all[] = {&st->by_sid, &st->by_origin, &st->by_msgid, &st->by_body,
+    sqlite3_stmt **all[] = {&st->by_sid, &st->by_origin, &st->by_msgid, &st->by_body, &st->by_plain,
                             &st->insert, &st->fill_ids, &st->correct};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
@@ -142,6 +147,9 @@ static int prepare(struct store *st)
                         " AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
         {&st->by_body, "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND ts=?3"
                        " AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
+        {&st->by_plain, "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND ts BETWEEN ?3 AND ?4"
+                        " AND dir=?5 AND sender=?6 AND body=?7 AND stanza_id IS NULL"
+                        " AND origin_id IS NULL AND msg_id IS NULL LIMIT 1"},
         {&st->insert, "INSERT INTO msg (account, conv, sender, dir, type, body, msg_id,"
                       " stanza_id, sid_by, origin_id, server_ts, local_ts, ts, corrects,"
                       " encrypted, state) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
@@ -275,8 +283,20 @@ static int64_t lookup(sqlite3_stmt *q)
     return id;
 }
 
-static int64_t find_duplicate(struct store *st, const char *account, const struct store_msg *m,
-                              int64_t ts)
+/* Binds what rules 3 and 4 compare after ?1 account and ?2 conv. */
+static sqlite3_stmt *bind_same(sqlite3_stmt *q, const char *account, const struct store_msg *m,
+                               int next)
+{
+    bind_text(q, 1, account);
+    bind_text(q, 2, m->conv);
+    sqlite3_bind_int(q, next, m->dir);
+    sqlite3_bind_text(q, next + 1, m->sender ? m->sender : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, next + 2, m->body ? m->body : "", -1, SQLITE_STATIC);
+    return q;
+}
+
+static int64_t by_ids(struct store *st, const char *account, const struct store_msg *m,
+                      int64_t ts)
 {
     if (m->stanza_id && m->stanza_id_by) {
         bind_text(st->by_sid, 1, account);
@@ -293,19 +313,25 @@ static int64_t find_duplicate(struct store *st, const char *account, const struc
         sqlite3_bind_int(st->by_origin, 4, m->dir);
         return lookup(st->by_origin);
     }
-    sqlite3_stmt *q = m->msg_id ? st->by_msgid : m->server_ts ? st->by_body : NULL;
-    if (!q)
+    if (m->msg_id) {
+        bind_text(st->by_msgid, 3, m->msg_id);
+        return lookup(bind_same(st->by_msgid, account, m, 4));
+    }
+    if (!m->server_ts)
         return 0;
-    bind_text(q, 1, account);
-    bind_text(q, 2, m->conv);
-    if (m->msg_id)
-        bind_text(q, 3, m->msg_id);
-    else
-        sqlite3_bind_int64(q, 3, ts);
-    sqlite3_bind_int(q, 4, m->dir);
-    sqlite3_bind_text(q, 5, m->sender ? m->sender : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 6, m->body ? m->body : "", -1, SQLITE_STATIC);
-    return lookup(q);
+    sqlite3_bind_int64(st->by_body, 3, ts);
+    return lookup(bind_same(st->by_body, account, m, 4));
+}
+
+static int64_t find_duplicate(struct store *st, const char *account, const struct store_msg *m,
+                              int64_t ts)
+{
+    int64_t id = by_ids(st, account, m, ts);
+    if (id != 0 || !m->server_ts || !(m->stanza_id || m->origin_id || m->msg_id))
+        return id;
+    sqlite3_bind_int64(st->by_plain, 3, ts - 2000);
+    sqlite3_bind_int64(st->by_plain, 4, ts + 2000);
+    return lookup(bind_same(st->by_plain, account, m, 5));
 }
 
 static int step_done(sqlite3_stmt *q)

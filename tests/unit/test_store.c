@@ -118,6 +118,22 @@ static void test_duplicates(struct store *st)
     CHECK(add(st, d) == STORE_ADDED);
     d.local_ts = 2400;
     CHECK(add(st, d) == STORE_DUPLICATE);
+    /* 4. the archive's copy of a message imported from the text history
+     * (no ids there), a second apart: the same; far apart: another */
+    struct store_msg imported = msg("said before the store", 2600);
+    imported.server_ts = 2600;
+    CHECK(add(st, imported) == STORE_ADDED);
+    struct store_msg from_archive = msg("said before the store", 2700);
+    from_archive.server_ts = 2601;
+    from_archive.stanza_id = "A7";
+    from_archive.stanza_id_by = ME;
+    from_archive.origin_id = "O7";
+    CHECK(add(st, from_archive) == STORE_DUPLICATE);
+    CHECK(add(st, from_archive) == STORE_DUPLICATE); /* and now by its ids */
+    from_archive.server_ts = 2660;
+    from_archive.stanza_id = "A8";
+    from_archive.origin_id = "O8";
+    CHECK(add(st, from_archive) == STORE_ADDED);
     /* a live message with no id and no delay is always new */
     CHECK(add(st, msg("ok", 2500)) == STORE_ADDED);
     CHECK(add(st, msg("ok", 2500)) == STORE_ADDED);
