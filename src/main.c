@@ -8,7 +8,12 @@
  * its version changes, so that a login with an unchanged roster receives
  * no items (RFC 6121 §2.6). Each message the session takes is kept in the
  * message store's outbox (src/core/store.c) until the server has it, and
- * what an earlier run left there is handed back to the session at start. */
+ * what an earlier run left there is handed back to the session at start.
+ *
+ * Several accounts may run at once (issue 15): each has its own struct
+ * acct (session, credentials, catch-up, OMEMO, roster cache timer), and
+ * they share the loop, the UI, the message store (rows carry the
+ * account) and the vault. Nothing one account does waits for another. */
 
 #include <ncurses.h>
 #include <openssl/crypto.h>
@@ -38,6 +43,25 @@
 #include "xmpp/jid.h"
 #include "xmpp/session.h"
 
+struct app;
+
+/* One account of the run: its index is its index in the UI too. */
+struct acct {
+    struct app *app;
+    size_t index;
+    struct account account;
+    struct credentials cred;
+    struct session *session;
+    struct catchup catchup;
+    struct omemochat *omemo; /* NULL when OMEMO is off (said at start) */
+    uv_timer_t roster_timer;
+    char *roster_saved_ver; /* the version in the roster cache file, or NULL */
+    bool roster_save_failed;
+    bool outbox_failed; /* a write of the outbox failed: said once */
+};
+
+#define APP_MAX_ACCOUNTS 16
+
 struct app {
     uv_loop_t loop;
     char *config_dir;
@@ -45,20 +69,15 @@ struct app {
     struct config *config;
     char **warnings;
     size_t nwarnings;
-    struct account account;
-    struct credentials cred;
-    struct session *session;
+    const struct options *opt;
+    struct acct *accts[APP_MAX_ACCOUNTS];
+    size_t naccts;
+    struct vault *vault; /* shared by the accounts (the first one opened it) */
     struct ui *ui;
     struct store *store; /* NULL when it cannot be opened (said at start) */
-    struct catchup catchup;
-    struct omemochat *omemo; /* NULL when OMEMO is off (said at start) */
     struct xmllog *xmllog;
     bool xmllog_failed;
     uv_signal_t sigint, sigterm, sighup;
-    uv_timer_t roster_timer;
-    char *roster_saved_ver; /* the version in the roster cache file, or NULL */
-    bool roster_save_failed;
-    bool outbox_failed; /* a write of the outbox failed: said once */
     bool quitting;
     bool register_account;
     int exit_status;
@@ -80,37 +99,54 @@ static void notice(struct app *app, const char *text)
         printf("%s\n", text);
 }
 
-static void plain_log(const struct session_event *ev)
+/* A line about one account: named when several run. */
+static void acct_notice(struct acct *a, const char *text)
 {
+    if (a->app->ui) {
+        ui_account_notice(a->app->ui, a->index, text);
+        return;
+    }
+    if (a->app->naccts > 1)
+        printf("[%s] ", a->account.name ? a->account.name : a->account.jid);
+    printf("%s\n", text);
+}
+
+static void plain_log(struct acct *a, const struct session_event *ev)
+{
+    char line[1200];
     switch (ev->type) {
     case SESSION_EV_STATE:
-        printf("state: %s%s%s\n", session_state_name(ev->state), ev->text ? ": " : "",
-               ev->text ? ev->text : "");
+        snprintf(line, sizeof line, "state: %s%s%s", session_state_name(ev->state),
+                 ev->text ? ": " : "", ev->text ? ev->text : "");
         break;
     case SESSION_EV_BOUND:
-        printf("bound as %s\n", ev->jid);
+        snprintf(line, sizeof line, "bound as %s", ev->jid);
         break;
     case SESSION_EV_ROSTER:
-        printf("roster received\n");
+        snprintf(line, sizeof line, "roster received");
         break;
     case SESSION_EV_PRESENCE:
-        printf("presence: %s is %s%s%s\n", ev->jid, presence_show_name(ev->show),
-               ev->status ? " - " : "", ev->status ? ev->status : "");
+        snprintf(line, sizeof line, "presence: %s is %s%s%s", ev->jid,
+                 presence_show_name(ev->show), ev->status ? " - " : "",
+                 ev->status ? ev->status : "");
         break;
     case SESSION_EV_MESSAGE:
-        printf("message from %s: %s\n", ev->msg->from, ev->msg->body ? ev->msg->body : "");
+        snprintf(line, sizeof line, "message from %s: %s", ev->msg->from,
+                 ev->msg->body ? ev->msg->body : "");
         break;
     case SESSION_EV_CERT_REFUSED:
-        printf("certificate refused: %s (SHA-256 %s)\n", ev->cert->reason, ev->cert->sha256);
+        snprintf(line, sizeof line, "certificate refused: %s (SHA-256 %s)", ev->cert->reason,
+                 ev->cert->sha256);
         break;
     case SESSION_EV_ERROR:
     case SESSION_EV_AUTH_FAILED:
     case SESSION_EV_INFO:
-        printf("%s\n", ev->text ? ev->text : "");
+        snprintf(line, sizeof line, "%s", ev->text ? ev->text : "");
         break;
     default:
-        break;
+        return;
     }
+    acct_notice(a, line);
     fflush(stdout);
 }
 
@@ -136,22 +172,22 @@ static bool same_version(const char *a, const char *b)
 /* Writes the roster cache when the roster's version is not the one on
  * disk: the version names the items, so the same version means the same
  * file. A failure is said once. */
-static void save_roster(struct app *app)
+static void save_roster(struct acct *a)
 {
-    uv_timer_stop(&app->roster_timer);
-    const struct roster *r = session_roster(app->session);
+    uv_timer_stop(&a->roster_timer);
+    const struct roster *r = session_roster(a->session);
     const char *ver = roster_version(r);
-    if (same_version(ver, app->roster_saved_ver))
+    if (same_version(ver, a->roster_saved_ver))
         return;
     char err[600];
-    if (rostercache_save(app->data_dir, session_bare_jid(app->session), r, err, sizeof err) < 0) {
-        if (!app->roster_save_failed)
-            notice(app, err);
-        app->roster_save_failed = true;
+    if (rostercache_save(a->app->data_dir, session_bare_jid(a->session), r, err, sizeof err) < 0) {
+        if (!a->roster_save_failed)
+            acct_notice(a, err);
+        a->roster_save_failed = true;
         return;
     }
-    free(app->roster_saved_ver);
-    app->roster_saved_ver = ver ? strdup(ver) : NULL;
+    free(a->roster_saved_ver);
+    a->roster_saved_ver = ver ? strdup(ver) : NULL;
 }
 
 static void on_roster_timer(uv_timer_t *t)
@@ -159,59 +195,60 @@ static void on_roster_timer(uv_timer_t *t)
     save_roster(t->data);
 }
 
-static void roster_changed(struct app *app)
+static void roster_changed(struct acct *a)
 {
-    if (!same_version(roster_version(session_roster(app->session)), app->roster_saved_ver) &&
-        !uv_is_active((uv_handle_t *)&app->roster_timer))
-        uv_timer_start(&app->roster_timer, on_roster_timer, ROSTER_SAVE_DELAY_MS, 0);
+    if (!same_version(roster_version(session_roster(a->session)), a->roster_saved_ver) &&
+        !uv_is_active((uv_handle_t *)&a->roster_timer))
+        uv_timer_start(&a->roster_timer, on_roster_timer, ROSTER_SAVE_DELAY_MS, 0);
 }
 
 /* Before the first login: the roster and version of the last run. A file
  * that cannot be used is said, and the login fetches the whole roster. */
-static void load_roster(struct app *app)
+static void load_roster(struct acct *a)
 {
     char err[600];
-    struct roster *r = session_roster(app->session);
-    if (rostercache_load(app->data_dir, session_bare_jid(app->session), r, err, sizeof err) < 0) {
+    struct roster *r = session_roster(a->session);
+    if (rostercache_load(a->app->data_dir, session_bare_jid(a->session), r, err, sizeof err) < 0) {
         char line[700];
         snprintf(line, sizeof line, "%s; the whole roster will be fetched", err);
-        notice(app, line);
+        acct_notice(a, line);
     }
     if (roster_version(r))
-        app->roster_saved_ver = strdup(roster_version(r));
+        a->roster_saved_ver = strdup(roster_version(r));
 }
 
 /* A write that failed is said once per streak. */
-static void outbox_said(struct app *app, int rc)
+static void outbox_said(struct acct *a, int rc)
 {
-    if (rc < 0 && !app->outbox_failed)
-        notice(app, "the outbox could not be written to the message store: unsent messages are "
-                    "kept until you quit only");
-    app->outbox_failed = rc < 0;
+    if (rc < 0 && !a->outbox_failed)
+        acct_notice(a, "the outbox could not be written to the message store: unsent messages "
+                       "are kept until you quit only");
+    a->outbox_failed = rc < 0;
 }
 
 /* The outbox follows the session: a message is added as the session
  * takes it, and removed once the server has it, each change written at
  * once (the store's commits cost no fsync). Its message row says
  * "pending" meanwhile. */
-static void outbox_event(struct app *app, const struct session_event *ev)
+static void outbox_event(struct acct *a, const struct session_event *ev)
 {
-    const char *self = session_bare_jid(app->session);
+    struct store *st = a->app->store;
+    const char *self = session_bare_jid(a->session);
     char *conv = ev->jid ? jid_bare_of(ev->jid) : NULL;
-    if (!app->store || !conv) {
+    if (!st || !conv) {
         free(conv);
         return;
     }
     bool queued = strcmp(ev->sub_type, "queued") == 0;
     int rc = 0;
     if (queued)
-        rc = store_outbox_add(app->store, self, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
+        rc = store_outbox_add(st, self, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
                               (int64_t)time(NULL));
     else if (strcmp(ev->sub_type, "sent") == 0)
-        rc = store_outbox_remove(app->store, self, ev->id);
+        rc = store_outbox_remove(st, self, ev->id);
     if (queued || strcmp(ev->sub_type, "sent") == 0) {
-        store_set_state_by_id(app->store, self, conv, ev->id, queued ? STORE_PENDING : STORE_SENT);
-        outbox_said(app, rc);
+        store_set_state_by_id(st, self, conv, ev->id, queued ? STORE_PENDING : STORE_SENT);
+        outbox_said(a, rc);
     }
     free(conv);
 }
@@ -219,65 +256,75 @@ static void outbox_event(struct app *app, const struct session_event *ev)
 static void restore_one(void *ud, const char *id, const char *to, const char *type,
                         const char *body, int64_t stamp)
 {
-    struct app *app = ud;
+    struct acct *a = ud;
     (void)stamp;
-    session_queue_message(app->session, to, type, body, id);
+    session_queue_message(a->session, to, type, body, id);
 }
 
 /* What an earlier run could not send goes to the session, which sends it
  * once online, in the order it was written. */
-static void load_outbox(struct app *app)
+static void load_outbox(struct acct *a)
 {
-    if (!app->store)
+    if (!a->app->store)
         return;
-    int n = store_outbox_list(app->store, session_bare_jid(app->session), restore_one, app);
+    int n = store_outbox_list(a->app->store, session_bare_jid(a->session), restore_one, a);
     if (n > 0) {
         char line[160];
         snprintf(line, sizeof line, "%d message%s from the last run wait%s to be sent", n,
                  n == 1 ? "" : "s", n == 1 ? "s" : "");
-        notice(app, line);
+        acct_notice(a, line);
     }
+}
+
+/* Quitting ends when every account's session is closed. */
+static bool all_offline(const struct app *app)
+{
+    for (size_t i = 0; i < app->naccts; i++)
+        if (session_state(app->accts[i]->session) != SESSION_OFFLINE)
+            return false;
+    return true;
 }
 
 static void on_session_event(void *ud, const struct session_event *ev)
 {
-    struct app *app = ud;
+    struct acct *a = ud;
+    struct app *app = a->app;
     char err[600];
     /* A page of the archive is in the store before anything hears that
      * the page is over (the catch-up then moves its cursor past it). */
     if (keep_settle(app->store, ev, err, sizeof err) < 0) {
-        notice(app, err);
-        catchup_abort(&app->catchup);
+        acct_notice(a, err);
+        catchup_abort(&a->catchup);
     }
     if (ev->type == SESSION_EV_XML)
         log_xml(app, ev);
-    if (app->omemo)
-        omemochat_event(app->omemo, ev);
+    if (a->omemo)
+        omemochat_event(a->omemo, ev);
     if (app->ui)
-        ui_session_event(app->ui, ev);
+        ui_session_event(app->ui, a->index, ev);
     else
-        plain_log(ev);
+        plain_log(a, ev);
     if (ev->type == SESSION_EV_ROSTER || ev->type == SESSION_EV_ROSTER_PUSH)
-        roster_changed(app);
-    const char *caught = catchup_event(&app->catchup, ev);
+        roster_changed(a);
+    const char *caught = catchup_event(&a->catchup, ev);
     if (caught)
-        notice(app, caught);
+        acct_notice(a, caught);
     if (ev->type == SESSION_EV_OUTBOX)
-        outbox_event(app, ev);
+        outbox_event(a, ev);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
-            credentials_authenticated(&app->cred, session_bare_jid(app->session), ev->scram_key);
+            credentials_authenticated(&a->cred, session_bare_jid(a->session), ev->scram_key);
         if (said)
-            notice(app, said);
+            acct_notice(a, said);
     }
-    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE &&
-        app->cred.store_after_login) {
-        credentials_after_login(&app->cred, session_bare_jid(app->session));
-        notice(app, app->cred.notice);
+    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE && a->cred.store_after_login) {
+        credentials_after_login(&a->cred, session_bare_jid(a->session));
+        acct_notice(a, a->cred.notice);
     }
     if (ev->type == SESSION_EV_PASSWORD_CHANGED && ev->secret)
-        notice(app, credentials_changed(&app->cred, session_bare_jid(app->session), ev->secret));
-    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_OFFLINE && app->quitting)
+        acct_notice(a, credentials_changed(&a->cred, session_bare_jid(a->session), ev->secret));
+    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_OFFLINE && app->quitting &&
+        all_offline(app))
         uv_stop(&app->loop);
 }
 
@@ -289,33 +336,41 @@ static void on_ui_quit(void *ud, int status)
     uv_stop(&app->loop);
 }
 
-static int store_password(void *ud, const char *password, char *msg, size_t msglen)
+static int store_password(void *ud, size_t acct, const char *password, char *msg, size_t msglen)
 {
     struct app *app = ud;
-    return credentials_store(&app->cred, app->data_dir, session_bare_jid(app->session), password,
-                             msg, msglen);
+    if (acct >= app->naccts)
+        return -1;
+    struct acct *a = app->accts[acct];
+    return credentials_store(&a->cred, app->data_dir, session_bare_jid(a->session), password, msg,
+                             msglen);
 }
 
 static int set_passphrase(void *ud, const char *passphrase, char *msg, size_t msglen)
 {
     struct app *app = ud;
-    int rc = credentials_set_passphrase(&app->cred, app->data_dir, passphrase, msg, msglen);
+    struct credentials *c = &app->accts[0]->cred;
+    int rc = credentials_set_passphrase(c, app->data_dir, passphrase, msg, msglen);
     char err[300] = "";
-    if (rc == 0 && app->omemo && app->cred.vault &&
-        omemochat_rekey(app->omemo, app->cred.vault, err, sizeof err) < 0)
-        notice(app, err); /* the store keeps its old key until the next change */
+    for (size_t i = 0; rc == 0 && c->vault && i < app->naccts; i++) {
+        struct acct *a = app->accts[i];
+        if (a->omemo && omemochat_rekey(a->omemo, c->vault, err, sizeof err) < 0)
+            acct_notice(a, err); /* the store keeps its old key until the next change */
+    }
     return rc;
 }
 
 static void on_signal(uv_signal_t *sig, int signum)
 {
     struct app *app = sig->data;
-    if (app->quitting || session_state(app->session) == SESSION_OFFLINE) {
+    (void)signum;
+    if (app->quitting || all_offline(app)) {
         uv_stop(&app->loop);
         return;
     }
     app->quitting = true;
-    session_disconnect(app->session, NULL);
+    for (size_t i = 0; i < app->naccts; i++)
+        session_disconnect(app->accts[i]->session, NULL);
 }
 
 /* The terminal hung up (SSH dropped, tmux kill-session): the session ends
@@ -329,6 +384,9 @@ static void on_hangup(uv_signal_t *sig, int signum)
     else if (!app->quitting)
         on_signal(sig, signum);
 }
+
+static int account_connect(void *ud, const char *name, char *err, size_t errlen);
+static int account_add(void *ud, const char *jid, const char *password, char *err, size_t errlen);
 
 static int start_ui(struct app *app)
 {
@@ -353,30 +411,32 @@ static int start_ui(struct app *app)
         .download_dir = cu->download_dir,
         .open_cmd = cu->open_cmd,
         .rate_limit_kb = (unsigned)cu->rate_limit,
-        .http_ca_file = app->account.ca_file,
         .on_quit = on_ui_quit,
         .store_password = store_password,
         .set_passphrase = set_passphrase,
+        .account_connect = account_connect,
+        .account_add = account_add,
         .ud = app,
     };
-    size_t nb = cu->nbindings;
+    size_t nb = cu->nbindings, na = app->config->naccounts;
     const char **keys = calloc(nb + 1, sizeof *keys), **actions = calloc(nb + 1, sizeof *actions);
+    const char **names = calloc(na + 1, sizeof *names);
     for (size_t i = 0; keys && actions && i < nb; i++) {
         keys[i] = cu->bindings[i].key;
         actions[i] = cu->bindings[i].action;
     }
-    const struct config_account *sec = config_account(app->config, app->account.name);
-    if (sec) {
-        uo.autojoin = (const char *const *)sec->autojoin;
-        uo.nautojoin = sec->nautojoin;
-    }
+    for (size_t i = 0; names && i < na; i++)
+        names[i] = app->config->accounts[i].name;
     uo.bind_keys = keys;
     uo.bind_actions = actions;
     uo.nbindings = keys && actions ? nb : 0;
+    uo.account_names = names;
+    uo.naccount_names = names ? na : 0;
     char err[256] = "";
-    app->ui = ui_new(&app->loop, app->session, &uo, err, sizeof err);
+    app->ui = ui_new(&app->loop, &uo, err, sizeof err);
     free(keys);
     free(actions);
+    free(names);
     if (!app->ui) {
         fprintf(stderr, "tuktuk: %s\n", err);
         return -1;
@@ -392,32 +452,28 @@ static enum conn_tls_mode tls_of(enum config_tls tls)
                                         : CONN_TLS_AUTO;
 }
 
-static int create_session(struct app *app)
+static int create_session(struct acct *a, char *err, size_t errlen)
 {
+    struct app *app = a->app;
     char pinned[PINS_FINGERPRINT_LEN] = "";
-    bool have_pin = pins_get(app->data_dir, app->account.jid, pinned, sizeof pinned) == 1;
+    bool have_pin = pins_get(app->data_dir, a->account.jid, pinned, sizeof pinned) == 1;
     struct session_config cfg = {
-        .jid = app->account.jid,
-        .password = app->cred.password,
-        .scram_key = credentials_scram_key(&app->cred),
-        .server = app->account.server,
-        .port = app->account.port,
-        .tls = tls_of(app->account.tls),
-        .ca_file = app->account.ca_file,
+        .jid = a->account.jid,
+        .password = a->cred.password,
+        .scram_key = credentials_scram_key(&a->cred),
+        .server = a->account.server,
+        .port = a->account.port,
+        .tls = tls_of(a->account.tls),
+        .ca_file = a->account.ca_file,
         .pinned_sha256 = have_pin ? pinned : NULL,
-        .resource = app->account.resource,
-        .priority = app->account.priority,
+        .resource = a->account.resource,
+        .priority = a->account.priority,
         .reconnect = true,
-        .register_account = app->register_account,
-        .channel_binding = app->account.channel_binding,
+        .register_account = app->register_account && a->index == 0,
+        .channel_binding = a->account.channel_binding,
     };
-    char err[256] = "";
-    app->session = session_new(&app->loop, &cfg, on_session_event, app, err, sizeof err);
-    if (!app->session) {
-        fprintf(stderr, "tuktuk: %s\n", err);
-        return -1;
-    }
-    return 0;
+    a->session = session_new(&app->loop, &cfg, on_session_event, a, err, errlen);
+    return a->session ? 0 : -1;
 }
 
 /* The message store, with the old text history read in at the first
@@ -447,41 +503,186 @@ static void open_store(struct app *app, char *said, size_t len)
 
 static void on_omemo_notice(void *ud, const char *jid, const char *text)
 {
-    struct app *app = ud;
-    if (app->ui)
-        ui_omemo_notice(app->ui, jid, text);
+    struct acct *a = ud;
+    if (a->app->ui)
+        ui_omemo_notice(a->app->ui, a->index, jid, text);
     else
-        printf("%s\n", text);
+        acct_notice(a, text);
+}
+
+/* An account's credentials: the vault is opened once, by the first
+ * account, and the others read from it (one passphrase for all). The
+ * password file is the first account's. */
+static int load_credentials(struct app *app, struct acct *a, bool interactive, char *err,
+                            size_t errlen)
+{
+    bool scram_mode = a->account.password_mode == CONFIG_PASSWORD_SCRAM;
+    if (a->index > 0)
+        return credentials_load_shared(&a->cred, app->vault, a->account.jid, scram_mode, err,
+                                       errlen);
+    int rc = credentials_load(&a->cred, app->opt->password_file, app->data_dir, a->account.jid,
+                              scram_mode, interactive, err, errlen);
+    app->vault = a->cred.vault;
+    return rc;
+}
+
+/* Session, OMEMO and catch-up of an account whose struct account is set;
+ * then the UI hears of it, and it connects. Returns 0 or -1 (err). */
+static int start_account(struct acct *a, char *err, size_t errlen)
+{
+    struct app *app = a->app;
+    if (create_session(a, err, errlen) < 0)
+        return -1;
+    char omemo_said[600] = "";
+    a->omemo = omemochat_start(app->data_dir, app->vault, a->session, on_omemo_notice, a,
+                               omemo_said, sizeof omemo_said);
+    if (a->omemo)
+        omemochat_set_blind(a->omemo, a->account.omemo_blind);
+    catchup_init(&a->catchup, a->session, app->store, (unsigned)a->account.archive_days);
+    uv_timer_init(&app->loop, &a->roster_timer);
+    a->roster_timer.data = a;
+    if (app->ui) {
+        const struct config_account *sec =
+            a->account.name ? config_account(app->config, a->account.name) : NULL;
+        struct ui_account ua = {
+            .session = a->session,
+            .name = a->account.name,
+            .autojoin = sec ? (const char *const *)sec->autojoin : NULL,
+            .nautojoin = sec ? sec->nautojoin : 0,
+            .http_ca_file = a->account.ca_file,
+            .omemo = a->omemo,
+            .omemo_off = omemo_said,
+        };
+        ui_add_account(app->ui, &ua);
+    } else if (omemo_said[0]) {
+        acct_notice(a, omemo_said);
+    }
+    if (a->cred.notice[0])
+        acct_notice(a, a->cred.notice);
+    load_roster(a);
+    load_outbox(a);
+    return 0;
+}
+
+static struct acct *new_acct(struct app *app)
+{
+    if (app->naccts == APP_MAX_ACCOUNTS)
+        return NULL;
+    struct acct *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->app = app;
+    a->index = app->naccts;
+    return a;
+}
+
+static void free_acct(struct acct *a)
+{
+    credentials_clear(&a->cred);
+    account_clear(&a->account);
+    free(a->roster_saved_ver);
+    free(a);
+}
+
+static struct acct *find_acct(struct app *app, const char *name)
+{
+    for (size_t i = 0; i < app->naccts; i++) {
+        struct acct *a = app->accts[i];
+        if ((a->account.name && strcmp(a->account.name, name) == 0) ||
+            strcmp(a->account.jid, name) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+/* /account connect NAME: an account of the run connects again; a section
+ * of the config file not used yet starts. Returns its index, or -1. */
+static int account_connect(void *ud, const char *name, char *err, size_t errlen)
+{
+    struct app *app = ud;
+    struct acct *a = find_acct(app, name);
+    if (a) {
+        if (session_state(a->session) == SESSION_OFFLINE)
+            session_connect(a->session);
+        return (int)a->index;
+    }
+    if (!(a = new_acct(app))) {
+        snprintf(err, errlen, "at most %d accounts at once", APP_MAX_ACCOUNTS);
+        return -1;
+    }
+    if (account_resolve_named(app->opt, app->config, name, false, &a->account, err, errlen) < 0 ||
+        !a->account.jid) {
+        if (!err[0] || a->account.jid == NULL)
+            snprintf(err, errlen, "[account %s] has no jid", name);
+        free_acct(a);
+        return -1;
+    }
+    if (load_credentials(app, a, false, err, errlen) < 0) {
+        free_acct(a);
+        return -1;
+    }
+    app->accts[app->naccts++] = a;
+    if (start_account(a, err, errlen) < 0) {
+        app->naccts--;
+        free_acct(a);
+        return -1;
+    }
+    session_connect(a->session);
+    return (int)a->index;
+}
+
+/* /account add: a new [account NAME] at the end of the config file, its
+ * password in the vault, and a login. */
+static int account_add(void *ud, const char *jid, const char *password, char *err, size_t errlen)
+{
+    struct app *app = ud;
+    char path[1100], name[256];
+    snprintf(path, sizeof path, "%s/config", app->config_dir);
+    if (config_add_account(path, jid, name, sizeof name, err, errlen) < 0)
+        return -1;
+    config_free(app->config);
+    config_warnings_free(app->warnings, app->nwarnings);
+    app->warnings = NULL;
+    app->nwarnings = 0;
+    app->config = config_load(path, &app->warnings, &app->nwarnings);
+    if (!app->config) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* Kept whole whatever the first account's password_mode: a new
+     * section has the default mode. */
+    struct credentials keep = {.vault = app->vault, .vault_borrowed = true};
+    if (!app->vault) {
+        snprintf(err, errlen, "the vault is not open, so the password cannot be kept: [account "
+                              "%s] is in the config file, /account connect %s asks for it", name, name);
+        return -1;
+    }
+    if (credentials_store(&keep, app->data_dir, jid, password, err, errlen) < 0)
+        return -1;
+    return account_connect(app, name, err, errlen);
 }
 
 static int run(struct app *app)
 {
-    char store_said[8600] = "", omemo_said[600] = "";
-    if (create_session(app) < 0)
-        return 2;
+    char store_said[8600] = "";
     open_store(app, store_said, sizeof store_said);
-    app->omemo = omemochat_start(app->data_dir, app->cred.vault, app->session, on_omemo_notice, app,
-                                 omemo_said, sizeof omemo_said);
-    if (app->omemo)
-        omemochat_set_blind(app->omemo, app->account.omemo_blind);
-    catchup_init(&app->catchup, app->session, app->store, (unsigned)app->account.archive_days);
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (tty && start_ui(app) < 0)
         return 1;
-    if (app->ui)
-        ui_set_omemo(app->ui, app->omemo, omemo_said);
-    else if (omemo_said[0])
-        notice(app, omemo_said);
     for (size_t i = 0; i < app->nwarnings; i++)
         notice(app, app->warnings[i]);
-    if (app->cred.notice[0])
-        notice(app, app->cred.notice);
     if (store_said[0])
         notice(app, store_said);
-    uv_timer_init(&app->loop, &app->roster_timer);
-    app->roster_timer.data = app;
-    load_roster(app);
-    load_outbox(app);
+    for (size_t i = 0; i < app->naccts; i++) {
+        char err[256] = "";
+        if (start_account(app->accts[i], err, sizeof err) < 0) {
+            if (app->ui)
+                ui_free(app->ui);
+            fprintf(stderr, "tuktuk: %s\n", err);
+            app->naccts = i;
+            return 2;
+        }
+    }
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
     uv_signal_init(&app->loop, &app->sighup);
@@ -492,18 +693,23 @@ static int run(struct app *app)
     struct sigaction was;
     if (sigaction(SIGHUP, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
         uv_signal_start(&app->sighup, on_hangup, SIGHUP);
-    session_connect(app->session);
+    for (size_t i = 0; i < app->naccts; i++)
+        session_connect(app->accts[i]->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
-    save_roster(app);
+    for (size_t i = 0; i < app->naccts; i++)
+        save_roster(app->accts[i]);
     if (app->ui) {
         ui_free(app->ui);
         app->ui = NULL;
     }
-    session_free(app->session);
-    omemochat_free(app->omemo);
-    catchup_free(&app->catchup);
+    for (size_t i = 0; i < app->naccts; i++) {
+        struct acct *a = app->accts[i];
+        session_free(a->session);
+        omemochat_free(a->omemo);
+        catchup_free(&a->catchup);
+        uv_close((uv_handle_t *)&a->roster_timer, NULL);
+    }
     store_close(app->store);
-    uv_close((uv_handle_t *)&app->roster_timer, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_close((uv_handle_t *)&app->sighup, NULL);
@@ -511,11 +717,45 @@ static int run(struct app *app)
     return app->exit_status;
 }
 
-/* Folders, config file and account. Returns 0, or 2 after printing one
+/* One account chosen for this run, with its credentials. Returns 0, or 2
+ * after printing one line. */
+static int prepare_account(struct app *app, const char *name, bool interactive)
+{
+    char err[512] = "", path[1100];
+    snprintf(path, sizeof path, "%s/config", app->config_dir);
+    struct acct *a = new_acct(app);
+    if (!a) {
+        fprintf(stderr, "tuktuk: out of memory\n");
+        return 2;
+    }
+    app->accts[app->naccts++] = a;
+    if (account_resolve_named(app->opt, app->config, name, a->index == 0, &a->account, err,
+                              sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (!a->account.jid && interactive && app->naccts == 1)
+        a->account.jid = prompt_line("No account configured. Your JID (user@server): ");
+    if (!a->account.jid || !*a->account.jid) {
+        if (name)
+            fprintf(stderr, "tuktuk: [account %s] in %s has no jid\n", name, path);
+        else
+            fprintf(stderr, "tuktuk: no JID: give --jid or an [account] in %s\n", path);
+        return 2;
+    }
+    if (load_credentials(app, a, interactive, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+/* Folders, config file and accounts. Returns 0, or 2 after printing one
  * line (a usage or configuration error). */
 static int prepare(struct app *app, const struct options *opt, bool interactive)
 {
     char err[512] = "";
+    app->opt = opt;
     app->config_dir = config_dir_resolve(CONFIG_DIR_CONFIG, opt->config_dir, err, sizeof err);
     app->data_dir = config_dir_resolve(CONFIG_DIR_DATA, opt->data_dir, err, sizeof err);
     if (!app->config_dir || !app->data_dir || config_dir_make(app->data_dir, err, sizeof err)) {
@@ -525,34 +765,29 @@ static int prepare(struct app *app, const struct options *opt, bool interactive)
     char path[1100];
     snprintf(path, sizeof path, "%s/config", app->config_dir);
     app->config = config_load(path, &app->warnings, &app->nwarnings);
-    if (!app->config || account_resolve(opt, app->config, &app->account, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", app->config ? err : "tuktuk: out of memory");
+    if (!app->config) {
+        fprintf(stderr, "tuktuk: out of memory\n");
         return 2;
     }
-    if (!app->account.jid && interactive)
-        app->account.jid = prompt_line("No account configured. Your JID (user@server): ");
-    if (!app->account.jid || !*app->account.jid) {
-        fprintf(stderr, "tuktuk: no JID: give --jid or an [account] in %s\n", path);
-        return 2;
-    }
-    bool scram_mode = app->account.password_mode == CONFIG_PASSWORD_SCRAM;
-    if (credentials_load(&app->cred, opt->password_file, app->data_dir, app->account.jid,
-                         scram_mode, interactive, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        return 2;
+    const char *names[APP_MAX_ACCOUNTS];
+    size_t n = account_choose(opt, app->config, names, APP_MAX_ACCOUNTS);
+    for (size_t i = 0; i < n; i++) {
+        int rc = prepare_account(app, names[i], interactive);
+        if (rc)
+            return rc;
     }
     return 0;
 }
 
 static void cleanup(struct app *app)
 {
-    credentials_clear(&app->cred);
-    account_clear(&app->account);
+    /* The vault is the first account's; the others only borrowed it. */
+    for (size_t i = app->naccts; i-- > 0;)
+        free_acct(app->accts[i]);
     config_free(app->config);
     config_warnings_free(app->warnings, app->nwarnings);
     free(app->config_dir);
     free(app->data_dir);
-    free(app->roster_saved_ver);
     xmllog_close(app->xmllog);
 }
 

@@ -18,12 +18,36 @@ static char *pick(const char *cli, const char *file)
 int account_resolve(const struct options *opt, const struct config *cfg, struct account *out,
                     char *err, size_t errlen)
 {
+    return account_resolve_named(opt, cfg, opt->account, true, out, err, errlen);
+}
+
+size_t account_choose(const struct options *opt, const struct config *cfg, const char **out,
+                      size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < opt->naccounts && n < max; i++)
+        out[n++] = opt->accounts[i];
+    bool given = n > 0;
+    for (size_t i = 0; !given && cfg && i < cfg->naccounts && n < max; i++)
+        if (cfg->accounts[i].autoconnect)
+            out[n++] = cfg->accounts[i].name;
+    if (n == 0 && max > 0)
+        out[n++] = cfg && cfg->naccounts ? cfg->accounts[0].name : NULL;
+    return n;
+}
+
+int account_resolve_named(const struct options *opt, const struct config *cfg, const char *name,
+                          bool cli_overrides, struct account *out, char *err, size_t errlen)
+{
     memset(out, 0, sizeof *out);
-    const struct config_account *sec = cfg ? config_account(cfg, opt->account) : NULL;
-    if (opt->account && !sec) {
-        snprintf(err, errlen, "tuktuk: no [account %s] in the config file", opt->account);
+    const struct config_account *sec = cfg ? config_account(cfg, name) : NULL;
+    if (name && !sec) {
+        snprintf(err, errlen, "tuktuk: no [account %s] in the config file", name);
         return -1;
     }
+    static const struct options none;
+    if (!cli_overrides)
+        opt = &none;
     out->name = sec ? strdup(sec->name) : NULL;
     out->jid = pick(opt->jid, sec ? sec->jid : NULL);
     out->server = pick(opt->server, sec ? sec->server : NULL);

@@ -5,6 +5,7 @@
 #ifndef TUKTUK_ACCOUNT_H
 #define TUKTUK_ACCOUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/config.h"
@@ -25,9 +26,21 @@ struct account {
     enum config_password_mode password_mode;
 };
 
-/* Returns 0, or -1 with one line in err when -a names no section. */
+/* Returns 0, or -1 with one line in err when -a names no section. The
+ * section is opt->account (the first -a), or the first one. */
 int account_resolve(const struct options *opt, const struct config *cfg, struct account *out,
                     char *err, size_t errlen);
+/* The same for the section called name (NULL: the first). The command
+ * line's --jid, --server... apply only when cli_overrides is set: they
+ * are meant for the first account of the run. */
+int account_resolve_named(const struct options *opt, const struct config *cfg, const char *name,
+                          bool cli_overrides, struct account *out, char *err, size_t errlen);
+/* Which sections this run connects (issue 15): every -a, in order; else
+ * every section marked autoconnect; else the first one (or none, when
+ * the file has no section: then out gets one NULL, the command line's
+ * account). Returns how many names were put in out (at most max). */
+size_t account_choose(const struct options *opt, const struct config *cfg, const char **out,
+                      size_t max);
 void account_clear(struct account *a);
 
 #endif

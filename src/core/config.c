@@ -18,6 +18,7 @@
  *   channel_binding = auto|tls-exporter|tls-unique|tls-server-end-point|none
  *   archive_days = 0..3650 (7)  the first login reads this much of the archive
  *   omemo_trust = blind|manual (blind)  new OMEMO devices before any is verified
+ *   autoconnect = yes|no (no)   plain `tuktuk` connects every such account
  *   [ui]
  *   theme = default             roster_width = 10..200 (24)
  *   show_offline = yes|no (yes) timestamp_format = strftime ("%H:%M")
@@ -33,6 +34,7 @@
  *
  * A value in double quotes is taken as is (for leading blanks, '#', ';'). */
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -75,6 +77,7 @@ static const struct key account_keys[] = {
     {"channel_binding", V_STR, ACC(channel_binding), 0, 0},
     {"archive_days", V_INT, ACC(archive_days), 0, 3650},
     {"omemo_trust", V_STR, ACC(omemo_trust), 0, 0},
+    {"autoconnect", V_BOOL, ACC(autoconnect), 0, 0},
     {NULL, V_STR, 0, 0, 0},
 };
 
@@ -654,4 +657,89 @@ int config_dir_make(const char *path, char *err, size_t errlen)
         r = make_one(p, err, errlen);
     free(p);
     return r;
+}
+
+/* A section name for jid that the file has not used: its local part
+ * (letters, digits, '-', '_' and '.'), else "account", then -2, -3... */
+static void fresh_name(const struct config *cfg, const char *jid, char *out, size_t len)
+{
+    char base[64];
+    size_t n = 0;
+    for (const char *p = jid; *p && *p != '@' && n < sizeof base - 1; p++)
+        if (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')
+            base[n++] = *p;
+    base[n] = '\0';
+    if (!n || !strchr(jid, '@'))
+        snprintf(base, sizeof base, "account");
+    snprintf(out, len, "%s", base);
+    for (int i = 2; config_account(cfg, out) && strcmp(config_account(cfg, out)->name, out) == 0;
+         i++)
+        snprintf(out, len, "%s-%d", base, i);
+}
+
+int config_add_account(const char *path, const char *jid, char *name, size_t namelen, char *err,
+                       size_t errlen)
+{
+    if (!jid || !strchr(jid, '@') || strpbrk(jid, " \t\r\n\"#;[]")) {
+        snprintf(err, errlen, "%s is not a JID (user@server)", jid ? jid : "");
+        return -1;
+    }
+    size_t len = 0;
+    char *text = read_text(path, &len);
+    if (!text && errno != ENOENT) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    char **warnings = NULL;
+    size_t nwarnings = 0;
+    struct config *cfg = config_parse(text ? text : "", len, path, &warnings, &nwarnings);
+    config_warnings_free(warnings, nwarnings);
+    for (size_t i = 0; cfg && i < cfg->naccounts; i++)
+        if (cfg->accounts[i].jid && strcmp(cfg->accounts[i].jid, jid) == 0) {
+            snprintf(err, errlen, "%s is already [account %s]", jid, cfg->accounts[i].name);
+            config_free(cfg);
+            free(text);
+            return -1;
+        }
+    /* Marked autoconnect when others are: then plain `tuktuk` connects
+     * it with them; when none is, the first section stays the one. */
+    bool autoconnect = false;
+    for (size_t i = 0; cfg && i < cfg->naccounts; i++)
+        autoconnect |= cfg->accounts[i].autoconnect;
+    if (cfg)
+        fresh_name(cfg, jid, name, namelen);
+    config_free(cfg);
+    if (!cfg) {
+        free(text);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* The file as it was, comments and all, and the new section after it;
+     * the whole written to a temporary file and renamed over the old. */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(text);
+        return -1;
+    }
+    if (len)
+        fwrite(text, 1, len, f);
+    free(text);
+    fprintf(f, "%s[account %s]\njid = %s\n%s", len ? "\n" : "", name, jid,
+            autoconnect ? "autoconnect = yes\n" : "");
+    int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
 }

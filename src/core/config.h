@@ -31,6 +31,7 @@ struct config_account {
     char *channel_binding; /* NULL/auto, a type, or none (docs/security.md) */
     int archive_days;      /* first login: days of the archive to read; -1 unset (7) */
     char *omemo_trust;     /* "blind" (NULL: the default) or "manual" */
+    bool autoconnect;      /* connected by a plain `tuktuk` (issue 15) */
 };
 
 struct config_binding {
@@ -74,6 +75,11 @@ struct config *config_parse(const char *text, size_t len, const char *name, char
                             size_t *nwarnings);
 void config_free(struct config *cfg);
 void config_warnings_free(char **warnings, size_t n);
+/* /account add: appends "[account NAME]" with jid to the file at path,
+ * written atomically, marked autoconnect when another section is; NAME, unused so far, comes from
+ * the JID's local part and is put in name. Returns 0, or -1 with err. */
+int config_add_account(const char *path, const char *jid, char *name, size_t namelen, char *err,
+                       size_t errlen);
 
 /* The account called name, or the first one when name is NULL. NULL when
  * there is none. */

@@ -104,6 +104,20 @@ int credentials_load(struct credentials *c, const char *password_file, const cha
     return 0;
 }
 
+int credentials_load_shared(struct credentials *c, struct vault *vault, const char *jid,
+                            bool scram_mode, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    memset(c, 0, sizeof *c);
+    c->scram_mode = scram_mode;
+    c->vault = vault;
+    c->vault_borrowed = vault != NULL;
+    if (vault)
+        from_vault(c, jid);
+    return 0;
+}
+
 const struct session_scram_key *credentials_scram_key(const struct credentials *c)
 {
     return c->scram ? &c->key : NULL;
@@ -209,6 +223,7 @@ void credentials_clear(struct credentials *c)
     if (c->password)
         sodium_free(c->password);
     vault_free_scram(c->scram);
-    vault_close(c->vault);
+    if (!c->vault_borrowed)
+        vault_close(c->vault);
     memset(c, 0, sizeof *c);
 }

@@ -19,6 +19,7 @@ struct credentials {
     struct session_scram_key key; /* points into scram, for the session */
     bool scram_mode;              /* keep only the salted password (docs/security.md) */
     bool store_after_login;       /* typed by the user, who wants it kept */
+    bool vault_borrowed;          /* another account's vault: not closed here */
     char notice[512];             /* for the status window: what happened, if anything */
 };
 
@@ -26,6 +27,11 @@ struct credentials {
  * empty password file). interactive: a terminal is there to ask on. */
 int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
                      const char *jid, bool scram_mode, bool interactive, char *err, size_t errlen);
+/* The same for a second account of the run: its password comes from the
+ * vault the first account opened (vault may be NULL), which is borrowed,
+ * not closed by credentials_clear. Returns 0. */
+int credentials_load_shared(struct credentials *c, struct vault *vault, const char *jid,
+                            bool scram_mode, char *err, size_t errlen);
 /* The key the session may log in with instead of a password, or NULL. */
 const struct session_scram_key *credentials_scram_key(const struct credentials *c);
 /* SASL succeeded: in scram mode, keep the salted password the session

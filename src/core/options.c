@@ -44,7 +44,8 @@ static const struct option long_options[] = {
 const char *options_usage(void)
 {
     return "usage: tuktuk [options]\n"
-           "  -a, --account NAME     use account NAME from the config file\n"
+           "  -a, --account NAME     use account NAME from the config file (may be repeated:\n"
+           "                         one connection each; default: the autoconnect ones)\n"
            "  -j, --jid JID          log in as JID (bare or full); overrides the account's\n"
            "      --server HOST      connect to HOST instead of looking up SRV records\n"
            "      --port N           TCP port (default: SRV result, else 5222, or 5223 with "
@@ -92,7 +93,15 @@ static int apply(int c, const char *arg, struct options *opt, char *err, size_t 
 {
     switch (c) {
     case 'a':
-        opt->account = arg;
+        for (size_t i = 0; i < opt->naccounts; i++)
+            if (strcmp(opt->accounts[i], arg) == 0)
+                return 0; /* twice the same account is once */
+        if (opt->naccounts == OPTIONS_MAX_ACCOUNTS) {
+            snprintf(err, errlen, "tuktuk: at most %d accounts (-a)", OPTIONS_MAX_ACCOUNTS);
+            return -1;
+        }
+        opt->accounts[opt->naccounts++] = arg;
+        opt->account = opt->accounts[0];
         break;
     case 'j':
         opt->jid = arg;

@@ -9,8 +9,13 @@
 
 #include "core/config.h"
 
+/* -a may be given this many times (one session each). */
+#define OPTIONS_MAX_ACCOUNTS 16
+
 struct options {
-    const char *account;
+    const char *account; /* the first -a, or NULL */
+    const char *accounts[OPTIONS_MAX_ACCOUNTS];
+    size_t naccounts;
     const char *jid;
     const char *server;
     int port;

@@ -29,7 +29,7 @@ static void local_part(const char *jid, char *buf, size_t len)
 
 const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size_t len)
 {
-    const struct roster_item *it = roster_find(session_roster(ui->session), bare_jid);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), bare_jid);
     if (it && it->name && it->name[0])
         snprintf(buf, len, "%s", it->name);
     else
@@ -39,7 +39,7 @@ const char *ui_contact_name(struct ui *ui, const char *bare_jid, char *buf, size
 
 const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_t len)
 {
-    const struct roster_item *it = roster_find(session_roster(ui->session), bare_jid);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), bare_jid);
     if (it && it->name && it->name[0] && strcmp(it->name, bare_jid) != 0)
         snprintf(buf, len, "%s (%s)", it->name, bare_jid);
     else
@@ -49,7 +49,7 @@ const char *ui_contact_who(struct ui *ui, const char *bare_jid, char *buf, size_
 
 const char *ui_self_nick(struct ui *ui, char *buf, size_t len)
 {
-    local_part(session_bare_jid(ui->session), buf, len);
+    local_part(session_bare_jid(ui->a->session), buf, len);
     return buf;
 }
 
@@ -95,14 +95,14 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     if (encrypted < 0)
         return; /* not sent, and said why: never plaintext by accident */
     int rc = encrypted ? 0
-                       : session_send_message(ui->session, w->jid, NULL, text, NULL, id, sizeof id);
+                       : session_send_message(ui->a->session, w->jid, NULL, text, NULL, id, sizeof id);
     if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid XML text");
         return;
     }
     time_t now = time(NULL);
     ui_typing_sent(ui, w->jid);
-    ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->session),
+    ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = session_bare_jid(ui->a->session),
                                        .text = text, .stamp = now, .out = true, .sent_id = id,
                                        .pending = rc == 1, .encrypted = encrypted > 0});
     w->scroll = 0; /* what you say, you see */
@@ -128,7 +128,7 @@ void ui_submit_line(struct ui *ui, char *line)
     if (commands_parse(line, &c, err, sizeof err) != 0)
         ui_status_error(ui, "%s", err);
     else if (c.entry)
-        c.entry->run(ui, &c);
+        ui_run_command(ui, &c);
     else
         ui_say(ui, c.arg[0]);
     commands_clear(&c);
@@ -151,7 +151,7 @@ static void details_stranger(struct ui *ui, struct chatwin *w, const char *jid)
 
 void ui_roster_details(struct ui *ui, const char *jid)
 {
-    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), jid);
     struct chatwin *w = chatwins_current(&ui->wins);
     if (!it || !it->in_roster)
         details_stranger(ui, w, jid);
@@ -195,7 +195,7 @@ void ui_answer_remove(struct ui *ui, enum ui_prompt p, const char *jid, const ch
 void ui_answer_rename(struct ui *ui, enum ui_prompt p, const char *jid, const char *text)
 {
     (void)p;
-    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), jid);
     const char *old = it && it->name ? it->name : "";
     char who[600];
     if (text && text[0] && strcmp(text, old) != 0)

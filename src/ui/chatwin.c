@@ -30,6 +30,7 @@ static struct chatwin *win_new(enum chatwin_kind kind, const char *jid, const ch
     w->name = xalloc_strdup(name);
     w->max = cap;
     w->opened = time(NULL);
+    w->acct = -1;
     return w;
 }
 
@@ -75,7 +76,7 @@ void chatwins_free(struct chatwins *ws)
 struct chatwin *chatwins_find(const struct chatwins *ws, const char *jid, size_t *index)
 {
     for (size_t i = 1; i < ws->n; i++) {
-        if (ws->w[i]->jid && strcmp(ws->w[i]->jid, jid) == 0) {
+        if (ws->w[i]->jid && ws->w[i]->acct == ws->acct && strcmp(ws->w[i]->jid, jid) == 0) {
             if (index)
                 *index = i;
             return ws->w[i];
@@ -102,7 +103,9 @@ struct chatwin *chatwins_open_kind(struct chatwins *ws, enum chatwin_kind kind, 
         *created = !w;
     if (w)
         return w;
-    return append(ws, win_new(kind, jid, name, ws->scrollback));
+    w = append(ws, win_new(kind, jid, name, ws->scrollback));
+    w->acct = ws->acct;
+    return w;
 }
 
 struct chatwin *chatwins_open(struct chatwins *ws, const char *jid, const char *name, bool *created)

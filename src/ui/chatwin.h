@@ -35,6 +35,7 @@ struct chatline {
 struct chatwin {
     enum chatwin_kind kind;
     char *jid;  /* bare JID of the peer or room; NULL for the status window and the XML console */
+    int acct;   /* the account it belongs to (issue 15); -1: none (status, console) */
     char *name; /* short name for the status line */
     struct chatline *ring;
     size_t cap, max, head, count; /* oldest line at ring[head]; cap grows to max */
@@ -65,6 +66,9 @@ struct chatwin {
 struct chatwins {
     struct chatwin **w;
     size_t n, current; /* current is an index: window number - 1 */
+    /* The account whose windows chatwins_find sees and chatwins_open
+     * makes: the UI's account in context (ui_use_account). */
+    int acct;
     unsigned scrollback;
 };
 

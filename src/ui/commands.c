@@ -169,6 +169,17 @@ int commands_parse(const char *line, struct command *out, char *err, size_t errl
         return -1;
     }
     out->entry = s;
+    p = skip_space(p);
+    if (s->account_opt != ACCOUNT_NO && strncmp(p, "-a", 2) == 0 && (p[2] == ' ' || !p[2])) {
+        p = skip_space(p + 2);
+        size_t len = word_len(p);
+        if (!len) {
+            snprintf(err, errlen, "-a wants an account's name; usage: %s", s->usage);
+            return -1;
+        }
+        out->account = dup_n(p, len);
+        p += len;
+    }
     if (parse_args(s, p, out, err, errlen) != 0 || check_values(s, out, err, errlen) != 0) {
         commands_clear(out);
         return -1;
@@ -204,6 +215,8 @@ void commands_clear(struct command *c)
         free(c->arg[i]);
         c->arg[i] = NULL;
     }
+    free(c->account);
+    c->account = NULL;
 }
 
 const char *commands_help(const char *name)

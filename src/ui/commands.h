@@ -41,6 +41,9 @@ struct command_entry {
     const char *usage, *help;
     const char *example; /* one line as the user would type it, for /help */
     command_fn run;
+    /* "-a NAME" may come first: the account it acts for (issue 15); with
+     * ACCOUNT_ALL, "-a all" runs it for each account. */
+    enum { ACCOUNT_NO, ACCOUNT_ONE, ACCOUNT_ALL } account_opt;
 };
 
 extern const struct command_entry commands_table[];
@@ -49,6 +52,7 @@ extern const size_t commands_count;
 struct command {
     const struct command_entry *entry; /* NULL: text to say, in arg[0] */
     char *arg[2];                      /* owned; NULL when not given */
+    char *account;                     /* owned: after -a, or NULL */
     enum presence_show show;           /* VALUE_SHOW */
     int priority;                      /* VALUE_PRIORITY */
 };

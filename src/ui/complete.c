@@ -25,7 +25,7 @@ static void complete_commands(struct input_candidates *c, bool slash)
  * roster. */
 static void complete_addresses(struct ui *ui, struct input_candidates *c)
 {
-    struct roster *r = session_roster(ui->session);
+    struct roster *r = session_roster(ui->a->session);
     for (size_t i = 0; i < roster_count(r); i++) {
         const struct roster_item *it = roster_at(r, i);
         if (it->in_roster)
@@ -39,7 +39,7 @@ static void complete_addresses(struct ui *ui, struct input_candidates *c)
 /* In text: names (as you would write them) and addresses. */
 static void complete_names(struct ui *ui, struct input_candidates *c)
 {
-    struct roster *r = session_roster(ui->session);
+    struct roster *r = session_roster(ui->a->session);
     for (size_t i = 0; i < roster_count(r); i++) {
         const struct roster_item *it = roster_at(r, i);
         input_candidates_add(c, it->jid);
@@ -55,12 +55,12 @@ static void complete_names(struct ui *ui, struct input_candidates *c)
  * bookmarks (found and listed by their name too). */
 static void complete_rooms(struct ui *ui, struct input_candidates *c)
 {
-    for (size_t i = 0; i < session_muc_count(ui->session); i++)
-        input_candidates_add(c, session_muc_at(ui->session, i)->jid);
+    for (size_t i = 0; i < session_muc_count(ui->a->session); i++)
+        input_candidates_add(c, session_muc_at(ui->a->session, i)->jid);
     for (size_t i = 1; i < ui->wins.n; i++)
         if (ui->wins.w[i]->kind == CHATWIN_ROOM)
             input_candidates_add(c, ui->wins.w[i]->jid);
-    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    const struct muc_bookmarks *b = session_bookmarks(ui->a->session);
     for (size_t i = 0; b && i < b->n; i++)
         input_candidates_add_labelled(c, b->items[i].jid, b->items[i].name);
 }

@@ -150,7 +150,7 @@ void ui_console_open(struct ui *ui)
 void ui_console_send(struct ui *ui, const char *xml)
 {
     char err[512];
-    if (session_send_raw(ui->session, xml, err, sizeof err) == 0)
+    if (session_send_raw(ui->a->session, xml, err, sizeof err) == 0)
         return;
     for (char *p = err; *p; p++)
         if (*p == '\n' || *p == '\r')

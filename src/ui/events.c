@@ -45,10 +45,16 @@
 
 /* ---- auto-away ---- */
 
+/* Auto-away holds for every account at once; each shows away only when
+ * its own choice is online or chat (a "dnd" stays dnd). */
 static bool want_auto_away(const struct ui *ui)
 {
-    return (ui->idle || (ui->detached && !ui->detached_overruled)) &&
-           (ui->show == SHOW_ONLINE || ui->show == SHOW_CHAT);
+    return ui->idle || (ui->detached && !ui->detached_overruled);
+}
+
+static bool shows_away(const struct ui_acct *a, bool want)
+{
+    return want && (a->show == SHOW_ONLINE || a->show == SHOW_CHAT);
 }
 
 /* Why we are away, for the status window only: contacts see the
@@ -64,27 +70,44 @@ static void say_auto_away(struct ui *ui, bool away)
                 "auto-away: no key for %u minutes; online again at the next key",
                 ui->opt.autoaway_idle_s / 60);
     else
-        ui_info(ui, NULL, CHATLINE_INFO, "back from auto-away: %s", presence_show_name(ui->show));
+        ui_info(ui, NULL, CHATLINE_INFO, "back from auto-away: %s", presence_show_name(ui->a->show));
 }
 
 void ui_presence_apply(struct ui *ui)
 {
-    bool away = want_auto_away(ui);
-    if (away)
-        session_set_presence(ui->session, SHOW_AWAY,
-                             ui->opt.autoaway_message ? ui->opt.autoaway_message : ui->status,
-                             ui->priority);
+    struct ui_acct *a = ui->a;
+    if (shows_away(a, want_auto_away(ui)))
+        session_set_presence(a->session, SHOW_AWAY,
+                             ui->opt.autoaway_message ? ui->opt.autoaway_message : a->status,
+                             a->priority);
     else
-        session_set_presence(ui->session, ui->show, ui->status, ui->priority);
-    if (away != ui->auto_away)
-        say_auto_away(ui, away);
-    ui->auto_away = away;
+        session_set_presence(a->session, a->show, a->status, a->priority);
     ui_dirty(ui, UI_DIRTY_STATUS);
 }
 
 static void reconsider(struct ui *ui)
 {
-    if (want_auto_away(ui) != ui->auto_away)
+    bool want = want_auto_away(ui);
+    if (want == ui->auto_away || ui->naccts == 0)
+        return;
+    ui->auto_away = want;
+    struct ui_acct *was = ui->a;
+    bool changed = false;
+    for (size_t i = 0; i < ui->naccts; i++) {
+        ui_use_account(ui, ui->accts[i]);
+        changed |= shows_away(ui->a, true);
+        ui_presence_apply(ui);
+    }
+    ui_use_account(ui, was);
+    if (changed)
+        say_auto_away(ui, want);
+}
+
+void ui_autoaway_added(struct ui *ui)
+{
+    if (ui->naccts == 1)
+        reconsider(ui); /* the first: says so, as at start */
+    else if (ui->auto_away)
         ui_presence_apply(ui);
 }
 
@@ -245,7 +268,7 @@ static void on_tick(uv_timer_t *t)
 
 void ui_update_reconnect_tick(struct ui *ui)
 {
-    if (session_state(ui->session) == SESSION_RECONNECT_WAIT)
+    if (session_state(ui->a->session) == SESSION_RECONNECT_WAIT)
         uv_timer_start(&ui->tick_timer, on_tick, 1000, 1000);
     else
         uv_timer_stop(&ui->tick_timer);
@@ -255,22 +278,26 @@ void ui_update_reconnect_tick(struct ui *ui)
  * it leads to; the error says it, and the status line shows the state. */
 static void said_failure(struct ui *ui, const char *text)
 {
-    snprintf(ui->failure_said, sizeof ui->failure_said, "%s", text ? text : "");
+    snprintf(ui->a->failure_said, sizeof ui->a->failure_said, "%s", text ? text : "");
 }
 
 static void on_state(struct ui *ui, const struct session_event *ev)
 {
     const char *name = session_state_name(ev->state);
-    bool said = ev->text && ui->failure_said[0] &&
-                strncmp(ev->text, ui->failure_said, sizeof ui->failure_said - 1) == 0;
-    ui->failure_said[0] = '\0';
+    bool said = ev->text && ui->a->failure_said[0] &&
+                strncmp(ev->text, ui->a->failure_said, sizeof ui->a->failure_said - 1) == 0;
+    ui->a->failure_said[0] = '\0';
+    if (ev->state == SESSION_ONLINE)
+        ui->a->why_down[0] = '\0';
+    else if (ev->text && ev->text[0])
+        snprintf(ui->a->why_down, sizeof ui->a->why_down, "%s", ev->text);
     if (!said && ev->text && ev->text[0])
         ui_info(ui, NULL, CHATLINE_INFO, "%s: %s", name, ev->text);
     else if (!said)
         ui_info(ui, NULL, CHATLINE_INFO, "%s", name);
     /* The session marks everyone offline when the connection goes. */
     if (ev->state == SESSION_OFFLINE || ev->state == SESSION_RECONNECT_WAIT)
-        rosterview_reload(ui->rv, session_roster(ui->session));
+        rosterview_reload(ui->a->rv, session_roster(ui->a->session));
     ui_update_reconnect_tick(ui);
     ui_dirty(ui, UI_DIRTY_ALL);
     /* The session joins its rooms again after a reconnect; after going
@@ -278,8 +305,9 @@ static void on_state(struct ui *ui, const struct session_event *ev)
     if (ev->state == SESSION_ONLINE)
         ui_rooms_autojoin(ui);
     else if (ev->state == SESSION_OFFLINE)
-        ui->autojoined = false;
-    if (ev->state == SESSION_OFFLINE && ui->quitting && ui->opt.on_quit) {
+        ui->a->autojoined = false;
+    if (ev->state == SESSION_OFFLINE && ui->quitting && ui->opt.on_quit &&
+        ui_accounts_connected(ui) == 0) {
         ui->quitting = false;
         ui->opt.on_quit(ui->opt.ud, 0);
     }
@@ -300,10 +328,10 @@ static void rename_window(struct ui *ui, const char *bare)
 /* The roster's ! marks follow the block list (XEP-0191). */
 static void blocked_refresh(struct ui *ui)
 {
-    struct roster *r = session_roster(ui->session);
+    struct roster *r = session_roster(ui->a->session);
     for (size_t i = 0; i < roster_count(r); i++) {
         const char *jid = roster_at(r, i)->jid;
-        rosterview_set_blocked(ui->rv, jid, session_is_blocked(ui->session, jid));
+        rosterview_set_blocked(ui->a->rv, jid, session_is_blocked(ui->a->session, jid));
     }
     ui_dirty(ui, UI_DIRTY_ROSTER);
 }
@@ -325,7 +353,7 @@ static void on_blocking(struct ui *ui, const struct session_event *ev)
                         ev->condition ? ev->condition : "refused");
     } else {
         size_t n = 0;
-        session_blocked(ui->session, &n);
+        session_blocked(ui->a->session, &n);
         if (n)
             ui_info(ui, NULL, CHATLINE_INFO, "you block %zu address%s (/blocked lists them)", n,
                     n == 1 ? "" : "es");
@@ -335,12 +363,12 @@ static void on_blocking(struct ui *ui, const struct session_event *ev)
 
 static void on_roster(struct ui *ui)
 {
-    rosterview_reload(ui->rv, session_roster(ui->session));
+    rosterview_reload(ui->a->rv, session_roster(ui->a->session));
     for (size_t i = 1; i < ui->wins.n; i++) {
         struct chatwin *w = ui->wins.w[i];
         if (!w->jid)
             continue; /* the XML console */
-        rosterview_set_unread(ui->rv, w->jid, w->unread);
+        rosterview_set_unread(ui->a->rv, w->jid, w->unread);
         rename_window(ui, w->jid);
     }
     subreq_refresh(ui);
@@ -354,8 +382,8 @@ static void on_roster(struct ui *ui)
 static void on_roster_push(struct ui *ui, const char *bare)
 {
     char note[1500];
-    rosterview_update_noted(ui->rv, session_roster(ui->session), bare, note, sizeof note);
-    rosterview_set_blocked(ui->rv, bare, session_is_blocked(ui->session, bare));
+    rosterview_update_noted(ui->a->rv, session_roster(ui->a->session), bare, note, sizeof note);
+    rosterview_set_blocked(ui->a->rv, bare, session_is_blocked(ui->a->session, bare));
     rename_window(ui, bare);
     if (note[0])
         ui_status_note(ui, "%s", note);
@@ -385,9 +413,9 @@ static void on_presence(struct ui *ui, const struct session_event *ev)
     char *bare = jid_bare_of(ev->jid);
     if (!bare)
         return;
-    rosterview_update(ui->rv, session_roster(ui->session), bare);
-    const struct roster_item *it = roster_find(session_roster(ui->session), bare);
-    bool stranger = !(it && it->in_roster) && strcmp(bare, session_bare_jid(ui->session)) != 0;
+    rosterview_update(ui->a->rv, session_roster(ui->a->session), bare);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), bare);
+    bool stranger = !(it && it->in_roster) && strcmp(bare, session_bare_jid(ui->a->session)) != 0;
     char text[1500];
     if (stranger) { /* directed presence from outside the roster: say who it is */
         snprintf(text, sizeof text, "%s (not in roster) is %s%s%s", ev->jid,
@@ -411,27 +439,27 @@ static void on_presence(struct ui *ui, const struct session_event *ev)
 
 static void subreq_add(struct ui *ui, const char *bare)
 {
-    subreqs_add(&ui->subreqs, bare);
-    rosterview_set_asking(ui->rv, bare, true);
+    subreqs_add(&ui->a->subreqs, bare);
+    rosterview_set_asking(ui->a->rv, bare, true);
     ui_dirty(ui, UI_DIRTY_ROSTER);
 }
 
 void ui_subreq_answered(struct ui *ui, const char *bare)
 {
-    subreqs_remove(&ui->subreqs, bare);
-    rosterview_set_asking(ui->rv, bare, false);
+    subreqs_remove(&ui->a->subreqs, bare);
+    rosterview_set_asking(ui->a->rv, bare, false);
     ui_dirty(ui, UI_DIRTY_ROSTER);
 }
 
 void ui_subreq_free(struct ui *ui)
 {
-    subreqs_free(&ui->subreqs);
+    subreqs_free(&ui->a->subreqs);
 }
 
 static void unmark(void *ud, const char *bare)
 {
     struct ui *ui = ud;
-    rosterview_set_asking(ui->rv, bare, false);
+    rosterview_set_asking(ui->a->rv, bare, false);
 }
 
 /* After the roster changed: a contact who now has our presence was
@@ -439,9 +467,9 @@ static void unmark(void *ud, const char *bare)
  * the roster view has dropped. */
 static void subreq_refresh(struct ui *ui)
 {
-    subreqs_prune(&ui->subreqs, session_roster(ui->session), unmark, ui);
-    for (size_t i = 0; i < ui->subreqs.n; i++)
-        rosterview_set_asking(ui->rv, ui->subreqs.jid[i], true);
+    subreqs_prune(&ui->a->subreqs, session_roster(ui->a->session), unmark, ui);
+    for (size_t i = 0; i < ui->a->subreqs.n; i++)
+        rosterview_set_asking(ui->a->rv, ui->a->subreqs.jid[i], true);
 }
 
 static void on_subscription(struct ui *ui, const struct session_event *ev)
@@ -474,7 +502,7 @@ static void notify_hidden(struct ui *ui, struct chatwin *w)
 {
     w->unread++;
     if (w->jid)
-        rosterview_set_unread(ui->rv, w->jid, w->unread);
+        rosterview_set_unread(ui->a->rv, w->jid, w->unread);
     ui->bell = ui->opt.bell; /* rung once per paint, not once per message */
     ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
 }
@@ -509,7 +537,7 @@ static void on_carbon_sent(struct ui *ui, const struct session_message *m)
     char nick[256];
     if (peer && m->body) {
         struct chatwin *w = ui_open_chat(ui, peer, false);
-        if (ui_keep_message(ui, &(struct keep){.conv = peer, .from = session_bare_jid(ui->session),
+        if (ui_keep_message(ui, &(struct keep){.conv = peer, .from = session_bare_jid(ui->a->session),
                                                   .text = m->body, .stamp = m->stamp, .out = true,
                                                   .m = m}))
             ui_show_message(ui, w, m->stamp, true, ui_self_nick(ui, nick, sizeof nick), m->body,
@@ -539,7 +567,7 @@ static void show_incoming(struct ui *ui, const struct session_message *m, const 
     char nick[256];
     bool fresh = !chatwins_find(&ui->wins, bare, NULL);
     struct chatwin *w = ui_open_chat(ui, bare, false);
-    const struct roster_item *it = roster_find(session_roster(ui->session), bare);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), bare);
     if (fresh && !(it && it->in_roster))
         ui_info(ui, w, CHATLINE_INFO, "%s is not in your roster (/roster add %s)", bare, bare);
     char *text = message_text(m);
@@ -573,12 +601,12 @@ static void on_archived(struct ui *ui, const struct session_message *m)
     bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
     const char *peer_full = m->ours && !groupchat ? m->to : m->from;
     char *conv = peer_full ? jid_bare_of(peer_full) : NULL;
-    const char *self = session_bare_jid(ui->session);
+    const char *self = session_bare_jid(ui->a->session);
     if (!conv || !m->body) {
         free(conv);
         return;
     }
-    const struct muc_room *r = groupchat ? session_muc_room(ui->session, conv) : NULL;
+    const struct muc_room *r = groupchat ? session_muc_room(ui->a->session, conv) : NULL;
     const char *nick = groupchat ? jid_resource_of(m->from) : NULL;
     bool out = groupchat ? (nick && r && r->nick && strcmp(nick, r->nick) == 0) : m->ours;
     const char *from = groupchat ? (nick ? nick : "*room*") : out ? self : conv;
@@ -598,7 +626,7 @@ static void on_archived(struct ui *ui, const struct session_message *m)
         if (w != chatwins_current(&ui->wins)) {
             w->unread++;
             w->old_unread++; /* no bell, and not in the terminal's title */
-            rosterview_set_unread(ui->rv, conv, w->unread);
+            rosterview_set_unread(ui->a->rv, conv, w->unread);
             ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
         }
     } else if (w) {
@@ -640,7 +668,7 @@ static void on_message(struct ui *ui, const struct session_message *m)
         free(plain);
         return;
     }
-    if (handled || ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->omemo))
+    if (handled || ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->a->omemo))
         return; /* said why it cannot be read, had it already, or nothing to show */
     if (m->archived) {
         on_archived(ui, m);
@@ -701,7 +729,7 @@ static void on_receipt(struct ui *ui, const struct session_event *ev)
         ui_dirty(ui, UI_DIRTY_CHAT);
     /* Kept too, so that the mark is there when the chat is read again. */
     if (bare && ev->id && ui->store)
-        store_set_state_by_id(ui->store, session_bare_jid(ui->session), bare, ev->id,
+        store_set_state_by_id(ui->store, session_bare_jid(ui->a->session), bare, ev->id,
                               STORE_DELIVERED);
     free(bare);
 }
@@ -764,7 +792,7 @@ static void on_cert(struct ui *ui, const struct session_event *ev)
     said_failure(ui, ev->text);
 }
 
-void ui_session_event(struct ui *ui, const struct session_event *ev)
+static void handle_event(struct ui *ui, const struct session_event *ev)
 {
     ui_secret_event(ui, ev);
     switch (ev->type) {
@@ -864,4 +892,19 @@ void ui_session_event(struct ui *ui, const struct session_event *ev)
     default:
         break; /* an event newer than this UI: nothing to show */
     }
+}
+
+void ui_session_event(struct ui *ui, size_t acct, const struct session_event *ev)
+{
+    if (acct >= ui->naccts)
+        return;
+    /* Events may come while a key is handled (a send reports at once):
+     * the account in context then is put back as it was. */
+    struct ui_acct *was = ui->a;
+    bool in_event = ui->in_event;
+    ui_use_account(ui, ui->accts[acct]);
+    ui->in_event = true;
+    handle_event(ui, ev);
+    ui->in_event = in_event;
+    ui_use_account(ui, was);
 }

@@ -217,9 +217,9 @@ static void start_repaint(struct ui *ui, struct transfer *t)
 /* The trust of the XMPP connection, for HTTPS too. */
 static void trust(struct ui *ui, struct http_request *r, char *pin, size_t pinlen)
 {
-    r->ca_file = ui->opt.http_ca_file;
+    r->ca_file = ui->a->http_ca_file;
     pin[0] = '\0';
-    if (ui->data_dir && pins_get(ui->data_dir, session_bare_jid(ui->session), pin, pinlen) == 1)
+    if (ui->data_dir && pins_get(ui->data_dir, session_bare_jid(ui->a->session), pin, pinlen) == 1)
         r->pinned_sha256 = pin;
 }
 
@@ -240,13 +240,13 @@ static void on_upload_done(void *ud, const char *error)
     char id[64], nick[256];
     const char *url = t->get_url;
     struct chatwin *w = window_of(ui, t);
-    int rc = session_send_file_link(ui->session, t->to, t->room ? "groupchat" : "chat", url, id,
+    int rc = session_send_file_link(ui->a->session, t->to, t->room ? "groupchat" : "chat", url, id,
                                     sizeof id);
     if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "the link to %s was not sent (%s)", t->name, url);
     } else if (!t->room) { /* a room shows it when it sends it back */
         time_t now = time(NULL);
-        ui_keep_message(ui, &(struct keep){.conv = t->to, .from = session_bare_jid(ui->session),
+        ui_keep_message(ui, &(struct keep){.conv = t->to, .from = session_bare_jid(ui->a->session),
                                            .text = url, .stamp = now, .out = true, .sent_id = id});
         struct chatline *l =
             ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), url, id);
@@ -383,7 +383,7 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
     t->size = (unsigned long long)st.st_size;
     t->room = w->kind == CHATWIN_ROOM;
     t->to = xalloc_strdup(w->jid);
-    if (session_upload_slot(ui->session, t->number, name, t->size, content_type(name)) != 0) {
+    if (session_upload_slot(ui->a->session, t->number, name, t->size, content_type(name)) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "cannot upload %s: you are not online", name);
         remove_transfer(ui, t);
         return;

@@ -51,7 +51,7 @@ bool ui_keep_message(struct ui *ui, const struct keep *k)
         ui_history_newest(ui, open);
     struct keep marked = *k;
     marked.encrypted |= ui->encrypted_now;
-    int rc = keep_message(ui->store, session_bare_jid(ui->session), &marked, err, sizeof err);
+    int rc = keep_message(ui->store, session_bare_jid(ui->a->session), &marked, err, sizeof err);
     if (rc == STORE_DUPLICATE)
         return false;
     bool ok = rc == STORE_ADDED;
@@ -109,7 +109,7 @@ static void on_stored(void *ud, const struct store_msg *m)
 static int read_page(struct ui *ui, struct chatwin *w)
 {
     struct page p = {ui, w, 0, 0, 0};
-    int n = store_recent(ui->store, session_bare_jid(ui->session), w->jid, w->first_rowid,
+    int n = store_recent(ui->store, session_bare_jid(ui->a->session), w->jid, w->first_rowid,
                          HISTORY_PAGE, on_stored, &p);
     if (p.n > 0)
         w->first_rowid = p.first;
@@ -130,7 +130,7 @@ void ui_history_open(struct ui *ui, struct chatwin *w)
 static void ask_archive(struct ui *ui, struct chatwin *w)
 {
     char before[256];
-    const char *self = session_bare_jid(ui->session);
+    const char *self = session_bare_jid(ui->a->session);
     bool room = w->kind == CHATWIN_ROOM;
     const char *archive = room ? w->jid : self;
     store_oldest_archive_id(ui->store, self, w->jid, archive, before, sizeof before);
@@ -140,7 +140,7 @@ static void ask_archive(struct ui *ui, struct chatwin *w)
         .before_id = before,
         .max = ARCHIVE_PAGE,
     };
-    if (session_mam_query(ui->session, &q, w->archive_qid, sizeof w->archive_qid) != 0)
+    if (session_mam_query(ui->a->session, &q, w->archive_qid, sizeof w->archive_qid) != 0)
         w->archive_qid[0] = '\0';
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
@@ -151,7 +151,7 @@ void ui_history_older(struct ui *ui, struct chatwin *w)
         return;
     if (w->older_in_store && read_page(ui, w) > 0)
         return;
-    if (w->older_in_archive && session_state(ui->session) == SESSION_ONLINE)
+    if (w->older_in_archive && session_state(ui->a->session) == SESSION_ONLINE)
         ask_archive(ui, w);
 }
 
@@ -249,7 +249,7 @@ void ui_search(struct ui *ui, const char *text, bool all)
     forget_hits(ui);
     ui_info(ui, w, CHATLINE_INFO, "search for \"%s\" in %s, newest first (/goto N opens one):",
             text, conv ? conv : "every conversation");
-    if (store_search(ui->store, session_bare_jid(ui->session), conv, text, SEARCH_MAX, on_found,
+    if (store_search(ui->store, session_bare_jid(ui->a->session), conv, text, SEARCH_MAX, on_found,
                      &f) < 0)
         ui_info(ui, w, CHATLINE_ERROR, "search failed: the message store could not be read");
     else if (f.n == 0)
@@ -270,7 +270,7 @@ static struct chatwin *conv_window(struct ui *ui, const char *conv)
         ui_select_window(ui, index);
         return w;
     }
-    if (session_muc_room(ui->session, conv))
+    if (session_muc_room(ui->a->session, conv))
         return ui_room_window(ui, conv, true);
     return ui_open_chat(ui, conv, true);
 }
@@ -280,7 +280,7 @@ static void read_until(struct ui *ui, struct chatwin *w, long long rowid)
 {
     struct page p = {ui, w, 0, 0, 0};
     chatwin_clear(w);
-    int n = store_until(ui->store, session_bare_jid(ui->session), w->jid, rowid, HISTORY_PAGE,
+    int n = store_until(ui->store, session_bare_jid(ui->a->session), w->jid, rowid, HISTORY_PAGE,
                         on_stored, &p);
     w->first_rowid = p.first;
     w->older_in_store = n == HISTORY_PAGE;

@@ -315,35 +315,46 @@ static void input_key(struct ui *ui, int r, wint_t ch, bool alt)
 /* ---- the roster ---- */
 
 /* While filtering, Enter should open the best match: the first contact. */
-static void select_first_contact(struct rosterview *rv)
+static void select_first_contact(struct rosterpane *rp)
 {
     struct rosterview_row row;
-    for (size_t i = 0; rosterview_row(rv, i, &row); i++) {
+    for (size_t i = 0; rosterpane_row(rp, i, &row, NULL); i++) {
         if (row.kind == ROSTERVIEW_CONTACT) {
-            rosterview_select(rv, i);
+            rosterpane_select(rp, i);
             return;
         }
     }
+}
+
+/* The roster's selection, with its account put in context: a key on a
+ * contact acts for the account whose section it is in. */
+static const char *roster_selection(struct ui *ui)
+{
+    size_t sec = 0;
+    const char *jid = rosterpane_selected_jid(&ui->rp, &sec);
+    if (sec < ui->naccts)
+        ui_use_account(ui, ui->accts[sec]);
+    return jid;
 }
 
 static void filter_key(struct ui *ui, int r, wint_t ch)
 {
     bool typed = false;
     char f[256];
-    snprintf(f, sizeof f, "%s", rosterview_filter(ui->rv));
+    snprintf(f, sizeof f, "%s", rosterpane_filter(&ui->rp));
     size_t len = strlen(f);
     if (r == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_DOWN)) {
-        rosterview_move(ui->rv, ch == KEY_UP ? -1 : 1);
+        rosterpane_move(&ui->rp, ch == KEY_UP ? -1 : 1);
     } else if (ch == KEY_ESC) {
         f[0] = '\0';
         ui->filtering = false;
     } else if ((r == KEY_CODE_YES && ch == KEY_ENTER) || ch == '\r' || ch == '\n') {
-        const char *jid = rosterview_selected_jid(ui->rv);
+        const char *jid = roster_selection(ui);
         ui->filtering = false;
         f[0] = '\0';
         if (jid) {
             char *j = strdup(jid);
-            rosterview_set_filter(ui->rv, "");
+            rosterpane_set_filter(&ui->rp, "");
             ui_open_chat(ui, j, true);
             set_focus(ui, UI_FOCUS_INPUT);
             free(j);
@@ -356,9 +367,9 @@ static void filter_key(struct ui *ui, int r, wint_t ch)
         f[len + utf8_encode(ch, f + len)] = '\0';
         typed = true;
     }
-    rosterview_set_filter(ui->rv, f);
+    rosterpane_set_filter(&ui->rp, f);
     if (typed)
-        select_first_contact(ui->rv);
+        select_first_contact(&ui->rp);
     ui_dirty(ui, UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
 }
 
@@ -366,7 +377,7 @@ static void filter_key(struct ui *ui, int r, wint_t ch)
  * nothing and a typo is mended rather than retyped. */
 static void ask_rename(struct ui *ui, const char *jid)
 {
-    const struct roster_item *it = roster_find(session_roster(ui->session), jid);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), jid);
     ui_ask(ui, UI_PROMPT_RENAME, jid);
     if (it && it->name)
         input_set_text(ui->in, it->name);
@@ -374,12 +385,12 @@ static void ask_rename(struct ui *ui, const char *jid)
 
 static void roster_enter(struct ui *ui)
 {
-    const char *jid = rosterview_selected_jid(ui->rv);
+    const char *jid = roster_selection(ui);
     if (!jid) {
-        rosterview_toggle_group(ui->rv);
+        rosterpane_toggle(&ui->rp);
         return;
     }
-    if (rosterview_selected_room(ui->rv)) {
+    if (rosterpane_selected_room(&ui->rp)) {
         size_t index = 0;
         if (chatwins_find(&ui->wins, jid, &index))
             ui_select_window(ui, index);
@@ -397,7 +408,7 @@ static void roster_enter(struct ui *ui)
 static void on_group_row(struct ui *ui, const char *what)
 {
     struct rosterview_row row;
-    if (!rosterview_row(ui->rv, rosterview_selected(ui->rv), &row))
+    if (!rosterpane_row(&ui->rp, rosterpane_selected(&ui->rp), &row, NULL))
         return;
     ui_status_note(ui, "%s is a group: this key %s a contact; select one with j/k "
                        "(/roster group JID GROUP moves a contact)",
@@ -424,7 +435,7 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
 {
     /* A room's row takes Enter (its window) and moves; a contact's keys
      * say what a room wants instead. */
-    if (jid && rosterview_selected_room(ui->rv) &&
+    if (jid && rosterpane_selected_room(&ui->rp) &&
         (a == BIND_ROSTER_INFO || a == BIND_ROSTER_REMOVE || a == BIND_ROSTER_RENAME ||
          a == BIND_ROSTER_BLOCK)) {
         ui_status_note(ui, "%s is a room: Enter opens its window, /part leaves it, "
@@ -434,16 +445,16 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
     }
     switch (a) {
     case BIND_ROSTER_DOWN:
-        rosterview_move(ui->rv, 1);
+        rosterpane_move(&ui->rp, 1);
         break;
     case BIND_ROSTER_UP:
-        rosterview_move(ui->rv, -1);
+        rosterpane_move(&ui->rp, -1);
         break;
     case BIND_ROSTER_TOP:
-        rosterview_select(ui->rv, 0);
+        rosterpane_select(&ui->rp, 0);
         break;
     case BIND_ROSTER_BOTTOM:
-        rosterview_select(ui->rv, (size_t)-1);
+        rosterpane_select(&ui->rp, (size_t)-1);
         break;
     case BIND_ROSTER_OPEN:
         roster_enter(ui);
@@ -453,10 +464,10 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
         ui_dirty(ui, UI_DIRTY_TITLE);
         break;
     case BIND_ROSTER_FOLD:
-        rosterview_toggle_group(ui->rv);
+        rosterpane_toggle(&ui->rp);
         break;
     case BIND_ROSTER_OFFLINE:
-        rosterview_set_show_offline(ui->rv, !rosterview_show_offline(ui->rv));
+        rosterpane_set_show_offline(&ui->rp, !rosterpane_show_offline(&ui->rp));
         ui_dirty(ui, UI_DIRTY_TITLE);
         break;
     case BIND_ROSTER_INFO:
@@ -476,7 +487,7 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
         break;
     case BIND_ROSTER_BLOCK:
         /* Blocking asks first, as removing does; unblocking undoes it. */
-        if (jid && session_is_blocked(ui->session, jid))
+        if (jid && session_is_blocked(ui->a->session, jid))
             ui_unblock(ui, jid);
         else if (jid)
             ui_ask(ui, UI_PROMPT_BLOCK, jid);
@@ -495,7 +506,7 @@ static void roster_action(struct ui *ui, enum binding_action a, const char *jid)
  * roster-remove"); the arrows, Home, End and Esc are fixed. */
 static void roster_key(struct ui *ui, int r, wint_t ch)
 {
-    const char *jid = rosterview_selected_jid(ui->rv);
+    const char *jid = roster_selection(ui);
     int k = r == KEY_CODE_YES ? (int)ch : -1;
     if (k < 0)
         ch = ch == '\n' ? '\r' : ch;
@@ -513,7 +524,7 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
     if (a != BIND_NONE) {
         roster_action(ui, a, jid);
     } else if (k < 0 && ch == KEY_ESC) {
-        if (rosterview_filter(ui->rv)[0])
+        if (rosterpane_filter(&ui->rp)[0])
             filter_key(ui, OK, KEY_ESC);
         else
             set_focus(ui, UI_FOCUS_INPUT);
@@ -529,6 +540,7 @@ static void roster_key(struct ui *ui, int r, wint_t ch)
 
 static void handle(struct ui *ui, int r, wint_t ch, bool alt)
 {
+    ui_use_account(ui, NULL); /* a key acts for its window's account */
     /* "send N lines?" holds for the next key only: any key but Enter
      * (Esc, an edit, a window key, a paste) keeps the text unsent. */
     bool enter = r == KEY_CODE_YES ? ch == KEY_ENTER : ch == '\r' || ch == '\n';

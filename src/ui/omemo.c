@@ -19,8 +19,8 @@
 
 void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
 {
-    ui->omemo = oc;
-    snprintf(ui->omemo_off, sizeof ui->omemo_off, "%s",
+    ui->a->omemo = oc;
+    snprintf(ui->a->omemo_off, sizeof ui->a->omemo_off, "%s",
              oc                      ? ""
              : why_not && why_not[0] ? why_not
                                      : "OMEMO is off");
@@ -28,7 +28,18 @@ void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not)
         ui_info(ui, NULL, CHATLINE_INFO, "%s", why_not);
 }
 
-void ui_omemo_notice(struct ui *ui, const char *jid, const char *text)
+static void omemo_notice(struct ui *ui, const char *jid, const char *text);
+
+void ui_omemo_notice(struct ui *ui, size_t acct, const char *jid, const char *text)
+{
+    struct ui_acct *was = ui->a;
+    if (acct < ui->naccts)
+        ui_use_account(ui, ui->accts[acct]);
+    omemo_notice(ui, jid, text);
+    ui_use_account(ui, was);
+}
+
+static void omemo_notice(struct ui *ui, const char *jid, const char *text)
 {
     struct chatwin *w = jid ? chatwins_find(&ui->wins, jid, NULL) : NULL;
     /* A first message from a new device opens its chat a moment later:
@@ -62,7 +73,7 @@ bool ui_omemo_on(struct ui *ui, struct chatwin *w)
 {
     if (!w || w->kind != CHATWIN_CHAT || !w->jid || w->omemo < 0)
         return false;
-    return w->omemo > 0 || (ui->omemo && omemochat_has_devices(ui->omemo, w->jid) == 1);
+    return w->omemo > 0 || (ui->a->omemo && omemochat_has_devices(ui->a->omemo, w->jid) == 1);
 }
 
 const char *ui_omemo_tag(struct ui *ui, struct chatwin *w)
@@ -89,9 +100,9 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
     /* Offline, the outbox takes plain messages; an encrypted one cannot
      * wait there (it would be kept, and after a restart sent, in clear),
      * nor one to a contact whose devices we do not know yet. */
-    if (session_state(ui->session) != SESSION_ONLINE) {
-        int has = w->omemo > 0 || !ui->omemo ? 1 : omemochat_has_devices(ui->omemo, w->jid);
-        if (w->omemo == 0 && (!ui->omemo || has == 0))
+    if (session_state(ui->a->session) != SESSION_ONLINE) {
+        int has = w->omemo > 0 || !ui->a->omemo ? 1 : omemochat_has_devices(ui->a->omemo, w->jid);
+        if (w->omemo == 0 && (!ui->a->omemo || has == 0))
             return 0;
         if (has < 0) {
             ui_info(ui, w, CHATLINE_ERROR,
@@ -106,24 +117,24 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
         return refuse(ui, w, text,
                       "you are not online, and an encrypted message cannot wait in the outbox");
     }
-    if (!ui->omemo)
-        return w->omemo > 0 ? refuse(ui, w, text, ui->omemo_off) : 0;
-    int has = omemochat_has_devices(ui->omemo, w->jid);
+    if (!ui->a->omemo)
+        return w->omemo > 0 ? refuse(ui, w, text, ui->a->omemo_off) : 0;
+    int has = omemochat_has_devices(ui->a->omemo, w->jid);
     if (w->omemo == 0 && has == 0)
         return 0;
-    if (omemochat_busy(ui->omemo, w->jid)) {
+    if (omemochat_busy(ui->a->omemo, w->jid)) {
         /* The first message to a contact waits for its device list and
          * bundles: it goes when they are in (ui_omemo_event). */
         if (w->omemo_pending || replace_id)
             return refuse(ui, w, text, "the message before is still waiting for the keys");
         w->omemo_pending = xalloc_strdup(text);
-        omemochat_prepare(ui->omemo, w->jid);
+        omemochat_prepare(ui->a->omemo, w->jid);
         ui_info(ui, w, CHATLINE_INFO, "fetching %s's OMEMO keys; the message goes out then",
                 w->jid);
         return -1;
     }
     char err[512] = "";
-    if (omemochat_send(ui->omemo, w->jid, text, replace_id, id_out, id_len, err, sizeof err) < 0)
+    if (omemochat_send(ui->a->omemo, w->jid, text, replace_id, id_out, id_len, err, sizeof err) < 0)
         return refuse(ui, w, text, err);
     return 1;
 }
@@ -131,9 +142,9 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
 void ui_omemo_event(struct ui *ui, const struct session_event *ev)
 {
     (void)ev;
-    for (size_t i = 0; ui->omemo && i < ui->wins.n; i++) {
+    for (size_t i = 0; ui->a->omemo && i < ui->wins.n; i++) {
         struct chatwin *w = ui->wins.w[i];
-        if (!w->omemo_pending || omemochat_busy(ui->omemo, w->jid))
+        if (!w->omemo_pending || omemochat_busy(ui->a->omemo, w->jid))
             continue;
         char *text = w->omemo_pending;
         w->omemo_pending = NULL;
@@ -146,11 +157,11 @@ void ui_omemo_event(struct ui *ui, const struct session_event *ev)
 bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **plain)
 {
     *plain = NULL;
-    if (!ui->omemo)
+    if (!ui->a->omemo)
         return false; /* the fallback body is shown, as any client without OMEMO */
     char err[600] = "";
     ui->omemo_receiving = true;
-    int rc = omemochat_decrypt(ui->omemo, m, plain, err, sizeof err);
+    int rc = omemochat_decrypt(ui->a->omemo, m, plain, err, sizeof err);
     ui->omemo_receiving = false;
     if (rc == 0) {
         if (!*plain)
@@ -183,13 +194,13 @@ void ui_omemo_set(struct ui *ui, bool on)
         ui_status_error(ui, "/omemo on|off works in a chat window");
         return;
     }
-    if (on && !ui->omemo) {
-        ui_status_error(ui, "%s", ui->omemo_off);
+    if (on && !ui->a->omemo) {
+        ui_status_error(ui, "%s", ui->a->omemo_off);
         return;
     }
     w->omemo = on ? 1 : -1;
     if (on)
-        omemochat_prepare(ui->omemo, w->jid);
+        omemochat_prepare(ui->a->omemo, w->jid);
     ui_info(ui, w, CHATLINE_INFO, "%s",
             on ? "OMEMO is on in this chat: messages that cannot be encrypted are not sent"
                : "OMEMO is off in this chat: messages are sent in plaintext");
@@ -198,14 +209,14 @@ void ui_omemo_set(struct ui *ui, bool on)
 
 void ui_omemo_fingerprints(struct ui *ui, const char *jid)
 {
-    if (!ui->omemo) {
-        ui_status_error(ui, "%s", ui->omemo_off);
+    if (!ui->a->omemo) {
+        ui_status_error(ui, "%s", ui->a->omemo_off);
         return;
     }
     struct chatwin *w = chatwins_current(&ui->wins);
     if (!jid && w && w->kind == CHATWIN_CHAT)
         jid = w->jid;
-    char *lines = omemochat_fingerprints(ui->omemo, jid);
+    char *lines = omemochat_fingerprints(ui->a->omemo, jid);
     for (char *line = lines, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)
@@ -220,12 +231,12 @@ void ui_omemo_fingerprints(struct ui *ui, const char *jid)
 void ui_omemo_trust(struct ui *ui, const char *jid, const char *fp, bool trust)
 {
     char err[400];
-    if (!ui->omemo) {
-        ui_status_error(ui, "%s", ui->omemo_off);
+    if (!ui->a->omemo) {
+        ui_status_error(ui, "%s", ui->a->omemo_off);
         return;
     }
     struct chatwin *w = chatwins_current(&ui->wins);
-    if (omemochat_trust(ui->omemo, jid, fp, trust, err, sizeof err) < 0) {
+    if (omemochat_trust(ui->a->omemo, jid, fp, trust, err, sizeof err) < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "%s", err);
         return;
     }

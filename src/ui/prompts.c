@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum prompt_about { ABOUT_NOTHING, ABOUT_CONTACT, ABOUT_ACCOUNT };
+/* ABOUT_TEXT: what the question is about is said as given. */
+enum prompt_about { ABOUT_NOTHING, ABOUT_CONTACT, ABOUT_ACCOUNT, ABOUT_TEXT };
 
 struct prompt_kind {
     const char *before, *after; /* the question, around what it is about */
@@ -31,8 +32,8 @@ static const struct prompt_kind prompts[] = {
                          ui_answer_block},
     [UI_PROMPT_LOGIN_PASSWORD] = {"password for ", " (Esc: cancel): ", ABOUT_ACCOUNT, true,
                                   ui_answer_login},
-    [UI_PROMPT_STORE] = {"keep this password in the encrypted vault? (y/n) ", "", ABOUT_NOTHING,
-                         false, ui_answer_store},
+    [UI_PROMPT_STORE] = {"keep the password of ", " in the encrypted vault? (y/n) ",
+                         ABOUT_ACCOUNT, false, ui_answer_store},
     [UI_PROMPT_VAULT_PASSWORD] = {"password to keep in the vault (Esc: cancel): ", "",
                                   ABOUT_NOTHING, true, ui_answer_vault_password},
     [UI_PROMPT_NEW_PASSWORD] = {"new password for the server (Esc: cancel): ", "", ABOUT_NOTHING,
@@ -44,6 +45,12 @@ static const struct prompt_kind prompts[] = {
     [UI_PROMPT_PASSPHRASE_AGAIN] = {"the vault passphrase again: ", "", ABOUT_NOTHING, true,
                                     ui_answer_passphrase},
     [UI_PROMPT_QUIT] = {"quit anyway? (y/n) ", "", ABOUT_NOTHING, false, ui_answer_quit},
+    [UI_PROMPT_ACCOUNT_JID] = {"new account's address (Esc: cancel): ", "", ABOUT_NOTHING, false,
+                               ui_answer_account_jid},
+    [UI_PROMPT_ACCOUNT_PASSWORD] = {"password for ", " (Esc: cancel): ", ABOUT_TEXT, true,
+                                    ui_answer_account_password},
+    [UI_PROMPT_ACCOUNT_CHOICE] = {"", ": which account? (Esc: cancel) ", ABOUT_TEXT, false,
+                                  ui_answer_account_choice},
 };
 
 bool ui_prompt_is_secret(enum ui_prompt p)
@@ -60,10 +67,19 @@ const char *ui_prompt_text(struct ui *ui, char *buf, size_t len)
         return buf;
     }
     char who[600] = "";
-    if (k->about == ABOUT_CONTACT && ui->prompt_jid)
+    if (k->about == ABOUT_TEXT && ui->prompt_jid)
+        snprintf(who, sizeof who, "%s", ui->prompt_jid);
+    else if (k->about == ABOUT_CONTACT && ui->prompt_jid)
         ui_contact_who(ui, ui->prompt_jid, who, sizeof who);
-    else if (k->about == ABOUT_ACCOUNT)
-        snprintf(who, sizeof who, "%s", session_bare_jid(ui->session));
+    else if (k->about == ABOUT_ACCOUNT && ui->prompt_acct) {
+        /* With several accounts, which one is asked about matters most. */
+        struct ui_acct *a = ui->prompt_acct;
+        const char *jid = session_bare_jid(a->session);
+        if (ui->naccts > 1 && strcmp(a->name, jid) != 0)
+            snprintf(who, sizeof who, "%s (%s)", a->name, jid);
+        else
+            snprintf(who, sizeof who, "%s", jid);
+    }
     snprintf(buf, len, "%s%s%s", k->before, who, k->after);
     return buf;
 }
@@ -72,6 +88,7 @@ void ui_ask(struct ui *ui, enum ui_prompt p, const char *jid)
 {
     free(ui->prompt_jid);
     ui->prompt_jid = jid ? strdup(jid) : NULL;
+    ui->prompt_acct = ui->a;
     ui->prompt = p;
     input_clear(ui->in);
     ui_dirty(ui, UI_DIRTY_INPUT | UI_DIRTY_ROSTER | UI_DIRTY_TITLE);
@@ -82,6 +99,9 @@ void ui_prompt_answer(struct ui *ui, const char *answer)
     enum ui_prompt p = ui->prompt;
     const struct prompt_kind *k = &prompts[p];
     char *jid = ui->prompt_jid;
+    struct ui_acct *was = ui->a;
+    if (ui->prompt_acct)
+        ui_use_account(ui, ui->prompt_acct);
     ui->prompt = UI_PROMPT_NONE;
     ui->prompt_jid = NULL;
     /* The keys go back where they were: the roster, maybe (see ui.c). */
@@ -97,4 +117,14 @@ void ui_prompt_answer(struct ui *ui, const char *answer)
         free(text);
     }
     free(jid);
+    ui_use_account(ui, was);
+    /* Another account's password was refused meanwhile: its turn. */
+    for (size_t i = 0; ui->prompt == UI_PROMPT_NONE && i < ui->naccts; i++) {
+        if (!ui->accts[i]->wants_password)
+            continue;
+        ui->accts[i]->wants_password = false;
+        ui_use_account(ui, ui->accts[i]);
+        ui_ask(ui, UI_PROMPT_LOGIN_PASSWORD, NULL);
+        ui_use_account(ui, was);
+    }
 }

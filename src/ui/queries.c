@@ -22,17 +22,17 @@ static void asked(struct ui *ui, int rc, const char *what)
 
 void ui_query_version(struct ui *ui, const char *jid)
 {
-    asked(ui, session_query_version(ui->session, jid), "/version");
+    asked(ui, session_query_version(ui->a->session, jid), "/version");
 }
 
 void ui_query_ping(struct ui *ui, const char *jid)
 {
-    asked(ui, session_query_ping(ui->session, jid), "/ping");
+    asked(ui, session_query_ping(ui->a->session, jid), "/ping");
 }
 
 void ui_query_disco(struct ui *ui, const char *jid)
 {
-    asked(ui, session_query_disco(ui->session, jid), "/disco");
+    asked(ui, session_query_disco(ui->a->session, jid), "/disco");
 }
 
 /* ---- answers ---- */
@@ -74,15 +74,15 @@ void ui_query_event(struct ui *ui, const struct session_event *ev)
 
 void ui_query_vcard(struct ui *ui, const char *jid)
 {
-    if (session_vcard_request(ui->session, jid) != 0)
+    if (session_vcard_request(ui->a->session, jid) != 0)
         ui_status_error(ui, "/vcard: you are not online");
 }
 
 void ui_vcard_set(struct ui *ui, const char *field, const char *value)
 {
-    if (session_vcard_set(ui->session, field, value) != 0) {
+    if (session_vcard_set(ui->a->session, field, value) != 0) {
         ui_status_error(ui, "/vcard set: %s",
-                        session_state(ui->session) == SESSION_ONLINE ? "not a valid value"
+                        session_state(ui->a->session) == SESSION_ONLINE ? "not a valid value"
                                                                      : "you are not online");
         return;
     }
@@ -111,7 +111,7 @@ static void show_card(struct ui *ui, const char *jid, const struct session_vcard
  * of /vcard set; an empty card also comes without one. */
 void ui_vcard_event(struct ui *ui, const struct session_event *ev)
 {
-    const char *jid = ev->jid ? ev->jid : session_bare_jid(ui->session);
+    const char *jid = ev->jid ? ev->jid : session_bare_jid(ui->a->session);
     bool ok = !ev->condition || strcmp(ev->condition, "result") == 0;
     if (ev->vcard) {
         show_card(ui, jid, ev->vcard);

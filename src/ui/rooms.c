@@ -53,7 +53,7 @@ static const struct muc_room *current_room(struct ui *ui, const char *command, b
 {
     struct chatwin *w = chatwins_current(&ui->wins);
     const struct muc_room *r =
-        w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
+        w->kind == CHATWIN_ROOM ? session_muc_room(ui->a->session, w->jid) : NULL;
     if (!r || (joined && !r->joined)) {
         ui_status_error(ui, "%s works in a room you are in: /join ROOM@SERVICE first", command);
         return NULL;
@@ -115,7 +115,7 @@ static struct chatwin *private_window(struct ui *ui, const char *occupant, bool 
 bool ui_room_message(struct ui *ui, const struct session_message *m)
 {
     char *room = m->from ? jid_bare_of(m->from) : NULL;
-    const struct muc_room *r = room ? session_muc_room(ui->session, room) : NULL;
+    const struct muc_room *r = room ? session_muc_room(ui->a->session, room) : NULL;
     bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
     if (!r || !m->body || (!groupchat && m->carbon_sent)) {
         free(room);
@@ -153,7 +153,7 @@ bool ui_room_message(struct ui *ui, const struct session_message *m)
 static void on_joined(struct ui *ui, const struct session_event *ev)
 {
     struct chatwin *w = ui_room_window(ui, ev->jid, false);
-    const struct muc_room *r = session_muc_room(ui->session, ev->jid);
+    const struct muc_room *r = session_muc_room(ui->a->session, ev->jid);
     char names[1024] = "";
     size_t used = 0;
     for (size_t i = 0; r && i < r->noccupants && i < NAMES_SHOWN && used < sizeof names; i++)
@@ -215,28 +215,28 @@ static void refusal_hint(const struct session_event *ev, const char *nick, char 
  * them again only after a reconnect): keep them for the next login. */
 static void remember_room(struct ui *ui, const char *jid)
 {
-    const struct muc_room *r = session_muc_room(ui->session, jid);
+    const struct muc_room *r = session_muc_room(ui->a->session, jid);
     if (!r || !r->nick)
         return;
-    for (size_t i = 0; i < ui->nrejoin; i++)
-        if (strncmp(ui->rejoin[i], r->jid, strlen(r->jid)) == 0 &&
-            ui->rejoin[i][strlen(r->jid)] == '/')
+    for (size_t i = 0; i < ui->a->nrejoin; i++)
+        if (strncmp(ui->a->rejoin[i], r->jid, strlen(r->jid)) == 0 &&
+            ui->a->rejoin[i][strlen(r->jid)] == '/')
             return;
     size_t n = strlen(r->jid) + strlen(r->nick) + 2;
     char *arg = xalloc_realloc(NULL, n);
     snprintf(arg, n, "%s/%s", r->jid, r->nick);
-    ui->rejoin = xalloc_realloc(ui->rejoin, (ui->nrejoin + 1) * sizeof *ui->rejoin);
-    ui->rejoin_pw = xalloc_realloc(ui->rejoin_pw, (ui->nrejoin + 1) * sizeof *ui->rejoin_pw);
-    ui->rejoin[ui->nrejoin] = arg;
-    ui->rejoin_pw[ui->nrejoin++] = r->password ? xalloc_strdup(r->password) : NULL;
+    ui->a->rejoin = xalloc_realloc(ui->a->rejoin, (ui->a->nrejoin + 1) * sizeof *ui->a->rejoin);
+    ui->a->rejoin_pw = xalloc_realloc(ui->a->rejoin_pw, (ui->a->nrejoin + 1) * sizeof *ui->a->rejoin_pw);
+    ui->a->rejoin[ui->a->nrejoin] = arg;
+    ui->a->rejoin_pw[ui->a->nrejoin++] = r->password ? xalloc_strdup(r->password) : NULL;
 }
 
 /* /disconnect leaves the rooms before the session goes offline: what
  * we were in is noted first, so that /connect comes back to it. */
 void ui_rooms_remember(struct ui *ui)
 {
-    for (size_t i = 0; i < session_muc_count(ui->session); i++) {
-        const struct muc_room *r = session_muc_at(ui->session, i);
+    for (size_t i = 0; i < session_muc_count(ui->a->session); i++) {
+        const struct muc_room *r = session_muc_at(ui->a->session, i);
         struct chatwin *w = r->joined ? room_window(ui, r->jid) : NULL;
         if (!w)
             continue;
@@ -247,14 +247,14 @@ void ui_rooms_remember(struct ui *ui)
 
 static void forget_rejoin(struct ui *ui)
 {
-    for (size_t i = 0; i < ui->nrejoin; i++) {
-        free(ui->rejoin[i]);
-        free(ui->rejoin_pw[i]);
+    for (size_t i = 0; i < ui->a->nrejoin; i++) {
+        free(ui->a->rejoin[i]);
+        free(ui->a->rejoin_pw[i]);
     }
-    free(ui->rejoin);
-    free(ui->rejoin_pw);
-    ui->rejoin = ui->rejoin_pw = NULL;
-    ui->nrejoin = 0;
+    free(ui->a->rejoin);
+    free(ui->a->rejoin_pw);
+    ui->a->rejoin = ui->a->rejoin_pw = NULL;
+    ui->a->nrejoin = 0;
 }
 
 static void on_left(struct ui *ui, const struct session_event *ev)
@@ -290,7 +290,7 @@ static void on_left(struct ui *ui, const struct session_event *ev)
 
 static void on_bookmarks(struct ui *ui, const struct session_event *ev)
 {
-    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    const struct muc_bookmarks *b = session_bookmarks(ui->a->session);
     if (strcmp(ev->sub_type, "list") == 0) {
         size_t autojoin = 0;
         for (size_t i = 0; i < b->n; i++)
@@ -351,7 +351,7 @@ void ui_room_event(struct ui *ui, const struct session_event *ev)
  * NICK)": the subject first, so that a narrow pane still shows it. */
 void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
 {
-    const struct muc_room *r = session_muc_room(ui->session, w->jid);
+    const struct muc_room *r = session_muc_room(ui->a->session, w->jid);
     const char *more = w->scroll > 0 ? " -- more below: PgDn" : "";
     if (!r || !r->joined)
         snprintf(buf, len, "room: %s (not in it)%s", w->jid, more);
@@ -366,7 +366,7 @@ void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
 static void join(struct ui *ui, const char *arg, const char *password, bool focus)
 {
     char room[1100], nick[1100];
-    const char *bare_us = session_bare_jid(ui->session);
+    const char *bare_us = session_bare_jid(ui->a->session);
     const char *slash = strchr(arg, '/');
     size_t rlen = slash ? (size_t)(slash - arg) : strlen(arg);
     const char *domain = strchr(bare_us, '@') ? strchr(bare_us, '@') + 1 : bare_us;
@@ -380,7 +380,7 @@ static void join(struct ui *ui, const char *arg, const char *password, bool focu
         snprintf(nick, sizeof nick, "%.*s", (int)strcspn(bare_us, "@"), bare_us);
     /* Joining again would only say "joining..." (issue 9): say where we
      * are, and go there. */
-    const struct muc_room *r = session_muc_room(ui->session, room);
+    const struct muc_room *r = session_muc_room(ui->a->session, room);
     if (r && r->joined && focus) {
         struct chatwin *w = ui_room_window(ui, r->jid, true);
         if (slash && strcmp(nick, r->nick) != 0)
@@ -390,9 +390,9 @@ static void join(struct ui *ui, const char *arg, const char *password, bool focu
             ui_info(ui, w, CHATLINE_INFO, "you are already in %s as %s", r->jid, r->nick);
         return;
     }
-    if (session_muc_join(ui->session, room, nick, password) != 0) {
+    if (session_muc_join(ui->a->session, room, nick, password) != 0) {
         ui_status_error(ui, "/join: %s",
-                        session_state(ui->session) == SESSION_ONLINE
+                        session_state(ui->a->session) == SESSION_ONLINE
                             ? "not a valid room or nick (/join ROOM@SERVICE[/NICK] [PASSWORD])"
                             : "you are not online");
         return;
@@ -409,15 +409,15 @@ void ui_cmd_join(struct ui *ui, const struct command *c)
 
 void ui_rooms_autojoin(struct ui *ui)
 {
-    if (ui->autojoined)
+    if (ui->a->autojoined)
         return;
-    ui->autojoined = true;
-    for (size_t i = 0; i < ui->nautojoin; i++)
-        join(ui, ui->autojoin[i], NULL, false);
-    for (size_t i = 0; i < ui->nrejoin; i++) {
-        char *bare = jid_bare_of(ui->rejoin[i]);
-        if (bare && !session_muc_room(ui->session, bare)) /* not autojoined already */
-            join(ui, ui->rejoin[i], ui->rejoin_pw[i], false);
+    ui->a->autojoined = true;
+    for (size_t i = 0; i < ui->a->nautojoin; i++)
+        join(ui, ui->a->autojoin[i], NULL, false);
+    for (size_t i = 0; i < ui->a->nrejoin; i++) {
+        char *bare = jid_bare_of(ui->a->rejoin[i]);
+        if (bare && !session_muc_room(ui->a->session, bare)) /* not autojoined already */
+            join(ui, ui->a->rejoin[i], ui->a->rejoin_pw[i], false);
         free(bare);
     }
     forget_rejoin(ui);
@@ -425,11 +425,11 @@ void ui_rooms_autojoin(struct ui *ui)
 
 void ui_rooms_free(struct ui *ui)
 {
-    for (size_t i = 0; i < ui->nautojoin; i++)
-        free(ui->autojoin[i]);
-    free(ui->autojoin);
-    ui->autojoin = NULL;
-    ui->nautojoin = 0;
+    for (size_t i = 0; i < ui->a->nautojoin; i++)
+        free(ui->a->autojoin[i]);
+    free(ui->a->autojoin);
+    ui->a->autojoin = NULL;
+    ui->a->nautojoin = 0;
     forget_rejoin(ui);
 }
 
@@ -437,23 +437,23 @@ void ui_cmd_part(struct ui *ui, const struct command *c)
 {
     const char *message = c->arg[0];
     const struct muc_room *r = current_room(ui, "/part", false);
-    if (r && session_muc_part(ui->session, r->jid, message) != 0)
+    if (r && session_muc_part(ui->a->session, r->jid, message) != 0)
         ui_status_error(ui, "/part: you are not online");
 }
 
 /* /close in a room we are in leaves it first. */
 void ui_room_closing(struct ui *ui, struct chatwin *w)
 {
-    const struct muc_room *r = session_muc_room(ui->session, w->jid);
+    const struct muc_room *r = session_muc_room(ui->a->session, w->jid);
     if (r)
-        session_muc_part(ui->session, r->jid, NULL);
+        session_muc_part(ui->a->session, r->jid, NULL);
 }
 
 void ui_cmd_nick(struct ui *ui, const struct command *c)
 {
     const char *nick = c->arg[0];
     const struct muc_room *r = current_room(ui, "/nick", true);
-    if (r && session_muc_nick(ui->session, r->jid, nick) != 0)
+    if (r && session_muc_nick(ui->a->session, r->jid, nick) != 0)
         ui_status_error(ui, "/nick: not a valid nick, or you are not online");
 }
 
@@ -467,7 +467,7 @@ void ui_cmd_topic(struct ui *ui, const struct command *c)
     if (!topic)
         ui_info(ui, w, CHATLINE_INFO, "topic: %s",
                 r->subject && r->subject[0] ? r->subject : "(none)");
-    else if (session_muc_topic(ui->session, r->jid, topic) != 0)
+    else if (session_muc_topic(ui->a->session, r->jid, topic) != 0)
         ui_status_error(ui, "/topic: not sent (you are not online, or the text is not valid)");
 }
 
@@ -476,7 +476,7 @@ void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason)
     const struct muc_room *r = current_room(ui, "/invite", true);
     if (!r)
         return;
-    if (session_muc_invite(ui->session, r->jid, jid, reason) != 0)
+    if (session_muc_invite(ui->a->session, r->jid, jid, reason) != 0)
         ui_status_error(ui, "/invite: not a valid JID: %s", jid);
     else
         ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "invited %s", jid);
@@ -505,7 +505,7 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
 {
     const char *nick = jid ? jid_resource_of(jid) : NULL;
     struct chatwin *room = nick ? room_window(ui, jid) : NULL;
-    const struct muc_room *r = room ? session_muc_room(ui->session, room->jid) : NULL;
+    const struct muc_room *r = room ? session_muc_room(ui->a->session, room->jid) : NULL;
     if (!r)
         return false;
     struct chatwin *w = private_window(ui, jid, true);
@@ -513,7 +513,7 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
         return true;
     char who[300];
     snprintf(who, sizeof who, "%s (private to %s)", r->nick, nick);
-    if (session_send_message(ui->session, jid, "chat", text, NULL, NULL, 0) < 0) {
+    if (session_send_message(ui->a->session, jid, "chat", text, NULL, NULL, 0) < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid");
         return true;
     }
@@ -525,15 +525,15 @@ bool ui_room_private(struct ui *ui, const char *jid, const char *text)
 
 void ui_room_say(struct ui *ui, struct chatwin *w, const char *text)
 {
-    const struct muc_room *r = session_muc_room(ui->session, w->jid);
-    bool online = session_state(ui->session) == SESSION_ONLINE;
+    const struct muc_room *r = session_muc_room(ui->a->session, w->jid);
+    bool online = session_state(ui->a->session) == SESSION_ONLINE;
     /* Not in the room because the link is down: the session joins again
      * when it is back, and the message waits for that (the outbox). */
     if (!r || (!r->joined && online)) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not in the room (/join %s)", w->jid);
         return;
     }
-    int rc = session_send_message(ui->session, r->jid, "groupchat", text, NULL, NULL, 0);
+    int rc = session_send_message(ui->a->session, r->jid, "groupchat", text, NULL, NULL, 0);
     if (rc < 0)
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid");
     else if (rc == 1)
@@ -546,7 +546,7 @@ bool ui_room_complete(struct ui *ui, int word_index, struct input_candidates *c)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
     const struct muc_room *r =
-        w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
+        w->kind == CHATWIN_ROOM ? session_muc_room(ui->a->session, w->jid) : NULL;
     if (!r)
         return false;
     for (size_t i = 0; i < r->noccupants; i++) {
@@ -569,7 +569,7 @@ void ui_room_complete_private(struct ui *ui, struct input_candidates *c)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
     const struct muc_room *r =
-        w->kind == CHATWIN_ROOM ? session_muc_room(ui->session, w->jid) : NULL;
+        w->kind == CHATWIN_ROOM ? session_muc_room(ui->a->session, w->jid) : NULL;
     for (size_t i = 0; r && i < r->noccupants; i++) {
         /* Not ourselves, and not a nick with a space: the command line
          * would cut it there. */
@@ -588,7 +588,7 @@ void ui_cmd_bookmark(struct ui *ui, const struct command *c)
 {
     const char *name = c->arg[0];
     const struct muc_room *r = current_room(ui, "/bookmark", false);
-    if (r && session_bookmark_set(ui->session, r->jid, name, r->nick, r->password, true) != 0)
+    if (r && session_bookmark_set(ui->a->session, r->jid, name, r->nick, r->password, true) != 0)
         ui_status_error(ui, "/bookmark: you are not online");
 }
 
@@ -597,14 +597,14 @@ void ui_cmd_bookmark_remove(struct ui *ui, const struct command *c)
     const char *room = c->arg[0];
     const struct muc_room *r = room ? NULL : current_room(ui, "/bookmark remove", false);
     const char *jid = room ? room : r ? r->jid : NULL;
-    if (jid && session_bookmark_remove(ui->session, jid) != 0)
+    if (jid && session_bookmark_remove(ui->a->session, jid) != 0)
         ui_status_error(ui, "/bookmark remove: not a valid room, or you are not online");
 }
 
 void ui_cmd_bookmark_list(struct ui *ui, const struct command *c)
 {
     (void)c;
-    const struct muc_bookmarks *b = session_bookmarks(ui->session);
+    const struct muc_bookmarks *b = session_bookmarks(ui->a->session);
     struct chatwin *w = chatwins_current(&ui->wins);
     if (b->n == 0)
         ui_info(ui, w, CHATLINE_INFO, "no room bookmarks (/bookmark in a room adds one)");

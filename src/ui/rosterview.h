@@ -14,7 +14,8 @@
 /* Contacts with no group are shown under this one, after all others. */
 #define ROSTERVIEW_DEFAULT_GROUP "Contacts"
 
-enum rosterview_kind { ROSTERVIEW_GROUP, ROSTERVIEW_CONTACT };
+/* ROSTERVIEW_ACCOUNT rows are rosterpane.c's: an account's header. */
+enum rosterview_kind { ROSTERVIEW_GROUP, ROSTERVIEW_CONTACT, ROSTERVIEW_ACCOUNT };
 
 /* One visible row. The strings stay valid until the next call that
  * changes the view (reload, update, remove). */
@@ -31,6 +32,7 @@ struct rosterview_row {
     bool room;    /* contact rows: a group chat room (see rosterview_set_rooms) */
     bool asking;  /* contact rows: a subscription request waits for an answer */
     bool blocked; /* contact rows: on our block list */
+    bool detail;  /* account rows: the second row, the account's state */
 };
 
 struct rosterview;

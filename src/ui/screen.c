@@ -277,7 +277,15 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
         int y = getcury(w);
         fill_row(w, y, width, sel, 0);
     }
-    if (r->kind == ROSTERVIEW_GROUP) {
+    if (r->kind == ROSTERVIEW_ACCOUNT) {
+        /* An account's header: the groups' colour, bold and underlined so
+         * that it stands above them; folded shows "+". */
+        attr_t a = s->attr[THEME_ROSTER_GROUP] | (r->detail ? 0 : A_BOLD | A_UNDERLINE) | sel;
+        wattr_set(w, a, s->pair[THEME_ROSTER_GROUP], NULL);
+        waddstr(w, r->detail ? "  " : r->collapsed ? "+ " : "- ");
+        screen_put(w, r->label, strlen(r->label), width > 3 ? width - 2 : 1, a,
+                   s->pair[THEME_ROSTER_GROUP]);
+    } else if (r->kind == ROSTERVIEW_GROUP) {
         wattr_set(w, s->attr[THEME_ROSTER_GROUP] | sel, s->pair[THEME_ROSTER_GROUP], NULL);
         waddstr(w, r->above ? "^ " : r->collapsed ? "> " : "v ");
         snprintf(buf, sizeof buf, " (%u/%u)", r->online, r->total);
@@ -308,17 +316,18 @@ static void draw_roster_row(struct screen *s, const struct rosterview_row *r, bo
     }
 }
 
-void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused, bool cursor)
+void screen_draw_roster(struct screen *s, struct rosterpane *rp, bool focused, bool cursor)
 {
     WINDOW *w = s->roster;
     if (!w)
         return;
     werase(w);
-    size_t top = rosterview_top(rv, s->lay.pane_h);
-    size_t sel = rosterview_selected(rv);
+    size_t top = rosterpane_top(rp, s->lay.pane_h);
+    size_t sel = rosterpane_selected(rp);
     for (int y = 0; y < s->lay.pane_h; y++) {
         struct rosterview_row row;
-        bool ok = y == 0 ? rosterview_top_row(rv, top, &row) : rosterview_row(rv, top + (size_t)y, &row);
+        bool ok = y == 0 ? rosterpane_top_row(rp, top, &row)
+                         : rosterpane_row(rp, top + (size_t)y, &row, NULL);
         if (!ok)
             break;
         wmove(w, y, 0);

@@ -11,7 +11,7 @@
 
 #include "ui/chatwin.h"
 #include "ui/input.h"
-#include "ui/rosterview.h"
+#include "ui/rosterpane.h"
 #include "ui/statusbar.h"
 #include "ui/theme.h"
 
@@ -54,7 +54,7 @@ void screen_draw_title(struct screen *s, const char *roster_title, const char *c
                        bool roster_focused);
 /* focused: the selection is highlighted; cursor: the terminal's cursor
  * goes on it (refresh the roster last for that). */
-void screen_draw_roster(struct screen *s, struct rosterview *rv, bool focused, bool cursor);
+void screen_draw_roster(struct screen *s, struct rosterpane *rp, bool focused, bool cursor);
 /* The line between the roster and the chat, highlighted while the roster
  * has the keys. */
 void screen_draw_separator(struct screen *s, bool roster_focused);

@@ -13,20 +13,20 @@
 
 static void forget_secret(struct ui *ui)
 {
-    if (ui->secret)
-        sodium_free(ui->secret);
-    ui->secret = NULL;
-    ui->offer_store = false;
+    if (ui->a->secret)
+        sodium_free(ui->a->secret);
+    ui->a->secret = NULL;
+    ui->a->offer_store = false;
 }
 
 static bool keep_secret(struct ui *ui, const char *text)
 {
     forget_secret(ui);
     size_t len = strlen(text);
-    ui->secret = sodium_malloc(len + 1);
-    if (ui->secret)
-        memcpy(ui->secret, text, len + 1);
-    return ui->secret != NULL;
+    ui->a->secret = sodium_malloc(len + 1);
+    if (ui->a->secret)
+        memcpy(ui->a->secret, text, len + 1);
+    return ui->a->secret != NULL;
 }
 
 void ui_secret_free(struct ui *ui)
@@ -41,7 +41,7 @@ static void store(struct ui *ui, const char *password)
         ui_status_error(ui, "there is no vault to keep the password in");
         return;
     }
-    if (ui->opt.store_password(ui->opt.ud, password, msg, sizeof msg) == 0)
+    if (ui->opt.store_password(ui->opt.ud, ui->a->index, password, msg, sizeof msg) == 0)
         ui_info(ui, NULL, CHATLINE_INFO, "%s", msg);
     else
         ui_status_error(ui, "%s", msg);
@@ -59,9 +59,9 @@ void ui_answer_login(struct ui *ui, enum ui_prompt p, const char *jid, const cha
     }
     if (!keep_secret(ui, password))
         return;
-    ui->offer_store = ui->opt.store_password != NULL;
-    session_set_password(ui->session, password);
-    if (session_connect(ui->session) != 0)
+    ui->a->offer_store = ui->opt.store_password != NULL;
+    session_set_password(ui->a->session, password);
+    if (session_connect(ui->a->session) != 0)
         ui_status_error(ui, "already connecting");
 }
 
@@ -78,10 +78,10 @@ void ui_answer_new_password(struct ui *ui, enum ui_prompt p, const char *jid, co
             ui_ask(ui, UI_PROMPT_NEW_PASSWORD_AGAIN, NULL);
         return;
     }
-    bool same = ui->secret && strcmp(ui->secret, text) == 0;
+    bool same = ui->a->secret && strcmp(ui->a->secret, text) == 0;
     if (!same)
         ui_status_error(ui, "/passwd: the two passwords differ; nothing changed");
-    else if (session_change_password(ui->session, text) != 0)
+    else if (session_change_password(ui->a->session, text) != 0)
         ui_status_error(ui, "/passwd: could not ask the server (are you online?)");
     else
         ui_info(ui, NULL, CHATLINE_INFO, "asking the server to change the password...");
@@ -102,7 +102,7 @@ void ui_answer_passphrase(struct ui *ui, enum ui_prompt p, const char *jid, cons
             ui_ask(ui, UI_PROMPT_PASSPHRASE_AGAIN, NULL);
         return;
     }
-    if (!ui->secret || strcmp(ui->secret, text) != 0)
+    if (!ui->a->secret || strcmp(ui->a->secret, text) != 0)
         ui_status_error(ui, "/vault passphrase: the two differ; nothing changed");
     else if (!ui->opt.set_passphrase)
         ui_status_error(ui, "there is no vault here");
@@ -124,7 +124,7 @@ void ui_answer_vault_password(struct ui *ui, enum ui_prompt p, const char *jid,
         return;
     }
     store(ui, text);
-    session_set_password(ui->session, text);
+    session_set_password(ui->a->session, text);
 }
 
 /* The password the server just accepted, offered for the vault. */
@@ -132,8 +132,8 @@ void ui_answer_store(struct ui *ui, enum ui_prompt p, const char *jid, const cha
 {
     (void)p;
     (void)jid;
-    if (text && strcmp(text, "y") == 0 && ui->secret)
-        store(ui, ui->secret);
+    if (text && strcmp(text, "y") == 0 && ui->a->secret)
+        store(ui, ui->a->secret);
     forget_secret(ui);
 }
 
@@ -142,8 +142,12 @@ void ui_secret_event(struct ui *ui, const struct session_event *ev)
     if (ev->type == SESSION_EV_AUTH_FAILED && ui->prompt == UI_PROMPT_NONE) {
         forget_secret(ui);
         ui_ask(ui, UI_PROMPT_LOGIN_PASSWORD, NULL);
-    } else if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE && ui->offer_store) {
-        ui->offer_store = false;
+    } else if (ev->type == SESSION_EV_AUTH_FAILED) {
+        /* Another question is on the input line (another account's
+         * password, say): this one is asked when it is answered. */
+        ui->a->wants_password = true;
+    } else if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE && ui->a->offer_store) {
+        ui->a->offer_store = false;
         if (ui->prompt == UI_PROMPT_NONE)
             ui_ask(ui, UI_PROMPT_STORE, NULL);
         else

@@ -22,7 +22,7 @@ static void on_paused(uv_timer_t *t)
 {
     struct ui *ui = t->data;
     if (ui->typing_to && ui->composing)
-        session_send_chatstate(ui->session, ui->typing_to, "paused");
+        session_send_chatstate(ui->typing_acct->session, ui->typing_to, "paused");
     ui->composing = false;
 }
 
@@ -39,19 +39,20 @@ void ui_typing_keys(struct ui *ui)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
     if (w->kind != CHATWIN_CHAT || !w->jid || !typing_text(ui) ||
-        session_state(ui->session) != SESSION_ONLINE)
+        session_state(ui->a->session) != SESSION_ONLINE)
         return;
     uint64_t now = uv_now(ui->loop);
-    bool same = ui->typing_to && strcmp(ui->typing_to, w->jid) == 0;
+    bool same = ui->typing_to && ui->typing_acct == ui->a && strcmp(ui->typing_to, w->jid) == 0;
     if (!same) {
         if (ui->typing_to && ui->composing)
-            session_send_chatstate(ui->session, ui->typing_to, "paused");
+            session_send_chatstate(ui->typing_acct->session, ui->typing_to, "paused");
         free(ui->typing_to);
         ui->typing_to = xalloc_strdup(w->jid);
+        ui->typing_acct = ui->a;
         ui->composing = false;
     }
     if (!ui->composing || now - ui->composing_at >= COMPOSING_EVERY_MS) {
-        if (session_send_chatstate(ui->session, w->jid, "composing") == 0) {
+        if (session_send_chatstate(ui->a->session, w->jid, "composing") == 0) {
             ui->composing = true;
             ui->composing_at = now;
         }
@@ -61,7 +62,7 @@ void ui_typing_keys(struct ui *ui)
 
 void ui_typing_sent(struct ui *ui, const char *jid)
 {
-    if (!ui->typing_to || strcmp(ui->typing_to, jid) != 0)
+    if (!ui->typing_to || ui->typing_acct != ui->a || strcmp(ui->typing_to, jid) != 0)
         return;
     uv_timer_stop(&ui->typing_timer);
     ui->composing = false;

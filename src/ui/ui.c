@@ -64,6 +64,113 @@ void ui_dirty(struct ui *ui, unsigned what)
     ui->dirty |= what;
 }
 
+/* ---- accounts ---- */
+
+void ui_use_account(struct ui *ui, struct ui_acct *a)
+{
+    ui->a = a ? a : ui_home_account(ui);
+    ui->wins.acct = ui->a ? (int)ui->a->index : -1;
+}
+
+struct ui_acct *ui_home_account(struct ui *ui)
+{
+    if (ui->naccts == 0)
+        return NULL;
+    const struct chatwin *w = chatwins_current(&ui->wins);
+    if (w->acct >= 0 && (size_t)w->acct < ui->naccts)
+        return ui->accts[w->acct];
+    size_t sec = 0;
+    rosterpane_selected_jid(&ui->rp, &sec);
+    return ui->accts[sec < ui->naccts ? sec : 0];
+}
+
+struct ui_acct *ui_account_named(struct ui *ui, const char *name)
+{
+    for (size_t i = 0; i < ui->naccts; i++) {
+        struct ui_acct *a = ui->accts[i];
+        if (strcmp(a->name, name) == 0 || strcmp(session_bare_jid(a->session), name) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+size_t ui_accounts_connected(struct ui *ui)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ui->naccts; i++)
+        n += session_state(ui->accts[i]->session) != SESSION_OFFLINE;
+    return n;
+}
+
+/* The roster header of an account: its name, JID and state. */
+static void account_title(struct ui *ui, struct ui_acct *a)
+{
+    char t[600], state[300];
+    enum session_state st = session_state(a->session);
+    const char *jid = session_bare_jid(a->session);
+    const char *name = st == SESSION_ONLINE ? presence_show_name(session_show(a->session))
+                       : st == SESSION_OFFLINE && a->why_down[0] ? "failed"
+                                                                 : session_state_name(st);
+    snprintf(state, sizeof state, "%s%s%.200s", name, st != SESSION_ONLINE && a->why_down[0] ? ": " : "",
+             st != SESSION_ONLINE ? a->why_down : "");
+    if (strcmp(a->name, jid) == 0)
+        snprintf(t, sizeof t, "%s", jid);
+    else
+        snprintf(t, sizeof t, "%s: %s", a->name, jid);
+    rosterpane_set_title(&ui->rp, a->index, t, state);
+}
+
+size_t ui_add_account(struct ui *ui, const struct ui_account *ua)
+{
+    if (ui->naccts == UI_MAX_ACCOUNTS)
+        return ui->naccts - 1;
+    struct ui_acct *a = calloc(1, sizeof *a);
+    if (!a)
+        abort();
+    a->index = ui->naccts;
+    a->session = ua->session;
+    a->name = xalloc_strdup(ua->name ? ua->name : session_bare_jid(ua->session));
+    a->http_ca_file = ua->http_ca_file ? xalloc_strdup(ua->http_ca_file) : NULL;
+    a->autojoin = xalloc_realloc(NULL, (ua->nautojoin + 1) * sizeof *a->autojoin);
+    for (size_t i = 0; i < ua->nautojoin; i++)
+        a->autojoin[a->nautojoin++] = xalloc_strdup(ua->autojoin[i]);
+    a->show = SHOW_ONLINE;
+    a->rv = rosterview_new(ui->opt.show_offline);
+    /* A later account starts as the others are: away when they are. */
+    if (ui->naccts > 0) {
+        a->show = ui->accts[0]->show;
+        a->status = ui->accts[0]->status ? xalloc_strdup(ui->accts[0]->status) : NULL;
+    }
+    ui->accts[ui->naccts++] = a;
+    rosterpane_add(&ui->rp, a->rv);
+    account_title(ui, a);
+    struct ui_acct *was = ui->a;
+    ui_use_account(ui, a);
+    bool in_event = ui->in_event;
+    ui->in_event = true; /* what is said of it is named */
+    ui_set_omemo(ui, ua->omemo, ua->omemo_off);
+    ui_autoaway_added(ui);
+    ui->in_event = in_event;
+    ui_use_account(ui, was ? was : a);
+    ui_dirty(ui, UI_DIRTY_ALL);
+    return a->index;
+}
+
+void ui_account_notice(struct ui *ui, size_t acct, const char *text)
+{
+    if (acct >= ui->naccts) {
+        ui_notice(ui, text);
+        return;
+    }
+    struct ui_acct *was = ui->a;
+    bool in_event = ui->in_event;
+    ui_use_account(ui, ui->accts[acct]);
+    ui->in_event = true;
+    ui_notice(ui, text);
+    ui->in_event = in_event;
+    ui_use_account(ui, was);
+}
+
 /* ---- messages for the user ---- */
 
 struct chatline *ui_add_msg(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
@@ -93,9 +200,16 @@ void ui_add_line(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_k
 void ui_info(struct ui *ui, struct chatwin *w, enum chatline_kind kind, const char *fmt, ...)
 {
     char buf[2048];
+    /* With several accounts, what one of them says in the status window
+     * names it. */
+    int named = 0;
+    if (ui->in_event && ui->a && ui->naccts > 1 && (!w || w == ui->wins.w[0]))
+        named = snprintf(buf, sizeof buf, "[%s] ", ui->a->name);
+    if (named < 0 || (size_t)named >= sizeof buf)
+        named = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf + named, sizeof buf - (size_t)named, fmt, ap);
     va_end(ap);
     ui_add_line(ui, w ? w : ui->wins.w[0], time(NULL), kind, NULL, buf);
 }
@@ -137,8 +251,9 @@ void ui_select_window(struct ui *ui, size_t index)
         return;
     struct chatwin *w = ui->wins.w[index];
     chatwins_select(&ui->wins, index);
-    if (w->jid)
-        rosterview_set_unread(ui->rv, w->jid, 0);
+    if (w->jid && w->acct >= 0 && (size_t)w->acct < ui->naccts)
+        rosterview_set_unread(ui->accts[w->acct]->rv, w->jid, 0);
+    ui_use_account(ui, NULL);
     ui_dirty(ui, UI_DIRTY_ALL);
 }
 
@@ -166,7 +281,11 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
                  w->scroll > 0 ? " -- more below: PgDn" : "");
         return;
     }
-    const struct roster_item *it = roster_find(session_roster(ui->session), w->jid);
+    const struct roster_item *it = roster_find(session_roster(ui->a->session), w->jid);
+    /* With several accounts connected, a chat says whose it is. */
+    char acct[80] = "";
+    if (ui_accounts_connected(ui) > 1)
+        snprintf(acct, sizeof acct, "[%s] ", ui->a->name);
     enum presence_show show = it ? roster_show(it) : SHOW_OFFLINE;
     const struct roster_resource *best = it ? roster_best(it) : NULL;
     const char *status = best && best->status ? best->status : NULL;
@@ -186,11 +305,11 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     /* Last: a narrow title keeps what it showed before OMEMO. */
     const char *e2e = ui_omemo_tag(ui, w);
     if (status)
-        snprintf(buf, len, "chat: %s (%s: \"%s\")%s%s%s%s", who, presence_show_name(show), status,
-                 stranger, state, more, e2e);
+        snprintf(buf, len, "%schat: %s (%s: \"%s\")%s%s%s%s", acct, who, presence_show_name(show),
+                 status, stranger, state, more, e2e);
     else
-        snprintf(buf, len, "chat: %s (%s)%s%s%s%s", who, presence_show_name(show), stranger, state,
-                 more, e2e);
+        snprintf(buf, len, "%schat: %s (%s)%s%s%s%s", acct, who, presence_show_name(show), stranger,
+                 state, more, e2e);
 }
 
 /* The roster has the keys: focused, and no question waits on the input
@@ -205,27 +324,29 @@ static bool roster_has_keys(const struct ui *ui)
 
 static void draw_title(struct ui *ui)
 {
+    if (!ui->a)
+        return;
     char left[300], right[1024];
-    const char *filter = rosterview_filter(ui->rv);
+    const char *filter = rosterpane_filter(&ui->rp);
     const char *mark = roster_has_keys(ui) ? "> " : "";
     if (ui->filtering || filter[0])
         snprintf(left, sizeof left, "%sroster /%s%s", mark, filter, ui->filtering ? "_" : "");
     else
         snprintf(left, sizeof left, "%sroster%s", mark,
-                 rosterview_show_offline(ui->rv) ? "" : " (online)");
+                 rosterpane_show_offline(&ui->rp) ? "" : " (online)");
     chat_title(ui, chatwins_current(&ui->wins), right, sizeof right);
     screen_draw_title(&ui->scr, left, right, roster_has_keys(ui));
 }
 
 static const char *state_text(struct ui *ui, char *buf, size_t len)
 {
-    enum session_state st = session_state(ui->session);
+    enum session_state st = session_state(ui->a->session);
     switch (st) {
     case SESSION_ONLINE:
     case SESSION_OFFLINE:
         return NULL;
     case SESSION_RECONNECT_WAIT:
-        snprintf(buf, len, "reconnecting in %us", session_reconnect_in(ui->session));
+        snprintf(buf, len, "reconnecting in %us", session_reconnect_in(ui->a->session));
         return buf;
     default:
         return session_state_name(st);
@@ -249,6 +370,8 @@ static void draw_choices(struct ui *ui, size_t total)
 
 static void draw_status(struct ui *ui)
 {
+    if (!ui->a)
+        return;
     size_t choices = input_choices(ui->in);
     if (choices) {
         draw_choices(ui, choices);
@@ -262,11 +385,18 @@ static void draw_status(struct ui *ui)
                                            i == ui->wins.current, w->unread && w->mention};
     }
     char state[64];
-    bool online = session_state(ui->session) == SESSION_ONLINE;
-    const char *account = session_full_jid(ui->session);
+    bool online = session_state(ui->a->session) == SESSION_ONLINE;
+    const char *full = session_full_jid(ui->a->session);
+    char account[600];
+    /* With several accounts connected, the current window's is named. */
+    if (ui_accounts_connected(ui) > 1 && strcmp(ui->a->name, session_bare_jid(ui->a->session)))
+        snprintf(account, sizeof account, "%s: %s", ui->a->name,
+                 full ? full : session_bare_jid(ui->a->session));
+    else
+        snprintf(account, sizeof account, "%s", full ? full : session_bare_jid(ui->a->session));
     struct statusbar_info info = {
-        .account = account ? account : session_bare_jid(ui->session),
-        .presence = online ? presence_show_name(session_show(ui->session)) : "offline",
+        .account = account,
+        .presence = online ? presence_show_name(session_show(ui->a->session)) : "offline",
         .state = state_text(ui, state, sizeof state),
         .win = win,
         .nwin = nwin,
@@ -313,22 +443,30 @@ static void update_term_title(struct ui *ui)
  * and the roster follows. */
 static bool sync_rooms(struct ui *ui)
 {
-    struct rosterview_room rooms[64];
-    size_t n = 0;
-    for (size_t i = 1; i < ui->wins.n && n < sizeof rooms / sizeof rooms[0]; i++) {
-        const struct chatwin *w = ui->wins.w[i];
-        if (w->kind != CHATWIN_ROOM)
-            continue;
-        const struct muc_room *r = session_muc_room(ui->session, w->jid);
-        rooms[n++] = (struct rosterview_room){w->jid, w->name, r && r->joined, w->unread};
+    bool changed = false;
+    for (size_t k = 0; k < ui->naccts; k++) {
+        struct ui_acct *a = ui->accts[k];
+        struct rosterview_room rooms[64];
+        size_t n = 0;
+        for (size_t i = 1; i < ui->wins.n && n < sizeof rooms / sizeof rooms[0]; i++) {
+            const struct chatwin *w = ui->wins.w[i];
+            if (w->kind != CHATWIN_ROOM || w->acct != (int)k)
+                continue;
+            const struct muc_room *r = session_muc_room(a->session, w->jid);
+            rooms[n++] = (struct rosterview_room){w->jid, w->name, r && r->joined, w->unread};
+        }
+        changed |= rosterview_set_rooms(a->rv, rooms, n);
+        account_title(ui, a);
     }
-    return rosterview_set_rooms(ui->rv, rooms, n);
+    return changed;
 }
 
 static void paint(struct ui *ui)
 {
     if (!ui->dirty || !ui->curses_active || ui->terminal_gone)
         return;
+    /* What is painted is the current window's account's. */
+    ui_use_account(ui, NULL);
     if ((ui->dirty & (UI_DIRTY_STATUS | UI_DIRTY_ROSTER | UI_DIRTY_TITLE)) && sync_rooms(ui))
         ui->dirty |= UI_DIRTY_ROSTER;
     unsigned d = ui->dirty;
@@ -336,7 +474,7 @@ static void paint(struct ui *ui)
     if (d & UI_DIRTY_TITLE)
         draw_title(ui);
     if (d & UI_DIRTY_ROSTER) {
-        screen_draw_roster(&ui->scr, ui->rv, ui->focus == UI_FOCUS_ROSTER, roster_has_keys(ui));
+        screen_draw_roster(&ui->scr, &ui->rp, ui->focus == UI_FOCUS_ROSTER, roster_has_keys(ui));
         screen_draw_separator(&ui->scr, roster_has_keys(ui));
     }
     if (d & UI_DIRTY_CHAT)
@@ -410,7 +548,10 @@ void ui_hangup(struct ui *ui)
      * reading and painting, and leave as /quit would, without asking. */
     ui->terminal_gone = true;
     uv_poll_stop(&ui->stdin_poll);
-    if (session_state(ui->session) == SESSION_CLOSING)
+    bool closing = false;
+    for (size_t i = 0; i < ui->naccts; i++)
+        closing |= session_state(ui->accts[i]->session) == SESSION_CLOSING;
+    if (closing)
         ui->quitting = true; /* a close under way (SIGTERM) ends the program */
     else if (!ui->quitting)
         ui_quit(ui, NULL);
@@ -562,8 +703,7 @@ static void load_bindings(struct ui *ui)
     }
 }
 
-struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_options *opt, char *err,
-                  size_t errlen)
+struct ui *ui_new(uv_loop_t *loop, const struct ui_options *opt, char *err, size_t errlen)
 {
     SCREEN *sp = start_curses(err, errlen);
     if (!sp)
@@ -576,20 +716,19 @@ struct ui *ui_new(uv_loop_t *loop, struct session *session, const struct ui_opti
         return NULL;
     }
     ui->loop = loop;
-    ui->session = session;
     ui->opt = *opt;
+    ui->wins.acct = -1;
     ui->curses_active = true;
     ui->term = sp;
     ui->data_dir = opt->data_dir ? xalloc_strdup(opt->data_dir) : NULL;
     ui->store = opt->store;
     ui->tsfmt = xalloc_strdup(opt->timestamp_format ? opt->timestamp_format : "%H:%M");
-    ui->autojoin = xalloc_realloc(NULL, (opt->nautojoin + 1) * sizeof *ui->autojoin);
-    for (size_t i = 0; i < opt->nautojoin; i++)
-        ui->autojoin[ui->nautojoin++] = xalloc_strdup(opt->autojoin[i]);
-    ui->opt.autojoin = NULL; /* the caller's strings are not kept */
-    ui->show = SHOW_ONLINE;
+    ui->account_names = xalloc_realloc(NULL, (opt->naccount_names + 1) * sizeof(char *));
+    for (size_t i = 0; i < opt->naccount_names; i++)
+        ui->account_names[ui->naccount_names++] = xalloc_strdup(opt->account_names[i]);
+    ui->opt.account_names = NULL; /* the caller's strings are not kept */
     chatwins_init(&ui->wins, opt->scrollback);
-    ui->rv = rosterview_new(opt->show_offline);
+    ui->wins.acct = -1;
     ui->in = input_new(1000);
     load_bindings(ui);
     load_theme(ui);
@@ -628,20 +767,34 @@ void ui_free(struct ui *ui)
         ui->curses_active = false;
     }
     ui_autoaway_stop(ui);
-    rosterview_free(ui->rv);
+    ui_console_free(ui);
+    ui_typing_free(ui);
+    ui_files_free(ui);
+    for (size_t i = 0; i < ui->naccts; i++) {
+        struct ui_acct *a = ui->accts[i];
+        ui_use_account(ui, a);
+        ui_secret_free(ui);
+        ui_subreq_free(ui);
+        ui_rooms_free(ui);
+        rosterview_free(a->rv);
+        free(a->name);
+        free(a->status);
+        free(a->http_ca_file);
+        free(a);
+    }
+    ui->naccts = 0;
+    ui->a = NULL;
+    rosterpane_free(&ui->rp);
     chatwins_free(&ui->wins);
     input_free(ui->in);
     free(ui->data_dir);
     free(ui->quit_message);
     free(ui->tsfmt);
-    free(ui->status);
+    for (size_t i = 0; i < ui->naccount_names; i++)
+        free(ui->account_names[i]);
+    free(ui->account_names);
     free(ui->prompt_jid);
-    ui_secret_free(ui);
-    ui_console_free(ui);
-    ui_typing_free(ui);
-    ui_subreq_free(ui);
-    ui_rooms_free(ui);
-    ui_files_free(ui);
+    free(ui->pending_line);
     uv_handle_t *hs[] = {(uv_handle_t *)&ui->stdin_poll,  (uv_handle_t *)&ui->sigwinch,
                          (uv_handle_t *)&ui->prepare,     (uv_handle_t *)&ui->check,
                          (uv_handle_t *)&ui->idle_timer,  (uv_handle_t *)&ui->tick_timer,

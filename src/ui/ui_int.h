@@ -16,6 +16,7 @@
 #include "ui/bindings.h"
 #include "ui/chatwin.h"
 #include "ui/input.h"
+#include "ui/rosterpane.h"
 #include "ui/rosterview.h"
 #include "ui/screen.h"
 #include "ui/subreqs.h"
@@ -47,12 +48,57 @@ enum ui_prompt {
     UI_PROMPT_NEW_PASSWORD_AGAIN,
     UI_PROMPT_PASSPHRASE, /* /vault passphrase, then once more */
     UI_PROMPT_PASSPHRASE_AGAIN,
-    UI_PROMPT_QUIT /* /quit with messages in the outbox (y/n) */
+    UI_PROMPT_QUIT, /* /quit with messages in the outbox (y/n) */
+    UI_PROMPT_ACCOUNT_JID,      /* /account add: the address, */
+    UI_PROMPT_ACCOUNT_PASSWORD, /* then its password */
+    UI_PROMPT_ACCOUNT_CHOICE    /* /msg to a contact of several accounts */
 };
+
+/* One account (issue 15): what the UI keeps for it. Code that acts for
+ * an account reads ui->a, the account in context: the one whose event is
+ * being handled, or the current window's while keys are (ui_use_account).
+ * Windows carry their account's index (chatwin.acct). */
+struct ui_acct {
+    size_t index;
+    struct session *session;
+    char *name;            /* the config section's name, else the bare JID */
+    struct rosterview *rv; /* its section of the roster pane */
+    struct subreqs subreqs; /* subscription requests not yet answered */
+    char failure_said[512]; /* events.c: the failure just said, not to repeat
+                               as the reason of the state that follows */
+    char why_down[200];     /* why it went offline or is waiting (its roster header) */
+    char *http_ca_file;     /* files.c: extra trusted roots for HTTPS */
+    /* Own presence as the user chose it; auto-away changes what is sent. */
+    enum presence_show show;
+    char *status;
+    int priority;
+    char **autojoin; /* rooms.c: joined once online, again after an offline */
+    size_t nautojoin;
+    /* rooms.c: the rooms we were in when the session went offline for
+     * good ("ROOM/NICK", and its password or NULL), joined again at the
+     * next login: /disconnect then /connect comes back to them. */
+    char **rejoin, **rejoin_pw;
+    size_t nrejoin;
+    bool autojoined;
+    char *secret;     /* sodium_malloc'd: a typed password not yet used up */
+    bool offer_store; /* ask to keep `secret` once the login succeeds */
+    bool wants_password; /* refused while another question was asked */
+    /* omemo.c: OMEMO for this account, or NULL (omemo_off says why) */
+    struct omemochat *omemo;
+    char omemo_off[300];
+};
+
+#define UI_MAX_ACCOUNTS ROSTERPANE_MAX
 
 struct ui {
     uv_loop_t *loop;
-    struct session *session;
+    struct ui_acct *accts[UI_MAX_ACCOUNTS];
+    size_t naccts;
+    struct ui_acct *a;   /* the account in context; NULL before the first */
+    bool in_event;       /* handling a session event: status lines are named */
+    struct rosterpane rp; /* the roster pane: the accounts' rosterviews */
+    char **account_names; /* the config file's sections, for /account */
+    size_t naccount_names;
     struct ui_options opt;
     char *data_dir, *tsfmt;
     struct store *store; /* the message store, or NULL (no data folder) */
@@ -63,7 +109,6 @@ struct ui {
     int nhits;
     struct theme theme;
     struct screen scr;
-    struct rosterview *rv;
     struct chatwins wins;
     struct input *in;
     struct bindings bindings;
@@ -91,12 +136,10 @@ struct ui {
     bool esc_pending;       /* ESC seen: Alt prefix or a lone Esc */
     enum ui_prompt prompt;
     char *prompt_jid;
-    char *secret;     /* sodium_malloc'd: a typed password not yet used up */
-    bool offer_store; /* ask to keep `secret` once the login succeeds */
+    struct ui_acct *prompt_acct; /* the account the question is for */
+    char *pending_line; /* accounts.c: a /msg's arguments, while its account is asked */
     bool quitting;
     bool history_failing;   /* the last history write failed (said once) */
-    char failure_said[512]; /* events.c: the failure just said, not to repeat
-                               as the reason of the state that follows */
     bool bell;              /* ring at the next paint */
     unsigned empty_wakeups; /* stdin readable but no key: a hung-up tty */
     bool terminal_gone;     /* hung up: nothing is read or painted any more */
@@ -109,32 +152,16 @@ struct ui {
     /* typing.c: our chat state (XEP-0085) towards typing_to */
     uv_timer_t typing_timer; /* one shot: "paused" 5 s after the last key */
     char *typing_to;         /* bare JID we said "composing" to, or NULL */
+    struct ui_acct *typing_acct; /* ...from this account */
     bool composing;
     uint64_t composing_at; /* uv_now when "composing" was last sent */
 
-    struct subreqs subreqs; /* subscription requests not yet answered */
-
-    /* Own presence as the user chose it; auto-away changes what is sent. */
-    enum presence_show show;
-    char *status;
-    int priority;
     bool idle, detached, auto_away;
     /* The user chose a presence while tmux showed no client: that choice
      * holds over auto-away until a client attaches (events.c). */
     bool detached_overruled;
-    char **autojoin; /* rooms.c: joined once online, again after an offline */
-    size_t nautojoin;
-    /* rooms.c: the rooms we were in when the session went offline for
-     * good ("ROOM/NICK", and its password or NULL), joined again at the
-     * next login: /disconnect then /connect comes back to them. */
-    char **rejoin, **rejoin_pw;
-    size_t nrejoin;
-    bool autojoined;
     struct ui_files *files; /* files.c: transfers and links; NULL until used */
 
-    /* omemo.c: OMEMO for this run, or NULL (omemo_off says why) */
-    struct omemochat *omemo;
-    char omemo_off[300];
     bool encrypted_now; /* the message being kept and shown was encrypted */
     bool omemo_receiving; /* decrypting: notices wait for the message's window */
     char *omemo_notes[4]; /* "JID\ttext" said once the message is shown */
@@ -142,6 +169,15 @@ struct ui {
 
 /* ui.c */
 void ui_dirty(struct ui *ui, unsigned what);
+/* Put a in context (see struct ui_acct); NULL: the home account. */
+void ui_use_account(struct ui *ui, struct ui_acct *a);
+/* The account keys act for: the current window's; in the status window
+ * or the console, that of the roster's selection. */
+struct ui_acct *ui_home_account(struct ui *ui);
+/* The account called name (section name or bare JID), or NULL. */
+struct ui_acct *ui_account_named(struct ui *ui, const char *name);
+/* Accounts not offline. */
+size_t ui_accounts_connected(struct ui *ui);
 /* Append a line to w, keeping a scrolled-back view where it is. */
 void ui_add_line(struct ui *ui, struct chatwin *w, time_t stamp, enum chatline_kind kind,
                  const char *nick, const char *text);
@@ -219,6 +255,9 @@ void ui_search_free(struct ui *ui);
 void ui_history_newest(struct ui *ui, struct chatwin *w);
 
 /* omemo.c: end-to-end encryption of chats (XEP-0384) */
+/* The account in context's OMEMO glue, or NULL with why_not (said in the
+ * status window; also said when a new identity was made). */
+void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not);
 /* Whether w's messages are to be encrypted. */
 bool ui_omemo_on(struct ui *ui, struct chatwin *w);
 /* A message w's contact is to get (a correction of replace_id when not
@@ -334,6 +373,22 @@ void ui_answer_passphrase(struct ui *ui, enum ui_prompt p, const char *jid, cons
 void ui_secret_event(struct ui *ui, const struct session_event *ev);
 void ui_secret_free(struct ui *ui);
 
+/* accounts.c: several accounts (issue 15) */
+void ui_cmd_account_list(struct ui *ui, const struct command *c);
+void ui_cmd_account_connect(struct ui *ui, const struct command *c);
+void ui_cmd_account_disconnect(struct ui *ui, const struct command *c);
+void ui_cmd_account_add(struct ui *ui, const struct command *c);
+void ui_answer_account_jid(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+void ui_answer_account_password(struct ui *ui, enum ui_prompt p, const char *jid,
+                                const char *text);
+void ui_answer_account_choice(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+/* Runs a command for the account named by its -a (each, for -a all). */
+void ui_run_command(struct ui *ui, const struct command *c);
+/* /msg without -a when several accounts exist: true when it was taken
+ * care of here (sent from the one account whose roster has the contact,
+ * or the user is asked which account). */
+bool ui_msg_account(struct ui *ui, const struct command *c);
+
 /* console.c: the XML console */
 /* SESSION_EV_XML: kept in a small ring, and shown if the console is open. */
 void ui_console_stanza(struct ui *ui, const struct session_event *ev);
@@ -348,6 +403,8 @@ void ui_activity(struct ui *ui);
 void ui_presence_apply(struct ui *ui);
 void ui_autoaway_start(struct ui *ui);
 void ui_autoaway_stop(struct ui *ui);
+/* A new account (in context) starts away while auto-away holds. */
+void ui_autoaway_added(struct ui *ui);
 void ui_update_reconnect_tick(struct ui *ui);
 
 #endif

@@ -97,11 +97,24 @@ static void test_errors(void)
     commands_clear(&c);
     CHECK(parse("/", &c, err) == -1);
     CHECK(parse("/msg", &c, err) == -1);
-    CHECK_STR(err, "missing argument; usage: /msg JID [TEXT]");
+    CHECK_STR(err, "missing argument; usage: /msg [-a ACCOUNT] JID [TEXT]");
     CHECK(parse("/close now", &c, err) == -1);
     CHECK(strstr(err, "too many arguments; usage: /close") != NULL);
     CHECK(parse("/status sleeping", &c, err) == -1);
-    CHECK(strstr(err, "usage: /status [online|chat|away|xa|dnd [MESSAGE]]") != NULL);
+    CHECK(strstr(err, "usage: /status [-a ACCOUNT|all] [online|chat|away|xa|dnd [MESSAGE]]") !=
+          NULL);
+    /* -a NAME comes before the arguments, for the commands that take it. */
+    CHECK(parse("/status -a work away lunch", &c, err) == 0 && c.account &&
+          strcmp(c.account, "work") == 0 && c.show == SHOW_AWAY && c.arg[1] &&
+          strcmp(c.arg[1], "lunch") == 0);
+    commands_clear(&c);
+    CHECK(parse("/msg -a home bob hi there", &c, err) == 0 && c.account &&
+          strcmp(c.account, "home") == 0 && strcmp(c.arg[0], "bob") == 0 &&
+          strcmp(c.arg[1], "hi there") == 0);
+    commands_clear(&c);
+    CHECK(parse("/status -a", &c, err) == -1 && strstr(err, "-a wants an account") != NULL);
+    /* Not an option for the others: "-a" is then their argument. */
+    CHECK(parse("/close -a x", &c, err) == -1);
     CHECK(parse("/priority 500", &c, err) == -1);
     CHECK(parse("/priority ten", &c, err) == -1);
     CHECK(parse("/roster", &c, err) == -1);
@@ -128,9 +141,11 @@ static void test_help(void)
      * /correct, the six of group chat, /bookmark, and /block, /unblock,
      * /blocked, and the window and presence commands of issue 9 (/win,
      * /wins, /query, /clear, /away, /back, /leave), /search and /goto,
-     * /upload, /download, /open of issue 14, and /omemo (one name) */
-    CHECK(n == 49);
-    CHECK(strstr(commands_help("status"), "Example: /status away") != NULL);
+     * /upload, /download, /open of issue 14, /omemo (one name) and
+     * /account (one name) of issue 15 */
+    CHECK(n == 50);
+    CHECK(strstr(commands_help("status"), "Example: /status -a all away") != NULL);
+    CHECK(strstr(commands_help("account"), "/account connect NAME") != NULL);
     /* The overview is the names, a few lines: not one line per command. */
     size_t lines = 0;
     for (; commands_overview(lines, 70); lines++)

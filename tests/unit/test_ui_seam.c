@@ -25,11 +25,19 @@ static struct ui *headless_ui(struct session *s)
     if (!ui)
         abort();
     ui->loop = &loop;
-    ui->session = s;
     ui->tsfmt = strdup("%H:%M");
-    ui->show = SHOW_ONLINE;
     chatwins_init(&ui->wins, 1000);
-    ui->rv = rosterview_new(true);
+    /* One account, as ui_add_account makes it. */
+    struct ui_acct *a = calloc(1, sizeof *a);
+    if (!a)
+        abort();
+    a->session = s;
+    a->name = strdup("test");
+    a->show = SHOW_ONLINE;
+    a->rv = rosterview_new(true);
+    ui->accts[ui->naccts++] = a;
+    rosterpane_add(&ui->rp, a->rv);
+    ui_use_account(ui, a);
     ui->in = input_new(1000);
     bindings_init(&ui->bindings);
     ui->scr.lay.chat_w = 80;
@@ -44,10 +52,13 @@ static void headless_free(struct ui *ui)
     uv_run(&loop, UV_RUN_NOWAIT);
     free(ui->typing_to);
     chatwins_free(&ui->wins);
-    rosterview_free(ui->rv);
+    rosterview_free(ui->a->rv);
+    rosterpane_free(&ui->rp);
     input_free(ui->in);
     free(ui->prompt_jid);
-    free(ui->status);
+    free(ui->a->status);
+    free(ui->a->name);
+    free(ui->a);
     free(ui->tsfmt);
     free(ui);
 }
@@ -130,7 +141,7 @@ static void test_offline(struct ui *ui, struct session *s)
     /* The server has it: the mark goes. */
     struct session_event sent = {.type = SESSION_EV_OUTBOX, .sub_type = "sent", .id = "id1",
                                  .jid = "alice@example.org"};
-    ui_session_event(ui, &sent);
+    ui_session_event(ui, 0, &sent);
     l = chatwin_find_id(ui->wins.w[1], "id1");
     CHECK(l && !l->pending);
     stand_in_of(s)->pending = 0;
@@ -143,19 +154,19 @@ static void test_events(struct ui *ui)
     struct session_event blocked = {.type = SESSION_EV_BLOCKING,
                                     .sub_type = "blocked",
                                     .jid = "alice@example.org"};
-    ui_session_event(ui, &blocked);
+    ui_session_event(ui, 0, &blocked);
     CHECK(shows(ui->wins.w[0], "blocked Alice (alice@example.org)"));
     struct session_query q = {.kind = SESSION_QUERY_VERSION, .name = "Gajim", .version = "1.8"};
     struct session_event answer = {
         .type = SESSION_EV_QUERY, .jid = "alice@example.org/pc", .condition = "result", .query = &q};
-    ui_session_event(ui, &answer);
+    ui_session_event(ui, 0, &answer);
     CHECK(shows(chatwins_current(&ui->wins), "alice@example.org/pc runs Gajim 1.8"));
     struct session_query ping = {.kind = SESSION_QUERY_PING, .rtt_ms = 3000};
     struct session_event late = {.type = SESSION_EV_QUERY,
                                  .jid = "example.org",
                                  .condition = "remote-server-timeout",
                                  .query = &ping};
-    ui_session_event(ui, &late);
+    ui_session_event(ui, 0, &late);
     CHECK(shows(chatwins_current(&ui->wins), "ping of example.org: remote-server-timeout"));
 }
 
@@ -184,7 +195,7 @@ static void test_files(struct ui *ui, struct session *s)
                                     .id = "1",
                                     .condition = "not-acceptable",
                                     .text = "the file is larger than the server's limit"};
-    ui_session_event(ui, &refused);
+    ui_session_event(ui, 0, &refused);
     CHECK(shows(ui->wins.w[1], "refused, nothing was sent: the file is larger"));
     CHECK(strstr(calls(s), "send_file_link") == NULL);
     unlink(path);
@@ -194,7 +205,7 @@ static void test_files(struct ui *ui, struct session *s)
                                 .type = "chat",
                                 .body = "look https://files.example/a.png, nice"};
     struct session_event in = {.type = SESSION_EV_MESSAGE, .msg = &m};
-    ui_session_event(ui, &in);
+    ui_session_event(ui, 0, &in);
     CHECK(shows(ui->wins.w[1], "https://files.example/a.png [1], nice"));
     setenv("SSH_CONNECTION", "10.0.0.1 5555 10.0.0.2 22", 1);
     type_line(ui, "/open 1");
@@ -212,7 +223,7 @@ int main(void)
     roster_set(session_roster(s), "alice@example.org", "Alice", NULL, 0, ROSTER_SUB_BOTH, false);
     roster_set(session_roster(s), "bob@example.org", "Bob", NULL, 0, ROSTER_SUB_BOTH, false);
     struct ui *ui = headless_ui(s);
-    rosterview_reload(ui->rv, session_roster(s));
+    rosterview_reload(ui->a->rv, session_roster(s));
     test_commands(ui, s);
     test_offline(ui, s);
     test_events(ui);
