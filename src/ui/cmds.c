@@ -249,6 +249,22 @@ static void subscription(struct ui *ui, const char *jid_arg, const char *type)
 static void cmd_tls_trust(struct ui *ui, const struct command *c)
 {
     (void)c;
+    /* With several accounts, the one whose server's certificate was
+     * refused is meant, whichever window this is typed in (the refusal
+     * is said in the status window); when two were, -a says which. */
+    size_t refused = 0;
+    struct ui_acct *only = NULL;
+    for (size_t i = 0; !c->account && i < ui->naccts; i++)
+        if (session_refused_cert(ui->accts[i]->session)) {
+            refused++;
+            only = ui->accts[i];
+        }
+    if (!session_refused_cert(ui->a->session) && refused == 1)
+        ui_use_account(ui, only);
+    else if (!session_refused_cert(ui->a->session) && refused > 1) {
+        ui_status_error(ui, "certificates were refused for several accounts: /tls trust -a NAME");
+        return;
+    }
     const struct conn_cert_info *cert = session_refused_cert(ui->a->session);
     if (!cert) {
         ui_status_error(ui, "no certificate was refused");
@@ -927,10 +943,11 @@ const struct command_entry commands_table[] = {
      "Send one XML element as is, after checking that it is well-formed.",
      "/raw <presence/>",
      cmd_raw, ACCOUNT_NO},
-    {"tls", "trust", 0, 0, false, VALUE_ANY, ARG_TEXT, "/tls trust",
-     "Trust the certificate that was just refused, by its fingerprint, and reconnect.",
+    {"tls", "trust", 0, 0, false, VALUE_ANY, ARG_TEXT, "/tls trust [-a ACCOUNT]",
+     "Trust the certificate that was just refused, by its fingerprint, and reconnect. With "
+     "several accounts: the account whose certificate was refused (-a when several were).",
      "/tls trust",
-     cmd_tls_trust, ACCOUNT_NO},
+     cmd_tls_trust, ACCOUNT_ONE},
     {"password", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/password",
      "Store or change the password kept in the encrypted vault (asked without echo).",
      "/password",

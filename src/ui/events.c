@@ -894,17 +894,13 @@ static void handle_event(struct ui *ui, const struct session_event *ev)
     }
 }
 
+static void event_fn(struct ui *ui, const void *ev)
+{
+    handle_event(ui, ev);
+}
+
 void ui_session_event(struct ui *ui, size_t acct, const struct session_event *ev)
 {
-    if (acct >= ui->naccts)
-        return;
-    /* Events may come while a key is handled (a send reports at once):
-     * the account in context then is put back as it was. */
-    struct ui_acct *was = ui->a;
-    bool in_event = ui->in_event;
-    ui_use_account(ui, ui->accts[acct]);
-    ui->in_event = true;
-    handle_event(ui, ev);
-    ui->in_event = in_event;
-    ui_use_account(ui, was);
+    if (acct < ui->naccts)
+        ui_as_account(ui, acct, event_fn, ev);
 }

@@ -156,19 +156,31 @@ size_t ui_add_account(struct ui *ui, const struct ui_account *ua)
     return a->index;
 }
 
-void ui_account_notice(struct ui *ui, size_t acct, const char *text)
+void ui_as_account(struct ui *ui, size_t acct, void (*fn)(struct ui *, const void *),
+                   const void *arg)
 {
-    if (acct >= ui->naccts) {
-        ui_notice(ui, text);
-        return;
-    }
+    /* Events may come while a key is handled (a send reports at once):
+     * the account in context then is put back as it was. */
     struct ui_acct *was = ui->a;
     bool in_event = ui->in_event;
     ui_use_account(ui, ui->accts[acct]);
     ui->in_event = true;
-    ui_notice(ui, text);
+    fn(ui, arg);
     ui->in_event = in_event;
     ui_use_account(ui, was);
+}
+
+static void notice_fn(struct ui *ui, const void *text)
+{
+    ui_notice(ui, text);
+}
+
+void ui_account_notice(struct ui *ui, size_t acct, const char *text)
+{
+    if (acct < ui->naccts)
+        ui_as_account(ui, acct, notice_fn, text);
+    else
+        ui_notice(ui, text);
 }
 
 /* ---- messages for the user ---- */
@@ -259,7 +271,22 @@ void ui_select_window(struct ui *ui, size_t index)
 
 /* ---- painting ---- */
 
+static void window_title(struct ui *ui, struct chatwin *w, char *buf, size_t len);
+
+/* With several accounts connected, a window of one says whose it is. */
 static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
+{
+    if (w->acct < 0 || ui_accounts_connected(ui) < 2) {
+        window_title(ui, w, buf, len);
+        return;
+    }
+    int n = snprintf(buf, len, "[%s] ", ui->accts[w->acct]->name);
+    if (n < 0 || (size_t)n >= len)
+        n = 0;
+    window_title(ui, w, buf + n, len - (size_t)n);
+}
+
+static void window_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
 {
     if (w->kind == CHATWIN_XML) {
         snprintf(buf, len, "xml console: stanzas sent> and recv>; XML typed here is sent%s",
@@ -282,10 +309,6 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
         return;
     }
     const struct roster_item *it = roster_find(session_roster(ui->a->session), w->jid);
-    /* With several accounts connected, a chat says whose it is. */
-    char acct[80] = "";
-    if (ui_accounts_connected(ui) > 1)
-        snprintf(acct, sizeof acct, "[%s] ", ui->a->name);
     enum presence_show show = it ? roster_show(it) : SHOW_OFFLINE;
     const struct roster_resource *best = it ? roster_best(it) : NULL;
     const char *status = best && best->status ? best->status : NULL;
@@ -305,11 +328,11 @@ static void chat_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     /* Last: a narrow title keeps what it showed before OMEMO. */
     const char *e2e = ui_omemo_tag(ui, w);
     if (status)
-        snprintf(buf, len, "%schat: %s (%s: \"%s\")%s%s%s%s", acct, who, presence_show_name(show),
-                 status, stranger, state, more, e2e);
+        snprintf(buf, len, "chat: %s (%s: \"%s\")%s%s%s%s", who, presence_show_name(show), status,
+                 stranger, state, more, e2e);
     else
-        snprintf(buf, len, "%schat: %s (%s)%s%s%s%s", acct, who, presence_show_name(show), stranger,
-                 state, more, e2e);
+        snprintf(buf, len, "chat: %s (%s)%s%s%s%s", who, presence_show_name(show), stranger, state,
+                 more, e2e);
 }
 
 /* The roster has the keys: focused, and no question waits on the input

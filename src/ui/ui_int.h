@@ -174,6 +174,10 @@ void ui_use_account(struct ui *ui, struct ui_acct *a);
 /* The account keys act for: the current window's; in the status window
  * or the console, that of the roster's selection. */
 struct ui_acct *ui_home_account(struct ui *ui);
+/* fn(ui, arg) with account acct in context, as for its session's event
+ * (status window lines name it); the account before is put back. */
+void ui_as_account(struct ui *ui, size_t acct, void (*fn)(struct ui *, const void *),
+                   const void *arg);
 /* The account called name (section name or bare JID), or NULL. */
 struct ui_acct *ui_account_named(struct ui *ui, const char *name);
 /* Accounts not offline. */
