@@ -608,11 +608,12 @@ static void on_archived(struct ui *ui, const struct session_message *m)
         const char *shown = groupchat ? from : out ? ui_self_nick(ui, name, sizeof name)
                                                    : ui_contact_name(ui, conv, name, sizeof name);
         const char *act = ui_action_text(m->body);
-        char *hidden = files_hide_keys(act ? act : m->body); /* aesgcm:// keys */
+        const char *text = act ? act : m->body;
+        char *hidden = files_hide_keys(text); /* aesgcm:// keys stay off the screen */
         /* Older than the window's top with more above it: PgUp reads it. */
         if ((at > 0 || !w->older_in_store) &&
             chatwin_insert_msg(w, at, m->stamp, out ? CHATLINE_OUT : CHATLINE_IN, shown,
-                               hidden ? hidden : act ? act : m->body, m->id, act != NULL))
+                               hidden ? hidden : text, m->id, act != NULL))
             ui_dirty(ui, UI_DIRTY_CHAT);
         free(hidden);
     }

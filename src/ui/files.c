@@ -450,8 +450,8 @@ void ui_files_cancel_key(struct ui *ui)
     struct chatwin *w = chatwins_current(&ui->wins);
     struct transfer *t = newest_in(ui, w);
     if (!t) {
-        ui_info(ui, w, CHATLINE_INFO, "no transfer in this window (/upload cancel stops the "
-                                      "newest of all)");
+        ui_info(ui, w, CHATLINE_INFO,
+                "no transfer in this window (/upload cancel stops the newest of all)");
         return;
     }
     cancel(ui, t);
@@ -509,8 +509,8 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
     if (encrypt)
         omemochat_busy(ui->omemo, t->to); /* the peer's keys are fetched while it uploads */
     /* The slot is for what goes up: encrypted, the tag follows the file. */
-    if (session_upload_slot(ui->session, t->number, name,
-                            t->size + (encrypt ? AESGCM_TAG_LEN : 0), content_type(name)) != 0) {
+    unsigned long long up = t->size + (encrypt ? AESGCM_TAG_LEN : 0);
+    if (session_upload_slot(ui->session, t->number, name, up, content_type(name)) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "cannot upload %s: you are not online", name);
         remove_transfer(ui, t);
         return;
@@ -685,8 +685,8 @@ void ui_cmd_open(struct ui *ui, const struct command *c)
     if (strncasecmp(url, "aesgcm://", 9) == 0) {
         /* a browser cannot decrypt it, and its key is not for the screen */
         char *hidden = files_hide_keys(url);
-        ui_info(ui, w, CHATLINE_INFO, "link: %s (encrypted: /download %s decrypts it)",
-                hidden ? hidden : "aesgcm://", c->arg[0] ? c->arg[0] : "");
+        ui_info(ui, w, CHATLINE_INFO, "link: %s (encrypted: /download%s%s decrypts it)",
+                hidden ? hidden : "aesgcm://", c->arg[0] ? " " : "", c->arg[0] ? c->arg[0] : "");
         free(hidden);
         return;
     }

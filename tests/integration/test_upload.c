@@ -50,7 +50,8 @@ struct peer {
     char *headers[8];
     unsigned long long max;
     int oob_in; /* messages received with an out-of-band URL */
-    char oob_url[4][300], oob_body[4][300]; /* what the session reported */
+    /* what the session reported of messages with an out-of-band URL */
+    char oob_url[4][300], oob_body[4][300];
     int noob;
 };
 

@@ -323,8 +323,8 @@ static void test_seal(const char *dir)
     struct aesgcm_link back;
     CHECK(url && aesgcm_link_parse(url, &back) == 0);
     CHECK_STR(back.https_url, "https://up.example:5281/s/ab/f.png");
-    CHECK(back.iv_len == 12 && memcmp(back.key, l.key, 32) == 0 &&
-          memcmp(back.iv, l.iv, 12) == 0);
+    CHECK(back.iv_len == 12 && memcmp(back.key, l.key, 32) == 0);
+    CHECK(memcmp(back.iv, l.iv, 12) == 0);
     aesgcm_link_free(url);
     CHECK(aesgcm_link_format("http://h/x", &l) == NULL); /* XEP-0454: https only */
     CHECK(aesgcm_link_format("https://h/x#f", &l) == NULL);
