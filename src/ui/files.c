@@ -253,11 +253,13 @@ static void send_link(struct ui *ui, struct transfer *t)
     if (t->encrypted) {
         /* The first file to a contact may be up before its keys are in:
          * ui_files_omemo_ready sends it then. */
-        if (!ui->omemo) {
-            rc = -1;
-            snprintf(err, sizeof err, "%s", ui->omemo_off);
-        } else if (session_state(ui->session) == SESSION_ONLINE &&
-                   omemochat_busy(ui->omemo, t->to)) {
+        bool online = session_state(ui->session) == SESSION_ONLINE;
+        if (!ui->omemo || !online) {
+            rc = -1; /* an encrypted message cannot wait in the outbox (ui/omemo.c) */
+            snprintf(err, sizeof err, "%s",
+                     ui->omemo ? "you are not online, and an encrypted message cannot wait"
+                               : ui->omemo_off);
+        } else if (omemochat_busy(ui->omemo, t->to)) {
             t->waiting_keys = true;
             say_end(ui, t, CHATLINE_INFO,
                     "upload %s done (encrypted); its link goes once %s's OMEMO keys are in",
