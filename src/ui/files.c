@@ -469,6 +469,17 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
     /* In an encrypted chat, the file is encrypted too, and the link
      * goes inside an OMEMO message: never in clear. */
     bool encrypt = ui_omemo_on(ui, w);
+    /* Not known yet whether the contact uses OMEMO (just asked): a text
+     * message would wait for the answer; a file is not sent in clear on
+     * a guess either. */
+    if (!encrypt && w->kind == CHATWIN_CHAT && w->omemo == 0 && ui->omemo &&
+        omemochat_has_devices(ui->omemo, w->jid) < 0) {
+        ui_info(ui, w, CHATLINE_ERROR,
+                "not uploaded: whether %s uses OMEMO is not known yet (asked now); try again "
+                "in a moment, or /omemo off to send it in plaintext",
+                w->jid);
+        return;
+    }
     if (encrypt && !ui->omemo) {
         ui_info(ui, w, CHATLINE_ERROR, "not uploaded: OMEMO is on in this chat, but %s",
                 ui->omemo_off);
