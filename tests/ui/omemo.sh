@@ -58,6 +58,7 @@ check "/open shows the link without its key" ui_wait peer "(encrypted: /download
 no_key() { ! ui_screen "$1" | grep -qE '#[0-9a-f]{40}'; }
 check "no key on my screen" no_key me
 check "no key on the peer's screen" no_key peer
+check "nor on stderr" bash -c "! grep -qi aesgcm '$UI_TMP/$A.err' '$UI_TMP/$B.err'"
 
 ui_say peer "/omemo fingerprints"
 check "/omemo fingerprints shows ours" ui_wait_re peer "OMEMO this device \([0-9]+\): ([0-9a-f]{8} ){7}[0-9a-f]{8}"
