@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* aesgcm.h - the files of encrypted chats (XEP-0454): an aesgcm:// link
  * carries the key and IV in its fragment, and the file is AES-256-GCM
- * ciphertext followed by its 16-byte tag. Decrypted as it streams (see
- * aesgcm.c). */
+ * ciphertext followed by its 16-byte tag. Decrypted as it downloads,
+ * encrypted as it uploads, both streaming (see aesgcm.c). */
 #ifndef TUKTUK_AESGCM_H
 #define TUKTUK_AESGCM_H
 
@@ -34,5 +34,27 @@ void aesgcm_free(struct aesgcm *g);
 long aesgcm_update(struct aesgcm *g, const unsigned char *in, size_t len, unsigned char *out);
 /* At the end: true when the held-back bytes are the right tag. */
 bool aesgcm_final(struct aesgcm *g);
+
+/* ---- the sending side ---- */
+
+/* A fresh key and 12-byte IV from the system's random source, for one
+ * file (https_url stays NULL). 0, or -1 when there was no randomness.
+ * Wipe with aesgcm_link_clear. */
+int aesgcm_link_new(struct aesgcm_link *out);
+/* "aesgcm://host/path#<iv hex><key hex>" for https_url (the GET URL of
+ * the upload slot), or NULL when it is not https://. The result holds the
+ * key: free it with aesgcm_link_free. */
+char *aesgcm_link_format(const char *https_url, const struct aesgcm_link *l);
+void aesgcm_link_free(char *link);
+
+/* Reads the plaintext file fd from where it stands and gives its
+ * ciphertext, then the tag: AESGCM_TAG_LEN bytes more than the file. */
+struct aesgcm_seal;
+struct aesgcm_seal *aesgcm_seal_new(const struct aesgcm_link *l, int fd);
+/* Up to len bytes of the sealed file into buf: the count, 0 at the end,
+ * or -1 with errno set (a read error, or a failed cipher: EIO). */
+long aesgcm_seal_read(struct aesgcm_seal *s, unsigned char *buf, size_t len);
+/* fd stays open. */
+void aesgcm_seal_free(struct aesgcm_seal *s);
 
 #endif

@@ -162,11 +162,52 @@ size_t files_find_links(const char *text, struct files_link *out, size_t max)
         if (len > skip) {
             out[n].start = (size_t)(p - text);
             out[n].len = len;
+            const char *hash = skip == 9 ? memchr(p, '#', len) : NULL; /* aesgcm:// */
+            out[n].shown = hash ? (size_t)(hash - p) : len;
             n++;
         }
         p += len;
     }
     return n;
+}
+
+char *files_hide_keys(const char *text)
+{
+    struct files_link found[16];
+    size_t len = strlen(text), from = 0, at = 0, n;
+    char *out = NULL;
+    for (size_t base = 0; (n = files_find_links(text + base, found, 16)) > 0;
+         base += found[n - 1].start + found[n - 1].len) {
+        for (size_t i = 0; i < n; i++) {
+            if (found[i].shown == found[i].len)
+                continue;
+            if (!out && !(out = malloc(len + 1)))
+                return NULL;
+            size_t cut = base + found[i].start + found[i].shown;
+            memcpy(out + at, text + from, cut - from);
+            at += cut - from;
+            from = base + found[i].start + found[i].len;
+        }
+    }
+    if (out)
+        memcpy(out + at, text + from, len - from + 1);
+    return out;
+}
+
+char *files_body_with_url(const char *body, const char *url)
+{
+    size_t n = strlen(url), b = body ? strlen(body) : 0;
+    if (n == 0 || n > 4096 || (body && strstr(body, url)))
+        return NULL;
+    char *out = malloc(b + n + 2);
+    if (!out)
+        return NULL;
+    if (b)
+        memcpy(out, body, b);
+    if (b)
+        out[b++] = '\n';
+    memcpy(out + b, url, n + 1);
+    return out;
 }
 
 struct download {

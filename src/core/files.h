@@ -24,11 +24,21 @@ char *files_download_dir(const char *configured);
 
 struct files_link {
     size_t start, len; /* bytes of the text */
+    size_t shown;      /* what the screen may show: an aesgcm:// link's key is not */
 };
 /* The links (https://, http://, aesgcm://) in text, in order, at most
  * max. Trailing punctuation and an unmatched closing bracket are not
  * part of a link. Returns how many were found. */
 size_t files_find_links(const char *text, struct files_link *out, size_t max);
+/* text with the key (the #fragment) of each aesgcm:// link cut out, for
+ * the screen; NULL when it has none. Caller frees. */
+char *files_hide_keys(const char *text);
+/* XEP-0066: the body of a message whose out-of-band element names url:
+ * body, then url on a line of its own when the body does not say it
+ * already (url alone without a body), so that it is numbered as any link.
+ * NULL when nothing is to be added (the body has it, or url is empty or
+ * longer than 4096 bytes). Caller frees. */
+char *files_body_with_url(const char *body, const char *url);
 
 struct download;
 /* Creates dir (mode 0700) if needed and NAME.part in it (mode 0600,

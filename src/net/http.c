@@ -307,6 +307,10 @@ static size_t on_body(char *buf, size_t size, size_t n, void *ud)
 static size_t on_read(char *buf, size_t size, size_t n, void *ud)
 {
     struct http_xfer *x = ud;
+    if (x->r.source) {
+        long k = x->r.source(x->r.ud, buf, n, x->reason, sizeof x->reason);
+        return k < 0 ? CURL_READFUNC_ABORT : (size_t)k;
+    }
     ssize_t got;
     do
         got = read(x->r.upload_fd, buf, n);

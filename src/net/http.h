@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* http.h - HTTPS transfers (a PUT from a file, a GET into a sink) through
+/* http.h - HTTPS transfers (a PUT from a file or a source, a GET into a sink) through
  * libcurl's multi-socket interface, driven by the application's libuv
  * loop: no thread, and no call that waits (see http.c). Knows no XML. */
 #ifndef TUKTUK_HTTP_H
@@ -16,6 +16,10 @@ struct http_xfer;
 /* GET: bytes of the body as they come. Returns 0, or -1 to stop the
  * transfer with the reason written to err (a full disk, a bad tag...). */
 typedef int (*http_sink_fn)(void *ud, const char *buf, size_t len, char *err, size_t errlen);
+/* PUT: the next bytes of the body, when they are not a file's as it is
+ * (an encrypted upload): up to len into buf; the count, 0 at the end, or
+ * -1 with the reason in err. */
+typedef long (*http_source_fn)(void *ud, char *buf, size_t len, char *err, size_t errlen);
 /* Bytes done and the whole (0 while unknown). Called often: throttle. */
 typedef void (*http_progress_fn)(void *ud, uint64_t done, uint64_t total);
 /* Called exactly once, unless http_free comes first: error is NULL when
@@ -24,7 +28,7 @@ typedef void (*http_progress_fn)(void *ud, uint64_t done, uint64_t total);
 typedef void (*http_done_fn)(void *ud, const char *error);
 
 struct http_request {
-    bool put;                   /* PUT upload_fd; else GET into sink */
+    bool put;                   /* PUT upload_fd (or source); else GET into sink */
     const char *url;            /* https:// only, redirects too */
     const char *content_type;   /* PUT */
     const char *const *headers; /* PUT: "Name: value" lines, NULL-ended */
@@ -36,6 +40,7 @@ struct http_request {
     const char *ca_file;       /* extra trusted roots, or NULL */
     const char *pinned_sha256; /* a certificate trusted on purpose, or NULL */
     http_sink_fn sink;
+    http_source_fn source; /* PUT: the body from here instead of upload_fd */
     http_progress_fn progress;
     http_done_fn done;
     void *ud;

@@ -4,6 +4,7 @@
  * line from the input line handed to its command (cmds.c) or said, and
  * the roster pane's actions (details, and the answers to its add, remove
  * and rename prompts). */
+#include "core/files.h"
 #include "core/pins.h"
 #include "ui/ui_int.h"
 
@@ -67,7 +68,9 @@ const char *ui_action_text(const char *body)
 void ui_correct_line(struct ui *ui, struct chatline *l, const char *body)
 {
     const char *act = ui_action_text(body);
-    chatwin_correct(l, act ? act : body, act != NULL);
+    char *hidden = files_hide_keys(act ? act : body); /* aesgcm:// keys stay off the screen */
+    chatwin_correct(l, hidden ? hidden : act ? act : body, act != NULL);
+    free(hidden);
     ui_dirty(ui, UI_DIRTY_CHAT);
 }
 

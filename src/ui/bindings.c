@@ -26,6 +26,7 @@ static const struct {
     {"suspend", BIND_SUSPEND},
     {"scroll-up", BIND_SCROLL_UP},
     {"scroll-down", BIND_SCROLL_DOWN},
+    {"cancel-transfer", BIND_CANCEL_TRANSFER},
     {"roster-down", BIND_ROSTER_DOWN},
     {"roster-up", BIND_ROSTER_UP},
     {"roster-top", BIND_ROSTER_TOP},
@@ -131,7 +132,7 @@ void bindings_init(struct bindings *b)
         {"G", "roster-bottom"},     {"Enter", "roster-open"},  {"f", "roster-filter"},
         {"Space", "roster-fold"},   {"o", "roster-offline"},   {"i", "roster-info"},
         {"d", "roster-remove"},     {"Delete", "roster-remove"}, {"F2", "roster-rename"},
-        {"F3", "roster-block"},     {"Insert", "roster-add"},
+        {"F3", "roster-block"},     {"Insert", "roster-add"},    {"M-c", "cancel-transfer"},
     };
     char err[64];
     b->n = 0;

@@ -21,6 +21,7 @@ enum binding_action {
     BIND_SUSPEND,
     BIND_SCROLL_UP,
     BIND_SCROLL_DOWN,
+    BIND_CANCEL_TRANSFER,
     /* The roster's keys: they act only while the roster has the focus. */
     BIND_ROSTER_DOWN,
     BIND_ROSTER_UP,

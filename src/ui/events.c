@@ -27,6 +27,7 @@
  * the contacts see the configured message, or the user's own. */
 #include "ui/ui_int.h"
 
+#include "core/files.h"
 #include "core/store.h"
 
 #include <errno.h>
@@ -635,11 +636,14 @@ static void on_archived(struct ui *ui, const struct session_message *m)
         const char *shown = groupchat ? from : out ? ui_self_nick(ui, name, sizeof name)
                                                    : ui_contact_name(ui, conv, name, sizeof name);
         const char *act = ui_action_text(m->body);
+        const char *text = act ? act : m->body;
+        char *hidden = files_hide_keys(text); /* aesgcm:// keys stay off the screen */
         /* Older than the window's top with more above it: PgUp reads it. */
         if ((at > 0 || !w->older_in_store) &&
             chatwin_insert_msg(w, at, m->stamp, out ? CHATLINE_OUT : CHATLINE_IN, shown,
-                               act ? act : m->body, m->id, act != NULL))
+                               hidden ? hidden : text, m->id, act != NULL))
             ui_dirty(ui, UI_DIRTY_CHAT);
+        free(hidden);
     }
     free(conv);
 }
@@ -670,6 +674,17 @@ static void on_message(struct ui *ui, const struct session_message *m)
     }
     if (handled || ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->a->omemo))
         return; /* said why it cannot be read, had it already, or nothing to show */
+    /* XEP-0066: a file's URL that only the out-of-band element names is
+     * shown (and numbered, for /download) as part of the message. */
+    char *with_url = m->oob_url ? files_body_with_url(m->body, m->oob_url) : NULL;
+    if (with_url) {
+        struct session_message copy = *m;
+        copy.body = with_url;
+        copy.oob_url = NULL;
+        on_message(ui, &copy);
+        free(with_url);
+        return;
+    }
     if (m->archived) {
         on_archived(ui, m);
         return;

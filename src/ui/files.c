@@ -9,6 +9,16 @@
  * (core/files.c: a .part file, a safe name that replaces nothing, and an
  * aesgcm:// link decrypted on the way, XEP-0454).
  *
+ * In a chat where OMEMO is on, an upload is encrypted (XEP-0454): a fresh
+ * key and IV for the file (core/aesgcm.c), the ciphertext and its tag
+ * streamed to the slot, and the aesgcm:// link, which holds the key, sent
+ * only inside an OMEMO message, without the out-of-band element (it would
+ * go in clear). The key is on no screen: links are shown without their
+ * fragment (files_hide_keys), and every copy of it is wiped when freed.
+ *
+ * A transfer is stopped with /upload cancel, or with a key (M-c by
+ * default: cancel-transfer), which stops the newest one of the window.
+ *
  * Each transfer has one info line in the window that started it, which is
  * rewritten in place with a bar, percent, bytes, rate and time left. The
  * numbers change at every packet, but the line is rewritten at most four
@@ -26,6 +36,7 @@
 #include <unistd.h>
 
 #include "core/files.h"
+#include "core/omemochat.h"
 #include "core/pins.h"
 #include "net/http.h"
 #include "ui/commands.h"
@@ -41,11 +52,16 @@ struct transfer {
     bool upload, running;
     char *name;    /* shown */
     char *window;  /* JID of the window that started it; NULL: status */
+    struct ui_acct *acct; /* ...and the account it was started for */
     char *to;      /* upload: where the link goes */
     char *get_url; /* upload: the link, once the slot came */
     bool room;
     int fd;                  /* upload: the file */
     unsigned long long size; /* upload: its size */
+    bool encrypted;          /* upload: aesgcm://, into an OMEMO chat */
+    bool waiting_keys;       /* uploaded; its link waits for the peer's OMEMO keys */
+    struct aesgcm_link key;  /* encrypted: the file's key and IV */
+    struct aesgcm_seal *seal;
     struct http_xfer *http;
     struct download *dl;
     uint64_t done, total;
@@ -75,7 +91,12 @@ static struct ui_files *files_of(struct ui *ui)
 
 static struct chatwin *window_of(struct ui *ui, const struct transfer *t)
 {
+    /* The window is its account's (chatwins_find sees the context's). */
+    int was = ui->wins.acct;
+    if (t->acct)
+        ui->wins.acct = (int)t->acct->index;
     struct chatwin *w = t->window ? chatwins_find(&ui->wins, t->window, NULL) : NULL;
+    ui->wins.acct = was;
     return w ? w : ui->wins.w[0];
 }
 
@@ -107,7 +128,7 @@ static void progress_text(struct ui *ui, const struct transfer *t, char *out, si
     char left[32] = "?";
     if (rate > 0 && t->total >= t->done)
         snprintf(left, sizeof left, "%.0f s", (double)(t->total - t->done) / rate);
-    snprintf(out, cap, "%s %s [%s] %u%% %s/%s %s/s %s left (/upload cancel stops it)",
+    snprintf(out, cap, "%s %s [%s] %u%% %s/%s %s/s %s left (M-c or /upload cancel stops it)",
              t->upload ? "upload" : "download", t->name, bar, pct, done, t->total ? total : "?", r,
              left);
 }
@@ -160,10 +181,12 @@ static void remove_transfer(struct ui *ui, struct transfer *t)
     if (t->fd >= 0)
         close(t->fd);
     download_abort(t->dl);
+    aesgcm_seal_free(t->seal);
+    aesgcm_link_clear(&t->key);
     free(t->name);
     free(t->window);
     free(t->to);
-    free(t->get_url);
+    aesgcm_link_free(t->get_url); /* an aesgcm:// link holds the key: wiped */
     free(t);
 }
 
@@ -175,6 +198,7 @@ static struct transfer *new_transfer(struct ui *ui, bool upload, const char *nam
     memset(t, 0, sizeof *t);
     t->fd = -1;
     t->ui = ui;
+    t->acct = ui->a;
     t->upload = upload;
     t->number = ++f->next_number;
     t->name = xalloc_strdup(name);
@@ -225,6 +249,78 @@ static void trust(struct ui *ui, struct http_request *r, char *pin, size_t pinle
 
 /* ---- upload ---- */
 
+/* The file is on the server: its link goes to the chat, and the
+ * transfer ends (unless the link waits for the peer's OMEMO keys). */
+static void send_link(struct ui *ui, struct transfer *t)
+{
+    char id[64] = "", nick[256], err[512] = "";
+    const char *url = t->get_url;
+    /* Called when the transfer ends: the link goes from its account. */
+    if (t->acct)
+        ui_use_account(ui, t->acct);
+    struct chatwin *w = window_of(ui, t);
+    int rc;
+    if (t->encrypted) {
+        /* The first file to a contact may be up before its keys are in:
+         * ui_files_omemo_ready sends it then. */
+        bool online = session_state(ui->a->session) == SESSION_ONLINE;
+        if (!ui->a->omemo || !online) {
+            rc = -1; /* an encrypted message cannot wait in the outbox (ui/omemo.c) */
+            snprintf(err, sizeof err, "%s",
+                     ui->a->omemo ? "you are not online, and an encrypted message cannot wait"
+                               : ui->a->omemo_off);
+        } else if (omemochat_busy(ui->a->omemo, t->to)) {
+            t->waiting_keys = true;
+            say_end(ui, t, CHATLINE_INFO,
+                    "upload %s done (encrypted); its link goes once %s's OMEMO keys are in",
+                    t->name, t->to);
+            return;
+        } else {
+            rc = omemochat_send(ui->a->omemo, t->to, url, NULL, id, sizeof id, err, sizeof err);
+        }
+        if (rc < 0) {
+            say_end(ui, t, CHATLINE_ERROR,
+                    "upload %s done, but its encrypted link was not sent (nothing in clear "
+                    "either): %s",
+                    t->name, err);
+            remove_transfer(ui, t);
+            return;
+        }
+    } else {
+        rc = session_send_file_link(ui->a->session, t->to, t->room ? "groupchat" : "chat", url, id,
+                                    sizeof id);
+    }
+    say_end(ui, t, CHATLINE_INFO, "upload %s done%s", t->name,
+            t->encrypted ? " (encrypted, aesgcm://)" : "");
+    if (rc < 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "the link to %s was not sent (%s)", t->name, url);
+    } else if (!t->room) { /* a room shows it when it sends it back */
+        time_t now = time(NULL);
+        ui_keep_message(ui, &(struct keep){.conv = t->to, .from = session_bare_jid(ui->a->session),
+                                           .text = url, .stamp = now, .out = true, .sent_id = id,
+                                           .encrypted = t->encrypted});
+        struct chatline *l =
+            ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), url, id);
+        if (l) {
+            l->pending = rc == 1; /* held until we are online: the outbox */
+            l->encrypted = t->encrypted;
+        }
+    }
+    remove_transfer(ui, t);
+}
+
+void ui_files_omemo_ready(struct ui *ui)
+{
+    for (struct transfer *t = ui->files ? ui->files->list : NULL, *next; t; t = next) {
+        next = t->next;
+        if (t->waiting_keys && t->acct == ui->a &&
+            (!ui->a->omemo || !omemochat_busy(ui->a->omemo, t->to))) {
+            t->waiting_keys = false;
+            send_link(ui, t);
+        }
+    }
+}
+
 static void on_upload_done(void *ud, const char *error)
 {
     struct transfer *t = ud;
@@ -236,24 +332,17 @@ static void on_upload_done(void *ud, const char *error)
         remove_transfer(ui, t);
         return;
     }
-    say_end(ui, t, CHATLINE_INFO, "upload %s done%s", t->name, "");
-    char id[64], nick[256];
-    const char *url = t->get_url;
-    struct chatwin *w = window_of(ui, t);
-    int rc = session_send_file_link(ui->a->session, t->to, t->room ? "groupchat" : "chat", url, id,
-                                    sizeof id);
-    if (rc < 0) {
-        ui_info(ui, w, CHATLINE_ERROR, "the link to %s was not sent (%s)", t->name, url);
-    } else if (!t->room) { /* a room shows it when it sends it back */
-        time_t now = time(NULL);
-        ui_keep_message(ui, &(struct keep){.conv = t->to, .from = session_bare_jid(ui->a->session),
-                                           .text = url, .stamp = now, .out = true, .sent_id = id});
-        struct chatline *l =
-            ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), url, id);
-        if (l)
-            l->pending = rc == 1; /* held until we are online: the outbox */
-    }
-    remove_transfer(ui, t);
+    send_link(ui, t);
+}
+
+/* curl asks for the next bytes of an encrypted upload. */
+static long on_seal(void *ud, char *buf, size_t len, char *err, size_t errlen)
+{
+    struct transfer *t = ud;
+    long n = aesgcm_seal_read(t->seal, (unsigned char *)buf, len);
+    if (n < 0)
+        snprintf(err, errlen, "cannot read or encrypt the file: %s", strerror(errno));
+    return n;
 }
 
 static struct transfer *find_number(struct ui *ui, unsigned long n)
@@ -290,21 +379,34 @@ void ui_files_slot(struct ui *ui, const struct session_event *ev)
         remove_transfer(ui, t);
         return;
     }
-    t->get_url = xalloc_strdup(ev->slot->get_url);
+    if (t->encrypted) {
+        t->get_url = aesgcm_link_format(ev->slot->get_url, &t->key);
+        t->seal = t->get_url ? aesgcm_seal_new(&t->key, t->fd) : NULL;
+        if (!t->seal) {
+            say_end(ui, t, CHATLINE_ERROR, "upload %s failed, nothing was sent: %s", t->name,
+                    t->get_url ? "cannot start the encryption"
+                               : "the service's link is not https:// (XEP-0454 needs it)");
+            remove_transfer(ui, t);
+            return;
+        }
+    } else {
+        t->get_url = xalloc_strdup(ev->slot->get_url);
+    }
     char pin[PINS_FINGERPRINT_LEN], err[300];
     struct http_request r = {.put = true,
                              .url = ev->slot->put_url,
                              .content_type = content_type(t->name),
                              .headers = ev->slot->headers,
                              .upload_fd = t->fd,
-                             .upload_size = t->size,
+                             .upload_size = t->size + (t->encrypted ? AESGCM_TAG_LEN : 0),
+                             .source = t->encrypted ? on_seal : NULL,
                              .stall_s = ui->opt.http_stall_s,
                              .rate_limit = ui->opt.rate_limit_kb * 1000ull,
                              .progress = on_progress,
                              .done = on_upload_done,
                              .ud = t};
     trust(ui, &r, pin, sizeof pin);
-    t->total = t->size;
+    t->total = r.upload_size;
     if (!(t->http = http_start(ui->files->http, &r, err, sizeof err))) {
         say_end(ui, t, CHATLINE_ERROR, "upload %s failed, nothing was sent: %s", t->name, err);
         remove_transfer(ui, t);
@@ -325,19 +427,47 @@ static char *expand_home(const char *path)
     return out;
 }
 
-void ui_cmd_upload_cancel(struct ui *ui, const struct command *c)
+static void cancel(struct ui *ui, struct transfer *t)
 {
-    struct transfer *t = ui->files ? ui->files->list : NULL; /* the newest first */
-    if (!t) {
-        ui_status_error(ui, "no transfer is running");
-        return;
-    }
     if (t->http)
         http_cancel(t->http); /* its done says so and removes it */
     else {
         say_end(ui, t, CHATLINE_ERROR, "%s cancelled, nothing was sent%s", t->name, "");
         remove_transfer(ui, t);
     }
+}
+
+/* The newest transfer that started in w, or NULL. */
+static struct transfer *newest_in(struct ui *ui, struct chatwin *w)
+{
+    for (struct transfer *t = ui->files ? ui->files->list : NULL; t; t = t->next)
+        if (window_of(ui, t) == w)
+            return t;
+    return NULL;
+}
+
+void ui_cmd_upload_cancel(struct ui *ui, const struct command *c)
+{
+    /* The current window's newest, else the newest of all (the list
+     * has the newest first). */
+    struct transfer *t = newest_in(ui, chatwins_current(&ui->wins));
+    if (!t && !(t = ui->files ? ui->files->list : NULL)) {
+        ui_status_error(ui, "no transfer is running");
+        return;
+    }
+    cancel(ui, t);
+}
+
+void ui_files_cancel_key(struct ui *ui)
+{
+    struct chatwin *w = chatwins_current(&ui->wins);
+    struct transfer *t = newest_in(ui, w);
+    if (!t) {
+        ui_info(ui, w, CHATLINE_INFO,
+                "no transfer in this window (/upload cancel stops the newest of all)");
+        return;
+    }
+    cancel(ui, t);
 }
 
 void ui_cmd_upload(struct ui *ui, const struct command *c)
@@ -347,12 +477,23 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
         ui_status_error(ui, "/upload sends to the current chat or room: open one first");
         return;
     }
-    /* The file and its link would go in clear into an encrypted chat:
-     * never without the user's word (aesgcm:// uploads are not done). */
-    if (ui_omemo_on(ui, w)) {
+    /* In an encrypted chat, the file is encrypted too, and the link
+     * goes inside an OMEMO message: never in clear. */
+    bool encrypt = ui_omemo_on(ui, w);
+    /* Not known yet whether the contact uses OMEMO (just asked): a text
+     * message would wait for the answer; a file is not sent in clear on
+     * a guess either. */
+    if (!encrypt && w->kind == CHATWIN_CHAT && w->omemo == 0 && ui->a->omemo &&
+        omemochat_has_devices(ui->a->omemo, w->jid) < 0) {
         ui_info(ui, w, CHATLINE_ERROR,
-                "not uploaded: this chat is encrypted (OMEMO), and an encrypted upload "
-                "(aesgcm://) is not done yet; /omemo off sends the file's link in plaintext");
+                "not uploaded: whether %s uses OMEMO is not known yet (asked now); try again "
+                "in a moment, or /omemo off to send it in plaintext",
+                w->jid);
+        return;
+    }
+    if (encrypt && !ui->a->omemo) {
+        ui_info(ui, w, CHATLINE_ERROR, "not uploaded: OMEMO is on in this chat, but %s",
+                ui->a->omemo_off);
         return;
     }
     struct ui_files *f = files_of(ui);
@@ -383,7 +524,17 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
     t->size = (unsigned long long)st.st_size;
     t->room = w->kind == CHATWIN_ROOM;
     t->to = xalloc_strdup(w->jid);
-    if (session_upload_slot(ui->a->session, t->number, name, t->size, content_type(name)) != 0) {
+    if (encrypt && aesgcm_link_new(&t->key) != 0) {
+        ui_info(ui, w, CHATLINE_ERROR, "cannot upload %s: no random bytes for its key", name);
+        remove_transfer(ui, t);
+        return;
+    }
+    t->encrypted = encrypt;
+    if (encrypt)
+        omemochat_busy(ui->a->omemo, t->to); /* the peer's keys are fetched while it uploads */
+    /* The slot is for what goes up: encrypted, the tag follows the file. */
+    unsigned long long up = t->size + (encrypt ? AESGCM_TAG_LEN : 0);
+    if (session_upload_slot(ui->a->session, t->number, name, up, content_type(name)) != 0) {
         ui_info(ui, w, CHATLINE_ERROR, "cannot upload %s: you are not online", name);
         remove_transfer(ui, t);
         return;
@@ -406,15 +557,16 @@ char *ui_files_mark(struct ui *ui, const char *text)
     for (size_t i = 0; i < n; i++) {
         unsigned long number = ++f->nlinks;
         char **slot = &f->links[(number - 1) % LINKS_KEPT];
-        free(*slot);
+        aesgcm_link_free(*slot);
         *slot = xalloc_realloc(NULL, found[i].len + 1);
         memcpy(*slot, text + found[i].start, found[i].len);
         (*slot)[found[i].len] = '\0';
-        size_t end = found[i].start + found[i].len;
-        memcpy(out + at, text + from, end - from);
-        at += end - from;
+        /* an aesgcm:// link's key stays off the screen */
+        size_t shown = found[i].start + found[i].shown;
+        memcpy(out + at, text + from, shown - from);
+        at += shown - from;
         at += (size_t)snprintf(out + at, cap - at, " [%lu]", number);
-        from = end;
+        from = found[i].start + found[i].len;
     }
     memcpy(out + at, text + from, len - from + 1);
     return out;
@@ -554,7 +706,15 @@ void ui_cmd_open(struct ui *ui, const struct command *c)
     bool chosen = cmd && cmd[0];
     if (!chosen)
         cmd = getenv("SSH_CONNECTION") ? NULL : "xdg-open";
-    if (!cmd || !command_exists(cmd) || strncasecmp(url, "aesgcm://", 9) == 0) {
+    if (strncasecmp(url, "aesgcm://", 9) == 0) {
+        /* a browser cannot decrypt it, and its key is not for the screen */
+        char *hidden = files_hide_keys(url);
+        ui_info(ui, w, CHATLINE_INFO, "link: %s (encrypted: /download%s%s decrypts it)",
+                hidden ? hidden : "aesgcm://", c->arg[0] ? " " : "", c->arg[0] ? c->arg[0] : "");
+        free(hidden);
+        return;
+    }
+    if (!cmd || !command_exists(cmd)) {
         ui_info(ui, w, CHATLINE_INFO, "link: %s", url);
         return;
     }
@@ -618,7 +778,7 @@ void ui_files_free(struct ui *ui)
     while (f->list)
         remove_transfer(ui, f->list); /* a .part file goes too */
     for (size_t i = 0; i < LINKS_KEPT; i++)
-        free(f->links[i]);
+        aesgcm_link_free(f->links[i]);
     f->repaint.data = f;
     uv_close((uv_handle_t *)&f->repaint, on_files_closed);
     ui->files = NULL;

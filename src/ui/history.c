@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/files.h"
 #include "core/keep.h"
 #include "core/store.h"
 #include "ui/xalloc.h"
@@ -90,14 +91,16 @@ static void on_stored(void *ud, const struct store_msg *m)
     if (p->w->kind == CHATWIN_ROOM && out)
         snprintf(nick, sizeof nick, "%s", m->sender);
     const char *act = ui_action_text(m->body);
+    char *hidden = files_hide_keys(act ? act : m->body); /* aesgcm:// keys stay off the screen */
+    const char *text = hidden ? hidden : act ? act : m->body;
     time_t stamp = (time_t)(m->server_ts ? m->server_ts : m->local_ts);
-    struct chatline *l =
-        chatwin_insert_msg(p->w, p->at, stamp, out ? CHATLINE_OUT : CHATLINE_IN, nick,
-                           act ? act : m->body, m->msg_id, act != NULL);
+    struct chatline *l = chatwin_insert_msg(p->w, p->at, stamp, out ? CHATLINE_OUT : CHATLINE_IN,
+                                            nick, text, m->msg_id, act != NULL);
+    if (l && m->edited)
+        chatwin_correct(l, text, act != NULL);
+    free(hidden);
     if (!l)
         return; /* the window is full: older lines are in /search and exports */
-    if (m->edited)
-        chatwin_correct(l, act ? act : m->body, act != NULL);
     l->delivered = m->state == STORE_DELIVERED;
     l->encrypted = m->encrypted;
     if (p->n++ == 0)
@@ -230,7 +233,10 @@ static void on_found(void *ud, const struct store_msg *m)
     char conv[300] = "";
     if (f->all)
         snprintf(conv, sizeof conv, "[%s] ", m->conv);
-    ui_info(f->ui, f->w, CHATLINE_INFO, "  %d. %s %s%s> %s", f->n, when, conv, who, m->body);
+    char *hidden = files_hide_keys(m->body);
+    ui_info(f->ui, f->w, CHATLINE_INFO, "  %d. %s %s%s> %s", f->n, when, conv, who,
+            hidden ? hidden : m->body);
+    free(hidden);
 }
 
 void ui_search(struct ui *ui, const char *text, bool all)

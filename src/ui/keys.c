@@ -197,6 +197,9 @@ static bool run_action(struct ui *ui, enum binding_action a)
     case BIND_SCROLL_DOWN:
         scroll_chat(ui, -1);
         return true;
+    case BIND_CANCEL_TRANSFER:
+        ui_files_cancel_key(ui);
+        return true;
     default:
         return false;
     }

@@ -151,6 +151,7 @@ void ui_omemo_event(struct ui *ui, const struct session_event *ev)
         ui_send_text(ui, w, text);
         free(text);
     }
+    ui_files_omemo_ready(ui);
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 

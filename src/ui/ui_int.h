@@ -340,8 +340,13 @@ void ui_cmd_download(struct ui *ui, const struct command *c);
 void ui_cmd_open(struct ui *ui, const struct command *c);
 /* SESSION_EV_UPLOAD_SLOT: the slot for an /upload, or why not. */
 void ui_files_slot(struct ui *ui, const struct session_event *ev);
+/* The cancel-transfer key: stops the newest transfer of this window. */
+void ui_files_cancel_key(struct ui *ui);
+/* OMEMO keys came in: encrypted uploads whose link waited for them go. */
+void ui_files_omemo_ready(struct ui *ui);
 /* A message's text with " [N]" after each link, now numbered for
- * /download and /open; NULL when it has none. Caller frees. */
+ * /download and /open (an aesgcm:// link shown without its key); NULL
+ * when it has none. Caller frees. */
 char *ui_files_mark(struct ui *ui, const char *text);
 void ui_files_complete_path(struct ui *ui, const char *word, struct input_candidates *c);
 void ui_files_free(struct ui *ui);

@@ -550,6 +550,8 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
     char *subject = stanza_child_text(m, NS_CLIENT, "subject");
     char *thread = stanza_child_text(m, NS_CLIENT, "thread");
     char *error = error_text(m);
+    mxml_node_t *oob = stanza_child(m, NS_OOB, "x");
+    char *oob_url = oob ? stanza_child_text(oob, NS_OOB, "url") : NULL;
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
     time_t stamp = arch ? im_parse_stamp(arch->stamp) : 0;
     if (!stamp && delay)
@@ -584,17 +586,19 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .archive_qid = arch ? arch->qid : NULL,
         .omemo = encrypted > 0 ? &omemo : NULL,
         .omemo_error = encrypted < 0 ? omemo_err : NULL,
+        .oob_url = oob_url && oob_url[0] ? oob_url : NULL,
     };
     /* A bounced chat state is no failed message: nothing the user wrote
      * was lost, so nothing is said. */
     bool bounced_state = error && !body && !subject && msg.chat_state;
-    if ((body || subject || error || encrypted) && !bounced_state) {
+    if ((body || subject || error || encrypted || msg.oob_url) && !bounced_state) {
         struct session_event ev = {.type = SESSION_EV_MESSAGE, .msg = &msg, .jid = msg.from};
         session_emit(s, &ev);
     }
     if (encrypted > 0)
         omemo_element_clear(&omemo);
     free(body);
+    free(oob_url);
     free(subject);
     free(thread);
     free(error);

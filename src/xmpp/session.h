@@ -96,6 +96,8 @@ struct session_message {
      * fallback), or why it could not be read (omemo is then NULL). */
     const struct omemo_element *omemo;
     const char *omemo_error;
+    /* XEP-0066: the URL of an out-of-band element (a file), or NULL. */
+    const char *oob_url;
 };
 
 enum session_event_type {

@@ -11,7 +11,9 @@
  * each, best time kept: tuktuk's path (net/http.c in a libuv loop, the
  * download through core/files.c's .part file) and `curl -o` / `curl -T`.
  * The peak RSS growth during tuktuk's transfers is printed too: the file
- * is streamed, so it must stay far below the file's size. */
+ * is streamed, so it must stay far below the file's size. An encrypted
+ * upload (XEP-0454, as into an OMEMO chat: AES-256-GCM as it streams) is
+ * measured the same way, beside curl's plain upload. */
 #define _GNU_SOURCE /* strcasestr */
 #include <errno.h>
 #include <fcntl.h>
@@ -141,18 +143,31 @@ static int on_sink(void *ud, const char *buf, size_t len, char *err, size_t errl
     return download_write(((struct job *)ud)->dl, buf, len, err, errlen);
 }
 
-/* One transfer through net/http.c; seconds, or -1. */
-static double ours(uv_loop_t *loop, struct http *h, bool put, const char *url, const char *src)
+static struct aesgcm_seal *sealing;
+
+static long on_seal(void *ud, char *buf, size_t len, char *err, size_t errlen)
+{
+    return aesgcm_seal_read(sealing, (unsigned char *)buf, len);
+}
+
+/* One transfer through net/http.c (an upload encrypted when sealed);
+ * seconds, or -1. */
+static double ours(uv_loop_t *loop, struct http *h, bool put, bool sealed, const char *url,
+                   const char *src)
 {
     struct job j = {0};
     char err[300], path[1200];
     int fd = put ? open(src, O_RDONLY) : -1;
     if (!put)
         j.dl = download_open(dir, "ours.bin", NULL, err, sizeof err);
+    struct aesgcm_link key;
+    if (sealed && (aesgcm_link_new(&key) != 0 || !(sealing = aesgcm_seal_new(&key, fd))))
+        return -1;
     struct http_request r = {.put = put,
                              .url = url,
                              .upload_fd = fd,
-                             .upload_size = file_bytes,
+                             .upload_size = file_bytes + (sealed ? AESGCM_TAG_LEN : 0),
+                             .source = sealed ? on_seal : NULL,
                              .max_size = file_bytes + 1,
                              .ca_file = ca,
                              .sink = put ? NULL : on_sink,
@@ -170,6 +185,10 @@ static double ours(uv_loop_t *loop, struct http *h, bool put, const char *url, c
     else if (!put)
         download_abort(j.dl);
     double t = now_s() - t0;
+    if (sealed) {
+        aesgcm_seal_free(sealing);
+        aesgcm_link_clear(&key);
+    }
     if (fd >= 0)
         close(fd);
     if (j.error[0]) {
@@ -235,11 +254,12 @@ int main(int argc, char **argv)
     uv_loop_init(&loop);
     struct http *h = http_new(&loop);
     long before = peak_kb();
-    double best[4] = {1e9, 1e9, 1e9, 1e9};
+    double best[5] = {1e9, 1e9, 1e9, 1e9, 1e9};
     for (int round = 0; round < 3; round++) {
-        double t[4] = {ours(&loop, h, false, url, src), theirs(false, url, src),
-                       ours(&loop, h, true, url, src), theirs(true, url, src)};
-        for (int i = 0; i < 4; i++)
+        double t[5] = {ours(&loop, h, false, false, url, src), theirs(false, url, src),
+                       ours(&loop, h, true, false, url, src), theirs(true, url, src),
+                       ours(&loop, h, true, true, url, src)};
+        for (int i = 0; i < 5; i++)
             if (t[i] > 0 && t[i] < best[i])
                 best[i] = t[i];
     }
@@ -251,6 +271,10 @@ int main(int argc, char **argv)
         printf("%s %zu MB: tuktuk %.0f MB/s, curl %.0f MB/s: %.0f %% of curl (target >= 80 %%)\n",
                what[i], mb, a, b, 100 * a / b);
     }
+    double enc = (double)file_bytes / best[4] / 1e6, plain = (double)file_bytes / best[3] / 1e6;
+    printf("encrypted upload (aesgcm) %zu MB: tuktuk %.0f MB/s, curl's plain upload %.0f MB/s: "
+           "%.0f %% of curl (target >= 80 %%)\n",
+           mb, enc, plain, 100 * enc / plain);
     printf(
         "peak RSS growth over the transfers: %ld kB for %zu MB files (target: not with the size)\n",
         grew, mb);

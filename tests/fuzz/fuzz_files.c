@@ -5,8 +5,10 @@
  * its scheme and hold no blank; the file name made from each link, and
  * from the whole text, must be safe (no separator, no control character,
  * no leading dot or dash, not empty, within its room); an aesgcm:// link
- * that parses has a whole key and IV; and the input as an encrypted body,
- * cut at every length it gives, never authenticates under a zero key. */
+ * that parses has a whole key and IV; the text made for the screen has
+ * no aesgcm:// key left in it and is no longer; and the input as an
+ * encrypted body, cut at every length it gives, never authenticates
+ * under a zero key. */
 #include "core/files.h"
 
 #include <stdint.h>
@@ -55,6 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     files_sanitise_name(text, name, sizeof name);
     safe_name(name, sizeof name);
+    char *shown = files_hide_keys(text);
+    if (shown) {
+        if (strlen(shown) >= len)
+            abort();
+        struct files_link left[64];
+        size_t m = files_find_links(shown, left, 64);
+        for (size_t i = 0; i < m; i++)
+            if (left[i].shown != left[i].len)
+                abort(); /* a key still on the screen */
+        free(shown);
+    }
     struct aesgcm_link zero = {.iv_len = 12};
     struct aesgcm *g = aesgcm_new(&zero);
     unsigned char *out = malloc(size + AESGCM_TAG_LEN);

@@ -6,7 +6,11 @@
  * peer's download is byte for byte the file; a second download takes a
  * new name; a file over the service's limit is refused before any slot;
  * the HTTPS trust is the XMPP connection's (no CA: refused; the pinned
- * certificate: accepted).
+ * certificate: accepted). An encrypted upload (XEP-0454, as into an OMEMO
+ * chat) puts only ciphertext and its tag on the server, and its aesgcm://
+ * link downloads and decrypts to the file. A message whose out-of-band
+ * element (XEP-0066) names a URL its body does not, or that has no body,
+ * reaches the peer with the URL.
  *
  * Then a hostile HTTPS server of our own, in a child process: an endless
  * body stops at the limit, a huge header is refused, a redirect to
@@ -46,12 +50,20 @@ struct peer {
     char *headers[8];
     unsigned long long max;
     int oob_in; /* messages received with an out-of-band URL */
+    /* what the session reported of messages with an out-of-band URL */
+    char oob_url[4][300], oob_body[4][300];
+    int noob;
 };
 
 static void on_event(void *ud, const struct session_event *ev)
 {
     struct peer *p = ud;
     harness_on_event(&p->c, ev);
+    if (ev->type == SESSION_EV_MESSAGE && ev->msg->oob_url && p->noob < 4) {
+        snprintf(p->oob_url[p->noob], sizeof p->oob_url[0], "%s", ev->msg->oob_url);
+        snprintf(p->oob_body[p->noob++], sizeof p->oob_body[0], "%s",
+                 ev->msg->body ? ev->msg->body : "(none)");
+    }
     if (ev->type == SESSION_EV_XML && !ev->outgoing &&
         harness_contains(ev->text, ev->len, "jabber:x:oob") &&
         harness_contains(ev->text, ev->len, "<message"))
@@ -90,6 +102,11 @@ static void start(struct peer *p, const char *user)
 static int slot_seen(void *arg)
 {
     return ((struct peer *)arg)->slot_seen;
+}
+
+static int two_oob(void *arg)
+{
+    return ((struct peer *)arg)->noob >= 3; /* the file link's, then these two */
 }
 
 static int got_message(void *arg)
@@ -131,6 +148,13 @@ static int on_sink(void *ud, const char *buf, size_t len, char *err, size_t errl
 }
 
 static struct http *http;
+
+static struct aesgcm_seal *sealing; /* the encrypted upload's body */
+
+static long on_seal(void *ud, char *buf, size_t len, char *err, size_t errlen)
+{
+    return aesgcm_seal_read(sealing, (unsigned char *)buf, len);
+}
 
 /* GETs url into dir (decrypting with enc); returns the transfer's error
  * ("" when done) and the saved path in path. */
@@ -297,6 +321,84 @@ static void test_server(void)
     download(bob.c.bodies[0], NULL, nodir, NULL, pin, 0, 0, &r, path, sizeof path);
     CHECK_STR(r.error, "");
     CHECK(same_file(path, data, n));
+
+    /* Encrypted (XEP-0454): the slot is for the file and its tag, the
+     * server gets ciphertext only, and the aesgcm:// link decrypts to the
+     * file. */
+    struct aesgcm_link fkey;
+    CHECK(aesgcm_link_new(&fkey) == 0);
+    ann.slot_seen = false;
+    CHECK(session_upload_slot(ann.c.s, 9, "secret.bin", n + AESGCM_TAG_LEN, NULL) == 0);
+    CHECK(harness_wait(&loop, slot_seen, &ann, 10000));
+    CHECK(ann.put[0] != '\0');
+    fd = open(src, O_RDONLY);
+    sealing = aesgcm_seal_new(&fkey, fd);
+    CHECK(sealing != NULL);
+    struct http_request qe = {.put = true,
+                              .url = ann.put,
+                              .content_type = "application/octet-stream",
+                              .headers = (const char *const *)ann.headers,
+                              .upload_fd = -1,
+                              .upload_size = n + AESGCM_TAG_LEN,
+                              .source = on_seal,
+                              .ca_file = ca,
+                              .progress = on_progress,
+                              .done = on_done,
+                              .ud = &up};
+    memset(&up, 0, sizeof up);
+    CHECK(http_start(http, &qe, err, sizeof err) != NULL);
+    CHECK(harness_wait(&loop, run_done, &up, 60000));
+    CHECK_STR(up.error, "");
+    CHECK(up.last_done == n + AESGCM_TAG_LEN);
+    aesgcm_seal_free(sealing);
+    close(fd);
+    char *link = aesgcm_link_format(ann.get, &fkey);
+    CHECK(link != NULL && strncmp(link, "aesgcm://127.0.0.1:", 19) == 0);
+    char edir[600];
+    make_dir(edir, sizeof edir, "encrypted");
+    struct aesgcm_link enc;
+    CHECK(link && aesgcm_link_parse(link, &enc) == 0);
+    download(link, &enc, edir, ca, NULL, 0, 0, &r, path, sizeof path);
+    CHECK_STR(r.error, "");
+    CHECK(same_file(path, data, n));
+    CHECK(strstr(path, "/secret.bin") != NULL);
+    /* what the server holds: not the file, and a tag longer */
+    char rawdir[600], raw[1200];
+    make_dir(rawdir, sizeof rawdir, "raw");
+    download(ann.get, NULL, rawdir, ca, NULL, 0, 0, &r, raw, sizeof raw);
+    CHECK_STR(r.error, "");
+    size_t rawlen = 0;
+    unsigned char *rawb = read_file(raw, &rawlen);
+    CHECK(rawb && rawlen == n + AESGCM_TAG_LEN && memcmp(rawb, data, 4096) != 0);
+    free(rawb);
+    /* the wrong key: nothing is kept */
+    enc.key[0] ^= 1;
+    char bad[600];
+    make_dir(bad, sizeof bad, "badkey");
+    download(link, &enc, bad, ca, NULL, 0, 0, &r, path, sizeof path);
+    CHECK(strstr(r.error, "does not authenticate") != NULL);
+    CHECK(entries(bad) == 0);
+    aesgcm_link_clear(&enc);
+    aesgcm_link_clear(&fkey);
+    aesgcm_link_free(link);
+
+    /* XEP-0066: a URL only the out-of-band element names reaches the
+     * peer, with the body or without one. */
+    char xml[1400];
+    snprintf(xml, sizeof xml,
+             "<message to='up_bob@localhost' type='chat' id='oob1'><body>a picture</body>"
+             "<x xmlns='jabber:x:oob'><url>%s</url></x></message>",
+             ann.get);
+    CHECK(session_send_raw(ann.c.s, xml, err, sizeof err) == 0);
+    snprintf(xml, sizeof xml,
+             "<message to='up_bob@localhost' type='chat' id='oob2'>"
+             "<x xmlns='jabber:x:oob'><url>https://127.0.0.1/only.png</url></x></message>");
+    CHECK(session_send_raw(ann.c.s, xml, err, sizeof err) == 0);
+    CHECK(harness_wait(&loop, two_oob, &bob, 5000));
+    CHECK_STR(bob.oob_url[1], ann.get);
+    CHECK_STR(bob.oob_body[1], "a picture");
+    CHECK_STR(bob.oob_url[2], "https://127.0.0.1/only.png");
+    CHECK_STR(bob.oob_body[2], "(none)");
 
     /* Over the limit: refused before any slot is asked for. */
     ann.slot_seen = false;

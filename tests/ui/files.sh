@@ -7,13 +7,16 @@
 # that it is seen), the link goes out only once the upload is done and is
 # numbered [1]; the echo contact's copy is [2]; /download fetches the
 # newest into download_dir byte for byte, and again under a new name;
-# /open runs open_cmd with the link; a missing file and /upload cancel
-# with nothing running each get one line; /quit during a download
-# removes its .part file.
+# /open runs open_cmd with the link; M-c cancels the window's upload; a
+# message with an out-of-band URL (XEP-0066) its body does not have
+# shows the URL, numbered, and /download fetches it; a missing file and
+# /upload cancel with nothing running each get one line; /quit during a
+# download removes its .part file.
 . "$(dirname "$0")/lib.sh"
 
 user=$(ui_user files)
-"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$user" files-pw >/dev/null
+peer=$(ui_user peer)
+"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$user" files-pw "$peer" peer-pw >/dev/null
 mkdir -p "$UI_TMP/$user/config" "$UI_TMP/src" "$UI_TMP/dl"
 head -c 2000000 /dev/urandom >"$UI_TMP/src/upload-me.bin"
 cat >"$UI_TMP/opener" <<EOF2
@@ -53,6 +56,30 @@ ui_type me "/open 2"
 ui_keys me Enter
 check "/open says what it runs" ui_wait me "opening with $UI_TMP/opener"
 check "open_cmd got the link" bash -c "for i in \$(seq 50); do grep -q '^https://127.0.0.1:.*upload-me.bin\$' '$UI_TMP/opened' 2>/dev/null && exit 0; sleep 0.1; done; exit 1"
+
+# The cancel-transfer key (M-c) stops this window's transfer.
+ui_say me "/upload $UI_TMP/src/upload-me.bin"
+check "an upload runs" ui_wait_re me 'upload upload-me\.bin \[[#-]{20}\] [0-9]+%.*M-c or /upload cancel stops it'
+ui_keys me M-c
+check "M-c cancels it, nothing sent" ui_wait me "upload upload-me.bin failed, nothing was sent: cancelled"
+ui_keys me M-c
+check "M-c with nothing running here is one line" ui_wait me "no transfer in this window"
+
+# A message whose out-of-band element (XEP-0066) names a URL its body
+# does not: the URL is shown, numbered, and /download fetches it.
+URL=$(ui_screen me | grep -oE 'https://127\.0\.0\.1:[0-9]+/[^ ]*upload-me\.bin' | head -1)
+check "the uploaded link is read off the screen" [ -n "$URL" ]
+ui_start peer "$peer" peer-pw 150 40
+check "the peer logged in" ui_wait peer "logged in as"
+ui_say peer "/raw <message to='$user@localhost' type='chat' id='oob1'><body>look at this</body><x xmlns='jabber:x:oob'><url>$URL</url></x></message>"
+ui_keys me M-3
+check "the body shows" ui_wait_re me "look at this"
+check "... the URL, numbered [3]" ui_wait_re me "https://127\.0\.0\.1:[0-9]+/[^ ]*upload-me\.bin \[3\]"
+ui_say me "/download 3"
+check "/download fetches it" ui_wait me "saved as $UI_TMP/dl/upload-me (2).bin" 30
+check "... byte for byte" cmp -s "$UI_TMP/src/upload-me.bin" "$UI_TMP/dl/upload-me (2).bin"
+ui_say peer "/quit"
+check "the peer exits 0" [ "$(ui_wait_exit "$peer")" = 0 ]
 
 ui_type me "/upload $UI_TMP/src/nothing-here"
 ui_keys me Enter

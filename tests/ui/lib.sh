@@ -66,7 +66,8 @@ ui_user() {
 # in tmux window WINDOW, with TERM=$UI_TERM (default tmux-256color). Its stderr goes to $UI_TMP/USER.err and its exit
 # status to $UI_TMP/USER.status when it ends. With UI_NAME set, that name
 # replaces USER in those files and in its folder: a second instance of
-# the same account (another resource).
+# the same account (another resource). UI_ARGS, when set, are more
+# command-line options (split at spaces).
 ui_start() {
 	local win=$1 user=$2 pw=$3 cols=$4 rows=$5 name=${UI_NAME:-$2}
 	local dir=$UI_TMP/$name
@@ -83,7 +84,7 @@ ui_start() {
 		$keep_tmux
 		"$TUKTUK_BIN" --jid "$user@${TUKTUK_TEST_DOMAIN:-localhost}" --server 127.0.0.1 \\
 			--port "$TUKTUK_TEST_C2S_PORT" --ca-file "$TUKTUK_TEST_CA" --password-file "$dir/pw" \\
-			-d "$dir/data" -c "$dir/config" 2>"$UI_TMP/$name.err"
+			-d "$dir/data" -c "$dir/config" ${UI_ARGS:-} 2>"$UI_TMP/$name.err"
 		echo \$? >"$UI_TMP/$name.status"
 	EOF
 	chmod +x "$dir/run"

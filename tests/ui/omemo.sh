@@ -3,7 +3,9 @@
 # tests/ui/omemo.sh - OMEMO (XEP-0384) as a user meets it, two tuktuks on
 # the project's Prosody: a first message that waits for the contact's
 # keys and goes out encrypted, the '~' mark on both sides and [OMEMO] in
-# the titles, /omemo fingerprints in the form other clients show, a
+# the titles, a file uploaded encrypted (aesgcm://, XEP-0454) whose link
+# shows no key and never goes in clear, and which the peer's /download
+# decrypts, /omemo fingerprints in the form other clients show, a
 # device untrusted with /omemo untrust so that the next message is not
 # sent and stays on the input line, /omemo trust and the next message
 # going out, /correct sending an encrypted correction,
@@ -21,7 +23,9 @@ B=$(ui_user bob)
 "$UI_PROSODY" adduser "$RUN" "$A" a-pw "$B" b-pw >/dev/null
 "$UI_PROSODY" rosteradd "$RUN" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
 
-ui_start me "$A" a-pw 220 36
+mkdir -p "$UI_TMP/$B/config"
+printf '[ui]\ndownload_dir = %s\n' "$UI_TMP/dl" >"$UI_TMP/$B/config/config"
+UI_ARGS="--xml-log $UI_TMP/me.xml" ui_start me "$A" a-pw 220 36
 ui_start peer "$B" b-pw 220 36
 check "me logged in" ui_wait me "logged in as"
 check "the peer logged in" ui_wait peer "logged in as"
@@ -35,10 +39,26 @@ ui_keys peer M-2
 check "... with the mark" ui_wait_re peer "~[^ ]*> hello in secret"
 check "the peer's title says [OMEMO]" ui_wait_line peer 0 "[OMEMO]"
 check "no fallback text shows" ui_lacks peer "I sent you an OMEMO encrypted message"
-printf 'a file\n' >"$UI_TMP/clear.txt"
-ui_say me "/upload $UI_TMP/clear.txt"
-check "/upload in an encrypted chat refuses (the link would go in clear)" \
-	ui_wait me "not uploaded: this chat is encrypted (OMEMO)"
+
+# A file into the encrypted chat (XEP-0454): encrypted, its aesgcm:// link
+# inside an OMEMO message (no out-of-band element, nothing in clear), and
+# the key on no screen; the peer's /download decrypts it.
+head -c 300000 /dev/urandom >"$UI_TMP/secret.bin"
+ui_say me "/upload $UI_TMP/secret.bin"
+check "the upload is encrypted" ui_wait me "upload secret.bin done (encrypted, aesgcm://)" 30
+check "my line: the aesgcm:// link without its key, numbered, marked" \
+	ui_wait_re me "~$A> aesgcm://127\.0\.0\.1:[0-9]+/[^ #]*secret\.bin \[[0-9]+\]"
+check "the peer gets it, marked encrypted, without the key" \
+	ui_wait_re peer "~[^ ]*> aesgcm://127\.0\.0\.1:[0-9]+/[^ #]*secret\.bin \[[0-9]+\]"
+ui_say peer "/download"
+check "the peer's /download decrypts it" ui_wait peer "saved as $UI_TMP/dl/secret.bin" 30
+check "... byte for byte" cmp -s "$UI_TMP/secret.bin" "$UI_TMP/dl/secret.bin"
+ui_say peer "/open"
+check "/open shows the link without its key" ui_wait peer "(encrypted: /download decrypts it)"
+no_key() { ! ui_screen "$1" | grep -qE '#[0-9a-f]{40}'; }
+check "no key on my screen" no_key me
+check "no key on the peer's screen" no_key peer
+check "nor on stderr" bash -c "! grep -qi aesgcm '$UI_TMP/$A.err' '$UI_TMP/$B.err'"
 
 ui_say peer "/omemo fingerprints"
 check "/omemo fingerprints shows ours" ui_wait_re peer "OMEMO this device \([0-9]+\): ([0-9a-f]{8} ){7}[0-9a-f]{8}"
@@ -100,6 +120,8 @@ check "the key store holds no message text" bash -c "! grep -q 'hello in secret'
 ui_say me "/quit"
 ui_say peer "/quit"
 check "me exits 0" [ "$(ui_wait_exit "$A")" = 0 ]
+check "the file's link never went in clear (my XML log)" \
+	bash -c "grep -q 'eu.siacs.conversations.axolotl' '$UI_TMP/me.xml' && ! grep -qiE 'aesgcm|jabber:x:oob' '$UI_TMP/me.xml'"
 check "the peer exits 0" [ "$(ui_wait_exit "$B")" = 0 ]
 check "no sanitizer report (me)" ui_clean_stderr "$A"
 check "no sanitizer report (peer)" ui_clean_stderr "$B"

@@ -9,7 +9,9 @@
 # list, into one that must exist already: see below) and blind trust;
 # tuktuk trusts blindly by default. Each side
 # must show the other's message decrypted (tuktuk with its '~' mark), and
-# neither the OMEMO fallback text.
+# neither the OMEMO fallback text. A file tuktuk uploads into the chat
+# reaches Profanity as an aesgcm:// link that its /url save decrypts, and
+# one Profanity sends with /sendfile is decrypted by tuktuk's /download.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +47,8 @@ cat >"$PH/data/profanity/accounts" <<-EOF2
 EOF2
 chmod 600 "$PH/data/profanity/accounts"
 
+mkdir -p "$UI_TMP/$A/config"
+printf '[ui]\ndownload_dir = %s\n' "$UI_TMP/dl" >"$UI_TMP/$A/config/config"
 ui_start me "$A" a-pw 130 36
 check "tuktuk logged in" ui_wait me "logged in as"
 prof_start() {
@@ -86,6 +90,40 @@ ui_say me "hello from tuktuk"
 check "my line is encrypted" ui_wait_re me "~$A> hello from tuktuk"
 check "Profanity shows it decrypted" ui_wait prof "hello from tuktuk" 30
 check "... not the fallback text" ui_lacks prof "I sent you an OMEMO encrypted message"
+
+# A file from tuktuk into the OMEMO chat (XEP-0454): Profanity gets the
+# aesgcm:// link, decrypted from the OMEMO message, and its /url save
+# downloads and decrypts the file. (Profanity's HTTP trusts the test
+# server's certificate through the account's tls.policy=trust.)
+head -c 100000 /dev/urandom >"$UI_TMP/for-prof.bin"
+ui_say me "/upload $UI_TMP/for-prof.bin"
+check "tuktuk's upload is encrypted" ui_wait me "upload for-prof.bin done (encrypted, aesgcm://)" 30
+check "Profanity shows the aesgcm:// link" ui_wait prof "aesgcm://" 30
+# Profanity wraps long lines itself, indenting the rest: joined again.
+LINK=$(tm capture-pane -p -t ui:prof | awk '/aesgcm:\/\// { on = 1; sub(/.*aesgcm:/, "aesgcm:"); printf "%s", $0; next }
+	on && /^ +[0-9a-f]+ *$/ { gsub(/ /, ""); printf "%s", $0; next } { on = 0 }' |
+	grep -oE 'aesgcm://[^ ]*for-prof\.bin#[0-9a-f]{88}' | head -1)
+check "... whole, with its key" [ -n "$LINK" ]
+mkdir -p "$UI_TMP/prof-dl"
+ui_say prof "/url save $LINK $UI_TMP/prof-dl/got.bin"
+same_soon() {
+	local deadline=$((SECONDS + 30))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		cmp -s "$1" "$2" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "Profanity's /url save decrypts it to the file" same_soon "$UI_TMP/for-prof.bin" "$UI_TMP/prof-dl/got.bin"
+
+# And the other way: Profanity's /sendfile in the OMEMO chat encrypts;
+# tuktuk shows the link without its key, and /download decrypts it.
+head -c 100000 /dev/urandom >"$UI_TMP/from-prof.bin"
+ui_say prof "/sendfile $UI_TMP/from-prof.bin"
+check "tuktuk gets Profanity's aesgcm:// link, marked, without the key" \
+	ui_wait_re me "~[^ ]*> aesgcm://127\.0\.0\.1:[0-9]+/[^ #]*from-prof\.bin \[[0-9]+\]" 30
+ui_say me "/download"
+check "tuktuk's /download decrypts it" same_soon "$UI_TMP/from-prof.bin" "$UI_TMP/dl/from-prof.bin"
 
 ui_say me "/quit"
 check "tuktuk exits 0" [ "$(ui_wait_exit "$A")" = 0 ]

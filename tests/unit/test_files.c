@@ -4,9 +4,15 @@
  * chosen, a .part file that becomes NAME, then NAME (1).EXT and never
  * replaces a file, a write that fails (a file size limit stands in for a
  * full disk) and leaves nothing, and aesgcm:// decryption fed in every
- * chunk size, with a tag that must authenticate. */
+ * chunk size, with a tag that must authenticate. Sending: a file sealed
+ * for an encrypted upload (read in every buffer size) decrypts to itself
+ * through a download, and a changed byte or tag leaves nothing; the
+ * aesgcm:// link we write is one we read, with a fresh key each time;
+ * keys are cut from text for the screen; an out-of-band URL missing from
+ * a body is added to it. */
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <signal.h>
@@ -82,6 +88,46 @@ static void test_links(void)
     links("https:// alone", 0, NULL, NULL);
     links("xhttps://a/b", 0, NULL, NULL); /* not at a word's start */
     links("HTTPS://A/B", 1, "HTTPS://A/B", NULL);
+}
+
+static void hidden(const char *in, const char *want)
+{
+    char *out = files_hide_keys(in);
+    if (want)
+        CHECK_STR(out, want);
+    else
+        CHECK(out == NULL);
+    free(out);
+}
+
+static void test_hide_keys(void)
+{
+    hidden("https://a/b#frag", NULL); /* only aesgcm:// fragments are keys */
+    hidden("no link", NULL);
+    hidden("aesgcm://h/f.png#00ff00ff", "aesgcm://h/f.png");
+    hidden("see aesgcm://h/f.png#00ff, and AESGCM://h/g#11 too.",
+           "see aesgcm://h/f.png, and AESGCM://h/g too.");
+    hidden("aesgcm://h/f.png", NULL);
+    /* more links than one pass of the finder takes */
+    char many[4000] = "", want[4000] = "";
+    for (int i = 0; i < 40; i++) {
+        snprintf(many + strlen(many), sizeof many - strlen(many), "aesgcm://h/%d#abcd ", i);
+        snprintf(want + strlen(want), sizeof want - strlen(want), "aesgcm://h/%d ", i);
+    }
+    hidden(many, want);
+}
+
+static void test_oob(void)
+{
+    char *b = files_body_with_url("look", "https://h/a.png");
+    CHECK_STR(b, "look\nhttps://h/a.png");
+    free(b);
+    b = files_body_with_url(NULL, "https://h/a.png");
+    CHECK_STR(b, "https://h/a.png");
+    free(b);
+    CHECK(files_body_with_url("https://h/a.png", "https://h/a.png") == NULL);
+    CHECK(files_body_with_url("here: https://h/a.png", "https://h/a.png") == NULL);
+    CHECK(files_body_with_url("x", "") == NULL);
 }
 
 static void test_dir(void)
@@ -238,6 +284,97 @@ static void test_aesgcm(const char *dir)
     CHECK(aesgcm_link_parse(bad, &l) != 0);
 }
 
+/* Seals a file of n random bytes, reading step bytes at a time; the
+ * result (n + 16 bytes) in *out. */
+static size_t seal_file(const char *dir, const unsigned char *plain, size_t n,
+                        const struct aesgcm_link *l, size_t step, unsigned char *out)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/plain.bin", dir);
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(plain, 1, n, f) == n);
+    if (f)
+        fclose(f);
+    int fd = open(path, O_RDONLY);
+    struct aesgcm_seal *s = aesgcm_seal_new(l, fd);
+    CHECK(s != NULL);
+    size_t got = 0;
+    long k;
+    while (s && (k = aesgcm_seal_read(s, out + got, step)) > 0)
+        got += (size_t)k;
+    aesgcm_seal_free(s);
+    close(fd);
+    unlink(path);
+    return got;
+}
+
+static void test_seal(const char *dir)
+{
+    static unsigned char plain[70001], sealed[sizeof plain + 16];
+    RAND_bytes(plain, sizeof plain);
+    struct aesgcm_link l, l2;
+    CHECK(aesgcm_link_new(&l) == 0 && aesgcm_link_new(&l2) == 0);
+    CHECK(l.iv_len == 12);
+    CHECK(memcmp(l.key, l2.key, 32) != 0 && memcmp(l.iv, l2.iv, 12) != 0); /* fresh */
+    /* the link we send is one we read, with the same key and IV */
+    char *url = aesgcm_link_format("https://up.example:5281/s/ab/f.png", &l);
+    CHECK(url && strncmp(url, "aesgcm://up.example:5281/s/ab/f.png#", 36) == 0);
+    CHECK(url && strlen(url) == 36 + 88);
+    struct aesgcm_link back;
+    CHECK(url && aesgcm_link_parse(url, &back) == 0);
+    CHECK_STR(back.https_url, "https://up.example:5281/s/ab/f.png");
+    CHECK(back.iv_len == 12 && memcmp(back.key, l.key, 32) == 0);
+    CHECK(memcmp(back.iv, l.iv, 12) == 0);
+    aesgcm_link_free(url);
+    CHECK(aesgcm_link_format("http://h/x", &l) == NULL); /* XEP-0454: https only */
+    CHECK(aesgcm_link_format("https://h/x#f", &l) == NULL);
+    /* sealed in any buffer size, it decrypts to the file through a download */
+    bool same = true;
+    size_t steps[] = {1, 15, 16, 17, 4096, 65536, sizeof sealed};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        size_t n = seal_file(dir, plain, i == 0 ? 100 : sizeof plain, &back, steps[i], sealed);
+        same = same && n == (i == 0 ? 100 : sizeof plain) + 16;
+    }
+    CHECK(same);
+    char sub[600], err[300], path[700];
+    snprintf(sub, sizeof sub, "%s/sealed", dir);
+    struct download *d = download_open(sub, "f.png", &back, err, sizeof err);
+    CHECK(download_write(d, (char *)sealed, sizeof sealed, err, sizeof err) == 0);
+    CHECK(download_finish(d, path, sizeof path, err, sizeof err) == 0);
+    FILE *f = fopen(path, "rb");
+    static unsigned char again[sizeof plain + 1];
+    size_t n = f ? fread(again, 1, sizeof again, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK(n == sizeof plain && memcmp(again, plain, n) == 0);
+    unlink(path);
+    /* a changed byte of ciphertext, or of the tag: nothing is kept */
+    size_t flip[] = {0, sizeof plain / 2, sizeof sealed - 1};
+    for (size_t i = 0; i < 3; i++) {
+        sealed[flip[i]] ^= 1;
+        d = download_open(sub, "f.png", &back, err, sizeof err);
+        CHECK(download_write(d, (char *)sealed, sizeof sealed, err, sizeof err) == 0);
+        CHECK(download_finish(d, path, sizeof path, err, sizeof err) != 0);
+        CHECK(strstr(err, "does not authenticate") != NULL);
+        CHECK(entries(sub) == 0);
+        sealed[flip[i]] ^= 1;
+    }
+    /* the wrong key does not authenticate either */
+    struct aesgcm *g = aesgcm_new(&l2);
+    static unsigned char out[sizeof sealed + 16];
+    CHECK(g && aesgcm_update(g, sealed, sizeof sealed, out) == (long)sizeof plain);
+    CHECK(g && !aesgcm_final(g));
+    aesgcm_free(g);
+    /* an empty file is a tag alone, and authenticates */
+    CHECK(seal_file(dir, plain, 0, &back, 7, sealed) == 16);
+    g = aesgcm_new(&back);
+    CHECK(g && aesgcm_update(g, sealed, 16, out) == 0 && aesgcm_final(g));
+    aesgcm_free(g);
+    aesgcm_link_clear(&back);
+    aesgcm_link_clear(&l);
+    aesgcm_link_clear(&l2);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/tuktuk-files-XXXXXX";
@@ -247,6 +384,9 @@ int main(void)
     test_dir();
     test_download(dir);
     test_aesgcm(dir);
+    test_hide_keys();
+    test_oob();
+    test_seal(dir);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);

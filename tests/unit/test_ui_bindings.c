@@ -54,6 +54,8 @@ int main(void)
     CHECK(bindings_lookup(&b, '1', true) == BIND_WINDOW_1);
     CHECK(bindings_lookup(&b, '0', true) == BIND_WINDOW_10);
     CHECK(bindings_lookup(&b, 'a', false) == BIND_NONE);
+    CHECK(bindings_lookup(&b, 'c', true) == BIND_CANCEL_TRANSFER); /* M-c */
+    CHECK(bindings_lookup(&b, 'c', false) == BIND_NONE);           /* c is typed */
 
     /* Rebind, add, unbind. */
     CHECK(bindings_set(&b, "M-u", "next-unread", err, sizeof err) == 0);
@@ -62,6 +64,10 @@ int main(void)
     CHECK(bindings_lookup(&b, 'u', true) == BIND_NEXT_UNREAD);
     CHECK(bindings_lookup(&b, 'a', true) == BIND_NONE);
     CHECK(bindings_lookup(&b, 15, false) == BIND_WINDOW_1 + 2);
+    CHECK(bindings_set(&b, "C-x", "cancel-transfer", err, sizeof err) == 0);
+    CHECK(bindings_lookup(&b, 24, false) == BIND_CANCEL_TRANSFER); /* Ctrl-X */
+    /* a plain letter is for the roster's actions only */
+    CHECK(bindings_set(&b, "x", "cancel-transfer", err, sizeof err) == -1);
 
     /* Mistakes are reported, and change nothing. */
     CHECK(bindings_set(&b, "M-ab", "redraw", err, sizeof err) == -1 && strstr(err, "M-ab"));
