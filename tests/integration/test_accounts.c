@@ -202,8 +202,8 @@ static void round_trip(struct acct *peer, struct acct *a, const char *tag)
     char there[160], back[160], from[300], expect[300];
     snprintf(there, sizeof there, "%s: %s to %s", tag, peer->name, a->name);
     snprintf(back, sizeof back, "%s: %s to %s", tag, a->name, peer->name);
-    CHECK(session_send_message(peer->c.s, session_bare_jid(a->c.s), "chat", there, NULL, NULL,
-                               0) == 0);
+    CHECK(session_send_message(peer->c.s, session_bare_jid(a->c.s), "chat", there, NULL, NULL, 0) ==
+          0);
     CHECK(wait_body(a, there, 20000));
     int i = find_body(&a->c, there);
     if (i < 0)
@@ -229,8 +229,8 @@ static void messages_find_their_account(struct acct *const *accounts, struct acc
     char to[3][160], back[3][160], from[300];
     for (int i = 0; i < 3; i++) {
         snprintf(to[i], sizeof to[i], "routing: %s to %s", peers[i]->name, accounts[i]->name);
-        CHECK(session_send_message(peers[i]->c.s, session_bare_jid(accounts[i]->c.s), "chat",
-                                   to[i], NULL, NULL, 0) == 0);
+        CHECK(session_send_message(peers[i]->c.s, session_bare_jid(accounts[i]->c.s), "chat", to[i],
+                                   NULL, NULL, 0) == 0);
     }
     struct arrivals in = {accounts, to};
     CHECK(harness_wait(&loop, all_arrived, &in, 20000));
@@ -318,12 +318,10 @@ static void rooms_on_two_accounts(struct acct *alice, struct acct *bob, struct a
     CHECK(session_send_message(alice->c.s, room, "groupchat", from_alice, NULL, NULL, 0) == 0);
     CHECK(session_send_message(bob->c.s, room, "groupchat", from_bob, NULL, NULL, 0) == 0);
     CHECK(session_send_message(carol->c.s, ej_room, "groupchat", from_carol, NULL, NULL, 0) == 0);
-    struct room_seen seen[] = {{&bob->c, room, "alice", from_alice},
-                               {&alice->c, room, "bob", from_bob},
-                               {&alice->c, room, "alice", from_alice},
-                               {&bob->c, room, "bob", from_bob},
-                               {&carol->c, ej_room, "carol", from_carol},
-                               {NULL, NULL, NULL, NULL}};
+    struct room_seen seen[] = {
+        {&bob->c, room, "alice", from_alice},      {&alice->c, room, "bob", from_bob},
+        {&alice->c, room, "alice", from_alice},    {&bob->c, room, "bob", from_bob},
+        {&carol->c, ej_room, "carol", from_carol}, {NULL, NULL, NULL, NULL}};
     CHECK(harness_wait(&loop, room_seen, seen, 20000));
     for (int i = 0; seen[i].c; i++)
         CHECK(saw_groupchat(seen[i].c, seen[i].room, seen[i].nick, seen[i].body));
@@ -407,7 +405,7 @@ int main(void)
     struct script_run stop, start;
     script_start(&stop, &ejabberd, "stop");
     ejabberd_stopped = true;
-    CHECK(harness_wait(&loop, not_online, &carol, 60000));
+    CHECK(harness_wait(&loop, not_online, &carol, 30000));
     CHECK(harness_wait(&loop, script_done, &stop, 60000));
     CHECK(stop.status == 0);
     const char *held_back = "carol wrote this while ejabberd was down";
@@ -430,8 +428,8 @@ int main(void)
     /* carol comes back by herself, within her backoff (the server was
      * down for a few seconds: a few retries at 1, 2, 4, 8... s). */
     struct online_again carol_back = {&carol, 2}, dave_back = {&dave_e, 2};
-    CHECK(harness_wait(&loop, online_again, &carol_back, 150000));
-    CHECK(harness_wait(&loop, online_again, &dave_back, 150000));
+    CHECK(harness_wait(&loop, online_again, &carol_back, 90000));
+    CHECK(harness_wait(&loop, online_again, &dave_back, 90000));
     bool waited = false;
     for (int i = 0; i < carol.c.nstates; i++)
         waited |= carol.c.states[i] == SESSION_RECONNECT_WAIT;
