@@ -3,8 +3,10 @@
  * server, which plays the bad network: it cuts every connection at once
  * (both directions, as when a network goes away), swallows what the client
  * sends, stalls its links (nothing passes either way and nothing closes:
- * a dead NAT or Wi-Fi), or turns new connections away. Used by the stream
- * management tests (tests/integration) and the dead-link benchmark
+ * a dead NAT or Wi-Fi), turns new connections away, or holds what clients
+ * send until told to let it through (a login that takes as long as the
+ * test wants). Used by the stream management tests and the
+ * several-accounts test (tests/integration) and the dead-link benchmark
  * (tests/bench). */
 #ifndef TUKTUK_TEST_RELAY_H
 #define TUKTUK_TEST_RELAY_H
@@ -33,6 +35,7 @@ struct relay {
     int port, target;
     bool swallow; /* drop what the client sends */
     bool refuse;  /* close new connections at once */
+    bool hold;    /* keep what clients send until relay_release */
     struct link *links;
 };
 
@@ -97,7 +100,7 @@ static inline void on_client_bytes(uv_stream_t *st, ssize_t n, const uv_buf_t *b
     if (n < 0) {
         link_cut(l);
     } else if (n > 0 && !l->relay->swallow && !l->stalled) {
-        if (l->server_up) {
+        if (l->server_up && !l->relay->hold) {
             relay_write(&l->server, buf->base, (size_t)n);
         } else {
             char *early = realloc(l->early, l->nearly + (size_t)n);
@@ -121,14 +124,24 @@ static inline void on_server_bytes(uv_stream_t *st, ssize_t n, const uv_buf_t *b
     free(buf->base);
 }
 
+/* What the client sent before it could go (relay_write copies it). */
+static inline void link_flush_early(struct link *l)
+{
+    if (!l->server_up || l->relay->hold || !l->nearly)
+        return;
+    relay_write(&l->server, l->early, l->nearly);
+    free(l->early);
+    l->early = NULL;
+    l->nearly = 0;
+}
+
 static inline void on_server_connected(uv_connect_t *req, int status)
 {
     struct link *l = req->data;
     if (status < 0 || uv_is_closing((uv_handle_t *)&l->server))
         return;
     l->server_up = true;
-    if (l->nearly)
-        relay_write(&l->server, l->early, l->nearly);
+    link_flush_early(l);
     uv_read_start((uv_stream_t *)&l->server, on_relay_alloc, on_server_bytes);
 }
 
@@ -183,6 +196,14 @@ static inline void relay_stall_all(struct relay *r)
 {
     for (struct link *l = r->links; l; l = l->next)
         l->stalled = true;
+}
+
+/* What held links kept goes to the server, and from now on all passes. */
+static inline void relay_release(struct relay *r)
+{
+    r->hold = false;
+    for (struct link *l = r->links; l; l = l->next)
+        link_flush_early(l);
 }
 
 static inline void relay_stop(struct relay *r)

@@ -3,7 +3,8 @@
  * Prosody or ejabberd (started by tests/run, which exports TUKTUK_TEST_*;
  * TUKTUK_TEST_SERVER says which). Each client records what its
  * session reported so that tests can wait for a condition with a
- * deadline instead of sleeping. */
+ * deadline instead of sleeping. A test with accounts on both servers at
+ * once names them with harness_target(). */
 #ifndef TUKTUK_HARNESS_H
 #define TUKTUK_HARNESS_H
 
@@ -188,17 +189,57 @@ static inline int harness_port(const char *var)
     return atoi(harness_env(var));
 }
 
-/* The config of a session with the test server over STARTTLS, trusting
- * the test CA; callers add what their test needs. */
-static inline struct session_config harness_config(const char *jid, const char *password)
+/* The config of a session over STARTTLS with 127.0.0.1:port, trusting
+ * ca; callers add what their test needs. */
+static inline struct session_config harness_config_at(const char *jid, const char *password,
+                                                      int port, const char *ca)
 {
     struct session_config cfg = {.jid = jid,
                                  .password = password,
                                  .server = "127.0.0.1",
-                                 .port = harness_port("TUKTUK_TEST_C2S_PORT"),
+                                 .port = port,
                                  .tls = CONN_TLS_STARTTLS,
-                                 .ca_file = harness_env("TUKTUK_TEST_CA")};
+                                 .ca_file = ca};
     return cfg;
+}
+
+/* The same with the test server, trusting the test CA. */
+static inline struct session_config harness_config(const char *jid, const char *password)
+{
+    return harness_config_at(jid, password, harness_port("TUKTUK_TEST_C2S_PORT"),
+                             harness_env("TUKTUK_TEST_CA"));
+}
+
+/* One of the two test servers by name, for a test with accounts on both
+ * at once: tests/run gives every integration program both servers'
+ * TUKTUK_TEST_PROSODY_* and TUKTUK_TEST_EJABBERD_*, whichever server the
+ * TUKTUK_TEST_* name. */
+struct harness_target {
+    const char *name; /* "prosody" or "ejabberd" */
+    const char *script, *rundir, *domain, *ca, *muc;
+    int c2s_port, tls_port;
+};
+
+/* TUKTUK_TEST_<server>_<what>, which must be set. */
+static inline const char *harness_target_env(const char *server, const char *what)
+{
+    char var[96];
+    snprintf(var, sizeof var, "TUKTUK_TEST_%s_%s", server, what);
+    return harness_env(var);
+}
+
+static inline struct harness_target harness_target(const char *name)
+{
+    const char *v = strcmp(name, "ejabberd") == 0 ? "EJABBERD" : "PROSODY";
+    struct harness_target t = {.name = name,
+                               .script = harness_target_env(v, "SCRIPT"),
+                               .rundir = harness_target_env(v, "RUNDIR"),
+                               .domain = harness_target_env(v, "DOMAIN"),
+                               .ca = harness_target_env(v, "CA"),
+                               .muc = harness_target_env(v, "MUC"),
+                               .c2s_port = atoi(harness_target_env(v, "C2S_PORT")),
+                               .tls_port = atoi(harness_target_env(v, "TLS_PORT"))};
+    return t;
 }
 
 /* A session for USER@domain over STARTTLS (or direct TLS) trusting the
@@ -325,6 +366,15 @@ static inline bool harness_server_is(const char *name)
     return strcmp(harness_server_name(), name) == 0;
 }
 
+/* Runs a server's script with ARGS, its output dropped. Returns
+ * system()'s status. */
+static inline int harness_script(const char *script, const char *args)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null", script, args);
+    return system(cmd);
+}
+
 /* Runs the test server's script (TUKTUK_TEST_SERVER_SCRIPT: scripts/prosody
  * or scripts/ejabberd, same sub-commands) with ARGS, e.g. "adduser RUNDIR
  * u pw" or "restart RUNDIR". Returns system()'s status. */
@@ -335,9 +385,17 @@ static inline int harness_server(const char *args)
         script = getenv("TUKTUK_TEST_PROSODY");
     if (!script || !*script)
         script = "scripts/prosody";
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null", script, args);
-    return system(cmd);
+    return harness_script(script, args);
+}
+
+/* Runs t's script: "COMMAND RUNDIR REST", say ("adduser", "u pw") or
+ * ("restart", ""). */
+static inline int harness_target_script(const struct harness_target *t, const char *command,
+                                        const char *rest)
+{
+    char args[1200];
+    snprintf(args, sizeof args, "%s '%s' %s", command, t->rundir, rest);
+    return harness_script(t->script, args);
 }
 
 /* The name harness_server() had when Prosody was the only test server. */
