@@ -706,9 +706,27 @@ int config_add_account(const char *path, const char *jid, char *name, size_t nam
     bool autoconnect = false;
     for (size_t i = 0; cfg && i < cfg->naccounts; i++)
         autoconnect |= cfg->accounts[i].autoconnect;
+    /* Another account on the same domain says how to reach its server. */
+    const struct config_account *same = NULL;
+    const char *domain = strchr(jid, '@') + 1;
+    for (size_t i = 0; cfg && !same && i < cfg->naccounts; i++) {
+        const char *j = cfg->accounts[i].jid, *at = j ? strchr(j, '@') : NULL;
+        if (at && strcmp(at + 1, domain) == 0)
+            same = &cfg->accounts[i];
+    }
+    char reach[2400] = "";
+    if (same) {
+        static const char *const tls[] = {"auto", "starttls", "direct"};
+        int n = snprintf(reach, sizeof reach, "tls = %s\n", tls[same->tls]);
+        if (same->server && n > 0 && (size_t)n < sizeof reach)
+            n += snprintf(reach + n, sizeof reach - (size_t)n, "server = %s\n", same->server);
+        if (same->port && n > 0 && (size_t)n < sizeof reach)
+            n += snprintf(reach + n, sizeof reach - (size_t)n, "port = %d\n", same->port);
+        if (same->ca_file && n > 0 && (size_t)n < sizeof reach)
+            snprintf(reach + n, sizeof reach - (size_t)n, "ca_file = %s\n", same->ca_file);
+    }
     if (cfg)
         fresh_name(cfg, jid, name, namelen);
-    config_free(cfg);
     if (!cfg) {
         free(text);
         snprintf(err, errlen, "out of memory");
@@ -725,13 +743,15 @@ int config_add_account(const char *path, const char *jid, char *name, size_t nam
         if (fd >= 0)
             close(fd);
         free(text);
+        config_free(cfg);
         return -1;
     }
     if (len)
         fwrite(text, 1, len, f);
     free(text);
-    fprintf(f, "%s[account %s]\njid = %s\n%s", len ? "\n" : "", name, jid,
+    fprintf(f, "%s[account %s]\njid = %s\n%s%s", len ? "\n" : "", name, jid, reach,
             autoconnect ? "autoconnect = yes\n" : "");
+    config_free(cfg);
     int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
     if (fclose(f) != 0)
         rc = -1;

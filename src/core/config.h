@@ -76,7 +76,8 @@ struct config *config_parse(const char *text, size_t len, const char *name, char
 void config_free(struct config *cfg);
 void config_warnings_free(char **warnings, size_t n);
 /* /account add: appends "[account NAME]" with jid to the file at path,
- * written atomically, marked autoconnect when another section is; NAME, unused so far, comes from
+ * written atomically, marked autoconnect when another section is, with
+ * the server, port, tls and ca_file of a section on the same domain; NAME, unused so far, comes from
  * the JID's local part and is put in name. Returns 0, or -1 with err. */
 int config_add_account(const char *path, const char *jid, char *name, size_t namelen, char *err,
                        size_t errlen);
