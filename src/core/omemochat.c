@@ -443,6 +443,25 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
     return rc;
 }
 
+/* XEP-0384 asks that a prekey message be answered at once with an empty
+ * message (a key transport element, no payload, no body): until the
+ * sender hears from us over the session, all its messages stay prekey
+ * messages, each carrying the prekey's id and its whole X3DH header, and
+ * a second session built meanwhile from our bundle by a race would
+ * replace it. Only to the device that wrote, and only when it is
+ * trusted: an untrusted one gets nothing from us. */
+static void heartbeat(struct omemochat *c, const char *jid, uint32_t device)
+{
+    struct omemo_target t = {jid, device};
+    struct omemo_element e;
+    char why[200];
+    if (omemo_encrypt(c->o, jid, &t, 1, NULL, &e, why, sizeof why) < 0)
+        return;
+    save(c);
+    session_send_omemo(c->s, jid, &e, NULL, NULL, NULL, 0);
+    omemo_element_clear(&e);
+}
+
 int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, char **text,
                       char *err, size_t errlen)
 {
@@ -467,11 +486,20 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
         save(c);
     if (replenished)
         publish_bundle(c);
+    /* An empty message (a key transport, a heartbeat) carries nothing to
+     * lose: one for another device, as our other devices see it by
+     * carbons, or its second copy (sent to our own JID, it comes both
+     * directly and as a carbon) is no news for the user. */
+    if (rc < 0 && !msg->omemo->payload.p)
+        return 0;
     if (rc < 0) {
         snprintf(err, errlen, "could not decrypt a message from %s (device %u): %s", from,
                  msg->omemo->sid, why);
         return rc;
     }
+    /* From the archive the sender has most likely heard from us since. */
+    if (used && !msg->archived)
+        heartbeat(c, from, msg->omemo->sid);
     /* A device we did not know of wrote: its list changed without our
      * hearing of it (no notification: no subscription, or a list read
      * before it was published). Read the list again. */
