@@ -95,23 +95,23 @@ ui_say desk "/quit"
 check "the desk quits again" [ "$(ui_wait_exit "${A}desk")" = 0 ]
 
 # /omemo on|off is kept per chat across a restart (the message store).
+restart_me() {
+	ui_say me "/quit"
+	check "me quits to start again" [ "$(ui_wait_exit "$A")" = 0 ]
+	ui_start me "$A" a-pw 220 36
+	check "... and is back" ui_wait me "logged in as"
+}
 ui_keys me M-2
 ui_say me "/omemo off"
 check "I turn OMEMO off with Bob" ui_wait_line me 0 "[plaintext]"
 check "... kept, not for this run only" ui_lacks me "for this run only"
-ui_say me "/quit"
-check "me quits" [ "$(ui_wait_exit "$A")" = 0 ]
-ui_start me "$A" a-pw 220 36
-check "me is back" ui_wait me "logged in as"
+restart_me
 ui_say me "/msg Bob plain after a restart"
 check "after a restart the chat is still plaintext" ui_wait_line me 0 "[plaintext]"
 check "... my line has no mark" ui_wait me " $A> plain after a restart"
 check "... and it arrives in plaintext" ui_wait_re peer "[0-9] [^~ ]*$A[^ ]*> plain after a restart"
 ui_say me "/omemo on"
-ui_say me "/quit"
-check "me quits again" [ "$(ui_wait_exit "$A")" = 0 ]
-ui_start me "$A" a-pw 220 36
-check "me is back again" ui_wait me "logged in as"
+restart_me
 ui_say me "/msg Bob secret after a restart"
 check "after /omemo on and a restart it is encrypted" ui_wait me "~$A> secret after a restart"
 check "... the title says so" ui_wait_line me 0 "[OMEMO]"
