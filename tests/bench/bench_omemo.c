@@ -20,6 +20,12 @@
  *   4. the same to 50 and 200 devices (200 is the device list limit,
  *      OMEMO_MAX_DEVICES): many devices, and a key store holding as many
  *      sessions, which each save encrypts whole;
+ *   6. idle wakeups, when scripts/bench gives a server (JID PASSWORD PORT
+ *      CAFILE, as to bench_login): a session logged in with OMEMO
+ *      (publishing its device list and bundle after the login) and one
+ *      without, each left idle for IDLE_S seconds once settled, counting
+ *      the event loop's iterations and the process's context switches.
+ *      Target: no wakeups added while idle;
  *   5. decrypting 1,000 messages on one of the 10 devices, each parsed
  *      from its wire form: live, each followed by the store's save as
  *      omemochat_decrypt does, and from the archive, saved once per page
@@ -37,9 +43,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <signal.h>
 #include <sodium.h>
+#include <uv.h>
 
 #include "core/omemo.h"
+#include "core/omemochat.h"
 #include "xml/stanza.h"
 #include "xmpp/ns.h"
 #include "xmpp/omemo.h"
@@ -167,6 +176,120 @@ static void remove_all(void)
         fprintf(stderr, "bench_omemo: could not remove %s\n", dir);
 }
 
+/* ---- 6. idle wakeups ---- */
+
+#define IDLE_S 10
+#define SETTLE_MS 2000 /* no event for this long: the login's traffic is over */
+
+static uint64_t last_event;
+static int online, published;
+static struct omemochat *live_oc;
+
+static void on_live_event(void *ud, const struct session_event *ev)
+{
+    (void)ud;
+    last_event = uv_hrtime();
+    if (live_oc)
+        omemochat_event(live_oc, ev);
+    if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE)
+        online = 1;
+    if (ev->type == SESSION_EV_OMEMO && ev->sub_type && strcmp(ev->sub_type, "published") == 0)
+        published++;
+    if (ev->type == SESSION_EV_AUTH_FAILED || ev->type == SESSION_EV_CERT_REFUSED) {
+        snprintf(err, sizeof err, "%s", ev->text ? ev->text : "login failed");
+        die("login");
+    }
+}
+
+static long iterations;
+static void on_prepare(uv_prepare_t *p)
+{
+    (void)p;
+    iterations++;
+}
+
+static void on_idle_over(uv_timer_t *t)
+{
+    (void)t;
+}
+
+/* Context switches of this process so far (voluntary: it slept). */
+static long switches(void)
+{
+    return status_kb("voluntary_ctxt_switches");
+}
+
+/* Logs in (with OMEMO when oc_store), lets the login's traffic settle,
+ * then counts what IDLE_S seconds of idleness wake. */
+static void idle_run(uv_loop_t *loop, struct session_config *cfg, bool with_omemo, long *iter,
+                     long *sw)
+{
+    struct session *s = session_new(loop, cfg, on_live_event, NULL, err, sizeof err);
+    if (!s)
+        die("session");
+    struct omemo *o = NULL;
+    live_oc = NULL;
+    if (with_omemo) {
+        o = open_device("live", cfg->jid);
+        live_oc = omemochat_new(o, s, NULL, NULL);
+    }
+    online = published = 0;
+    session_connect(s);
+    uv_prepare_t prep;
+    uv_timer_t over;
+    uv_prepare_init(loop, &prep);
+    uv_timer_init(loop, &over);
+    /* A tick while settling, so that a quiet loop still comes back to
+     * look at the clock; stopped before the count. */
+    uv_timer_start(&over, on_idle_over, 100, 100);
+    while (!online || (with_omemo && published < 2) ||
+           uv_hrtime() - last_event < (uint64_t)SETTLE_MS * 1000000)
+        uv_run(loop, UV_RUN_ONCE);
+    uv_timer_stop(&over);
+    iterations = 0;
+    long sw0 = switches();
+    uv_prepare_start(&prep, on_prepare);
+    uv_timer_start(&over, on_idle_over, IDLE_S * 1000, 0);
+    while (uv_is_active((uv_handle_t *)&over))
+        uv_run(loop, UV_RUN_ONCE);
+    *iter = iterations;
+    *sw = switches() - sw0;
+    uv_close((uv_handle_t *)&prep, NULL);
+    uv_close((uv_handle_t *)&over, NULL);
+    session_disconnect(s, NULL);
+    while (session_state(s) != SESSION_OFFLINE)
+        uv_run(loop, UV_RUN_ONCE);
+    omemochat_free(live_oc);
+    live_oc = NULL;
+    session_free(s);
+    omemo_free(o);
+    uv_run(loop, UV_RUN_NOWAIT);
+}
+
+static void idle_wakeups(char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct session_config cfg = {
+        .jid = argv[1],
+        .password = argv[2],
+        .server = "127.0.0.1",
+        .port = atoi(argv[3]),
+        .tls = CONN_TLS_STARTTLS,
+        .ca_file = argv[4],
+        .resource = "bench-omemo",
+    };
+    long it_off, sw_off, it_on, sw_on;
+    idle_run(&loop, &cfg, false, &it_off, &sw_off);
+    idle_run(&loop, &cfg, true, &it_on, &sw_on);
+    printf("-- idle (target: no wakeups added while idle)\n");
+    printf("%d s idle after the login settled: without OMEMO %ld loop wakeups, %ld context "
+           "switches; with OMEMO %ld loop wakeups, %ld context switches\n",
+           IDLE_S, it_off, sw_off, it_on, sw_on);
+    uv_loop_close(&loop);
+}
+
 /* --open DIR NAME KEYHEX: a start's cost of opening an existing store. */
 static int open_only(char **argv)
 {
@@ -242,6 +365,10 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--open") == 0)
         return open_only(argv);
+    if (argc != 1 && argc != 5) {
+        fprintf(stderr, "usage: bench_omemo [JID PASSWORD PORT CAFILE]\n");
+        return 2;
+    }
     const char *base = getenv("TUKTUK_BENCH_RUNDIR");
     snprintf(dir, sizeof dir, "%s/bench-omemo.XXXXXX", base && base[0] ? base : "/tmp");
     if (!mkdtemp(dir) || sodium_init() < 0) {
@@ -378,6 +505,11 @@ int main(int argc, char **argv)
         if (i < TEN || i >= 50)
             build(me, many[i].jid, many[i].o);
     bench_sends(me, t, MANY, "one message to 200 devices (the device list limit)", NULL);
+
+    if (argc == 5)
+        idle_wakeups(argv);
+    else
+        printf("-- idle: not measured (no server given: scripts/bench gives one)\n");
 
     omemo_free(me);
     for (int i = 0; i < TEN; i++)
