@@ -54,6 +54,7 @@
 #include "xmpp/omemo.h"
 
 #include "measure.h"
+#include "server.h"
 
 #define PEER "bob@example.org"
 #define SELF "alice@example.org"
@@ -271,15 +272,7 @@ static void idle_wakeups(char **argv)
     signal(SIGPIPE, SIG_IGN);
     uv_loop_t loop;
     uv_loop_init(&loop);
-    struct session_config cfg = {
-        .jid = argv[1],
-        .password = argv[2],
-        .server = "127.0.0.1",
-        .port = atoi(argv[3]),
-        .tls = CONN_TLS_STARTTLS,
-        .ca_file = argv[4],
-        .resource = "bench-omemo",
-    };
+    struct session_config cfg = bench_server(argv, "bench-omemo");
     long it_off, sw_off, it_on, sw_on;
     idle_run(&loop, &cfg, false, &it_off, &sw_off);
     idle_run(&loop, &cfg, true, &it_on, &sw_on);
