@@ -23,6 +23,8 @@
 #include <session_builder.h>
 #include <session_cipher.h>
 #include <session_pre_key.h>
+#include <session_record.h>
+#include <session_state.h>
 #include <sodium.h>
 
 #include "core/omemo.h"
@@ -340,6 +342,18 @@ int omemo_build_session(struct omemo *o, const char *jid, const struct omemo_bun
 bool omemo_has_session(const struct omemo *o, const char *jid, uint32_t device)
 {
     return omemokeys_has_session(o->keys, jid, device);
+}
+
+bool omemo_session_pending(const struct omemo *o, const char *jid, uint32_t device)
+{
+    signal_protocol_address a = address(jid, device);
+    session_record *rec = NULL;
+    if (signal_protocol_session_load_session(o->store, &rec, &a, WIRE_VERSION) < 0 || !rec)
+        return false;
+    session_state *st = session_record_get_state(rec);
+    bool pending = st && session_state_has_unacknowledged_pre_key_message(st);
+    SIGNAL_UNREF(rec);
+    return pending;
 }
 
 static int encrypt_key(struct omemo *o, const struct omemo_target *t, const uint8_t *kt,

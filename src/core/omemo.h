@@ -49,6 +49,9 @@ int omemo_save(struct omemo *o, char *err, size_t errlen);
 int omemo_build_session(struct omemo *o, const char *jid, const struct omemo_bundle *b, int *seen,
                         char *err, size_t errlen);
 bool omemo_has_session(const struct omemo *o, const char *jid, uint32_t device);
+/* Our session with (jid, device) was built by us and has not been
+ * answered yet: what we send it are prekey messages. */
+bool omemo_session_pending(const struct omemo *o, const char *jid, uint32_t device);
 
 struct omemo_target {
     const char *jid;

@@ -10,7 +10,14 @@
  * no session with gets its bundle fetched once; a bundle that fails is
  * not asked again in this session, so that a broken device cannot make
  * us loop. Every change to the key store is saved before the message it
- * concerns goes out or is shown.
+ * concerns goes out or is shown, but for a page of the archive: its
+ * messages are saved together, at the first event that is not one of them
+ * (the boundary keep_settle commits the page's rows at), as a save per
+ * message was more than half the cost of decrypting one
+ * (tests/bench/bench_omemo.c). Losing that save in a crash only sets the
+ * receiving chains back: the archive's copies decrypt again and are known
+ * duplicates. A used prekey is saved at once, before the bundle without
+ * it is published.
  *
  * Bare JIDs are kept lowercased (path_norm_jid), as the store keys
  * them. */
@@ -53,6 +60,7 @@ struct omemochat {
     size_t nlists;
     struct bstate *bs;
     size_t nbs;
+    bool unsaved;        /* an archive page's ratchet steps wait for its end */
     bool owns;           /* omemochat_start: o and vault are ours to free */
     struct vault *vault; /* opened by omemochat_start, or NULL */
 };
@@ -77,6 +85,7 @@ static void tell(struct omemochat *c, const char *jid, const char *fmt, const ch
 static void save(struct omemochat *c)
 {
     char err[256] = "";
+    c->unsaved = false;
     if (omemo_save(c->o, err, sizeof err) < 0)
         tell(c, c->own, "OMEMO: could not save the key store: %s%s", err, NULL);
 }
@@ -129,6 +138,8 @@ void omemochat_free(struct omemochat *c)
 {
     if (!c)
         return;
+    if (c->unsaved)
+        save(c);
     if (c->owns) {
         omemo_free(c->o);
         vault_close(c->vault);
@@ -294,6 +305,9 @@ static void on_bundle(struct omemochat *c, const struct session_event *ev)
 
 void omemochat_event(struct omemochat *c, const struct session_event *ev)
 {
+    bool archived = ev->type == SESSION_EV_MESSAGE && ev->msg && ev->msg->archived;
+    if (c->unsaved && !archived && ev->type != SESSION_EV_XML)
+        save(c);
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE) {
         norm(session_bare_jid(c->s), c->own);
         /* Bundles that failed may work on a new connection. */
@@ -429,6 +443,25 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
     return rc;
 }
 
+/* XEP-0384 asks that a prekey message be answered at once with an empty
+ * message (a key transport element, no payload, no body): until the
+ * sender hears from us over the session, all its messages stay prekey
+ * messages, each carrying the prekey's id and its whole X3DH header, and
+ * a second session built meanwhile from our bundle by a race would
+ * replace it. Only to the device that wrote, and only when it is
+ * trusted: an untrusted one gets nothing from us. */
+static void heartbeat(struct omemochat *c, const char *jid, uint32_t device)
+{
+    struct omemo_target t = {jid, device};
+    struct omemo_element e;
+    char why[200];
+    if (omemo_encrypt(c->o, jid, &t, 1, NULL, &e, why, sizeof why) < 0)
+        return;
+    save(c);
+    session_send_omemo(c->s, jid, &e, NULL, NULL, NULL, 0);
+    omemo_element_clear(&e);
+}
+
 int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, char **text,
                       char *err, size_t errlen)
 {
@@ -446,14 +479,27 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
     bool known = omemokeys_identity(omemo_keys(c->o), from, msg->omemo->sid, &klen) != NULL;
     bool used = false;
     int rc = omemo_decrypt(c->o, from, msg->omemo, text, &used, why, sizeof why);
-    if (used && omemo_replenish(c->o) > 0)
+    bool replenished = used && omemo_replenish(c->o) > 0;
+    if (msg->archived && !used)
+        c->unsaved = true;
+    else
+        save(c);
+    if (replenished)
         publish_bundle(c);
-    save(c);
+    /* An empty message (a key transport, a heartbeat) carries nothing to
+     * lose: one for another device, as our other devices see it by
+     * carbons, or its second copy (sent to our own JID, it comes both
+     * directly and as a carbon) is no news for the user. */
+    if (rc < 0 && !msg->omemo->payload.p)
+        return 0;
     if (rc < 0) {
         snprintf(err, errlen, "could not decrypt a message from %s (device %u): %s", from,
                  msg->omemo->sid, why);
         return rc;
     }
+    /* From the archive the sender has most likely heard from us since. */
+    if (used && !msg->archived)
+        heartbeat(c, from, msg->omemo->sid);
     /* A device we did not know of wrote: its list changed without our
      * hearing of it (no notification: no subscription, or a list read
      * before it was published). Read the list again. */

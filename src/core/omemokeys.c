@@ -8,8 +8,14 @@
  * (vault_derive_key), so it is as safe at rest as the passwords are; it is
  * written whole, atomically, mode 0600, only when something changed.
  *
- * In memory it is a flat list of records (kind, name, id, trust, bytes)
- * in sodium_malloc'd memory; a few hundred at most, so a linear search.
+ * In memory it is a flat list of records (kind, name, id, trust, bytes);
+ * a few hundred at most, so a linear search. The bytes are in the
+ * ordinary heap, wiped before they are freed: libomemo-c copies each
+ * record into its own heap buffers for every operation anyway, and a
+ * sodium_malloc per record (guard pages, mlock, an mprotect and a munmap
+ * at every ratchet step) made a received message cost twice as much and
+ * a new identity over 1 MB of memory (tests/bench/bench_omemo.c). Only
+ * the store's key stays in sodium_malloc'd memory.
  * A prekey removed after use is gone for good, and its id is never given
  * again (next_prekey only grows): OMEMO's forward secrecy rests on it.
  *
@@ -60,11 +66,17 @@ struct omemokeys {
     bool blind; /* blind trust before verification */
 };
 
+static void wipe_free(void *p, size_t n)
+{
+    if (p)
+        sodium_memzero(p, n);
+    free(p);
+}
+
 static void rec_wipe(struct krec *r)
 {
     free(r->name);
-    if (r->data)
-        sodium_free(r->data);
+    wipe_free(r->data, r->len);
     memset(r, 0, sizeof *r);
 }
 
@@ -76,9 +88,9 @@ static ssize_t rec_find(const struct omemokeys *k, uint8_t kind, const char *nam
     return -1;
 }
 
-static uint8_t *secure_copy(const uint8_t *p, size_t n)
+static uint8_t *copy_of(const uint8_t *p, size_t n)
 {
-    uint8_t *d = sodium_malloc(n ? n : 1);
+    uint8_t *d = malloc(n ? n : 1);
     if (d && n)
         memcpy(d, p, n);
     return d;
@@ -88,12 +100,12 @@ static uint8_t *secure_copy(const uint8_t *p, size_t n)
 static struct krec *rec_put(struct omemokeys *k, uint8_t kind, const char *name, uint32_t id,
                             const uint8_t *data, size_t len)
 {
-    uint8_t *copy = secure_copy(data, len);
+    uint8_t *copy = copy_of(data, len);
     if (!copy)
         return NULL;
     ssize_t i = rec_find(k, kind, name, id);
     if (i >= 0) {
-        sodium_free(k->recs[i].data);
+        wipe_free(k->recs[i].data, k->recs[i].len);
         k->recs[i].data = copy;
         k->recs[i].len = len;
         k->dirty = true;
@@ -102,7 +114,7 @@ static struct krec *rec_put(struct omemokeys *k, uint8_t kind, const char *name,
     char *nm = strdup(name);
     if (!nm || (k->n == k->cap && k->n >= REC_MAX)) {
         free(nm);
-        sodium_free(copy);
+        wipe_free(copy, len);
         return NULL;
     }
     if (k->n == k->cap) {
@@ -110,7 +122,7 @@ static struct krec *rec_put(struct omemokeys *k, uint8_t kind, const char *name,
         struct krec *g = realloc(k->recs, cap * sizeof *g);
         if (!g) {
             free(nm);
-            sodium_free(copy);
+            wipe_free(copy, len);
             return NULL;
         }
         k->recs = g;
@@ -242,7 +254,7 @@ struct omemokeys *omemokeys_open(const char *dir, const char *name,
     }
     unsigned long long ptlen = 0;
     if (ok) {
-        pt = sodium_malloc(len);
+        pt = malloc(len);
         ok = pt && crypto_aead_xchacha20poly1305_ietf_decrypt(
                        pt, &ptlen, NULL, buf + 8 + NONCE_LEN, len - 8 - NONCE_LEN,
                        (const uint8_t *)FILE_MAGIC, 8, buf + 8, k->key) == 0;
@@ -255,8 +267,7 @@ struct omemokeys *omemokeys_open(const char *dir, const char *name,
         snprintf(err, errlen, "cannot read %s: %s", path ? path : name,
                  fd < 0 ? strerror(errno) : "bad size or format");
     }
-    if (pt)
-        sodium_free(pt);
+    wipe_free(pt, len);
     free(buf);
     if (fd >= 0)
         close(fd);
@@ -294,7 +305,7 @@ int omemokeys_save(struct omemokeys *k, char *err, size_t errlen)
         return 0;
     size_t ptlen = plain_size(k);
     size_t flen = 8 + NONCE_LEN + ptlen + TAG_LEN;
-    uint8_t *pt = sodium_malloc(ptlen);
+    uint8_t *pt = malloc(ptlen);
     uint8_t *f = malloc(flen);
     int r = -1;
     if (pt && f) {
@@ -311,8 +322,7 @@ int omemokeys_save(struct omemokeys *k, char *err, size_t errlen)
     } else {
         snprintf(err, errlen, "out of memory");
     }
-    if (pt)
-        sodium_free(pt);
+    wipe_free(pt, ptlen);
     free(f);
     if (r == 0)
         k->dirty = false;

@@ -46,6 +46,13 @@
  * their `msg` rows say "pending" meanwhile. A commit in WAL mode with
  * synchronous=NORMAL costs no fsync, so each change is written at once.
  *
+ * Per chat settings. The user's /omemo on or off for a chat is a row of
+ * `chat_omemo` (issue 13), here rather than in the encrypted OMEMO key
+ * store: it must hold when that store cannot be opened (a locked vault),
+ * or a chat the user turned OMEMO on in would go back to its default and
+ * could send in plaintext; and it is no more private than the history it
+ * sits beside.
+ *
  * Damage. A file that is not a database, or that SQLite finds corrupt,
  * is renamed messages.db.damaged-TIME (with its -wal) and a new store is
  * started; the user is told the name. Several tuktuk processes may share
@@ -106,7 +113,9 @@ static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, account TEXT NOT NULL,"
     " id TEXT NOT NULL, to_jid TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,"
-    " stamp INTEGER NOT NULL, UNIQUE (account, id));";
+    " stamp INTEGER NOT NULL, UNIQUE (account, id));"
+    "CREATE TABLE IF NOT EXISTS chat_omemo (account TEXT NOT NULL, conv TEXT NOT NULL,"
+    " mode INTEGER NOT NULL, PRIMARY KEY (account, conv));";
 
 #define COLUMNS                                                                                    \
     "id, conv, sender, dir, type, body, msg_id, stanza_id, sid_by, origin_id, server_ts,"          \
@@ -742,6 +751,27 @@ static int exec_texts(struct store *st, const char *sql, const char *const *text
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_chat_omemo(struct store *st, const char *account, const char *conv)
+{
+    char v[32];
+    if (query_text(st, "SELECT mode FROM chat_omemo WHERE account=?1 AND conv=?2", account, conv,
+                   NULL, v, sizeof v) != 0)
+        return 0;
+    int mode = atoi(v);
+    return mode > 0 ? 1 : mode < 0 ? -1 : 0;
+}
+
+int store_set_chat_omemo(struct store *st, const char *account, const char *conv, int mode)
+{
+    const char *t[] = {account, conv};
+    int64_t v = mode > 0 ? 1 : -1;
+    return exec_texts(st,
+                      mode ? "INSERT OR REPLACE INTO chat_omemo (account, conv, mode)"
+                             " VALUES (?1, ?2, ?3)"
+                           : "DELETE FROM chat_omemo WHERE account=?1 AND conv=?2",
+                      t, 2, mode ? &v : NULL);
 }
 
 int store_set_state_by_id(struct store *st, const char *account, const char *conv,

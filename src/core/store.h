@@ -121,4 +121,10 @@ long store_import_chatlogs(struct store *st, const char *data_dir, char *err, si
  * written, or -1 with a reason. */
 long store_export(struct store *st, const char *dir, char *err, size_t errlen);
 
+/* The user's /omemo on (1) or off (-1) in the chat conv, 0 when never
+ * given (then OMEMO is on when the contact has published devices). */
+int store_chat_omemo(struct store *st, const char *account, const char *conv);
+/* Sets it (0 forgets it). 0 or -1. */
+int store_set_chat_omemo(struct store *st, const char *account, const char *conv, int mode);
+
 #endif

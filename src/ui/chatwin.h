@@ -60,6 +60,7 @@ struct chatwin {
     bool newer_in_store; /* opened at a search result: the newest are not read in */
     char archive_qid[40];
     int omemo; /* chats: /omemo on (1) or off (-1); 0: on when the contact has devices */
+    bool omemo_read; /* ui/omemo.c: omemo was read from the store */
     char *omemo_pending; /* ui/omemo.c: a message waiting for the contact's keys */
 };
 

@@ -6,6 +6,10 @@
  * OMEMO is on, a message that cannot be encrypted is not sent, the user
  * is told why, and the text goes back on the input line.
  *
+ * /omemo on|off is kept per chat in the message store (core/store.c,
+ * table chat_omemo, which says why there), read the first time a chat
+ * window needs it, so that it holds after a restart.
+ *
  * The cryptography and the protocol are core/omemochat.c's; this file
  * only calls it and shows what it says. */
 #include <stdio.h>
@@ -13,6 +17,7 @@
 #include <string.h>
 
 #include "core/omemochat.h"
+#include "core/store.h"
 #include "ui/ui_int.h"
 #include "ui/xalloc.h"
 #include "xmpp/jid.h"
@@ -69,9 +74,20 @@ void ui_omemo_flush(struct ui *ui)
     }
 }
 
+/* The chat's /omemo on (1) or off (-1), or 0 (the default), as given in
+ * this run or an earlier one. */
+static int chat_mode(struct ui *ui, struct chatwin *w)
+{
+    if (!w->omemo_read && w->jid && ui->store) {
+        w->omemo = store_chat_omemo(ui->store, session_bare_jid(ui->a->session), w->jid);
+        w->omemo_read = true;
+    }
+    return w->omemo;
+}
+
 bool ui_omemo_on(struct ui *ui, struct chatwin *w)
 {
-    if (!w || w->kind != CHATWIN_CHAT || !w->jid || w->omemo < 0)
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid || chat_mode(ui, w) < 0)
         return false;
     return w->omemo > 0 || (ui->a->omemo && omemochat_has_devices(ui->a->omemo, w->jid) == 1);
 }
@@ -95,7 +111,7 @@ static int refuse(struct ui *ui, struct chatwin *w, const char *text, const char
 int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
                   char *id_out, size_t id_len)
 {
-    if (!w || w->kind != CHATWIN_CHAT || w->omemo < 0)
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid || chat_mode(ui, w) < 0)
         return 0;
     /* Offline, the outbox takes plain messages; an encrypted one cannot
      * wait there (it would be kept, and after a restart sent, in clear),
@@ -200,11 +216,15 @@ void ui_omemo_set(struct ui *ui, bool on)
         return;
     }
     w->omemo = on ? 1 : -1;
+    w->omemo_read = true;
     if (on)
         omemochat_prepare(ui->a->omemo, w->jid);
-    ui_info(ui, w, CHATLINE_INFO, "%s",
+    bool kept = ui->store &&
+                store_set_chat_omemo(ui->store, session_bare_jid(ui->a->session), w->jid, w->omemo) == 0;
+    ui_info(ui, w, CHATLINE_INFO, "%s%s",
             on ? "OMEMO is on in this chat: messages that cannot be encrypted are not sent"
-               : "OMEMO is off in this chat: messages are sent in plaintext");
+               : "OMEMO is off in this chat: messages are sent in plaintext",
+            kept ? "" : " (for this run only: the message store could not keep it)");
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 

@@ -12,6 +12,8 @@
 
 #include "xmpp/session.h"
 
+#include "server.h"
+
 #define RUNS 20
 
 static int online;
@@ -64,15 +66,7 @@ int main(int argc, char **argv)
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
-    struct session_config cfg = {
-        .jid = argv[1],
-        .password = argv[2],
-        .server = "127.0.0.1",
-        .port = atoi(argv[3]),
-        .tls = CONN_TLS_STARTTLS,
-        .ca_file = argv[4],
-        .resource = "bench",
-    };
+    struct session_config cfg = bench_server(argv, "bench");
     double times[RUNS];
     login_once(&loop, &cfg); /* warm-up: Prosody loads the account */
     for (int i = 0; i < RUNS; i++)

@@ -45,6 +45,8 @@
 #include "ui/ui_int.h"
 #include "xmpp/session.h"
 
+#include "measure.h"
+
 #define ACCOUNT "bench@localhost"
 #define NMSG 1000000
 #define NBIG 5       /* conversations of 100,000 */
@@ -71,20 +73,6 @@ static double cpu_ms(void)
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-/* A field of /proc/self/status in KiB (VmHWM, VmRSS). */
-static long status_kb(const char *key)
-{
-    char line[256];
-    long v = -1;
-    size_t kl = strlen(key);
-    FILE *f = fopen("/proc/self/status", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-            v = atol(line + kl + 1);
-    if (f)
-        fclose(f);
-    return v;
-}
 
 /* Resident KiB of the mappings whose line in /proc/self/smaps contains
  * name (a library, "[heap]", a file's name). */
@@ -106,17 +94,6 @@ static long smaps_kb(const char *name)
     return sum;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void die(const char *what, const char *why)
 {

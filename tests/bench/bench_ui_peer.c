@@ -22,6 +22,8 @@
 
 #include "xmpp/session.h"
 
+#include "server.h"
+
 static int online, failed, pong;
 
 static void on_event(void *ud, const struct session_event *ev)
@@ -106,15 +108,7 @@ int main(int argc, char **argv)
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
-    struct session_config cfg = {
-        .jid = argv[1],
-        .password = argv[2],
-        .server = "127.0.0.1",
-        .port = atoi(argv[3]),
-        .tls = CONN_TLS_STARTTLS,
-        .ca_file = argv[4],
-        .resource = "peer",
-    };
+    struct session_config cfg = bench_server(argv, "peer");
     long count = atol(argv[6]);
     char err[256];
     struct session *s = session_new(&loop, &cfg, on_event, NULL, err, sizeof err);

@@ -2,7 +2,8 @@
 /* test_omemo.c - OMEMO 0.3 between tuktuk sessions on the test server:
  * each publishes its device list and bundle (open access), a first
  * message builds the session from the peer's bundle and uses one of its
- * prekeys, which it replenishes and publishes again; the answer; a second
+ * prekeys, which it replenishes and publishes again, and answers at once
+ * with an empty message that completes the session; the answer; a second
  * device of the sender that reads its own sent message as a carbon; a
  * peer offline when the message is sent; a new device in the middle of
  * the conversation; trust taken away and given
@@ -27,6 +28,8 @@ struct peer {
     unsigned char key[32];
     int published, lists, bundles;
     int decrypted, failed;
+    int transports; /* empty OMEMO messages read, or ignored (not ours, a second copy) */
+    int heartbeats; /* empty OMEMO messages we sent */
     char last_plain[512], last_fail[512], last_notice[1024];
     int notices;
     char last_sent_xml[8192]; /* our last OMEMO message as sent */
@@ -51,6 +54,9 @@ static void on_event(void *ud, const struct session_event *ev)
         p->lists += strcmp(ev->sub_type, "devices") == 0;
         p->bundles += strcmp(ev->sub_type, "bundle") == 0;
     }
+    if (ev->type == SESSION_EV_XML && ev->outgoing && harness_contains(ev->text, ev->len, "<encrypted") &&
+        !harness_contains(ev->text, ev->len, "<payload>"))
+        p->heartbeats++;
     if (ev->type == SESSION_EV_XML && ev->outgoing && ev->len < sizeof p->last_sent_xml &&
         harness_contains(ev->text, ev->len, "<encrypted") &&
         harness_contains(ev->text, ev->len, "<payload>")) {
@@ -63,6 +69,8 @@ static void on_event(void *ud, const struct session_event *ev)
             if (plain) {
                 p->decrypted++;
                 snprintf(p->last_plain, sizeof p->last_plain, "%s", plain);
+            } else {
+                p->transports++;
             }
         } else {
             p->failed++;
@@ -261,13 +269,27 @@ static void test_hostile(struct peer *bob, const char *bobjid)
     stop(&m);
 }
 
+static char alice[300], bob[300];
+
+/* Alice's sessions with Bob's device and her other one are answered. */
+static int completed(void *arg)
+{
+    struct peer *a = arg;
+    uint32_t ids[8];
+    size_t nb = omemokeys_devices(omemo_keys(a->o), bob, ids, 8);
+    size_t n = nb + omemokeys_devices(omemo_keys(a->o), alice, ids + nb, 8 - nb);
+    bool pending = nb != 1 || n != 2;
+    for (size_t i = 0; i < n; i++)
+        pending |= omemo_session_pending(a->o, i < nb ? bob : alice, ids[i]);
+    return !pending;
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
     snprintf(dir, sizeof dir, "/tmp/test_omemo_int.XXXXXX");
     if (sodium_init() < 0 || !mkdtemp(dir))
         return 1;
-    char alice[300], bob[300];
     jid_of("om_alice", alice, sizeof alice);
     jid_of("om_bob", bob, sizeof bob);
     CHECK(add_user("om_alice"));
@@ -289,6 +311,9 @@ int main(void)
     CHECK(ready(&a, alice)); /* her other device */
     int published = b.published;
     CHECK(send_ok(&a, bob, "hello bob, this is OMEMO"));
+    /* Her sessions are hers alone until they answer. */
+    CHECK(omemo_session_pending(a.o, bob, omemo_device_id(b.o)));
+    CHECK(omemo_session_pending(a.o, alice, omemo_device_id(a2.o)));
     CHECK(wait_for(&b.decrypted, 1));
     CHECK_STR(b.last_plain, "hello bob, this is OMEMO");
     /* Bob used a prekey: he makes a new one and publishes his bundle. */
@@ -297,25 +322,40 @@ int main(void)
     /* Alice's other device reads the copy of what she sent. */
     CHECK(wait_for(&a2.decrypted, 1));
     CHECK_STR(a2.last_plain, "hello bob, this is OMEMO");
+    /* Both answer her prekey message at once with an empty message
+     * (XEP-0384), so that her sessions with them are complete: her next
+     * message is no prekey message for either, though neither wrote. */
+    CHECK(wait_for(&a.transports, 2));
+    CHECK(wait_for(&b.heartbeats, 1) && wait_for(&a2.heartbeats, 1));
+    CHECK(harness_wait(&loop, completed, &a, 10000));
+    CHECK(a.decrypted == 0 && a.failed == 0 && a.heartbeats == 0);
+    a.last_sent_xml[0] = '\0';
+    CHECK(send_ok(&a, bob, "no prekey any more"));
+    CHECK(wait_for(&b.decrypted, 2));
+    CHECK_STR(b.last_plain, "no prekey any more");
+    CHECK(a.last_sent_xml[0] != '\0' && strstr(a.last_sent_xml, "<key") &&
+          !strstr(a.last_sent_xml, "prekey"));
+    /* An ordinary message gets no answer; a copy not ours gives no line. */
+    CHECK(b.heartbeats == 1 && a2.heartbeats == 1 && a2.failed == 0);
 
     /* Bob answers over the session, to both of Alice's devices. */
     CHECK(ready(&b, alice));
     CHECK(send_ok(&b, alice, "hi alice"));
     CHECK(wait_for(&a.decrypted, 1));
     CHECK_STR(a.last_plain, "hi alice");
-    CHECK(wait_for(&a2.decrypted, 2));
+    CHECK(wait_for(&a2.decrypted, 3));
     CHECK_STR(a2.last_plain, "hi alice");
 
     /* The same stanza again (a replay): refused with one line. */
     char err[256];
     int failed = b.failed;
     CHECK(send_ok(&a, bob, "only once"));
-    CHECK(wait_for(&b.decrypted, 2));
+    CHECK(wait_for(&b.decrypted, 3));
     CHECK(a.last_sent_xml[0] != '\0');
     CHECK(session_send_raw(a.c.s, a.last_sent_xml, err, sizeof err) == 0);
     CHECK(wait_for(&b.failed, failed + 1));
     CHECK(strstr(b.last_fail, "replayed") != NULL);
-    CHECK(b.decrypted == 2);
+    CHECK(b.decrypted == 3);
 
     /* Trust taken away: Bob cannot send to Alice's devices, nothing goes out. */
     uint32_t devs[8];

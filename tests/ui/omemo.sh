@@ -12,7 +12,8 @@
 # /omemo off sending in plaintext (no mark, [plaintext]), the key store
 # on disk mode 0600 and without the message text, a second device of
 # mine that Bob encrypts for once he hears of it and that decrypts his
-# message from the archive, and /quit exiting 0.
+# message from the archive, /omemo off and /omemo on in a chat kept
+# across restarts, and /quit exiting 0.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -112,6 +113,29 @@ check "... once" ui_rows_with desk "for the desk too" 1
 # their fallback text shows, as in every OMEMO client.)
 ui_say desk "/quit"
 check "the desk quits again" [ "$(ui_wait_exit "${A}desk")" = 0 ]
+
+# /omemo on|off is kept per chat across a restart (the message store).
+restart_me() {
+	ui_say me "/quit"
+	check "me quits to start again" [ "$(ui_wait_exit "$A")" = 0 ]
+	ui_start me "$A" a-pw 220 36
+	check "... and is back" ui_wait me "logged in as"
+}
+ui_keys me M-2
+ui_say me "/omemo off"
+check "I turn OMEMO off with Bob" ui_wait_line me 0 "[plaintext]"
+check "... kept, not for this run only" ui_lacks me "for this run only"
+restart_me
+ui_say me "/msg Bob plain after a restart"
+check "after a restart the chat is still plaintext" ui_wait_line me 0 "[plaintext]"
+check "... my line has no mark" ui_wait me " $A> plain after a restart"
+check "... and it arrives in plaintext" ui_wait_re peer "[0-9] [^~ ]*$A[^ ]*> plain after a restart"
+ui_say me "/omemo on"
+restart_me
+ui_say me "/msg Bob secret after a restart"
+check "after /omemo on and a restart it is encrypted" ui_wait me "~$A> secret after a restart"
+check "... the title says so" ui_wait_line me 0 "[OMEMO]"
+check "... and it arrives encrypted" ui_wait_re peer "~[^ ]*> secret after a restart"
 
 KS=$UI_TMP/$A/data/omemo/$A@$DOMAIN
 check "the key store is private (0600)" [ "$(stat -c %a "$KS" 2>/dev/null)" = 600 ]

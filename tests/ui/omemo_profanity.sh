@@ -9,7 +9,8 @@
 # list, into one that must exist already: see below) and blind trust;
 # tuktuk trusts blindly by default. Each side
 # must show the other's message decrypted (tuktuk with its '~' mark), and
-# neither the OMEMO fallback text. A file tuktuk uploads into the chat
+# neither the OMEMO fallback text; tuktuk's empty answer to Profanity's
+# first message shows nothing there. A file tuktuk uploads into the chat
 # reaches Profanity as an aesgcm:// link that its /url save decrypts, and
 # one Profanity sends with /sendfile is decrypted by tuktuk's /download.
 # shellcheck source=tests/ui/lib.sh
@@ -90,6 +91,9 @@ ui_say me "hello from tuktuk"
 check "my line is encrypted" ui_wait_re me "~$A> hello from tuktuk"
 check "Profanity shows it decrypted" ui_wait prof "hello from tuktuk" 30
 check "... not the fallback text" ui_lacks prof "I sent you an OMEMO encrypted message"
+# tuktuk answered Profanity's first (prekey) message with an empty one
+# (XEP-0384): Profanity takes it without a word.
+check "... and nothing about tuktuk's empty answer" ui_lacks prof "ecrypt"
 
 # A file from tuktuk into the OMEMO chat (XEP-0454): Profanity gets the
 # aesgcm:// link, decrypted from the OMEMO message, and its /url save

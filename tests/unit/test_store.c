@@ -4,7 +4,7 @@
  * duplicate rule (archive id, origin-id, stanza id, delayed copy) and what
  * is never a duplicate; corrections; full-text search with hostile text;
  * archive cursors; the outbox; a damaged file moved aside at start and while running;
- * two handles on one file; a full disk; the old text history imported
+ * two handles on one file; /omemo on|off per chat; a full disk; the old text history imported
  * once; and the export. */
 #include <signal.h>
 #include <stdio.h>
@@ -297,6 +297,34 @@ static void test_two_handles(void)
     store_close(b);
 }
 
+/* /omemo on|off per chat: kept per account, read back by a new handle
+ * (a restart), changed and forgotten. */
+static void test_chat_omemo(void)
+{
+    char note[512], err[512];
+    struct store *a = store_open(dbpath, note, sizeof note, err, sizeof err);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    CHECK(store_chat_omemo(a, ME, BOB) == 0);
+    CHECK(store_set_chat_omemo(a, ME, BOB, -1) == 0);
+    CHECK(store_set_chat_omemo(a, ME, "erin@localhost", 1) == 0);
+    CHECK(store_chat_omemo(a, ME, BOB) == -1);
+    CHECK(store_chat_omemo(a, "other@localhost", BOB) == 0);
+    store_close(a);
+    a = store_open(dbpath, note, sizeof note, err, sizeof err);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    CHECK(store_chat_omemo(a, ME, BOB) == -1);
+    CHECK(store_chat_omemo(a, ME, "erin@localhost") == 1);
+    CHECK(store_set_chat_omemo(a, ME, BOB, 1) == 0);
+    CHECK(store_chat_omemo(a, ME, BOB) == 1);
+    CHECK(store_set_chat_omemo(a, ME, BOB, 0) == 0);
+    CHECK(store_chat_omemo(a, ME, BOB) == 0);
+    store_close(a);
+}
+
 static void test_damaged_at_start(void)
 {
     char path[300], note[1024], err[512];
@@ -428,6 +456,7 @@ int main(void)
     test_full_disk(st);
     store_close(st);
     test_two_handles();
+    test_chat_omemo();
     test_damaged_at_start();
     test_damaged_while_running();
     test_import_and_export();
