@@ -72,7 +72,9 @@ struct app {
     const struct options *opt;
     struct acct *accts[APP_MAX_ACCOUNTS];
     size_t naccts;
-    struct vault *vault; /* shared by the accounts (the first one opened it) */
+    struct vault *vault; /* shared by the accounts; NULL when it cannot be used */
+    bool vault_tried;
+    char vault_notice[512]; /* why not, said at start */
     struct ui *ui;
     struct store *store; /* NULL when it cannot be opened (said at start) */
     struct xmllog *xmllog;
@@ -510,19 +512,25 @@ static void on_omemo_notice(void *ud, const char *jid, const char *text)
         acct_notice(a, text);
 }
 
-/* An account's credentials: the vault is opened once, by the first
- * account, and the others read from it (one passphrase for all). The
- * password file is the first account's. */
+/* An account's credentials: the vault is opened once, for all accounts
+ * (one passphrase), and each reads its password there; the password
+ * file is the first account's. */
 static int load_credentials(struct app *app, struct acct *a, bool interactive, char *err,
                             size_t errlen)
 {
     bool scram_mode = a->account.password_mode == CONFIG_PASSWORD_SCRAM;
-    if (a->index > 0)
+    if (!app->vault_tried) {
+        app->vault = credentials_vault(app->data_dir, interactive, app->vault_notice,
+                                       sizeof app->vault_notice);
+        app->vault_tried = true;
+    }
+    if (a->index > 0 || !app->opt->password_file)
         return credentials_load_shared(&a->cred, app->vault, a->account.jid, scram_mode, err,
                                        errlen);
     int rc = credentials_load(&a->cred, app->opt->password_file, app->data_dir, a->account.jid,
-                              scram_mode, interactive, err, errlen);
-    app->vault = a->cred.vault;
+                              scram_mode, false, err, errlen);
+    a->cred.vault = app->vault; /* for /password: the password file's is not kept */
+    a->cred.vault_borrowed = app->vault != NULL;
     return rc;
 }
 
@@ -671,6 +679,8 @@ static int run(struct app *app)
         return 1;
     for (size_t i = 0; i < app->nwarnings; i++)
         notice(app, app->warnings[i]);
+    if (app->vault_notice[0])
+        notice(app, app->vault_notice);
     if (store_said[0])
         notice(app, store_said);
     for (size_t i = 0; i < app->naccts; i++) {
@@ -781,9 +791,10 @@ static int prepare(struct app *app, const struct options *opt, bool interactive)
 
 static void cleanup(struct app *app)
 {
-    /* The vault is the first account's; the others only borrowed it. */
+    /* The accounts only borrowed the vault. */
     for (size_t i = app->naccts; i-- > 0;)
         free_acct(app->accts[i]);
+    vault_close(app->vault);
     config_free(app->config);
     config_warnings_free(app->warnings, app->nwarnings);
     free(app->config_dir);

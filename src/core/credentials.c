@@ -68,6 +68,14 @@ static struct vault *open_vault(struct credentials *c, const char *data_dir, boo
     return NULL;
 }
 
+struct vault *credentials_vault(const char *data_dir, bool interactive, char *notice, size_t len)
+{
+    struct credentials c = {0};
+    struct vault *v = open_vault(&c, data_dir, interactive);
+    snprintf(notice, len, "%s", c.notice);
+    return v;
+}
+
 /* 1 when the vault gave what this mode needs, else 0. */
 static int from_vault(struct credentials *c, const char *jid)
 {

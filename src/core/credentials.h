@@ -27,6 +27,10 @@ struct credentials {
  * empty password file). interactive: a terminal is there to ask on. */
 int credentials_load(struct credentials *c, const char *password_file, const char *data_dir,
                      const char *jid, bool scram_mode, bool interactive, char *err, size_t errlen);
+/* The vault alone (asking for its passphrase when it has one and there
+ * is a terminal), for the accounts of a run to share; NULL with a line in
+ * notice when it cannot be used. */
+struct vault *credentials_vault(const char *data_dir, bool interactive, char *notice, size_t len);
 /* The same for a second account of the run: its password comes from the
  * vault the first account opened (vault may be NULL), which is borrowed,
  * not closed by credentials_clear. Returns 0. */

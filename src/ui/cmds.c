@@ -492,7 +492,8 @@ static void set_presence(struct ui *ui, enum presence_show show, const char *tex
      * away at once, without a word): the user is here, whatever tmux
      * says (a nested tmux, send-keys, another session group). */
     ui->detached_overruled = ui->detached;
-    ui_presence_apply(ui);
+    if (!ui_autoaway_update(ui)) /* else every account's presence went already */
+        ui_presence_apply(ui);
     say_presence(ui, "presence set: ");
 }
 

@@ -86,11 +86,11 @@ void ui_presence_apply(struct ui *ui)
     ui_dirty(ui, UI_DIRTY_STATUS);
 }
 
-static void reconsider(struct ui *ui)
+bool ui_autoaway_update(struct ui *ui)
 {
     bool want = want_auto_away(ui);
     if (want == ui->auto_away || ui->naccts == 0)
-        return;
+        return false;
     ui->auto_away = want;
     struct ui_acct *was = ui->a;
     bool changed = false;
@@ -102,12 +102,13 @@ static void reconsider(struct ui *ui)
     ui_use_account(ui, was);
     if (changed)
         say_auto_away(ui, want);
+    return true;
 }
 
 void ui_autoaway_added(struct ui *ui)
 {
     if (ui->naccts == 1)
-        reconsider(ui); /* the first: says so, as at start */
+        ui_autoaway_update(ui); /* the first: says so, as at start */
     else if (ui->auto_away)
         ui_presence_apply(ui);
 }
@@ -116,7 +117,7 @@ static void on_idle(uv_timer_t *t)
 {
     struct ui *ui = t->data;
     ui->idle = true;
-    reconsider(ui);
+    ui_autoaway_update(ui);
 }
 
 void ui_activity(struct ui *ui)
@@ -125,7 +126,7 @@ void ui_activity(struct ui *ui)
         uv_timer_start(&ui->idle_timer, on_idle, (uint64_t)ui->opt.autoaway_idle_s * 1000, 0);
     if (ui->idle) {
         ui->idle = false;
-        reconsider(ui);
+        ui_autoaway_update(ui);
     }
 }
 
@@ -217,7 +218,7 @@ static void check_attached(struct ui *ui)
         uv_timer_start(&ui->tmux_timer, on_tmux_timer, 5000, 5000);
     else
         uv_timer_stop(&ui->tmux_timer);
-    reconsider(ui);
+    ui_autoaway_update(ui);
 }
 
 static void on_tmux_timer(uv_timer_t *t)

@@ -412,6 +412,9 @@ void ui_activity(struct ui *ui);
 void ui_presence_apply(struct ui *ui);
 void ui_autoaway_start(struct ui *ui);
 void ui_autoaway_stop(struct ui *ui);
+/* Auto-away starts or ends as idleness and tmux say: every account's
+ * presence is sent again. True when it changed. */
+bool ui_autoaway_update(struct ui *ui);
 /* A new account (in context) starts away while auto-away holds. */
 void ui_autoaway_added(struct ui *ui);
 void ui_update_reconnect_tick(struct ui *ui);

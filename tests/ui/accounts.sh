@@ -25,9 +25,9 @@ RUN=$TUKTUK_TEST_PROSODY_RUNDIR
 EJ=$TUKTUK_TEST_EJABBERD_SCRIPT
 EJRUN=$TUKTUK_TEST_EJABBERD_RUNDIR
 
-H=$(ui_user home) W=$(ui_user work) X=$(ui_user bad) P=$(ui_user pat)
+H=$(ui_user home) W=$(ui_user work) X=$(ui_user bad) P=$(ui_user pat) Z=$(ui_user zed)
 E=$(ui_user ej) Q=$(ui_user quinn)
-"$UI_PROSODY" adduser "$RUN" "$H" h-pw "$W" w-pw "$X" x-pw "$P" p-pw >/dev/null
+"$UI_PROSODY" adduser "$RUN" "$H" h-pw "$W" w-pw "$X" x-pw "$P" p-pw "$Z" z-pw >/dev/null
 # rosteradd makes the subscription mutual: the other side's item has no
 # name, so the peers see addresses.
 "$UI_PROSODY" rosteradd "$RUN" "$H" "$P@$DOMAIN" "Pat" Friends >/dev/null
@@ -181,7 +181,8 @@ tm send-keys -t ui:me "still-home" Enter
 tm send-keys -t ui:pat "/msg $H@$DOMAIN" Enter
 check "pat still gets home's" ui_wait_said pat "still-home"
 "$EJ" restart "$EJRUN" >/dev/null 2>&1 # the same ports and certificate
-check "ejabberd back: ej logs in again on its own" wait_state ej online 90
+# ej was set away with the others: online, it says so.
+check "ejabberd back: ej logs in again on its own" wait_state ej away 90
 
 # home and work in one room at once.
 ROOM=acc$$@$MUC
@@ -203,6 +204,23 @@ check "home's room window is there" ui_wait_line me 0 "[home] room:"
 check "... and shows work's message" ui_wait_said me "hi-from-work"
 tm send-keys -t ui:me "hi-from-home" Enter
 check "home's message is in the room" ui_wait_said me "homey> hi-from-home"
+
+# /account add: the address, then the password; the section goes to the
+# config file (reaching the server as home does, on the same domain), the
+# password to the vault, and the account logs in.
+tm send-keys -t ui:me "/account add" Enter
+check "/account add asks for the address" ui_wait_line me -1 "new account's address"
+tm send-keys -t ui:me "$Z@$DOMAIN" Enter
+check "... then for its password, naming it" ui_wait_line me -1 "password for $Z@$DOMAIN"
+tm send-keys -t ui:me z-pw Enter
+check "... and says it is added" ui_wait_said me "account $Z@$DOMAIN added"
+check "the config file has its section" grep -qx "\[account $Z\]" "$ME/config/config"
+check "... with its address and home's port" \
+	grep -qx "port = $TUKTUK_TEST_PROSODY_C2S_PORT" <(sed -n "/^\[account $Z\]/,\$p" "$ME/config/config")
+check "its section in the roster comes online" wait_state "$Z" online 30
+tm send-keys -t ui:me "/account list" Enter
+check "/account list names it, online" ui_wait_said me "$Z: $Z@$DOMAIN, online"
+check "the config file stays private" test "$(stat -c %a "$ME/config/config")" = 600
 
 tm send-keys -t ui:me "/quit" Enter
 check "/quit ends every account and exits 0" test "$(ui_wait_exit me)" = 0
