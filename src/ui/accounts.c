@@ -109,9 +109,9 @@ void ui_answer_account_password(struct ui *ui, enum ui_prompt p, const char *jid
     else if (ui->opt.account_add(ui->opt.ud, jid, text, err, sizeof err) < 0)
         ui_status_error(ui, "/account add: %s", err);
     else
-        ui_info(ui, NULL, CHATLINE_INFO,
-                "account %s added to the config file, its password to the vault; connecting",
-                jid);
+        ui_status_note(ui, "account %s added to the config file, its password to the vault; "
+                           "connecting",
+                       jid);
 }
 
 /* ---- -a NAME ---- */

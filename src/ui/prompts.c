@@ -11,7 +11,9 @@
 #include <string.h>
 
 /* ABOUT_TEXT: what the question is about is said as given. */
-enum prompt_about { ABOUT_NOTHING, ABOUT_CONTACT, ABOUT_ACCOUNT, ABOUT_TEXT };
+/* ABOUT_ACCOUNTS: nothing with one account; with several, the account
+ * takes the place of "this" in the question (see ui_prompt_text). */
+enum prompt_about { ABOUT_NOTHING, ABOUT_CONTACT, ABOUT_ACCOUNT, ABOUT_TEXT, ABOUT_ACCOUNTS };
 
 struct prompt_kind {
     const char *before, *after; /* the question, around what it is about */
@@ -32,8 +34,8 @@ static const struct prompt_kind prompts[] = {
                          ui_answer_block},
     [UI_PROMPT_LOGIN_PASSWORD] = {"password for ", " (Esc: cancel): ", ABOUT_ACCOUNT, true,
                                   ui_answer_login},
-    [UI_PROMPT_STORE] = {"keep the password of ", " in the encrypted vault? (y/n) ",
-                         ABOUT_ACCOUNT, false, ui_answer_store},
+    [UI_PROMPT_STORE] = {"keep this password in the encrypted vault? (y/n) ", "",
+                         ABOUT_ACCOUNTS, false, ui_answer_store},
     [UI_PROMPT_VAULT_PASSWORD] = {"password to keep in the vault (Esc: cancel): ", "",
                                   ABOUT_NOTHING, true, ui_answer_vault_password},
     [UI_PROMPT_NEW_PASSWORD] = {"new password for the server (Esc: cancel): ", "", ABOUT_NOTHING,
@@ -67,6 +69,11 @@ const char *ui_prompt_text(struct ui *ui, char *buf, size_t len)
         return buf;
     }
     char who[600] = "";
+    if (k->about == ABOUT_ACCOUNTS && ui->naccts > 1 && ui->prompt_acct) {
+        snprintf(buf, len, "keep the password of %s (%s) in the encrypted vault? (y/n) ",
+                 ui->prompt_acct->name, session_bare_jid(ui->prompt_acct->session));
+        return buf;
+    }
     if (k->about == ABOUT_TEXT && ui->prompt_jid)
         snprintf(who, sizeof who, "%s", ui->prompt_jid);
     else if (k->about == ABOUT_CONTACT && ui->prompt_jid)
