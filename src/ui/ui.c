@@ -402,10 +402,20 @@ static void draw_status(struct ui *ui)
     }
     size_t nwin = ui->wins.n;
     struct statusbar_window *win = xalloc_realloc(NULL, nwin * sizeof *win);
+    char **named = xalloc_realloc(NULL, nwin * sizeof *named);
     for (size_t i = 0; i < nwin; i++) {
         struct chatwin *w = ui->wins.w[i];
-        win[i] = (struct statusbar_window){(unsigned)(i + 1), w->name, w->unread,
-                                           i == ui->wins.current, w->unread && w->mention};
+        named[i] = NULL;
+        /* The same contact in two accounts' windows: "Bob/work". */
+        for (size_t j = 0; w->acct >= 0 && j < nwin && !named[i]; j++)
+            if (j != i && ui->wins.w[j]->acct != w->acct && strcmp(ui->wins.w[j]->name, w->name) == 0) {
+                size_t n = strlen(w->name) + strlen(ui->accts[w->acct]->name) + 2;
+                named[i] = xalloc_realloc(NULL, n);
+                snprintf(named[i], n, "%s/%s", w->name, ui->accts[w->acct]->name);
+            }
+        win[i] = (struct statusbar_window){(unsigned)(i + 1), named[i] ? named[i] : w->name,
+                                           w->unread, i == ui->wins.current,
+                                           w->unread && w->mention};
     }
     char state[64];
     bool online = session_state(ui->a->session) == SESSION_ONLINE;
@@ -432,6 +442,9 @@ static void draw_status(struct ui *ui)
     screen_draw_status(&ui->scr, segs, n);
     free(segs);
     free(win);
+    for (size_t i = 0; i < nwin; i++)
+        free(named[i]);
+    free(named);
 }
 
 static void draw_input(struct ui *ui)
