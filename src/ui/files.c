@@ -76,6 +76,7 @@ struct ui_files {
     unsigned long next_number;
     char *links[LINKS_KEPT]; /* ring: link number n is links[(n - 1) % LINKS_KEPT] */
     unsigned long nlinks;    /* links ever numbered */
+    unsigned long newest;    /* the number of the newest message's link: /download's */
 };
 
 static struct ui_files *files_of(struct ui *ui)
@@ -547,6 +548,11 @@ void ui_cmd_upload(struct ui *ui, const struct command *c)
 
 char *ui_files_mark(struct ui *ui, const char *text)
 {
+    return ui_files_mark_as(ui, text, true);
+}
+
+char *ui_files_mark_as(struct ui *ui, const char *text, bool newest)
+{
     struct files_link found[16];
     size_t n = files_find_links(text, found, 16);
     if (n == 0)
@@ -556,6 +562,8 @@ char *ui_files_mark(struct ui *ui, const char *text)
     char *out = xalloc_realloc(NULL, cap);
     for (size_t i = 0; i < n; i++) {
         unsigned long number = ++f->nlinks;
+        if (newest)
+            f->newest = number;
         char **slot = &f->links[(number - 1) % LINKS_KEPT];
         aesgcm_link_free(*slot);
         *slot = xalloc_realloc(NULL, found[i].len + 1);
@@ -577,7 +585,7 @@ static const char *link_arg(struct ui *ui, const char *arg)
 {
     struct ui_files *f = files_of(ui);
     char *end = NULL;
-    unsigned long n = arg ? strtoul(arg, &end, 10) : f->nlinks;
+    unsigned long n = arg ? strtoul(arg, &end, 10) : f->newest;
     if (arg && (!end || *end || n == 0)) {
         ui_status_error(ui, "%s is not a link number: links are marked [N] in the messages", arg);
         return NULL;

@@ -91,7 +91,10 @@ static void on_stored(void *ud, const struct store_msg *m)
     if (p->w->kind == CHATWIN_ROOM && out)
         snprintf(nick, sizeof nick, "%s", m->sender);
     const char *act = ui_action_text(m->body);
-    char *hidden = files_hide_keys(act ? act : m->body); /* aesgcm:// keys stay off the screen */
+    /* Links numbered for /download as live ones are (aesgcm:// keys
+     * stay off the screen); a page older than the window's first is not
+     * the newest. */
+    char *hidden = ui_files_mark_as(ui, act ? act : m->body, p->w->first_rowid == 0);
     const char *text = hidden ? hidden : act ? act : m->body;
     time_t stamp = (time_t)(m->server_ts ? m->server_ts : m->local_ts);
     struct chatline *l = chatwin_insert_msg(p->w, p->at, stamp, out ? CHATLINE_OUT : CHATLINE_IN,

@@ -348,6 +348,10 @@ void ui_files_omemo_ready(struct ui *ui);
  * /download and /open (an aesgcm:// link shown without its key); NULL
  * when it has none. Caller frees. */
 char *ui_files_mark(struct ui *ui, const char *text);
+/* The same for a message read from the store: newest says whether its
+ * links are the newest ones (a window's first page), which /download
+ * with no number takes; an older page's are numbered all the same. */
+char *ui_files_mark_as(struct ui *ui, const char *text, bool newest);
 void ui_files_complete_path(struct ui *ui, const char *word, struct input_candidates *c);
 void ui_files_free(struct ui *ui);
 

@@ -97,5 +97,17 @@ ui_type me "/quit"
 ui_keys me Enter
 check "/quit exits 0" [ "$(ui_wait_exit "$user")" = 0 ]
 check "the partial download is removed" bash -c "! ls '$UI_TMP/dl' | grep -q part"
+
+# The next start: the chat read back from the message store numbers its
+# link too, and /download alone takes it, the newest.
+ui_start me "$user" files-pw 150 40
+check "logged in again" ui_wait me "logged in as"
+ui_say me "/msg $peer@localhost"
+check "the chat's link, read from the store, is numbered" \
+	ui_wait_re me "https://127\.0\.0\.1:[0-9]+/[^ ]*upload-me\.bin \[1\]"
+ui_say me "/download"
+check "/download alone fetches it" ui_wait me "saved as $UI_TMP/dl/upload-me (3).bin" 30
+ui_say me "/quit"
+check "/quit exits 0 once more" [ "$(ui_wait_exit "$user")" = 0 ]
 check "no sanitizer report" bash -c "! grep -q Sanitizer '$UI_TMP/$user.err'"
 ui_done
