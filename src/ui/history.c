@@ -99,6 +99,7 @@ static void on_stored(void *ud, const struct store_msg *m)
     if (m->edited)
         chatwin_correct(l, act ? act : m->body, act != NULL);
     l->delivered = m->state == STORE_DELIVERED;
+    l->failed = m->state == STORE_FAILED; /* "(not sent)" */
     l->encrypted = m->encrypted;
     if (p->n++ == 0)
         p->first = m->rowid;

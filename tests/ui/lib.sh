@@ -157,6 +157,19 @@ ui_wait_gone() {
 	return 1
 }
 
+# ui_wait_under WINDOW TEXT BELOW: wait until the screen row right under
+# the first one showing TEXT shows BELOW (a line's error in place).
+ui_wait_under() {
+	local win=$1 deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_screen "$win" | grep -F -A1 -m1 -- "$2" | sed -n 2p | grep -qF -- "$3" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$3' under '$2' in window $win; screen was:" >&2
+	ui_screen "$win" | sed 's/^/# | /' >&2
+	return 1
+}
+
 # ui_wait_line WINDOW ROW TEXT: wait until screen row ROW (0-based, or
 # negative from the bottom) contains TEXT.
 ui_wait_line() {
