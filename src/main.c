@@ -7,7 +7,7 @@
  * (src/core/rostercache.c) before the first login and written back when
  * its version changes, so that a login with an unchanged roster receives
  * no items (RFC 6121 §2.6). Each message the session takes is kept in the
- * message store's outbox (src/core/store.c) until the server has it, and
+ * message store's outbox (src/core/outbox.c) until the server has it, and
  * what an earlier run left there is handed back to the session at start. */
 
 #include <ncurses.h>
@@ -28,6 +28,7 @@
 #include "core/credentials.h"
 #include "core/keep.h"
 #include "core/options.h"
+#include "core/outbox.h"
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
@@ -190,47 +191,18 @@ static void outbox_said(struct app *app, int rc)
     app->outbox_failed = rc < 0;
 }
 
-/* The outbox follows the session: a message is added as the session
- * takes it, and removed once the server has it, each change written at
- * once (the store's commits cost no fsync). Its message row says
- * "pending" meanwhile. */
+/* The outbox follows the session (core/outbox.c). */
 static void outbox_event(struct app *app, const struct session_event *ev)
 {
-    const char *self = session_bare_jid(app->session);
-    char *conv = ev->jid ? jid_bare_of(ev->jid) : NULL;
-    if (!app->store || !conv) {
-        free(conv);
-        return;
-    }
-    bool queued = strcmp(ev->sub_type, "queued") == 0;
-    int rc = 0;
-    if (queued)
-        rc = store_outbox_add(app->store, self, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
-                              (int64_t)time(NULL));
-    else if (strcmp(ev->sub_type, "sent") == 0)
-        rc = store_outbox_remove(app->store, self, ev->id);
-    if (queued || strcmp(ev->sub_type, "sent") == 0) {
-        store_set_state_by_id(app->store, self, conv, ev->id, queued ? STORE_PENDING : STORE_SENT);
-        outbox_said(app, rc);
-    }
-    free(conv);
-}
-
-static void restore_one(void *ud, const char *id, const char *to, const char *type,
-                        const char *body, int64_t stamp)
-{
-    struct app *app = ud;
-    (void)stamp;
-    session_queue_message(app->session, to, type, body, id);
+    if (app->store)
+        outbox_said(app, outbox_follow(app->store, app->session, ev));
 }
 
 /* What an earlier run could not send goes to the session, which sends it
  * once online, in the order it was written. */
 static void load_outbox(struct app *app)
 {
-    if (!app->store)
-        return;
-    int n = store_outbox_list(app->store, session_bare_jid(app->session), restore_one, app);
+    int n = outbox_restore(app->store, app->session);
     if (n > 0) {
         char line[160];
         snprintf(line, sizeof line, "%d message%s from the last run wait%s to be sent", n,
