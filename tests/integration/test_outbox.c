@@ -44,6 +44,11 @@ static void on_run_event(void *ud, const struct session_event *ev)
 }
 
 static char dbpath[512];
+/* The two accounts (made once: that takes seconds on ejabberd): ours,
+ * which restarts, and the peer, online throughout. */
+#define UA "ob_a"
+#define UB "ob_b"
+static char account[256], peer_jid[256];
 
 /* A new run: the store opened again, a new session (port: the server's,
  * or a relay's in front of it). */
@@ -99,8 +104,8 @@ static void on_listed(void *ud, const char *id, const char *to, const char *type
     l->n++;
 }
 
-/* The store's outbox for account, read by a handle of its own. */
-static struct listed outbox_of(const char *account)
+/* The store's outbox for our account, read by a handle of its own. */
+static struct listed outbox_of(void)
 {
     struct listed l = {0};
     char note[256], err[256];
@@ -171,13 +176,10 @@ static void check_arrived_once_in_order(const struct tclient *peer, const char *
 
 /* The next run's half: the store's outbox back to a new session, a login,
  * and each message arrives once, in order; then the outbox is empty. */
-static void restart_delivers(const char *user, const char *peer_jid, struct tclient *peer,
-                             const char *const *bodies, int n)
+static void restart_delivers(struct tclient *peer, const char *const *bodies, int n)
 {
-    char account[256];
-    snprintf(account, sizeof account, "%s@%s", user, harness_env("TUKTUK_TEST_DOMAIN"));
     struct run r;
-    CHECK(run_start(&r, user, harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
+    CHECK(run_start(&r, UA, harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
     CHECK(outbox_restore(r.st, r.c.s) == n);
     CHECK(r.restored == n);
     CHECK(session_pending_messages(r.c.s) == (size_t)n);
@@ -195,10 +197,10 @@ static void restart_delivers(const char *user, const char *peer_jid, struct tcli
     all.n = n + 1; /* the marker's <a/> too: then the outbox is empty */
     CHECK(harness_wait(&loop, acknowledged, &all, 10000));
     CHECK(r.write_failures == 0);
-    CHECK(outbox_of(account).n == 0);
+    CHECK(outbox_of().n == 0);
     run_quit(&r);
     /* A third start finds nothing to send. */
-    CHECK(run_start(&r, user, harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
+    CHECK(run_start(&r, UA, harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
     CHECK(outbox_restore(r.st, r.c.s) == 0);
     CHECK(session_pending_messages(r.c.s) == 0);
     run_killed(&r);
@@ -214,29 +216,30 @@ static struct tclient *peer_online(struct tclient *b, const char *user)
     return b;
 }
 
+/* The store's outbox holds bodies, in order. */
+static void check_outbox_holds(const char *const *bodies, int n)
+{
+    struct listed l = outbox_of();
+    CHECK(l.n == n);
+    for (int i = 0; i < n && i < l.n; i++)
+        CHECK(strcmp(l.bodies[i], bodies[i]) == 0);
+}
+
 /* Typed while offline (the session never got online), then killed. */
 static void test_typed_offline(void)
 {
-    const char *ua = "ob_a", *ub = "ob_b";
-    char peer_jid[256], account[256];
-    snprintf(peer_jid, sizeof peer_jid, "%s@%s", ub, harness_env("TUKTUK_TEST_DOMAIN"));
-    snprintf(account, sizeof account, "%s@%s", ua, harness_env("TUKTUK_TEST_DOMAIN"));
     struct tclient b;
-    peer_online(&b, ub);
-
+    peer_online(&b, UB);
     static const char *const bodies[] = {"offline one", "offline two", "offline three"};
     struct run r;
-    CHECK(run_start(&r, ua, harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
+    CHECK(run_start(&r, UA, harness_port("TUKTUK_TEST_C2S_PORT")) == 0);
     for (int i = 0; i < 3; i++)
         CHECK(session_send_message(r.c.s, peer_jid, NULL, bodies[i], NULL, NULL, 0) == 1);
     CHECK(session_pending_messages(r.c.s) == 3);
     run_killed(&r);
-    struct listed l = outbox_of(account);
-    CHECK(l.n == 3);
-    for (int i = 0; i < 3 && i < l.n; i++)
-        CHECK(strcmp(l.bodies[i], bodies[i]) == 0);
+    check_outbox_holds(bodies, 3);
 
-    restart_delivers(ua, peer_jid, &b, bodies, 3);
+    restart_delivers(&b, bodies, 3);
     struct tclient *all[] = {&b};
     harness_close_all(&loop, all, 1);
 }
@@ -246,17 +249,12 @@ static void test_typed_offline(void)
  * restart sends each once, not once per copy). Then killed. */
 static void test_unconfirmed(void)
 {
-    const char *ua = "ob_a", *ub = "ob_b";
-    char peer_jid[256], account[256];
-    snprintf(peer_jid, sizeof peer_jid, "%s@%s", ub, harness_env("TUKTUK_TEST_DOMAIN"));
-    snprintf(account, sizeof account, "%s@%s", ua, harness_env("TUKTUK_TEST_DOMAIN"));
     struct tclient b;
-    peer_online(&b, ub);
-
+    peer_online(&b, UB);
     struct relay rel = {0};
     relay_start(&rel, &loop, harness_port("TUKTUK_TEST_C2S_PORT"));
     struct run r;
-    CHECK(run_start(&r, ua, rel.port) == 0);
+    CHECK(run_start(&r, UA, rel.port) == 0);
     session_connect(r.c.s);
     CHECK(harness_wait(&loop, harness_is_online, &r.c, 30000));
     CHECK(session_resumable(r.c.s)); /* stream management is on */
@@ -265,16 +263,13 @@ static void test_unconfirmed(void)
     for (int i = 0; i < 2; i++)
         CHECK(session_send_message(r.c.s, peer_jid, NULL, bodies[i], NULL, NULL, 0) == 0);
     CHECK(r.sent == 0);
-    struct listed l = outbox_of(account);
-    CHECK(l.n == 2);
-    for (int i = 0; i < 2 && i < l.n; i++)
-        CHECK(strcmp(l.bodies[i], bodies[i]) == 0);
+    check_outbox_holds(bodies, 2);
     run_killed(&r);
     relay_stop(&rel);
     uv_run(&loop, UV_RUN_NOWAIT);
     CHECK(b.nmsgs == 0);
 
-    restart_delivers(ua, peer_jid, &b, bodies, 2);
+    restart_delivers(&b, bodies, 2);
     struct tclient *all[] = {&b};
     harness_close_all(&loop, all, 1);
 }
@@ -288,7 +283,9 @@ int main(void)
         snprintf(dbpath, sizeof dbpath, "%s/messages.db", tmp);
     else if (mkdtemp(dir))
         snprintf(dbpath, sizeof dbpath, "%s/messages.db", dir);
-    make_pair("ob_a", "ob_b"); /* once: each takes seconds on ejabberd */
+    snprintf(account, sizeof account, "%s@%s", UA, harness_env("TUKTUK_TEST_DOMAIN"));
+    snprintf(peer_jid, sizeof peer_jid, "%s@%s", UB, harness_env("TUKTUK_TEST_DOMAIN"));
+    make_pair(UA, UB);
     test_typed_offline();
     test_unconfirmed();
     uv_loop_close(&loop);
