@@ -490,11 +490,13 @@ static void on_error_message(struct ui *ui, const struct session_message *m)
     const char *why = m->error ? m->error : "unknown error";
     const char *to = bare ? bare : (m->from ? m->from : "?");
     struct chatline *l = w ? chatwin_find_id(w, m->id) : NULL;
-    if (l && l->kind == CHATLINE_OUT) {
+    /* A room's message has no line of its own until the room sends it
+     * back; one that waited for the rejoin has its "(pending)" note. */
+    if (l && (l->kind == CHATLINE_OUT || l->kind == CHATLINE_INFO)) {
         char text[600];
         snprintf(text, sizeof text, "not delivered to %s: %s", to, why);
         l->pending = false;
-        l->failed = true;
+        l->failed = l->kind == CHATLINE_OUT;
         l->rows = 0; /* the mark is wider */
         /* Its time, not now: the window's lines stay in time order. */
         chatwin_insert_msg(w, chatwin_index_of(w, l) + 1, l->stamp, CHATLINE_ERROR, NULL, text,
