@@ -10,17 +10,7 @@
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-server=$UI_TMP/outbox-room-server
-"$UI_PROSODY" start "$server" >/dev/null
-# shellcheck source=/dev/null
-. "$server/env"
-TUKTUK_TEST_RUNDIR=$server
-TUKTUK_TEST_C2S_PORT=$PROSODY_C2S_PORT
-TUKTUK_TEST_CA=$PROSODY_CA
-stop_server() {
-	"$UI_PROSODY" stop "$server" >/dev/null 2>&1 || true
-}
-trap 'stop_server; ui_cleanup' EXIT
+ui_own_server outbox-room-server
 
 A=$(ui_user obra)
 B=$(ui_user obrb)
@@ -59,9 +49,8 @@ check "the room's refusal is right under the message's note" \
 check "... and the next one's under its own" \
 	ui_wait_under me "in the room again: and more" "! not delivered to $ROOM"
 
-for who in me owner; do
-	ui_say "$who" "/quit"
-done
-check "alice exits 0" [ "$(ui_wait_exit "$A")" = 0 ]
-check "no sanitizer report" ui_clean_stderr "$A"
+ui_say owner "/quit"
+ui_say me "/quit"
+check "alice quits, status 0" [ "$(ui_wait_exit "$A")" = 0 ]
+check "... with no sanitizer report" ui_clean_stderr "$A"
 ui_done
