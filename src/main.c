@@ -7,7 +7,7 @@
  * (src/core/rostercache.c) before the first login and written back when
  * its version changes, so that a login with an unchanged roster receives
  * no items (RFC 6121 §2.6). Each message the session takes is kept in the
- * message store's outbox (src/core/store.c) until the server has it, and
+ * message store's outbox (src/core/outbox.c) until the server has it, and
  * what an earlier run left there is handed back to the session at start.
  *
  * Several accounts may run at once (issue 15): each has its own struct
@@ -33,6 +33,7 @@
 #include "core/credentials.h"
 #include "core/keep.h"
 #include "core/options.h"
+#include "core/outbox.h"
 #include "core/pins.h"
 #include "core/prompt.h"
 #include "core/rostercache.h"
@@ -228,48 +229,18 @@ static void outbox_said(struct acct *a, int rc)
     a->outbox_failed = rc < 0;
 }
 
-/* The outbox follows the session: a message is added as the session
- * takes it, and removed once the server has it, each change written at
- * once (the store's commits cost no fsync). Its message row says
- * "pending" meanwhile. */
+/* The outbox follows the session (core/outbox.c). */
 static void outbox_event(struct acct *a, const struct session_event *ev)
 {
-    struct store *st = a->app->store;
-    const char *self = session_bare_jid(a->session);
-    char *conv = ev->jid ? jid_bare_of(ev->jid) : NULL;
-    if (!st || !conv) {
-        free(conv);
-        return;
-    }
-    bool queued = strcmp(ev->sub_type, "queued") == 0;
-    int rc = 0;
-    if (queued)
-        rc = store_outbox_add(st, self, ev->id, ev->msg->to, ev->msg->type, ev->msg->body,
-                              (int64_t)time(NULL));
-    else if (strcmp(ev->sub_type, "sent") == 0)
-        rc = store_outbox_remove(st, self, ev->id);
-    if (queued || strcmp(ev->sub_type, "sent") == 0) {
-        store_set_state_by_id(st, self, conv, ev->id, queued ? STORE_PENDING : STORE_SENT);
-        outbox_said(a, rc);
-    }
-    free(conv);
-}
-
-static void restore_one(void *ud, const char *id, const char *to, const char *type,
-                        const char *body, int64_t stamp)
-{
-    struct acct *a = ud;
-    (void)stamp;
-    session_queue_message(a->session, to, type, body, id);
+    if (a->app->store)
+        outbox_said(a, outbox_follow(a->app->store, a->session, ev));
 }
 
 /* What an earlier run could not send goes to the session, which sends it
  * once online, in the order it was written. */
 static void load_outbox(struct acct *a)
 {
-    if (!a->app->store)
-        return;
-    int n = store_outbox_list(a->app->store, session_bare_jid(a->session), restore_one, a);
+    int n = outbox_restore(a->app->store, a->session);
     if (n > 0) {
         char line[160];
         snprintf(line, sizeof line, "%d message%s from the last run wait%s to be sent", n,

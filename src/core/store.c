@@ -779,9 +779,12 @@ int store_set_state_by_id(struct store *st, const char *account, const char *con
 {
     const char *t[] = {account, conv, msg_id};
     int64_t v = state;
+    /* A refusal can come before the server's acknowledgement of the same
+     * message, whose "sent" must not undo it. */
+    _Static_assert(STORE_FAILED == 4, "the statement names STORE_FAILED as 4");
     return exec_texts(st,
                       "UPDATE msg SET state=?4 WHERE account=?1 AND conv=?2 AND msg_id=?3"
-                      " AND dir=1",
+                      " AND dir=1 AND state<>4",
                       t, 3, &v);
 }
 

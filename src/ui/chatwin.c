@@ -290,6 +290,11 @@ struct chatline *chatwin_insert_msg(struct chatwin *w, size_t index, time_t stam
     return chatwin_line(w, index);
 }
 
+size_t chatwin_index_of(const struct chatwin *w, const struct chatline *l)
+{
+    return ((size_t)(l - w->ring) + w->cap - w->head) % w->cap;
+}
+
 size_t chatwin_index_for(struct chatwin *w, time_t stamp)
 {
     size_t i = w->count;
@@ -418,6 +423,11 @@ int chatwin_follow_gap(struct chatwin *w, int width, int height, const char *tsf
     return w->gap;
 }
 
+const char *chatwin_mark(const struct chatline *l)
+{
+    return l->failed ? "(not sent) " : l->pending ? "(pending) " : "";
+}
+
 int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_t len)
 {
     struct tm tm;
@@ -430,11 +440,11 @@ int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_
     case CHATLINE_OUT:
         /* Until the server has it: "(pending)" after the time; "~": the
          * line was OMEMO-encrypted (screen.c draws the same). */
-        const char *pend = l->pending ? " (pending)" : "", *enc = l->encrypted ? "~" : "";
+        const char *pend = chatwin_mark(l), *enc = l->encrypted ? "~" : "";
         if (l->action)
-            snprintf(buf, len, "%s%s %s* %s ", ts, pend, enc, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s %s%s* %s ", ts, pend, enc, l->nick ? l->nick : "");
         else
-            snprintf(buf, len, "%s%s %s%s> ", ts, pend, enc, l->nick ? l->nick : "");
+            snprintf(buf, len, "%s %s%s%s> ", ts, pend, enc, l->nick ? l->nick : "");
         break;
     case CHATLINE_ERROR:
         snprintf(buf, len, "%s ! ", ts);

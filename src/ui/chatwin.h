@@ -21,6 +21,7 @@ struct chatline {
     char *id;             /* OUT: the stanza id, to match a receipt; else NULL */
     bool delivered;       /* OUT: the peer's client confirmed it (XEP-0184) */
     bool pending;         /* OUT: written while not online; the server has it not yet */
+    bool failed;          /* OUT: refused in the end (an error line follows it) */
     bool action;          /* IN and OUT: "/me" (XEP-0245), shown as "* nick text" */
     bool mention;         /* IN, in a room: it names our nick (drawn as chat.mention) */
     bool encrypted;       /* IN and OUT: it was OMEMO-encrypted (marked "~") */
@@ -119,6 +120,8 @@ struct chatline *chatwin_add_msg(struct chatwin *w, time_t stamp, enum chatline_
 struct chatline *chatwin_insert_msg(struct chatwin *w, size_t index, time_t stamp,
                                     enum chatline_kind kind, const char *nick, const char *text,
                                     const char *id, bool action);
+/* The index of line l of w (0 = oldest), for an insert next to it. */
+size_t chatwin_index_of(const struct chatwin *w, const struct chatline *l);
 /* Where a line said at stamp goes: after every line not newer. */
 size_t chatwin_index_for(struct chatwin *w, time_t stamp);
 /* Mark our message with stanza id as delivered, looking back through at
@@ -176,6 +179,9 @@ int chatwin_layout(const struct chatline *l, int width, int prefix_cols, int ind
  * (issue 9: rows started at 10, 6 or 0 columns, by the prefix's width);
  * 0 when that is more than half the pane, and 2 without a time. */
 int chatwin_indent(const char *tsfmt, int width);
+/* The mark after a line's time while it is not with the server:
+ * "(pending) ", "(not sent) ", or "". */
+const char *chatwin_mark(const struct chatline *l);
 /* Columns of a line's prefix: "12:01 bob> " (or "12:01 " for notices). */
 int chatwin_prefix(const struct chatline *l, const char *tsfmt, char *buf, size_t len);
 /* Rows line l takes at width, cached. */

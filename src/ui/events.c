@@ -40,7 +40,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ui/textwidth.h"
 #include "ui/xalloc.h"
 #include "xmpp/jid.h"
 
@@ -509,8 +508,11 @@ static void notify_hidden(struct ui *ui, struct chatwin *w)
     ui_dirty(ui, UI_DIRTY_STATUS | UI_DIRTY_ROSTER);
 }
 
-/* An error names the message it answers, by its id, when we still have
- * that line: "not delivered to bob@x: service-unavailable ("hello")". */
+/* An error names the message it answers, by its id. While we still have
+ * that line the error goes in place (issue 16): the line is marked
+ * "(not sent)" and the error takes the row right after it, wherever it is
+ * in the window, and the store keeps the line's state for the next time
+ * the chat is read. Else it is a new line that says where it went. */
 static void on_error_message(struct ui *ui, const struct session_message *m)
 {
     char *bare = m->from ? jid_bare_of(m->from) : NULL;
@@ -518,16 +520,27 @@ static void on_error_message(struct ui *ui, const struct session_message *m)
     const char *why = m->error ? m->error : "unknown error";
     const char *to = bare ? bare : (m->from ? m->from : "?");
     struct chatline *l = w ? chatwin_find_id(w, m->id) : NULL;
-    char quote[200] = "";
-    if (l) {
-        char cut[160];
-        textwidth_truncate(l->text, 40, cut, sizeof cut);
-        snprintf(quote, sizeof quote, " (\"%s\")", cut);
-    }
-    if (w)
-        ui_info(ui, w, CHATLINE_ERROR, "not delivered to %s: %s%s", to, why, quote);
-    else
+    /* A room's message has no line of its own until the room sends it
+     * back; one that waited for the rejoin has its "(pending)" note. */
+    if (l && (l->kind == CHATLINE_OUT || l->kind == CHATLINE_INFO)) {
+        char text[600];
+        snprintf(text, sizeof text, "not delivered to %s: %s", to, why);
+        l->pending = false;
+        l->failed = l->kind == CHATLINE_OUT;
+        l->rows = 0; /* the mark is wider */
+        /* Its time, not now: the window's lines stay in time order. */
+        chatwin_insert_msg(w, chatwin_index_of(w, l) + 1, l->stamp, CHATLINE_ERROR, NULL, text,
+                           NULL, false);
+        if (ui->store)
+            store_set_state_by_id(ui->store, session_bare_jid(ui->a->session), bare, m->id,
+                                  STORE_FAILED);
+        if (w == chatwins_current(&ui->wins))
+            ui_dirty(ui, UI_DIRTY_CHAT);
+    } else if (w) {
+        ui_info(ui, w, CHATLINE_ERROR, "not delivered to %s: %s", to, why);
+    } else {
         ui_status_error(ui, "not delivered to %s: %s", to, why);
+    }
     free(bare);
 }
 

@@ -105,6 +105,7 @@ static void on_stored(void *ud, const struct store_msg *m)
     if (!l)
         return; /* the window is full: older lines are in /search and exports */
     l->delivered = m->state == STORE_DELIVERED;
+    l->failed = m->state == STORE_FAILED; /* "(not sent)" */
     l->encrypted = m->encrypted;
     if (p->n++ == 0)
         p->first = m->rowid;

@@ -533,11 +533,16 @@ void ui_room_say(struct ui *ui, struct chatwin *w, const char *text)
         ui_info(ui, w, CHATLINE_ERROR, "not sent: you are not in the room (/join %s)", w->jid);
         return;
     }
-    int rc = session_send_message(ui->a->session, r->jid, "groupchat", text, NULL, NULL, 0);
-    if (rc < 0)
+    char id[64], note[2048];
+    int rc = session_send_message(ui->a->session, r->jid, "groupchat", text, NULL, id, sizeof id);
+    if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid");
-    else if (rc == 1)
-        ui_info(ui, w, CHATLINE_INFO, "(pending) sent when you are in the room again: %s", text);
+    } else if (rc == 1) {
+        /* Under the message's id: should the room refuse it after the
+         * rejoin, the error goes right under this line (events.c). */
+        snprintf(note, sizeof note, "(pending) sent when you are in the room again: %s", text);
+        ui_add_msg(ui, w, time(NULL), CHATLINE_INFO, NULL, note, id, false);
+    }
     /* Shown when the room sends it back: that is its place in the room. */
 }
 

@@ -410,8 +410,9 @@ static void draw_prefix(struct chat_draw *d, WINDOW *w)
     int used = put_str(w, ts, width, THEME_CHAT_TIME, s);
     used += put_str(w, " ", width - used, THEME_CHAT_TIME, s);
     enum chatline_kind k = d->line->kind;
-    if (d->line->pending) /* as chatwin_prefix counts it */
-        used += put_str(w, "(pending) ", width - used, THEME_CHAT_TIME, s);
+    const char *mark = chatwin_mark(d->line); /* as chatwin_prefix counts it */
+    if (*mark)
+        used += put_str(w, mark, width - used, THEME_CHAT_TIME, s);
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->encrypted)
         used += put_str(w, "~", width - used, THEME_CHAT_TIME, s); /* OMEMO (ui/omemo.c) */
     if ((k == CHATLINE_IN || k == CHATLINE_OUT) && d->line->action) {

@@ -62,3 +62,27 @@ bench_cleanup() {
 		rm -rf "$bench_own"
 	fi
 }
+
+# settle_server: wait until the bench Prosody's CPU ticks stop moving
+# for 300 ms (a logout can keep it busy for seconds).
+server_ticks() {
+	awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[12] + f[13] }' \
+		"/proc/$(cat "$RUN/prosody.pid")/stat" 2>/dev/null || echo -1
+}
+settle_server() {
+	local last now quiet=0 i
+	last=$(server_ticks)
+	for ((i = 0; i < 200 && quiet < 3; i++)); do
+		sleep 0.1
+		now=$(server_ticks)
+		if [ "$now" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+		last=$now
+	done
+}
+
+# median: the median of the numbers on stdin (spaces or lines), n/a for none.
+median() {
+	tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

@@ -42,22 +42,6 @@ cat >"$W/script" <<-EOF
 	exit 5000
 EOF
 
-# Prosody's CPU ticks; wait until they stop moving for 300 ms.
-server_ticks() {
-	awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[12] + f[13] }' \
-		"/proc/$(cat "$RUN/prosody.pid")/stat" 2>/dev/null || echo -1
-}
-settle_server() {
-	local last now quiet=0 i
-	last=$(server_ticks)
-	for ((i = 0; i < 200 && quiet < 3; i++)); do
-		sleep 0.1
-		now=$(server_ticks)
-		if [ "$now" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
-		last=$now
-	done
-}
-
 # run TAG: one start with the data folder $W/home (kept between runs).
 run() {
 	settle_server
@@ -69,12 +53,6 @@ run() {
 
 field() { # FILE KEY COLUMN
 	awk -v k="$2" -v c="$3" '$1 == k { print $c; exit }' "$1"
-}
-
-median() {
-	tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "n/a"; exit }
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 declare -A T R

@@ -187,12 +187,6 @@ mean() {
 	tr ' ' '\n' | grep -v '^$' | awk '{ t += $1 } END { if (NR) printf "%.0f\n", t / NR; else print "n/a" }'
 }
 
-median() {
-	tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "n/a"; exit }
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # ---------------------------------------------------------------- 1+2: start
 # One run: start, wait for the marker, let presences and (for clients
 # with entity caps) Prosody's disco#info queries come in, peak RSS.

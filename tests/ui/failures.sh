@@ -9,17 +9,7 @@
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-server=$UI_TMP/failures-server
-"$UI_PROSODY" start "$server" >/dev/null
-# shellcheck source=/dev/null
-. "$server/env"
-TUKTUK_TEST_RUNDIR=$server
-TUKTUK_TEST_C2S_PORT=$PROSODY_C2S_PORT
-TUKTUK_TEST_CA=$PROSODY_CA
-stop_server() {
-	"$UI_PROSODY" stop "$server" >/dev/null 2>&1 || true
-}
-trap 'stop_server; ui_cleanup' EXIT
+ui_own_server failures-server
 
 DOMAIN=${TUKTUK_TEST_DOMAIN:-localhost}
 A=$(ui_user fail)

@@ -8,7 +8,7 @@
 # the delivery mark once the peer's client has it ('+' on the vt100), the
 # peer's "composing" in my title while typing, "paused" 5 s later, and
 # neither after the message, /me as an action, a message from outside the roster
-# marked so, an error naming the message it answers, a headline marked
+# marked so, an error under the message it answers, a headline marked
 # as one, a subscription request shown with a '?' in the roster until
 # /authorize, /ping with milliseconds, /version showing tuktuk, /disco,
 # /info, /vcard set and /vcard, a request made while I was offline shown
@@ -136,8 +136,9 @@ check "a stranger's presence is shown, marked" ui_wait me "$C@$DOMAIN/"
 check "... as not in the roster" ui_wait me "(not in roster) is online: just passing"
 ui_keys me M-3
 say me "/msg nobody$$@$DOMAIN are you there"
-check "an error names what failed" \
-	ui_wait me "not delivered to nobody$$@$DOMAIN: service-unavailable (\"are you there\")"
+check "an error names what failed, under the message it answers" \
+	ui_wait_under me "> are you there" "! not delivered to nobody$$@$DOMAIN: service-unavailable"
+check "... which is marked" ui_wait_re me "\(not sent\) .*> are you there"
 say peer "/raw <message to='$A@$DOMAIN' type='headline'><body>news flash</body></message>"
 ui_keys me M-2
 check "a headline is marked as one" ui_wait me "Bob> [headline] news flash"

@@ -99,6 +99,25 @@ ui_start() {
 	tm resize-window -t "ui:$win" -x "$cols" -y "$rows"
 }
 
+# ui_own_server NAME: a Prosody of this test's own in $UI_TMP/NAME, for a
+# test that stops or kills it without disturbing the others: sets server
+# (its run folder) and points the TUKTUK_TEST_* of ui_start at it;
+# stop_server stops it, and so does the exit.
+ui_own_server() {
+	server=$UI_TMP/$1
+	"$UI_PROSODY" start "$server" >/dev/null
+	# shellcheck source=/dev/null
+	. "$server/env"
+	TUKTUK_TEST_RUNDIR=$server
+	TUKTUK_TEST_C2S_PORT=$PROSODY_C2S_PORT
+	TUKTUK_TEST_CA=$PROSODY_CA
+	trap 'stop_server; ui_cleanup' EXIT
+}
+
+stop_server() {
+	"$UI_PROSODY" stop "$server" >/dev/null 2>&1 || true
+}
+
 ui_screen() {
 	tm capture-pane -p -t "ui:$1" 2>/dev/null
 }
@@ -155,6 +174,19 @@ ui_wait_gone() {
 		sleep 0.1
 	done
 	echo "# timed out waiting for '$text' to go from window $win" >&2
+	return 1
+}
+
+# ui_wait_under WINDOW TEXT BELOW: wait until the screen row right under
+# the first one showing TEXT shows BELOW (a line's error in place).
+ui_wait_under() {
+	local win=$1 deadline=$((SECONDS + UI_WAIT))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		ui_screen "$win" | grep -F -A1 -m1 -- "$2" | sed -n 2p | grep -qF -- "$3" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for '$3' under '$2' in window $win; screen was:" >&2
+	ui_screen "$win" | sed 's/^/# | /' >&2
 	return 1
 }
 

@@ -4,7 +4,9 @@
 # 16), unless the chat is encrypted: then it stays on the input line, as
 # the outbox would keep it in clear. In a plaintext chat (/omemo off): it is shown at once marked "(pending)", /quit then asks first (and
 # "n" stays), and /connect sends it, the mark going once the server has
-# it; one the server refuses in the end shows the error on its own line.
+# it; one the server refuses in the end is marked "(not sent)" and its
+# error goes on its own line right under it, in place (also when later
+# lines follow it), and keeps that mark when read from the store again.
 # Then one written offline and quit with "y" waits in the message store's
 # outbox (the store is 0600) and reaches the peer after the next start's
 # login, after which the outbox is empty.
@@ -50,16 +52,30 @@ check "the peer gets it" ui_wait_said peer "written while offline"
 check "the pending mark goes" ui_wait_gone me "(pending)"
 check "it was sent once" ui_rows_with peer "written while offline" 1
 
-# ---- refused in the end: the error on its own line ----
+# ---- refused in the end: the error in place ----
+# Two wait for nobody; the server bounces both. Each error goes on the row
+# right under its own message (not at the bottom, quoting it), and the
+# message is marked "(not sent)" instead of "(pending)".
 ui_say me "/disconnect"
 check "offline for the refusal" ui_wait_line me -2 "[offline]"
 ui_say me "/msg nobody@$DOMAIN"
 ui_say me "/omemo off" # a stranger's OMEMO is not known offline: see above
 ui_say me "is anyone there"
+ui_say me "still nobody"
 check "pending to nobody" ui_wait_re me "\(pending\) .*> is anyone there"
+check "... both" ui_wait_re me "\(pending\) .*> still nobody"
 ui_say me "/connect"
 check "the server's refusal shows on its own line" ui_wait me "! not delivered to nobody@$DOMAIN"
-check "... and the message is no longer pending" ui_wait_gone me "(pending)"
+check "... and the messages are no longer pending" ui_wait_gone me "(pending)"
+check "the first refusal is right under its message" \
+	ui_wait_under me "> is anyone there" "! not delivered to nobody@$DOMAIN"
+check "... the second under its own" ui_wait_under me "> still nobody" "! not delivered to nobody@$DOMAIN"
+check "each is marked as not sent" ui_wait_re me "\(not sent\) .*> is anyone there"
+check "... both" ui_wait_re me "\(not sent\) .*> still nobody"
+said_times() { ui_chat_text me | grep -oF -- "$1" | wc -l; } # wrapped or not
+check "the error does not quote the text again" [ "$(said_times "is anyone there")" = 1 ]
+check "the store keeps it as refused" \
+	test "$(ui_store "$A" "select state from msg where body='is anyone there'")" = 4
 
 # ---- pending across a restart ----
 ui_say me "/disconnect"
@@ -88,6 +104,8 @@ check "the outbox is empty once the server has it" bash -c "$(declare -f ui_stor
 	for _ in \$(seq $((UI_WAIT * 10))); do [ -z \"\$(outbox)\" ] && exit 0; sleep 0.1; done; exit 1"
 check "... and its line is no longer pending (sent, or delivered)" bash -c "
 	case '$(ui_store "$A" "select state from msg where body='kept across a restart'")' in 1|2) exit 0;; esac; exit 1"
+ui_say me2 "/msg nobody@$DOMAIN"
+check "read again, the refused line keeps its mark" ui_wait_re me2 "\(not sent\) .*> is anyone there"
 for who in me2 peer; do
 	ui_say "$who" "/quit"
 done

@@ -6,19 +6,10 @@
 # resumed (the restarted server has forgotten it, XEP-0198) and logs in
 # again, and chatting works as before. Runs its own Prosody, so that
 # stopping it disturbs no other test.
+# shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-server=$UI_TMP/reconnect-server
-"$UI_PROSODY" start "$server" >/dev/null
-# shellcheck source=/dev/null
-. "$server/env"
-TUKTUK_TEST_RUNDIR=$server
-TUKTUK_TEST_C2S_PORT=$PROSODY_C2S_PORT
-TUKTUK_TEST_CA=$PROSODY_CA
-stop_server() {
-	"$UI_PROSODY" stop "$server" >/dev/null 2>&1 || true
-}
-trap 'stop_server; ui_cleanup' EXIT
+ui_own_server reconnect-server
 
 me=$(ui_user recme)
 peer=$(ui_user recpeer)

@@ -29,6 +29,7 @@ struct seen {
     char body[16][64];
     long long rowid[16];
     bool edited[16];
+    enum store_state state[16];
 };
 
 static void on_msg(void *ud, const struct store_msg *m)
@@ -36,6 +37,7 @@ static void on_msg(void *ud, const struct store_msg *m)
     struct seen *s = ud;
     if (s->n < 16) {
         snprintf(s->body[s->n], sizeof s->body[0], "%s", m->body);
+        s->state[s->n] = m->state;
         s->rowid[s->n] = m->rowid;
         s->edited[s->n] = m->edited;
     }
@@ -226,6 +228,17 @@ static void test_outbox(struct store *st)
     m.state = STORE_PENDING;
     CHECK(add(st, m) == STORE_ADDED);
     CHECK(store_set_state_by_id(st, ME, BOB, "o1", STORE_SENT) == 0);
+    /* refused in the end: a late "sent" (the server's ack after its
+     * bounce) does not undo that */
+    CHECK(store_set_state_by_id(st, ME, BOB, "o1", STORE_FAILED) == 0);
+    CHECK(store_set_state_by_id(st, ME, BOB, "o1", STORE_SENT) == 0);
+    struct seen s = {0};
+    store_recent(st, ME, BOB, 0, 16, on_msg, &s);
+    bool found = false;
+    for (int i = 0; i < s.n && i < 16; i++)
+        if (strcmp(s.body[i], "held") == 0)
+            found = s.state[i] == STORE_FAILED;
+    CHECK(found);
     store_outbox_remove(st, ME, "o1");
     store_outbox_remove(st, ME, "o3");
     memset(&l, 0, sizeof l);

@@ -238,6 +238,38 @@ static void test_pending(void)
     chatwins_free(&ws);
 }
 
+/* A message refused in the end: marked, and its error inserted right
+ * after it, also when the ring is full and has wrapped (issue 16). */
+static void test_refused_in_place(void)
+{
+    struct chatwins ws;
+    chatwins_init(&ws, 4);
+    struct chatwin *w = chatwins_open(&ws, "nobody@localhost", "nobody", NULL);
+    for (int i = 0; i < 6; i++) { /* wraps: 2 dropped */
+        char id[16], text[32];
+        snprintf(id, sizeof id, "r%d", i);
+        snprintf(text, sizeof text, "line %d", i);
+        chatwin_add_msg(w, 0, CHATLINE_OUT, "alice", text, id, false)->pending = true;
+    }
+    struct chatline *l = chatwin_find_id(w, "r3");
+    CHECK(l && chatwin_index_of(w, l) == 1);
+    l->failed = true;
+    char prefix[64];
+    chatwin_prefix(l, "%H:%M", prefix, sizeof prefix);
+    CHECK_STR(prefix, "00:00 (not sent) alice> ");
+    CHECK_STR(chatwin_mark(l), "(not sent) ");
+    CHECK_STR(chatwin_mark(chatwin_find_id(w, "r4")), "(pending) ");
+    chatwin_insert_msg(w, chatwin_index_of(w, l) + 1, 0, CHATLINE_ERROR, NULL, "refused", NULL,
+                       false);
+    CHECK(w->count == 4);
+    CHECK_STR(chatwin_line(w, 0)->text, "line 3"); /* the oldest went */
+    CHECK_STR(chatwin_line(w, 1)->text, "refused");
+    CHECK(chatwin_line(w, 1)->kind == CHATLINE_ERROR);
+    CHECK_STR(chatwin_line(w, 2)->text, "line 4");
+    CHECK_STR(chatwin_line(w, 3)->text, "line 5");
+    chatwins_free(&ws);
+}
+
 static void join_segs(const struct statusbar_seg *segs, size_t n, char *line, size_t len)
 {
     line[0] = '\0';
@@ -442,6 +474,7 @@ int main(void)
     test_layout();
     test_delivered_and_action();
     test_pending();
+    test_refused_in_place();
     test_statusbar();
     test_statusbar_many();
     test_statusbar_choices();
