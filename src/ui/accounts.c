@@ -28,9 +28,11 @@ void ui_cmd_account_list(struct ui *ui, const struct command *c)
     struct chatwin *w = chatwins_current(&ui->wins);
     for (size_t i = 0; i < ui->naccts; i++) {
         struct ui_acct *a = ui->accts[i];
-        ui_info(ui, w, CHATLINE_INFO, "%s%s: %s, %s%s%s%s", a == ui_home_account(ui) ? "* " : "  ",
-                a->name, session_bare_jid(a->session), state_of(a), a->why_down[0] ? " (" : "",
-                a->why_down, a->why_down[0] ? ")" : "");
+        const char *jid = session_bare_jid(a->session);
+        bool named = strcmp(a->name, jid) != 0; /* a section's name, not the JID again */
+        ui_info(ui, w, CHATLINE_INFO, "%s%s%s%s, %s%s%s%s", a == ui_home_account(ui) ? "* " : "  ",
+                named ? a->name : "", named ? ": " : "", jid, state_of(a),
+                a->why_down[0] ? " (" : "", a->why_down, a->why_down[0] ? ")" : "");
     }
     for (size_t i = 0; i < ui->naccount_names; i++)
         if (!ui_account_named(ui, ui->account_names[i]))
