@@ -52,6 +52,7 @@ ROWS=80 COLS=120
 PW=bench-acct-pw
 BIG='big1 big2 big3 big4 big5'
 SMALL='small1 small2 small3'
+# shellcheck disable=SC2153 # RUN is bench_server's (lib.sh)
 for u in $BIG $SMALL; do
 	scripts/prosody adduser "$RUN" "$u" "$PW" >/dev/null
 done
@@ -290,6 +291,9 @@ idle_run() { # N
 		printf '%s\n' "$CTXT"
 		# The same span again under strace, to say what the wakeups were.
 		printf '%s\n' "exec timeout -s INT $IDLE_S strace -f -tt -e trace=epoll_wait,epoll_pwait,epoll_pwait2,read,write,sendmsg,recvmsg,sendto,recvfrom -o $trace -p \$BENCH_PID 2>/dev/null"
+		# Which descriptor is which (the sockets, one an account), for
+		# reading the trace.
+		# shellcheck disable=SC2016 # $BENCH_PID is the pty driver's exec's
 		echo 'exec ls -l /proc/$BENCH_PID/fd | sed "s/^/fd /"'
 		printf '%s\n' 'send \x15/quit\r' 'exit 10000'
 	} >"$W/idle.script"
