@@ -13,6 +13,10 @@
 #      each of the five sections holds its contacts and says "online".
 #   2. peak RSS (VmHWM) with 1, 2 and 3 accounts of 50 contacts, logged in
 #      and idle 1 s after the last went online.
+#      1 and 2 twice: first starts (a fresh data folder, as ui.sh: each
+#      account creates its OMEMO identity, the whole roster comes) and
+#      later starts (a copy of the data folder a first start left:
+#      identities, roster caches).
 #   3. idle wakeups with 3 accounts and with 1: context switches of every
 #      thread (/proc/PID/task/*/status) over IDLE_S seconds of idle after
 #      login, then the same span under strace to say what each wakeup was.
@@ -26,15 +30,17 @@
 #
 # Passwords: every account reads the vault, filled beforehand by
 # build/rel/bench/bench_vault, so that no question is answered during the
-# timed start. Not --password-file for the first: given it, tuktuk does not
-# open the vault at all and the other accounts ask (main.c
-# load_credentials, core/credentials.c credentials_load). Each run has a fresh data
-# folder (as ui.sh), so each account's OMEMO identity is created in the
-# run. Run by scripts/bench (make bench), which provides the Prosody; run
-# alone, it starts a private one. TUKTUK_BENCH_RUNS (default 5) runs of 1,
-# 3 of 2; TUKTUK_BENCH_IDLE_S (default 30); TUKTUK_BENCH_ACCOUNTS_PARTS
-# (default 123) which of the three to run. Numbers are measurements, not
-# pass/fail. See docs/benchmarks.md, "Several accounts (issue 15)".
+# timed start. Not --password-file for the first: given it, tuktuk does
+# not open the vault at all and the other accounts ask (main.c
+# load_credentials, core/credentials.c credentials_load). Every run starts
+# once Prosody is idle.
+#
+# Run by scripts/bench (make bench), which provides the Prosody; run
+# alone, it starts a private one (about 6 minutes). TUKTUK_BENCH_RUNS
+# (default 5) runs of 1, 3 of 2; TUKTUK_BENCH_IDLE_S (default 30);
+# TUKTUK_BENCH_ACCOUNTS_PARTS (default 123) which of the three to run.
+# Numbers are measurements, not pass/fail. See docs/benchmarks.md,
+# "Several accounts (issue 15)".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -210,9 +216,9 @@ for start in first later; do
 	k=${k:+-$k}
 	echo "   $start start:"
 	echo "  one account of 2,000:   $(echo "${T[one$k]}" | stats) s"
-	echo "      tuktuk CPU to then $(echo "${CPU[one$k]}" | stats) s; Prosody CPU over the run $(echo "${SRV[one$k]}" | stats) s"
+	echo "      tuktuk CPU to then $(echo "${CPU[one$k]}" | stats) s; Prosody CPU, login to logout $(echo "${SRV[one$k]}" | stats) s"
 	echo "  five accounts of 2,000: $(echo "${T[five$k]}" | stats) s"
-	echo "      tuktuk CPU to then $(echo "${CPU[five$k]}" | stats) s; Prosody CPU over the run $(echo "${SRV[five$k]}" | stats) s"
+	echo "      tuktuk CPU to then $(echo "${CPU[five$k]}" | stats) s; Prosody CPU, login to logout $(echo "${SRV[five$k]}" | stats) s"
 done
 last=$W/start-five-$RUNS.out
 if grep -q '^screen|' "$last"; then
