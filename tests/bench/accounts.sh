@@ -11,6 +11,9 @@
 #      painted; beside it one account of 2,000 at the same size. Then,
 #      untimed, sections 1-4 are folded one after the other to check that
 #      each of the five sections holds its contacts and says "online".
+#      The control: five other accounts with the same rosters, every
+#      subscription "none" (Prosody then broadcasts and probes no presence
+#      at login).
 #   2. peak RSS (VmHWM) with 1, 2 and 3 accounts of 50 contacts, logged in
 #      and idle 1 s after the last went online.
 #      1 and 2 twice: first starts (a fresh data folder, as ui.sh: each
@@ -57,12 +60,18 @@ ROWS=80 COLS=120
 
 PW=bench-acct-pw
 BIG='big1 big2 big3 big4 big5'
+# The same five rosters with subscription "none": no presence is
+# broadcast or probed at login, so Prosody's share of the start shrinks
+# to the rosters themselves (the control of part 1).
+QUIET='quiet1 quiet2 quiet3 quiet4 quiet5'
 SMALL='small1 small2 small3'
 # shellcheck disable=SC2153 # RUN is bench_server's (lib.sh)
-for u in $BIG $SMALL; do
+for u in $BIG $QUIET $SMALL; do
 	scripts/prosody adduser "$RUN" "$u" "$PW" >/dev/null
 done
-for u in $BIG; do scripts/prosody roster "$RUN" "$u" 2000; done
+for u in $BIG $QUIET; do scripts/prosody roster "$RUN" "$u" 2000; done
+# Written while the users are offline and never loaded yet (scripts/prosody).
+for u in $QUIET; do sed -i 's/"both"/"none"/' "$RUN/data/localhost/roster/$u.dat"; done
 for u in $SMALL; do scripts/prosody roster "$RUN" "$u" 50; done
 echo "$PW" >"$W/pw"
 chmod 600 "$W/pw"
@@ -203,6 +212,8 @@ for ((run = 1; run <= RUNS; run++)); do
 	start_run one "$run" "$MARK_ONE" big1
 	# shellcheck disable=SC2086 # the user list is words
 	start_run five "$run" "$MARK_MULTI" $BIG
+	# shellcheck disable=SC2086 # the user list is words
+	start_run quiet "$run" "$MARK_MULTI" $QUIET
 done
 # Later starts: a copy of the data folder the first run left (OMEMO
 # identities made, rosters cached: issue 11's roster versioning).
@@ -210,6 +221,8 @@ for ((run = 1; run <= RUNS; run++)); do
 	SEED=$W/start-one-1/data start_run one-later "$run" "$MARK_ONE" big1
 	# shellcheck disable=SC2086 # the user list is words
 	SEED=$W/start-five-1/data start_run five-later "$run" "$MARK_MULTI" $BIG
+	# shellcheck disable=SC2086 # the user list is words
+	SEED=$W/start-quiet-1/data start_run quiet-later "$run" "$MARK_MULTI" $QUIET
 done
 for start in first later; do
 	k=${start#first}
@@ -219,6 +232,8 @@ for start in first later; do
 	echo "      tuktuk CPU to then $(echo "${CPU[one$k]}" | stats) s; Prosody CPU, login to logout $(echo "${SRV[one$k]}" | stats) s"
 	echo "  five accounts of 2,000: $(echo "${T[five$k]}" | stats) s"
 	echo "      tuktuk CPU to then $(echo "${CPU[five$k]}" | stats) s; Prosody CPU, login to logout $(echo "${SRV[five$k]}" | stats) s"
+	echo "  five of 2,000, no subscriptions (no presence work in Prosody): $(echo "${T[quiet$k]}" | stats) s"
+	echo "      tuktuk CPU to then $(echo "${CPU[quiet$k]}" | stats) s; Prosody CPU, login to logout $(echo "${SRV[quiet$k]}" | stats) s"
 done
 last=$W/start-five-$RUNS.out
 if grep -q '^screen|' "$last"; then
