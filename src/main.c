@@ -520,6 +520,7 @@ static int start_account(struct acct *a, char *err, size_t errlen)
     catchup_init(&a->catchup, a->session, app->store, (unsigned)a->account.archive_days);
     uv_timer_init(&app->loop, &a->roster_timer);
     a->roster_timer.data = a;
+    load_roster(a); /* before the UI hears of it: the cached roster shows at once */
     if (app->ui) {
         const struct config_account *sec =
             a->account.name ? config_account(app->config, a->account.name) : NULL;
@@ -538,7 +539,6 @@ static int start_account(struct acct *a, char *err, size_t errlen)
     }
     if (a->cred.notice[0])
         acct_notice(a, a->cred.notice);
-    load_roster(a);
     load_outbox(a);
     return 0;
 }

@@ -136,6 +136,9 @@ size_t ui_add_account(struct ui *ui, const struct ui_account *ua)
         a->autojoin[a->nautojoin++] = xalloc_strdup(ua->autojoin[i]);
     a->show = SHOW_ONLINE;
     a->rv = rosterview_new(ui->opt.show_offline);
+    /* The roster of the last run (the roster cache), all offline, while
+     * the login goes on: the contacts are there from the first paint. */
+    rosterview_reload(a->rv, session_roster(a->session));
     /* A later account starts as the others are: away when they are. */
     if (ui->naccts > 0) {
         a->show = ui->accts[0]->show;
