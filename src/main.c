@@ -574,6 +574,23 @@ static struct acct *find_acct(struct app *app, const char *name)
     return NULL;
 }
 
+/* The config file as it is now: a section added since the start (by
+ * hand, or by /account add) can then be connected. */
+static int reload_config(struct app *app)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/config", app->config_dir);
+    char **warnings = NULL;
+    size_t nwarnings = 0;
+    struct config *cfg = config_load(path, &warnings, &nwarnings);
+    config_warnings_free(warnings, nwarnings); /* said at start; a new one is a typo of now */
+    if (!cfg)
+        return -1;
+    config_free(app->config);
+    app->config = cfg;
+    return 0;
+}
+
 /* /account connect NAME: an account of the run connects again; a section
  * of the config file not used yet starts. Returns its index, or -1. */
 static int account_connect(void *ud, const char *name, char *err, size_t errlen)
@@ -584,6 +601,10 @@ static int account_connect(void *ud, const char *name, char *err, size_t errlen)
         if (session_state(a->session) == SESSION_OFFLINE)
             session_connect(a->session);
         return (int)a->index;
+    }
+    if (!config_account(app->config, name) && reload_config(app) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     if (!(a = new_acct(app))) {
         snprintf(err, errlen, "at most %d accounts at once", APP_MAX_ACCOUNTS);
@@ -619,12 +640,7 @@ static int account_add(void *ud, const char *jid, const char *password, char *er
     snprintf(path, sizeof path, "%s/config", app->config_dir);
     if (config_add_account(path, jid, name, sizeof name, err, errlen) < 0)
         return -1;
-    config_free(app->config);
-    config_warnings_free(app->warnings, app->nwarnings);
-    app->warnings = NULL;
-    app->nwarnings = 0;
-    app->config = config_load(path, &app->warnings, &app->nwarnings);
-    if (!app->config) {
+    if (reload_config(app) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }

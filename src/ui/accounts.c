@@ -76,8 +76,14 @@ void ui_cmd_account_disconnect(struct ui *ui, const struct command *c)
         return;
     }
     ui_use_account(ui, a);
+    ui_account_leave(ui);
+}
+
+void ui_account_leave(struct ui *ui)
+{
     ui_rooms_remember(ui);
-    session_disconnect(a->session, NULL);
+    ui->a->leaving = true; /* its header says offline, not failed */
+    session_disconnect(ui->a->session, NULL);
 }
 
 void ui_cmd_account_add(struct ui *ui, const struct command *c)

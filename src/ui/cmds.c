@@ -455,8 +455,7 @@ static void cmd_connect(struct ui *ui, const struct command *c)
 static void cmd_disconnect(struct ui *ui, const struct command *c)
 {
     (void)c;
-    ui_rooms_remember(ui);
-    session_disconnect(ui->a->session, NULL);
+    ui_account_leave(ui);
 }
 
 static void cmd_quit(struct ui *ui, const struct command *c)

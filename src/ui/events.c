@@ -288,7 +288,9 @@ static void on_state(struct ui *ui, const struct session_event *ev)
     bool said = ev->text && ui->a->failure_said[0] &&
                 strncmp(ev->text, ui->a->failure_said, sizeof ui->a->failure_said - 1) == 0;
     ui->a->failure_said[0] = '\0';
-    if (ev->state == SESSION_ONLINE)
+    if (ev->state != SESSION_OFFLINE && ev->state != SESSION_CLOSING)
+        ui->a->leaving = false;
+    if (ev->state == SESSION_ONLINE || (ev->state == SESSION_OFFLINE && ui->a->leaving))
         ui->a->why_down[0] = '\0';
     else if (ev->text && ev->text[0])
         snprintf(ui->a->why_down, sizeof ui->a->why_down, "%s", ev->text);

@@ -83,6 +83,7 @@ struct ui_acct {
     char *secret;     /* sodium_malloc'd: a typed password not yet used up */
     bool offer_store; /* ask to keep `secret` once the login succeeds */
     bool wants_password; /* refused while another question was asked */
+    bool leaving;        /* /disconnect: going offline is no failure */
     /* omemo.c: OMEMO for this account, or NULL (omemo_off says why) */
     struct omemochat *omemo;
     char omemo_off[300];
@@ -395,6 +396,9 @@ void ui_answer_account_jid(struct ui *ui, enum ui_prompt p, const char *jid, con
 void ui_answer_account_password(struct ui *ui, enum ui_prompt p, const char *jid,
                                 const char *text);
 void ui_answer_account_choice(struct ui *ui, enum ui_prompt p, const char *jid, const char *text);
+/* /disconnect, /account disconnect: the account in context logs out,
+ * its rooms noted for the next login. */
+void ui_account_leave(struct ui *ui);
 /* Runs a command for the account named by its -a (each, for -a all). */
 void ui_run_command(struct ui *ui, const struct command *c);
 /* /msg without -a when several accounts exist: true when it was taken
