@@ -8,8 +8,9 @@
  * (vault_derive_key), so it is as safe at rest as the passwords are; it is
  * written whole, atomically, mode 0600, only when something changed.
  *
- * In memory it is a flat list of records (kind, name, id, trust, bytes)
- * in sodium_malloc'd memory; a few hundred at most, so a linear search.
+ * In memory it is a flat list of records (kind, name, id, trust, bytes),
+ * the bytes in guarded, locked pages (keypool.c); a few hundred at most,
+ * so a linear search.
  * A prekey removed after use is gone for good, and its id is never given
  * again (next_prekey only grows): OMEMO's forward secrecy rests on it.
  *
@@ -29,6 +30,7 @@
 #include <signal_protocol.h>
 #include <sodium.h>
 
+#include "core/keypool.h"
 #include "core/omemokeys.h"
 #include "core/path.h"
 #include "core/vault.h"
@@ -46,13 +48,14 @@ struct krec {
     uint8_t kind, trust;
     uint32_t id;
     char *name; /* "" for our own */
-    uint8_t *data;
+    uint8_t *data; /* from the pool */
     size_t len;
 };
 
 struct omemokeys {
     char *dir, *name;
     unsigned char *key; /* sodium_malloc */
+    struct keypool *pool;
     uint32_t device_id, reg_id, next_prekey;
     struct krec *recs;
     size_t n, cap;
@@ -60,11 +63,10 @@ struct omemokeys {
     bool blind; /* blind trust before verification */
 };
 
-static void rec_wipe(struct krec *r)
+static void rec_wipe(struct omemokeys *k, struct krec *r)
 {
     free(r->name);
-    if (r->data)
-        sodium_free(r->data);
+    keypool_put(k->pool, r->data, r->len);
     memset(r, 0, sizeof *r);
 }
 
@@ -76,9 +78,9 @@ static ssize_t rec_find(const struct omemokeys *k, uint8_t kind, const char *nam
     return -1;
 }
 
-static uint8_t *secure_copy(const uint8_t *p, size_t n)
+static uint8_t *secure_copy(struct omemokeys *k, const uint8_t *p, size_t n)
 {
-    uint8_t *d = sodium_malloc(n ? n : 1);
+    uint8_t *d = keypool_get(k->pool, n);
     if (d && n)
         memcpy(d, p, n);
     return d;
@@ -88,12 +90,12 @@ static uint8_t *secure_copy(const uint8_t *p, size_t n)
 static struct krec *rec_put(struct omemokeys *k, uint8_t kind, const char *name, uint32_t id,
                             const uint8_t *data, size_t len)
 {
-    uint8_t *copy = secure_copy(data, len);
+    uint8_t *copy = secure_copy(k, data, len);
     if (!copy)
         return NULL;
     ssize_t i = rec_find(k, kind, name, id);
     if (i >= 0) {
-        sodium_free(k->recs[i].data);
+        keypool_put(k->pool, k->recs[i].data, k->recs[i].len);
         k->recs[i].data = copy;
         k->recs[i].len = len;
         k->dirty = true;
@@ -102,7 +104,7 @@ static struct krec *rec_put(struct omemokeys *k, uint8_t kind, const char *name,
     char *nm = strdup(name);
     if (!nm || (k->n == k->cap && k->n >= REC_MAX)) {
         free(nm);
-        sodium_free(copy);
+        keypool_put(k->pool, copy, len);
         return NULL;
     }
     if (k->n == k->cap) {
@@ -110,7 +112,7 @@ static struct krec *rec_put(struct omemokeys *k, uint8_t kind, const char *name,
         struct krec *g = realloc(k->recs, cap * sizeof *g);
         if (!g) {
             free(nm);
-            sodium_free(copy);
+            keypool_put(k->pool, copy, len);
             return NULL;
         }
         k->recs = g;
@@ -126,7 +128,7 @@ static bool rec_del(struct omemokeys *k, uint8_t kind, const char *name, uint32_
     ssize_t i = rec_find(k, kind, name, id);
     if (i < 0)
         return false;
-    rec_wipe(&k->recs[i]);
+    rec_wipe(k, &k->recs[i]);
     k->recs[i] = k->recs[--k->n];
     k->dirty = true;
     return true;
@@ -216,9 +218,10 @@ struct omemokeys *omemokeys_open(const char *dir, const char *name,
     k->dir = strdup(dir);
     k->name = strdup(name);
     k->key = sodium_malloc(OMEMOKEYS_KEY_LEN);
+    k->pool = keypool_new();
     k->next_prekey = 1;
     k->blind = true;
-    if (!k->dir || !k->name || !k->key) {
+    if (!k->dir || !k->name || !k->key || !k->pool) {
         omemokeys_free(k);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -273,8 +276,9 @@ void omemokeys_free(struct omemokeys *k)
     if (!k)
         return;
     for (size_t i = 0; i < k->n; i++)
-        rec_wipe(&k->recs[i]);
+        rec_wipe(k, &k->recs[i]);
     free(k->recs);
+    keypool_free(k->pool);
     if (k->key)
         sodium_free(k->key);
     free(k->dir);

@@ -215,6 +215,10 @@ startup_script() { # MARKER TIMEOUT_MS CLIENT
 	# session), its libraries' pages are shared and its PSS drops.
 	# shellcheck disable=SC2016
 	printf '%s\n' 'exec echo sharers $(grep -l libsodium /proc/[0-9]*/maps 2>/dev/null | grep -vxc /proc/$BENCH_PID/maps)'
+	# TUKTUK_BENCH_SMAPS=DIR keeps each reading's whole smaps there, for
+	# finding where the memory goes (scripts/smaps-sum sums it by mapping).
+	# shellcheck disable=SC2016
+	[ -n "${TUKTUK_BENCH_SMAPS:-}" ] && printf '%s\n' "exec cp /proc/\$BENCH_PID/smaps $TUKTUK_BENCH_SMAPS/$3.\$BENCH_PID.smaps"
 	quit_line "$3"
 }
 
