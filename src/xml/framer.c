@@ -22,9 +22,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <string.h>
 
 #define DEFAULT_MAX_STANZA ((size_t)1 << 20)
@@ -965,12 +962,6 @@ static int make_room(struct framer *f, size_t n)
                 f->buf = buf;
                 f->cap = cap;
             }
-#ifdef __GLIBC__
-            /* A buffer below malloc's mmap threshold leaves a hole in the
-             * heap that stays resident until something reuses it: hand its
-             * pages back now (rare: once per large stanza). */
-            malloc_trim(0);
-#endif
         }
     }
     n++; /* a spare byte for the NUL after an event's text */
