@@ -152,7 +152,8 @@ static int prepare(struct store *st)
                         " AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
         {&st->by_body, "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND ts=?3"
                        " AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
-        {&st->by_plain, "SELECT id FROM msg INDEXED BY msg_plain WHERE account=?1 AND conv=?2 AND ts BETWEEN ?3 AND ?4"
+        {&st->by_plain, "SELECT id FROM msg INDEXED BY msg_plain WHERE account=?1 AND conv=?2"
+                        " AND ts BETWEEN ?3 AND ?4"
                         " AND dir=?5 AND sender=?6 AND body=?7 AND stanza_id IS NULL"
                         " AND origin_id IS NULL AND msg_id IS NULL LIMIT 1"},
         {&st->insert, "INSERT INTO msg (account, conv, sender, dir, type, body, msg_id,"

@@ -191,7 +191,8 @@ static void describe(struct http_xfer *x, CURLcode rc, char *out, size_t cap)
         snprintf(out, cap, "the server answered HTTP %ld", code);
     else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
              rc == CURLE_SSL_CONNECT_ERROR)
-        snprintf(out, cap, "TLS failed: %s", x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
+        snprintf(out, cap, "TLS failed: %s",
+                 x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
     else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
         snprintf(out, cap, "refused: only https is allowed (%s)",
                  x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
