@@ -31,7 +31,8 @@
 # missing (skipped with a note when that fails). TUKTUK_BENCH_ANCHORS=0
 # skips both anchors, TUKTUK_BENCH_PROFANITY=0 only Profanity (25 s).
 # TUKTUK_BENCH_MEMORY_ONLY=1 stops after 1 and 2; TUKTUK_BENCH_BIG_ONLY=1 runs
-# only 5. TUKTUK_BENCH_SMAPS=DIR keeps the whole smaps of each reading in 2.
+# only 5. TUKTUK_BENCH_SMAPS=DIR keeps the whole smaps of each reading in
+# 2 and of the end of each run in 5 (scripts/smaps-sum reads them).
 # Numbers are measurements, not pass/fail. See docs/benchmarks.md.
 set -euo pipefail
 FULL_COUNT=${TUKTUK_BENCH_FULL_COUNT:-40}
