@@ -26,7 +26,8 @@ ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo ok),,\
     $(error $(p) not found: install the Debian package $(PKG_$(p)) (or run scripts/deps))))
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-  PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lresolv -lm
+  # libcurl is not linked: net/http.c loads it at the first transfer.
+  PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lresolv -lm
   STATIC_LIBS := $(shell pkg-config --static --libs \
     $(subst libuv,libuv-static,$(filter-out libcurl libomemo-c,$(PKGS)))) -lresolv -lm
 endif

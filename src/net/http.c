@@ -18,7 +18,16 @@
  * that moves no byte for stall_s seconds ends. The certificate is checked
  * as the XMPP connection's is (tls_http_trust: the system roots, the
  * --ca-file, and a certificate the user pinned with /tls trust), and the
- * name in the URL must match it. */
+ * name in the URL must match it.
+ *
+ * libcurl is loaded at the first transfer (dlopen), not when tuktuk
+ * starts: Debian's libcurl brings 26 libraries (GnuTLS, Kerberos, LDAP,
+ * libssh2, RTMP...), and linking it made every process pay for their
+ * relocations and constructors, 1.5 MB of PSS in a session that never
+ * moves a file (docs/benchmarks.md, issue 9 item 16). It is looked up by
+ * its soname, as the dynamic linker would have at start, and stays loaded
+ * once in. The price is the compiler's type check of curl_easy_setopt's
+ * arguments (a macro of curl.h that would call the linked symbol). */
 #include "net/http.h"
 
 #ifdef TUKTUK_NO_CURL
@@ -51,7 +60,9 @@ void http_cancel(struct http_xfer *x)
 {
 }
 #else
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +94,57 @@ struct http_xfer {
     char curl_err[CURL_ERROR_SIZE]; /* curl's */
 };
 
+/* The soname of libcurl 7 and 8 alike. */
+#define HTTP_LIBCURL "libcurl.so.4"
+
+#define CURL_FUNCTIONS(X)                                                                          \
+    X(curl_global_init)                                                                            \
+    X(curl_multi_init)                                                                             \
+    X(curl_multi_setopt)                                                                           \
+    X(curl_multi_add_handle)                                                                       \
+    X(curl_multi_remove_handle)                                                                    \
+    X(curl_multi_assign)                                                                           \
+    X(curl_multi_socket_action)                                                                    \
+    X(curl_multi_info_read)                                                                        \
+    X(curl_multi_cleanup)                                                                          \
+    X(curl_easy_init)                                                                              \
+    X(curl_easy_setopt)                                                                            \
+    X(curl_easy_getinfo)                                                                           \
+    X(curl_easy_strerror)                                                                          \
+    X(curl_easy_cleanup)                                                                           \
+    X(curl_slist_append)                                                                           \
+    X(curl_slist_free_all)
+
+/* libcurl's functions, with the types curl.h gives them. */
+static struct {
+#define FIELD(f) __typeof__(f) *f;
+    CURL_FUNCTIONS(FIELD)
+#undef FIELD
+} lib;
+
+/* Loads libcurl once and initialises it; false when it is missing or not
+ * the library curl.h describes (a function is absent). */
+static bool load_libcurl(void)
+{
+    static bool loaded;
+    if (loaded)
+        return true;
+    void *so = dlopen(HTTP_LIBCURL, RTLD_NOW | RTLD_LOCAL);
+    if (!so)
+        return false;
+    bool ok = true;
+#define LOOKUP(f) ok = ok && (lib.f = (__typeof__(lib.f))dlsym(so, #f)) != NULL;
+    CURL_FUNCTIONS(LOOKUP)
+#undef LOOKUP
+    if (!ok || lib.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        memset(&lib, 0, sizeof lib);
+        dlclose(so);
+        return false;
+    }
+    loaded = true;
+    return true;
+}
+
 /* One watched socket. */
 struct http_sock {
     uv_poll_t poll;
@@ -98,8 +160,8 @@ static void on_sock_closed(uv_handle_t *p)
 static void destroy(struct http_xfer *x)
 {
     if (x->easy)
-        curl_easy_cleanup(x->easy);
-    curl_slist_free_all(x->headers);
+        lib.curl_easy_cleanup(x->easy);
+    lib.curl_slist_free_all(x->headers);
     free(x->url);
     free(x->ca_file);
     free(x->pinned);
@@ -114,7 +176,7 @@ static void release(struct http_xfer *x)
             *p = x->next;
             break;
         }
-    curl_multi_remove_handle(h->multi, x->easy);
+    lib.curl_multi_remove_handle(h->multi, x->easy);
     destroy(x);
 }
 
@@ -122,17 +184,18 @@ static void release(struct http_xfer *x)
 static void describe(struct http_xfer *x, CURLcode rc, char *out, size_t cap)
 {
     long code = 0;
-    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+    lib.curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
     if (x->reason[0])
         snprintf(out, cap, "%s", x->reason);
     else if (rc == CURLE_OK)
         snprintf(out, cap, "the server answered HTTP %ld", code);
     else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
              rc == CURLE_SSL_CONNECT_ERROR)
-        snprintf(out, cap, "TLS failed: %s", x->curl_err[0] ? x->curl_err : curl_easy_strerror(rc));
+        snprintf(out, cap, "TLS failed: %s",
+                 x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
     else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
         snprintf(out, cap, "refused: only https is allowed (%s)",
-                 x->curl_err[0] ? x->curl_err : curl_easy_strerror(rc));
+                 x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         snprintf(out, cap, "the server stopped sending (no progress for %u s)", x->r.stall_s);
     else if (rc == CURLE_HTTP_RETURNED_ERROR)
@@ -143,9 +206,9 @@ static void describe(struct http_xfer *x, CURLcode rc, char *out, size_t cap)
     else if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
              rc == CURLE_GOT_NOTHING)
         snprintf(out, cap, "the server went away in the middle of the transfer (%s)",
-                 x->curl_err[0] ? x->curl_err : curl_easy_strerror(rc));
+                 x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
     else
-        snprintf(out, cap, "%s", x->curl_err[0] ? x->curl_err : curl_easy_strerror(rc));
+        snprintf(out, cap, "%s", x->curl_err[0] ? x->curl_err : lib.curl_easy_strerror(rc));
 }
 
 /* Transfers curl has finished: each one's done, then its memory. */
@@ -153,13 +216,13 @@ static void reap(struct http *h)
 {
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(h->multi, &left))) {
+    while ((m = lib.curl_multi_info_read(h->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
         struct http_xfer *x = NULL;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        lib.curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
         long code = 0;
-        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+        lib.curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
         char err[400];
         bool ok = m->data.result == CURLE_OK && code >= 200 && code < 300;
         if (!ok)
@@ -174,7 +237,7 @@ static void reap(struct http *h)
 static void act(struct http *h, curl_socket_t fd, int flags)
 {
     int running;
-    curl_multi_socket_action(h->multi, fd, flags, &running);
+    lib.curl_multi_socket_action(h->multi, fd, flags, &running);
     reap(h);
 }
 
@@ -202,7 +265,7 @@ static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
         if (s) {
             uv_poll_stop(&s->poll);
             uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-            curl_multi_assign(h->multi, fd, NULL);
+            lib.curl_multi_assign(h->multi, fd, NULL);
         }
         return 0;
     }
@@ -215,7 +278,7 @@ static int socket_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
         s->fd = fd;
         s->h = h;
         s->poll.data = s;
-        curl_multi_assign(h->multi, fd, s);
+        lib.curl_multi_assign(h->multi, fd, s);
     }
     int ev = (what & CURL_POLL_IN ? UV_READABLE : 0) | (what & CURL_POLL_OUT ? UV_WRITABLE : 0);
     uv_poll_start(&s->poll, ev, on_poll);
@@ -236,24 +299,20 @@ static int timer_cb(CURLM *m, long ms, void *userp)
 
 struct http *http_new(uv_loop_t *loop)
 {
-    static bool global;
-    if (!global) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-            return NULL;
-        global = true;
-    }
+    if (!load_libcurl())
+        return NULL;
     struct http *h = calloc(1, sizeof *h);
-    if (!h || !(h->multi = curl_multi_init())) {
+    if (!h || !(h->multi = lib.curl_multi_init())) {
         free(h);
         return NULL;
     }
     h->loop = loop;
     uv_timer_init(loop, &h->timer);
     h->timer.data = h;
-    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    lib.curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    lib.curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    lib.curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+    lib.curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
     return h;
 }
 
@@ -268,7 +327,7 @@ void http_free(struct http *h)
         return;
     while (h->xfers)
         release(h->xfers); /* removing each handle closes its sockets' polls */
-    curl_multi_cleanup(h->multi);
+    lib.curl_multi_cleanup(h->multi);
     uv_close((uv_handle_t *)&h->timer, on_timer_closed);
 }
 
@@ -346,7 +405,7 @@ static bool setup(struct http_xfer *x)
 {
     CURL *e = x->easy;
     bool ok = true;
-#define SET(opt, val) ok = ok && curl_easy_setopt(e, opt, val) == CURLE_OK
+#define SET(opt, val) ok = ok && lib.curl_easy_setopt(e, opt, val) == CURLE_OK
     SET(CURLOPT_URL, x->url);
     SET(CURLOPT_PRIVATE, x);
     SET(CURLOPT_NOSIGNAL, 1L);
@@ -408,7 +467,7 @@ static bool add_header(struct curl_slist **list, const char *line)
 {
     if (strpbrk(line, "\r\n"))
         return true; /* dropped */
-    struct curl_slist *l = curl_slist_append(*list, line);
+    struct curl_slist *l = lib.curl_slist_append(*list, line);
     if (!l)
         return false;
     *list = l;
@@ -437,7 +496,7 @@ struct http_xfer *http_start(struct http *h, const struct http_request *r, char 
     x->url = strdup(r->url);
     x->ca_file = r->ca_file ? strdup(r->ca_file) : NULL;
     x->pinned = r->pinned_sha256 && r->pinned_sha256[0] ? strdup(r->pinned_sha256) : NULL;
-    x->easy = curl_easy_init();
+    x->easy = lib.curl_easy_init();
     bool ok = x->url && x->easy && (!r->ca_file || x->ca_file);
     if (ok && r->put && r->content_type) {
         char ct[300];
@@ -447,7 +506,7 @@ struct http_xfer *http_start(struct http *h, const struct http_request *r, char 
     for (size_t i = 0; ok && r->put && r->headers && r->headers[i]; i++)
         ok = add_header(&x->headers, r->headers[i]);
     ok = ok && add_header(&x->headers, "Expect:"); /* no 1 s wait for 100-continue */
-    if (!ok || !setup(x) || curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+    if (!ok || !setup(x) || lib.curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
         snprintf(err, errlen, "cannot start the transfer");
         destroy(x);
         return NULL;

@@ -28,6 +28,7 @@
 #define DEFAULT_MAX_DEPTH 64
 #define DEFAULT_MAX_ATTRS 64
 #define INITIAL_CAP 16384
+#define SHRINK_ABOVE (256 * 1024) /* make_room */
 
 #define NWF "not-well-formed"
 #define RESTRICTED "restricted-xml"
@@ -939,7 +940,10 @@ void framer_reset(struct framer *f)
 }
 
 /* Drop consumed bytes when they are at least half the buffer, or when the
- * buffer must grow anyway: each byte is moved O(1) times on average. */
+ * buffer must grow anyway: each byte is moved O(1) times on average.
+ * A buffer that one large stanza grew (a roster of 10,000 contacts is a
+ * megabyte) goes back to a small one once that stanza is consumed, so the
+ * megabyte is not kept for the session (docs/benchmarks.md, issue 12). */
 static int make_room(struct framer *f, size_t n)
 {
     size_t live = f->len - f->start;
@@ -950,6 +954,15 @@ static int make_room(struct framer *f, size_t n)
         f->base += f->start;
         f->start = 0;
         f->len = live;
+        size_t want = 2 * (live + n + 1);
+        if (f->cap > SHRINK_ABOVE && want <= f->cap / 8) {
+            size_t cap = want > INITIAL_CAP ? want : INITIAL_CAP;
+            char *buf = realloc(f->buf, cap);
+            if (buf) {
+                f->buf = buf;
+                f->cap = cap;
+            }
+        }
     }
     n++; /* a spare byte for the NUL after an event's text */
     if (f->cap - f->len >= n)
@@ -1020,4 +1033,9 @@ const char *framer_error_condition(const struct framer *f)
 const char *framer_error_text(const struct framer *f)
 {
     return f->phase == P_ERROR ? f->errtext : NULL;
+}
+
+size_t framer_buffer_size(const struct framer *f)
+{
+    return f->cap;
 }

@@ -45,4 +45,8 @@ enum framer_event framer_next(struct framer *f, const char **text, size_t *len);
 const char *framer_error_condition(const struct framer *f);
 const char *framer_error_text(const struct framer *f);
 
+/* Bytes held for input: grown by a large stanza, small again once it is
+ * consumed (for the memory tests). */
+size_t framer_buffer_size(const struct framer *f);
+
 #endif

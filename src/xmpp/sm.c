@@ -92,6 +92,9 @@ static bool keeps_text(const char *xml, size_t len)
     return starts_element(xml, len, "message") || starts_element(xml, len, "presence");
 }
 
+/* Entries of the queue kept allocated when it empties (take_ack). */
+#define SM_QUEUE_KEEP 256
+
 static void drop_front(struct sm_state *sm, size_t n)
 {
     if (n == 0)
@@ -362,6 +365,13 @@ static bool take_ack(struct session *s, mxml_node_t *el)
         drop_front(&s->sm, n);
     }
     s->sm.acked = h;
+    /* A burst (10,000 receipts while messages pour in) can grow the queue
+     * to hundreds of kilobytes; once it is empty they go back. */
+    if (s->sm.nqueue == 0 && s->sm.cap > SM_QUEUE_KEEP) {
+        free(s->sm.queue);
+        s->sm.queue = NULL;
+        s->sm.cap = 0;
+    }
     for (size_t i = 0; done && i < n; i++) {
         confirm(s, done[i].text, done[i].len);
         free(done[i].text);

@@ -30,7 +30,9 @@
 # it starts a private one. mcabber and Profanity are installed with apt if
 # missing (skipped with a note when that fails). TUKTUK_BENCH_ANCHORS=0
 # skips both anchors, TUKTUK_BENCH_PROFANITY=0 only Profanity (25 s).
-# TUKTUK_BENCH_MEMORY_ONLY=1 stops after 1 and 2.
+# TUKTUK_BENCH_MEMORY_ONLY=1 stops after 1 and 2; TUKTUK_BENCH_BIG_ONLY=1 runs
+# only 5. TUKTUK_BENCH_SMAPS=DIR keeps the whole smaps of each reading in
+# 2 and of the end of each run in 5 (scripts/smaps-sum reads them).
 # Numbers are measurements, not pass/fail. See docs/benchmarks.md.
 set -euo pipefail
 FULL_COUNT=${TUKTUK_BENCH_FULL_COUNT:-40}
@@ -209,6 +211,10 @@ startup_script() { # MARKER TIMEOUT_MS CLIENT
 	# session), its libraries' pages are shared and its PSS drops.
 	# shellcheck disable=SC2016
 	printf '%s\n' 'exec echo sharers $(grep -l libsodium /proc/[0-9]*/maps 2>/dev/null | grep -vxc /proc/$BENCH_PID/maps)'
+	# TUKTUK_BENCH_SMAPS=DIR keeps each reading's whole smaps there, for
+	# finding where the memory goes (scripts/smaps-sum sums it by mapping).
+	# shellcheck disable=SC2016
+	[ -n "${TUKTUK_BENCH_SMAPS:-}" ] && printf '%s\n' "exec cp /proc/\$BENCH_PID/smaps $TUKTUK_BENCH_SMAPS/$3.\$BENCH_PID.smaps"
 	quit_line "$3"
 }
 
@@ -236,6 +242,9 @@ startup() { # CLIENT USER RUNS MARKER TIMEOUT_MS KEY
 	PSS[$key.$client]="$(echo "$psss" | median) MB (runs:$psss)"
 	PRIV[$key.$client]="$(echo "$privs" | median) MB (runs:$privs)"
 }
+
+# TUKTUK_BENCH_BIG_ONLY=1 skips to 5 (its two runs take about a minute).
+if [ "${TUKTUK_BENCH_BIG_ONLY:-0}" = 0 ]; then
 
 echo "-- start to roster visible, 2,000 contacts, 120x40, TERM=$TERM (target < 0.3 s)"
 # Interleaved, so that a drift of the machine's speed hits both alike.
@@ -420,6 +429,8 @@ echo "  tuktuk     ${MSG_CPU[tuktuk]}; ${MSG_WALL[tuktuk]}; ${MSG_BYTES_BURST[tu
 [ -n "$have_mcabber" ] &&
 	echo "  mcabber    ${MSG_CPU[mcabber]}; ${MSG_WALL[mcabber]}; ${MSG_BYTES_BURST[mcabber]} bytes a message   (issue's anchor: 0.33 s)"
 
+fi # TUKTUK_BENCH_BIG_ONLY
+
 # ---------------------------------------------------------------- 5: 10k + 10k
 # Twice: as installed, every message kept in the message store
 # (core/store.c, issue 12), and with the store off: a folder where
@@ -456,6 +467,8 @@ cat >"$W/big.script" <<-EOF
 	rss
 	cpu
 EOF
+# shellcheck disable=SC2016
+[ -n "${TUKTUK_BENCH_SMAPS:-}" ] && printf '%s\n' "exec cp /proc/\$BENCH_PID/smaps $TUKTUK_BENCH_SMAPS/big.\$BENCH_PID.smaps" >>"$W/big.script"
 quit_line tuktuk >>"$W/big.script"
 drive tuktuk uiroster10k big-tuktuk "$W/big.script"
 drive tuktuknostore uiroster10k big-nostore "$W/big.script"

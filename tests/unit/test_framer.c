@@ -455,6 +455,33 @@ static void test_big_bytewise(void)
     free(s);
 }
 
+/* A large stanza grows the buffer; once it is consumed the buffer is
+ * small again, and a stanza begun before that is kept whole. */
+static void test_shrink(void)
+{
+    size_t len;
+    char *s = big_stanza((size_t)512 * 1024, &len);
+    struct framer *f = framer_new(NULL);
+    const char *t;
+    size_t n;
+
+    CHECK(framer_feed(f, s, len) == 0);
+    CHECK(framer_feed(f, "<a x='1'>", 9) == 0);
+    CHECK(framer_next(f, &t, &n) == FRAMER_HEADER);
+    CHECK(framer_next(f, &t, &n) == FRAMER_STANZA);
+    CHECK(n == len - strlen(HDR));
+    CHECK(framer_next(f, &t, &n) == FRAMER_NEED_MORE);
+    CHECK(framer_buffer_size(f) >= (size_t)512 * 1024);
+    CHECK(framer_feed(f, "hi</a><b/>", 10) == 0);
+    CHECK(framer_buffer_size(f) <= 64 * 1024);
+    CHECK(framer_next(f, &t, &n) == FRAMER_STANZA);
+    CHECK(n == 15 && memcmp(t, "<a x='1'>hi</a>", 15) == 0);
+    CHECK(framer_next(f, &t, &n) == FRAMER_STANZA);
+    CHECK(n == 4 && memcmp(t, "<b/>", 4) == 0);
+    framer_free(f);
+    free(s);
+}
+
 static void test_restart(void)
 {
     struct framer *f = framer_new(NULL);
@@ -564,6 +591,7 @@ int main(void)
     test_stream_level();
     test_limits();
     test_big_bytewise();
+    test_shrink();
     test_restart();
     test_many_stanzas();
     return check_done();
