@@ -737,7 +737,7 @@ const struct command_entry commands_table[] = {
      "Set your presence and its status message (quotes around MESSAGE are dropped), and say "
      "what was set. Alone: show your presence. It is the current window's account's, or "
      "ACCOUNT's, or every account's with -a all.",
-     "/status -a all away \"out for lunch\"",
+     "/status away \"out for lunch\"",
      cmd_status, ACCOUNT_ALL},
     {"away", NULL, 0, 1, true, VALUE_STATUS_TEXT, ARG_TEXT, "/away [-a ACCOUNT|all] [MESSAGE]",
      "Set your presence to away, with MESSAGE if given (/status away MESSAGE).",

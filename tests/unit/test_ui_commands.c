@@ -144,7 +144,8 @@ static void test_help(void)
      * /upload, /download, /open of issue 14, /omemo (one name) and
      * /account (one name) of issue 15 */
     CHECK(n == 50);
-    CHECK(strstr(commands_help("status"), "Example: /status -a all away") != NULL);
+    CHECK(strstr(commands_help("status"), "Example: /status away") != NULL);
+    CHECK(strstr(commands_help("status"), "/status [-a ACCOUNT|all]") != NULL);
     CHECK(strstr(commands_help("account"), "/account connect NAME") != NULL);
     /* The overview is the names, a few lines: not one line per command. */
     size_t lines = 0;
