@@ -73,6 +73,7 @@ struct app {
     const struct options *opt;
     struct acct *accts[APP_MAX_ACCOUNTS];
     size_t naccts;
+    struct session_group *group; /* the accounts' idle checks, in step */
     struct vault *vault; /* shared by the accounts; NULL when it cannot be used */
     bool vault_tried;
     char vault_notice[512]; /* why not, said at start */
@@ -444,6 +445,7 @@ static int create_session(struct acct *a, char *err, size_t errlen)
         .reconnect = true,
         .register_account = app->register_account && a->index == 0,
         .channel_binding = a->account.channel_binding,
+        .group = app->group,
     };
     a->session = session_new(&app->loop, &cfg, on_session_event, a, err, errlen);
     return a->session ? 0 : -1;
@@ -660,6 +662,7 @@ static int account_add(void *ud, const char *jid, const char *password, char *er
 static int run(struct app *app)
 {
     char store_said[8600] = "";
+    app->group = session_group_new(); /* NULL: each account pings on its own */
     open_store(app, store_said, sizeof store_said);
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (tty && start_ui(app) < 0)
@@ -707,6 +710,7 @@ static int run(struct app *app)
         uv_close((uv_handle_t *)&a->roster_timer, NULL);
     }
     store_close(app->store);
+    session_group_free(app->group);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_close((uv_handle_t *)&app->sighup, NULL);

@@ -481,6 +481,61 @@ static void arm_ping(struct session *s)
         uv_timer_start(&s->ping_timer, on_ping_timer, s->ping_idle_ms, 0);
 }
 
+struct session_group {
+    struct session **s;
+    size_t n;
+};
+
+struct session_group *session_group_new(void)
+{
+    return calloc(1, sizeof(struct session_group));
+}
+
+void session_group_free(struct session_group *g)
+{
+    if (g)
+        free(g->s);
+    free(g);
+}
+
+static void group_add(struct session *s)
+{
+    struct session_group *g = s->group;
+    struct session **grown = g ? realloc(g->s, (g->n + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        s->group = NULL; /* it pings on its own clock */
+        return;
+    }
+    g->s = grown;
+    g->s[g->n++] = s;
+}
+
+static void group_remove(struct session *s)
+{
+    struct session_group *g = s->group;
+    for (size_t i = 0; g && i < g->n; i++)
+        if (g->s[i] == s) {
+            g->s[i] = g->s[--g->n];
+            return;
+        }
+}
+
+static void send_ping(struct session *s);
+
+/* The others of s's group that have been silent for half their idle time
+ * ping with s (see session_group_new). */
+static void ping_group(struct session *s)
+{
+    struct session_group *g = s->group;
+    for (size_t i = 0; g && i < g->n; i++) {
+        struct session *o = g->s[i];
+        if (o != s && o->phase == PHASE_READY && !o->ping_outstanding &&
+            uv_is_active((uv_handle_t *)&o->ping_timer) &&
+            uv_timer_get_due_in(&o->ping_timer) <= o->ping_idle_ms / 2)
+            send_ping(o);
+    }
+}
+
 static void on_ping_timer(uv_timer_t *t)
 {
     struct session *s = t->data;
@@ -488,6 +543,12 @@ static void on_ping_timer(uv_timer_t *t)
         session_lost(s, "no answer from the server: connection is dead");
         return;
     }
+    send_ping(s);
+    ping_group(s);
+}
+
+static void send_ping(struct session *s)
+{
     /* XEP-0199 §4.2: a client-to-server ping finds dead connections that
      * TCP itself may not notice for a long time. */
     char id[32], xml[200];
@@ -698,6 +759,7 @@ static int copy_config(struct session *s, const struct session_config *cfg, char
     /* A dead link is found within 25 s of the last byte from the server
      * (docs/architecture.md, "Dead links"). */
     s->ping_idle_ms = cfg->ping_idle_ms ? cfg->ping_idle_ms : 15000;
+    s->group = cfg->group;
     s->ping_timeout_ms = cfg->ping_timeout_ms ? cfg->ping_timeout_ms : 10000;
     s->ack_timeout_ms = cfg->ack_timeout_ms ? cfg->ack_timeout_ms : 10000;
     s->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000;
@@ -746,6 +808,8 @@ struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
     /* Each handle's close callback counts down; the last one frees. */
     s->open_handles = (int)(sizeof timers / sizeof timers[0]) + 1;
     session_set_password(s, cfg->password);
+    if (s->group)
+        group_add(s);
     return s;
 }
 
@@ -799,6 +863,7 @@ void session_free(struct session *s)
     if (!s)
         return;
     s->freeing = true;
+    group_remove(s);
     drop_connection(s);
     request_all_gone(s); /* their contexts are freed; no event is emitted */
     release_state(s);

@@ -53,6 +53,9 @@ struct session_config {
     bool register_account;       /* XEP-0077: create the account, then log in */
     unsigned ping_idle_ms;       /* XEP-0199 ping after this much silence; 0 = 15000 */
     unsigned ping_timeout_ms;    /* no answer in this time = dead; 0 = 10000 */
+    /* Sessions of one process that ping in step (session_group_new), or
+     * NULL. */
+    struct session_group *group;
     unsigned ack_timeout_ms;     /* XEP-0198 <r/> without <a/> this long = dead; 0 = 10000 */
     unsigned connect_timeout_ms; /* whole login; 0 = 30000 */
     unsigned close_timeout_ms;   /* wait for the server's </stream:stream>; 0 = 2000 */
@@ -244,6 +247,17 @@ typedef void (*session_handler)(void *ud, const struct session_event *ev);
 struct session;
 
 /* Strings in cfg are copied. Returns NULL with a reason in err (bad JID). */
+/* Several accounts in one process (issue 15): their idle checks keep in
+ * step. When one session pings its server after a silence, each other
+ * session of the group that has been silent for half as long pings too,
+ * in the same turn of the loop; from then on they are due together, and
+ * N idle accounts wake the process once per check, not N times. A ping is
+ * only ever moved earlier, so a dead link is found as soon as before. The
+ * group must outlive its sessions. */
+struct session_group;
+struct session_group *session_group_new(void);
+void session_group_free(struct session_group *g);
+
 struct session *session_new(uv_loop_t *loop, const struct session_config *cfg,
                             session_handler handler, void *ud, char *err, size_t errlen);
 /* Closes at once (no graceful close) and frees; no event follows. */

@@ -136,6 +136,7 @@ struct session {
     unsigned backoff_step;
     uint64_t reconnect_at;
     bool ping_outstanding;
+    struct session_group *group; /* may be NULL */
 
     char pending_id[32]; /* the negotiation iq we wait for (bind, session, roster) */
     bool roster_fresh;   /* the roster being received has replaced the old one */
