@@ -9,7 +9,8 @@
  * so that opening it shows the login too. While the console window
  * exists, each stanza is also pretty-printed into it (xmlpretty.c), one
  * line per element, every line marked "sent" or "recv" (in the theme's
- * own-nick and other-nick colours). Its scrollback is 5,000 lines, and its
+ * own-nick and other-nick colours; with several accounts, "work sent" and
+ * "work recv" say whose stream it is). Its scrollback is 5,000 lines, and its
  * traffic never counts as unread: no '*', no bell, no terminal title. */
 #include "ui/ui_int.h"
 
@@ -27,6 +28,7 @@
 struct kept {
     time_t stamp;
     bool outgoing;
+    int acct;   /* the account's index, or -1 */
     char *text; /* NULL: too big to keep; len is its size */
     size_t len;
 };
@@ -62,6 +64,7 @@ static void keep(struct ui *ui, const struct session_event *ev, time_t now)
     struct kept *k = &c->ring[(c->head + c->count) % RING_STANZAS];
     k->stamp = now;
     k->outgoing = ev->outgoing;
+    k->acct = ui->a ? (int)ui->a->index : -1;
     k->len = ev->len;
     k->text = fits ? xalloc_strndup(ev->text, ev->len) : NULL;
     if (fits)
@@ -85,6 +88,7 @@ struct show {
     time_t stamp;
     enum chatline_kind kind;
     size_t lines;
+    char nick[80];
 };
 
 static int show_line(void *ud, const char *line, size_t len)
@@ -96,25 +100,37 @@ static int show_line(void *ud, const char *line, size_t len)
                 s->lines);
         return 1;
     }
-    ui_add_line(s->ui, s->w, s->stamp, s->kind, s->kind == CHATLINE_OUT ? "sent" : "recv", line);
+    ui_add_line(s->ui, s->w, s->stamp, s->kind, s->nick, line);
     s->lines++;
     return 0;
 }
 
-static void show(struct ui *ui, struct chatwin *w, time_t stamp, bool outgoing, const char *text,
-                 size_t len)
+/* "sent" or "recv"; with several accounts, "work sent". */
+static void nick_of(struct ui *ui, int acct, bool outgoing, char *buf, size_t len)
 {
-    struct show s = {ui, w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN, 0};
+    const char *dir = outgoing ? "sent" : "recv";
+    if (ui->naccts > 1 && acct >= 0 && (size_t)acct < ui->naccts)
+        snprintf(buf, len, "%s %s", ui->accts[acct]->name, dir);
+    else
+        snprintf(buf, len, "%s", dir);
+}
+
+static void show(struct ui *ui, struct chatwin *w, time_t stamp, bool outgoing, int acct,
+                 const char *text, size_t len)
+{
+    struct show s = {ui, w, stamp, outgoing ? CHATLINE_OUT : CHATLINE_IN, 0, ""};
+    nick_of(ui, acct, outgoing, s.nick, sizeof s.nick);
     xmlpretty(text, len, show_line, &s);
 }
 
 static void show_kept(struct ui *ui, struct chatwin *w, const struct kept *k)
 {
+    char nick[80];
+    nick_of(ui, k->acct, k->outgoing, nick, sizeof nick);
     if (k->text)
-        show(ui, w, k->stamp, k->outgoing, k->text, k->len);
+        show(ui, w, k->stamp, k->outgoing, k->acct, k->text, k->len);
     else
-        ui_add_line(ui, w, k->stamp, k->outgoing ? CHATLINE_OUT : CHATLINE_IN,
-                    k->outgoing ? "sent" : "recv",
+        ui_add_line(ui, w, k->stamp, k->outgoing ? CHATLINE_OUT : CHATLINE_IN, nick,
                     "(a stanza too big to keep before the console was opened)");
 }
 
@@ -126,7 +142,7 @@ void ui_console_stanza(struct ui *ui, const struct session_event *ev)
     keep(ui, ev, now);
     struct chatwin *w = chatwins_find_kind(&ui->wins, CHATWIN_XML, NULL);
     if (w)
-        show(ui, w, now, ev->outgoing, ev->text, ev->len);
+        show(ui, w, now, ev->outgoing, ui->a ? (int)ui->a->index : -1, ev->text, ev->len);
 }
 
 void ui_console_open(struct ui *ui)

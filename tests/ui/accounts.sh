@@ -205,6 +205,14 @@ check "... and shows work's message" ui_wait_said me "hi-from-work"
 tm send-keys -t ui:me "hi-from-home" Enter
 check "home's message is in the room" ui_wait_said me "homey> hi-from-home"
 
+# The XML console names the account of each stanza.
+tm send-keys -t ui:me "/xml" Enter
+check "the console is open" ui_wait_line me 0 "xml console"
+tm send-keys -t ui:me "/status -a work away console-check" Enter
+check "work's stanzas show as 'work sent'" ui_wait_re me "work sent> "
+check "... the others' under their own names" ui_wait_re me "(home|ej) (sent|recv)> "
+tm send-keys -t ui:me "/close" Enter
+
 # /account add: the address, then the password; the section goes to the
 # config file (reaching the server as home does, on the same domain), the
 # password to the vault, and the account logs in.
