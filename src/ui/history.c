@@ -231,11 +231,14 @@ static void on_found(void *ud, const struct store_msg *m)
     struct ui *ui = f->ui;
     if (ui->nhits < UI_SEARCH_HITS) {
         ui->hit_conv[ui->nhits] = xalloc_strdup(m->conv);
+        ui->hit_acct[ui->nhits] = ui->a;
         ui->hit_row[ui->nhits++] = m->rowid;
     }
     f->n++;
     char conv[300] = "";
-    if (f->all)
+    if (f->all && ui->naccts > 1)
+        snprintf(conv, sizeof conv, "[%s %s] ", ui->a->name, m->conv);
+    else if (f->all)
         snprintf(conv, sizeof conv, "[%s] ", m->conv);
     char *hidden = files_hide_keys(m->body);
     ui_info(f->ui, f->w, CHATLINE_INFO, "  %d. %s %s%s> %s", f->n, when, conv, who,
@@ -258,9 +261,20 @@ void ui_search(struct ui *ui, const char *text, bool all)
     struct found f = {ui, w, 0, all};
     forget_hits(ui);
     ui_info(ui, w, CHATLINE_INFO, "search for \"%s\" in %s, newest first (/goto N opens one):",
-            text, conv ? conv : "every conversation");
-    if (store_search(ui->store, session_bare_jid(ui->a->session), conv, text, SEARCH_MAX, on_found,
-                     &f) < 0)
+            text, conv ? conv : ui->naccts > 1 ? "every conversation of every account" : "every conversation");
+    /* -a with several accounts: each account's results, one after the
+     * other (in the order of the roster's sections). */
+    struct ui_acct *was = ui->a;
+    int rc = 0;
+    for (size_t i = 0; i < ui->naccts && rc >= 0; i++) {
+        if (!all && ui->accts[i] != was)
+            continue;
+        ui_use_account(ui, ui->accts[i]);
+        rc = store_search(ui->store, session_bare_jid(ui->a->session), conv, text, SEARCH_MAX,
+                          on_found, &f);
+    }
+    ui_use_account(ui, was);
+    if (rc < 0)
         ui_info(ui, w, CHATLINE_ERROR, "search failed: the message store could not be read");
     else if (f.n == 0)
         ui_info(ui, w, CHATLINE_INFO, "  nothing found");
@@ -305,6 +319,8 @@ void ui_search_goto(struct ui *ui, int n)
                         ui->nhits);
         return;
     }
+    if (ui->hit_acct[n - 1])
+        ui_use_account(ui, ui->hit_acct[n - 1]); /* its account's window */
     struct chatwin *w = conv_window(ui, ui->hit_conv[n - 1]);
     read_until(ui, w, ui->hit_row[n - 1]);
     if (w->count > 0)

@@ -107,6 +107,7 @@ struct ui {
 #define UI_SEARCH_HITS 50
     char *hit_conv[UI_SEARCH_HITS];
     long long hit_row[UI_SEARCH_HITS];
+    struct ui_acct *hit_acct[UI_SEARCH_HITS];
     int nhits;
     struct theme theme;
     struct screen scr;

@@ -152,6 +152,16 @@ tm send-keys -t ui:pat "/msg $W@$DOMAIN" Enter
 check "pat has work's reply from work's address" ui_wait_said pat "re-work"
 check "quinn (ejabberd) has ej's reply" ui_wait_said quinn "re-ej"
 
+# /search -a looks through every account's conversations; /goto opens
+# a result in its own account's window.
+tm send-keys -t ui:me M-1
+tm send-keys -t ui:me "/search -a to" Enter
+check "/search -a finds home's message, named" ui_wait_said me "[home $P@$DOMAIN] Pat> to-home"
+check "... work's" ui_wait_said me "[work $P@$DOMAIN] Pat> to-work"
+check "... and ej's" ui_wait_said me "[ej $Q@$DOMAIN] Quinn> to-ej"
+tm send-keys -t ui:me "/goto 3" Enter
+check "/goto 3 opens ej's chat with Quinn" ui_wait_line me 0 "[ej] chat: Quinn"
+
 # Pat is in two rosters: /msg asks which account.
 tm send-keys -t ui:me M-1
 tm send-keys -t ui:me "/msg Pat which-one" Enter
