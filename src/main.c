@@ -682,6 +682,10 @@ static int run(struct app *app)
             app->naccts = i;
             return 2;
         }
+        /* At once: the next account's OMEMO identity, made at a first
+         * start, then overlaps this one's TCP and TLS handshake and the
+         * server's work. */
+        session_connect(app->accts[i]->session);
     }
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
@@ -693,8 +697,6 @@ static int run(struct app *app)
     struct sigaction was;
     if (sigaction(SIGHUP, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
         uv_signal_start(&app->sighup, on_hangup, SIGHUP);
-    for (size_t i = 0; i < app->naccts; i++)
-        session_connect(app->accts[i]->session);
     uv_run(&app->loop, UV_RUN_DEFAULT);
     for (size_t i = 0; i < app->naccts; i++)
         save_roster(app->accts[i]);
