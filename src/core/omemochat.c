@@ -439,7 +439,7 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
     int rc = session_send_omemo(c->s, jid, &e, FALLBACK, replace_id, id_out, id_len);
     omemo_element_clear(&e);
     if (rc < 0)
-        snprintf(err, errlen, "not connected");
+        snprintf(err, errlen, "the message could not be built");
     return rc;
 }
 

@@ -58,9 +58,10 @@ void omemochat_prepare(struct omemochat *c, const char *jid);
 bool omemochat_ready(struct omemochat *c, const char *jid);
 
 /* Encrypts text for jid's devices and our other ones and sends it (as a
- * correction of replace_id when not NULL, XEP-0308).
- * 0 sent (id_out set); -1 not sent, err says why (nothing went out:
- * never plaintext). */
+ * correction of replace_id when not NULL, XEP-0308). Encryption needs no
+ * connection: while offline the encrypted stanza waits in the outbox.
+ * 0 sent, 1 held until online (id_out set); -1 not sent, err says why
+ * (nothing went out: never plaintext). */
 int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
                    char *id_out, size_t id_len, char *err, size_t errlen);
 

@@ -9,7 +9,10 @@
  * fsync); its own message row says "pending" meanwhile. At the next
  * start what is left goes back to the session under the same ids
  * ("restored"), so the screen finds their lines and the session sends
- * each once. The main program and the restart test share this code, so
+ * each once. An OMEMO-encrypted message is kept as the stanza it was
+ * encrypted into when typed, and sent again unchanged: the outbox holds
+ * no plaintext of it (its text is in its own message row, as every
+ * message's is). The main program and the restart test share this code, so
  * the test checks what runs. */
 #include "core/outbox.h"
 
@@ -30,8 +33,11 @@ int outbox_follow(struct store *st, struct session *s, const struct session_even
     char *conv = jid_bare_of(ev->jid);
     if (!conv)
         return 0;
+    /* An encrypted message comes as its stanza (ev->text) without a body:
+     * that is what is kept, never its text. */
     int rc = queued ? store_outbox_add(st, self, ev->id, ev->msg->to, ev->msg->type,
-                                       ev->msg->body, (int64_t)time(NULL))
+                                       ev->msg->body, ev->msg->body ? NULL : ev->text,
+                                       (int64_t)time(NULL))
                     : store_outbox_remove(st, self, ev->id);
     store_set_state_by_id(st, self, conv, ev->id, queued ? STORE_PENDING : STORE_SENT);
     free(conv);
@@ -39,10 +45,13 @@ int outbox_follow(struct store *st, struct session *s, const struct session_even
 }
 
 static void restore_one(void *ud, const char *id, const char *to, const char *type,
-                        const char *body, int64_t stamp)
+                        const char *body, const char *stanza, int64_t stamp)
 {
     (void)stamp;
-    session_queue_message(ud, to, type, body, id);
+    if (stanza)
+        session_queue_stanza(ud, to, id, stanza); /* encrypted: sent as it was built */
+    else
+        session_queue_message(ud, to, type, body, id);
 }
 
 int outbox_restore(struct store *st, struct session *s)

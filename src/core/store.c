@@ -45,6 +45,9 @@
  * 16) are rows of `outbox` until it has, so that they survive a restart;
  * their `msg` rows say "pending" meanwhile. A commit in WAL mode with
  * synchronous=NORMAL costs no fsync, so each change is written at once.
+ * An OMEMO-encrypted message's row keeps the encrypted stanza as built
+ * (`stanza`, schema version 2) and an empty body: its text stays in its
+ * `msg` row alone, never next to a copy that would be sent in clear.
  *
  * Per chat settings. The user's /omemo on or off for a chat is a row of
  * `chat_omemo` (issue 13), here rather than in the encrypted OMEMO key
@@ -118,7 +121,7 @@ static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, account TEXT NOT NULL,"
     " id TEXT NOT NULL, to_jid TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,"
-    " stamp INTEGER NOT NULL, UNIQUE (account, id));"
+    " stamp INTEGER NOT NULL, stanza TEXT, UNIQUE (account, id));"
     "CREATE TABLE IF NOT EXISTS chat_omemo (account TEXT NOT NULL, conv TEXT NOT NULL,"
     " mode INTEGER NOT NULL, PRIMARY KEY (account, conv));";
 
@@ -184,6 +187,19 @@ static int prepare(struct store *st)
     return SQLITE_OK;
 }
 
+static int user_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Opens path and brings its schema up to date. SQLite only reads the
  * file at the first statement, so that is where a damaged one shows. */
 static int open_db(struct store *st)
@@ -208,10 +224,16 @@ static int open_db(struct store *st)
                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                       " PRAGMA cache_size=-512; PRAGMA foreign_keys=OFF;",
                       NULL, NULL, NULL);
+    int version = 0;
+    if (rc == SQLITE_OK)
+        rc = user_version(st->db, &version);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(st->db, SCHEMA, NULL, NULL, NULL);
+    /* Version 1's outbox had no column for an encrypted stanza. */
+    if (rc == SQLITE_OK && version == 1)
+        rc = sqlite3_exec(st->db, "ALTER TABLE outbox ADD COLUMN stanza TEXT", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(st->db, "PRAGMA user_version=1", NULL, NULL, NULL);
+        rc = sqlite3_exec(st->db, "PRAGMA user_version=2", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = prepare(st);
     return rc;
@@ -795,13 +817,15 @@ int store_set_state_by_id(struct store *st, const char *account, const char *con
 }
 
 int store_outbox_add(struct store *st, const char *account, const char *id, const char *to,
-                     const char *type, const char *body, int64_t stamp)
+                     const char *type, const char *body, const char *stanza, int64_t stamp)
 {
-    const char *t[] = {account, id, to, type ? type : "chat", body};
+    if (!body == !stanza)
+        return -1; /* one or the other: never an encrypted message's text */
+    const char *t[] = {account, id, to, type ? type : "chat", body, stanza};
     return exec_texts(st,
-                      "INSERT OR REPLACE INTO outbox (account, id, to_jid, type, body, stamp)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                      t, 5, &stamp);
+                      "INSERT OR REPLACE INTO outbox (account, id, to_jid, type, body, stanza,"
+                      " stamp) VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6, ?7)",
+                      t, 6, &stamp);
 }
 
 int store_outbox_remove(struct store *st, const char *account, const char *id)
@@ -814,15 +838,16 @@ int store_outbox_list(struct store *st, const char *account, store_outbox_fn fn,
 {
     sqlite3_stmt *q;
     if (!st->db || sqlite3_prepare_v2(st->db,
-                                      "SELECT id, to_jid, type, body, stamp FROM outbox"
+                                      "SELECT id, to_jid, type, body, stamp, stanza FROM outbox"
                                       " WHERE account=?1 ORDER BY seq",
                                       -1, &q, NULL) != SQLITE_OK)
         return -1;
     bind_text(q, 1, account);
     int n = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
-        fn(ud, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
-           sqlite3_column_int64(q, 4));
+        const char *stanza = col_text(q, 5);
+        fn(ud, col_text(q, 0), col_text(q, 1), col_text(q, 2), stanza ? NULL : col_text(q, 3),
+           stanza, sqlite3_column_int64(q, 4));
         n++;
     }
     sqlite3_finalize(q);

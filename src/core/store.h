@@ -102,13 +102,15 @@ int store_oldest_archive_id(struct store *st, const char *account, const char *c
                             const char *archive, char *id, size_t len);
 
 /* The outbox: our messages the server has not confirmed, kept until it
- * has (in the order added); see store.c. add and remove return 0 or -1;
- * list returns how many it gave fn, or -1. */
+ * has (in the order added); see store.c. A row has either the text of a
+ * plain message (body) or the whole stanza of an encrypted one (stanza,
+ * body NULL), never both. add and remove return 0 or -1; list returns
+ * how many it gave fn, or -1. */
 int store_outbox_add(struct store *st, const char *account, const char *id, const char *to,
-                     const char *type, const char *body, int64_t stamp);
+                     const char *type, const char *body, const char *stanza, int64_t stamp);
 int store_outbox_remove(struct store *st, const char *account, const char *id);
 typedef void (*store_outbox_fn)(void *ud, const char *id, const char *to, const char *type,
-                                const char *body, int64_t stamp);
+                                const char *body, const char *stanza, int64_t stamp);
 int store_outbox_list(struct store *st, const char *account, store_outbox_fn fn, void *ud);
 
 /* The old text history ($DATA/history/ACCOUNT/CONTACT.log, see

@@ -97,7 +97,7 @@ void ui_send_text(struct ui *ui, struct chatwin *w, const char *text)
     int encrypted = ui_omemo_send(ui, w, text, NULL, id, sizeof id);
     if (encrypted < 0)
         return; /* not sent, and said why: never plaintext by accident */
-    int rc = encrypted ? 0
+    int rc = encrypted ? encrypted - 1 /* 1: held in the outbox */
                        : session_send_message(ui->a->session, w->jid, NULL, text, NULL, id, sizeof id);
     if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid XML text");

@@ -739,6 +739,15 @@ static void on_outbox(struct ui *ui, const struct session_event *ev)
         char nick[256];
         struct chatwin *w = ui_open_chat(ui, bare, false);
         struct chatline *l = chatwin_find_id(w, ev->id);
+        /* An encrypted one comes without its text (the outbox keeps only
+         * its stanza): its line is found by id, or it is only said. */
+        if (!l && !ev->msg->body) {
+            ui_info(ui, w, CHATLINE_INFO,
+                    "(pending) an encrypted message from the last run (%s) waits to be sent",
+                    ev->id);
+            free(bare);
+            return;
+        }
         if (!l && (l = chatwin_find_unsent(w, ev->msg->body)))
             l->id = xalloc_strdup(ev->id);
         if (!l)

@@ -265,11 +265,14 @@ static void send_link(struct ui *ui, struct transfer *t)
         /* The first file to a contact may be up before its keys are in:
          * ui_files_omemo_ready sends it then. */
         bool online = session_state(ui->a->session) == SESSION_ONLINE;
-        if (!ui->a->omemo || !online) {
-            rc = -1; /* an encrypted message cannot wait in the outbox (ui/omemo.c) */
-            snprintf(err, sizeof err, "%s",
-                     ui->a->omemo ? "you are not online, and an encrypted message cannot wait"
-                               : ui->a->omemo_off);
+        if (!ui->a->omemo) {
+            rc = -1;
+            snprintf(err, sizeof err, "%s", ui->a->omemo_off);
+        } else if (!online && (omemochat_busy(ui->a->omemo, t->to) ||
+                               !omemochat_ready(ui->a->omemo, t->to))) {
+            rc = -1; /* offline, it waits in the outbox only once encrypted (ui/omemo.c) */
+            snprintf(err, sizeof err, "you are not online, and %s's OMEMO keys are not all here",
+                     t->to);
         } else if (omemochat_busy(ui->a->omemo, t->to)) {
             t->waiting_keys = true;
             say_end(ui, t, CHATLINE_INFO,

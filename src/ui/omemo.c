@@ -113,10 +113,13 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
 {
     if (!w || w->kind != CHATWIN_CHAT || !w->jid || chat_mode(ui, w) < 0)
         return 0;
-    /* Offline, the outbox takes plain messages; an encrypted one cannot
-     * wait there (it would be kept, and after a restart sent, in clear),
-     * nor one to a contact whose devices we do not know yet. */
-    if (session_state(ui->a->session) != SESSION_ONLINE) {
+    /* Offline, the outbox takes plain messages, and encrypted ones once
+     * encrypted: the ratchet is local, so that works whenever the
+     * contact's devices and our sessions with them are known. Without
+     * them nothing can be encrypted until we are online, and nothing
+     * goes in clear: the text stays on the input line. */
+    bool online = session_state(ui->a->session) == SESSION_ONLINE;
+    if (!online) {
         int has = w->omemo > 0 || !ui->a->omemo ? 1 : omemochat_has_devices(ui->a->omemo, w->jid);
         if (w->omemo == 0 && (!ui->a->omemo || has == 0))
             return 0;
@@ -130,15 +133,18 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
             ui_dirty(ui, UI_DIRTY_INPUT);
             return -1;
         }
-        return refuse(ui, w, text,
-                      "you are not online, and an encrypted message cannot wait in the outbox");
+        if (ui->a->omemo && (omemochat_busy(ui->a->omemo, w->jid) ||
+                             !omemochat_ready(ui->a->omemo, w->jid)))
+            return refuse(ui, w, text,
+                          "you are not online, and the OMEMO keys it needs are not all here "
+                          "yet: it can be encrypted once you are online");
     }
     if (!ui->a->omemo)
         return w->omemo > 0 ? refuse(ui, w, text, ui->a->omemo_off) : 0;
     int has = omemochat_has_devices(ui->a->omemo, w->jid);
     if (w->omemo == 0 && has == 0)
         return 0;
-    if (omemochat_busy(ui->a->omemo, w->jid)) {
+    if (online && omemochat_busy(ui->a->omemo, w->jid)) {
         /* The first message to a contact waits for its device list and
          * bundles: it goes when they are in (ui_omemo_event). */
         if (w->omemo_pending || replace_id)
@@ -150,9 +156,8 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
         return -1;
     }
     char err[512] = "";
-    if (omemochat_send(ui->a->omemo, w->jid, text, replace_id, id_out, id_len, err, sizeof err) < 0)
-        return refuse(ui, w, text, err);
-    return 1;
+    int rc = omemochat_send(ui->a->omemo, w->jid, text, replace_id, id_out, id_len, err, sizeof err);
+    return rc < 0 ? refuse(ui, w, text, err) : rc == 1 ? 2 : 1;
 }
 
 void ui_omemo_event(struct ui *ui, const struct session_event *ev)

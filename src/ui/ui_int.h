@@ -267,9 +267,10 @@ void ui_set_omemo(struct ui *ui, struct omemochat *oc, const char *why_not);
 /* Whether w's messages are to be encrypted. */
 bool ui_omemo_on(struct ui *ui, struct chatwin *w);
 /* A message w's contact is to get (a correction of replace_id when not
- * NULL): 1 sent encrypted (id_out set), 0
- * OMEMO is off for this chat (send it as is), -1 not sent: the user was
- * told why and the text is back on the input line. */
+ * NULL): 1 sent encrypted (id_out set), 2 encrypted and held in the
+ * outbox until online (id_out set), 0 OMEMO is off for this chat (send
+ * it as is), -1 not sent: the user was told why and the text is back on
+ * the input line. */
 int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
                   char *id_out, size_t id_len);
 /* An encrypted message received: true when it was handled here (a line

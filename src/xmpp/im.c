@@ -711,6 +711,34 @@ static int send_body(struct session *s, const char *to, const char *type, const 
                                 restored != NULL, id_out, id_len);
 }
 
+/* Writes the message, or while not online holds it for when we are
+ * (sm.c). The app keeps it (the store's outbox) until the server confirms
+ * it: said before it is written, and so before that confirmation. A
+ * message without a body of its own (outbox->body NULL: an encrypted
+ * one) is said with the whole stanza, for the app to keep that and never
+ * its text. Returns 0 written, 1 held. */
+static int deliver(struct session *s, const char *xml, size_t len, const char *id,
+                   const struct session_message *outbox, bool restored)
+{
+    bool online = session_online(s);
+    if (outbox) {
+        struct session_event ev = {.type = SESSION_EV_OUTBOX,
+                                   .sub_type = restored ? "restored" : "queued",
+                                   .id = id,
+                                   .jid = outbox->to,
+                                   .msg = outbox,
+                                   .text = outbox->body ? NULL : xml};
+        session_emit(s, &ev);
+    }
+    if (online) {
+        session_send_text(s, xml, len);
+        session_emit_xml(s, xml, len, true);
+    } else {
+        sm_hold(s, xml, len);
+    }
+    return online ? 0 : 1;
+}
+
 int im_send_message_node(struct session *s, mxml_node_t *m, const char *id, bool chat, int rc,
                          const struct session_message *outbox, bool restored, char *id_out,
                          size_t id_len)
@@ -725,34 +753,31 @@ int im_send_message_node(struct session *s, mxml_node_t *m, const char *id, bool
         stanza_set_attr(stanza_add(m, "request"), "xmlns", NS_RECEIPTS);
         stanza_set_attr(stanza_add(m, "active"), "xmlns", NS_CHATSTATES);
     }
-    bool online = session_online(s);
     size_t len = 0;
     char *xml = rc == 0 ? stanza_serialize(m, &len) : NULL;
     mxmlDelete(m);
     if (!xml)
         return -1;
-    /* The app keeps it (the store's outbox) until the server confirms it:
-     * said before it is written, and so before that confirmation. An
-     * encrypted message has no outbox (NULL): the outbox would keep, and
-     * after a restart send, its plaintext. */
-    if (outbox) {
-        struct session_event ev = {.type = SESSION_EV_OUTBOX,
-                                   .sub_type = restored ? "restored" : "queued",
-                                   .id = id,
-                                   .jid = outbox->to,
-                                   .msg = outbox};
-        session_emit(s, &ev);
-    }
-    if (online) {
-        session_send_text(s, xml, len);
-        session_emit_xml(s, xml, len, true);
-    } else {
-        sm_hold(s, xml, len);
-    }
+    int sent = deliver(s, xml, len, id, outbox, restored);
     free(xml);
     if (id_out)
         snprintf(id_out, id_len, "%s", id);
-    return online ? 0 : 1;
+    return sent;
+}
+
+int session_queue_stanza(struct session *s, const char *to, const char *id, const char *xml)
+{
+    /* It comes from a file: only a message of ours to to under id goes. */
+    size_t len = xml ? strlen(xml) : 0;
+    mxml_node_t *m = len && to && id ? stanza_parse(xml, len, NULL, 0) : NULL;
+    bool ok = stanza_is(m, NULL, "message") && stanza_attr(m, "id") &&
+              strcmp(stanza_attr(m, "id"), id) == 0 && stanza_attr(m, "to") &&
+              strcmp(stanza_attr(m, "to"), to) == 0 && stanza_child(m, NULL, "body");
+    mxmlDelete(m);
+    if (!ok)
+        return -1;
+    struct session_message msg = {.to = to, .type = "chat", .id = id};
+    return deliver(s, xml, len, id, &msg, true);
 }
 
 int session_send_message(struct session *s, const char *to, const char *type, const char *body,

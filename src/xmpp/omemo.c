@@ -336,7 +336,10 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
 {
     char id[32];
     char *bare = to ? jid_bare_of(to) : NULL;
-    if (!bare || !session_online(s)) {
+    /* A message (it has a fallback body) waits in the outbox while we are
+     * offline, encrypted already; a key transport answers a message that
+     * just came, and would be stale later. */
+    if (!bare || (!fallback && !session_online(s))) {
         free(bare);
         return -1;
     }
@@ -358,7 +361,10 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
         mxml_node_t *r = stanza_add(m, "replace");
         rc |= stanza_set_attr(r, "xmlns", NS_CORRECT) | stanza_set_attr(r, "id", replace_id);
     }
-    return im_send_message_node(s, m, id, e->payload.p != NULL, rc, NULL, false, id_out, id_len);
+    /* The outbox keeps this stanza as built, never the text (body NULL). */
+    struct session_message kept = {.to = to, .type = "chat", .id = id};
+    return im_send_message_node(s, m, id, e->payload.p != NULL, rc, fallback ? &kept : NULL,
+                                false, id_out, id_len);
 }
 
 /* The <encrypted> of a received message, for im.c: 1 read into e, 0

@@ -166,8 +166,11 @@ enum session_event_type {
                                 "result", the error condition or
                                 "remote-server-timeout", .query the values */
     SESSION_EV_OUTBOX        /* a message of ours, .id to .jid: .sub_type "queued" (.msg:
-                                the app keeps it until "sent"), "restored" (.msg, from
-                                session_queue_message) or "sent" (the server has it) */
+                                the app keeps it until "sent"; an encrypted one has no
+                                .msg->body, and .text is its whole stanza, to keep in
+                                its place), "restored" (.msg, and .text as for queued,
+                                from session_queue_message or session_queue_stanza) or
+                                "sent" (the server has it) */
 };
 
 /* The answer to a query about another entity (session_query_*). Lists
@@ -306,6 +309,12 @@ int session_send_message(struct session *s, const char *to, const char *type, co
  * "queued". */
 int session_queue_message(struct session *s, const char *to, const char *type, const char *body,
                           const char *id);
+/* An encrypted message from the outbox of an earlier run, as it was built
+ * then (the whole stanza: it is sent unchanged, under the same id, and its
+ * text is never needed): SESSION_EV_OUTBOX "restored" (.msg without a
+ * body, .text the stanza), then as session_send_message. -1 when xml is
+ * not a message with a body to to under id. */
+int session_queue_stanza(struct session *s, const char *to, const char *id, const char *xml);
 /* Messages that wait for the account to be online again (typed while
  * offline, or not confirmed by the server when the link was lost). */
 size_t session_pending_messages(const struct session *s);

@@ -278,8 +278,9 @@ bool omemo_pep_event(struct session *s, mxml_node_t *m);
 /* im.c: sends message m (frees it) with id as its XEP-0359 origin-id and,
  * for a chat message, a receipt request and active state. rc: an earlier
  * failure building m (then nothing is sent). outbox: the message as the
- * app's outbox keeps it (restored: from an earlier run), or NULL for one
- * that must not be kept in clear. 0 sent, 1 held until online, -1. */
+ * app's outbox keeps it (restored: from an earlier run; body NULL: kept
+ * as the built stanza, for an encrypted one), or NULL for one the outbox
+ * does not keep. 0 sent, 1 held until online, -1. */
 int im_send_message_node(struct session *s, mxml_node_t *m, const char *id, bool chat, int rc,
                          const struct session_message *outbox, bool restored, char *id_out,
                          size_t id_len);

@@ -7,13 +7,17 @@
  * device of the sender that reads its own sent message as a carbon; a
  * peer offline when the message is sent; a new device in the middle of
  * the conversation; trust taken away and given
- * back; and hostile input (a malformed element, a replay of a real
+ * back; a message typed while offline, kept encrypted in the message
+ * store's outbox (never its text) across a restart and sent once after
+ * the next login; and hostile input (a malformed element, a replay of a real
  * message, a message for another device, a device list of a thousand
  * entries), each one line and no plaintext. */
 #include <sodium.h>
 #include <unistd.h>
 
 #include "core/omemochat.h"
+#include "core/outbox.h"
+#include "core/store.h"
 #include "harness.h"
 #include "xmpp/omemo.h"
 
@@ -33,6 +37,8 @@ struct peer {
     char last_plain[512], last_fail[512], last_notice[1024];
     int notices;
     char last_sent_xml[8192]; /* our last OMEMO message as sent */
+    struct store *st;         /* the outbox kept as main.c keeps it, or NULL */
+    int restored, sent;       /* SESSION_EV_OUTBOX seen */
 };
 
 static void on_notice(void *ud, const char *jid, const char *text)
@@ -49,6 +55,12 @@ static void on_event(void *ud, const struct session_event *ev)
     harness_on_event(&p->c, ev);
     if (p->oc)
         omemochat_event(p->oc, ev);
+    if (p->st)
+        CHECK(outbox_follow(p->st, p->c.s, ev) == 0);
+    if (ev->type == SESSION_EV_OUTBOX) {
+        p->restored += strcmp(ev->sub_type, "restored") == 0;
+        p->sent += strcmp(ev->sub_type, "sent") == 0;
+    }
     if (ev->type == SESSION_EV_OMEMO) {
         p->published += strcmp(ev->sub_type, "published") == 0 && !ev->condition;
         p->lists += strcmp(ev->sub_type, "devices") == 0;
@@ -93,9 +105,9 @@ static bool add_user(const char *user)
     return harness_server(args) == 0;
 }
 
-/* Logs p in as user/resource with its key store "store". */
-static void start(struct peer *p, const char *user, const char *resource, const char *store,
-                  bool keep_key)
+/* p as user/resource with its key store "store", not connected yet. */
+static void open_peer(struct peer *p, const char *user, const char *resource, const char *store,
+                      bool keep_key)
 {
     unsigned char key[32];
     memcpy(key, p->key, 32);
@@ -119,8 +131,28 @@ static void start(struct peer *p, const char *user, const char *resource, const 
     if (!p->o || !p->c.s)
         exit(1);
     p->oc = omemochat_new(p->o, p->c.s, on_notice, p);
+}
+
+/* Logs p in as user/resource with its key store "store". */
+static void start(struct peer *p, const char *user, const char *resource, const char *store,
+                  bool keep_key)
+{
+    open_peer(p, user, resource, store, keep_key);
     session_connect(p->c.s);
     CHECK(harness_wait(&loop, harness_is_online, &p->c, 10000));
+}
+
+/* The process goes away without a word to the server (a crash, a kill):
+ * only what was written to disk is left. */
+static void killed(struct peer *p)
+{
+    harness_free(&p->c, &loop);
+    omemochat_free(p->oc);
+    omemo_free(p->o);
+    store_close(p->st);
+    p->oc = NULL;
+    p->o = NULL;
+    p->st = NULL;
 }
 
 static void stop(struct peer *p)
@@ -271,6 +303,101 @@ static void test_hostile(struct peer *bob, const char *bobjid)
 
 static char alice[300], bob[300];
 
+struct outbox_rows {
+    int n;
+    bool body; /* a row had a text */
+    char stanza[8192];
+};
+
+static void on_row(void *ud, const char *id, const char *to, const char *type, const char *body,
+                   const char *stanza, int64_t stamp)
+{
+    struct outbox_rows *r = ud;
+    (void)id, (void)to, (void)type, (void)stamp;
+    r->n++;
+    r->body |= body != NULL;
+    snprintf(r->stanza, sizeof r->stanza, "%s", stanza ? stanza : "");
+}
+
+static struct store *open_store(void)
+{
+    char path[400], note[256], err[256];
+    snprintf(path, sizeof path, "%s/messages.db", dir);
+    struct store *st = store_open(path, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL);
+    return st;
+}
+
+/* Alice types while offline: her keys and sessions are on disk, so the
+ * message is encrypted at once and waits in the outbox as that stanza.
+ * She is killed; the next run hands the stanza to a new session before
+ * it logs in, and Bob reads it once. */
+static void test_offline_encrypted(struct peer *a, struct peer *b)
+{
+    static const char text[] = "typed offline, kept encrypted";
+    a->st = open_store();
+    session_disconnect(a->c.s, NULL);
+    CHECK(harness_wait(&loop, harness_is_offline, &a->c, 5000));
+    CHECK(omemochat_ready(a->oc, bob));
+    char id[64] = "", err[512] = "";
+    CHECK(omemochat_send(a->oc, bob, text, NULL, id, sizeof id, err, sizeof err) == 1);
+    CHECK(id[0] != '\0');
+    CHECK(session_pending_messages(a->c.s) == 1);
+    killed(a);
+
+    /* The outbox row: the encrypted stanza under that id, no text, and
+     * nowhere the plaintext (in the file either). */
+    struct store *st = open_store();
+    struct outbox_rows rows = {0};
+    CHECK(st && store_outbox_list(st, alice, on_row, &rows) == 1);
+    store_close(st);
+    CHECK(!rows.body);
+    CHECK(strstr(rows.stanza, "<encrypted") && strstr(rows.stanza, "<payload>"));
+    CHECK(strstr(rows.stanza, id) != NULL);
+    CHECK(strstr(rows.stanza, text) == NULL);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "grep -rqa '%s' '%s'/messages.db*", text, dir);
+    CHECK(system(cmd) != 0);
+
+    /* The next run: restored before the login, sent after it. */
+    int decrypted = b->decrypted, failed = b->failed;
+    open_peer(a, "om_alice", "one", "alice1", true);
+    a->st = open_store();
+    CHECK(outbox_restore(a->st, a->c.s) == 1);
+    CHECK(a->restored == 1);
+    CHECK(session_pending_messages(a->c.s) == 1);
+    session_connect(a->c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &a->c, 10000));
+    CHECK(wait_for(&b->decrypted, decrypted + 1));
+    CHECK_STR(b->last_plain, text);
+    CHECK(wait_for(&a->sent, 1));
+    rows = (struct outbox_rows){0};
+    CHECK(store_outbox_list(a->st, alice, on_row, &rows) == 0);
+    /* Once: the next message is the next one Bob reads, and nothing was
+     * refused as a replay. */
+    CHECK(ready(a, bob) && settled(a, bob)); /* a new run knows no device list yet */
+    CHECK(send_ok(a, bob, "after the restart"));
+    CHECK(wait_for(&b->decrypted, decrypted + 2));
+    CHECK_STR(b->last_plain, "after the restart");
+    CHECK(b->failed == failed);
+    CHECK(session_pending_messages(a->c.s) == 0);
+
+    /* Offline with no keys of a contact: nothing to encrypt with, so
+     * nothing is taken (never plaintext). */
+    session_disconnect(a->c.s, NULL);
+    CHECK(harness_wait(&loop, harness_is_offline, &a->c, 5000));
+    char nobody[300];
+    jid_of("om_nobody", nobody, sizeof nobody);
+    CHECK(!omemochat_ready(a->oc, nobody));
+    CHECK(omemochat_send(a->oc, nobody, "never in clear", NULL, id, sizeof id, err, sizeof err) <
+          0);
+    CHECK(session_pending_messages(a->c.s) == 0);
+    session_connect(a->c.s);
+    CHECK(harness_wait(&loop, harness_is_online, &a->c, 10000));
+    store_close(a->st);
+    a->st = NULL;
+}
+
 /* Alice's sessions with Bob's device and her other one are answered. */
 static int completed(void *arg)
 {
@@ -374,6 +501,8 @@ int main(void)
     CHECK(send_ok(&b, alice, "trusted again"));
     CHECK(wait_for(&a.decrypted, sent_before + 1));
     CHECK_STR(a.last_plain, "trusted again");
+
+    test_offline_encrypted(&a, &b);
 
     /* Bob offline: the message waits on the server, and his store
      * (opened again from disk) reads it when he is back. */

@@ -95,10 +95,10 @@ struct listed {
 };
 
 static void on_listed(void *ud, const char *id, const char *to, const char *type,
-                      const char *body, int64_t stamp)
+                      const char *body, const char *stanza, int64_t stamp)
 {
     struct listed *l = ud;
-    (void)id, (void)to, (void)type, (void)stamp;
+    (void)id, (void)to, (void)type, (void)stamp, (void)stanza;
     if (l->n < 8)
         snprintf(l->bodies[l->n], sizeof l->bodies[0], "%s", body);
     l->n++;

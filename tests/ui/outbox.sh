@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/outbox.sh - a message typed while offline is not lost (issue
-# 16), unless the chat is encrypted: then it stays on the input line, as
-# the outbox would keep it in clear. In a plaintext chat (/omemo off): it is shown at once marked "(pending)", /quit then asks first (and
-# "n" stays), and /connect sends it, the mark going once the server has
-# it; one the server refuses in the end is marked "(not sent)" and its
-# error goes on its own line right under it, in place (also when later
-# lines follow it), and keeps that mark when read from the store again.
-# Then one written offline and quit with "y" waits in the message store's
-# outbox (the store is 0600) and reaches the peer after the next start's
-# login, after which the outbox is empty.
+# 16). In an encrypted chat whose keys are here (a message went before),
+# it is encrypted at once and waits as that stanza: shown "(pending)"
+# with the "~" mark, /quit counts it, /connect sends it and the peer
+# decrypts it. To a contact whose OMEMO is not known yet it cannot be
+# encrypted: refused, the text kept on the input line, nothing in clear.
+# In a plaintext chat (/omemo off): it is shown at once marked
+# "(pending)", /quit then asks first (and "n" stays), and /connect sends
+# it, the mark going once the server has it; one the server refuses in
+# the end is marked "(not sent)" and its error goes on its own line right
+# under it, in place (also when later lines follow it), and keeps that
+# mark when read from the store again. Then a plain one and an encrypted
+# one written offline and quit with "y" wait in the message store's
+# outbox (the store is 0600; the encrypted one as its stanza, its text
+# nowhere in the outbox) and reach the peer after the next start's login,
+# the encrypted one decrypted, after which the outbox is empty.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -26,16 +32,28 @@ check "the peer logs in" ui_wait_line peer -2 "[online]"
 check "alice logs in" ui_wait_line me -2 "[online]"
 ui_say peer "/msg $A@$DOMAIN" # what alice sends shows in the peer's current window
 
-# ---- offline in an encrypted chat: refused, the text kept ----
-ui_say me "/msg $B@$DOMAIN"
+# ---- offline in an encrypted chat: encrypted at once, then sent ----
+ui_say me "/msg $B@$DOMAIN first, online"
+check "a first encrypted message (the keys come)" ui_wait_re me "~$A> first, online"
+check "the peer reads it" ui_wait_re peer "~[^ ]*> first, online"
 ui_say me "/disconnect"
 check "alice is offline" ui_wait_line me -2 "[offline]"
 ui_say me "secret while offline"
-check "an encrypted chat's message does not wait in the outbox (it would, in clear)" \
-	ui_wait_re me "encrypted message cannot wait in the outbox|whether $B@$DOMAIN uses OMEMO is not known"
-check "... and stays on the input line" ui_wait_line me -1 "> secret while offline"
-ui_keys me C-u
+check "an encrypted chat's message waits too, pending, marked encrypted" \
+	ui_wait_re me "\(pending\) ~$A> secret while offline"
+check "... not refused" ui_lacks me "not sent"
+ui_say me "/quit"
+check "/quit counts it" ui_wait me "1 message is not sent yet"
+ui_say me "n"
+check "n stays, again" ui_wait me "not quitting"
+ui_say me "/connect"
+check "back online, encrypted" ui_wait_line me -2 "[online]"
+check "the peer decrypts it" ui_wait_re peer "~[^ ]*> secret while offline"
+check "... once" ui_rows_with peer "secret while offline" 1
+check "its pending mark goes" ui_wait_gone me "(pending)"
 ui_say me "/omemo off"
+ui_say me "/disconnect"
+check "offline, the chat now plaintext" ui_wait_line me -2 "[offline]"
 
 # ---- offline: pending, the question, then sent ----
 ui_say me "/msg $B@$DOMAIN written while offline"
@@ -59,7 +77,12 @@ check "it was sent once" ui_rows_with peer "written while offline" 1
 ui_say me "/disconnect"
 check "offline for the refusal" ui_wait_line me -2 "[offline]"
 ui_say me "/msg nobody@$DOMAIN"
-ui_say me "/omemo off" # a stranger's OMEMO is not known offline: see above
+ui_say me "hello nobody"
+check "offline, a stranger's OMEMO is not known: refused, nothing in clear" \
+	ui_wait me "whether nobody@$DOMAIN uses"
+check "... the text stays on the input line" ui_wait_line me -1 "> hello nobody"
+ui_keys me C-u
+ui_say me "/omemo off"
 ui_say me "is anyone there"
 ui_say me "still nobody"
 check "pending to nobody" ui_wait_re me "\(pending\) .*> is anyone there"
@@ -82,24 +105,35 @@ ui_say me "/disconnect"
 check "offline again" ui_wait_line me -2 "[offline]"
 ui_say me "/msg $B@$DOMAIN kept across a restart"
 check "pending again" ui_wait_re me "\(pending\) .*> kept across a restart"
+ui_say me "/omemo on"
+ui_say me "encrypted across a restart"
+check "an encrypted one pending too" ui_wait_re me "\(pending\) ~$A> encrypted across a restart"
 ui_say me "/quit"
-check "/quit asks again" ui_wait me "quit anyway? (y/n)"
+check "/quit asks again, counting both" ui_wait me "2 messages are not sent yet"
 ui_say me "y"
 check "y quits, status 0" [ "$(ui_wait_exit "$A")" = 0 ]
 outbox() { ui_store "$A" "select body from outbox"; }
 check "the store's outbox holds it" bash -c "$(declare -f ui_store outbox); UI_TMP='$UI_TMP' A='$A'; outbox | grep -qF 'kept across a restart'"
+check "... and the encrypted one as its stanza, with no text" test \
+	"$(ui_store "$A" "select count(*) from outbox where body='' and stanza like '%<payload>%'")" = 1
+check "... its text nowhere in the outbox" test \
+	"$(ui_store "$A" "select count(*) from outbox where body like '%encrypted across%' or stanza like '%encrypted across%'")" = 0
 check "... and its line says pending" \
 	test "$(ui_store "$A" "select state from msg where body='kept across a restart'")" = 3
 check "... privately (0600)" [ "$(stat -c %a "$UI_TMP/$A/data/messages.db")" = 600 ]
 check "the peer has not got it" ui_lacks peer "kept across a restart"
 rm -f "$UI_TMP/$A.status"
 ui_start me2 "$A" a-pw 100 30
-check "the next start says it waits" ui_wait me2 "1 message from the last run waits"
+check "the next start says they wait" ui_wait me2 "2 messages from the last run wait"
 check "the peer gets it after the login" ui_wait_said peer "kept across a restart"
 check "... once" ui_rows_with peer "kept across a restart" 1
+check "the peer decrypts the encrypted one" ui_wait_re peer "~[^ ]*> encrypted across a restart"
+check "... once" ui_rows_with peer "encrypted across a restart" 1
 ui_keys me2 M-2
 check "alice's window shows it once (the history's line took the mark)" \
 	ui_rows_with me2 "kept across a restart" 1
+check "... and the encrypted one, its line found by id" \
+	ui_rows_with me2 "encrypted across a restart" 1
 check "the outbox is empty once the server has it" bash -c "$(declare -f ui_store outbox); UI_TMP='$UI_TMP' A='$A'
 	for _ in \$(seq $((UI_WAIT * 10))); do [ -z \"\$(outbox)\" ] && exit 0; sleep 0.1; done; exit 1"
 check "... and its line is no longer pending (sent, or delivered)" bash -c "

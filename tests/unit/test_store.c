@@ -7,6 +7,7 @@
  * two handles on one file; /omemo on|off per chat; a full disk; the old text history imported
  * once; and the export. */
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,11 +189,11 @@ static void test_search(struct store *st)
 
 struct listed {
     int n;
-    char ids[4][16], bodies[4][32];
+    char ids[4][16], bodies[4][32], stanzas[4][64];
 };
 
 static void on_outbox(void *ud, const char *id, const char *to, const char *type,
-                      const char *body, int64_t stamp)
+                      const char *body, const char *stanza, int64_t stamp)
 {
     struct listed *l = ud;
     (void)to;
@@ -200,7 +201,8 @@ static void on_outbox(void *ud, const char *id, const char *to, const char *type
     (void)stamp;
     if (l->n < 4) {
         snprintf(l->ids[l->n], sizeof l->ids[0], "%s", id);
-        snprintf(l->bodies[l->n], sizeof l->bodies[0], "%s", body);
+        snprintf(l->bodies[l->n], sizeof l->bodies[0], "%s", body ? body : "(null)");
+        snprintf(l->stanzas[l->n], sizeof l->stanzas[0], "%s", stanza ? stanza : "(null)");
     }
     l->n++;
 }
@@ -208,14 +210,23 @@ static void on_outbox(void *ud, const char *id, const char *to, const char *type
 /* The outbox: kept in order until removed, per account, once per id. */
 static void test_outbox(struct store *st)
 {
-    CHECK(store_outbox_add(st, ME, "o1", BOB, "chat", "first", 1) == 0);
-    CHECK(store_outbox_add(st, ME, "o2", "room@muc.localhost", "groupchat", "second", 2) == 0);
-    CHECK(store_outbox_add(st, ME, "o3", BOB, "chat", "third", 3) == 0);
-    CHECK(store_outbox_add(st, "other@localhost", "o9", BOB, "chat", "not mine", 4) == 0);
+    CHECK(store_outbox_add(st, ME, "o1", BOB, "chat", "first", NULL, 1) == 0);
+    CHECK(store_outbox_add(st, ME, "o2", "room@muc.localhost", "groupchat", "second", NULL, 2) ==
+          0);
+    CHECK(store_outbox_add(st, ME, "o3", BOB, "chat", "third", NULL, 3) == 0);
+    CHECK(store_outbox_add(st, "other@localhost", "o9", BOB, "chat", "not mine", NULL, 4) == 0);
+    /* an encrypted message: its stanza, no text; never both, nor neither */
+    CHECK(store_outbox_add(st, ME, "o4", BOB, "chat", NULL, "<message id='o4'/>", 5) == 0);
+    CHECK(store_outbox_add(st, ME, "o5", BOB, "chat", "clear", "<message id='o5'/>", 6) < 0);
+    CHECK(store_outbox_add(st, ME, "o6", BOB, "chat", NULL, NULL, 7) < 0);
     struct listed l = {0};
-    CHECK(store_outbox_list(st, ME, on_outbox, &l) == 3);
+    CHECK(store_outbox_list(st, ME, on_outbox, &l) == 4);
     CHECK_STR(l.bodies[0], "first");
+    CHECK_STR(l.stanzas[0], "(null)");
     CHECK_STR(l.bodies[2], "third");
+    CHECK_STR(l.bodies[3], "(null)");
+    CHECK_STR(l.stanzas[3], "<message id='o4'/>");
+    CHECK(store_outbox_remove(st, ME, "o4") == 0);
     CHECK(store_outbox_remove(st, ME, "o2") == 0);
     CHECK(store_outbox_remove(st, ME, "nope") == 0);
     memset(&l, 0, sizeof l);
@@ -336,6 +347,38 @@ static void test_chat_omemo(void)
     CHECK(store_set_chat_omemo(a, ME, BOB, 0) == 0);
     CHECK(store_chat_omemo(a, ME, BOB) == 0);
     store_close(a);
+}
+
+/* A store of schema version 1 (an outbox without the stanza column) is
+ * brought up to date at open, its rows kept. */
+static void test_schema_step(void)
+{
+    char path[300], note[512], err[512];
+    snprintf(path, sizeof path, "%s/v1.db", dir);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, account TEXT NOT NULL,"
+                       " id TEXT NOT NULL, to_jid TEXT NOT NULL, type TEXT NOT NULL,"
+                       " body TEXT NOT NULL, stamp INTEGER NOT NULL, UNIQUE (account, id));"
+                       " INSERT INTO outbox (account, id, to_jid, type, body, stamp)"
+                       " VALUES ('" ME "', 'old', '" BOB "', 'chat', 'from before', 1);"
+                       " PRAGMA user_version=1;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    struct store *st = store_open(path, note, sizeof note, err, sizeof err);
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK(store_outbox_add(st, ME, "new", BOB, "chat", NULL, "<message id='new'/>", 2) == 0);
+    struct listed l = {0};
+    CHECK(store_outbox_list(st, ME, on_outbox, &l) == 2);
+    CHECK_STR(l.bodies[0], "from before");
+    CHECK_STR(l.stanzas[1], "<message id='new'/>");
+    store_close(st);
+    st = store_open(path, note, sizeof note, err, sizeof err); /* once only */
+    CHECK(st != NULL);
+    store_close(st);
 }
 
 static void test_damaged_at_start(void)
@@ -466,6 +509,7 @@ int main(void)
     test_search(st);
     test_cursors(st);
     test_outbox(st);
+    test_schema_step();
     test_full_disk(st);
     store_close(st);
     test_two_handles();
