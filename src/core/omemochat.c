@@ -40,6 +40,7 @@ struct devlist {
     uint32_t *ids;
     size_t n;
     bool known, asked;
+    bool stored;  /* known only from the key store's sessions: read the list once online */
     bool wanted;  /* a chat needs it: its devices' bundles are fetched */
     char *failed; /* why the list could not be read: OMEMO stays on, nothing is sent */
 };
@@ -177,6 +178,21 @@ static struct devlist *list_of(struct omemochat *c, const char *jid, bool make)
     struct devlist *l = &c->lists[c->nlists++];
     memset(l, 0, sizeof *l);
     snprintf(l->jid, sizeof l->jid, "%s", jid);
+    /* Until the server says which devices jid has, the devices we hold a
+     * session with (from an earlier run) stand for them, so that a chat
+     * can be encrypted while offline, even right after a start (issue
+     * 16: its message waits in the outbox, encrypted). The list is still
+     * read once online (omemochat_prepare), and replaces these. */
+    uint32_t ids[OMEMO_MAX_DEVICES];
+    size_t n = omemokeys_devices(omemo_keys(c->o), jid, ids, OMEMO_MAX_DEVICES), k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (omemo_has_session(c->o, jid, ids[i]))
+            ids[k++] = ids[i];
+    if (k && (l->ids = malloc(k * sizeof *l->ids)) != NULL) {
+        memcpy(l->ids, ids, k * sizeof *ids);
+        l->n = k;
+        l->known = l->stored = true;
+    }
     return l;
 }
 
@@ -249,6 +265,7 @@ static void on_devices(struct omemochat *c, const struct session_event *ev)
     l->ids = ids;
     l->n = ev->omemo_ndevices;
     l->known = true;
+    l->stored = false;
     if (strcmp(jid, c->own) == 0) {
         uint32_t ours = omemo_device_id(c->o);
         bool listed = false;
@@ -372,9 +389,9 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
     if (!l)
         return;
     l->wanted = true;
-    if (!l->known && !l->asked)
+    if ((!l->known || l->stored) && !l->asked)
         l->asked = session_omemo_fetch_devices(c->s, bare) == 0;
-    else if (l->known)
+    if (l->known)
         fetch_bundles(c, l);
 }
 

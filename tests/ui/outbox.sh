@@ -140,9 +140,33 @@ check "... and its line is no longer pending (sent, or delivered)" bash -c "
 	case '$(ui_store "$A" "select state from msg where body='kept across a restart'")' in 1|2) exit 0;; esac; exit 1"
 ui_say me2 "/msg nobody@$DOMAIN"
 check "read again, the refused line keeps its mark" ui_wait_re me2 "\(not sent\) .*> is anyone there"
-for who in me2 peer; do
-	ui_say "$who" "/quit"
-done
+ui_say me2 "/quit"
 check "alice exits 0" [ "$(ui_wait_exit "$A")" = 0 ]
 check "no sanitizer report" ui_clean_stderr "$A"
+
+# Offline from the start (the server cannot be reached): the devices we
+# hold sessions with stand for the peer's list, so an encrypted chat
+# still takes a message, encrypted, and it goes at the next start.
+rm -f "$UI_TMP/$A.status"
+TUKTUK_TEST_C2S_PORT=1 ui_start me3 "$A" a-pw 100 30
+check "started where the server cannot be reached" ui_wait me3 "reconnecting"
+ui_say me3 "/msg $B@$DOMAIN"
+ui_say me3 "typed offline from the start"
+check "offline from the start, an encrypted chat takes it, pending, encrypted" \
+	ui_wait_re me3 "\(pending\) ~$A> typed offline from the start"
+ui_say me3 "/quit"
+check "/quit counts it" ui_wait me3 "1 message is not sent yet"
+ui_say me3 "y"
+check "... and keeps it" [ "$(ui_wait_exit "$A")" = 0 ]
+check "its outbox row has no text" \
+	test "$(ui_store "$A" "select count(*) from outbox where body like '%offline from the start%' or stanza like '%offline from the start%'")" = 0
+rm -f "$UI_TMP/$A.status"
+ui_start me4 "$A" a-pw 100 30
+check "at the next start the peer decrypts it" ui_wait_re peer "~[^ ]*> typed offline from the start"
+check "... once" ui_rows_with peer "typed offline from the start" 1
+for who in me4 peer; do
+	ui_say "$who" "/quit"
+done
+check "alice exits 0 again" [ "$(ui_wait_exit "$A")" = 0 ]
+check "no sanitizer report again" ui_clean_stderr "$A"
 ui_done
