@@ -196,6 +196,15 @@ static struct devlist *list_of(struct omemochat *c, const char *jid, bool make)
     return l;
 }
 
+/* Whether jid's device list may be used: the server's, or while offline
+ * the one the key store's sessions stand for (list_of). Online, such a
+ * list waits for the server's, which may name devices we never met (our
+ * contact's new phone, or our own other devices). */
+static bool usable_list(struct omemochat *c, const struct devlist *l)
+{
+    return l && l->known && !(l->stored && session_state(c->s) == SESSION_ONLINE);
+}
+
 static struct bstate *bstate_of(struct omemochat *c, const char *jid, uint32_t device, bool make)
 {
     for (size_t i = 0; i < c->nbs; i++)
@@ -356,7 +365,7 @@ int omemochat_has_devices(struct omemochat *c, const char *jid)
     struct devlist *l = norm(jid, bare) ? list_of(c, bare, true) : NULL;
     if (!l)
         return -1;
-    if (l->known)
+    if (usable_list(c, l))
         return l->n > 0 || l->failed;
     omemochat_prepare(c, jid);
     return -1;
@@ -374,7 +383,7 @@ bool omemochat_busy(struct omemochat *c, const char *jid)
     if (own && own->known)
         fetch_bundles(c, own);
     struct devlist *l = list_of(c, bare, false);
-    return !l || !l->known || fetching(c, bare);
+    return !usable_list(c, l) || fetching(c, bare);
 }
 
 int omemochat_rekey(struct omemochat *c, struct vault *v, char *err, size_t errlen)
@@ -398,7 +407,9 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
 static bool usable(struct omemochat *c, const char *jid)
 {
     struct devlist *l = list_of(c, jid, false);
-    for (size_t i = 0; l && i < l->n; i++)
+    if (!usable_list(c, l))
+        return false;
+    for (size_t i = 0; i < l->n; i++)
         if (omemo_has_session(c->o, jid, l->ids[i]) &&
             omemokeys_trusted(omemo_keys(c->o), jid, l->ids[i]))
             return true;
@@ -431,7 +442,7 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
         return -1;
     }
     struct devlist *l = list_of(c, bare, false);
-    if (!l || !l->known || fetching(c, bare)) {
+    if (!usable_list(c, l) || fetching(c, bare)) {
         omemochat_prepare(c, bare);
         snprintf(err, errlen, "the keys of %s are still being fetched; try again in a moment",
                  bare);
