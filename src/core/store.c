@@ -807,12 +807,14 @@ int store_set_state_by_id(struct store *st, const char *account, const char *con
 {
     const char *t[] = {account, conv, msg_id};
     int64_t v = state;
-    /* A refusal can come before the server's acknowledgement of the same
-     * message, whose "sent" must not undo it. */
-    _Static_assert(STORE_FAILED == 4, "the statement names STORE_FAILED as 4");
+    /* A refusal, or the peer's receipt, can come before the server's
+     * acknowledgement of the same message, whose "sent" must undo
+     * neither. */
+    _Static_assert(STORE_FAILED == 4 && STORE_DELIVERED == 2 && STORE_SENT == 1,
+                   "the statement names the states by number");
     return exec_texts(st,
                       "UPDATE msg SET state=?4 WHERE account=?1 AND conv=?2 AND msg_id=?3"
-                      " AND dir=1 AND state<>4",
+                      " AND dir=1 AND state<>4 AND NOT (?4=1 AND state=2)",
                       t, 3, &v);
 }
 

@@ -250,6 +250,21 @@ static void test_outbox(struct store *st)
         if (strcmp(s.body[i], "held") == 0)
             found = s.state[i] == STORE_FAILED;
     CHECK(found);
+    /* The peer's receipt before the server's ack: "delivered" stays. */
+    struct store_msg d = msg("fast peer", 6001);
+    d.dir = STORE_OUT;
+    d.msg_id = "o2";
+    d.state = STORE_PENDING;
+    CHECK(add(st, d) == STORE_ADDED);
+    CHECK(store_set_state_by_id(st, ME, BOB, "o2", STORE_DELIVERED) == 0);
+    CHECK(store_set_state_by_id(st, ME, BOB, "o2", STORE_SENT) == 0);
+    memset(&s, 0, sizeof s);
+    store_recent(st, ME, BOB, 0, 16, on_msg, &s);
+    found = false;
+    for (int i = 0; i < s.n && i < 16; i++)
+        if (strcmp(s.body[i], "fast peer") == 0)
+            found = s.state[i] == STORE_DELIVERED;
+    CHECK(found);
     store_outbox_remove(st, ME, "o1");
     store_outbox_remove(st, ME, "o3");
     memset(&l, 0, sizeof l);
