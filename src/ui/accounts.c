@@ -15,13 +15,6 @@
 #include "ui/xalloc.h"
 #include "xmpp/jid.h"
 
-static const char *state_of(struct ui_acct *a)
-{
-    enum session_state st = session_state(a->session);
-    return st == SESSION_ONLINE ? presence_show_name(session_show(a->session))
-                                : session_state_name(st);
-}
-
 void ui_cmd_account_list(struct ui *ui, const struct command *c)
 {
     (void)c;
@@ -31,7 +24,7 @@ void ui_cmd_account_list(struct ui *ui, const struct command *c)
         const char *jid = session_bare_jid(a->session);
         bool named = strcmp(a->name, jid) != 0; /* a section's name, not the JID again */
         ui_info(ui, w, CHATLINE_INFO, "%s%s%s%s, %s%s%s%s", a == ui_home_account(ui) ? "* " : "  ",
-                named ? a->name : "", named ? ": " : "", jid, state_of(a),
+                named ? a->name : "", named ? ": " : "", jid, ui_account_state(a),
                 a->why_down[0] ? " (" : "", a->why_down, a->why_down[0] ? ")" : "");
     }
     for (size_t i = 0; i < ui->naccount_names; i++)
@@ -46,7 +39,7 @@ static void connect_named(struct ui *ui, const char *name)
     struct ui_acct *a = ui_account_named(ui, name);
     if (a && session_state(a->session) != SESSION_OFFLINE) {
         ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "%s is %s already", a->name,
-                state_of(a));
+                ui_account_state(a));
         return;
     }
     if (a) {

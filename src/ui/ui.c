@@ -102,15 +102,21 @@ size_t ui_accounts_connected(struct ui *ui)
     return n;
 }
 
+const char *ui_account_state(const struct ui_acct *a)
+{
+    enum session_state st = session_state(a->session);
+    return st == SESSION_ONLINE ? presence_show_name(session_show(a->session))
+                                : session_state_name(st);
+}
+
 /* The roster header of an account: its name, JID and state. */
 static void account_title(struct ui *ui, struct ui_acct *a)
 {
     char t[600], state[300];
     enum session_state st = session_state(a->session);
     const char *jid = session_bare_jid(a->session);
-    const char *name = st == SESSION_ONLINE ? presence_show_name(session_show(a->session))
-                       : st == SESSION_OFFLINE && a->why_down[0] ? "failed"
-                                                                 : session_state_name(st);
+    const char *name =
+        st == SESSION_OFFLINE && a->why_down[0] ? "failed" : ui_account_state(a);
     snprintf(state, sizeof state, "%s%s%.200s", name, st != SESSION_ONLINE && a->why_down[0] ? ": " : "",
              st != SESSION_ONLINE ? a->why_down : "");
     if (strcmp(a->name, jid) == 0)

@@ -182,6 +182,8 @@ void ui_as_account(struct ui *ui, size_t acct, void (*fn)(struct ui *, const voi
                    const void *arg);
 /* The account called name (section name or bare JID), or NULL. */
 struct ui_acct *ui_account_named(struct ui *ui, const char *name);
+/* Its presence when online ("away"), else its session's state. */
+const char *ui_account_state(const struct ui_acct *a);
 /* Accounts not offline. */
 size_t ui_accounts_connected(struct ui *ui);
 /* Append a line to w, keeping a scrolled-back view where it is. */
