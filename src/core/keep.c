@@ -35,6 +35,7 @@ int keep_message(struct store *st, const char *account, const struct keep *k, ch
         .stanza_id_by = m ? m->stanza_id_by : NULL,
         .origin_id = m ? m->origin_id : k->sent_id,
         .server_ts = m && m->delayed ? (int64_t)m->stamp : 0,
+        .server_ms = m && m->delayed ? m->stamp_ms : 0,
         .local_ts = (int64_t)(k->stamp ? k->stamp : time(NULL)),
         .local_ms = live ? (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 : 0,
         .corrects = m ? m->replace_id : k->corrects,

@@ -7,12 +7,14 @@
  * a power cut may lose the last messages, never the file. Each message is
  * a row of `msg`; `msg_fts` is an FTS5 index of the bodies kept by
  * triggers, with the conversation's JID as a second column so that a
- * search in one conversation only looks at its messages. Rows are ordered in a conversation by `ts`, in milliseconds:
- * the server's time when it gave one (delay), else ours, so that a message
- * fetched from the archive later still lands where it was said. Delay
- * stamps count whole seconds; a live message's own time has its
- * milliseconds, so within one second the archive's copies (said earlier)
- * come before live ones.
+ * search in one conversation only looks at its messages. Rows are
+ * ordered in a conversation by `ts`, in milliseconds: the server's time
+ * when it gave one (delay), else ours, so that a message fetched from the
+ * archive later still lands where it was said. ejabberd's stamps carry
+ * fractions and keep them; Prosody's count whole seconds, which the
+ * session places within their second by what it knows (im_order_ms): a
+ * page read forward came after what we had and before we asked for it.
+ * Equal times fall back to the order of arrival.
  *
  * Duplicates. The same message can come live, as a carbon, from offline
  * storage and from the archive. It is the same message when, in order:
@@ -21,7 +23,8 @@
  *   2. it has the same origin-id, in the same conversation and direction;
  *   3. neither of those decides: it has the same stanza id attribute,
  *      sender, direction and body in the conversation; or, without any
- *      id, the same sender, body and server time (a delayed copy);
+ *      id, the same sender, body and server time within a second (a
+ *      delayed copy: offline storage and the archive stamp it apart);
  *   4. a delayed copy whose ids matched nothing is the same as a row with
  *      no ids at all (one imported from the text history, which kept
  *      none) with the same sender, direction and body, within two seconds
@@ -162,8 +165,8 @@ static int prepare(struct store *st)
                          " AND dir=?4 LIMIT 1"},
         {&st->by_msgid, "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND msg_id=?3"
                         " AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
-        {&st->by_body, "SELECT id FROM msg WHERE account=?1 AND conv=?2 AND ts=?3"
-                       " AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
+        {&st->by_body, "SELECT id FROM msg WHERE account=?1 AND conv=?2"
+                       " AND ts BETWEEN ?3-999 AND ?3+999 AND dir=?4 AND sender=?5 AND body=?6 LIMIT 1"},
         {&st->by_plain, "SELECT id FROM msg INDEXED BY msg_plain WHERE account=?1 AND conv=?2"
                         " AND ts BETWEEN ?3 AND ?4"
                         " AND dir=?5 AND sender=?6 AND body=?7 AND stanza_id IS NULL"
@@ -424,7 +427,8 @@ static int insert(struct store *st, const char *account, struct store_msg *m, in
 
 static int add_once(struct store *st, const char *account, struct store_msg *m, int *result)
 {
-    int64_t ts = m->server_ts ? m->server_ts * 1000
+    int64_t ts = m->server_ms   ? m->server_ms
+                 : m->server_ts ? m->server_ts * 1000
                  : m->local_ms  ? m->local_ms
                                 : m->local_ts * 1000;
     int64_t dup = find_duplicate(st, account, m, ts);

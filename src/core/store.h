@@ -31,6 +31,7 @@ struct store_msg {
     const char *stanza_id_by; /* the archive that stamped it */
     const char *origin_id;    /* XEP-0359 the sender's origin-id, or NULL */
     int64_t server_ts;        /* XEP-0203 delay stamp (Unix time), or 0 */
+    int64_t server_ms;        /* the same in ms as precisely as known, or 0 */
     int64_t local_ts;         /* when we received or sent it */
     int64_t local_ms;         /* the same in milliseconds, when known (else 0) */
     const char *corrects;     /* XEP-0308: the id of the message it corrects */

@@ -378,25 +378,64 @@ void im_send_presence(struct session *s)
 
 /* --- messages, RFC 6121 §5 --- */
 
-/* XEP-0082 date-time: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm) */
-time_t im_parse_stamp(const char *text)
+/* XEP-0082 date-time: CCYY-MM-DDThh:mm:ss[.sss](Z|(+|-)hh:mm), in
+ * milliseconds; *whole says the stamp had no fraction (Prosody's have
+ * none, ejabberd's do). 0 if unreadable. */
+int64_t im_parse_stamp_ms(const char *text, bool *whole)
 {
     struct tm tm = {0};
     int consumed = 0;
+    if (whole)
+        *whole = true;
     if (!text || sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                         &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
         return 0;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     const char *rest = text + consumed;
-    if (*rest == '.')
-        while (*++rest >= '0' && *rest <= '9')
-            ;
+    int ms = 0;
+    if (*rest == '.') {
+        if (whole)
+            *whole = false;
+        for (int scale = 100; *++rest >= '0' && *rest <= '9'; scale /= 10)
+            ms += (*rest - '0') * scale;
+    }
     time_t t = timegm(&tm);
     int oh = 0, om = 0;
     if ((*rest == '+' || *rest == '-') && sscanf(rest + 1, "%2d:%2d", &oh, &om) == 2)
         t += (*rest == '+' ? -1 : 1) * (oh * 3600 + om * 60);
-    return t;
+    return t > 0 ? (int64_t)t * 1000 + ms : 0;
+}
+
+time_t im_parse_stamp(const char *text)
+{
+    return (time_t)(im_parse_stamp_ms(text, NULL) / 1000);
+}
+
+/* The time the store orders a delayed message by. A whole-second stamp
+ * says only "some time in that second", which matters against our own
+ * live messages, timed to the millisecond: a page read backward is older
+ * than all we have (the second's start); anything else came before
+ * `before`, when we asked for the page or received the copy, and after
+ * what we had kept until then (the latest moment in that second before
+ * `before`). */
+int64_t im_order_ms(const char *text, int64_t before, bool backward)
+{
+    bool whole;
+    int64_t ms = im_parse_stamp_ms(text, &whole);
+    if (!ms || !whole || backward)
+        return ms;
+    int64_t last = ms + 999;
+    if (before > ms && before - 1 < last)
+        last = before - 1;
+    return last;
+}
+
+int64_t im_now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 static char *error_text(mxml_node_t *msg)
@@ -553,9 +592,10 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
     mxml_node_t *oob = stanza_child(m, NS_OOB, "x");
     char *oob_url = oob ? stanza_child_text(oob, NS_OOB, "url") : NULL;
     mxml_node_t *delay = stanza_child(m, NS_DELAY, "delay");
-    time_t stamp = arch ? im_parse_stamp(arch->stamp) : 0;
-    if (!stamp && delay)
-        stamp = im_parse_stamp(stanza_attr(delay, "stamp"));
+    int64_t stamp_ms = arch ? im_order_ms(arch->stamp, arch->asked_ms, arch->backward) : 0;
+    if (!stamp_ms && delay)
+        stamp_ms = im_order_ms(stanza_attr(delay, "stamp"), im_now_ms(), false);
+    time_t stamp = (time_t)(stamp_ms / 1000);
     const char *by = NULL;
     const char *stanza_id = arch ? arch->id : trusted_stanza_id(s, m, from, type, &by);
     mxml_node_t *origin = stanza_child(m, NS_SID, "origin-id");
@@ -574,6 +614,7 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .error = error,
         .stamp = stamp ? stamp : time(NULL),
         .delayed = stamp != 0 || arch,
+        .stamp_ms = stamp_ms,
         .carbon_sent = sent,
         .carbon_received = received,
         .chat_state = chat_state_of(m),

@@ -41,6 +41,7 @@ struct mam_query {
     char *with;
     time_t start;
     bool backward;
+    int64_t asked_ms; /* when the query's first page was asked for */
     char *before; /* backward: the page before this ("" the newest) */
     char *after;  /* forward: the page after this, then each page's last */
     unsigned max;
@@ -275,7 +276,9 @@ bool mam_message(struct session *s, mxml_node_t *m)
     struct im_archived a = {.qid = q->qid,
                             .id = id,
                             .by = q->archive,
-                            .stamp = delay ? stanza_attr(delay, "stamp") : NULL};
+                            .stamp = delay ? stanza_attr(delay, "stamp") : NULL,
+                            .asked_ms = q->asked_ms,
+                            .backward = q->backward};
     im_deliver_archived(s, inner, &a);
     return true;
 }
@@ -298,6 +301,7 @@ int session_mam_query(struct session *s, const struct session_mam_query *mq, cha
         q->with = mq->with ? strdup(mq->with) : NULL;
         q->start = mq->start;
         q->backward = mq->before_id != NULL;
+        q->asked_ms = im_now_ms();
         q->before = q->backward ? strdup(mq->before_id) : NULL;
         q->after = mq->after_id ? strdup(mq->after_id) : NULL;
         q->max = mq->max ? mq->max : MAM_DEFAULT_MAX;

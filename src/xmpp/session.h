@@ -76,6 +76,7 @@ struct session_message {
     const char *error; /* for type error: condition and text */
     time_t stamp;      /* XEP-0203 delay stamp, else the receive time */
     bool delayed;
+    int64_t stamp_ms;  /* the delay stamp in ms as the store orders it (im_order_ms), or 0 */
     /* XEP-0280: a copy of a message that another of our resources sent
      * (from is us, to is the peer), or received (from is the peer). */
     bool carbon_sent, carbon_received;

@@ -262,12 +262,19 @@ void blocking_clear(struct session *s);
  * the archive's JID and the <delay/> stamp of the <forwarded/>. */
 struct im_archived {
     const char *qid, *id, *by, *stamp;
+    int64_t asked_ms; /* when the query was sent (im_now_ms) */
+    bool backward;    /* its pages go back in time */
 };
 /* Deliver an archived message (the <message/> inside <forwarded/>) as
  * SESSION_EV_MESSAGE: no receipts, chat states or carbons for it. */
 void im_deliver_archived(struct session *s, mxml_node_t *m, const struct im_archived *a);
 /* XEP-0082 date-time to time_t, 0 if unreadable. */
 time_t im_parse_stamp(const char *text);
+int64_t im_parse_stamp_ms(const char *text, bool *whole);
+/* The same as the store's order time (im.c says how a whole second is
+ * placed); before: when the copy was asked for or received. */
+int64_t im_order_ms(const char *text, int64_t before, bool backward);
+int64_t im_now_ms(void); /* the wall clock in ms, as keep.c times live messages */
 
 /* mam.c (XEP-0313): true if m is an archive result (then it was taken
  * or dropped here). */

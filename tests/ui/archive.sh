@@ -36,9 +36,7 @@ check "Bob's window is listed, unread" ui_wait_line desk -2 "[2:$B*]"
 ui_keys desk M-2
 check "the desk shows Bob's last line" ui_wait desk "archived line 30"
 check "... once" ui_rows_with desk "archived line 30" 1
-check "in order: 29 above 30" bash -c "ui_screen() { tmux -L $UI_SOCK capture-pane -p -t ui:desk; }; \
-	ui_screen | grep -n 'archived line 29\$' | cut -d: -f1 | head -1 | \
-	xargs -I{} sh -c 'test {} -lt \$(tmux -L $UI_SOCK capture-pane -p -t ui:desk | grep -n \"archived line 30\$\" | cut -d: -f1)'"
+check "in order: 29 above 30" ui_above desk "archived line 29" "archived line 30"
 ui_say desk "/quit"
 check "the desk quits" [ "$(ui_wait_exit "${A}desk")" = 0 ]
 

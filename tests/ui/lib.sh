@@ -264,6 +264,23 @@ ui_rows_with() {
 	return 1
 }
 
+# ui_above WINDOW UPPER LOWER: wait until one capture of the screen shows
+# a row ending in UPPER above a row ending in LOWER (two captures could
+# straddle a scroll).
+ui_above() {
+	local win=$1 upper=$2 lower=$3 deadline=$((SECONDS + UI_WAIT)) screen a b
+	while [ "$SECONDS" -le "$deadline" ]; do
+		screen=$(ui_screen "$win")
+		a=$(printf '%s\n' "$screen" | grep -nF -- "$upper" | grep -- "$upper\$" | head -1 | cut -d: -f1)
+		b=$(printf '%s\n' "$screen" | grep -nF -- "$lower" | grep -- "$lower\$" | head -1 | cut -d: -f1)
+		[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] && return 0
+		sleep 0.1
+	done
+	echo "# '$upper' (row ${a:-none}) is not above '$lower' (row ${b:-none}):" >&2
+	printf '%s\n' "$screen" | sed 's/^/# | /' >&2
+	return 1
+}
+
 ui_keys() {
 	local win=$1
 	shift

@@ -5,7 +5,9 @@
  * is never a duplicate; corrections; full-text search with hostile text;
  * archive cursors; the outbox; a damaged file moved aside at start and while running;
  * two handles on one file; /omemo on|off per chat; a full disk; the old text history imported
- * once; and the export. */
+ * once; the export; and the order within one second of live messages
+ * and archived ones, with ejabberd's fractional stamps and Prosody's
+ * whole seconds (im_parse_stamp_ms). */
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "../check.h"
 #include "core/chatlog.h"
 #include "core/store.h"
+#include "xmpp/session_priv.h"
 
 #define ME "alice@localhost"
 #define BOB "bob@localhost"
@@ -504,6 +507,58 @@ static void test_import_and_export(void)
     store_close(st);
 }
 
+/* Messages of one second: m01 live at 12:00:00.700 (our clock), m02 and
+ * m03 caught up from the archive, asked for at `asked`, and m04 live
+ * during that catch-up, at 12:00:00.950. */
+static void test_same_second(struct store *st, const char *conv, const char *s2, const char *s3,
+                             int64_t asked)
+{
+    int64_t live = im_parse_stamp_ms("2026-12-03T12:00:00.700Z", NULL);
+    struct store_msg m = {.conv = conv, .sender = "bob", .type = STORE_GROUPCHAT, .body = "m01",
+                          .local_ts = live / 1000, .local_ms = live};
+    CHECK(add(st, m) == STORE_ADDED);
+    m.body = "m04";
+    m.local_ms = live + 250;
+    CHECK(add(st, m) == STORE_ADDED);
+    const char *stamp[] = {s2, s3}, *body[] = {"m02", "m03"};
+    for (int i = 0; i < 2; i++) {
+        int64_t ms = im_order_ms(stamp[i], asked, false);
+        m = (struct store_msg){.conv = conv, .sender = "bob", .type = STORE_GROUPCHAT,
+                               .body = body[i], .server_ts = ms / 1000, .server_ms = ms,
+                               .local_ts = live / 1000 + 5};
+        CHECK(add(st, m) == STORE_ADDED);
+    }
+    struct seen s = {0};
+    CHECK(store_recent(st, ME, conv, 0, 10, on_msg, &s) == 4);
+    for (int i = 0; i < 4; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "m%02d", i + 1);
+        CHECK_STR(s.body[i], want);
+    }
+}
+
+static void test_stamps(struct store *st)
+{
+    bool whole;
+    CHECK(im_parse_stamp_ms("2026-12-03T12:00:00.7Z", &whole) == 1796299200700LL && !whole);
+    CHECK(im_parse_stamp_ms("2026-12-03T12:00:00.123456Z", NULL) == 1796299200123LL);
+    CHECK(im_parse_stamp_ms("2026-12-03T12:00:00Z", &whole) == 1796299200000LL && whole);
+    CHECK(im_parse_stamp_ms("2026-12-03T13:00:00.5+01:00", NULL) == 1796299200500LL);
+    CHECK(im_parse_stamp_ms("2026-12-03T12:00", NULL) == 0);
+    CHECK(im_parse_stamp_ms(NULL, NULL) == 0);
+    CHECK(im_parse_stamp("2026-12-03T12:00:00.900Z") == 1796299200);
+    /* a whole second: its start read backward, else as late as it can be */
+    CHECK(im_order_ms("2026-12-03T12:00:00Z", 0, true) == 1796299200000LL);
+    CHECK(im_order_ms("2026-12-03T12:00:00Z", 1796299260000LL, false) == 1796299200999LL);
+    CHECK(im_order_ms("2026-12-03T12:00:00Z", 1796299200800LL, false) == 1796299200799LL);
+    CHECK(im_order_ms("2026-12-03T12:00:00.5Z", 1796299200100LL, false) == 1796299200500LL);
+    int64_t asked = im_parse_stamp_ms("2026-12-03T12:00:00.900Z", NULL);
+    test_same_second(st, "ejabberd@muc.localhost", "2026-12-03T12:00:00.712345Z",
+                     "2026-12-03T12:00:00.801Z", asked);
+    test_same_second(st, "prosody@muc.localhost", "2026-12-03T12:00:00Z",
+                     "2026-12-03T12:00:00Z", asked);
+}
+
 int main(void)
 {
     char note[512], err[512];
@@ -525,6 +580,7 @@ int main(void)
     test_cursors(st);
     test_outbox(st);
     test_schema_step();
+    test_stamps(st);
     test_full_disk(st);
     store_close(st);
     test_two_handles();
