@@ -19,6 +19,13 @@
  * duplicates. A used prekey is saved at once, before the bundle without
  * it is published.
  *
+ * Rooms, as Conversations and Dino do them: a members-only room that
+ * shows real JIDs (xmpp/mucinfo.c) is encrypted to the devices of all
+ * its readers, every member and occupant but us, and to our other
+ * devices; a reader without a trusted device with a session stops the
+ * message, as a contact would. A room message is decrypted with the
+ * session of the occupant's real JID.
+ *
  * Bare JIDs are kept lowercased (path_norm_jid), as the store keys
  * them. */
 #include <stdio.h>
@@ -359,9 +366,146 @@ static bool fetching(const struct omemochat *c, const char *jid)
     return false;
 }
 
+/* --- rooms --- */
+
+#define ROOM_READERS 128
+
+static bool usable(struct omemochat *c, const char *jid);
+static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_target *t, size_t n,
+                          size_t max);
+
+struct readers {
+    size_t n;
+    char jid[ROOM_READERS][PATH_JID_MAX + 1];
+};
+
+static void add_reader(struct omemochat *c, struct readers *r, const char *jid)
+{
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    char n[PATH_JID_MAX + 1];
+    bool ok = bare && norm(bare, n) && strcmp(n, c->own) != 0 && r->n < ROOM_READERS;
+    free(bare);
+    for (size_t i = 0; ok && i < r->n; i++)
+        ok = strcmp(r->jid[i], n) != 0;
+    if (ok)
+        memcpy(r->jid[r->n++], n, sizeof n);
+}
+
+/* The room of ours at bare, or NULL: a contact. */
+static const struct muc_room *room_at(struct omemochat *c, const char *bare)
+{
+    return session_muc_room(c->s, bare);
+}
+
+/* Who a message to room must be readable by: its members, and every
+ * occupant whose real JID it shows. */
+static void readers_of(struct omemochat *c, const struct muc_room *room, struct readers *r)
+{
+    r->n = 0;
+    for (size_t i = 0; i < room->nmembers; i++)
+        add_reader(c, r, room->members[i]);
+    for (size_t i = 0; i < room->noccupants; i++)
+        add_reader(c, r, room->occupants[i].jid);
+}
+
+static bool room_fit(const struct muc_room *room)
+{
+    return room->info_known && room->members_only && room->non_anonymous;
+}
+
+static bool room_busy(struct omemochat *c, const struct muc_room *room)
+{
+    if (!room->info_known)
+        return true;
+    if (!room_fit(room))
+        return false;
+    struct readers *r = malloc(sizeof *r);
+    if (!r)
+        return true;
+    readers_of(c, room, r);
+    bool busy = false;
+    for (size_t i = 0; i < r->n; i++)
+        busy |= omemochat_busy(c, r->jid[i]);
+    free(r);
+    return busy;
+}
+
+/* Why a message to room cannot be encrypted now (into err), or 0. */
+static int room_unready(struct omemochat *c, const struct muc_room *room, struct readers *r,
+                        char *err, size_t errlen)
+{
+    if (!room->info_known) {
+        snprintf(err, errlen, "what kind of room %s is is not known yet; try again in a moment",
+                 room->jid);
+        return -1;
+    }
+    if (!room_fit(room)) {
+        snprintf(err, errlen,
+                 "OMEMO needs a members-only room that shows its members' addresses, and %s "
+                 "is not one (/omemo off sends in plaintext)",
+                 room->jid);
+        return -1;
+    }
+    readers_of(c, room, r);
+    if (r->n == 0) {
+        snprintf(err, errlen, "nobody else is in %s to encrypt for", room->jid);
+        return -1;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        struct devlist *l = list_of(c, r->jid[i], false);
+        if (!usable_list(c, l) || fetching(c, r->jid[i])) {
+            omemochat_prepare(c, r->jid[i]);
+            snprintf(err, errlen, "the keys of %s are still being fetched; try again in a moment",
+                     r->jid[i]);
+        } else if (l->failed) {
+            snprintf(err, errlen, "the device list of %s could not be read (%s)", r->jid[i],
+                     l->failed);
+        } else if (l->n == 0) {
+            snprintf(err, errlen, "%s has published no OMEMO device", r->jid[i]);
+        } else if (!usable(c, r->jid[i])) {
+            snprintf(err, errlen, "no trusted device of %s with a session", r->jid[i]);
+        } else {
+            continue;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+static int room_send(struct omemochat *c, const struct muc_room *room, const char *text,
+                     const char *replace_id, char *id_out, size_t id_len, char *err,
+                     size_t errlen)
+{
+    struct readers *r = malloc(sizeof *r);
+    size_t max = (ROOM_READERS + 1) * OMEMO_MAX_DEVICES;
+    struct omemo_target *t = r ? malloc(max * sizeof *t) : NULL;
+    int rc = -1;
+    if (!t)
+        snprintf(err, errlen, "out of memory");
+    else if (room_unready(c, room, r, err, errlen) == 0) {
+        size_t n = add_targets(c, c->own, t, 0, max);
+        for (size_t i = 0; i < r->n; i++)
+            n = add_targets(c, r->jid[i], t, n, max);
+        struct omemo_element e;
+        if (omemo_encrypt(c->o, r->jid[0], t, n, text, &e, err, errlen) == 0) {
+            save(c); /* the ratchets moved: saved before anything goes out */
+            rc = session_send_omemo(c->s, room->jid, &e, FALLBACK, replace_id, id_out, id_len);
+            omemo_element_clear(&e);
+            if (rc < 0)
+                snprintf(err, errlen, "the message could not be built");
+        }
+    }
+    free(t);
+    free(r);
+    return rc;
+}
+
 int omemochat_has_devices(struct omemochat *c, const char *jid)
 {
     char bare[PATH_JID_MAX + 1];
+    const struct muc_room *room = norm(jid, bare) ? room_at(c, bare) : NULL;
+    if (room) /* a room that can have OMEMO has it by default */
+        return room->info_known ? room_fit(room) : -1;
     struct devlist *l = norm(jid, bare) ? list_of(c, bare, true) : NULL;
     if (!l)
         return -1;
@@ -376,6 +520,8 @@ bool omemochat_busy(struct omemochat *c, const char *jid)
     char bare[PATH_JID_MAX + 1];
     if (!norm(jid, bare))
         return false;
+    if (room_at(c, bare))
+        return room_busy(c, room_at(c, bare));
     /* A list heard of by notification has had no bundle fetched yet, nor
      * has our own: start what is missing first. */
     omemochat_prepare(c, bare);
@@ -419,7 +565,17 @@ static bool usable(struct omemochat *c, const char *jid)
 bool omemochat_ready(struct omemochat *c, const char *jid)
 {
     char bare[PATH_JID_MAX + 1];
-    return norm(jid, bare) && !fetching(c, bare) && usable(c, bare);
+    if (!norm(jid, bare))
+        return false;
+    const struct muc_room *room = room_at(c, bare);
+    if (room) {
+        struct readers *r = malloc(sizeof *r);
+        char why[8];
+        bool ok = r && room_unready(c, room, r, why, sizeof why) == 0;
+        free(r);
+        return ok;
+    }
+    return !fetching(c, bare) && usable(c, bare);
 }
 
 static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_target *t, size_t n,
@@ -441,6 +597,8 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
         snprintf(err, errlen, "not a JID");
         return -1;
     }
+    if (room_at(c, bare))
+        return room_send(c, room_at(c, bare), text, replace_id, id_out, id_len, err, errlen);
     struct devlist *l = list_of(c, bare, false);
     if (!usable_list(c, l) || fetching(c, bare)) {
         omemochat_prepare(c, bare);
@@ -496,6 +654,20 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
     char from[PATH_JID_MAX + 1], why[200] = "";
     *text = NULL;
     const char *sender = msg->ours || msg->carbon_sent ? session_bare_jid(c->s) : msg->from;
+    bool groupchat = msg->type && strcmp(msg->type, "groupchat") == 0;
+    if (groupchat) { /* the occupant's real JID, which the room shows */
+        const struct muc_room *room = msg->from ? session_muc_room(c->s, msg->from) : NULL;
+        const char *nick = msg->from ? jid_resource_of(msg->from) : NULL;
+        const struct muc_occupant *who = room && nick ? muc_occupant(room, nick) : NULL;
+        /* The archive's copy names the writer, whom the nick may no
+         * longer stand for; live, the room's occupant list does. */
+        sender = msg->archived && msg->muc_jid ? msg->muc_jid : who ? who->jid : NULL;
+        if (!sender) {
+            snprintf(err, errlen, "could not decrypt a message from %s: the room does not show "
+                     "who wrote it", msg->from ? msg->from : "?");
+            return -1;
+        }
+    }
     if (!norm(sender, from))
         snprintf(from, sizeof from, "?");
     if (!msg->omemo) {

@@ -664,6 +664,17 @@ static void on_archived(struct ui *ui, const struct session_message *m)
     free(conv);
 }
 
+/* Our own message, as the room sends it back to every occupant: it was
+ * not encrypted for this device, and its line is shown already. */
+static bool room_echo(struct ui *ui, const struct session_message *m)
+{
+    char *room = m->from ? jid_bare_of(m->from) : NULL;
+    const struct muc_room *r = room ? session_muc_room(ui->a->session, room) : NULL;
+    const char *nick = m->from ? jid_resource_of(m->from) : NULL;
+    free(room);
+    return r && r->nick && nick && strcmp(nick, r->nick) == 0;
+}
+
 static void on_message(struct ui *ui, const struct session_message *m)
 {
     if (m->type && strcmp(m->type, "error") == 0) {
@@ -675,8 +686,8 @@ static void on_message(struct ui *ui, const struct session_message *m)
     bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
     char *plain = NULL;
     bool handled = false;
-    if ((m->omemo || m->omemo_error) && !groupchat &&
-        !(handled = ui_omemo_receive(ui, m, &plain)) && plain) {
+    bool to_read = (m->omemo || m->omemo_error) && !(groupchat && room_echo(ui, m));
+    if (to_read && !(handled = ui_omemo_receive(ui, m, &plain)) && plain) {
         struct session_message copy = *m;
         copy.body = plain;
         copy.omemo = NULL;
@@ -688,7 +699,7 @@ static void on_message(struct ui *ui, const struct session_message *m)
         free(plain);
         return;
     }
-    if (handled || ((m->omemo || m->omemo_error) && !m->archived && !groupchat && ui->a->omemo))
+    if (handled || (to_read && !m->archived && ui->a->omemo))
         return; /* said why it cannot be read, had it already, or nothing to show */
     /* XEP-0066: a file's URL that only the out-of-band element names is
      * shown (and numbered, for /download) as part of the message. */
@@ -879,6 +890,7 @@ static void handle_event(struct ui *ui, const struct session_event *ev)
         ui_query_event(ui, ev);
         break;
     case SESSION_EV_OMEMO:
+    case SESSION_EV_MUC_INFO: /* a room's readers, whose keys a message waits for */
         ui_omemo_event(ui, ev);
         break;
     case SESSION_EV_MAM:

@@ -85,23 +85,30 @@ static int chat_mode(struct ui *ui, struct chatwin *w)
     return w->omemo;
 }
 
+/* A chat, or a room (OMEMO in rooms: core/omemochat.c). */
+static bool e2e_window(const struct chatwin *w)
+{
+    return w && (w->kind == CHATWIN_CHAT || w->kind == CHATWIN_ROOM) && w->jid;
+}
+
 bool ui_omemo_on(struct ui *ui, struct chatwin *w)
 {
-    if (!w || w->kind != CHATWIN_CHAT || !w->jid || chat_mode(ui, w) < 0)
+    if (!e2e_window(w) || chat_mode(ui, w) < 0)
         return false;
     return w->omemo > 0 || (ui->a->omemo && omemochat_has_devices(ui->a->omemo, w->jid) == 1);
 }
 
 const char *ui_omemo_tag(struct ui *ui, struct chatwin *w)
 {
-    if (!w || w->kind != CHATWIN_CHAT || !w->jid)
+    if (!e2e_window(w))
         return "";
     return ui_omemo_on(ui, w) ? " [OMEMO]" : " [plaintext]";
 }
 
 static int refuse(struct ui *ui, struct chatwin *w, const char *text, const char *why)
 {
-    ui_info(ui, w, CHATLINE_ERROR, "not sent (OMEMO is on in this chat): %s", why);
+    ui_info(ui, w, CHATLINE_ERROR, "not sent (OMEMO is on in this %s): %s",
+            w->kind == CHATWIN_ROOM ? "room" : "chat", why);
     if (!input_text(ui->in)[0])
         input_set_text(ui->in, text);
     ui_dirty(ui, UI_DIRTY_INPUT);
@@ -111,7 +118,7 @@ static int refuse(struct ui *ui, struct chatwin *w, const char *text, const char
 int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char *replace_id,
                   char *id_out, size_t id_len)
 {
-    if (!w || w->kind != CHATWIN_CHAT || !w->jid || chat_mode(ui, w) < 0)
+    if (!e2e_window(w) || chat_mode(ui, w) < 0)
         return 0;
     /* Offline, the outbox takes plain messages, and encrypted ones once
      * encrypted: the ratchet is local, so that works whenever the
@@ -119,6 +126,10 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
      * them nothing can be encrypted until we are online, and nothing
      * goes in clear: the text stays on the input line. */
     bool online = session_state(ui->a->session) == SESSION_ONLINE;
+    /* A room's readers are known only while we are in it. */
+    if (!online && w->kind == CHATWIN_ROOM && ui_omemo_on(ui, w))
+        return refuse(ui, w, text, "you are not online, and who can read the room is known only "
+                                   "in it: send it after the rejoin");
     if (!online) {
         int has = w->omemo > 0 || !ui->a->omemo ? 1 : omemochat_has_devices(ui->a->omemo, w->jid);
         if (w->omemo == 0 && (!ui->a->omemo || has == 0))
@@ -151,8 +162,8 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
             return refuse(ui, w, text, "the message before is still waiting for the keys");
         w->omemo_pending = xalloc_strdup(text);
         omemochat_prepare(ui->a->omemo, w->jid);
-        ui_info(ui, w, CHATLINE_INFO, "fetching %s's OMEMO keys; the message goes out then",
-                w->jid);
+        ui_info(ui, w, CHATLINE_INFO, "fetching the OMEMO keys of %s%s; the message goes out then",
+                w->kind == CHATWIN_ROOM ? "the members of " : "", w->jid);
         return -1;
     }
     char err[512] = "";
@@ -169,7 +180,10 @@ void ui_omemo_event(struct ui *ui, const struct session_event *ev)
             continue;
         char *text = w->omemo_pending;
         w->omemo_pending = NULL;
-        ui_send_text(ui, w, text);
+        if (w->kind == CHATWIN_ROOM)
+            ui_room_say(ui, w, text);
+        else
+            ui_send_text(ui, w, text);
         free(text);
     }
     ui_files_omemo_ready(ui);
@@ -202,7 +216,10 @@ bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **pla
     }
     const char *peer_full = m->ours || m->carbon_sent ? m->to : m->from;
     char *peer = peer_full ? jid_bare_of(peer_full) : NULL;
-    struct chatwin *w = peer ? ui_open_chat(ui, peer, false) : NULL;
+    bool groupchat = m->type && strcmp(m->type, "groupchat") == 0;
+    struct chatwin *w = !peer        ? NULL
+                        : groupchat ? ui_room_window(ui, peer, false)
+                                    : ui_open_chat(ui, peer, false);
     ui_omemo_flush(ui);
     ui_info(ui, w, CHATLINE_ERROR, "%s", err);
     free(peer);
@@ -212,8 +229,8 @@ bool ui_omemo_receive(struct ui *ui, const struct session_message *m, char **pla
 void ui_omemo_set(struct ui *ui, bool on)
 {
     struct chatwin *w = chatwins_current(&ui->wins);
-    if (!w || w->kind != CHATWIN_CHAT) {
-        ui_status_error(ui, "/omemo on|off works in a chat window");
+    if (!e2e_window(w)) {
+        ui_status_error(ui, "/omemo on|off works in a chat or room window");
         return;
     }
     if (on && !ui->a->omemo) {
@@ -226,9 +243,11 @@ void ui_omemo_set(struct ui *ui, bool on)
         omemochat_prepare(ui->a->omemo, w->jid);
     bool kept = ui->store &&
                 store_set_chat_omemo(ui->store, session_bare_jid(ui->a->session), w->jid, w->omemo) == 0;
-    ui_info(ui, w, CHATLINE_INFO, "%s%s",
-            on ? "OMEMO is on in this chat: messages that cannot be encrypted are not sent"
-               : "OMEMO is off in this chat: messages are sent in plaintext",
+    const char *where = w->kind == CHATWIN_ROOM ? "room" : "chat";
+    ui_info(ui, w, CHATLINE_INFO, "%s%s%s%s",
+            on ? "OMEMO is on in this " : "OMEMO is off in this ", where,
+            on ? ": messages that cannot be encrypted are not sent"
+               : ": messages are sent in plaintext",
             kept ? "" : " (for this run only: the message store could not keep it)");
     ui_dirty(ui, UI_DIRTY_TITLE);
 }

@@ -534,6 +534,23 @@ void ui_room_say(struct ui *ui, struct chatwin *w, const char *text)
         return;
     }
     char id[64], note[2048];
+    /* Encrypted, the room's copy cannot be read by this device (it is
+     * not among the readers): the line is ours to show, and the copy a
+     * duplicate of what is kept here. */
+    int encrypted = ui_omemo_send(ui, w, text, NULL, id, sizeof id);
+    if (encrypted < 0)
+        return; /* not sent, and said why: never plaintext by accident */
+    if (encrypted) {
+        time_t now = time(NULL);
+        ui_keep_message(ui, &(struct keep){.conv = w->jid, .from = r->nick, .text = text,
+                                           .stamp = now, .out = true, .sent_id = id,
+                                           .encrypted = true});
+        w->scroll = 0;
+        struct chatline *l = ui_show_message(ui, w, now, true, r->nick, text, id);
+        if (l)
+            l->encrypted = true;
+        return;
+    }
     int rc = session_send_message(ui->a->session, r->jid, "groupchat", text, NULL, id, sizeof id);
     if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "not sent: the text is not valid");

@@ -603,6 +603,11 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
     struct omemo_element omemo;
     char omemo_err[128] = "";
     int encrypted = omemo_read_message(m, &omemo, omemo_err, sizeof omemo_err);
+    /* XEP-0045 §7.2.3 / XEP-0313 §5.1.2: a non-anonymous room's archive
+     * names the writer of each message. */
+    mxml_node_t *mucx = type && strcmp(type, "groupchat") == 0 ? stanza_child(m, NS_MUC_USER, "x")
+                                                                : NULL;
+    mxml_node_t *item = mucx ? stanza_child(mucx, NS_MUC_USER, "item") : NULL;
     struct session_message msg = {
         .from = from,
         .to = stanza_attr(m, "to"),
@@ -615,6 +620,7 @@ static void deliver_message(struct session *s, mxml_node_t *m, bool sent, bool r
         .stamp = stamp ? stamp : time(NULL),
         .delayed = stamp != 0 || arch,
         .stamp_ms = stamp_ms,
+        .muc_jid = item ? stanza_attr(item, "jid") : NULL,
         .carbon_sent = sent,
         .carbon_received = received,
         .chat_state = chat_state_of(m),

@@ -28,6 +28,7 @@ static void room_free(struct muc_room *room)
 {
     muc_forget_occupants(room);
     free(room->occupants);
+    muc_clear_members(room);
     free(room->jid);
     free(room->nick);
     free(room->password);
@@ -167,4 +168,28 @@ void muc_forget_occupants(struct muc_room *room)
         occupant_clear(&room->occupants[i]);
     room->noccupants = 0;
     room->joined = false;
+}
+
+bool muc_add_member(struct muc_room *room, const char *bare)
+{
+    for (size_t i = 0; i < room->nmembers; i++)
+        if (strcmp(room->members[i], bare) == 0)
+            return true;
+    char **m = realloc(room->members, (room->nmembers + 1) * sizeof *m);
+    if (!m)
+        return false;
+    room->members = m;
+    if (!(m[room->nmembers] = strdup(bare)))
+        return false;
+    room->nmembers++;
+    return true;
+}
+
+void muc_clear_members(struct muc_room *room)
+{
+    for (size_t i = 0; i < room->nmembers; i++)
+        free(room->members[i]);
+    free(room->members);
+    room->members = NULL;
+    room->nmembers = 0;
 }

@@ -28,6 +28,10 @@ struct muc_room {
     bool subject_seen;  /* since the join: the next subject is a change */
     bool joined;        /* our own presence came back (status 110) */
     time_t last_seen;   /* of the newest message: history is asked from there */
+    /* What the room is (mucinfo.c, after each join): OMEMO needs both. */
+    bool info_known, members_only, non_anonymous;
+    char **members; /* bare JIDs of its owners, admins and members */
+    size_t nmembers;
     struct muc_occupant *occupants;
     size_t noccupants, cap;
 };
@@ -66,6 +70,9 @@ struct muc_occupant *muc_occupant_set(struct muc_room *room, const char *nick,
                                       enum presence_show show, const char *status, const char *role,
                                       const char *affiliation, const char *jid);
 void muc_occupant_remove(struct muc_room *room, const char *nick);
+/* A member's bare JID (kept once); false when out of memory. */
+bool muc_add_member(struct muc_room *room, const char *bare);
+void muc_clear_members(struct muc_room *room);
 /* Occupants have left: the room is no longer ours (a lost connection). */
 void muc_forget_occupants(struct muc_room *room);
 

@@ -396,6 +396,7 @@ static void occupant_here(struct session *s, struct muc_room *room, const char *
         room->joined = true;
         muc_add(&s->mucs, room->jid, nick, room->password); /* the room may change it (210) */
         sm_send_later(s); /* what we wrote to the room while out of it */
+        mucinfo_ask(s, room);
         if (c.created) {
             make_instant(s, room);
             free(full);
@@ -481,6 +482,17 @@ bool muc_message(struct session *s, mxml_node_t *m, time_t stamp)
         return false;
     if (stamp > room->last_seen)
         room->last_seen = stamp;
+    /* §10.2.1: the configuration changed (104, or 170-173 for what
+     * occupants see): what kind of room it is may have changed. */
+    for (mxml_node_t *st = x && !jid_resource_of(from) ? stanza_child(x, NS_MUC_USER, "status")
+                                                       : NULL;
+         st; st = stanza_next(st, NS_MUC_USER, "status")) {
+        int code = atoi(stanza_attr(st, "code") ? stanza_attr(st, "code") : "0");
+        if (code == 104 || (code >= 170 && code <= 173)) {
+            mucinfo_ask(s, room);
+            return true;
+        }
+    }
     mxml_node_t *subject = stanza_child(m, NS_CLIENT, "subject");
     if (!subject || stanza_child(m, NS_CLIENT, "body"))
         return false;

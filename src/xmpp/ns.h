@@ -39,6 +39,7 @@
 #define NS_MUC "http://jabber.org/protocol/muc"
 #define NS_MUC_USER NS_MUC "#user"
 #define NS_MUC_OWNER NS_MUC "#owner"
+#define NS_MUC_ADMIN NS_MUC "#admin"
 #define NS_CONFERENCE "jabber:x:conference"
 #define NS_HINTS "urn:xmpp:hints"
 #define NS_BLOCKING "urn:xmpp:blocking"

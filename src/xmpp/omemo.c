@@ -343,10 +343,12 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
         free(bare);
         return -1;
     }
+    /* A room of ours gets a groupchat message (XEP-0384 in rooms). */
+    const char *type = muc_find(&s->mucs, bare) ? "groupchat" : "chat";
     free(bare);
     session_next_id(s, id, sizeof id);
     mxml_node_t *m = stanza_new("message");
-    int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", "chat") |
+    int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", type) |
              stanza_set_attr(m, "id", id);
     rc |= omemo_element_build(m, e);
     if (fallback)
@@ -362,8 +364,9 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
         rc |= stanza_set_attr(r, "xmlns", NS_CORRECT) | stanza_set_attr(r, "id", replace_id);
     }
     /* The outbox keeps this stanza as built, never the text (body NULL). */
-    struct session_message kept = {.to = to, .type = "chat", .id = id};
-    return im_send_message_node(s, m, id, e->payload.p != NULL, rc, fallback ? &kept : NULL,
+    struct session_message kept = {.to = to, .type = type, .id = id};
+    return im_send_message_node(s, m, id, e->payload.p != NULL && type[0] == 'c', rc,
+                                fallback ? &kept : NULL,
                                 false, id_out, id_len);
 }
 

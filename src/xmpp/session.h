@@ -76,6 +76,7 @@ struct session_message {
     const char *error; /* for type error: condition and text */
     time_t stamp;      /* XEP-0203 delay stamp, else the receive time */
     bool delayed;
+    const char *muc_jid; /* groupchat: the writer's real JID as the room gave it, or NULL */
     int64_t stamp_ms;  /* the delay stamp in ms as the store orders it (im_order_ms), or 0 */
     /* XEP-0280: a copy of a message that another of our resources sent
      * (from is us, to is the peer), or received (from is the peer). */
@@ -138,6 +139,8 @@ enum session_event_type {
                                 "destroy", "removed", "error" (.condition, .text),
                                 "lost" (joined again after a new login) or
                                 "offline"; .text a reason when given */
+    SESSION_EV_MUC_INFO,     /* what room .jid is, or its member list, is known anew
+                                (struct muc_room: info_known, members) */
     SESSION_EV_MUC_SUBJECT,  /* .jid's subject is .text, set by .nick (NULL: the room);
                                 .sub_type "current" (at the join) or "changed" */
     SESSION_EV_MUC_INVITE,   /* .inviter invites us to .jid: .text the reason,

@@ -299,6 +299,8 @@ int omemo_read_message(mxml_node_t *m, struct omemo_element *e, char *err, size_
  * (or is a groupchat body, which im.c delivers). */
 bool muc_presence(struct session *s, mxml_node_t *p);
 bool muc_message(struct session *s, mxml_node_t *m, time_t stamp);
+/* mucinfo.c: asks what kind of room this is and who its members are. */
+void mucinfo_ask(struct session *s, struct muc_room *room);
 /* bookmarks.c: fetch (and autojoin) after a new login. */
 void bookmarks_fetch(struct session *s);
 /* Our presence changed: tell the rooms. */
