@@ -376,6 +376,7 @@ static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_tar
 
 struct readers {
     size_t n;
+    bool overflow; /* more than ROOM_READERS: refused, never encrypted for some */
     char jid[ROOM_READERS][PATH_JID_MAX + 1];
 };
 
@@ -383,11 +384,13 @@ static void add_reader(struct omemochat *c, struct readers *r, const char *jid)
 {
     char *bare = jid ? jid_bare_of(jid) : NULL;
     char n[PATH_JID_MAX + 1];
-    bool ok = bare && norm(bare, n) && strcmp(n, c->own) != 0 && r->n < ROOM_READERS;
+    bool ok = bare && norm(bare, n) && strcmp(n, c->own) != 0;
     free(bare);
     for (size_t i = 0; ok && i < r->n; i++)
         ok = strcmp(r->jid[i], n) != 0;
-    if (ok)
+    if (ok && r->n == ROOM_READERS)
+        r->overflow = true;
+    else if (ok)
         memcpy(r->jid[r->n++], n, sizeof n);
 }
 
@@ -402,6 +405,7 @@ static const struct muc_room *room_at(struct omemochat *c, const char *bare)
 static void readers_of(struct omemochat *c, const struct muc_room *room, struct readers *r)
 {
     r->n = 0;
+    r->overflow = false;
     for (size_t i = 0; i < room->nmembers; i++)
         add_reader(c, r, room->members[i]);
     for (size_t i = 0; i < room->noccupants; i++)
@@ -447,6 +451,11 @@ static int room_unready(struct omemochat *c, const struct muc_room *room, struct
         return -1;
     }
     readers_of(c, room, r);
+    if (r->overflow) {
+        snprintf(err, errlen, "%s has more than %d members: too many to encrypt for", room->jid,
+                 ROOM_READERS);
+        return -1;
+    }
     if (r->n == 0) {
         snprintf(err, errlen, "nobody else is in %s to encrypt for", room->jid);
         return -1;

@@ -100,8 +100,8 @@ bool ui_omemo_on(struct ui *ui, struct chatwin *w)
 
 const char *ui_omemo_tag(struct ui *ui, struct chatwin *w)
 {
-    if (!e2e_window(w))
-        return "";
+    if (!w || w->kind != CHATWIN_CHAT || !w->jid)
+        return ""; /* a room's title says it itself (ui_room_title) */
     return ui_omemo_on(ui, w) ? " [OMEMO]" : " [plaintext]";
 }
 

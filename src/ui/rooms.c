@@ -348,7 +348,9 @@ void ui_room_event(struct ui *ui, const struct session_event *ev)
 }
 
 /* Title: "room: tea@conference.example.org -- topic (3 here, you are
- * NICK)": the subject first, so that a narrow pane still shows it. */
+ * NICK)": the subject first, so that a narrow pane still shows it; then
+ * [OMEMO] when the room is encrypted (most rooms cannot be: no
+ * [plaintext] there, which would only be noise). */
 void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
 {
     const struct muc_room *r = session_muc_room(ui->a->session, w->jid);
@@ -356,9 +358,9 @@ void ui_room_title(struct ui *ui, struct chatwin *w, char *buf, size_t len)
     if (!r || !r->joined)
         snprintf(buf, len, "room: %s (not in it)%s", w->jid, more);
     else
-        snprintf(buf, len, "room: %s%s%s (%zu here, you are %s)%s", w->jid,
+        snprintf(buf, len, "room: %s%s%s (%zu here, you are %s)%s%s", w->jid,
                  r->subject && r->subject[0] ? " -- " : "", r->subject ? r->subject : "",
-                 r->noccupants, r->nick, more);
+                 r->noccupants, r->nick, more, ui_omemo_on(ui, w) ? " [OMEMO]" : "");
 }
 
 /* "/join tea" means tea@conference.OURDOMAIN; the nick defaults to our
