@@ -33,6 +33,7 @@
 #include "core/credentials.h"
 #include "core/keep.h"
 #include "core/options.h"
+#include "core/omemowait.h"
 #include "core/outbox.h"
 #include "core/pins.h"
 #include "core/prompt.h"
@@ -259,6 +260,16 @@ static bool all_offline(const struct app *app)
     return true;
 }
 
+/* A message that waited to be encrypted and never can be (core/omemowait.c). */
+static void on_wait_refused(void *ud, const char *to, const char *id, const char *why)
+{
+    struct acct *a = ud;
+    if (a->app->ui)
+        ui_message_refused(a->app->ui, a->index, to, id, why);
+    else
+        acct_notice(a, why);
+}
+
 static void on_session_event(void *ud, const struct session_event *ev)
 {
     struct acct *a = ud;
@@ -285,6 +296,10 @@ static void on_session_event(void *ud, const struct session_event *ev)
         acct_notice(a, caught);
     if (ev->type == SESSION_EV_OUTBOX)
         outbox_event(a, ev);
+    /* Online, and whenever keys come in: what waited for them goes. */
+    if ((ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE) ||
+        ev->type == SESSION_EV_OMEMO)
+        omemowait_run(app->store, a->session, a->omemo, on_wait_refused, a);
     if (ev->type == SESSION_EV_AUTHENTICATED) {
         const char *said =
             credentials_authenticated(&a->cred, session_bare_jid(a->session), ev->scram_key);

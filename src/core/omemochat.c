@@ -481,9 +481,17 @@ static int room_unready(struct omemochat *c, const struct muc_room *room, struct
     return 0;
 }
 
+/* The message goes under id given when not NULL (omemochat_send_as). */
+static int deliver(struct omemochat *c, const char *to, const struct omemo_element *e,
+                   const char *replace_id, const char *given, char *id_out, size_t id_len)
+{
+    return given ? session_send_omemo_as(c->s, to, e, FALLBACK, given)
+                 : session_send_omemo(c->s, to, e, FALLBACK, replace_id, id_out, id_len);
+}
+
 static int room_send(struct omemochat *c, const struct muc_room *room, const char *text,
-                     const char *replace_id, char *id_out, size_t id_len, char *err,
-                     size_t errlen)
+                     const char *replace_id, const char *given, char *id_out, size_t id_len,
+                     char *err, size_t errlen)
 {
     struct readers *r = malloc(sizeof *r);
     size_t max = (ROOM_READERS + 1) * OMEMO_MAX_DEVICES;
@@ -498,7 +506,7 @@ static int room_send(struct omemochat *c, const struct muc_room *room, const cha
         struct omemo_element e;
         if (omemo_encrypt(c->o, r->jid[0], t, n, text, &e, err, errlen) == 0) {
             save(c); /* the ratchets moved: saved before anything goes out */
-            rc = session_send_omemo(c->s, room->jid, &e, FALLBACK, replace_id, id_out, id_len);
+            rc = deliver(c, room->jid, &e, replace_id, given, id_out, id_len);
             omemo_element_clear(&e);
             if (rc < 0)
                 snprintf(err, errlen, "the message could not be built");
@@ -598,8 +606,9 @@ static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_tar
     return n;
 }
 
-int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
-                   char *id_out, size_t id_len, char *err, size_t errlen)
+static int send_text(struct omemochat *c, const char *jid, const char *text,
+                     const char *replace_id, const char *given, char *id_out, size_t id_len,
+                     char *err, size_t errlen)
 {
     char bare[PATH_JID_MAX + 1];
     if (!norm(jid, bare)) {
@@ -607,7 +616,8 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
         return -1;
     }
     if (room_at(c, bare))
-        return room_send(c, room_at(c, bare), text, replace_id, id_out, id_len, err, errlen);
+        return room_send(c, room_at(c, bare), text, replace_id, given, id_out, id_len, err,
+                         errlen);
     struct devlist *l = list_of(c, bare, false);
     if (!usable_list(c, l) || fetching(c, bare)) {
         omemochat_prepare(c, bare);
@@ -631,11 +641,23 @@ int omemochat_send(struct omemochat *c, const char *jid, const char *text, const
     if (omemo_encrypt(c->o, bare, t, n, text, &e, err, errlen) < 0)
         return -1;
     save(c); /* the ratchet moved: saved before anything goes out */
-    int rc = session_send_omemo(c->s, jid, &e, FALLBACK, replace_id, id_out, id_len);
+    int rc = deliver(c, jid, &e, replace_id, given, id_out, id_len);
     omemo_element_clear(&e);
     if (rc < 0)
         snprintf(err, errlen, "the message could not be built");
     return rc;
+}
+
+int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
+                   char *id_out, size_t id_len, char *err, size_t errlen)
+{
+    return send_text(c, jid, text, replace_id, NULL, id_out, id_len, err, errlen);
+}
+
+int omemochat_send_as(struct omemochat *c, const char *jid, const char *text, const char *id,
+                      char *err, size_t errlen)
+{
+    return send_text(c, jid, text, NULL, id, NULL, 0, err, errlen);
 }
 
 /* XEP-0384 asks that a prekey message be answered at once with an empty

@@ -65,6 +65,10 @@ bool omemochat_ready(struct omemochat *c, const char *jid);
 int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
                    char *id_out, size_t id_len, char *err, size_t errlen);
 
+/* The same under an id chosen before (core/omemowait.c). */
+int omemochat_send_as(struct omemochat *c, const char *jid, const char *text, const char *id,
+                      char *err, size_t errlen);
+
 /* A received message with msg->omemo (or msg->omemo_error): *text the
  * plaintext (malloc'd; NULL for a key transport). -1 with one line in
  * err, "could not decrypt a message from JID (device N): why"; -2 the

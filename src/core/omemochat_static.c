@@ -54,10 +54,24 @@ void omemochat_prepare(struct omemochat *c, const char *jid)
     (void)c, (void)jid;
 }
 
+bool omemochat_ready(struct omemochat *c, const char *jid)
+{
+    (void)c, (void)jid;
+    return false;
+}
+
 int omemochat_send(struct omemochat *c, const char *jid, const char *text, const char *replace_id,
                    char *id_out, size_t id_len, char *err, size_t errlen)
 {
     (void)c, (void)jid, (void)text, (void)replace_id, (void)id_out, (void)id_len;
+    snprintf(err, errlen, "this build has no OMEMO");
+    return -1;
+}
+
+int omemochat_send_as(struct omemochat *c, const char *jid, const char *text, const char *id,
+                      char *err, size_t errlen)
+{
+    (void)c, (void)jid, (void)text, (void)id;
     snprintf(err, errlen, "this build has no OMEMO");
     return -1;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/omemowait.h"
 #include "xmpp/jid.h"
 
 int outbox_follow(struct store *st, struct session *s, const struct session_event *ev)
@@ -48,6 +49,8 @@ static void restore_one(void *ud, const char *id, const char *to, const char *ty
                         const char *body, const char *stanza, int64_t stamp)
 {
     (void)stamp;
+    if (type && strcmp(type, OMEMOWAIT_TYPE) == 0)
+        return; /* text to encrypt first: core/omemowait.c sends it */
     if (stanza)
         session_queue_stanza(ud, to, id, stanza); /* encrypted: sent as it was built */
     else

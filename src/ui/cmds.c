@@ -14,6 +14,7 @@
  * stands for: resolve.c reads an address or a contact's name, and
  * refuses a word that names nobody instead of sending it to a server)
  * and report every refusal as one line in the status window, never more. */
+#include "core/omemowait.h"
 #include "core/pins.h"
 #include "ui/ui_int.h"
 
@@ -87,7 +88,8 @@ void ui_quit(struct ui *ui, const char *message)
      * there to answer (a hang-up). */
     size_t pending = 0;
     for (size_t i = 0; i < ui->naccts; i++)
-        pending += session_pending_messages(ui->accts[i]->session);
+        pending += session_pending_messages(ui->accts[i]->session) +
+                   omemowait_count(ui->store, ui->accts[i]->session);
     if (pending > 0 && !ui->terminal_gone && !ui->quit_confirmed) {
         free(ui->quit_message);
         ui->quit_message = message ? strdup(message) : NULL;

@@ -515,18 +515,13 @@ static void notify_hidden(struct ui *ui, struct chatwin *w)
  * "(not sent)" and the error takes the row right after it, wherever it is
  * in the window, and the store keeps the line's state for the next time
  * the chat is read. Else it is a new line that says where it went. */
-static void on_error_message(struct ui *ui, const struct session_message *m)
+static bool refused_in_place(struct ui *ui, const char *bare, const char *id, const char *text)
 {
-    char *bare = m->from ? jid_bare_of(m->from) : NULL;
     struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
-    const char *why = m->error ? m->error : "unknown error";
-    const char *to = bare ? bare : (m->from ? m->from : "?");
-    struct chatline *l = w ? chatwin_find_id(w, m->id) : NULL;
+    struct chatline *l = w ? chatwin_find_id(w, id) : NULL;
     /* A room's message has no line of its own until the room sends it
      * back; one that waited for the rejoin has its "(pending)" note. */
     if (l && (l->kind == CHATLINE_OUT || l->kind == CHATLINE_INFO)) {
-        char text[600];
-        snprintf(text, sizeof text, "not delivered to %s: %s", to, why);
         l->pending = false;
         l->failed = l->kind == CHATLINE_OUT;
         l->rows = 0; /* the mark is wider */
@@ -534,15 +529,40 @@ static void on_error_message(struct ui *ui, const struct session_message *m)
         chatwin_insert_msg(w, chatwin_index_of(w, l) + 1, l->stamp, CHATLINE_ERROR, NULL, text,
                            NULL, false);
         if (ui->store)
-            store_set_state_by_id(ui->store, session_bare_jid(ui->a->session), bare, m->id,
+            store_set_state_by_id(ui->store, session_bare_jid(ui->a->session), bare, id,
                                   STORE_FAILED);
         if (w == chatwins_current(&ui->wins))
             ui_dirty(ui, UI_DIRTY_CHAT);
-    } else if (w) {
-        ui_info(ui, w, CHATLINE_ERROR, "not delivered to %s: %s", to, why);
-    } else {
-        ui_status_error(ui, "not delivered to %s: %s", to, why);
+        return true;
     }
+    return false;
+}
+
+void ui_message_refused(struct ui *ui, size_t acct, const char *to, const char *id,
+                        const char *why)
+{
+    struct ui_acct *was = ui->a;
+    if (acct < ui->naccts)
+        ui_use_account(ui, ui->accts[acct]);
+    char *bare = jid_bare_of(to);
+    if (!refused_in_place(ui, bare, id, why))
+        ui_info(ui, bare ? ui_open_chat(ui, bare, false) : NULL, CHATLINE_ERROR, "%s", why);
+    free(bare);
+    ui_use_account(ui, was);
+}
+
+static void on_error_message(struct ui *ui, const struct session_message *m)
+{
+    char *bare = m->from ? jid_bare_of(m->from) : NULL;
+    struct chatwin *w = bare ? chatwins_find(&ui->wins, bare, NULL) : NULL;
+    const char *why = m->error ? m->error : "unknown error";
+    const char *to = bare ? bare : (m->from ? m->from : "?");
+    char text[600];
+    snprintf(text, sizeof text, "not delivered to %s: %s", to, why);
+    if (!refused_in_place(ui, bare, m->id, text) && w)
+        ui_info(ui, w, CHATLINE_ERROR, "%s", text);
+    else if (!w)
+        ui_status_error(ui, "%s", text);
     free(bare);
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/omemochat.h"
+#include "core/omemowait.h"
 #include "core/store.h"
 #include "ui/ui_int.h"
 #include "ui/xalloc.h"
@@ -134,21 +135,21 @@ int ui_omemo_send(struct ui *ui, struct chatwin *w, const char *text, const char
         int has = w->omemo > 0 || !ui->a->omemo ? 1 : omemochat_has_devices(ui->a->omemo, w->jid);
         if (w->omemo == 0 && (!ui->a->omemo || has == 0))
             return 0;
-        if (has < 0) {
-            ui_info(ui, w, CHATLINE_ERROR,
-                    "not sent: you are not online, and whether %s uses OMEMO is not known yet "
-                    "(/omemo off, and it waits to go in plaintext)",
-                    w->jid);
-            if (!input_text(ui->in)[0])
-                input_set_text(ui->in, text);
-            ui_dirty(ui, UI_DIRTY_INPUT);
-            return -1;
+        if (ui->a->omemo && (has < 0 || omemochat_busy(ui->a->omemo, w->jid) ||
+                             !omemochat_ready(ui->a->omemo, w->jid))) {
+            /* Its keys come only once we are online: it waits as text
+             * (core/omemowait.c) and is encrypted then, never sent in
+             * clear. */
+            if (replace_id || !id_out)
+                return refuse(ui, w, text,
+                              "you are not online, and the OMEMO keys it needs are not all "
+                              "here yet: it can be encrypted once you are online");
+            if (omemowait_add(ui->store, ui->a->session, w->jid, text, id_out, id_len) < 0)
+                return refuse(ui, w, text,
+                              "you are not online, the OMEMO keys it needs are not here yet, "
+                              "and the message store could not keep it until then");
+            return 2;
         }
-        if (ui->a->omemo && (omemochat_busy(ui->a->omemo, w->jid) ||
-                             !omemochat_ready(ui->a->omemo, w->jid)))
-            return refuse(ui, w, text,
-                          "you are not online, and the OMEMO keys it needs are not all here "
-                          "yet: it can be encrypted once you are online");
     }
     if (!ui->a->omemo)
         return w->omemo > 0 ? refuse(ui, w, text, ui->a->omemo_off) : 0;

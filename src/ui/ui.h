@@ -103,5 +103,9 @@ void ui_account_notice(struct ui *ui, size_t acct, const char *text);
 /* A line about jid's encryption (a new device...) on account acct: in
  * its chat when open. */
 void ui_omemo_notice(struct ui *ui, size_t acct, const char *jid, const char *text);
+/* A message of account acct's that will not be sent (id, to): why goes
+ * under its line, which is marked not sent (core/omemowait.c). */
+void ui_message_refused(struct ui *ui, size_t acct, const char *to, const char *id,
+                        const char *why);
 
 #endif

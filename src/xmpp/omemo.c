@@ -331,10 +331,11 @@ int session_omemo_publish_bundle(struct session *s, const struct omemo_bundle *b
 
 /* ---- messages -------------------------------------------------------- */
 
-int session_send_omemo(struct session *s, const char *to, const struct omemo_element *e,
-                       const char *fallback, const char *replace_id, char *id_out, size_t id_len)
+static int send_omemo(struct session *s, const char *to, const struct omemo_element *e,
+                      const char *fallback, const char *replace_id, const char *given,
+                      char *id_out, size_t id_len)
 {
-    char id[32];
+    char id[64];
     char *bare = to ? jid_bare_of(to) : NULL;
     /* A message (it has a fallback body) waits in the outbox while we are
      * offline, encrypted already; a key transport answers a message that
@@ -346,7 +347,10 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
     /* A room of ours gets a groupchat message (XEP-0384 in rooms). */
     const char *type = muc_find(&s->mucs, bare) ? "groupchat" : "chat";
     free(bare);
-    session_next_id(s, id, sizeof id);
+    if (given)
+        snprintf(id, sizeof id, "%s", given);
+    else
+        session_next_id(s, id, sizeof id);
     mxml_node_t *m = stanza_new("message");
     int rc = stanza_set_attr(m, "to", to) | stanza_set_attr(m, "type", type) |
              stanza_set_attr(m, "id", id);
@@ -368,6 +372,18 @@ int session_send_omemo(struct session *s, const char *to, const struct omemo_ele
     return im_send_message_node(s, m, id, e->payload.p != NULL && type[0] == 'c', rc,
                                 fallback ? &kept : NULL,
                                 false, id_out, id_len);
+}
+
+int session_send_omemo(struct session *s, const char *to, const struct omemo_element *e,
+                       const char *fallback, const char *replace_id, char *id_out, size_t id_len)
+{
+    return send_omemo(s, to, e, fallback, replace_id, NULL, id_out, id_len);
+}
+
+int session_send_omemo_as(struct session *s, const char *to, const struct omemo_element *e,
+                          const char *fallback, const char *id)
+{
+    return send_omemo(s, to, e, fallback, NULL, id, NULL, 0);
 }
 
 /* The <encrypted> of a received message, for im.c: 1 read into e, 0

@@ -88,5 +88,9 @@ int session_omemo_publish_bundle(struct session *s, const struct omemo_bundle *b
  * returns as session_send_message. */
 int session_send_omemo(struct session *s, const char *to, const struct omemo_element *e,
                        const char *fallback, const char *replace_id, char *id_out, size_t id_len);
+/* The same under an id given before (session_make_id): a message shown
+ * and kept under it while it waited to be encrypted. */
+int session_send_omemo_as(struct session *s, const char *to, const struct omemo_element *e,
+                          const char *fallback, const char *id);
 
 #endif

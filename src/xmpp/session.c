@@ -1000,3 +1000,8 @@ unsigned session_reconnect_in(const struct session *s)
     uint64_t now = uv_now(s->loop);
     return s->reconnect_at > now ? (unsigned)((s->reconnect_at - now + 999) / 1000) : 0;
 }
+
+void session_make_id(struct session *s, char *out, size_t len)
+{
+    session_next_id(s, out, len);
+}

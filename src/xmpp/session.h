@@ -319,6 +319,9 @@ int session_queue_message(struct session *s, const char *to, const char *type, c
  * body, .text the stanza), then as session_send_message. -1 when xml is
  * not a message with a body to to under id. */
 int session_queue_stanza(struct session *s, const char *to, const char *id, const char *xml);
+/* A new stanza id, for a message the application keeps before the
+ * session sends it (core/omemowait.c). */
+void session_make_id(struct session *s, char *out, size_t len);
 /* Messages that wait for the account to be online again (typed while
  * offline, or not confirmed by the server when the link was lost). */
 size_t session_pending_messages(const struct session *s);

@@ -5,7 +5,10 @@
 # it is encrypted at once and waits as that stanza: shown "(pending)"
 # with the "~" mark, /quit counts it, /connect sends it and the peer
 # decrypts it. To a contact whose OMEMO is not known yet it cannot be
-# encrypted: refused, the text kept on the input line, nothing in clear.
+# encrypted yet: it waits as text to be encrypted (pending, '~'), and at
+# the next login it is refused in place when the contact's keys cannot
+# be read (nothing in clear), or, for Carol, whom alice never met online,
+# encrypted and delivered after a restart.
 # In a plaintext chat (/omemo off): it is shown at once marked
 # "(pending)", /quit then asks first (and "n" stays), and /connect sends
 # it, the mark going once the server has it; one the server refuses in
@@ -22,14 +25,18 @@
 DOMAIN=${TUKTUK_TEST_DOMAIN:-localhost}
 A=$(ui_user oba)
 B=$(ui_user obb)
-"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$A" a-pw "$B" b-pw >/dev/null
+C=$(ui_user obc)
+"$UI_PROSODY" adduser "$TUKTUK_TEST_RUNDIR" "$A" a-pw "$B" b-pw "$C" c-pw >/dev/null
 "$UI_PROSODY" rosteradd "$TUKTUK_TEST_RUNDIR" "$A" "$B@$DOMAIN" "Bob" Friends >/dev/null
 "$UI_PROSODY" rosteradd "$TUKTUK_TEST_RUNDIR" "$B" "$A@$DOMAIN" "Alice" Friends >/dev/null
 
 ui_start peer "$B" b-pw 100 30
+ui_start carol "$C" c-pw 100 30 # publishes her OMEMO keys; alice never meets them online
 ui_start me "$A" a-pw 100 30
 check "the peer logs in" ui_wait_line peer -2 "[online]"
 check "alice logs in" ui_wait_line me -2 "[online]"
+check "carol logs in" ui_wait_line carol -2 "[online]"
+ui_say carol "/msg $A@$DOMAIN" # alice's message shows in carol's current window
 ui_say peer "/msg $A@$DOMAIN" # what alice sends shows in the peer's current window
 
 # ---- offline in an encrypted chat: encrypted at once, then sent ----
@@ -78,16 +85,17 @@ ui_say me "/disconnect"
 check "offline for the refusal" ui_wait_line me -2 "[offline]"
 ui_say me "/msg nobody@$DOMAIN"
 ui_say me "hello nobody"
-check "offline, a stranger's OMEMO is not known: refused, nothing in clear" \
-	ui_wait me "whether nobody@$DOMAIN uses"
-check "... the text stays on the input line" ui_wait_line me -1 "> hello nobody"
-ui_keys me C-u
+check "offline, a stranger whose OMEMO is not known yet: it waits to be encrypted" \
+	ui_wait_re me "\(pending\) ~$A> hello nobody"
 ui_say me "/omemo off"
 ui_say me "is anyone there"
 ui_say me "still nobody"
 check "pending to nobody" ui_wait_re me "\(pending\) .*> is anyone there"
 check "... both" ui_wait_re me "\(pending\) .*> still nobody"
 ui_say me "/connect"
+check "the one to encrypt is refused in place: nobody has no OMEMO device" \
+	ui_wait_under me "> hello nobody" "! not sent: nobody@$DOMAIN has published no OMEMO device"
+check "... marked not sent, never sent in clear" ui_wait_re me "\(not sent\) ~$A> hello nobody"
 check "the server's refusal shows on its own line" ui_wait me "! not delivered to nobody@$DOMAIN"
 check "... and the messages are no longer pending" ui_wait_gone me "(pending)"
 check "the first refusal is right under its message" \
@@ -164,7 +172,41 @@ rm -f "$UI_TMP/$A.status"
 ui_start me4 "$A" a-pw 100 30
 check "at the next start the peer decrypts it" ui_wait_re peer "~[^ ]*> typed offline from the start"
 check "... once" ui_rows_with peer "typed offline from the start" 1
-for who in me4 peer; do
+
+# ---- a contact never met with OMEMO, written to offline, across a restart ----
+ui_say me4 "/disconnect"
+check "offline before meeting carol" ui_wait_line me4 -2 "[offline]"
+ui_say me4 "/msg $C@$DOMAIN"
+ui_say me4 "hello carol, never met"
+check "taken, pending, to be encrypted" ui_wait_re me4 "\(pending\) ~$A> hello carol, never met"
+ui_say me4 "/quit"
+check "/quit counts it" ui_wait me4 "1 message is not sent yet"
+ui_say me4 y
+quit_wait() {
+	local r
+	r=$(ui_wait_exit "$A")
+	[ "$r" = 0 ] && return 0
+	echo "status: $r" >&2
+	ui_screen me4 >&2
+	return 1
+}
+check "kept at quit" quit_wait
+check "it waits in the outbox to be encrypted, not as a message to send" \
+	test "$(ui_store "$A" "select type from outbox where body='hello carol, never met'")" = encrypt
+rm -f "$UI_TMP/$A.status"
+ui_start me5 "$A" a-pw 100 30
+check "online, her keys are fetched and carol decrypts it" ui_wait_re carol "~[^ ]*> hello carol, never met"
+check "... once" ui_rows_with carol "hello carol, never met" 1
+check "no fallback text reached her screen" ui_lacks carol "I sent you an OMEMO encrypted message"
+outbox_empty() {
+	for _ in $(seq 50); do
+		[ "$(ui_store "$A" "select count(*) from outbox")" = 0 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the outbox is empty once the server has it" outbox_empty
+for who in me5 peer carol; do
 	ui_say "$who" "/quit"
 done
 check "alice exits 0 again" [ "$(ui_wait_exit "$A")" = 0 ]
