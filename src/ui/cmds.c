@@ -912,13 +912,13 @@ const struct command_entry commands_table[] = {
      "/open 3",
      ui_cmd_open, ACCOUNT_NO},
     {"omemo", "on", 0, 0, false, VALUE_ANY, ARG_TEXT, "/omemo on",
-     "Encrypt this chat with OMEMO (XEP-0384), the default when the contact has published "
-     "devices. A message that cannot be encrypted is then not sent, and stays on the input "
-     "line.",
+     "Encrypt this chat or room with OMEMO (XEP-0384), the default when the contact has "
+     "published devices, or the room is members-only and shows real JIDs. A message that "
+     "cannot be encrypted is then not sent, and stays on the input line.",
      "/omemo on",
      cmd_omemo_on, ACCOUNT_NO},
     {"omemo", "off", 0, 0, false, VALUE_ANY, ARG_TEXT, "/omemo off",
-     "Send this chat's messages in plaintext, even to a contact who has OMEMO.",
+     "Send this chat's or room's messages in plaintext, even where OMEMO could be used.",
      "/omemo off",
      cmd_omemo_on, ACCOUNT_NO},
     {"omemo", "fingerprints", 0, 1, false, VALUE_ANY, ARG_CONTACT, "/omemo fingerprints [JID]",

@@ -298,13 +298,17 @@ static void send_link(struct ui *ui, struct transfer *t)
             t->encrypted ? " (encrypted, aesgcm://)" : "");
     if (rc < 0) {
         ui_info(ui, w, CHATLINE_ERROR, "the link to %s was not sent (%s)", t->name, url);
-    } else if (!t->room) { /* a room shows it when it sends it back */
+    } else if (!t->room || t->encrypted) {
+        /* A room shows a plain link when it sends it back; its encrypted
+         * copy this device cannot read, so that line is ours to show. */
         time_t now = time(NULL);
-        ui_keep_message(ui, &(struct keep){.conv = t->to, .from = session_bare_jid(ui->a->session),
+        const struct muc_room *r = t->room ? session_muc_room(ui->a->session, t->to) : NULL;
+        const char *me = r && r->nick ? r->nick : ui_self_nick(ui, nick, sizeof nick);
+        ui_keep_message(ui, &(struct keep){.conv = t->to,
+                                           .from = r ? me : session_bare_jid(ui->a->session),
                                            .text = url, .stamp = now, .out = true, .sent_id = id,
                                            .encrypted = t->encrypted});
-        struct chatline *l =
-            ui_show_message(ui, w, now, true, ui_self_nick(ui, nick, sizeof nick), url, id);
+        struct chatline *l = ui_show_message(ui, w, now, true, me, url, id);
         if (l) {
             l->pending = rc == 1; /* held until we are online: the outbox */
             l->encrypted = t->encrypted;

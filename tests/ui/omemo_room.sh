@@ -5,7 +5,8 @@
 # title has no [OMEMO]; its owner names a member and makes it
 # members-only and non-anonymous (/raw, as the room's own configuration
 # form would), and the title says [OMEMO] on both sides; each one's line
-# reaches the other marked '~' with no fallback text; /omemo off in the
+# reaches the other marked '~' with no fallback text, and so does a file
+# uploaded there (its aesgcm:// link); /omemo off in the
 # room sends the next line in plaintext, unmarked.
 # shellcheck source=tests/ui/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +46,14 @@ check "no fallback text shows" ui_lacks pal "I sent you an OMEMO encrypted messa
 ui_say pal "bert answers in secret"
 check "me reads pal's answer, marked" ui_wait me "~bert> bert answers in secret"
 check "... and no line says it could not be read" ui_lacks me "could not decrypt"
+
+head -c 20000 /dev/urandom >"$UI_TMP/room.bin"
+ui_say me "/upload $UI_TMP/room.bin"
+check "a file into the encrypted room is encrypted" ui_wait me "upload room.bin done (encrypted, aesgcm://)" 30
+check "... my line shows its link, marked, once" \
+	ui_wait_re me "~anna> aesgcm://127\.0\.0\.1:[0-9]+/[^ #]*room\.bin"
+check "... not the room's unreadable copy" ui_lacks me "I sent you an OMEMO encrypted message"
+check "pal gets the link, marked" ui_wait_re pal "~anna> aesgcm://127\.0\.0\.1:[0-9]+/[^ #]*room\.bin"
 
 ui_say me "/omemo off"
 check "/omemo off is said for the room" ui_wait me "OMEMO is off in this room"
