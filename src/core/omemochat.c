@@ -690,9 +690,12 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
         const struct muc_room *room = msg->from ? session_muc_room(c->s, msg->from) : NULL;
         const char *nick = msg->from ? jid_resource_of(msg->from) : NULL;
         const struct muc_occupant *who = room && nick ? muc_occupant(room, nick) : NULL;
-        /* The archive's copy names the writer, whom the nick may no
-         * longer stand for; live, the room's occupant list does. */
-        sender = msg->archived && msg->muc_jid ? msg->muc_jid : who ? who->jid : NULL;
+        /* A copy from the archive or the room's history names its
+         * writer, whom the nick may no longer stand for; live, the
+         * room's occupant list does. A false name only fails: the
+         * ciphertext decrypts under the writer's own session alone. */
+        bool later = msg->archived || msg->delayed;
+        sender = later && msg->muc_jid ? msg->muc_jid : who ? who->jid : msg->muc_jid;
         if (!sender) {
             snprintf(err, errlen, "could not decrypt a message from %s: the room does not show "
                      "who wrote it", msg->from ? msg->from : "?");

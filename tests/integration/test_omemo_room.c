@@ -277,6 +277,20 @@ int main(void)
     CHECK_STR(a.last_plain, "for all members");
     CHECK(keys_for(&b, &c) == 1);
 
+    /* Bob leaves too; Carol comes back and reads what she missed from the
+     * room's history and its archive, which name its writer: Bob's nick
+     * stands for nobody now. */
+    CHECK(session_muc_part(b.c.s, room, NULL) == 0);
+    CHECK(room_shows(&a, 3, 1));
+    int had = c.decrypted;
+    CHECK(join(&c, "carol"));
+    struct session_mam_query q = {.archive = room, .before_id = "", .max = 20};
+    CHECK(session_mam_query(c.c.s, &q, NULL, 0) == 0);
+    CHECK(harness_wait_count(&loop, &c.decrypted, had + 1, 10000));
+    CHECK_STR(c.last_plain, "for all members");
+    if (strcmp(c.last_plain, "for all members") != 0)
+        fprintf(stderr, "carol: %s\n", c.last_fail);
+
     /* Dave, a member without OMEMO, joins: nothing is sent, and the
      * reason names him. */
     start(&d, "omr_dave", false);
