@@ -83,6 +83,7 @@ struct app {
     struct xmllog *xmllog;
     bool xmllog_failed;
     uv_signal_t sigint, sigterm, sighup;
+    uv_check_t settle; /* after each batch of I/O: the OMEMO key stores saved */
     bool quitting;
     bool register_account;
     int exit_status;
@@ -258,6 +259,13 @@ static bool all_offline(const struct app *app)
         if (session_state(app->accts[i]->session) != SESSION_OFFLINE)
             return false;
     return true;
+}
+
+static void on_settle(uv_check_t *h)
+{
+    struct app *app = h->data;
+    for (size_t i = 0; i < app->naccts; i++)
+        omemochat_settle(app->accts[i]->omemo);
 }
 
 /* A message that waited to be encrypted and never can be (core/omemowait.c). */
@@ -702,6 +710,12 @@ static int run(struct app *app)
          * server's work. */
         session_connect(app->accts[i]->session);
     }
+    /* Live messages read in one go (a flood, a resumed stream's backlog)
+     * have their ratchet steps saved once, after the read: a check
+     * handle runs after each batch of I/O and wakes nobody. */
+    uv_check_init(&app->loop, &app->settle);
+    app->settle.data = app;
+    uv_check_start(&app->settle, on_settle);
     uv_signal_init(&app->loop, &app->sigint);
     uv_signal_init(&app->loop, &app->sigterm);
     uv_signal_init(&app->loop, &app->sighup);
@@ -728,6 +742,7 @@ static int run(struct app *app)
     }
     store_close(app->store);
     session_group_free(app->group);
+    uv_close((uv_handle_t *)&app->settle, NULL);
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_close((uv_handle_t *)&app->sighup, NULL);

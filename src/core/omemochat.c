@@ -9,15 +9,19 @@
  * fetch the first time a chat needs one. Every device of a list we have
  * no session with gets its bundle fetched once; a bundle that fails is
  * not asked again in this session, so that a broken device cannot make
- * us loop. Every change to the key store is saved before the message it
- * concerns goes out or is shown, but for a page of the archive: its
- * messages are saved together, at the first event that is not one of them
- * (the boundary keep_settle commits the page's rows at), as a save per
- * message was more than half the cost of decrypting one
+ * us loop. Every change to the key store is saved before a message goes
+ * out (a ratchet step lost in a crash could reuse a message key). What
+ * reading moves is saved together, for all the messages of one read from
+ * the network, a flood's or an archive page's (omemochat_settle, which
+ * main.c calls after each batch of I/O; a message's chat state or
+ * receipt is no boundary), as a save per message was more than half the
+ * cost of decrypting one
  * (tests/bench/bench_omemo.c). Losing that save in a crash only sets the
- * receiving chains back: the archive's copies decrypt again and are known
- * duplicates. A used prekey is saved at once, before the bundle without
- * it is published.
+ * receiving chains back: the same steps are taken again from the same
+ * inputs, the archive's copies decrypt again and are known duplicates,
+ * and our sending chain, saved before each message, is not touched. A
+ * used prekey is saved at once, before the bundle without it is
+ * published.
  *
  * Rooms, as Conversations and Dino do them: a members-only room that
  * shows real JIDs (xmpp/mucinfo.c) is encrypted to the devices of all
@@ -68,7 +72,7 @@ struct omemochat {
     size_t nlists;
     struct bstate *bs;
     size_t nbs;
-    bool unsaved;        /* an archive page's ratchet steps wait for its end */
+    bool unsaved;        /* ratchet steps of received messages wait (omemochat_settle) */
     bool owns;           /* omemochat_start: o and vault are ours to free */
     struct vault *vault; /* opened by omemochat_start, or NULL */
 };
@@ -107,6 +111,12 @@ struct omemochat *omemochat_new(struct omemo *o, struct session *s, omemochat_no
     *c = (struct omemochat){.o = o, .s = s, .notice = notice, .ud = ud};
     norm(session_bare_jid(s), c->own);
     return c;
+}
+
+void omemochat_settle(struct omemochat *c)
+{
+    if (c && c->unsaved)
+        save(c);
 }
 
 struct omemochat *omemochat_start(const char *data_dir, struct vault *v, struct session *s,
@@ -338,9 +348,6 @@ static void on_bundle(struct omemochat *c, const struct session_event *ev)
 
 void omemochat_event(struct omemochat *c, const struct session_event *ev)
 {
-    bool archived = ev->type == SESSION_EV_MESSAGE && ev->msg && ev->msg->archived;
-    if (c->unsaved && !archived && ev->type != SESSION_EV_XML)
-        save(c);
     if (ev->type == SESSION_EV_STATE && ev->state == SESSION_ONLINE) {
         norm(session_bare_jid(c->s), c->own);
         /* Bundles that failed may work on a new connection. */
@@ -714,8 +721,8 @@ int omemochat_decrypt(struct omemochat *c, const struct session_message *msg, ch
     bool used = false;
     int rc = omemo_decrypt(c->o, from, msg->omemo, text, &used, why, sizeof why);
     bool replenished = used && omemo_replenish(c->o) > 0;
-    if (msg->archived && !used)
-        c->unsaved = true;
+    if (!used)
+        c->unsaved = true; /* omemochat_settle, after this read */
     else
         save(c);
     if (replenished)

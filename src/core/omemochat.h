@@ -38,6 +38,10 @@ struct omemochat *omemochat_new(struct omemo *o, struct session *s, omemochat_no
 void omemochat_free(struct omemochat *c);
 struct omemo *omemochat_omemo(struct omemochat *c);
 
+/* Saves what reading messages moved in the key store, if anything: call
+ * it after each batch of I/O (omemochat.c says why not per message). */
+void omemochat_settle(struct omemochat *c);
+
 /* Feed every session event through here (before or after the UI sees
  * it): login, device lists, bundles. */
 void omemochat_event(struct omemochat *c, const struct session_event *ev);

@@ -38,8 +38,20 @@ struct peer {
     int notices;
     char last_sent_xml[8192]; /* our last OMEMO message as sent */
     struct store *st;         /* the outbox kept as main.c keeps it, or NULL */
+    char *probe_path;         /* read as each message is decrypted, into probe */
+    char probe[16384];
+    size_t probe_len;
     int restored, sent;       /* SESSION_EV_OUTBOX seen */
 };
+
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, cap, f) : 0;
+    if (f)
+        fclose(f);
+    return n;
+}
 
 static void on_notice(void *ud, const char *jid, const char *text)
 {
@@ -80,6 +92,8 @@ static void on_event(void *ud, const struct session_event *ev)
         if (omemochat_decrypt(p->oc, ev->msg, &plain, err, sizeof err) == 0) {
             if (plain) {
                 p->decrypted++;
+                if (p->probe_path)
+                    p->probe_len = slurp(p->probe_path, p->probe, sizeof p->probe);
                 snprintf(p->last_plain, sizeof p->last_plain, "%s", plain);
             } else {
                 p->transports++;
@@ -539,6 +553,26 @@ int main(void)
     CHECK(wait_for(&a3.decrypted, 1));
     CHECK_STR(a3.last_plain, "to all three of you");
     stop(&a3);
+
+    /* What reading a message moves in the key store is saved once per
+     * read from the network (omemochat_settle, after each batch of I/O in
+     * main.c), not as each message is shown. */
+    char bobfile[300], before[16384], after[16384];
+    snprintf(bobfile, sizeof bobfile, "%s/bob", dir);
+    CHECK(send_ok(&a, bob, "one read, one save"));
+    CHECK(wait_for(&b.decrypted, 3));
+    omemochat_settle(b.oc);
+    size_t nbefore = slurp(bobfile, before, sizeof before);
+    CHECK(nbefore > 0 && nbefore < sizeof before);
+    b.probe_path = bobfile;
+    CHECK(send_ok(&a, bob, "read, not yet saved"));
+    CHECK(wait_for(&b.decrypted, 4));
+    CHECK_STR(b.last_plain, "read, not yet saved");
+    CHECK(b.probe_len == nbefore && memcmp(b.probe, before, nbefore) == 0);
+    omemochat_settle(b.oc);
+    size_t nafter = slurp(bobfile, after, sizeof after);
+    CHECK(nafter > 0 && (nafter != nbefore || memcmp(after, before, nbefore) != 0));
+    b.probe_path = NULL;
 
     test_hostile(&b, bob);
 
