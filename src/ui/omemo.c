@@ -250,6 +250,11 @@ void ui_omemo_set(struct ui *ui, bool on)
             on ? ": messages that cannot be encrypted are not sent"
                : ": messages are sent in plaintext",
             kept ? "" : " (for this run only: the message store could not keep it)");
+    /* Said now, not at the next message: on, such a room takes none. */
+    if (on && w->kind == CHATWIN_ROOM && omemochat_has_devices(ui->a->omemo, w->jid) == 0)
+        ui_info(ui, w, CHATLINE_ERROR,
+                "this room is not members-only and non-anonymous, so nothing can be encrypted "
+                "for it: messages here are not sent until it is (/omemo off sends in plaintext)");
     ui_dirty(ui, UI_DIRTY_TITLE);
 }
 
