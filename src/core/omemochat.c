@@ -384,8 +384,15 @@ static size_t add_targets(struct omemochat *c, const char *jid, struct omemo_tar
 struct readers {
     size_t n;
     bool overflow; /* more than ROOM_READERS: refused, never encrypted for some */
-    char jid[ROOM_READERS][PATH_JID_MAX + 1];
+    char *jid[ROOM_READERS]; /* normalised bare JIDs, each malloc'd */
 };
+
+static void readers_clear(struct readers *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->jid[i]);
+    r->n = 0;
+}
 
 static void add_reader(struct omemochat *c, struct readers *r, const char *jid)
 {
@@ -397,8 +404,8 @@ static void add_reader(struct omemochat *c, struct readers *r, const char *jid)
         ok = strcmp(r->jid[i], n) != 0;
     if (ok && r->n == ROOM_READERS)
         r->overflow = true;
-    else if (ok)
-        memcpy(r->jid[r->n++], n, sizeof n);
+    else if (ok && (r->jid[r->n] = strdup(n)) != NULL)
+        r->n++;
 }
 
 /* The room of ours at bare, or NULL: a contact. */
@@ -430,14 +437,12 @@ static bool room_busy(struct omemochat *c, const struct muc_room *room)
         return true;
     if (!room_fit(room))
         return false;
-    struct readers *r = malloc(sizeof *r);
-    if (!r)
-        return true;
-    readers_of(c, room, r);
+    struct readers r;
+    readers_of(c, room, &r);
     bool busy = false;
-    for (size_t i = 0; i < r->n; i++)
-        busy |= omemochat_busy(c, r->jid[i]);
-    free(r);
+    for (size_t i = 0; i < r.n; i++)
+        busy |= omemochat_busy(c, r.jid[i]);
+    readers_clear(&r);
     return busy;
 }
 
@@ -445,6 +450,7 @@ static bool room_busy(struct omemochat *c, const struct muc_room *room)
 static int room_unready(struct omemochat *c, const struct muc_room *room, struct readers *r,
                         char *err, size_t errlen)
 {
+    r->n = 0;
     if (!room->info_known) {
         snprintf(err, errlen, "what kind of room %s is is not known yet; try again in a moment",
                  room->jid);
@@ -500,18 +506,25 @@ static int room_send(struct omemochat *c, const struct muc_room *room, const cha
                      const char *replace_id, const char *given, char *id_out, size_t id_len,
                      char *err, size_t errlen)
 {
-    struct readers *r = malloc(sizeof *r);
-    size_t max = (ROOM_READERS + 1) * OMEMO_MAX_DEVICES;
-    struct omemo_target *t = r ? malloc(max * sizeof *t) : NULL;
+    struct readers r;
     int rc = -1;
-    if (!t)
+    if (room_unready(c, room, &r, err, errlen) < 0) {
+        readers_clear(&r);
+        return -1;
+    }
+    struct devlist *own = list_of(c, c->own, false);
+    size_t max = own ? own->n : 0;
+    for (size_t i = 0; i < r.n; i++)
+        max += list_of(c, r.jid[i], false)->n; /* room_unready: each has a list */
+    struct omemo_target *t = malloc(max * sizeof *t);
+    if (!t) {
         snprintf(err, errlen, "out of memory");
-    else if (room_unready(c, room, r, err, errlen) == 0) {
+    } else {
         size_t n = add_targets(c, c->own, t, 0, max);
-        for (size_t i = 0; i < r->n; i++)
-            n = add_targets(c, r->jid[i], t, n, max);
+        for (size_t i = 0; i < r.n; i++)
+            n = add_targets(c, r.jid[i], t, n, max);
         struct omemo_element e;
-        if (omemo_encrypt(c->o, r->jid[0], t, n, text, &e, err, errlen) == 0) {
+        if (omemo_encrypt(c->o, r.jid[0], t, n, text, &e, err, errlen) == 0) {
             save(c); /* the ratchets moved: saved before anything goes out */
             rc = deliver(c, room->jid, &e, replace_id, given, id_out, id_len);
             omemo_element_clear(&e);
@@ -520,7 +533,7 @@ static int room_send(struct omemochat *c, const struct muc_room *room, const cha
         }
     }
     free(t);
-    free(r);
+    readers_clear(&r);
     return rc;
 }
 
@@ -593,10 +606,10 @@ bool omemochat_ready(struct omemochat *c, const char *jid)
         return false;
     const struct muc_room *room = room_at(c, bare);
     if (room) {
-        struct readers *r = malloc(sizeof *r);
+        struct readers r;
         char why[8];
-        bool ok = r && room_unready(c, room, r, why, sizeof why) == 0;
-        free(r);
+        bool ok = room_unready(c, room, &r, why, sizeof why) == 0;
+        readers_clear(&r);
         return ok;
     }
     return !fetching(c, bare) && usable(c, bare);
