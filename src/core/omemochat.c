@@ -419,7 +419,7 @@ static const struct muc_room *room_at(struct omemochat *c, const char *bare)
 static void readers_of(struct omemochat *c, const struct muc_room *room, struct readers *r)
 {
     r->n = 0;
-    r->overflow = false;
+    r->overflow = room->members_cut;
     for (size_t i = 0; i < room->nmembers; i++)
         add_reader(c, r, room->members[i]);
     for (size_t i = 0; i < room->noccupants; i++)

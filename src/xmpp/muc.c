@@ -175,6 +175,10 @@ bool muc_add_member(struct muc_room *room, const char *bare)
     for (size_t i = 0; i < room->nmembers; i++)
         if (strcmp(room->members[i], bare) == 0)
             return true;
+    if (room->nmembers >= MUC_MEMBERS_MAX) {
+        room->members_cut = true;
+        return false;
+    }
     char **m = realloc(room->members, (room->nmembers + 1) * sizeof *m);
     if (!m)
         return false;
@@ -192,4 +196,5 @@ void muc_clear_members(struct muc_room *room)
     free(room->members);
     room->members = NULL;
     room->nmembers = 0;
+    room->members_cut = false;
 }

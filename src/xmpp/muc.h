@@ -32,6 +32,7 @@ struct muc_room {
     bool info_known, members_only, non_anonymous;
     char **members; /* bare JIDs of its owners, admins and members */
     size_t nmembers;
+    bool members_cut; /* the room named more than MUC_MEMBERS_MAX: not all kept */
     struct muc_occupant *occupants;
     size_t noccupants, cap;
 };
@@ -70,7 +71,11 @@ struct muc_occupant *muc_occupant_set(struct muc_room *room, const char *nick,
                                       enum presence_show show, const char *status, const char *role,
                                       const char *affiliation, const char *jid);
 void muc_occupant_remove(struct muc_room *room, const char *nick);
-/* A member's bare JID (kept once); false when out of memory. */
+/* More members than OMEMO would ever encrypt for (core/omemochat.c keeps
+ * 128 readers): a hostile list of a million costs no more than this. */
+#define MUC_MEMBERS_MAX 1024
+/* A member's bare JID (kept once); false when out of memory, or past
+ * MUC_MEMBERS_MAX (then members_cut is set). */
 bool muc_add_member(struct muc_room *room, const char *bare);
 void muc_clear_members(struct muc_room *room);
 /* Occupants have left: the room is no longer ours (a lost connection). */

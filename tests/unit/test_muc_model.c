@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_muc_model.c - the model of group chat rooms (src/xmpp/muc.c): rooms found
  * as JIDs, joining the same room twice, occupants added, changed, renamed
- * by removal and addition, and forgotten with the connection. */
+ * by removal and addition, and forgotten with the connection; a room's
+ * member list kept once each, and cut (and marked) past MUC_MEMBERS_MAX. */
 #include "../check.h"
 #include "xmpp/muc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,10 +102,28 @@ static void test_bookmarks_free(void)
     muc_bookmarks_free(&b); /* twice is harmless */
 }
 
+static void test_members(void)
+{
+    struct muc_rooms rooms = {0};
+    struct muc_room *r = muc_add(&rooms, "club@muc.example.org", "ann", NULL);
+    CHECK(r && muc_add_member(r, "bob@example.org") && muc_add_member(r, "bob@example.org"));
+    CHECK(r->nmembers == 1 && !r->members_cut);
+    char jid[64];
+    for (int i = 0; i < MUC_MEMBERS_MAX + 10; i++) {
+        snprintf(jid, sizeof jid, "m%d@example.org", i);
+        muc_add_member(r, jid);
+    }
+    CHECK(r->nmembers == MUC_MEMBERS_MAX && r->members_cut);
+    muc_clear_members(r);
+    CHECK(r->nmembers == 0 && !r->members_cut && !r->members);
+    muc_rooms_free(&rooms);
+}
+
 int main(void)
 {
     test_rooms();
     test_occupants();
+    test_members();
     test_bookmarks_free();
     return check_done();
 }
