@@ -70,9 +70,11 @@ static void ask_members(struct session *s, const char *room, const char *affilia
 static void on_info(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
 {
     struct muc_room *room = room_of(s, how, ctx);
-    if (!room || how != IQ_RESULT)
+    if (!room)
         return;
-    mxml_node_t *q = stanza_child(iq, NS_DISCO_INFO, "query");
+    /* A room that will not say what it is counts as neither: OMEMO then
+     * refuses it with a reason, rather than wait for ever. */
+    mxml_node_t *q = how == IQ_RESULT ? stanza_child(iq, NS_DISCO_INFO, "query") : NULL;
     room->members_only = room->non_anonymous = false;
     for (mxml_node_t *f = q ? stanza_child(q, NS_DISCO_INFO, "feature") : NULL; f;
          f = stanza_next(f, NS_DISCO_INFO, "feature")) {
