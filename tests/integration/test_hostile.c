@@ -10,7 +10,8 @@
  * tell apart: the client must pick the type from the XEP-0440 list and the
  * TLS version, move on to the next type or to TLS 1.2 only when the
  * refusal may be the binding's fault, stop with a reason that is not a
- * password prompt when nothing is left, and never loop. That part uses the
+ * password prompt when nothing is left, and never loop. Then forged
+ * archive results, and rooms that lie about themselves. That part uses the
  * certificate in TUKTUK_TEST_RUNDIR and TUKTUK_TEST_CA (tests/run). */
 
 #include <netinet/in.h>
@@ -906,6 +907,108 @@ static void test_mam_forged(void)
     ts_stop(&ts);
 }
 
+/* What rooms say of themselves (xmpp/mucinfo.c): one that answers its
+ * disco#info with an error counts as neither members-only nor
+ * non-anonymous, so OMEMO refuses it rather than wait for ever; one
+ * whose member lists name 1,200 JIDs keeps MUC_MEMBERS_MAX of them and
+ * is marked cut. */
+#define SELF_IN(room)                                                                              \
+    "<presence from='" room "@conference.localhost/me' to='victim@localhost/r'>"                   \
+    "<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator' "   \
+    "jid='victim@localhost/r'/><status code='110'/></x></presence>"
+
+static char *member_list(int from, int n)
+{
+    size_t cap = 200 + (size_t)n * 64;
+    char *out = malloc(cap);
+    if (!out)
+        abort();
+    size_t used = (size_t)snprintf(out, cap,
+                                   "<iq type='result' id='{id}' from='r2@conference.localhost'>"
+                                   "<query xmlns='http://jabber.org/protocol/muc#admin'>");
+    for (int i = from; i < from + n; i++)
+        used += (size_t)snprintf(out + used, cap - used,
+                                 "<item affiliation='member' jid='m%d@localhost'/>", i);
+    snprintf(out + used, cap - used, "</query></iq>");
+    return out;
+}
+
+static int room_known(void *arg)
+{
+    const struct muc_room *r1 = session_muc_room(arg, "r1@conference.localhost");
+    return r1 && r1->info_known;
+}
+
+static int rooms_known(void *arg)
+{
+    struct session *s = arg;
+    const struct muc_room *r1 = session_muc_room(s, "r1@conference.localhost");
+    const struct muc_room *r2 = session_muc_room(s, "r2@conference.localhost");
+    return r1 && r1->info_known && r2 && r2->info_known && r2->nmembers >= MUC_MEMBERS_MAX;
+}
+
+static void test_rooms_forged(void)
+{
+    char *lists[3] = {member_list(0, 400), member_list(400, 400), member_list(800, 400)};
+    const struct ts_step script[] = {
+        {"<stream:stream", FEATURES(MECH("PLAIN"), "")},
+        {"</auth>", "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>"},
+        {"<stream:stream", HEADER "<stream:features><bind "
+                                  "xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"},
+        {"urn:ietf:params:xml:ns:xmpp-bind",
+         "<iq type='result' id='{id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+         "<jid>victim@localhost/r</jid></bind></iq>"},
+        {"jabber:iq:roster", "<iq type='result' id='{id}'><query xmlns='jabber:iq:roster'/></iq>"},
+        {"r1@conference.localhost/me", SELF_IN("r1")},
+        {"disco#info", "<iq type='error' id='{id}' from='r1@conference.localhost'><error "
+                       "type='cancel'><service-unavailable "
+                       "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"},
+        {"r2@conference.localhost/me", SELF_IN("r2")},
+        {"disco#info", "<iq type='result' id='{id}' from='r2@conference.localhost'><query "
+                       "xmlns='http://jabber.org/protocol/disco#info'><feature "
+                       "var='muc_membersonly'/><feature var='muc_nonanonymous'/></query></iq>"},
+        {"affiliation=\"owner\"", lists[0]},
+        {"affiliation=\"admin\"", lists[1]},
+        {"affiliation=\"member\"", lists[2]},
+        {NULL, NULL}};
+    struct ts_server ts;
+    struct tclient c;
+    memset(&c, 0, sizeof c);
+    if (ts_start(&ts, &loop, 0, 0) < 0) {
+        CHECK(!"tls server");
+        return;
+    }
+    ts.scripts[0] = script;
+    char err[200] = "";
+    struct session_config cfg = {.jid = "victim@localhost/r",
+                                 .password = PASSWORD,
+                                 .server = "127.0.0.1",
+                                 .port = ts.port,
+                                 .tls = CONN_TLS_DIRECT,
+                                 .ca_file = harness_env("TUKTUK_TEST_CA"),
+                                 .connect_timeout_ms = 5000};
+    c.s = session_new(&loop, &cfg, harness_on_event, &c, err, sizeof err);
+    CHECK(c.s != NULL);
+    if (c.s) {
+        session_connect(c.s);
+        CHECK(harness_wait(&loop, harness_is_online, &c, GUARD_MS));
+        /* One after the other: the script answers in order. */
+        CHECK(session_muc_join(c.s, "r1@conference.localhost", "me", NULL) == 0);
+        CHECK(harness_wait(&loop, room_known, c.s, GUARD_MS));
+        CHECK(session_muc_join(c.s, "r2@conference.localhost", "me", NULL) == 0);
+        CHECK(harness_wait(&loop, rooms_known, c.s, GUARD_MS));
+        const struct muc_room *r1 = session_muc_room(c.s, "r1@conference.localhost");
+        const struct muc_room *r2 = session_muc_room(c.s, "r2@conference.localhost");
+        CHECK(r1 && r1->info_known && !r1->members_only && !r1->non_anonymous);
+        CHECK(r2 && r2->members_only && r2->non_anonymous);
+        CHECK(r2 && r2->nmembers == MUC_MEMBERS_MAX && r2->members_cut);
+        harness_free(&c, &loop);
+    }
+    ts_stop(&ts);
+    for (int i = 0; i < 3; i++)
+        free(lists[i]);
+}
+
 int main(void)
 {
     uv_loop_init(&loop);
@@ -925,6 +1028,7 @@ int main(void)
     test_cb_tls12_interrupted();
     test_cb_stale_attempt();
     test_mam_forged();
+    test_rooms_forged();
     uv_run(&loop, UV_RUN_NOWAIT);
     return check_done();
 }
