@@ -445,6 +445,14 @@ static void cmd_invite(struct ui *ui, const struct command *c)
     free(jid);
 }
 
+static void cmd_affiliation(struct ui *ui, const struct command *c)
+{
+    char *jid = resolve_arg(ui, c->arg[1], 0);
+    if (jid)
+        ui_cmd_affiliation(ui, c->arg[0], jid);
+    free(jid);
+}
+
 static void cmd_connect(struct ui *ui, const struct command *c)
 {
     if (c->arg[0] && strcmp(c->arg[0], session_bare_jid(ui->a->session)) != 0 &&
@@ -861,6 +869,18 @@ const struct command_entry commands_table[] = {
      "Invite JID to the current room (through the room, XEP-0045 7.8.2).",
      "/invite bob Come and join us",
      cmd_invite, ACCOUNT_NO},
+    {"affiliation", "set", 2, 2, false, VALUE_ANY, ARG_TEXT, "/affiliation set AFFILIATION JID",
+     "As the current room's owner or admin, make JID (a roster name works too) an owner, "
+     "admin, member, outcast (banned) or none (XEP-0045 9-10). In a members-only room, "
+     "members are who may join, and whom OMEMO encrypts for.",
+     "/affiliation set member bob@example.org",
+     cmd_affiliation, ACCOUNT_NO},
+    {"room", "private", 0, 0, false, VALUE_ANY, ARG_TEXT, "/room private",
+     "As the current room's owner, make it members-only and show each occupant's address to "
+     "all: what OMEMO needs to encrypt a room (then /affiliation set member JID for each "
+     "member).",
+     "/room private",
+     ui_cmd_room_private, ACCOUNT_NO},
     {"names", NULL, 0, 0, false, VALUE_ANY, ARG_TEXT, "/names",
      "List the current room's occupants with their presence and role.",
      "/names",

@@ -903,8 +903,9 @@ static void handle_event(struct ui *ui, const struct session_event *ev)
     case SESSION_EV_CERT_REFUSED:
         on_cert(ui, ev);
         break;
-    case SESSION_EV_INFO:
-        ui_info(ui, NULL, CHATLINE_INFO, "%s", ev->text ? ev->text : "");
+    case SESSION_EV_INFO: /* in the window of .jid when it has one (a room's answer) */
+        ui_info(ui, ev->jid ? chatwins_find(&ui->wins, ev->jid, NULL) : NULL, CHATLINE_INFO, "%s",
+                ev->text ? ev->text : "");
         break;
     case SESSION_EV_QUERY:
         ui_query_event(ui, ev);

@@ -484,6 +484,26 @@ void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason)
         ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO, "invited %s", jid);
 }
 
+/* /room private: what OMEMO needs of a room, asked as its owner. */
+void ui_cmd_room_private(struct ui *ui, const struct command *c)
+{
+    (void)c;
+    const struct muc_room *r = current_room(ui, "/room private", true);
+    if (r && session_muc_make_private(ui->a->session, r->jid) != 0)
+        ui_status_error(ui, "/room private: not sent (you are not online)");
+    else if (r)
+        ui_info(ui, chatwins_current(&ui->wins), CHATLINE_INFO,
+                "asking %s to be members-only and to show members' addresses", r->jid);
+}
+
+void ui_cmd_affiliation(struct ui *ui, const char *affiliation, const char *jid)
+{
+    const struct muc_room *r = current_room(ui, "/affiliation", true);
+    if (r && session_muc_set_affiliation(ui->a->session, r->jid, jid, affiliation) != 0)
+        ui_status_error(ui, "/affiliation: not sent: the affiliation is owner, admin, member, "
+                            "outcast or none, and JID a bare address (or you are not online)");
+}
+
 void ui_cmd_names(struct ui *ui, const struct command *c)
 {
     (void)c;

@@ -313,6 +313,9 @@ void ui_cmd_nick(struct ui *ui, const struct command *c);
 void ui_cmd_topic(struct ui *ui, const struct command *c);
 void ui_cmd_invite(struct ui *ui, const char *jid, const char *reason);
 void ui_cmd_names(struct ui *ui, const struct command *c);
+void ui_cmd_room_private(struct ui *ui, const struct command *c);
+/* jid resolved already (a roster name is allowed on the command line). */
+void ui_cmd_affiliation(struct ui *ui, const char *affiliation, const char *jid);
 void ui_cmd_bookmark(struct ui *ui, const struct command *c);
 void ui_cmd_bookmark_remove(struct ui *ui, const struct command *c);
 void ui_cmd_bookmark_list(struct ui *ui, const struct command *c);

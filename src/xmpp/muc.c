@@ -198,3 +198,13 @@ void muc_clear_members(struct muc_room *room)
     room->nmembers = 0;
     room->members_cut = false;
 }
+
+void muc_remove_member(struct muc_room *room, const char *bare)
+{
+    for (size_t i = 0; i < room->nmembers; i++)
+        if (strcmp(room->members[i], bare) == 0) {
+            free(room->members[i]);
+            room->members[i] = room->members[--room->nmembers];
+            return;
+        }
+}

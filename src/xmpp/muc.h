@@ -78,6 +78,8 @@ void muc_occupant_remove(struct muc_room *room, const char *nick);
  * MUC_MEMBERS_MAX (then members_cut is set). */
 bool muc_add_member(struct muc_room *room, const char *bare);
 void muc_clear_members(struct muc_room *room);
+/* bare is no member any more. */
+void muc_remove_member(struct muc_room *room, const char *bare);
 /* Occupants have left: the room is no longer ours (a lost connection). */
 void muc_forget_occupants(struct muc_room *room);
 

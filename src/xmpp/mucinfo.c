@@ -10,7 +10,12 @@
  * (§9.5, §10.5, §10.8: member, admin, owner) name the members, present
  * or not. Each answer updates the room and says so with
  * SESSION_EV_MUC_INFO; a member list we may not read (only admins may,
- * on some servers) leaves the occupants' JIDs to stand for it. */
+ * on some servers) leaves the occupants' JIDs to stand for it.
+ *
+ * An owner makes a room fit for that here too (session_muc_make_private:
+ * members-only, real JIDs shown to all) and names its members
+ * (session_muc_set_affiliation, §9.3-§10.7); each answer is said as
+ * SESSION_EV_INFO, or SESSION_EV_ERROR with the room's reason. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,4 +106,127 @@ void mucinfo_ask(struct session *s, struct muc_room *room)
     if (!jid || session_iq(s, iq, 0, on_info, jid) < 0)
         free(jid);
     mxmlDelete(iq);
+}
+
+/* --- making a room private, and its members (the owner's side) --- */
+
+struct change {
+    char *room;
+    char *what; /* said when it is done: "ROOM: ..." */
+    char *member; /* a bare JID whose affiliation changed, or NULL */
+    bool is_member;
+};
+
+static void change_free(struct change *c)
+{
+    free(c->room);
+    free(c->what);
+    free(c->member);
+    free(c);
+}
+
+static void on_changed(struct session *s, enum iq_outcome how, mxml_node_t *iq, void *ctx)
+{
+    struct change *c = ctx;
+    struct muc_room *room = how == IQ_GONE ? NULL : muc_find(&s->mucs, c->room);
+    char line[1400];
+    /* Said in the room's window (.jid), the error too (the current one). */
+    struct session_event ev = {.type = SESSION_EV_INFO, .jid = c->room, .text = line};
+    if (how == IQ_RESULT) {
+        snprintf(line, sizeof line, "%s: %s", c->room, c->what);
+        session_emit(s, &ev);
+        /* The room tells nobody of an absent member (XEP-0045 §9.3):
+         * our own change, at least, the list follows at once. */
+        if (room && c->member && room->members_only) {
+            if (c->is_member)
+                muc_add_member(room, c->member);
+            else
+                muc_remove_member(room, c->member);
+            changed(s, room);
+        }
+    } else if (how != IQ_GONE) {
+        snprintf(line, sizeof line, "%s: refused (%s): %s", c->room,
+                 how == IQ_ERROR ? im_error_condition(iq) : "no answer", c->what);
+        ev.type = SESSION_EV_ERROR;
+        session_emit(s, &ev);
+    }
+    change_free(c);
+}
+
+static int ask_change(struct session *s, mxml_node_t *iq, const char *room, const char *what,
+                      const char *member, bool is_member)
+{
+    struct change *c = calloc(1, sizeof *c);
+    if (c) {
+        c->room = strdup(room);
+        c->what = strdup(what);
+        c->member = member ? jid_bare_of(member) : NULL;
+        c->is_member = is_member;
+    }
+    int rc = c && c->room && c->what && (!member || c->member) ? session_iq(s, iq, 0, on_changed, c)
+                                                                : -1;
+    if (rc < 0 && c)
+        change_free(c);
+    mxmlDelete(iq);
+    return rc;
+}
+
+static void add_field(mxml_node_t *x, const char *var, const char *value)
+{
+    mxml_node_t *f = stanza_add(x, "field");
+    stanza_set_attr(f, "var", var);
+    stanza_add_text_child(f, "value", value);
+}
+
+int session_muc_make_private(struct session *s, const char *room)
+{
+    if (!session_online(s) || !muc_find(&s->mucs, room))
+        return -1;
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "set");
+    stanza_set_attr(iq, "to", room);
+    mxml_node_t *q = stanza_add(iq, "query");
+    stanza_set_attr(q, "xmlns", NS_MUC_OWNER);
+    mxml_node_t *x = stanza_add(q, "x");
+    stanza_set_attr(x, "xmlns", NS_DATA);
+    stanza_set_attr(x, "type", "submit");
+    add_field(x, "FORM_TYPE", NS_MUC "#roomconfig");
+    add_field(x, "muc#roomconfig_membersonly", "1");
+    add_field(x, "muc#roomconfig_whois", "anyone");
+    return ask_change(s, iq, room, "members-only and non-anonymous now", NULL, false);
+}
+
+int session_muc_set_affiliation(struct session *s, const char *room, const char *jid,
+                                const char *affiliation)
+{
+    static const char *const known[][2] = {{"owner", "an owner"},
+                                           {"admin", "an admin"},
+                                           {"member", "a member"},
+                                           {"outcast", "banned"},
+                                           {"none", "no longer a member"}};
+    const char *said = NULL;
+    for (size_t i = 0; affiliation && i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(affiliation, known[i][0]) == 0)
+            said = known[i][1];
+    bool ok = said != NULL;
+    char *bare = jid ? jid_bare_of(jid) : NULL;
+    if (!ok || !bare || jid_resource_of(jid) || !session_online(s) || !muc_find(&s->mucs, room)) {
+        free(bare);
+        return -1;
+    }
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", "set");
+    stanza_set_attr(iq, "to", room);
+    mxml_node_t *q = stanza_add(iq, "query");
+    stanza_set_attr(q, "xmlns", NS_MUC_ADMIN);
+    mxml_node_t *item = stanza_add(q, "item");
+    stanza_set_attr(item, "affiliation", affiliation);
+    stanza_set_attr(item, "jid", bare);
+    char what[1200];
+    snprintf(what, sizeof what, "%s is %s now", bare, said);
+    bool member = strcmp(affiliation, "owner") == 0 || strcmp(affiliation, "admin") == 0 ||
+                  strcmp(affiliation, "member") == 0;
+    int rc = ask_change(s, iq, room, what, bare, member);
+    free(bare);
+    return rc;
 }

@@ -119,7 +119,7 @@ enum session_event_type {
     SESSION_EV_AUTHENTICATED, /* SASL done: .text the mechanism; .scram_key set
                                  after SCRAM, for the vault (never display it) */
     SESSION_EV_CERT_REFUSED,  /* .cert: the certificate that was refused */
-    SESSION_EV_INFO,          /* progress and notices: .text */
+    SESSION_EV_INFO,          /* progress and notices: .text (.jid: about that room or chat) */
     SESSION_EV_XML,           /* .text/.len: one stanza in or out (.outgoing),
                                  secrets already redacted */
     SESSION_EV_REGISTERED,    /* --register succeeded (or .condition: why not) */
@@ -370,6 +370,13 @@ int session_muc_part(struct session *s, const char *room, const char *status);
 int session_muc_nick(struct session *s, const char *room, const char *nick);
 int session_muc_topic(struct session *s, const char *room, const char *subject);
 int session_muc_invite(struct session *s, const char *room, const char *jid, const char *reason);
+/* As the room's owner (xmpp/mucinfo.c): make it members-only and show
+ * real JIDs to all (what OMEMO needs), or set JID's affiliation (owner,
+ * admin, member, outcast, none). The outcome comes as SESSION_EV_INFO or
+ * SESSION_EV_ERROR. -1 when offline, not in the room, or invalid. */
+int session_muc_make_private(struct session *s, const char *room);
+int session_muc_set_affiliation(struct session *s, const char *room, const char *jid,
+                                const char *affiliation);
 /* The rooms we are in or joining, and their occupants. */
 const struct muc_room *session_muc_room(const struct session *s, const char *room);
 size_t session_muc_count(const struct session *s);

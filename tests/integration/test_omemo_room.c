@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_omemo_room.c - OMEMO in a room, as Conversations and Dino do it,
  * on each test server: an open room is refused with a reason and nothing
- * goes out; its owner makes it members-only and non-anonymous and names
- * two members; the room's kind and members reach every client
- * (xmpp/mucinfo.c); a message from each reads at the others, encrypted to
- * every reader's device and none in clear; our own copy from the room is
- * not misread as a failure; a member who left still gets keys; a message
- * from a reader with no OMEMO is refused naming them. */
+ * goes out; its owner names two members (/affiliation set, a wrong
+ * affiliation or a full JID refused) and makes it members-only and
+ * non-anonymous (/room private), each answer said; the room's kind and
+ * members reach every client (xmpp/mucinfo.c); a message from each reads
+ * at the others, encrypted to every reader's device and none in clear;
+ * our own copy from the room is not misread as a failure; a member who
+ * left still gets keys; one back reads what a departed one said, from
+ * the history and the archive; one made a member by us while away gets
+ * keys at once; a message with a reader who has no OMEMO is refused,
+ * naming them. */
 #include <sodium.h>
 #include <unistd.h>
 
@@ -23,7 +27,8 @@ struct peer {
     struct omemo *o;
     struct omemochat *oc;
     int published, infos, joined;
-    int admin_results; /* answers to muc#admin sets */
+    int said;       /* the room's answers to our changes (SESSION_EV_INFO about it) */
+    char last_said[512];
     int decrypted, failed;
     char last_plain[512], last_fail[512], last_from[256];
     char last_sent_xml[16384];
@@ -52,10 +57,11 @@ static void on_event(void *ud, const struct session_event *ev)
                     !ev->condition;
     p->infos += ev->type == SESSION_EV_MUC_INFO;
     p->joined += ev->type == SESSION_EV_MUC_JOINED;
-    p->admin_results += ev->type == SESSION_EV_XML && !ev->outgoing &&
-                        harness_contains(ev->text, ev->len, "<iq") &&
-                        harness_contains(ev->text, ev->len, "type='result'") &&
-                        !harness_contains(ev->text, ev->len, "<query");
+    if ((ev->type == SESSION_EV_INFO || ev->type == SESSION_EV_ERROR) && ev->jid &&
+        strcmp(ev->jid, room) == 0) {
+        p->said++;
+        snprintf(p->last_said, sizeof p->last_said, "%s", ev->text);
+    }
     if (ev->type == SESSION_EV_XML && ev->outgoing && ev->len < sizeof p->last_sent_xml &&
         harness_contains(ev->text, ev->len, "<payload>")) {
         memcpy(p->last_sent_xml, ev->text, ev->len);
@@ -186,16 +192,13 @@ static int keys_for(const struct peer *p, const struct peer *reader)
     return n;
 }
 
+/* /affiliation set member JID, and the room's yes. */
 static void make_member(struct peer *owner, const char *jid)
 {
-    char xml[1024], err[256];
-    snprintf(xml, sizeof xml,
-             "<iq type='set' to='%s'><query xmlns='http://jabber.org/protocol/muc#admin'>"
-             "<item affiliation='member' jid='%s'/></query></iq>",
-             room, jid);
-    int had = owner->admin_results;
-    CHECK(session_send_raw(owner->c.s, xml, err, sizeof err) == 0);
-    CHECK(harness_wait_count(&loop, &owner->admin_results, had + 1, 10000));
+    int had = owner->said;
+    CHECK(session_muc_set_affiliation(owner->c.s, room, jid, "member") == 0);
+    CHECK(harness_wait_count(&loop, &owner->said, had + 1, 10000));
+    CHECK(strstr(owner->last_said, "is a member now") != NULL);
 }
 
 int main(void)
@@ -205,11 +208,12 @@ int main(void)
     if (sodium_init() < 0 || !mkdtemp(dir))
         return 1;
     snprintf(room, sizeof room, "omr%ld@%s", (long)getpid(), harness_env("TUKTUK_TEST_MUC"));
-    char bob[256], carol[256], dave[256], err[512] = "";
+    char bob[256], carol[256], dave[256], erin[256], err[512] = "";
     jid_of("omr_bob", bob, sizeof bob);
     jid_of("omr_carol", carol, sizeof carol);
     jid_of("omr_dave", dave, sizeof dave);
-    static struct peer a, b, c, d;
+    jid_of("omr_erin", erin, sizeof erin);
+    static struct peer a, b, c, d, e;
     start(&a, "omr_alice", true);
     start(&b, "omr_bob", true);
     start(&c, "omr_carol", true);
@@ -225,18 +229,14 @@ int main(void)
     /* Alice names two members, then makes the room members-only and
      * non-anonymous: the room says its configuration changed (104), and
      * her client reads its kind and members again. */
-    char xml[2048];
     make_member(&a, bob); /* one item per request: Prosody reads only the first */
     make_member(&a, carol);
-    snprintf(xml, sizeof xml,
-             "<iq type='set' to='%s' id='cfg1'><query xmlns='http://jabber.org/protocol/muc#owner'>"
-             "<x xmlns='jabber:x:data' type='submit'>"
-             "<field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field>"
-             "<field var='muc#roomconfig_membersonly'><value>1</value></field>"
-             "<field var='muc#roomconfig_whois'><value>anyone</value></field>"
-             "</x></query></iq>",
-             room);
-    CHECK(session_send_raw(a.c.s, xml, err, sizeof err) == 0);
+    CHECK(session_muc_set_affiliation(a.c.s, room, bob, "wizard") == -1);
+    CHECK(session_muc_set_affiliation(a.c.s, room, "bob@localhost/phone", "member") == -1);
+    int had = a.said;
+    CHECK(session_muc_make_private(a.c.s, room) == 0); /* /room private */
+    CHECK(harness_wait_count(&loop, &a.said, had + 1, 10000));
+    CHECK(strstr(a.last_said, "members-only and non-anonymous now") != NULL);
     CHECK(room_shows(&a, 3, 0)); /* alice, bob, carol: owner and members */
     CHECK(omemochat_has_devices(a.oc, room) == 1);
 
@@ -282,7 +282,7 @@ int main(void)
      * stands for nobody now. */
     CHECK(session_muc_part(b.c.s, room, NULL) == 0);
     CHECK(room_shows(&a, 3, 1));
-    int had = c.decrypted;
+    had = c.decrypted;
     CHECK(join(&c, "carol"));
     struct session_mam_query q = {.archive = room, .before_id = "", .max = 20};
     CHECK(session_mam_query(c.c.s, &q, NULL, 0) == 0);
@@ -290,6 +290,15 @@ int main(void)
     CHECK_STR(c.last_plain, "for all members");
     if (strcmp(c.last_plain, "for all members") != 0)
         fprintf(stderr, "carol: %s\n", c.last_fail);
+
+    /* Erin is made a member while she is away: the room tells nobody
+     * (XEP-0045 §9.3), but Alice made the change, so her next message has
+     * keys for Erin. */
+    start(&e, "omr_erin", true);
+    make_member(&a, erin);
+    CHECK(room_shows(&a, 4, 1));
+    CHECK(send_room(&a, "erin reads this later", err, sizeof err) == 0);
+    CHECK(keys_for(&a, &e) == 1);
 
     /* Dave, a member without OMEMO, joins: nothing is sent, and the
      * reason names him. */
@@ -303,6 +312,7 @@ int main(void)
     CHECK(strstr(err, dave) != NULL);
     CHECK((int)strlen(a.last_sent_xml) == sent && !strstr(a.last_sent_xml, "dave cannot"));
 
+    stop(&e);
     stop(&d);
     stop(&c);
     stop(&b);

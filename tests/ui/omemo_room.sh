@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/ui/omemo_room.sh - OMEMO in a room, two tuktuks on the project's
 # Prosody: a new room is open, so its messages go in plaintext and its
-# title has no [OMEMO]; its owner names a member and makes it
-# members-only and non-anonymous (/raw, as the room's own configuration
-# form would), and the title says [OMEMO] on both sides; each one's line
+# title has no [OMEMO]; its owner names a member (/affiliation set, a
+# wrong affiliation refused) and makes it members-only and non-anonymous
+# (/room private), each answer said, and the title says [OMEMO] on both
+# sides; each one's line
 # reaches the other marked '~' with no fallback text, and so does a file
 # uploaded there (its aesgcm:// link); /omemo off in the
 # room sends the next line in plaintext, unmarked.
@@ -29,8 +30,12 @@ ui_say me "an open room hears this"
 check "an open room: the line goes in plaintext" ui_wait me " anna> an open room hears this"
 check "... and its title says nothing of OMEMO" ui_lacks me "[OMEMO]"
 
-ui_say me "/raw <iq type='set' to='$room'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='member' jid='$B@$DOMAIN'/></query></iq>"
-ui_say me "/raw <iq type='set' to='$room'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field><field var='muc#roomconfig_membersonly'><value>1</value></field><field var='muc#roomconfig_whois'><value>anyone</value></field></x></query></iq>"
+ui_say me "/affiliation set member $B@$DOMAIN"
+check "/affiliation says the room's answer" ui_wait me "$room: $B@$DOMAIN is a member now"
+ui_say me "/affiliation set wizard $B@$DOMAIN"
+check "... and refuses what is no affiliation" ui_wait me "the affiliation is owner, admin, member"
+ui_say me "/room private"
+check "/room private says the room's answer" ui_wait me "$room: members-only and non-anonymous now"
 check "made private, the room's title says [OMEMO]" ui_wait_line me 0 "[OMEMO]"
 
 ui_say pal "/join $room/bert"

@@ -262,6 +262,20 @@ int session_muc_invite(struct session *s, const char *room, const char *jid, con
     return online(s);
 }
 
+int session_muc_make_private(struct session *s, const char *room)
+{
+    note(s, "muc_make_private", room, NULL);
+    return online(s);
+}
+
+int session_muc_set_affiliation(struct session *s, const char *room, const char *jid,
+                                const char *affiliation)
+{
+    (void)affiliation;
+    note(s, "muc_affiliation", room, jid);
+    return online(s);
+}
+
 const struct muc_room *session_muc_room(const struct session *s, const char *room)
 {
     (void)s;

@@ -142,8 +142,9 @@ static void test_help(void)
      * /blocked, and the window and presence commands of issue 9 (/win,
      * /wins, /query, /clear, /away, /back, /leave), /search and /goto,
      * /upload, /download, /open of issue 14, /omemo (one name) and
-     * /account (one name) of issue 15 */
-    CHECK(n == 50);
+     * /account (one name) of issue 15, /affiliation and /room for
+     * encrypted rooms */
+    CHECK(n == 52);
     CHECK(strstr(commands_help("status"), "Example: /status away") != NULL);
     CHECK(strstr(commands_help("status"), "/status [-a ACCOUNT|all]") != NULL);
     CHECK(strstr(commands_help("account"), "/account connect NAME") != NULL);
