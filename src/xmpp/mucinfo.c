@@ -112,7 +112,8 @@ void mucinfo_ask(struct session *s, struct muc_room *room)
 
 struct change {
     char *room;
-    char *what; /* said when it is done: "ROOM: ..." */
+    char *what; /* said when it is done: "ROOM: WHAT" */
+    char *fail; /* said when it is refused: "ROOM: FAIL (condition)" */
     char *member; /* a bare JID whose affiliation changed, or NULL */
     bool is_member;
 };
@@ -121,6 +122,7 @@ static void change_free(struct change *c)
 {
     free(c->room);
     free(c->what);
+    free(c->fail);
     free(c->member);
     free(c);
 }
@@ -145,8 +147,8 @@ static void on_changed(struct session *s, enum iq_outcome how, mxml_node_t *iq, 
             changed(s, room);
         }
     } else if (how != IQ_GONE) {
-        snprintf(line, sizeof line, "%s: refused (%s): %s", c->room,
-                 how == IQ_ERROR ? im_error_condition(iq) : "no answer", c->what);
+        snprintf(line, sizeof line, "%s: %s (%s)", c->room, c->fail,
+                 how == IQ_ERROR ? im_error_condition(iq) : "no answer");
         ev.type = SESSION_EV_ERROR;
         session_emit(s, &ev);
     }
@@ -154,17 +156,18 @@ static void on_changed(struct session *s, enum iq_outcome how, mxml_node_t *iq, 
 }
 
 static int ask_change(struct session *s, mxml_node_t *iq, const char *room, const char *what,
-                      const char *member, bool is_member)
+                      const char *fail, const char *member, bool is_member)
 {
     struct change *c = calloc(1, sizeof *c);
     if (c) {
         c->room = strdup(room);
         c->what = strdup(what);
+        c->fail = strdup(fail);
         c->member = member ? jid_bare_of(member) : NULL;
         c->is_member = is_member;
     }
-    int rc = c && c->room && c->what && (!member || c->member) ? session_iq(s, iq, 0, on_changed, c)
-                                                                : -1;
+    bool ok = c && c->room && c->what && c->fail && (!member || c->member);
+    int rc = ok ? session_iq(s, iq, 0, on_changed, c) : -1;
     if (rc < 0 && c)
         change_free(c);
     mxmlDelete(iq);
@@ -193,7 +196,8 @@ int session_muc_make_private(struct session *s, const char *room)
     add_field(x, "FORM_TYPE", NS_MUC "#roomconfig");
     add_field(x, "muc#roomconfig_membersonly", "1");
     add_field(x, "muc#roomconfig_whois", "anyone");
-    return ask_change(s, iq, room, "members-only and non-anonymous now", NULL, false);
+    return ask_change(s, iq, room, "members-only and non-anonymous now",
+                      "making it members-only and non-anonymous was refused", NULL, false);
 }
 
 int session_muc_set_affiliation(struct session *s, const char *room, const char *jid,
@@ -222,11 +226,12 @@ int session_muc_set_affiliation(struct session *s, const char *room, const char 
     mxml_node_t *item = stanza_add(q, "item");
     stanza_set_attr(item, "affiliation", affiliation);
     stanza_set_attr(item, "jid", bare);
-    char what[1200];
+    char what[1200], fail[1200];
     snprintf(what, sizeof what, "%s is %s now", bare, said);
+    snprintf(fail, sizeof fail, "making %s's affiliation %s was refused", bare, affiliation);
     bool member = strcmp(affiliation, "owner") == 0 || strcmp(affiliation, "admin") == 0 ||
                   strcmp(affiliation, "member") == 0;
-    int rc = ask_change(s, iq, room, what, bare, member);
+    int rc = ask_change(s, iq, room, what, fail, bare, member);
     free(bare);
     return rc;
 }
