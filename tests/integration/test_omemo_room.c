@@ -2,7 +2,8 @@
 /* test_omemo_room.c - OMEMO in a room, as Conversations and Dino do it,
  * on each test server: an open room is refused with a reason and nothing
  * goes out; its owner names two members (/affiliation set, a wrong
- * affiliation or a full JID refused) and makes it members-only and
+ * affiliation or a full JID refused, and a member's attempt refused by
+ * the room, with its reason) and makes it members-only and
  * non-anonymous (/room private), each answer said; the room's kind and
  * members reach every client (xmpp/mucinfo.c); a message from each reads
  * at the others, encrypted to every reader's device and none in clear;
@@ -241,6 +242,12 @@ int main(void)
     CHECK(omemochat_has_devices(a.oc, room) == 1);
 
     CHECK(join(&b, "bob"));
+    /* A member is no owner: the room's refusal is said. */
+    had = b.said;
+    CHECK(session_muc_set_affiliation(b.c.s, room, carol, "owner") == 0);
+    CHECK(harness_wait_count(&loop, &b.said, had + 1, 10000));
+    CHECK(strstr(b.last_said, "making omr_carol@") != NULL &&
+          strstr(b.last_said, "affiliation owner was refused (") != NULL);
     CHECK(join(&c, "carol"));
     CHECK(room_shows(&a, 3, 3));
     CHECK(room_shows(&b, 3, 3));
