@@ -27,6 +27,19 @@
 
 static const char *const lists[] = {"owner", "admin", "member"};
 
+/* <iq type=TYPE to=ROOM><query xmlns=NS/></iq>: every request here is
+ * one; *query gets the query (the caller frees the iq). */
+static mxml_node_t *room_iq(const char *type, const char *room, const char *ns,
+                            mxml_node_t **query)
+{
+    mxml_node_t *iq = stanza_new("iq");
+    stanza_set_attr(iq, "type", type);
+    stanza_set_attr(iq, "to", room);
+    *query = stanza_add(iq, "query");
+    stanza_set_attr(*query, "xmlns", ns);
+    return iq;
+}
+
 static void changed(struct session *s, const struct muc_room *room)
 {
     struct session_event ev = {.type = SESSION_EV_MUC_INFO, .jid = room->jid};
@@ -60,11 +73,8 @@ static void on_members(struct session *s, enum iq_outcome how, mxml_node_t *iq, 
 
 static void ask_members(struct session *s, const char *room, const char *affiliation)
 {
-    mxml_node_t *iq = stanza_new("iq");
-    stanza_set_attr(iq, "type", "get");
-    stanza_set_attr(iq, "to", room);
-    mxml_node_t *q = stanza_add(iq, "query");
-    stanza_set_attr(q, "xmlns", NS_MUC_ADMIN);
+    mxml_node_t *q;
+    mxml_node_t *iq = room_iq("get", room, NS_MUC_ADMIN, &q);
     stanza_set_attr(stanza_add(q, "item"), "affiliation", affiliation);
     char *jid = strdup(room);
     if (!jid || session_iq(s, iq, 0, on_members, jid) < 0)
@@ -98,10 +108,8 @@ void mucinfo_ask(struct session *s, struct muc_room *room)
 {
     muc_clear_members(room);
     room->info_known = false;
-    mxml_node_t *iq = stanza_new("iq");
-    stanza_set_attr(iq, "type", "get");
-    stanza_set_attr(iq, "to", room->jid);
-    stanza_set_attr(stanza_add(iq, "query"), "xmlns", NS_DISCO_INFO);
+    mxml_node_t *q;
+    mxml_node_t *iq = room_iq("get", room->jid, NS_DISCO_INFO, &q);
     char *jid = strdup(room->jid);
     if (!jid || session_iq(s, iq, 0, on_info, jid) < 0)
         free(jid);
@@ -185,11 +193,8 @@ int session_muc_make_private(struct session *s, const char *room)
 {
     if (!session_online(s) || !muc_find(&s->mucs, room))
         return -1;
-    mxml_node_t *iq = stanza_new("iq");
-    stanza_set_attr(iq, "type", "set");
-    stanza_set_attr(iq, "to", room);
-    mxml_node_t *q = stanza_add(iq, "query");
-    stanza_set_attr(q, "xmlns", NS_MUC_OWNER);
+    mxml_node_t *q;
+    mxml_node_t *iq = room_iq("set", room, NS_MUC_OWNER, &q);
     mxml_node_t *x = stanza_add(q, "x");
     stanza_set_attr(x, "xmlns", NS_DATA);
     stanza_set_attr(x, "type", "submit");
@@ -218,11 +223,8 @@ int session_muc_set_affiliation(struct session *s, const char *room, const char 
         free(bare);
         return -1;
     }
-    mxml_node_t *iq = stanza_new("iq");
-    stanza_set_attr(iq, "type", "set");
-    stanza_set_attr(iq, "to", room);
-    mxml_node_t *q = stanza_add(iq, "query");
-    stanza_set_attr(q, "xmlns", NS_MUC_ADMIN);
+    mxml_node_t *q;
+    mxml_node_t *iq = room_iq("set", room, NS_MUC_ADMIN, &q);
     mxml_node_t *item = stanza_add(q, "item");
     stanza_set_attr(item, "affiliation", affiliation);
     stanza_set_attr(item, "jid", bare);
